@@ -1,0 +1,101 @@
+//! A node's protocol options.
+
+use serde::{Deserialize, Serialize};
+
+use super::types::NodeId;
+
+/// The protocol options one node runs with. Every voter of a cluster runs with the same values
+/// except `id`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Config {
+    /// This node's id; must be one of `voters`.
+    pub id: NodeId,
+    /// Every voting member, this node included, sorted by id without repeats.
+    pub voters: Vec<NodeId>,
+    /// The shortest election timeout (§5.2); also the CheckQuorum period.
+    pub election_timeout_us_min: u64,
+    /// The longest election timeout: the driver draws each timeout from
+    /// `election_timeout_us_min..election_timeout_us_max` with its own RNG.
+    pub election_timeout_us_max: u64,
+    /// How often a leader sends heartbeats; must be well under the election timeout (§5.6).
+    pub heartbeat_interval_us: u64,
+    /// Run a PreVote round before raising the term (thesis §9.6).
+    pub prevote: bool,
+    /// A leader steps down without a quorum heard from per election timeout, and followers in
+    /// contact with a leader ignore vote requests (thesis §6.2 and §4.2.3).
+    pub check_quorum: bool,
+    /// AppendEntries a leader keeps in flight to one follower while replicating (pipelining).
+    pub inflight_appends_max: usize,
+    /// Entries carried by one AppendEntries at most.
+    pub entries_per_append_max: usize,
+}
+
+/// Why a [`Config`] was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError(pub String);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// The defaults for node `id` of `voters`: a 150–300 ms election timeout and 50 ms
+    /// heartbeats, as in the Raft paper's evaluation (§9.3), PreVote and CheckQuorum on.
+    pub fn new(id: NodeId, voters: Vec<NodeId>) -> Self {
+        Config {
+            id,
+            voters,
+            election_timeout_us_min: 150_000,
+            election_timeout_us_max: 300_000,
+            heartbeat_interval_us: 50_000,
+            prevote: true,
+            check_quorum: true,
+            inflight_appends_max: 8,
+            entries_per_append_max: 64,
+        }
+    }
+
+    /// Checks the options a node relies on; the error says which one and why.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let fail = |text: String| Err(ConfigError(text));
+        if self.voters.is_empty() {
+            return fail("voters: a cluster needs at least one voter".into());
+        }
+        if self.voters.windows(2).any(|pair| pair[0] >= pair[1]) {
+            return fail(format!("voters: must be sorted without repeats, got {:?}", self.voters));
+        }
+        if !self.voters.contains(&self.id) {
+            return fail(format!("id: node {} is not among the voters {:?}", self.id, self.voters));
+        }
+        if self.election_timeout_us_min == 0 {
+            return fail("election_timeout_us_min: must be above zero".into());
+        }
+        if self.election_timeout_us_max <= self.election_timeout_us_min {
+            return fail(
+                "election_timeout_us_max: must exceed election_timeout_us_min so that timeouts are randomized (§5.2)"
+                    .into(),
+            );
+        }
+        if self.heartbeat_interval_us == 0 || self.heartbeat_interval_us >= self.election_timeout_us_min {
+            return fail("heartbeat_interval_us: must be above zero and below election_timeout_us_min".into());
+        }
+        if self.inflight_appends_max == 0 || self.entries_per_append_max == 0 {
+            return fail("inflight_appends_max and entries_per_append_max: must be at least 1".into());
+        }
+        Ok(())
+    }
+
+    /// How many votes or acknowledgements make a majority of the voters.
+    pub fn quorum(&self) -> usize {
+        self.voters.len() / 2 + 1
+    }
+
+    /// The other voters, in id order.
+    pub fn peers(&self) -> impl Iterator<Item = NodeId> + '_ {
+        self.voters.iter().copied().filter(move |&voter| voter != self.id)
+    }
+}

@@ -1,0 +1,186 @@
+//! The replicated state machine: a small key-value store with client sessions.
+//!
+//! Client sessions (thesis §6.3): the store remembers, per client, the last request number it
+//! applied and that request's result. A retried request (same client, same number) that reaches
+//! the log twice is applied once; the second copy returns the remembered result.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::types::{ClientId, RequestSeq};
+
+/// One operation on the store. Keys and values are short strings.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Op {
+    /// Read a key; a missing key reads as `None`.
+    Get {
+        /// The key to read.
+        key: String,
+    },
+    /// Set a key to a value.
+    Put {
+        /// The key to write.
+        key: String,
+        /// The new value.
+        value: String,
+    },
+    /// Concatenate `value` onto the key's value (a missing key counts as empty).
+    Append {
+        /// The key to extend.
+        key: String,
+        /// What to add at the end.
+        value: String,
+    },
+    /// Compare-and-set: write `to` only if the key currently holds `from`.
+    Cas {
+        /// The key to compare and set.
+        key: String,
+        /// The value the key must hold for the write to happen.
+        from: String,
+        /// The value written when it does.
+        to: String,
+    },
+}
+
+impl Op {
+    /// The key the operation touches.
+    pub fn key(&self) -> &str {
+        match self {
+            Op::Get { key } | Op::Put { key, .. } | Op::Append { key, .. } | Op::Cas { key, .. } => key,
+        }
+    }
+}
+
+/// A client's request as it travels in the log: who asked, which request, what.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Command {
+    /// The client that asked.
+    pub client: ClientId,
+    /// The client's request number (the same on a retry).
+    pub seq: RequestSeq,
+    /// The operation.
+    pub op: Op,
+}
+
+/// What applying an operation produced.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum OpResult {
+    /// A get's answer: the value, or `None` for a missing key.
+    Value(Option<String>),
+    /// A put or append took effect.
+    Done,
+    /// A compare-and-set: `true` if it wrote, `false` if the key held something else.
+    CasResult(bool),
+    /// The request number is older than the client's latest applied request; its result is no
+    /// longer remembered. A client with one request outstanding never waits for such a reply.
+    Stale,
+}
+
+/// The store and its client sessions.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KvStore {
+    data: BTreeMap<String, String>,
+    /// Invariant: for each client, the highest request number applied and its result.
+    sessions: BTreeMap<ClientId, (RequestSeq, OpResult)>,
+}
+
+impl KvStore {
+    /// Applies a command once per (client, request number); returns its result and whether this
+    /// application changed anything (`false` for a deduplicated retry).
+    pub fn apply(&mut self, command: &Command) -> (OpResult, bool) {
+        if let Some((seq_last, result_last)) = self.sessions.get(&command.client) {
+            if command.seq == *seq_last {
+                return (result_last.clone(), false);
+            }
+            if command.seq < *seq_last {
+                return (OpResult::Stale, false);
+            }
+        }
+        let result = self.execute(&command.op);
+        self.sessions.insert(command.client, (command.seq, result.clone()));
+        (result, true)
+    }
+
+    fn execute(&mut self, op: &Op) -> OpResult {
+        match op {
+            Op::Get { key } => OpResult::Value(self.data.get(key).cloned()),
+            Op::Put { key, value } => {
+                self.data.insert(key.clone(), value.clone());
+                OpResult::Done
+            }
+            Op::Append { key, value } => {
+                self.data.entry(key.clone()).or_default().push_str(value);
+                OpResult::Done
+            }
+            Op::Cas { key, from, to } => {
+                let holds_from = self.data.get(key).map(String::as_str) == Some(from.as_str());
+                if holds_from {
+                    self.data.insert(key.clone(), to.clone());
+                }
+                OpResult::CasResult(holds_from)
+            }
+        }
+    }
+
+    /// The value of a key, for inspection and tests.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.data.get(key).map(String::as_str)
+    }
+
+    /// Every key and value, in key order.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.data.iter().map(|(key, value)| (key.as_str(), value.as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn command(client: ClientId, seq: RequestSeq, op: Op) -> Command {
+        Command { client, seq, op }
+    }
+
+    fn put(key: &str, value: &str) -> Op {
+        Op::Put { key: key.into(), value: value.into() }
+    }
+
+    #[test]
+    fn retry_of_the_same_request_applies_once() {
+        let mut store = KvStore::default();
+        let append = Op::Append { key: "k".into(), value: "x".into() };
+        assert_eq!(store.apply(&command(1, 1, append.clone())), (OpResult::Done, true));
+        assert_eq!(store.apply(&command(1, 1, append)), (OpResult::Done, false));
+        assert_eq!(store.get("k"), Some("x"));
+    }
+
+    #[test]
+    fn older_request_is_stale_and_changes_nothing() {
+        let mut store = KvStore::default();
+        store.apply(&command(7, 2, put("k", "new")));
+        assert_eq!(store.apply(&command(7, 1, put("k", "old"))), (OpResult::Stale, false));
+        assert_eq!(store.get("k"), Some("new"));
+    }
+
+    #[test]
+    fn cas_writes_only_when_the_value_matches() {
+        let mut store = KvStore::default();
+        store.apply(&command(1, 1, put("k", "a")));
+        let cas_miss = Op::Cas { key: "k".into(), from: "b".into(), to: "c".into() };
+        assert_eq!(store.apply(&command(1, 2, cas_miss)).0, OpResult::CasResult(false));
+        let cas_hit = Op::Cas { key: "k".into(), from: "a".into(), to: "c".into() };
+        assert_eq!(store.apply(&command(1, 3, cas_hit)).0, OpResult::CasResult(true));
+        assert_eq!(store.get("k"), Some("c"));
+    }
+
+    #[test]
+    fn sessions_are_per_client() {
+        let mut store = KvStore::default();
+        store.apply(&command(1, 1, Op::Append { key: "k".into(), value: "a".into() }));
+        store.apply(&command(2, 1, Op::Append { key: "k".into(), value: "b".into() }));
+        assert_eq!(store.get("k"), Some("ab"));
+        let get = store.apply(&command(3, 1, Op::Get { key: "k".into() }));
+        assert_eq!(get.0, OpResult::Value(Some("ab".into())));
+    }
+}

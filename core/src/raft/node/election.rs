@@ -1,0 +1,115 @@
+//! Leader election (§5.2), the election restriction (§5.4.1), PreVote (thesis §9.6) and the
+//! leader lease that CheckQuorum makes safe (thesis §4.2.3, §6.2).
+
+use super::super::message::{Body, Message};
+use super::super::types::{NodeId, Role, Term};
+use super::Node;
+
+impl Node {
+    /// Whether this node is in contact with a live leader of its term and CheckQuorum is on: then
+    /// it ignores vote requests from higher terms (thesis §4.2.3). A follower keeps its leader
+    /// only until its election timer fires, so "knows a leader" means "heard from it within an
+    /// election timeout".
+    pub(super) fn in_leader_lease(&self) -> bool {
+        self.config.check_quorum && self.leader.is_some() && matches!(self.role, Role::Follower | Role::Leader)
+    }
+
+    /// The election timer fired (§5.2): start a campaign, with a PreVote round first if enabled.
+    pub(super) fn campaign(&mut self) {
+        assert_ne!(self.role, Role::Leader);
+        if self.config.prevote {
+            self.become_pre_candidate();
+        } else {
+            self.become_candidate();
+        }
+        self.request_votes();
+        self.poll_election();
+    }
+
+    fn request_votes(&mut self) {
+        let prevote = self.role == Role::PreCandidate;
+        let body =
+            Body::VoteRequest { prevote, last_log_index: self.log.last_index(), last_log_term: self.log.last_term() };
+        let peers: Vec<NodeId> = self.config.peers().collect();
+        for peer in peers {
+            if prevote {
+                // A pre-vote asks about the term the node would campaign in.
+                let term = self.hard_state.term + 1;
+                let message = Message { from: self.config.id, to: peer, term, body: body.clone() };
+                self.send_message(message);
+            } else {
+                self.send(peer, body.clone());
+            }
+        }
+    }
+
+    /// RequestVote receiver (Figure 2): grant if we have not voted for another in this term and
+    /// the candidate's log is at least as up-to-date as ours (§5.4.1). A PreVote for a future term
+    /// is granted on the log check alone and changes nothing here (thesis §9.6).
+    pub(super) fn on_vote_request(&mut self, message: Message) {
+        let Body::VoteRequest { prevote, last_log_index, last_log_term } = message.body else {
+            unreachable!("called for vote requests only")
+        };
+        let candidate = message.from;
+        let can_vote = self.hard_state.voted_for == Some(candidate)
+            // We have not voted and know no leader in this term...
+            || (self.hard_state.voted_for.is_none() && self.leader.is_none())
+            // ...or this is a PreVote for a term ahead of ours.
+            || (prevote && message.term > self.hard_state.term);
+        let granted = can_vote && self.log.is_up_to_date(last_log_index, last_log_term);
+        if granted && !prevote {
+            self.hard_state.voted_for = Some(candidate);
+            self.persist_hard_state(self.hard_state);
+            // Granting a vote resets the election timer (Figure 2, "Followers").
+            self.arm_election_timer();
+        }
+        // A grant carries the term asked about; a refusal carries ours, so that a candidate
+        // behind us learns our term.
+        let term = if granted { message.term } else { self.hard_state.term };
+        let body = Body::VoteResponse { prevote, granted };
+        self.send_message(Message { from: self.config.id, to: candidate, term, body });
+    }
+
+    /// Counts a vote for the current campaign. Answers to another campaign (a PreVote answer
+    /// once a candidate, or one for another term) are ignored: counting a stale vote in a later
+    /// campaign is a known bug (the liferaft case in the bug catalogue).
+    pub(super) fn on_vote_response(&mut self, from: NodeId, term: Term, prevote: bool, granted: bool) {
+        let campaign_is_prevote = self.role == Role::PreCandidate;
+        let campaign_term = if campaign_is_prevote { self.hard_state.term + 1 } else { self.hard_state.term };
+        if prevote != campaign_is_prevote || term != campaign_term {
+            return;
+        }
+        self.votes.entry(from).or_insert(granted);
+        self.poll_election();
+    }
+
+    /// Tallies the campaign: a quorum of grants wins it, a quorum of refusals loses it. A
+    /// candidate's own vote counts only once it is durable: a node that crashed before writing
+    /// it could vote again in the same term.
+    pub(super) fn poll_election(&mut self) {
+        if !matches!(self.role, Role::PreCandidate | Role::Candidate) {
+            return;
+        }
+        let own_vote_durable = self.role == Role::PreCandidate || self.all_writes_durable();
+        let granted = self
+            .votes
+            .iter()
+            .filter(|&(&voter, &grant)| grant && (voter != self.config.id || own_vote_durable))
+            .count();
+        let refused = self.votes.values().filter(|&&grant| !grant).count();
+        let quorum = self.config.quorum();
+        if granted >= quorum {
+            match self.role {
+                Role::PreCandidate => {
+                    self.become_candidate();
+                    self.request_votes();
+                    self.poll_election();
+                }
+                Role::Candidate => self.become_leader(),
+                _ => unreachable!(),
+            }
+        } else if refused >= quorum {
+            self.become_follower(self.hard_state.term, None);
+        }
+    }
+}

@@ -1,0 +1,450 @@
+//! The Raft node: one server's protocol state and its single entry point, [`Node::step`].
+//!
+//! Shape (after etcd-raft's `raft.go`): `step` handles the term comparison and the
+//! role-independent messages once, then hands the message to the role's own step function.
+//! Roles change only in the `become_*` functions, which assert the transition is legal and reset
+//! the per-term state in one place.
+//!
+//! Persist before send: every write gets an id; a message is held until every write issued
+//! before it is durable (Figure 2: "Updated on stable storage before responding to RPCs"). The
+//! one exception is the leader's AppendEntries, which may go out while the leader's own write is
+//! in progress (thesis §10.2.1); the leader then counts only its *durable* log toward commitment.
+
+mod election;
+mod replication;
+
+use std::collections::{BTreeMap, VecDeque};
+
+use super::config::{Config, ConfigError};
+use super::io::{DurableState, Input, Outputs, Timer, TimerCommand, Write, WriteRequest};
+use super::kv::KvStore;
+use super::log::RaftLog;
+use super::message::{Body, Message};
+use super::progress::Progress;
+use super::types::{HardState, Index, NodeId, Role, Term, WriteId};
+
+/// One Raft server. Create it with [`Node::restart`]; feed it [`Input`]s through [`Node::step`].
+#[derive(Clone, Debug)]
+pub struct Node {
+    config: Config,
+    role: Role,
+    /// Invariant: equal to the last `HardState` written (durable or not yet).
+    hard_state: HardState,
+    /// Invariant: equal to the log as written (durable or not yet).
+    log: RaftLog,
+    /// The leader of the current term, once known.
+    leader: Option<NodeId>,
+    /// Invariant: `applied_index <= commit_index`; never decreases while the node runs.
+    commit_index: Index,
+    applied_index: Index,
+    store: KvStore,
+    /// Candidates and pre-candidates: who granted (`true`) or refused (`false`) this campaign.
+    votes: BTreeMap<NodeId, bool>,
+    /// Leaders: each peer's replication state.
+    progress: BTreeMap<NodeId, Progress>,
+    /// The id of the last write issued, and of the last reported durable.
+    write_id_last: WriteId,
+    write_id_durable: WriteId,
+    /// For writes not yet durable that appended entries: the write's id and the log index up to
+    /// which the disk will match this log once it is durable.
+    append_marks: VecDeque<(WriteId, Index)>,
+    /// Invariant: the durable log equals this log up to here.
+    log_index_durable: Index,
+    /// Messages waiting for a write: sent once `write_id_durable` reaches the id.
+    held: VecDeque<(WriteId, Message)>,
+    /// What the current step produced so far.
+    out: Outputs,
+}
+
+impl Node {
+    /// Starts a node from what its disk holds (empty for a brand new node). Everything volatile
+    /// (role, leader, commit index, the state machine) starts afresh: the commit index is
+    /// learned again from the leader and the state machine is rebuilt by applying the log.
+    /// Returns the node and its first outputs (the election timer).
+    pub fn restart(config: Config, durable: DurableState) -> Result<(Node, Outputs), ConfigError> {
+        config.validate()?;
+        let log_index_durable = durable.entries.len() as Index;
+        let mut node = Node {
+            config,
+            role: Role::Follower,
+            hard_state: durable.hard_state,
+            log: RaftLog::from_entries(durable.entries),
+            leader: None,
+            commit_index: 0,
+            applied_index: 0,
+            store: KvStore::default(),
+            votes: BTreeMap::new(),
+            progress: BTreeMap::new(),
+            write_id_last: 0,
+            write_id_durable: 0,
+            append_marks: VecDeque::new(),
+            log_index_durable,
+            held: VecDeque::new(),
+            out: Outputs::default(),
+        };
+        node.arm_election_timer();
+        let outputs = std::mem::take(&mut node.out);
+        Ok((node, outputs))
+    }
+
+    /// Processes one input and returns what the driver must do (see [`super::io`]).
+    pub fn step(&mut self, input: Input) -> Outputs {
+        assert!(self.out.is_empty(), "outputs of the previous step were not taken");
+        match input {
+            Input::Message(message) => self.step_message(message),
+            Input::TimerFired(timer) => self.on_timer(timer),
+            Input::ClientRequest(command) => self.on_client_request(command),
+            Input::Persisted(write_id) => self.on_persisted(write_id),
+        }
+        self.apply_committed();
+        self.assert_invariants();
+        std::mem::take(&mut self.out)
+    }
+
+    fn assert_invariants(&self) {
+        assert!(self.applied_index <= self.commit_index);
+        assert!(self.commit_index <= self.log.last_index(), "commit beyond the log");
+        assert!(self.write_id_durable <= self.write_id_last);
+        assert!(self.log_index_durable <= self.log.last_index());
+        assert_eq!(self.role == Role::Leader, self.leader == Some(self.config.id));
+        let progress_expected = if self.role == Role::Leader { self.config.voters.len() - 1 } else { 0 };
+        assert_eq!(self.progress.len(), progress_expected, "only a leader tracks its peers");
+    }
+
+    /// The term comparison every message goes through first (Figure 2, "Rules for Servers": a
+    /// higher term makes any node a follower), then the role's own step function.
+    fn step_message(&mut self, message: Message) {
+        assert_eq!(message.to, self.config.id, "message delivered to the wrong node");
+        if message.term > self.hard_state.term {
+            match &message.body {
+                Body::VoteRequest { .. } if self.in_leader_lease() => {
+                    // Thesis §4.2.3: a server that believes a leader exists ignores vote
+                    // requests, so a partitioned node rejoining with a high term cannot depose
+                    // a healthy leader. Only sound with CheckQuorum (leaders that lose their
+                    // quorum step down), as etcd-raft has it.
+                    return;
+                }
+                // A PreVote request changes no state at the receiver (thesis §9.6), and a PreVote
+                // grant echoes the future term the pre-candidate asked about.
+                Body::VoteRequest { prevote: true, .. } => {}
+                Body::VoteResponse { prevote: true, granted: true } => {}
+                Body::AppendRequest { .. } | Body::Heartbeat { .. } => {
+                    self.become_follower(message.term, Some(message.from));
+                }
+                _ => self.become_follower(message.term, None),
+            }
+        } else if message.term < self.hard_state.term {
+            self.answer_stale_term(&message);
+            return;
+        }
+        match message.body {
+            Body::VoteRequest { .. } => self.on_vote_request(message),
+            _ => match self.role {
+                Role::Follower => self.step_follower(message),
+                Role::PreCandidate | Role::Candidate => self.step_candidate(message),
+                Role::Leader => self.step_leader(message),
+            },
+        }
+    }
+
+    /// A message from an older term. Most are dropped, but some get an answer carrying our
+    /// term so the sender learns it is behind.
+    fn answer_stale_term(&mut self, message: &Message) {
+        let answer = match message.body {
+            // A deposed leader steps down once it hears the new term (§5.1).
+            Body::AppendRequest { prev_log_index, .. } => Some(Body::AppendResponse {
+                prev_log_index,
+                outcome: super::message::AppendOutcome::Rejected { conflict_term: None, conflict_index: 0 },
+            }),
+            Body::Heartbeat { .. } => Some(Body::HeartbeatResponse),
+            // etcd-raft's fix for the PreVote deadlock (etcd #8243): a node with a lower term but
+            // a longer log keeps pre-campaigning; without this refusal carrying our term it never
+            // learns the term and the cluster can deadlock.
+            Body::VoteRequest { prevote: true, .. } => Some(Body::VoteResponse { prevote: true, granted: false }),
+            _ => None,
+        };
+        if let Some(body) = answer {
+            self.send(message.from, body);
+        }
+    }
+
+    fn step_follower(&mut self, message: Message) {
+        match message.body {
+            Body::AppendRequest { .. } => self.on_append_request(message),
+            Body::Heartbeat { commit } => self.on_heartbeat(message.from, commit),
+            // Answers to a campaign or leadership this node has since given up: nothing to do.
+            Body::VoteResponse { .. } | Body::AppendResponse { .. } | Body::HeartbeatResponse => {}
+            Body::VoteRequest { .. } => unreachable!("vote requests are handled for every role"),
+        }
+    }
+
+    fn step_candidate(&mut self, message: Message) {
+        match message.body {
+            // Someone won this term (§5.2): "If AppendEntries RPC received from new leader:
+            // convert to follower".
+            Body::AppendRequest { .. } | Body::Heartbeat { .. } => {
+                self.become_follower(message.term, Some(message.from));
+                self.step_follower(message);
+            }
+            Body::VoteResponse { prevote, granted } => {
+                self.on_vote_response(message.from, message.term, prevote, granted)
+            }
+            Body::AppendResponse { .. } | Body::HeartbeatResponse => {}
+            Body::VoteRequest { .. } => unreachable!("vote requests are handled for every role"),
+        }
+    }
+
+    fn step_leader(&mut self, message: Message) {
+        match message.body {
+            Body::AppendResponse { prev_log_index, outcome } => {
+                self.on_append_response(message.from, prev_log_index, outcome)
+            }
+            Body::HeartbeatResponse => self.on_heartbeat_response(message.from),
+            // Election Safety (§5.2) makes a second leader in our term impossible; should a bug
+            // switch break it, the checks report it rather than the node crashing.
+            Body::AppendRequest { .. } | Body::Heartbeat { .. } => {}
+            Body::VoteResponse { .. } => {}
+            Body::VoteRequest { .. } => unreachable!("vote requests are handled for every role"),
+        }
+    }
+
+    fn on_timer(&mut self, timer: Timer) {
+        match (timer, self.role) {
+            (Timer::Election, Role::Follower | Role::PreCandidate | Role::Candidate) => self.campaign(),
+            (Timer::Heartbeat, Role::Leader) => self.on_heartbeat_timer(),
+            (Timer::CheckQuorum, Role::Leader) => self.on_check_quorum_timer(),
+            // A timer of a role the node has left: the driver may still deliver it.
+            _ => {}
+        }
+    }
+
+    fn on_persisted(&mut self, write_id: WriteId) {
+        assert!(write_id <= self.write_id_last, "write {write_id} was never issued");
+        if write_id <= self.write_id_durable {
+            return;
+        }
+        self.write_id_durable = write_id;
+        while let Some(&(mark_id, index)) = self.append_marks.front() {
+            if mark_id > write_id {
+                break;
+            }
+            self.log_index_durable = index;
+            self.append_marks.pop_front();
+        }
+        while self.held.front().is_some_and(|(needed, _)| *needed <= write_id) {
+            let (_, message) = self.held.pop_front().expect("checked non-empty");
+            self.out.messages.push(message);
+        }
+        match self.role {
+            Role::Leader => self.maybe_commit(),
+            Role::Candidate => self.poll_election(),
+            Role::Follower | Role::PreCandidate => {}
+        }
+    }
+
+    // ---- role transitions ----
+
+    /// Becomes a follower in `term` (at least the current one), following `leader` if known.
+    fn become_follower(&mut self, term: Term, leader: Option<NodeId>) {
+        assert!(term >= self.hard_state.term, "a node never goes back in term");
+        if term > self.hard_state.term {
+            self.persist_hard_state(HardState { term, voted_for: None });
+        }
+        self.role = Role::Follower;
+        self.leader = leader;
+        self.votes.clear();
+        self.progress.clear();
+        self.cancel_timer(Timer::Heartbeat);
+        self.cancel_timer(Timer::CheckQuorum);
+        self.arm_election_timer();
+    }
+
+    /// Becomes a pre-candidate: asks for pre-votes for `term + 1` without raising the term.
+    fn become_pre_candidate(&mut self) {
+        assert!(self.config.prevote, "pre-candidacy needs PreVote");
+        assert_ne!(self.role, Role::Leader, "a leader does not campaign");
+        self.role = Role::PreCandidate;
+        self.leader = None;
+        self.progress.clear();
+        self.votes = BTreeMap::from([(self.config.id, true)]);
+        self.arm_election_timer();
+    }
+
+    /// Becomes a candidate (§5.2): a new term, a vote for itself, durable before it is asked for.
+    fn become_candidate(&mut self) {
+        assert_ne!(self.role, Role::Leader, "a leader does not campaign");
+        let term = self.hard_state.term + 1;
+        self.persist_hard_state(HardState { term, voted_for: Some(self.config.id) });
+        self.role = Role::Candidate;
+        self.leader = None;
+        self.progress.clear();
+        self.votes = BTreeMap::from([(self.config.id, true)]);
+        self.arm_election_timer();
+    }
+
+    /// Becomes leader of the current term after winning its election (§5.2), and appends the
+    /// no-op entry that lets it commit (thesis §6.4).
+    fn become_leader(&mut self) {
+        assert_eq!(self.role, Role::Candidate, "only a candidate can win an election");
+        assert_eq!(self.hard_state.voted_for, Some(self.config.id));
+        self.role = Role::Leader;
+        self.leader = Some(self.config.id);
+        self.votes.clear();
+        let next_index = self.log.last_index() + 1;
+        let peers: Vec<NodeId> = self.config.peers().collect();
+        self.progress = peers.into_iter().map(|peer| (peer, Progress::new(next_index))).collect();
+        self.cancel_timer(Timer::Election);
+        self.arm_fixed_timer(Timer::Heartbeat, self.config.heartbeat_interval_us);
+        if self.config.check_quorum {
+            self.arm_fixed_timer(Timer::CheckQuorum, self.config.election_timeout_us_min);
+        }
+        self.append_to_own_log(super::log::Payload::Noop);
+    }
+
+    // ---- persistence and output plumbing ----
+
+    fn issue_write(&mut self, write: Write) -> WriteId {
+        self.write_id_last += 1;
+        let id = self.write_id_last;
+        self.out.writes.push(WriteRequest { id, write });
+        id
+    }
+
+    fn persist_hard_state(&mut self, hard_state: HardState) {
+        self.hard_state = hard_state;
+        self.issue_write(Write::HardState(hard_state));
+    }
+
+    /// Removes log entries from `from` on, in memory and on disk.
+    fn truncate_log(&mut self, from: Index) {
+        assert!(from > self.commit_index, "committed entries are never truncated (§5.3)");
+        self.log.truncate_from(from);
+        self.issue_write(Write::Truncate { from });
+        // The disk no longer matches the log past `from - 1`, including for earlier appends that
+        // will complete later.
+        self.log_index_durable = self.log_index_durable.min(from - 1);
+        for (_, index) in self.append_marks.iter_mut() {
+            *index = (*index).min(from - 1);
+        }
+    }
+
+    /// Appends entries (which must follow the log) in memory and on disk.
+    fn append_entries_to_log(&mut self, entries: Vec<super::log::Entry>) {
+        let Some(last) = entries.last() else { return };
+        let last_index = last.index;
+        for entry in &entries {
+            self.log.push(entry.clone());
+        }
+        let id = self.issue_write(Write::Append(entries));
+        self.append_marks.push_back((id, last_index));
+    }
+
+    /// Whether every write issued so far is durable.
+    fn all_writes_durable(&self) -> bool {
+        self.write_id_durable == self.write_id_last
+    }
+
+    /// Sends a message in the current term once every write issued so far is durable.
+    fn send(&mut self, to: NodeId, body: Body) {
+        let message = Message { from: self.config.id, to, term: self.hard_state.term, body };
+        self.send_message(message);
+    }
+
+    /// Sends a message once every write issued so far is durable (persist before send).
+    fn send_message(&mut self, message: Message) {
+        assert_eq!(message.from, self.config.id);
+        if self.all_writes_durable() {
+            self.out.messages.push(message);
+        } else {
+            self.held.push_back((self.write_id_last, message));
+        }
+    }
+
+    /// Sends at once, even before the writes issued so far are durable. Only for a leader's
+    /// AppendEntries and heartbeats (thesis §10.2.1), whose term is already durable because the
+    /// leader's vote requests waited for it.
+    fn send_now(&mut self, to: NodeId, body: Body) {
+        assert_eq!(self.role, Role::Leader, "only a leader sends ahead of its disk");
+        let message = Message { from: self.config.id, to, term: self.hard_state.term, body };
+        self.out.messages.push(message);
+    }
+
+    fn arm_election_timer(&mut self) {
+        self.out.timers.push(TimerCommand::Arm {
+            timer: Timer::Election,
+            after_us_min: self.config.election_timeout_us_min,
+            after_us_max: self.config.election_timeout_us_max,
+        });
+    }
+
+    fn arm_fixed_timer(&mut self, timer: Timer, after_us: u64) {
+        self.out.timers.push(TimerCommand::Arm { timer, after_us_min: after_us, after_us_max: after_us });
+    }
+
+    fn cancel_timer(&mut self, timer: Timer) {
+        self.out.timers.push(TimerCommand::Cancel(timer));
+    }
+
+    // ---- read-only views ----
+
+    /// The node's configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+    /// The node's id.
+    pub fn id(&self) -> NodeId {
+        self.config.id
+    }
+    /// The role the node plays now.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+    /// The current term.
+    pub fn term(&self) -> Term {
+        self.hard_state.term
+    }
+    /// The node voted for in the current term, if any.
+    pub fn voted_for(&self) -> Option<NodeId> {
+        self.hard_state.voted_for
+    }
+    /// The term and vote as last written.
+    pub fn hard_state(&self) -> HardState {
+        self.hard_state
+    }
+    /// The leader this node knows of in its current term.
+    pub fn leader(&self) -> Option<NodeId> {
+        self.leader
+    }
+    /// The highest index known committed.
+    pub fn commit_index(&self) -> Index {
+        self.commit_index
+    }
+    /// The highest index applied to the state machine.
+    pub fn applied_index(&self) -> Index {
+        self.applied_index
+    }
+    /// The log up to which the disk is known to match the in-memory log.
+    pub fn log_index_durable(&self) -> Index {
+        self.log_index_durable
+    }
+    /// The log.
+    pub fn log(&self) -> &RaftLog {
+        &self.log
+    }
+    /// The key-value state machine.
+    pub fn store(&self) -> &KvStore {
+        &self.store
+    }
+    /// A leader's view of a peer's replication, if this node leads.
+    pub fn progress(&self, peer: NodeId) -> Option<&Progress> {
+        self.progress.get(&peer)
+    }
+    /// Votes collected in the current campaign (candidates and pre-candidates).
+    pub fn votes(&self) -> &BTreeMap<NodeId, bool> {
+        &self.votes
+    }
+    /// Messages held until a write is durable.
+    pub fn held_message_count(&self) -> usize {
+        self.held.len()
+    }
+}

@@ -1,0 +1,282 @@
+//! Log replication (§5.3), commitment (§5.4.2, the Figure 8 rule), heartbeats, CheckQuorum
+//! (thesis §6.2), client requests and applying committed entries.
+
+use super::super::io::{Applied, ClientReply, ReplyOutcome, Timer};
+use super::super::kv::Command;
+use super::super::log::{Entry, Payload};
+use super::super::message::{AppendOutcome, Body, Message};
+use super::super::progress::Mode;
+use super::super::types::{Index, NodeId, Role, Term};
+use super::Node;
+
+impl Node {
+    // ---- follower side ----
+
+    /// AppendEntries receiver (Figure 2), in the current term.
+    pub(super) fn on_append_request(&mut self, message: Message) {
+        let Body::AppendRequest { prev_log_index, prev_log_term, entries, leader_commit } = message.body else {
+            unreachable!("called for AppendEntries only")
+        };
+        let leader = message.from;
+        self.leader = Some(leader);
+        self.arm_election_timer();
+        if prev_log_index < self.commit_index {
+            // Everything up to our commit index already matches the leader's log (Leader
+            // Completeness, §5.4), so say where we are and let the leader continue from there.
+            let outcome = AppendOutcome::Accepted { match_index: self.commit_index };
+            self.send(leader, Body::AppendResponse { prev_log_index, outcome });
+            return;
+        }
+        if !self.log.matches(prev_log_index, prev_log_term) {
+            let outcome = self.conflict_hint(prev_log_index);
+            self.send(leader, Body::AppendResponse { prev_log_index, outcome });
+            return;
+        }
+        let last_new_index = prev_log_index + entries.len() as Index;
+        self.store_leader_entries(entries);
+        // "If leaderCommit > commitIndex, set commitIndex = min(leaderCommit, index of last new
+        // entry)": entries past the last new one are not yet known to match the leader's.
+        let commit = leader_commit.min(last_new_index);
+        if commit > self.commit_index {
+            self.commit_index = commit;
+        }
+        let outcome = AppendOutcome::Accepted { match_index: last_new_index };
+        self.send(leader, Body::AppendResponse { prev_log_index, outcome });
+    }
+
+    /// The hint for a failed consistency check at `prev_log_index` (thesis §5.3): the term of our
+    /// conflicting entry and the first index we hold of it, or our log's end if it is too short.
+    fn conflict_hint(&self, prev_log_index: Index) -> AppendOutcome {
+        match self.log.term_at(prev_log_index) {
+            None => AppendOutcome::Rejected { conflict_term: None, conflict_index: self.log.last_index() + 1 },
+            Some(term) => {
+                let first = self.log.first_index_of_term_ending_at(prev_log_index);
+                // Entries up to the commit index match the leader's, so never point below them.
+                let conflict_index = first.max(self.commit_index + 1);
+                AppendOutcome::Rejected { conflict_term: Some(term), conflict_index }
+            }
+        }
+    }
+
+    /// Stores entries that follow a matching prefix: skips those already present, truncates at
+    /// the first conflict and appends the rest (Figure 2, receiver steps 3 and 4). A stale or
+    /// duplicated request whose entries are all present changes nothing.
+    fn store_leader_entries(&mut self, entries: Vec<Entry>) {
+        let Some(first_new) = self.log.first_new_or_conflicting(&entries) else { return };
+        let from = entries[first_new].index;
+        if from <= self.log.last_index() {
+            self.truncate_log(from);
+        }
+        self.append_entries_to_log(entries.into_iter().skip(first_new).collect());
+    }
+
+    /// A heartbeat: the leader is alive; its commit index is capped at what we hold for it.
+    pub(super) fn on_heartbeat(&mut self, leader: NodeId, commit: Index) {
+        self.leader = Some(leader);
+        self.arm_election_timer();
+        let commit = commit.min(self.log.last_index());
+        if commit > self.commit_index {
+            self.commit_index = commit;
+        }
+        self.send(leader, Body::HeartbeatResponse);
+    }
+
+    // ---- leader side ----
+
+    /// A follower's answer to AppendEntries.
+    pub(super) fn on_append_response(&mut self, from: NodeId, prev_log_index: Index, outcome: AppendOutcome) {
+        let next_hint = match outcome {
+            AppendOutcome::Rejected { conflict_term, conflict_index } => {
+                Some(self.next_after_conflict(conflict_term, conflict_index))
+            }
+            AppendOutcome::Accepted { .. } => None,
+        };
+        let last_index = self.log.last_index();
+        let Some(progress) = self.progress.get_mut(&from) else { return };
+        progress.recent_active = true;
+        match outcome {
+            AppendOutcome::Accepted { match_index } => {
+                assert!(match_index <= last_index, "follower {from} claims entries the leader lacks");
+                if progress.on_accepted(match_index) {
+                    self.maybe_commit();
+                }
+                self.send_appends_to(from);
+            }
+            AppendOutcome::Rejected { .. } => {
+                let next_hint = next_hint.expect("computed for rejections");
+                if progress.on_rejected(prev_log_index, next_hint) {
+                    self.send_appends_to(from);
+                }
+            }
+        }
+    }
+
+    /// Where to resume after a conflict (thesis §5.3): just past our last entry of the
+    /// follower's conflicting term if we have that term, else where the follower's run of that
+    /// term starts (or its log ends).
+    fn next_after_conflict(&self, conflict_term: Option<Term>, conflict_index: Index) -> Index {
+        let resume = conflict_term.and_then(|term| self.log.last_index_of_term(term)).map(|index| index + 1);
+        resume.unwrap_or(conflict_index).max(1)
+    }
+
+    pub(super) fn on_heartbeat_response(&mut self, from: NodeId) {
+        let window = self.config.inflight_appends_max;
+        let last_index = self.log.last_index();
+        let Some(progress) = self.progress.get_mut(&from) else { return };
+        progress.on_heartbeat_answered(window);
+        if progress.match_index < last_index || progress.mode == Mode::Probe {
+            self.send_appends_to(from);
+        }
+    }
+
+    pub(super) fn on_heartbeat_timer(&mut self) {
+        let peers: Vec<NodeId> = self.config.peers().collect();
+        for peer in peers {
+            let match_index = self.progress[&peer].match_index;
+            let commit = self.commit_index.min(match_index);
+            self.send_now(peer, Body::Heartbeat { commit });
+        }
+        self.arm_fixed_timer(Timer::Heartbeat, self.config.heartbeat_interval_us);
+    }
+
+    /// CheckQuorum (thesis §6.2): a leader that has not heard from a quorum during an election
+    /// timeout steps down, so that clients stop waiting on a leader that cannot commit.
+    pub(super) fn on_check_quorum_timer(&mut self) {
+        let active_peers = self.progress.values().filter(|progress| progress.recent_active).count();
+        for progress in self.progress.values_mut() {
+            progress.recent_active = false;
+        }
+        if active_peers + 1 < self.config.quorum() {
+            self.become_follower(self.hard_state.term, None);
+        } else {
+            self.arm_fixed_timer(Timer::CheckQuorum, self.config.election_timeout_us_min);
+        }
+    }
+
+    /// A client's command: a leader appends it; others point at the leader they know.
+    pub(super) fn on_client_request(&mut self, command: Command) {
+        if self.role != Role::Leader {
+            let outcome = ReplyOutcome::NotLeader { leader_hint: self.leader };
+            self.out.replies.push(ClientReply { client: command.client, seq: command.seq, outcome });
+            return;
+        }
+        self.append_to_own_log(Payload::Command(command));
+    }
+
+    /// A leader appends a new entry of its term and starts replicating it (§5.3). It commits once
+    /// its own copy is durable and a quorum of followers hold it.
+    pub(super) fn append_to_own_log(&mut self, payload: Payload) {
+        assert_eq!(self.role, Role::Leader);
+        let entry = Entry { term: self.hard_state.term, index: self.log.last_index() + 1, payload };
+        self.append_entries_to_log(vec![entry]);
+        let peers: Vec<NodeId> = self.config.peers().collect();
+        for peer in peers {
+            self.send_appends_to(peer);
+        }
+    }
+
+    /// Sends `peer` what flow control allows: one probe in `Probe` mode (empty if there is
+    /// nothing new), or batches of new entries up to the window in `Replicate` mode.
+    fn send_appends_to(&mut self, peer: NodeId) {
+        let window = self.config.inflight_appends_max;
+        let last_index = self.log.last_index();
+        loop {
+            let progress = &self.progress[&peer];
+            let has_entries = progress.next_index <= last_index;
+            let probing = progress.mode == Mode::Probe;
+            if !progress.can_send(window) || !(has_entries || probing) {
+                return;
+            }
+            self.send_append(peer);
+            if probing {
+                return;
+            }
+        }
+    }
+
+    /// Sends one AppendEntries from the peer's `next_index`.
+    fn send_append(&mut self, peer: NodeId) {
+        let progress = &self.progress[&peer];
+        let prev_log_index = progress.next_index - 1;
+        let prev_log_term = self.log.term_at(prev_log_index).expect("a leader holds every entry before next_index");
+        let entries = self.log.slice(progress.next_index, self.config.entries_per_append_max);
+        let last_sent = entries.last().map(|entry| entry.index);
+        self.progress.get_mut(&peer).expect("peer tracked").on_sent(last_sent);
+        let body = Body::AppendRequest { prev_log_index, prev_log_term, entries, leader_commit: self.commit_index };
+        self.send_now(peer, body);
+    }
+
+    /// Tells followers a new commit index at once, rather than at the next heartbeat: peers with
+    /// entries to receive get them; a caught-up, replicating peer gets an empty AppendEntries
+    /// anchored at its match index, which cannot fail the consistency check.
+    fn broadcast_commit(&mut self) {
+        let peers: Vec<NodeId> = self.config.peers().collect();
+        let last_index = self.log.last_index();
+        for peer in peers {
+            let progress = &self.progress[&peer];
+            if progress.next_index <= last_index {
+                self.send_appends_to(peer);
+            } else if progress.mode == Mode::Replicate {
+                let prev_log_index = progress.match_index;
+                let prev_log_term = self.log.term_at(prev_log_index).expect("match is inside the log");
+                let leader_commit = self.commit_index;
+                let body = Body::AppendRequest { prev_log_index, prev_log_term, entries: Vec::new(), leader_commit };
+                self.send_now(peer, body);
+            }
+        }
+    }
+
+    /// Advances the commit index to the highest index a quorum holds durably, if that entry is
+    /// of the current term (§5.4.2: "Raft never commits log entries from previous terms by
+    /// counting replicas"; Figure 8 shows why). The leader's own copy counts only once durable.
+    pub(super) fn maybe_commit(&mut self) {
+        assert_eq!(self.role, Role::Leader);
+        let mut matched: Vec<Index> = self
+            .config
+            .voters
+            .iter()
+            .map(
+                |&voter| {
+                    if voter == self.config.id {
+                        self.log_index_durable
+                    } else {
+                        self.progress[&voter].match_index
+                    }
+                },
+            )
+            .collect();
+        matched.sort_unstable_by(|a, b| b.cmp(a));
+        let quorum_index = matched[self.config.quorum() - 1];
+        if quorum_index <= self.commit_index {
+            return;
+        }
+        if self.log.term_at(quorum_index) != Some(self.hard_state.term) {
+            return;
+        }
+        self.commit_index = quorum_index;
+        self.broadcast_commit();
+    }
+
+    /// Applies committed entries in index order, each exactly once (Figure 2: "If commitIndex >
+    /// lastApplied: increment lastApplied, apply log[lastApplied] to state machine"). A leader
+    /// answers the client of each command it applies.
+    pub(super) fn apply_committed(&mut self) {
+        while self.applied_index < self.commit_index {
+            let index = self.applied_index + 1;
+            let entry = self.log.entry(index).expect("committed entries are in the log").clone();
+            let applied = match entry.payload {
+                Payload::Noop => Applied { index, term: entry.term, command: None, result: None, effective: false },
+                Payload::Command(command) => {
+                    let (result, effective) = self.store.apply(&command);
+                    if self.role == Role::Leader {
+                        let outcome = ReplyOutcome::Ok(result.clone());
+                        self.out.replies.push(ClientReply { client: command.client, seq: command.seq, outcome });
+                    }
+                    Applied { index, term: entry.term, command: Some(command), result: Some(result), effective }
+                }
+            };
+            self.out.applied.push(applied);
+            self.applied_index = index;
+        }
+    }
+}

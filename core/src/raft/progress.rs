@@ -1,0 +1,200 @@
+//! What a leader knows of one follower's log (Figure 2's nextIndex and matchIndex), and the flow
+//! control that decides when to send it more (etcd-raft's `tracker.Progress`, simplified).
+
+use std::collections::VecDeque;
+
+use serde::{Deserialize, Serialize};
+
+use super::types::Index;
+
+/// How the leader sends to a follower.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Mode {
+    /// The leader does not yet know where the logs agree: one AppendEntries at a time, each
+    /// answered (or a heartbeat answered) before the next.
+    Probe,
+    /// The logs agree up to `match_index`: the leader streams entries, with up to the window's
+    /// worth of AppendEntries in flight, advancing `next_index` optimistically.
+    Replicate,
+}
+
+/// One follower's replication state, kept by the leader.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    /// Invariant: the follower durably holds the leader's entries up to here.
+    pub match_index: Index,
+    /// Invariant: `match_index < next_index`; the next entry to send.
+    pub next_index: Index,
+    /// The sending mode.
+    pub mode: Mode,
+    /// In `Probe`: an AppendEntries is outstanding, so wait.
+    pub probe_sent: bool,
+    /// In `Replicate`: the last index of each unacknowledged AppendEntries, increasing, each in
+    /// `match_index + 1 .. next_index`. Empty in `Probe`.
+    pub inflight: VecDeque<Index>,
+    /// The follower answered since the last CheckQuorum round.
+    pub recent_active: bool,
+}
+
+impl Progress {
+    /// A follower the leader knows nothing about yet: probe from just past the leader's log.
+    pub fn new(next_index: Index) -> Self {
+        assert!(next_index >= 1);
+        Progress {
+            match_index: 0,
+            next_index,
+            mode: Mode::Probe,
+            probe_sent: false,
+            inflight: VecDeque::new(),
+            recent_active: false,
+        }
+    }
+
+    fn assert_invariants(&self) {
+        assert!(self.match_index < self.next_index, "match {} < next {}", self.match_index, self.next_index);
+        match self.mode {
+            Mode::Probe => assert!(self.inflight.is_empty(), "probing keeps no window"),
+            Mode::Replicate => assert!(!self.probe_sent, "replicating never waits on a probe"),
+        }
+        let mut previous = self.match_index;
+        for &last in &self.inflight {
+            assert!(last > previous && last < self.next_index, "in-flight window out of order");
+            previous = last;
+        }
+    }
+
+    /// Whether the leader may send another AppendEntries carrying entries now.
+    pub fn can_send(&self, inflight_appends_max: usize) -> bool {
+        match self.mode {
+            Mode::Probe => !self.probe_sent,
+            Mode::Replicate => self.inflight.len() < inflight_appends_max,
+        }
+    }
+
+    /// Records an AppendEntries sent with entries ending at `last_index` (or none, if `None`).
+    pub fn on_sent(&mut self, last_index: Option<Index>) {
+        match self.mode {
+            Mode::Probe => self.probe_sent = true,
+            Mode::Replicate => {
+                if let Some(last) = last_index {
+                    assert!(last >= self.next_index, "entries sent start at next_index");
+                    self.next_index = last + 1;
+                    self.inflight.push_back(last);
+                }
+            }
+        }
+        self.assert_invariants();
+    }
+
+    /// The follower holds entries up to `match_index`. Returns whether that is news.
+    pub fn on_accepted(&mut self, match_index: Index) -> bool {
+        let news = match_index > self.match_index;
+        if news {
+            self.match_index = match_index;
+        }
+        self.next_index = self.next_index.max(self.match_index + 1);
+        while self.inflight.front().is_some_and(|&last| last <= self.match_index) {
+            self.inflight.pop_front();
+        }
+        if self.mode == Mode::Probe {
+            self.mode = Mode::Replicate;
+            self.probe_sent = false;
+            self.next_index = self.match_index + 1;
+        }
+        self.assert_invariants();
+        news
+    }
+
+    /// The follower rejected the AppendEntries whose `prev_log_index` was `rejected_prev`; the
+    /// leader wants to resume from `next_hint`. Returns `false` (and changes nothing) when the
+    /// rejection is stale: answered to an older request than the one the leader is waiting on.
+    pub fn on_rejected(&mut self, rejected_prev: Index, next_hint: Index) -> bool {
+        let stale = match self.mode {
+            Mode::Replicate => rejected_prev <= self.match_index,
+            Mode::Probe => rejected_prev + 1 != self.next_index,
+        };
+        if stale {
+            return false;
+        }
+        // Step back at least one entry and never behind what the follower is known to hold.
+        self.next_index = next_hint.min(rejected_prev).max(self.match_index + 1);
+        self.mode = Mode::Probe;
+        self.probe_sent = false;
+        self.inflight.clear();
+        self.assert_invariants();
+        true
+    }
+
+    /// The follower answered a heartbeat: it is alive, so resume probing, and free one slot of
+    /// a full window in case an AppendEntries was lost (etcd-raft does the same).
+    pub fn on_heartbeat_answered(&mut self, inflight_appends_max: usize) {
+        self.recent_active = true;
+        self.probe_sent = false;
+        if self.mode == Mode::Replicate && self.inflight.len() >= inflight_appends_max {
+            self.inflight.pop_front();
+        }
+        self.assert_invariants();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn probe_sends_one_at_a_time_then_replicates_after_a_match() {
+        let mut progress = Progress::new(5);
+        assert!(progress.can_send(4));
+        progress.on_sent(Some(4));
+        assert!(!progress.can_send(4), "a probe waits for its answer");
+        assert!(progress.on_accepted(4));
+        assert_eq!(progress.mode, Mode::Replicate);
+        assert_eq!(progress.next_index, 5);
+    }
+
+    #[test]
+    fn replicate_pipelines_up_to_the_window() {
+        let mut progress = Progress::new(1);
+        progress.on_accepted(0);
+        for last in [2, 4] {
+            assert!(progress.can_send(2));
+            progress.on_sent(Some(last));
+        }
+        assert!(!progress.can_send(2), "window of two is full");
+        assert_eq!(progress.next_index, 5);
+        progress.on_accepted(2);
+        assert!(progress.can_send(2));
+        assert_eq!(progress.inflight, VecDeque::from([4]));
+    }
+
+    #[test]
+    fn stale_rejections_are_ignored() {
+        let mut progress = Progress::new(10);
+        progress.on_sent(None);
+        assert!(!progress.on_rejected(3, 2), "probe waits on prev 9, not 3");
+        assert!(progress.on_rejected(9, 4));
+        assert_eq!(progress.next_index, 4);
+        assert!(!progress.probe_sent);
+    }
+
+    #[test]
+    fn rejection_never_goes_below_match() {
+        let mut progress = Progress::new(1);
+        progress.on_accepted(6);
+        progress.on_sent(Some(9));
+        assert!(progress.on_rejected(9, 2));
+        assert_eq!(progress.next_index, 7);
+        assert_eq!(progress.mode, Mode::Probe);
+    }
+
+    #[test]
+    fn heartbeat_answer_frees_a_full_window() {
+        let mut progress = Progress::new(1);
+        progress.on_accepted(0);
+        progress.on_sent(Some(1));
+        progress.on_sent(Some(2));
+        progress.on_heartbeat_answered(2);
+        assert!(progress.can_send(2));
+        assert!(progress.recent_active);
+    }
+}
