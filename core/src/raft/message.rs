@@ -151,3 +151,44 @@ impl MessageKind {
         }
     }
 }
+
+/// One line per message, as the golden traces and the event feed show it, e.g.
+/// `1->2 App t3 prev=5@2 entries=6@3..7@3 commit=5`. Positions print as `index@term`.
+impl std::fmt::Display for Message {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(formatter, "{}->{} {} t{}", self.from, self.to, self.body.kind().name(), self.term)?;
+        match &self.body {
+            Body::VoteRequest { last_log_index, last_log_term, .. } => {
+                write!(formatter, " last={last_log_index}@{last_log_term}")
+            }
+            Body::VoteResponse { granted, .. } => formatter.write_str(if *granted { " granted" } else { " refused" }),
+            Body::AppendRequest { prev_log_index, prev_log_term, entries, leader_commit } => {
+                write!(formatter, " prev={prev_log_index}@{prev_log_term}")?;
+                match (entries.first(), entries.last()) {
+                    (Some(only), _) if entries.len() == 1 => {
+                        write!(formatter, " entries={}@{}", only.index, only.term)?
+                    }
+                    (Some(first), Some(last)) => {
+                        write!(formatter, " entries={}@{}..{}@{}", first.index, first.term, last.index, last.term)?
+                    }
+                    _ => {}
+                }
+                write!(formatter, " commit={leader_commit}")
+            }
+            Body::AppendResponse { prev_log_index, outcome } => match outcome {
+                AppendOutcome::Accepted { match_index } => {
+                    write!(formatter, " prev={prev_log_index} match={match_index}")
+                }
+                AppendOutcome::Rejected { conflict_term, conflict_index } => {
+                    write!(formatter, " prev={prev_log_index} reject hint={conflict_index}")?;
+                    match conflict_term {
+                        Some(term) => write!(formatter, "@{term}"),
+                        None => formatter.write_str(" (log too short)"),
+                    }
+                }
+            },
+            Body::Heartbeat { commit } => write!(formatter, " commit={commit}"),
+            Body::HeartbeatResponse => Ok(()),
+        }
+    }
+}

@@ -34,6 +34,9 @@ pub struct Progress {
     pub inflight: VecDeque<Index>,
     /// The follower answered since the last CheckQuorum round.
     pub recent_active: bool,
+    /// The highest commit index the follower can have learned from what the leader sent:
+    /// `min(leader commit, last index the message vouches for)` over everything sent.
+    pub commit_sent: Index,
 }
 
 impl Progress {
@@ -47,6 +50,7 @@ impl Progress {
             probe_sent: false,
             inflight: VecDeque::new(),
             recent_active: false,
+            commit_sent: 0,
         }
     }
 
@@ -69,6 +73,11 @@ impl Progress {
             Mode::Probe => !self.probe_sent,
             Mode::Replicate => self.inflight.len() < inflight_appends_max,
         }
+    }
+
+    /// Records that the follower was told `commit`, vouched for up to `covered_index`.
+    pub fn on_commit_sent(&mut self, commit: Index, covered_index: Index) {
+        self.commit_sent = self.commit_sent.max(commit.min(covered_index));
     }
 
     /// Records an AppendEntries sent with entries ending at `last_index` (or none, if `None`).

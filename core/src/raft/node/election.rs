@@ -76,7 +76,11 @@ impl Node {
     pub(super) fn on_vote_response(&mut self, from: NodeId, term: Term, prevote: bool, granted: bool) {
         let campaign_is_prevote = self.role == Role::PreCandidate;
         let campaign_term = if campaign_is_prevote { self.hard_state.term + 1 } else { self.hard_state.term };
-        if prevote != campaign_is_prevote || term != campaign_term {
+        // A PreVote refusal carries the voter's term, which is ours (a higher one made us a
+        // follower before we got here), not the term we asked about.
+        let answers_this_campaign =
+            term == campaign_term || (campaign_is_prevote && !granted && term == self.hard_state.term);
+        if prevote != campaign_is_prevote || !answers_this_campaign {
             return;
         }
         self.votes.entry(from).or_insert(granted);

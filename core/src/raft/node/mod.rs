@@ -310,8 +310,14 @@ impl Node {
         id
     }
 
+    /// Records a new term or vote. Two in one step (a new term, then a vote in it) become one
+    /// write: the first has not left the node yet, so the second can replace it.
     fn persist_hard_state(&mut self, hard_state: HardState) {
         self.hard_state = hard_state;
+        if let Some(WriteRequest { write: Write::HardState(pending), .. }) = self.out.writes.last_mut() {
+            *pending = hard_state;
+            return;
+        }
         self.issue_write(Write::HardState(hard_state));
     }
 

@@ -101,6 +101,7 @@ impl Node {
                     self.maybe_commit();
                 }
                 self.send_appends_to(from);
+                self.send_commit_if_unknown(from);
             }
             AppendOutcome::Rejected { .. } => {
                 let next_hint = next_hint.expect("computed for rejections");
@@ -132,8 +133,9 @@ impl Node {
     pub(super) fn on_heartbeat_timer(&mut self) {
         let peers: Vec<NodeId> = self.config.peers().collect();
         for peer in peers {
-            let match_index = self.progress[&peer].match_index;
-            let commit = self.commit_index.min(match_index);
+            let progress = self.progress.get_mut(&peer).expect("peer tracked");
+            let commit = self.commit_index.min(progress.match_index);
+            progress.on_commit_sent(commit, commit);
             self.send_now(peer, Body::Heartbeat { commit });
         }
         self.arm_fixed_timer(Timer::Heartbeat, self.config.heartbeat_interval_us);
@@ -201,29 +203,40 @@ impl Node {
         let prev_log_term = self.log.term_at(prev_log_index).expect("a leader holds every entry before next_index");
         let entries = self.log.slice(progress.next_index, self.config.entries_per_append_max);
         let last_sent = entries.last().map(|entry| entry.index);
-        self.progress.get_mut(&peer).expect("peer tracked").on_sent(last_sent);
+        let progress = self.progress.get_mut(&peer).expect("peer tracked");
+        progress.on_sent(last_sent);
+        progress.on_commit_sent(self.commit_index, last_sent.unwrap_or(prev_log_index));
         let body = Body::AppendRequest { prev_log_index, prev_log_term, entries, leader_commit: self.commit_index };
         self.send_now(peer, body);
     }
 
-    /// Tells followers a new commit index at once, rather than at the next heartbeat: peers with
-    /// entries to receive get them; a caught-up, replicating peer gets an empty AppendEntries
-    /// anchored at its match index, which cannot fail the consistency check.
+    /// Tells followers a new commit index at once rather than at the next heartbeat: peers with
+    /// entries to receive get them (with the new commit); caught-up peers get the commit alone.
     fn broadcast_commit(&mut self) {
         let peers: Vec<NodeId> = self.config.peers().collect();
-        let last_index = self.log.last_index();
         for peer in peers {
-            let progress = &self.progress[&peer];
-            if progress.next_index <= last_index {
-                self.send_appends_to(peer);
-            } else if progress.mode == Mode::Replicate {
-                let prev_log_index = progress.match_index;
-                let prev_log_term = self.log.term_at(prev_log_index).expect("match is inside the log");
-                let leader_commit = self.commit_index;
-                let body = Body::AppendRequest { prev_log_index, prev_log_term, entries: Vec::new(), leader_commit };
-                self.send_now(peer, body);
-            }
+            self.send_appends_to(peer);
+            self.send_commit_if_unknown(peer);
         }
+    }
+
+    /// If `peer` has been sent every entry but cannot yet know the commit index as far as it
+    /// holds entries, sends an empty AppendEntries anchored at its match index: that cannot fail
+    /// the consistency check, unlike one at `next_index - 1`, which can overtake the appends still
+    /// in flight.
+    fn send_commit_if_unknown(&mut self, peer: NodeId) {
+        let progress = &self.progress[&peer];
+        let learnable = self.commit_index.min(progress.match_index);
+        let everything_sent = progress.next_index > self.log.last_index();
+        if !everything_sent || progress.mode != Mode::Replicate || learnable <= progress.commit_sent {
+            return;
+        }
+        let prev_log_index = progress.match_index;
+        let prev_log_term = self.log.term_at(prev_log_index).expect("match is inside the log");
+        let leader_commit = self.commit_index;
+        self.progress.get_mut(&peer).expect("peer tracked").on_commit_sent(leader_commit, prev_log_index);
+        let body = Body::AppendRequest { prev_log_index, prev_log_term, entries: Vec::new(), leader_commit };
+        self.send_now(peer, body);
     }
 
     /// Advances the commit index to the highest index a quorum holds durably, if that entry is

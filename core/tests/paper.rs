@@ -1,0 +1,625 @@
+//! Protocol tests tied to the rules of the Raft paper (Ongaro & Ousterhout 2014, "§") and the
+//! thesis (Ongaro 2014, "thesis §"), driven through the in-test harness in `common`.
+
+mod common;
+
+use common::{config, Cluster};
+use raftsim_core::raft::{
+    AppendOutcome, Body, Config, DurableState, HardState, Input, Message, Node, Op, OpResult, ReplyOutcome, Role, Timer,
+};
+
+fn plain() -> Config {
+    // PreVote and CheckQuorum off: the protocol of the paper's Figure 2.
+    Config { prevote: false, check_quorum: false, ..config(&[1]) }
+}
+
+fn put(key: &str, value: &str) -> Op {
+    Op::Put { key: key.into(), value: value.into() }
+}
+
+fn get(key: &str) -> Op {
+    Op::Get { key: key.into() }
+}
+
+// ---- §5.1, §5.2: terms and elections ----
+
+#[test]
+fn a_candidate_that_wins_a_majority_becomes_leader() {
+    // §5.2: "A candidate wins an election if it receives votes from a majority of the servers in
+    // the full cluster for the same term."
+    let mut cluster = Cluster::new(5, &plain());
+    cluster.isolate(4);
+    cluster.isolate(5);
+    cluster.elect(1);
+    assert_eq!(cluster.node(1).term(), 1);
+    assert_eq!(cluster.leaders(), vec![1]);
+    for follower in [2, 3] {
+        assert_eq!(cluster.node(follower).role(), Role::Follower);
+        assert_eq!(cluster.node(follower).voted_for(), Some(1));
+    }
+}
+
+#[test]
+fn a_candidate_without_a_majority_does_not_win() {
+    let mut cluster = Cluster::new(5, &plain());
+    for isolated in [3, 4, 5] {
+        cluster.isolate(isolated);
+    }
+    cluster.fire(1, Timer::Election);
+    cluster.stabilize();
+    assert_eq!(cluster.node(1).role(), Role::Candidate, "two votes of five are not a majority");
+    assert!(cluster.leaders().is_empty());
+}
+
+#[test]
+fn each_server_votes_for_at_most_one_candidate_per_term() {
+    // §5.2: "Each server will vote for at most one candidate in a given term, on a
+    // first-come-first-served basis."
+    let mut cluster = Cluster::new(3, &plain());
+    cluster.fire(1, Timer::Election);
+    cluster.fire(2, Timer::Election);
+    // Node 3 receives node 1's request first, then node 2's, both for term 1.
+    cluster.stabilize();
+    assert_eq!(cluster.node(3).voted_for(), Some(1));
+    assert_eq!(cluster.leaders(), vec![1], "node 2 got only its own vote");
+}
+
+#[test]
+fn a_higher_term_makes_a_leader_step_down() {
+    // §5.1: "If a candidate or leader discovers that its term is out of date, it immediately
+    // reverts to follower state."
+    let mut cluster = Cluster::new(3, &plain());
+    cluster.elect(1);
+    cluster.isolate(1);
+    cluster.elect(2);
+    cluster.heal();
+    cluster.fire(1, Timer::Heartbeat);
+    cluster.stabilize();
+    assert_eq!(cluster.node(1).role(), Role::Follower);
+    assert_eq!(cluster.node(1).term(), 2);
+    assert_eq!(cluster.leaders(), vec![2]);
+}
+
+#[test]
+fn messages_from_an_older_term_change_nothing() {
+    let mut cluster = Cluster::new(3, &plain());
+    cluster.elect(1);
+    let before = cluster.status();
+    let stale = Message {
+        from: 3,
+        to: 2,
+        term: 0,
+        body: Body::AppendRequest { prev_log_index: 0, prev_log_term: 0, entries: vec![], leader_commit: 5 },
+    };
+    cluster.step(2, Input::Message(stale));
+    assert_eq!(cluster.status(), before);
+}
+
+// ---- §5.4.1: the election restriction ----
+
+#[test]
+fn a_vote_is_refused_to_a_candidate_with_a_lower_last_term() {
+    // §5.4.1: "If the logs have last entries with different terms, then the log with the later
+    // term is more up-to-date."
+    let mut cluster = Cluster::with_log_terms(&plain(), &[&[1, 1, 1, 1], &[1, 2], &[1, 2]]);
+    cluster.fire(1, Timer::Election);
+    cluster.stabilize();
+    assert_ne!(cluster.node(1).role(), Role::Leader, "a longer log of an older term loses");
+    cluster.fire(2, Timer::Election);
+    cluster.stabilize();
+    assert_eq!(cluster.leaders(), vec![2]);
+}
+
+#[test]
+fn a_vote_is_refused_to_a_candidate_with_a_shorter_log_of_the_same_last_term() {
+    // §5.4.1: "If the logs end with the same term, then whichever log is longer is more
+    // up-to-date."
+    let mut cluster = Cluster::with_log_terms(&plain(), &[&[1, 1], &[1, 1, 1], &[1, 1, 1]]);
+    cluster.fire(1, Timer::Election);
+    cluster.stabilize();
+    assert_ne!(cluster.node(1).role(), Role::Leader);
+    assert!(cluster.node(2).voted_for().is_none() || cluster.node(2).voted_for() == Some(2));
+}
+
+// ---- §5.3: log replication and the log matching property ----
+
+#[test]
+fn a_committed_entry_is_replicated_applied_and_answered() {
+    let mut cluster = Cluster::new(3, &plain());
+    cluster.elect(1);
+    cluster.propose(1, 100, put("x", "1"));
+    cluster.stabilize();
+    for id in 1..=3 {
+        let node = cluster.node(id);
+        assert_eq!(node.commit_index(), 2, "no-op plus the put");
+        assert_eq!(node.store().get("x"), Some("1"), "node {id} applied the put");
+    }
+    let reply = cluster.replies.last().expect("the leader answered");
+    assert_eq!(reply.outcome, ReplyOutcome::Ok(OpResult::Done));
+}
+
+#[test]
+fn a_new_leader_appends_a_noop_of_its_term() {
+    // Thesis §6.4: the leader commits a blank entry at the start of its term.
+    let mut cluster = Cluster::new(3, &plain());
+    cluster.elect(1);
+    let log = cluster.node(1).log();
+    assert_eq!(log.last_index(), 1);
+    assert_eq!(log.last_term(), 1);
+    assert_eq!(cluster.node(3).commit_index(), 1);
+}
+
+#[test]
+fn divergent_followers_converge_on_the_leaders_log() {
+    // Figure 7: followers missing entries, holding extra uncommitted entries, or both, are all
+    // brought to the leader's log. The leader's log is (a)'s with terms 1 1 1 4 4 5 5 6 6 6.
+    let leader: &[u64] = &[1, 1, 1, 4, 4, 5, 5, 6, 6, 6];
+    let missing: &[u64] = &[1, 1, 1, 4];
+    let extra_old_terms: &[u64] = &[1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3];
+    let mut cluster = Cluster::with_log_terms(&plain(), &[leader, missing, extra_old_terms]);
+    cluster.elect(1);
+    cluster.propose(1, 100, put("k", "v"));
+    cluster.stabilize();
+    let leader_log = cluster.node(1).log().entries().to_vec();
+    for id in [2, 3] {
+        assert_eq!(cluster.node(id).log().entries(), leader_log.as_slice(), "node {id} converged");
+    }
+    assert_eq!(cluster.node(3).commit_index(), 12);
+}
+
+#[test]
+fn a_rejection_skips_back_a_whole_term_at_a_time() {
+    // Thesis §5.3: with the conflicting term and its first index in the rejection, the leader
+    // needs one round trip per conflicting term rather than one per entry.
+    let leader: &[u64] = &[1, 1, 1, 4, 4, 5, 5, 6, 6, 6];
+    let follower: &[u64] = &[1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3];
+    let mut cluster = Cluster::with_log_terms(&plain(), &[leader, follower, leader]);
+    cluster.elect(1);
+    let rejections = cluster
+        .take_transcript()
+        .iter()
+        .filter(|line| line.contains("send 2->1 AppResp") && line.contains("reject"))
+        .count();
+    assert!(rejections <= 3, "took {rejections} rejections; one per conflicting term is the bound");
+    assert_eq!(cluster.node(2).log().entries(), cluster.node(1).log().entries());
+}
+
+#[test]
+fn a_stale_append_does_not_truncate_newer_entries() {
+    // §5.3 receiver step 3 truncates only on a conflict; a delayed, older AppendEntries whose
+    // entries are already present must leave the entries after them alone.
+    let mut cluster = Cluster::new(2, &plain());
+    cluster.elect(1);
+    cluster.propose(1, 100, put("a", "1"));
+    cluster.propose(1, 100, put("b", "2"));
+    cluster.stabilize();
+    let log_before = cluster.node(2).log().entries().to_vec();
+    let first = log_before[0].clone();
+    let stale = Message {
+        from: 1,
+        to: 2,
+        term: 1,
+        body: Body::AppendRequest { prev_log_index: 0, prev_log_term: 0, entries: vec![first], leader_commit: 0 },
+    };
+    cluster.step(2, Input::Message(stale));
+    assert_eq!(cluster.node(2).log().entries(), log_before.as_slice());
+    assert_eq!(cluster.node(2).commit_index(), 3, "commit never decreases");
+}
+
+#[test]
+fn a_follower_rejects_entries_that_do_not_follow_a_matching_prefix() {
+    let mut cluster = Cluster::new(2, &plain());
+    cluster.elect(1);
+    let gap = Message {
+        from: 1,
+        to: 2,
+        term: 1,
+        body: Body::AppendRequest { prev_log_index: 5, prev_log_term: 1, entries: vec![], leader_commit: 0 },
+    };
+    cluster.take_transcript();
+    cluster.step(2, Input::Message(gap));
+    cluster.stabilize();
+    let transcript = cluster.take_transcript().join("\n");
+    assert!(transcript.contains("send 2->1 AppResp t1 prev=5 reject hint=2 (log too short)"), "{transcript}");
+}
+
+#[test]
+fn the_leader_pipelines_appends_up_to_its_window() {
+    let template = Config { inflight_appends_max: 2, entries_per_append_max: 1, ..plain() };
+    let mut cluster = Cluster::new(2, &template);
+    cluster.elect(1);
+    cluster.isolate(2);
+    for value in 0..5 {
+        cluster.propose(1, 100, put("k", &value.to_string()));
+    }
+    let appends_sent =
+        cluster.network.iter().filter(|message| matches!(message.body, Body::AppendRequest { .. })).count();
+    assert_eq!(appends_sent, 2, "two appends in flight, no more");
+}
+
+// ---- §5.4.2: committing entries from previous terms (Figure 8) ----
+
+#[test]
+fn a_leader_does_not_commit_an_older_term_entry_by_counting_replicas() {
+    // Figure 8 (c): S1, leader of term 4, replicates the term-2 entry at index 2 to a majority;
+    // it must not count that as committed until an entry of term 4 is also on a majority, since
+    // S5 (last term 3) could still be elected and overwrite it.
+    let mut cluster = Cluster::with_log_terms(&plain(), &[&[1, 2], &[1, 2], &[1], &[1], &[1, 3]]);
+    for id in 1..=5 {
+        cluster.servers.get_mut(&id).unwrap().disk.hard_state.term = 3;
+    }
+    for id in 1..=5 {
+        cluster.crash(id);
+        cluster.restart(id);
+    }
+    cluster.isolate(5);
+    cluster.isolate(4);
+    // S1 wins term 4 with S2 and S3 and replicates (index 2, term 2) to S3, then loses contact
+    // before its own no-op (index 3, term 4) reaches anyone.
+    cluster.fire(1, Timer::Election);
+    cluster.stabilize();
+    assert_eq!(cluster.node(1).role(), Role::Leader);
+    assert_eq!(cluster.node(3).log().term_at(2), Some(2), "the old entry is on a majority now");
+    assert_eq!(cluster.node(1).log().term_at(3), Some(4));
+    // The no-op reached the majority too under stabilize, so index 3 is committed, and with it 2.
+    assert_eq!(cluster.node(1).commit_index(), 3);
+
+    // Now the Figure 8 hazard itself: a leader whose only entry on a majority is of an older
+    // term commits nothing.
+    let mut cluster = Cluster::with_log_terms(&plain(), &[&[1, 2], &[1, 2], &[1], &[1], &[1, 3]]);
+    for id in 1..=5 {
+        cluster.servers.get_mut(&id).unwrap().disk.hard_state.term = 3;
+        cluster.crash(id);
+        cluster.restart(id);
+    }
+    cluster.isolate(4);
+    cluster.isolate(5);
+    cluster.fire(1, Timer::Election);
+    // Deliver votes, but keep the new leader's own no-op from becoming durable: S1 then holds
+    // index 2 (term 2) on S1, S2 and, after replication, S3 - a majority of an older term.
+    cluster.auto_persist = false;
+    for id in 1..=3 {
+        cluster.persist(id);
+    }
+    while cluster.deliver_one() {
+        for id in 2..=3 {
+            cluster.persist(id);
+        }
+    }
+    assert_eq!(cluster.node(1).role(), Role::Leader);
+    assert_eq!(cluster.node(3).log().term_at(2), Some(2));
+    assert_eq!(cluster.node(1).commit_index(), 0, "index 2 is of term 2: counting replicas must not commit it");
+    cluster.persist(1);
+    assert_eq!(cluster.node(1).commit_index(), 3, "once the term-4 no-op is on a majority, both commit");
+}
+
+// ---- Figure 2, persistent state: persist before answering ----
+
+#[test]
+fn a_vote_is_not_sent_before_it_is_durable() {
+    let mut cluster = Cluster::new(3, &plain());
+    cluster.auto_persist = false;
+    cluster.fire(1, Timer::Election);
+    cluster.persist(1);
+    cluster.deliver_one();
+    assert!(cluster.network.iter().all(|message| message.from != 2), "node 2's grant waits for its disk");
+    assert_eq!(cluster.node(2).held_message_count(), 1);
+    cluster.persist(2);
+    let grant = cluster.network.iter().find(|message| message.from == 2).expect("sent once durable");
+    assert_eq!(grant.body, Body::VoteResponse { prevote: false, granted: true });
+    assert_eq!(cluster.servers[&2].disk.hard_state, HardState { term: 1, voted_for: Some(1) });
+}
+
+#[test]
+fn a_candidate_requests_votes_only_once_its_own_vote_is_durable() {
+    let mut cluster = Cluster::new(3, &plain());
+    cluster.auto_persist = false;
+    cluster.fire(1, Timer::Election);
+    assert!(cluster.network.is_empty(), "the RequestVotes wait for the term and self-vote to be written");
+    cluster.persist(1);
+    assert_eq!(cluster.network.len(), 2);
+}
+
+#[test]
+fn an_acknowledgement_is_not_sent_before_the_entries_are_durable() {
+    let mut cluster = Cluster::new(2, &plain());
+    cluster.elect(1);
+    cluster.auto_persist = false;
+    cluster.propose(1, 100, put("k", "v"));
+    cluster.deliver_one();
+    assert!(cluster.network.is_empty(), "node 2 holds its AppResp until its append is durable");
+    cluster.persist(2);
+    let ack = cluster.network.front().expect("sent once durable");
+    assert!(matches!(ack.body, Body::AppendResponse { outcome: AppendOutcome::Accepted { match_index: 2 }, .. }));
+}
+
+#[test]
+fn a_leader_counts_its_own_entry_only_once_it_is_durable() {
+    // The leader may send before its own write completes (thesis §10.2.1), but must not count
+    // itself toward a quorum until it has: otherwise a crash could lose a "committed" entry
+    // (etcd #14370).
+    let mut cluster = Cluster::new(3, &plain());
+    cluster.elect(1);
+    cluster.isolate(3);
+    cluster.auto_persist = false;
+    cluster.propose(1, 100, put("k", "v"));
+    cluster.deliver_one();
+    cluster.persist(2);
+    cluster.stabilize();
+    assert_eq!(
+        cluster.node(1).commit_index(),
+        1,
+        "one durable follower plus a non-durable leader is not a quorum of 3"
+    );
+    cluster.persist(1);
+    assert_eq!(cluster.node(1).commit_index(), 2);
+}
+
+#[test]
+fn a_restarted_node_keeps_its_term_vote_and_log() {
+    let mut cluster = Cluster::new(3, &plain());
+    cluster.elect(1);
+    cluster.propose(1, 100, put("k", "v"));
+    cluster.stabilize();
+    let log = cluster.node(2).log().entries().to_vec();
+    cluster.crash(2);
+    cluster.restart(2);
+    let node = cluster.node(2);
+    assert_eq!((node.term(), node.voted_for()), (1, Some(1)));
+    assert_eq!(node.log().entries(), log.as_slice());
+    assert_eq!(node.commit_index(), 0, "the commit index is volatile and learned again");
+    cluster.fire(1, Timer::Heartbeat);
+    cluster.stabilize();
+    assert_eq!(cluster.node(2).store().get("k"), Some("v"), "the state machine is rebuilt by re-applying");
+}
+
+#[test]
+fn a_node_that_voted_and_restarted_does_not_vote_again_in_that_term() {
+    let mut cluster = Cluster::new(3, &plain());
+    cluster.isolate(3);
+    cluster.fire(1, Timer::Election);
+    cluster.stabilize();
+    cluster.crash(2);
+    cluster.restart(2);
+    let request = Message {
+        from: 3,
+        to: 2,
+        term: 1,
+        body: Body::VoteRequest { prevote: false, last_log_index: 5, last_log_term: 1 },
+    };
+    cluster.take_transcript();
+    cluster.step(2, Input::Message(request));
+    cluster.persist(2);
+    let transcript = cluster.take_transcript().join("\n");
+    assert!(transcript.contains("send 2->3 VoteResp t1 refused"), "{transcript}");
+}
+
+#[test]
+fn unsynced_writes_are_lost_in_a_crash() {
+    let mut cluster = Cluster::new(3, &plain());
+    cluster.elect(1);
+    cluster.auto_persist = false;
+    cluster.propose(1, 100, put("k", "v"));
+    cluster.crash(1);
+    cluster.restart(1);
+    assert_eq!(cluster.node(1).log().last_index(), 1, "the unsynced put is gone");
+}
+
+// ---- clients: sessions and redirects (thesis §6.2, §6.3) ----
+
+#[test]
+fn a_retried_request_is_applied_once() {
+    let mut cluster = Cluster::new(3, &plain());
+    cluster.elect(1);
+    let append = Op::Append { key: "k".into(), value: "x".into() };
+    cluster.propose_with_seq(1, 7, 1, append.clone());
+    cluster.propose_with_seq(1, 7, 1, append);
+    cluster.stabilize();
+    assert_eq!(cluster.node(2).store().get("k"), Some("x"), "applied once, though logged twice");
+    let applied = &cluster.servers[&3].applied;
+    assert_eq!(applied.iter().filter(|entry| entry.effective).count(), 1);
+    assert_eq!(applied.iter().filter(|entry| entry.command.is_some()).count(), 2);
+    assert_eq!(cluster.replies.len(), 2, "both copies are answered, with the same result");
+}
+
+#[test]
+fn a_follower_redirects_a_client_to_the_leader() {
+    let mut cluster = Cluster::new(3, &plain());
+    cluster.elect(2);
+    cluster.propose(3, 100, get("k"));
+    let reply = cluster.replies.last().unwrap();
+    assert_eq!(reply.outcome, ReplyOutcome::NotLeader { leader_hint: Some(2) });
+    assert_eq!(cluster.node(3).log().last_index(), 1, "a follower appends nothing");
+}
+
+#[test]
+fn reads_go_through_the_log_and_see_earlier_writes() {
+    let mut cluster = Cluster::new(3, &plain());
+    cluster.elect(1);
+    cluster.propose(1, 100, put("k", "a"));
+    cluster.propose(1, 101, Op::Cas { key: "k".into(), from: "a".into(), to: "b".into() });
+    cluster.propose(1, 102, get("k"));
+    cluster.stabilize();
+    let outcomes: Vec<_> = cluster.replies.iter().map(|reply| reply.outcome.clone()).collect();
+    assert_eq!(
+        outcomes,
+        vec![
+            ReplyOutcome::Ok(OpResult::Done),
+            ReplyOutcome::Ok(OpResult::CasResult(true)),
+            ReplyOutcome::Ok(OpResult::Value(Some("b".into()))),
+        ]
+    );
+}
+
+#[test]
+fn a_single_node_cluster_elects_itself_and_commits_once_durable() {
+    let mut cluster = Cluster::new(1, &plain());
+    cluster.auto_persist = false;
+    cluster.fire(1, Timer::Election);
+    assert_eq!(cluster.node(1).role(), Role::Candidate, "its own vote is not durable yet");
+    cluster.persist(1);
+    assert_eq!(cluster.node(1).role(), Role::Leader);
+    cluster.propose(1, 100, put("k", "v"));
+    assert_eq!(cluster.node(1).commit_index(), 0);
+    cluster.persist(1);
+    assert_eq!(cluster.node(1).commit_index(), 2);
+    assert_eq!(cluster.node(1).store().get("k"), Some("v"));
+}
+
+// ---- PreVote (thesis §9.6) ----
+
+fn with_prevote() -> Config {
+    Config { prevote: true, check_quorum: false, ..config(&[1]) }
+}
+
+#[test]
+fn prevote_keeps_a_partitioned_node_from_raising_its_term() {
+    let mut cluster = Cluster::new(3, &with_prevote());
+    cluster.elect(1);
+    cluster.isolate(3);
+    for _ in 0..5 {
+        cluster.fire(3, Timer::Election);
+        cluster.stabilize();
+    }
+    assert_eq!(cluster.node(3).term(), 1, "pre-votes never reach a majority, so the term stays");
+    assert_eq!(cluster.node(3).role(), Role::PreCandidate);
+    cluster.heal();
+    cluster.fire(1, Timer::Heartbeat);
+    cluster.stabilize();
+    assert_eq!(cluster.leaders(), vec![1], "the rejoining node does not disrupt the leader");
+    assert_eq!(cluster.node(3).role(), Role::Follower);
+}
+
+#[test]
+fn without_prevote_a_partitioned_node_disrupts_the_leader_on_return() {
+    // The contrast to the test above: the problem PreVote solves.
+    let mut cluster = Cluster::new(3, &plain());
+    cluster.elect(1);
+    cluster.isolate(3);
+    for _ in 0..5 {
+        cluster.fire(3, Timer::Election);
+        cluster.stabilize();
+    }
+    assert_eq!(cluster.node(3).term(), 6);
+    cluster.heal();
+    cluster.fire(1, Timer::Heartbeat);
+    cluster.stabilize();
+    assert_eq!(cluster.node(1).term(), 6, "the leader learns the inflated term and steps down");
+    assert!(cluster.leaders().is_empty());
+}
+
+#[test]
+fn a_successful_prevote_leads_to_a_real_election() {
+    let mut cluster = Cluster::new(3, &with_prevote());
+    cluster.fire(2, Timer::Election);
+    assert_eq!(cluster.node(2).role(), Role::PreCandidate);
+    assert_eq!(cluster.node(2).term(), 0, "pre-candidacy does not raise the term");
+    cluster.stabilize();
+    assert_eq!(cluster.leaders(), vec![2]);
+    assert_eq!(cluster.node(2).term(), 1);
+}
+
+#[test]
+fn a_prevote_is_refused_to_a_node_with_a_stale_log() {
+    let mut cluster = Cluster::new(3, &with_prevote());
+    cluster.elect(1);
+    cluster.isolate(3);
+    cluster.propose(1, 100, put("k", "v"));
+    cluster.stabilize();
+    cluster.heal();
+    cluster.isolate(1);
+    cluster.fire(3, Timer::Election);
+    cluster.stabilize();
+    assert_eq!(cluster.node(3).votes().get(&2), Some(&false), "node 2 refused: node 3's log is behind");
+    assert_eq!(cluster.node(3).role(), Role::PreCandidate, "one refusal of three is not yet a quorum");
+    assert_eq!(cluster.node(3).term(), 1, "a refused pre-candidate never raises its term");
+    assert_eq!(cluster.node(2).term(), 1, "a pre-vote changes no state at the voter");
+}
+
+#[test]
+fn a_lower_term_prevote_gets_a_refusal_carrying_the_current_term() {
+    // etcd #8243: a node whose term is behind but whose log is longer keeps pre-campaigning; it
+    // must learn the higher term from the refusals, or the cluster can deadlock.
+    let template = with_prevote();
+    let disks = vec![
+        DurableState { hard_state: HardState { term: 2, voted_for: None }, entries: vec![] },
+        DurableState { hard_state: HardState { term: 5, voted_for: None }, entries: vec![] },
+    ];
+    let mut cluster = Cluster::with_disks(&template, disks);
+    cluster.fire(1, Timer::Election);
+    cluster.stabilize();
+    let transcript = cluster.take_transcript().join("\n");
+    assert!(transcript.contains("send 2->1 PreVoteResp t5 refused"), "{transcript}");
+    assert_eq!(cluster.node(1).term(), 5, "the pre-candidate adopted the term it was refused with");
+    assert_eq!(cluster.node(1).role(), Role::Follower);
+}
+
+// ---- CheckQuorum (thesis §6.2) and the leader lease (thesis §4.2.3) ----
+
+fn with_check_quorum() -> Config {
+    Config { prevote: false, check_quorum: true, ..config(&[1]) }
+}
+
+#[test]
+fn a_leader_that_loses_its_quorum_steps_down() {
+    let mut cluster = Cluster::new(3, &with_check_quorum());
+    cluster.elect(1);
+    cluster.fire(1, Timer::Heartbeat);
+    cluster.stabilize();
+    cluster.fire(1, Timer::CheckQuorum);
+    assert_eq!(cluster.node(1).role(), Role::Leader, "both followers answered");
+    cluster.isolate(1);
+    cluster.fire(1, Timer::Heartbeat);
+    cluster.stabilize();
+    cluster.fire(1, Timer::CheckQuorum);
+    assert_eq!(cluster.node(1).role(), Role::Follower, "nobody answered during the last period");
+    assert_eq!(cluster.node(1).term(), 1, "stepping down does not change the term");
+}
+
+#[test]
+fn a_follower_in_contact_with_its_leader_ignores_vote_requests() {
+    let mut cluster = Cluster::new(3, &with_check_quorum());
+    cluster.elect(1);
+    let request = Message {
+        from: 3,
+        to: 2,
+        term: 9,
+        body: Body::VoteRequest { prevote: false, last_log_index: 9, last_log_term: 9 },
+    };
+    cluster.take_transcript();
+    cluster.step(2, Input::Message(request));
+    assert_eq!(cluster.node(2).term(), 1, "the lease keeps the term");
+    assert!(cluster.take_transcript().iter().all(|line| !line.contains("send")));
+}
+
+#[test]
+fn without_check_quorum_a_higher_term_vote_request_is_honoured() {
+    let mut cluster = Cluster::new(3, &plain());
+    cluster.elect(1);
+    let request = Message {
+        from: 3,
+        to: 2,
+        term: 9,
+        body: Body::VoteRequest { prevote: false, last_log_index: 9, last_log_term: 9 },
+    };
+    cluster.step(2, Input::Message(request));
+    assert_eq!(cluster.node(2).term(), 9);
+}
+
+// ---- configuration ----
+
+#[test]
+fn invalid_configurations_are_refused_with_the_field_named() {
+    let cases = [
+        (Config { voters: vec![], ..config(&[1]) }, "voters"),
+        (Config { voters: vec![2, 1], ..config(&[1, 2]) }, "voters"),
+        (Config { id: 4, ..config(&[1, 2, 3]) }, "id"),
+        (Config { election_timeout_us_max: 150_000, ..config(&[1]) }, "election_timeout_us_max"),
+        (Config { heartbeat_interval_us: 200_000, ..config(&[1]) }, "heartbeat_interval_us"),
+        (Config { inflight_appends_max: 0, ..config(&[1]) }, "inflight_appends_max"),
+    ];
+    for (config, field) in cases {
+        let error = Node::restart(config, DurableState::default()).expect_err("must be refused");
+        assert!(error.0.starts_with(field), "'{error}' should name {field}");
+    }
+}
