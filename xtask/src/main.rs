@@ -1,1 +1,284 @@
-fn main() {}
+//! `cargo xtask`: raftsim's build and test entry point, called by `./dev`.
+//!
+//! It reads `wasm-pack.toml` (the pinned wasm build and browser-test settings) and runs:
+//! - `build-wasm`: wasm-pack build, then wasm-opt with the pinned flags, into `web/pkg`;
+//! - `serve [--port N]`: build-wasm, then serve `web/` on 127.0.0.1;
+//! - `test [STEP...]`: every check, or only the named steps, then one summary line.
+
+mod serve;
+mod settings;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+use settings::Settings;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>   (or ./dev <command>, which installs what is missing first)
+
+commands:
+  build-wasm           build the wasm module into the out_dir of wasm-pack.toml
+  serve [--port N]     build-wasm, then serve web/ on http://127.0.0.1:N/ (default 8080)
+  test [STEP...]       run every test step, or only those named:
+                       format lints native wasm browsers page";
+
+fn main() -> ExitCode {
+    let arguments: Vec<String> = std::env::args().skip(1).collect();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf();
+    let settings = match Settings::load(&root) {
+        Ok(settings) => settings,
+        Err(problem) => return fail(&problem),
+    };
+    let result = match arguments.first().map(String::as_str) {
+        Some("build-wasm") => build_wasm(&root, &settings),
+        Some("serve") => serve_page(&root, &settings, &arguments[1..]),
+        Some("test") => return run_tests(&root, &settings, &arguments[1..]),
+        Some("help" | "--help" | "-h") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(format!("expected a command\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(problem) => fail(&problem),
+    }
+}
+
+fn fail(problem: &str) -> ExitCode {
+    eprintln!("xtask: {problem}");
+    ExitCode::FAILURE
+}
+
+/// Runs a command, echoing it; an error names the command and its exit status.
+fn run(command: &mut Command) -> Result<(), String> {
+    eprintln!("+ {}", describe(command));
+    let status = command.status().map_err(|error| format!("cannot start {}: {error}", describe(command)))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{} failed ({status})", describe(command)))
+    }
+}
+
+fn describe(command: &Command) -> String {
+    let mut words = vec![command.get_program().to_string_lossy().into_owned()];
+    words.extend(command.get_args().map(|argument| argument.to_string_lossy().into_owned()));
+    words.join(" ")
+}
+
+fn cargo(root: &Path) -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command.current_dir(root);
+    command
+}
+
+/// Finds a program: a path as it is, a bare name on PATH.
+fn locate(program: &str) -> Result<PathBuf, String> {
+    if program.contains('/') {
+        let path = PathBuf::from(program);
+        return if path.is_file() { Ok(path) } else { Err(format!("{program} is missing; ./dev installs it")) };
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|directory| directory.join(program))
+        .find(|candidate| candidate.is_file())
+        .ok_or_else(|| format!("{program} is not on PATH; ./dev installs it"))
+}
+
+// ---- build-wasm ----
+
+fn build_wasm(root: &Path, settings: &Settings) -> Result<(), String> {
+    let build = &settings.build;
+    let out_dir = settings.out_dir(root);
+    let profile_flag = if build.profile == "release" { "--release" } else { "--dev" };
+    run(Command::new(locate("wasm-pack")?)
+        .current_dir(root)
+        .args(["build", "--no-pack", "--no-opt", "--mode", "no-install", "--target", &build.target, profile_flag])
+        .arg("--out-dir")
+        .arg(&out_dir)
+        .arg(settings.crate_dir(root)))?;
+    let module = wasm_module_path(&out_dir)?;
+    let wasm_opt = root.join(&build.wasm_opt_program);
+    run(Command::new(locate(&wasm_opt.to_string_lossy())?).args(&build.wasm_opt).arg(&module).arg("-o").arg(&module))?;
+    let (raw, gzipped) = module_sizes(&module)?;
+    println!("wasm: {} is {raw} bytes, {gzipped} bytes gzipped", module.display());
+    Ok(())
+}
+
+fn wasm_module_path(out_dir: &Path) -> Result<PathBuf, String> {
+    let entries = std::fs::read_dir(out_dir).map_err(|error| format!("{}: {error}", out_dir.display()))?;
+    entries
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .find(|path| path.to_string_lossy().ends_with("_bg.wasm"))
+        .ok_or_else(|| format!("no *_bg.wasm in {}", out_dir.display()))
+}
+
+fn module_sizes(module: &Path) -> Result<(u64, u64), String> {
+    let raw = std::fs::metadata(module).map_err(|error| error.to_string())?.len();
+    let gzip =
+        Command::new("gzip").arg("-9").arg("-c").arg(module).output().map_err(|error| format!("gzip: {error}"))?;
+    Ok((raw, gzip.stdout.len() as u64))
+}
+
+// ---- serve ----
+
+fn serve_page(root: &Path, settings: &Settings, arguments: &[String]) -> Result<(), String> {
+    let port = match arguments {
+        [] => 8080,
+        [flag, value] if flag == "--port" => {
+            value.parse().map_err(|_| format!("--port takes a number, not '{value}'"))?
+        }
+        _ => return Err(format!("serve takes only --port N\n\n{USAGE}")),
+    };
+    build_wasm(root, settings)?;
+    let listener = serve::bind(port)?;
+    let address = listener.local_addr().map_err(|error| error.to_string())?;
+    println!("raftsim: serving {} at http://{address}/ (Ctrl-C stops)", root.join("web").display());
+    serve::run(listener, root.join("web"));
+    Ok(())
+}
+
+// ---- test ----
+
+const STEPS: [&str; 6] = ["format", "lints", "native", "wasm", "browsers", "page"];
+
+fn run_tests(root: &Path, settings: &Settings, only: &[String]) -> ExitCode {
+    if let Some(unknown) = only.iter().find(|step| !STEPS.contains(&step.as_str())) {
+        return fail(&format!("unknown step '{unknown}'\n\n{USAGE}"));
+    }
+    let mut outcomes = Vec::new();
+    for step in STEPS.iter().filter(|step| only.is_empty() || only.iter().any(|name| name == *step)) {
+        eprintln!("\n=== {step}");
+        let started = Instant::now();
+        let result = match *step {
+            "format" => run(cargo(root).args(["fmt", "--all", "--check"])),
+            "lints" => lints(root),
+            "native" => run(cargo(root).args(["test", "--workspace", "--exclude", "raftsim-wasm"])),
+            "wasm" => build_wasm(root, settings),
+            "browsers" => browser_tests(root, settings),
+            "page" => page_check(root, settings),
+            _ => unreachable!("steps are checked above"),
+        };
+        outcomes.push((*step, started.elapsed().as_secs_f64(), result));
+    }
+    eprintln!();
+    for (step, seconds, result) in &outcomes {
+        match result {
+            Ok(()) => println!("step {step:<9} passed  {seconds:6.1} s"),
+            Err(problem) => println!("step {step:<9} FAILED  {seconds:6.1} s  {problem}"),
+        }
+    }
+    let failed = outcomes.iter().filter(|(_, _, result)| result.is_err()).count();
+    println!("steps: {} passed, {failed} failed", outcomes.len() - failed);
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn lints(root: &Path) -> Result<(), String> {
+    run(cargo(root).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    // The wasm crate as the browser gets it, tests included.
+    run(cargo(root)
+        .args(["clippy", "-p", "raftsim-wasm", "--target", "wasm32-unknown-unknown", "--all-targets"])
+        .args(["--", "-D", "warnings"]))
+}
+
+/// A scratch directory under `target/xtask`, emptied first.
+fn scratch(root: &Path, name: &str) -> Result<PathBuf, String> {
+    let directory = root.join("target/xtask").join(name);
+    let _ = std::fs::remove_dir_all(&directory);
+    std::fs::create_dir_all(&directory).map_err(|error| format!("{}: {error}", directory.display()))?;
+    Ok(directory)
+}
+
+/// `wasm-pack test` in the pinned browsers, with the drivers and browser binaries of
+/// wasm-pack.toml passed through a generated webdriver.json.
+fn browser_tests(root: &Path, settings: &Settings) -> Result<(), String> {
+    let test = &settings.test;
+    let directory = scratch(root, "webdriver")?;
+    let mut chromium_args = test.chromium_args.clone();
+    chromium_args.push(format!("--user-data-dir={}", directory.join("chromium-profile").display()));
+    let capabilities = format!(
+        r#"{{"goog:chromeOptions": {{"binary": {chromium:?}, "args": {args}}}, "moz:firefoxOptions": {{"binary": {firefox:?}, "args": ["-headless"]}}}}"#,
+        chromium = test.chromium,
+        args = json_strings(&chromium_args),
+        firefox = test.firefox,
+    );
+    let webdriver_json = directory.join("webdriver.json");
+    std::fs::write(&webdriver_json, capabilities).map_err(|error| error.to_string())?;
+
+    let mut command = Command::new(locate("wasm-pack")?);
+    command.current_dir(root).args(["test", "--mode", "no-install"]);
+    if test.headless {
+        command.arg("--headless");
+    }
+    for browser in &test.browsers {
+        match browser.as_str() {
+            "chrome" => command.arg("--chrome").arg("--chromedriver").arg(locate(&test.chromedriver)?),
+            _ => command.arg("--firefox").arg("--geckodriver").arg(locate(&test.geckodriver)?),
+        };
+    }
+    if test.profile == "release" {
+        command.arg("--release");
+    }
+    command.arg(settings.crate_dir(root));
+    command.env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &webdriver_json);
+    command.env("WASM_BINDGEN_TEST_TIMEOUT", test.timeout_seconds.to_string());
+    run(&mut command)
+}
+
+fn json_strings(values: &[String]) -> String {
+    let quoted: Vec<String> = values.iter().map(|value| format!("{value:?}")).collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+/// Serves the built page and loads it in headless Chromium: the page must load the wasm and
+/// show the engine version. Leaves a screenshot in target/xtask/page/page.png.
+fn page_check(root: &Path, settings: &Settings) -> Result<(), String> {
+    wasm_module_path(&settings.out_dir(root)).map_err(|problem| format!("{problem}: run the wasm step first"))?;
+    let listener = serve::bind(0)?;
+    let url = format!("http://{}/", listener.local_addr().map_err(|error| error.to_string())?);
+    let web = root.join("web");
+    std::thread::spawn(move || serve::run(listener, web));
+    let directory = scratch(root, "page")?;
+    let chromium = |extra: &[String]| -> Result<String, String> {
+        let mut command = Command::new(&settings.test.chromium);
+        command.args(&settings.test.chromium_args);
+        command.arg(format!("--user-data-dir={}", directory.join("profile").display()));
+        command.args(extra).arg(&url).stderr(Stdio::null());
+        eprintln!("+ {}", describe(&command));
+        let output = command.output().map_err(|error| format!("cannot start chromium: {error}"))?;
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    };
+    let dom = chromium(&["--virtual-time-budget=10000".into(), "--dump-dom".into()])?;
+    let expected = format!("data-engine-version=\"{}\"", raftsim_version(root)?);
+    if !dom.contains(&expected) {
+        let start = dom.find("<body").unwrap_or(0);
+        return Err(format!("the page did not show the engine version ({expected}); its body was:\n{}", &dom[start..]));
+    }
+    let screenshot = directory.join("page.png");
+    chromium(&[
+        "--virtual-time-budget=10000".into(),
+        "--window-size=1280,800".into(),
+        format!("--screenshot={}", screenshot.display()),
+    ])?;
+    println!("page: {url} showed the engine version; screenshot at {}", screenshot.display());
+    Ok(())
+}
+
+/// The engine version the page must show: the workspace package version.
+fn raftsim_version(root: &Path) -> Result<String, String> {
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).map_err(|error| error.to_string())?;
+    let table: toml::Table = manifest.parse().map_err(|error| format!("Cargo.toml: {error}"))?;
+    table
+        .get("workspace")
+        .and_then(|workspace| workspace.get("package"))
+        .and_then(|package| package.get("version"))
+        .and_then(|version| version.as_str())
+        .map(str::to_string)
+        .ok_or_else(|| "Cargo.toml has no workspace.package.version".into())
+}
