@@ -24,9 +24,10 @@ pub type ClientId = u64;
 pub type RequestSeq = u64;
 
 /// The role a node plays (§5.1), plus the pre-candidate of PreVote (thesis §9.6).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Role {
     /// Follows a leader, or waits for one.
+    #[default]
     Follower,
     /// Asks for pre-votes without changing its term (thesis §9.6).
     PreCandidate,

@@ -239,8 +239,8 @@ impl Node {
         self.send_now(peer, body);
     }
 
-    /// Advances the commit index to the highest index a quorum holds durably, if that entry is
-    /// of the current term (§5.4.2: "Raft never commits log entries from previous terms by
+    /// Advances the commit index to the highest index a quorum holds durably (the leader's own
+    /// durable log included), if that entry is of the current term (§5.4.2: "Raft never commits log entries from previous terms by
     /// counting replicas"; Figure 8 shows why). The leader's own copy counts only once durable.
     pub(super) fn maybe_commit(&mut self) {
         assert_eq!(self.role, Role::Leader);
@@ -259,7 +259,10 @@ impl Node {
             )
             .collect();
         matched.sort_unstable_by(|a, b| b.cmp(a));
-        let quorum_index = matched[self.config.quorum() - 1];
+        // Never past the leader's own durable log, even when followers alone form a quorum:
+        // etcd-raft's CommittedIsDurableInv, so that what a leader applies and answers is on its
+        // own disk too.
+        let quorum_index = matched[self.config.quorum() - 1].min(self.log_index_durable);
         if quorum_index <= self.commit_index {
             return;
         }

@@ -1,0 +1,90 @@
+//! The client-visible history: every operation's invocation and completion, the evidence a
+//! linearizability checker judges (Jepsen's `:invoke`, `:ok`, `:fail`, `:info`).
+
+use serde::{Deserialize, Serialize};
+
+use crate::raft::{Op, OpResult};
+
+/// How an operation ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Outcome {
+    /// No answer yet.
+    Pending,
+    /// Answered, with this result, at `complete_us`.
+    Ok {
+        /// The result.
+        result: OpResult,
+        /// When the answer arrived.
+        complete_us: u64,
+    },
+    /// The client gave up at `gave_up_us`: the operation may or may not have taken effect.
+    Unknown {
+        /// When the client gave up.
+        gave_up_us: u64,
+    },
+}
+
+/// One operation as a client saw it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryOp {
+    /// The client that ran it.
+    pub client: u32,
+    /// Jepsen's process: a client that gets an unknown outcome continues as a new process.
+    pub process: u32,
+    /// The operation.
+    pub op: Op,
+    /// When the client invoked it.
+    pub invoke_us: u64,
+    /// How it ended.
+    pub outcome: Outcome,
+}
+
+/// Every operation of a run, in invocation order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct History {
+    /// The operations.
+    pub ops: Vec<HistoryOp>,
+}
+
+impl History {
+    /// Records an invocation; returns the operation's position.
+    pub fn invoke(&mut self, client: u32, process: u32, op: Op, invoke_us: u64) -> usize {
+        self.ops.push(HistoryOp { client, process, op, invoke_us, outcome: Outcome::Pending });
+        self.ops.len() - 1
+    }
+
+    /// Records how operation `position` ended. It must still be pending.
+    pub fn complete(&mut self, position: usize, outcome: Outcome) {
+        let op = &mut self.ops[position];
+        assert_eq!(op.outcome, Outcome::Pending, "an operation completes once");
+        assert_ne!(outcome, Outcome::Pending);
+        op.outcome = outcome;
+    }
+
+    /// Counts of operations by outcome: (ok, failed cas, unknown, pending).
+    pub fn outcome_counts(&self) -> OutcomeCounts {
+        let mut counts = OutcomeCounts::default();
+        for op in &self.ops {
+            match &op.outcome {
+                Outcome::Ok { result: OpResult::CasResult(false), .. } => counts.failed += 1,
+                Outcome::Ok { .. } => counts.ok += 1,
+                Outcome::Unknown { .. } => counts.unknown += 1,
+                Outcome::Pending => counts.pending += 1,
+            }
+        }
+        counts
+    }
+}
+
+/// Operations by outcome.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutcomeCounts {
+    /// Completed successfully.
+    pub ok: u64,
+    /// Completed as a failed compare-and-set (Jepsen's `:fail`: it did not take effect).
+    pub failed: u64,
+    /// The client gave up (Jepsen's `:info`).
+    pub unknown: u64,
+    /// Still waiting.
+    pub pending: u64,
+}

@@ -1,0 +1,572 @@
+//! The safety invariants, checked after every event that changes a node, incrementally.
+//!
+//! The checker never reads a node's log. It keeps a shadow of each node's log as cumulative
+//! prefix hashes (`prefix[i]` fingerprints entries `1..=i+1`), maintained from the node's own
+//! `Write` outputs, plus the canonical committed log and the history of leaders. Comparing two
+//! prefixes is then one integer comparison, so the cost of an event does not grow with the log:
+//! it is proportional to the entries it appends or commits and to the number of nodes.
+
+use std::collections::BTreeMap;
+
+use crate::raft::{Applied, ClientId, Entry, Index, Node, NodeId, Outputs, RequestSeq, Role, Term, Write};
+use crate::sim::trace::TraceHash;
+
+use super::violation::{Invariant, Violation};
+
+/// What the checker needs to know of a node after a step.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NodeSnapshot {
+    /// Whether the node runs (a crashed node keeps only its disk).
+    pub running: bool,
+    /// Its role.
+    pub role: Role,
+    /// Its current term.
+    pub term: Term,
+    /// Its vote in that term.
+    pub voted_for: Option<NodeId>,
+    /// Its commit index.
+    pub commit_index: Index,
+    /// Its applied index.
+    pub applied_index: Index,
+    /// The index up to which its disk matches its log.
+    pub log_index_durable: Index,
+}
+
+impl NodeSnapshot {
+    /// The snapshot of a running node.
+    pub fn of(node: &Node) -> Self {
+        NodeSnapshot {
+            running: true,
+            role: node.role(),
+            term: node.term(),
+            voted_for: node.voted_for(),
+            commit_index: node.commit_index(),
+            applied_index: node.applied_index(),
+            log_index_durable: node.log_index_durable(),
+        }
+    }
+}
+
+/// The checker's view of one node.
+#[derive(Clone, Debug, Default)]
+struct Shadow {
+    state: NodeSnapshot,
+    /// `prefix[i]`: fingerprint of the log's entries `1..=i+1`.
+    prefix: Vec<u64>,
+    /// `terms[i]`: the term of entry `i+1`.
+    terms: Vec<Term>,
+    /// Per client, the last request number that took effect on this node's state machine.
+    effective_seq: BTreeMap<ClientId, RequestSeq>,
+}
+
+impl Shadow {
+    fn last_index(&self) -> Index {
+        self.prefix.len() as Index
+    }
+
+    fn last_term(&self) -> Term {
+        self.terms.last().copied().unwrap_or(0)
+    }
+
+    /// Whether this log holds the prefix `1..=index` fingerprinted by `prefix_hash`.
+    fn holds(&self, index: Index, prefix_hash: u64) -> bool {
+        index == 0 || self.prefix.get(index as usize - 1) == Some(&prefix_hash)
+    }
+
+    fn push(&mut self, entry: &Entry) {
+        let previous = self.prefix.last().copied().unwrap_or(0);
+        self.prefix.push(chain(previous, entry));
+        self.terms.push(entry.term);
+    }
+
+    fn rebuild(&mut self, entries: &[Entry]) {
+        self.prefix.clear();
+        self.terms.clear();
+        for entry in entries {
+            self.push(entry);
+        }
+    }
+}
+
+/// The fingerprint of a log prefix extended by `entry`.
+fn chain(previous: u64, entry: &Entry) -> u64 {
+    let mut hash = TraceHash::default();
+    hash.word(previous);
+    hash.entry(entry);
+    hash.value()
+}
+
+/// The fingerprint of what an applied entry did (its position and command).
+fn applied_digest(applied: &Applied) -> u64 {
+    let mut hash = TraceHash::default();
+    hash.word(applied.index);
+    hash.word(applied.term);
+    match &applied.command {
+        Some(command) => hash.command(command),
+        None => hash.word(0),
+    }
+    hash.value()
+}
+
+/// The safety checker for one cluster.
+#[derive(Clone, Debug)]
+pub struct SafetyChecker {
+    quorum: usize,
+    shadows: Vec<Shadow>,
+    /// Every leader ever seen, by term.
+    leaders: BTreeMap<Term, NodeId>,
+    /// Every (index, term) ever appended anywhere, with the prefix it ended.
+    positions: BTreeMap<(Index, Term), u64>,
+    /// The canonical committed log: prefix fingerprints and terms.
+    committed_prefix: Vec<u64>,
+    committed_terms: Vec<Term>,
+    /// What was applied at each index, by whichever node applied it first.
+    applied: Vec<u64>,
+    /// The event being checked, and its time, for reports.
+    event: u64,
+    time_us: u64,
+}
+
+type Checked = Result<(), Box<Violation>>;
+
+impl SafetyChecker {
+    /// A checker for nodes `1..=nodes`, all new and empty.
+    pub fn new(nodes: u32) -> Self {
+        assert!(nodes >= 1);
+        let running = NodeSnapshot { running: true, ..NodeSnapshot::default() };
+        SafetyChecker {
+            quorum: nodes as usize / 2 + 1,
+            shadows: (0..nodes).map(|_| Shadow { state: running, ..Shadow::default() }).collect(),
+            leaders: BTreeMap::new(),
+            positions: BTreeMap::new(),
+            committed_prefix: Vec::new(),
+            committed_terms: Vec::new(),
+            applied: Vec::new(),
+            event: 0,
+            time_us: 0,
+        }
+    }
+
+    /// Sets the event number and time that violations found next will carry.
+    pub fn at_event(&mut self, event: u64, time_us: u64) {
+        self.event = event;
+        self.time_us = time_us;
+    }
+
+    /// The longest committed log seen so far.
+    pub fn committed_len(&self) -> Index {
+        self.committed_prefix.len() as Index
+    }
+
+    /// The leader of each term seen so far.
+    pub fn leaders(&self) -> &BTreeMap<Term, NodeId> {
+        &self.leaders
+    }
+
+    fn violation(
+        &self,
+        invariant: Invariant,
+        nodes: Vec<NodeId>,
+        terms: Vec<Term>,
+        indexes: Vec<Index>,
+        message: String,
+    ) -> Box<Violation> {
+        Box::new(Violation { invariant, event: self.event, time_us: self.time_us, nodes, terms, indexes, message })
+    }
+
+    fn shadow(&self, node: NodeId) -> &Shadow {
+        &self.shadows[node as usize - 1]
+    }
+
+    fn ids(&self) -> impl Iterator<Item = NodeId> {
+        1..=self.shadows.len() as NodeId
+    }
+
+    /// Checks node `node` after a step that produced `outputs` and left it as `after`.
+    pub fn on_step(&mut self, node: NodeId, after: NodeSnapshot, outputs: &Outputs) -> Checked {
+        let before = self.shadow(node).state;
+        assert!(before.running && after.running, "a step is taken by a running node");
+        let log_changed = !outputs.writes.iter().all(|request| matches!(request.write, Write::HardState(_)));
+        for request in &outputs.writes {
+            self.apply_write(node, before.commit_index, &request.write)?;
+        }
+        self.check_term_and_vote(node, &before, &after)?;
+        self.shadows[node as usize - 1].state = after;
+        self.check_leadership(node, &before, &after)?;
+        let canonical_grew = self.check_commit(node, &before, &after)?;
+        self.check_applied(node, &before, &outputs.applied)?;
+        if log_changed || canonical_grew {
+            self.check_quorum_log()?;
+        }
+        if log_changed || after.commit_index != before.commit_index {
+            self.check_more_up_to_date(node)?;
+        }
+        if canonical_grew {
+            self.check_leaders_complete()?;
+        }
+        Ok(())
+    }
+
+    /// The node crashed: only its disk remains (its durable term, vote and log).
+    pub fn on_crash(&mut self, node: NodeId, durable_entries: &[Entry]) -> Checked {
+        let shadow = &mut self.shadows[node as usize - 1];
+        shadow.rebuild(durable_entries);
+        shadow.state = NodeSnapshot { running: false, ..NodeSnapshot::default() };
+        shadow.effective_seq.clear();
+        self.check_quorum_log()?;
+        self.check_more_up_to_date(node)
+    }
+
+    /// The node restarted from its disk and is now `after`; `term_before_crash` is the durable
+    /// term it had when it crashed.
+    pub fn on_restart(&mut self, node: NodeId, after: NodeSnapshot, durable_term_at_crash: Term) -> Checked {
+        if after.term < durable_term_at_crash {
+            let message = format!(
+                "node {node} restarted in term {} but had durably reached term {durable_term_at_crash}: its disk lost acknowledged state",
+                after.term
+            );
+            return Err(self.violation(
+                Invariant::MonotonicTerm,
+                vec![node],
+                vec![durable_term_at_crash, after.term],
+                vec![],
+                message,
+            ));
+        }
+        self.shadows[node as usize - 1].state = after;
+        Ok(())
+    }
+
+    fn apply_write(&mut self, node: NodeId, commit_before: Index, write: &Write) -> Checked {
+        match write {
+            Write::HardState(_) => Ok(()),
+            Write::Truncate { from } => {
+                if *from <= commit_before {
+                    let message = format!(
+                        "node {node} removed entries from index {from}, but it had counted entries up to {commit_before} as committed"
+                    );
+                    return Err(self.violation(
+                        Invariant::LogInv,
+                        vec![node],
+                        vec![],
+                        vec![*from, commit_before],
+                        message,
+                    ));
+                }
+                let shadow = &mut self.shadows[node as usize - 1];
+                shadow.prefix.truncate(*from as usize - 1);
+                shadow.terms.truncate(*from as usize - 1);
+                Ok(())
+            }
+            Write::Append(entries) => {
+                for entry in entries {
+                    self.append_entry(node, entry)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn append_entry(&mut self, node: NodeId, entry: &Entry) -> Checked {
+        let shadow = &mut self.shadows[node as usize - 1];
+        assert_eq!(entry.index, shadow.last_index() + 1, "node {node} appended out of order");
+        shadow.push(entry);
+        let prefix = *shadow.prefix.last().expect("just pushed");
+        let first = *self.positions.entry((entry.index, entry.term)).or_insert(prefix);
+        if first != prefix {
+            let message = format!(
+                "node {node} holds an entry at index {} of term {} whose log before it differs from another log's entry at the same index and term",
+                entry.index, entry.term
+            );
+            return Err(self.violation(
+                Invariant::LogMatchingInv,
+                vec![node],
+                vec![entry.term],
+                vec![entry.index],
+                message,
+            ));
+        }
+        self.check_election_safety(node, entry)
+    }
+
+    /// ElectionSafetyInv: the leader of `entry.term`, while it leads, holds the highest index of
+    /// that term anywhere.
+    fn check_election_safety(&self, node: NodeId, entry: &Entry) -> Checked {
+        let Some(&leader) = self.leaders.get(&entry.term) else { return Ok(()) };
+        let shadow = self.shadow(leader);
+        let leads_now = shadow.state.running && shadow.state.role == Role::Leader && shadow.state.term == entry.term;
+        if leader == node || !leads_now {
+            return Ok(());
+        }
+        let leader_last_of_term = if shadow.last_term() == entry.term { shadow.last_index() } else { 0 };
+        if entry.index > leader_last_of_term {
+            let message = format!(
+                "node {node} holds an entry of term {} at index {}, beyond the last entry of that term ({leader_last_of_term}) in the log of its leader, node {leader}",
+                entry.term, entry.index
+            );
+            return Err(self.violation(
+                Invariant::ElectionSafetyInv,
+                vec![node, leader],
+                vec![entry.term],
+                vec![entry.index],
+                message,
+            ));
+        }
+        Ok(())
+    }
+
+    fn check_term_and_vote(&self, node: NodeId, before: &NodeSnapshot, after: &NodeSnapshot) -> Checked {
+        if after.term < before.term {
+            let message = format!("node {node} went back from term {} to term {}", before.term, after.term);
+            return Err(self.violation(
+                Invariant::MonotonicTerm,
+                vec![node],
+                vec![before.term, after.term],
+                vec![],
+                message,
+            ));
+        }
+        if let (true, Some(vote)) = (after.term == before.term, before.voted_for) {
+            if after.voted_for != Some(vote) {
+                let message = format!(
+                    "node {node} voted for node {vote} in term {} and then changed its vote to {:?}",
+                    after.term, after.voted_for
+                );
+                return Err(self.violation(
+                    Invariant::MonotonicVote,
+                    vec![node, vote],
+                    vec![after.term],
+                    vec![],
+                    message,
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// MoreThanOneLeaderInv (over all time), CommittedIsDurableInv, and LeaderCompletenessInv
+    /// for a node that just became leader.
+    fn check_leadership(&mut self, node: NodeId, before: &NodeSnapshot, after: &NodeSnapshot) -> Checked {
+        if after.role != Role::Leader {
+            return Ok(());
+        }
+        if after.commit_index > after.log_index_durable {
+            let message = format!(
+                "leader {node} counts index {} as committed, but its own log is durable only up to {}",
+                after.commit_index, after.log_index_durable
+            );
+            return Err(self.violation(
+                Invariant::CommittedIsDurableInv,
+                vec![node],
+                vec![after.term],
+                vec![after.commit_index, after.log_index_durable],
+                message,
+            ));
+        }
+        let became_leader = before.role != Role::Leader || before.term != after.term;
+        if !became_leader {
+            return Ok(());
+        }
+        let first = *self.leaders.entry(after.term).or_insert(node);
+        if first != node {
+            let message = format!("nodes {first} and {node} were both elected leader of term {}", after.term);
+            return Err(self.violation(
+                Invariant::MoreThanOneLeaderInv,
+                vec![first, node],
+                vec![after.term],
+                vec![],
+                message,
+            ));
+        }
+        self.check_leader_complete(node)
+    }
+
+    /// LeaderCompletenessInv for one current leader: it holds every committed entry of an
+    /// earlier term than its own.
+    fn check_leader_complete(&self, leader: NodeId) -> Checked {
+        let shadow = self.shadow(leader);
+        let term = shadow.state.term;
+        let required = self.committed_terms.partition_point(|&entry_term| entry_term < term) as Index;
+        if required == 0 || shadow.holds(required, self.committed_prefix[required as usize - 1]) {
+            return Ok(());
+        }
+        let missing = (1..=required)
+            .find(|&index| !shadow.holds(index, self.committed_prefix[index as usize - 1]))
+            .unwrap_or(required);
+        let message = format!(
+            "leader {leader} of term {term} lacks the committed entry at index {missing} (committed in term {})",
+            self.committed_terms[missing as usize - 1]
+        );
+        Err(self.violation(Invariant::LeaderCompletenessInv, vec![leader], vec![term], vec![missing], message))
+    }
+
+    fn check_leaders_complete(&self) -> Checked {
+        for node in self.ids() {
+            let state = self.shadow(node).state;
+            if state.running && state.role == Role::Leader {
+                self.check_leader_complete(node)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// LogInv and MonotonicCommit: newly committed entries agree with the canonical committed
+    /// log, which they extend. Returns whether the canonical log grew.
+    fn check_commit(
+        &mut self,
+        node: NodeId,
+        before: &NodeSnapshot,
+        after: &NodeSnapshot,
+    ) -> Result<bool, Box<Violation>> {
+        if after.commit_index < before.commit_index {
+            let message =
+                format!("node {node}'s commit index went back from {} to {}", before.commit_index, after.commit_index);
+            return Err(self.violation(
+                Invariant::MonotonicCommit,
+                vec![node],
+                vec![after.term],
+                vec![before.commit_index, after.commit_index],
+                message,
+            ));
+        }
+        if after.commit_index == before.commit_index {
+            return Ok(false);
+        }
+        let shadow = self.shadow(node);
+        assert!(after.commit_index <= shadow.last_index(), "node {node} commits past its log");
+        let known = after.commit_index.min(self.committed_len());
+        if known > 0 && !shadow.holds(known, self.committed_prefix[known as usize - 1]) {
+            let first_difference = (1..=known)
+                .find(|&index| !shadow.holds(index, self.committed_prefix[index as usize - 1]))
+                .unwrap_or(known);
+            let message = format!(
+                "node {node} committed a different entry at index {first_difference} than another node committed there"
+            );
+            return Err(self.violation(Invariant::LogInv, vec![node], vec![], vec![first_difference], message));
+        }
+        let grew = after.commit_index > self.committed_len();
+        for index in self.committed_len() + 1..=after.commit_index {
+            let position = index as usize - 1;
+            let (prefix, term) =
+                (self.shadows[node as usize - 1].prefix[position], self.shadows[node as usize - 1].terms[position]);
+            self.committed_prefix.push(prefix);
+            self.committed_terms.push(term);
+        }
+        Ok(grew)
+    }
+
+    /// StateMachineSafety, MonotonicApplied and ExactlyOnceApply for what a step applied.
+    fn check_applied(&mut self, node: NodeId, before: &NodeSnapshot, applied: &[Applied]) -> Checked {
+        let mut applied_index = before.applied_index;
+        for entry in applied {
+            if entry.index != applied_index + 1 {
+                let message = format!("node {node} applied index {} right after index {applied_index}", entry.index);
+                return Err(self.violation(
+                    Invariant::MonotonicApplied,
+                    vec![node],
+                    vec![entry.term],
+                    vec![applied_index, entry.index],
+                    message,
+                ));
+            }
+            applied_index = entry.index;
+            let digest = applied_digest(entry);
+            match self.applied.get(entry.index as usize - 1) {
+                Some(&first) if first != digest => {
+                    let message = format!(
+                        "node {node} applied a different command at index {} than another node applied there",
+                        entry.index
+                    );
+                    return Err(self.violation(
+                        Invariant::StateMachineSafety,
+                        vec![node],
+                        vec![entry.term],
+                        vec![entry.index],
+                        message,
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    assert_eq!(entry.index as usize, self.applied.len() + 1, "applies are in order everywhere");
+                    self.applied.push(digest);
+                }
+            }
+            self.check_exactly_once(node, entry)?;
+        }
+        Ok(())
+    }
+
+    fn check_exactly_once(&mut self, node: NodeId, entry: &Applied) -> Checked {
+        let (Some(command), true) = (&entry.command, entry.effective) else { return Ok(()) };
+        let sessions = &mut self.shadows[node as usize - 1].effective_seq;
+        let last = sessions.insert(command.client, command.seq);
+        if last.is_some_and(|last| last >= command.seq) {
+            let message = format!(
+                "node {node} executed request {} of client {} at index {} although request {} of that client had already taken effect",
+                command.seq, command.client, entry.index, last.unwrap_or(0)
+            );
+            return Err(self.violation(
+                Invariant::ExactlyOnceApply,
+                vec![node],
+                vec![entry.term],
+                vec![entry.index],
+                message,
+            ));
+        }
+        Ok(())
+    }
+
+    /// QuorumLogInv: the committed log is held by enough nodes that every quorum includes one.
+    fn check_quorum_log(&self) -> Checked {
+        let committed = self.committed_len();
+        if committed == 0 {
+            return Ok(());
+        }
+        let prefix = self.committed_prefix[committed as usize - 1];
+        let holders: Vec<NodeId> = self.ids().filter(|&node| self.shadow(node).holds(committed, prefix)).collect();
+        let nodes = self.shadows.len();
+        if holders.len() + self.quorum > nodes {
+            return Ok(());
+        }
+        let message = format!(
+            "entries up to index {committed} are committed, but only nodes {holders:?} hold them: a quorum of {} without any of them exists",
+            self.quorum
+        );
+        Err(self.violation(Invariant::QuorumLogInv, holders, vec![], vec![committed], message))
+    }
+
+    /// MoreUpToDateCorrectInv for every pair involving `changed`.
+    fn check_more_up_to_date(&self, changed: NodeId) -> Checked {
+        for other in self.ids() {
+            self.check_up_to_date_pair(changed, other)?;
+            self.check_up_to_date_pair(other, changed)?;
+        }
+        Ok(())
+    }
+
+    /// If `candidate`'s log is at least as up-to-date as `voter`'s (§5.4.1), it must hold the
+    /// entries `voter` counts as committed.
+    fn check_up_to_date_pair(&self, candidate: NodeId, voter: NodeId) -> Checked {
+        let (log, other) = (self.shadow(candidate), self.shadow(voter));
+        let committed = other.state.commit_index.min(self.committed_len());
+        if candidate == voter || committed == 0 {
+            return Ok(());
+        }
+        let at_least_as_up_to_date = (log.last_term(), log.last_index()) >= (other.last_term(), other.last_index());
+        if !at_least_as_up_to_date || log.holds(committed, self.committed_prefix[committed as usize - 1]) {
+            return Ok(());
+        }
+        let message = format!(
+            "node {candidate}'s log (last entry {}@{}) is at least as up-to-date as node {voter}'s, yet lacks entries node {voter} has committed (up to {committed}): a vote for {candidate} could lose them",
+            log.last_index(),
+            log.last_term()
+        );
+        Err(self.violation(
+            Invariant::MoreUpToDateCorrectInv,
+            vec![candidate, voter],
+            vec![log.last_term()],
+            vec![committed],
+            message,
+        ))
+    }
+}

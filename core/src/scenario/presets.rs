@@ -1,0 +1,110 @@
+//! Named scenarios that show one behaviour each, for the page's menu and the tests.
+
+use super::{Action, FaultKinds, NemesisOptions, Scenario, Scripted};
+
+/// Every preset, in menu order.
+pub const PRESET_NAMES: [&str; 8] = [
+    "default",
+    "calm-election",
+    "leader-crash",
+    "minority-partition",
+    "majority-partition",
+    "flaky-network",
+    "clock-drift",
+    "disk-loss-on-crash",
+];
+
+/// The preset called `name`, with seed 1; `None` for an unknown name.
+pub fn preset(name: &str) -> Option<Scenario> {
+    let scenario = match name {
+        "default" => Scenario::default(),
+        "calm-election" => calm("calm-election"),
+        "leader-crash" => leader_crash(),
+        "minority-partition" => minority_partition(),
+        "majority-partition" => majority_partition(),
+        "flaky-network" => flaky_network(),
+        "clock-drift" => clock_drift(),
+        "disk-loss-on-crash" => disk_loss_on_crash(),
+        _ => return None,
+    };
+    Some(scenario)
+}
+
+/// No random faults: what the scenario shows comes from its script.
+fn calm(name: &str) -> Scenario {
+    Scenario {
+        name: name.into(),
+        nemesis: NemesisOptions { swarm: false, kinds: FaultKinds::default(), ..NemesisOptions::default() },
+        ..Scenario::default()
+    }
+}
+
+fn at(at_ms: u64, action: Action) -> Scripted {
+    Scripted { at_us: at_ms * 1_000, action }
+}
+
+/// The leader crashes at 1.5 s and comes back 1 s later; the others elect a new leader.
+fn leader_crash() -> Scenario {
+    let script = vec![at(1_500, Action::CrashLeader { downtime_us: 1_000_000 })];
+    Scenario { script, ..calm("leader-crash") }
+}
+
+/// Two of five nodes are cut off for two seconds; the majority side keeps committing.
+fn minority_partition() -> Scenario {
+    let script =
+        vec![at(1_000, Action::Partition { groups: vec![vec![1, 2, 3], vec![4, 5]] }), at(3_000, Action::Heal)];
+    Scenario { script, ..calm("minority-partition") }
+}
+
+/// The cluster splits three ways and no side has a majority: nothing commits until the heal.
+fn majority_partition() -> Scenario {
+    let groups = vec![vec![1, 2], vec![3, 4], vec![5]];
+    let script = vec![at(1_000, Action::Partition { groups }), at(3_000, Action::Heal)];
+    Scenario { script, ..calm("majority-partition") }
+}
+
+/// Loss, duplicates, stragglers and a wide latency spread that reorders messages.
+fn flaky_network() -> Scenario {
+    let mut scenario = calm("flaky-network");
+    scenario.network.latency_us_max = 20_000;
+    scenario.network.drop_ppm = 50_000;
+    scenario.network.duplicate_ppm = 20_000;
+    scenario.network.straggler_ppm = 10_000;
+    scenario
+}
+
+/// Clocks run up to 5% fast or slow, and two jump.
+fn clock_drift() -> Scenario {
+    let mut scenario = calm("clock-drift");
+    scenario.clock.drift_ppm_max = 50_000;
+    scenario.script = vec![
+        at(1_500, Action::ClockJump { node: 1, by_us: 400_000 }),
+        at(2_500, Action::ClockJump { node: 2, by_us: -300_000 }),
+    ];
+    scenario
+}
+
+/// Random crashes with slow disks, so crashes lose unsynced writes, and torn tails.
+fn disk_loss_on_crash() -> Scenario {
+    let mut scenario = calm("disk-loss-on-crash");
+    scenario.nemesis.kinds = FaultKinds { crash: true, ..FaultKinds::default() };
+    scenario.disk.fsync_us_min = 5_000;
+    scenario.disk.fsync_us_max = 20_000;
+    scenario.disk.torn_tail_ppm = 500_000;
+    scenario
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_is_valid_and_named_as_listed() {
+        for name in PRESET_NAMES {
+            let scenario = preset(name).expect("listed presets exist");
+            assert_eq!(scenario.name, name);
+            scenario.validate().unwrap_or_else(|error| panic!("preset {name}: {error}"));
+        }
+        assert!(preset("no-such-preset").is_none());
+    }
+}

@@ -1,0 +1,130 @@
+//! A node's disk: writes are durable only once their fsync completes, fsyncs complete in order,
+//! and a crash loses whatever was not yet synced (or, with a torn tail, keeps a prefix of it
+//! whose last entry fails its checksum on restart and is discarded).
+
+use std::collections::VecDeque;
+
+use crate::raft::{DurableState, Index, Write, WriteId, WriteRequest};
+
+use super::rng::Rng;
+
+/// One node's disk.
+#[derive(Clone, Debug, Default)]
+pub struct Disk {
+    durable: DurableState,
+    /// Writes issued but not yet synced, in order.
+    unsynced: VecDeque<WriteRequest>,
+    /// When the last fsync issued completes; later fsyncs complete after it.
+    busy_until_us: u64,
+}
+
+/// What a crash did to the disk.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CrashLoss {
+    /// Writes lost (not synced).
+    pub writes_lost: usize,
+    /// With a torn tail: the index of the entry found half-written and discarded on restart.
+    pub torn_index: Option<Index>,
+}
+
+impl Disk {
+    /// What survives a crash now.
+    pub fn durable(&self) -> &DurableState {
+        &self.durable
+    }
+
+    /// Queues writes; returns when their fsync completes and the last write's id, for the
+    /// driver to report as `Persisted`.
+    pub fn issue(&mut self, writes: Vec<WriteRequest>, now_us: u64, fsync_us: u64) -> Option<(u64, WriteId)> {
+        let last = writes.last()?.id;
+        if let Some(previous) = self.unsynced.back() {
+            assert!(previous.id < writes[0].id, "write ids must increase");
+        }
+        self.unsynced.extend(writes);
+        self.busy_until_us = self.busy_until_us.max(now_us) + fsync_us;
+        Some((self.busy_until_us, last))
+    }
+
+    /// The fsync covering writes up to `write_id` completed: they become durable.
+    pub fn synced(&mut self, write_id: WriteId) {
+        while self.unsynced.front().is_some_and(|request| request.id <= write_id) {
+            let request = self.unsynced.pop_front().expect("checked");
+            self.durable.apply(&request.write);
+        }
+    }
+
+    /// The node crashed. Unsynced writes are lost; with probability `torn_tail_ppm` they had in
+    /// fact reached the platter, except the last appended entry, which is torn: its checksum
+    /// fails on restart and it is discarded. Either way the disk holds a state that some prefix
+    /// of the writes, in order, would produce.
+    pub fn crash(&mut self, rng: &mut Rng, torn_tail_ppm: u32) -> CrashLoss {
+        let unsynced = std::mem::take(&mut self.unsynced);
+        self.busy_until_us = 0;
+        let appends_something =
+            unsynced.iter().any(|request| matches!(&request.write, Write::Append(entries) if !entries.is_empty()));
+        if !appends_something || !rng.chance(torn_tail_ppm) {
+            return CrashLoss { writes_lost: unsynced.len(), torn_index: None };
+        }
+        for request in &unsynced {
+            self.durable.apply(&request.write);
+        }
+        let torn = self.durable.entries.pop().expect("an append reached the disk");
+        CrashLoss { writes_lost: 0, torn_index: Some(torn.index) }
+    }
+
+    /// Wipes the disk entirely (a replaced drive): Raft's durability assumption broken on purpose.
+    pub fn wipe(&mut self) {
+        *self = Disk::default();
+    }
+
+    /// How many writes wait for an fsync.
+    pub fn unsynced_count(&self) -> usize {
+        self.unsynced.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raft::{Entry, HardState, Payload};
+    use crate::sim::rng::Stream;
+
+    fn append(id: WriteId, index: Index) -> WriteRequest {
+        WriteRequest { id, write: Write::Append(vec![Entry { term: 1, index, payload: Payload::Noop }]) }
+    }
+
+    #[test]
+    fn writes_are_durable_only_once_synced_and_fsyncs_queue_up() {
+        let mut disk = Disk::default();
+        assert_eq!(disk.issue(vec![append(1, 1)], 100, 50), Some((150, 1)));
+        assert_eq!(disk.issue(vec![append(2, 2)], 120, 50), Some((200, 2)), "the second fsync waits for the first");
+        assert!(disk.durable().entries.is_empty());
+        disk.synced(1);
+        assert_eq!(disk.durable().entries.len(), 1);
+        disk.synced(2);
+        assert_eq!(disk.durable().entries.len(), 2);
+    }
+
+    #[test]
+    fn a_crash_loses_unsynced_writes() {
+        let mut disk = Disk::default();
+        let hard_state = HardState { term: 3, voted_for: Some(2) };
+        disk.issue(vec![WriteRequest { id: 1, write: Write::HardState(hard_state) }], 0, 10);
+        disk.synced(1);
+        disk.issue(vec![append(2, 1)], 0, 10);
+        let loss = disk.crash(&mut Rng::new(1, Stream::Disks), 0);
+        assert_eq!(loss, CrashLoss { writes_lost: 1, torn_index: None });
+        assert_eq!(disk.durable().hard_state, hard_state);
+        assert!(disk.durable().entries.is_empty());
+    }
+
+    #[test]
+    fn a_torn_tail_keeps_a_prefix_and_drops_the_last_entry() {
+        let mut disk = Disk::default();
+        let entries = (1..=3).map(|index| Entry { term: 1, index, payload: Payload::Noop }).collect();
+        disk.issue(vec![WriteRequest { id: 1, write: Write::Append(entries) }], 0, 10);
+        let loss = disk.crash(&mut Rng::new(1, Stream::Disks), 1_000_000);
+        assert_eq!(loss.torn_index, Some(3));
+        assert_eq!(disk.durable().entries.len(), 2);
+    }
+}

@@ -1,0 +1,371 @@
+//! The simulated world around the protocol: a seeded discrete-event simulation of nodes,
+//! network, disks, clocks and clients, with scripted and random faults, checked after every
+//! event.
+//!
+//! [`Simulation`] owns everything. Time is virtual, in integer microseconds; events run in
+//! (time, sequence) order; every random choice comes from a [`rng::Stream`] of the scenario's
+//! seed. Running the same scenario twice gives the same events and the same [`trace_hash`].
+//!
+//! [`trace_hash`]: Simulation::trace_hash
+
+pub mod client;
+pub mod clock;
+pub mod disk;
+mod events;
+pub mod nemesis;
+pub mod network;
+pub mod queue;
+pub mod rng;
+pub mod telemetry;
+pub mod trace;
+
+use serde::{Deserialize, Serialize};
+
+use crate::check::history::History;
+use crate::check::safety::SafetyChecker;
+use crate::check::violation::Violation;
+use crate::raft::{ClientReply, Command, Config, Message, Node, NodeId, Term, Timer};
+use crate::scenario::{Action, Scenario, ScenarioError};
+
+use client::Client;
+use clock::Clock;
+use disk::Disk;
+use nemesis::SwarmParameters;
+use network::Network;
+use queue::EventQueue;
+use rng::{Rng, Stream};
+use telemetry::Telemetry;
+use trace::TraceHash;
+
+/// Something scheduled to happen.
+#[derive(Clone, Debug)]
+pub enum Event {
+    /// A message arrives (if its receiver is still the incarnation it was sent to).
+    Deliver {
+        /// The message.
+        message: Message,
+        /// The receiver's incarnation when the message was sent.
+        incarnation: u32,
+    },
+    /// A timer fires (if its generation is still current).
+    Timer {
+        /// The node.
+        node: NodeId,
+        /// Which timer.
+        timer: Timer,
+        /// The arming it belongs to.
+        generation: u64,
+    },
+    /// A node's fsync completes.
+    Synced {
+        /// The node.
+        node: NodeId,
+        /// Its incarnation when the write was issued.
+        incarnation: u32,
+        /// The last write the fsync covers.
+        write_id: u64,
+    },
+    /// A client request arrives at a node.
+    Request {
+        /// The node.
+        node: NodeId,
+        /// Its incarnation when the request was sent.
+        incarnation: u32,
+        /// The request.
+        command: Command,
+    },
+    /// A node's answer arrives at a client.
+    Reply {
+        /// The client's index.
+        client: u32,
+        /// The answer.
+        reply: ClientReply,
+    },
+    /// A client starts its next operation.
+    ClientIssue {
+        /// The client's index.
+        client: u32,
+    },
+    /// A client's attempt times out.
+    ClientTimeout {
+        /// The client's index.
+        client: u32,
+        /// The attempt.
+        attempt: u32,
+    },
+    /// A fault or user action.
+    Act(Action),
+    /// The nemesis picks its next random fault.
+    NemesisTick,
+    /// The safety phase ends: every fault is healed.
+    Heal,
+    /// The deadline for a leader after the heal.
+    LeaderDeadline,
+    /// Telemetry takes a sample.
+    Sample,
+    /// The run ends.
+    End,
+}
+
+/// One node's slot: the node while it runs, and everything of it that outlives a crash.
+#[derive(Clone, Debug)]
+pub struct Server {
+    /// The node, while it runs.
+    pub node: Option<Node>,
+    /// Its protocol configuration.
+    pub config: Config,
+    /// Its disk.
+    pub disk: Disk,
+    /// Its clock.
+    pub clock: Clock,
+    /// Bumped at every crash; events for an older incarnation are dropped.
+    pub incarnation: u32,
+    /// Paused: inputs wait in `backlog`.
+    pub paused: bool,
+    /// Inputs that arrived while paused, in order.
+    pub backlog: Vec<crate::raft::Input>,
+    /// Per timer kind: the current arming's generation and local deadline.
+    pub timers: [TimerSlot; 3],
+    /// The node's own random stream (timer delays).
+    rng: Rng,
+}
+
+/// A timer's current arming.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TimerSlot {
+    /// Bumped at every arm and cancel, so stale firings are ignored.
+    pub generation: u64,
+    /// The local-clock deadline while armed.
+    pub deadline_local_us: Option<i128>,
+}
+
+/// Where the run is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Phase {
+    /// Faults may strike.
+    Safety,
+    /// Every fault healed; the cluster must recover.
+    Liveness,
+    /// The run ended, or a check failed.
+    Finished,
+}
+
+/// The whole simulated world.
+pub struct Simulation {
+    scenario: Scenario,
+    parameters: SwarmParameters,
+    now_us: u64,
+    queue: EventQueue<Event>,
+    servers: Vec<Server>,
+    network: Network,
+    clients: Vec<Client>,
+    rng_network: Rng,
+    rng_nemesis: Rng,
+    rng_clients: Rng,
+    rng_disks: Rng,
+    trace: TraceHash,
+    events: u64,
+    safety: SafetyChecker,
+    history: History,
+    telemetry: Telemetry,
+    violation: Option<Violation>,
+    phase: Phase,
+    /// When the heal happened, and when a leader first committed an entry of its term after it.
+    healed_at_us: Option<u64>,
+    recovered_at_us: Option<u64>,
+    /// The durable term of each node when it crashed, for the restart check.
+    term_at_crash: Vec<Term>,
+    process_next: u32,
+}
+
+/// Timer kinds as slots.
+fn timer_slot(timer: Timer) -> usize {
+    Timer::ALL.iter().position(|&each| each == timer).expect("every timer is listed")
+}
+
+impl Simulation {
+    /// Builds the world of `scenario` at time zero; refuses an invalid scenario.
+    pub fn new(scenario: Scenario) -> Result<Simulation, ScenarioError> {
+        scenario.validate()?;
+        let seed = scenario.seed;
+        let parameters = if scenario.nemesis.swarm {
+            SwarmParameters::draw(&mut Rng::new(seed, Stream::Swarm), &scenario)
+        } else {
+            SwarmParameters::from_scenario(&scenario)
+        };
+        let mut rng_clocks = Rng::new(seed, Stream::Clocks);
+        let drift_max = i64::from(parameters.drift_ppm_max);
+        let servers = scenario
+            .node_ids()
+            .into_iter()
+            .map(|id| Server {
+                node: None,
+                config: scenario.node_config(id),
+                disk: Disk::default(),
+                clock: Clock { drift_ppm: rng_clocks.between_signed(-drift_max, drift_max), offset_us: 0 },
+                incarnation: 0,
+                paused: false,
+                backlog: Vec::new(),
+                timers: [TimerSlot::default(); 3],
+                rng: Rng::new(seed, Stream::Node(id)),
+            })
+            .collect();
+        let nodes = scenario.nodes;
+        let mut simulation = Simulation {
+            network: Network::new(parameters.network.clone()),
+            parameters,
+            now_us: 0,
+            queue: EventQueue::default(),
+            servers,
+            clients: Vec::new(),
+            rng_network: Rng::new(seed, Stream::Network),
+            rng_nemesis: Rng::new(seed, Stream::Nemesis),
+            rng_clients: Rng::new(seed, Stream::Clients),
+            rng_disks: Rng::new(seed, Stream::Disks),
+            trace: TraceHash::default(),
+            events: 0,
+            safety: SafetyChecker::new(nodes),
+            history: History::default(),
+            telemetry: Telemetry::default(),
+            violation: None,
+            phase: Phase::Safety,
+            healed_at_us: None,
+            recovered_at_us: None,
+            term_at_crash: vec![0; nodes as usize],
+            process_next: 1_000_000,
+            scenario,
+        };
+        simulation.start();
+        Ok(simulation)
+    }
+
+    /// Starts the nodes and clients and schedules the script, the nemesis and the phases.
+    fn start(&mut self) {
+        for id in self.scenario.node_ids() {
+            self.boot(id);
+        }
+        for index in 0..self.scenario.workload.clients {
+            let target = self.rng_clients.between(1, u64::from(self.scenario.nodes)) as NodeId;
+            self.clients.push(Client::new(index, target, false));
+            let think = self.think_time_us();
+            self.queue.push(think, Event::ClientIssue { client: index });
+        }
+        for scripted in self.scenario.script.clone() {
+            self.queue.push(scripted.at_us, Event::Act(scripted.action));
+        }
+        if self.parameters.kinds.any() {
+            let first = self.rng_nemesis.between(self.parameters.interval_us_min, self.parameters.interval_us_max);
+            self.queue.push(first, Event::NemesisTick);
+        }
+        let phases = self.scenario.phases.clone();
+        self.queue.push(phases.safety_us, Event::Heal);
+        self.queue.push(phases.safety_us + phases.leader_bound_us, Event::LeaderDeadline);
+        self.queue.push(1_000_000, Event::Sample);
+        self.queue.push(self.scenario.run_us(), Event::End);
+    }
+
+    fn think_time_us(&mut self) -> u64 {
+        let workload = &self.scenario.workload;
+        self.rng_clients.between(workload.think_us_min, workload.think_us_max)
+    }
+
+    /// Processes the next event. Returns `false` once the run has finished (its end reached or
+    /// a check failed), when there is nothing more to do.
+    pub fn step(&mut self) -> bool {
+        if self.phase == Phase::Finished {
+            return false;
+        }
+        let Some(scheduled) = self.queue.pop() else {
+            self.phase = Phase::Finished;
+            return false;
+        };
+        assert!(scheduled.time_us >= self.now_us, "time never goes back");
+        self.now_us = scheduled.time_us;
+        self.events += 1;
+        self.safety.at_event(self.events, self.now_us);
+        self.record(&scheduled.event);
+        self.handle(scheduled.event);
+        if self.violation.is_some() {
+            self.phase = Phase::Finished;
+        }
+        true
+    }
+
+    /// Runs events up to and including simulated time `time_us` (or until the run finishes).
+    pub fn run_until(&mut self, time_us: u64) {
+        while self.queue.peek_time_us().is_some_and(|next| next <= time_us) && self.step() {}
+        if self.phase != Phase::Finished {
+            self.now_us = self.now_us.max(time_us.min(self.scenario.run_us()));
+        }
+    }
+
+    /// Runs at most `count` events; returns how many ran.
+    pub fn run_events(&mut self, count: u64) -> u64 {
+        let mut ran = 0;
+        while ran < count && self.step() {
+            ran += 1;
+        }
+        ran
+    }
+
+    /// Runs to the end of the run or the first violation, and returns the violation if any.
+    pub fn run_to_end(&mut self) -> Option<Violation> {
+        while self.step() {}
+        self.violation.clone()
+    }
+
+    // ---- read-only views ----
+
+    /// The scenario being run.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+    /// The fault mix in force (drawn from the seed under swarm testing).
+    pub fn parameters(&self) -> &SwarmParameters {
+        &self.parameters
+    }
+    /// Simulated time now.
+    pub fn now_us(&self) -> u64 {
+        self.now_us
+    }
+    /// Events processed so far.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+    /// The trace fingerprint so far.
+    pub fn trace_hash(&self) -> u64 {
+        self.trace.value()
+    }
+    /// The first violation, if any (the run stops there).
+    pub fn violation(&self) -> Option<&Violation> {
+        self.violation.as_ref()
+    }
+    /// The phase.
+    pub fn phase(&self) -> Phase {
+        self.phase
+    }
+    /// The client history so far.
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+    /// The telemetry so far.
+    pub fn telemetry(&self) -> &Telemetry {
+        &self.telemetry
+    }
+    /// The node slots, by id - 1.
+    pub fn servers(&self) -> &[Server] {
+        &self.servers
+    }
+    /// The network.
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+    /// The leader of each term so far.
+    pub fn leaders_by_term(&self) -> &std::collections::BTreeMap<Term, NodeId> {
+        self.safety.leaders()
+    }
+    /// Events still scheduled.
+    pub fn pending_events(&self) -> impl Iterator<Item = &queue::Scheduled<Event>> {
+        self.queue.iter()
+    }
+}

@@ -1,0 +1,200 @@
+//! Random faults. With swarm testing (TigerBeetle's VOPR), each seed first draws its own mix:
+//! which fault kinds are on, how often they strike, and the network, disk and clock rates. Every
+//! drawn parameter is kept in [`SwarmParameters`] so that a run can print what it ran with.
+
+use serde::{Deserialize, Serialize};
+
+use crate::raft::NodeId;
+use crate::scenario::{Action, FaultKinds, NetworkOptions, Scenario};
+
+use super::rng::Rng;
+
+/// The fault mix of one run: drawn from the seed under swarm testing, else the scenario's own.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SwarmParameters {
+    /// Fault kinds the nemesis may inject.
+    pub kinds: FaultKinds,
+    /// Shortest time between random faults.
+    pub interval_us_min: u64,
+    /// Longest time between random faults.
+    pub interval_us_max: u64,
+    /// Shortest downtime of a crash, pause, partition or hold.
+    pub downtime_us_min: u64,
+    /// Longest such downtime.
+    pub downtime_us_max: u64,
+    /// The network in force during the safety phase.
+    pub network: NetworkOptions,
+    /// Chance a crash tears the last unsynced append.
+    pub torn_tail_ppm: u32,
+    /// Largest clock rate error.
+    pub drift_ppm_max: u32,
+}
+
+impl SwarmParameters {
+    /// The scenario's parameters as given, drawing nothing.
+    pub fn from_scenario(scenario: &Scenario) -> Self {
+        let nemesis = &scenario.nemesis;
+        SwarmParameters {
+            kinds: nemesis.kinds,
+            interval_us_min: nemesis.interval_us_min,
+            interval_us_max: nemesis.interval_us_max,
+            downtime_us_min: nemesis.downtime_us_min,
+            downtime_us_max: nemesis.downtime_us_max,
+            network: scenario.network.clone(),
+            torn_tail_ppm: scenario.disk.torn_tail_ppm,
+            drift_ppm_max: scenario.clock.drift_ppm_max,
+        }
+    }
+
+    /// Draws a seed's own mix: each fault kind on with probability one half, rates anywhere from
+    /// calm to harsh, so that a sweep covers quiet runs, busy runs and everything between.
+    pub fn draw(rng: &mut Rng, scenario: &Scenario) -> Self {
+        let coin = |rng: &mut Rng| rng.chance(500_000);
+        let kinds = FaultKinds {
+            crash: coin(rng),
+            pause: coin(rng),
+            partition: coin(rng),
+            hold: coin(rng),
+            clock_jump: coin(rng),
+        };
+        let interval_us_min = rng.between(50_000, 500_000);
+        let interval_us_max = interval_us_min * rng.between(2, 8);
+        let downtime_us_min = rng.between(50_000, 300_000);
+        let downtime_us_max = downtime_us_min * rng.between(2, 10);
+        let rate = |rng: &mut Rng, max_ppm: u64| if coin(rng) { rng.between(0, max_ppm) as u32 } else { 0 };
+        let network = NetworkOptions {
+            latency_us_min: scenario.network.latency_us_min,
+            latency_us_max: rng.between(scenario.network.latency_us_min, 20_000),
+            straggler_ppm: rate(rng, 20_000),
+            straggler_us_max: rng.between(10_000, 300_000),
+            drop_ppm: rate(rng, 100_000),
+            duplicate_ppm: rate(rng, 50_000),
+        };
+        let torn_tail_ppm = rate(rng, 1_000_000);
+        let drift_ppm_max = rate(rng, 2_000);
+        SwarmParameters {
+            kinds,
+            interval_us_min,
+            interval_us_max,
+            downtime_us_min,
+            downtime_us_max,
+            network,
+            torn_tail_ppm,
+            drift_ppm_max,
+        }
+    }
+}
+
+/// A fault, and the action that undoes it after a downtime (none for a clock jump).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fault {
+    /// The fault.
+    pub action: Action,
+    /// Its undoing and the delay before it.
+    pub undo: Option<(u64, Action)>,
+}
+
+/// Chooses the next random fault among the enabled kinds, given which nodes run and which are
+/// paused. `None` if no enabled kind applies now.
+pub fn choose_fault(rng: &mut Rng, parameters: &SwarmParameters, running: &[bool], paused: &[bool]) -> Option<Fault> {
+    let kinds = parameters.kinds;
+    let enabled = [kinds.crash, kinds.pause, kinds.partition, kinds.hold, kinds.clock_jump];
+    let weights: Vec<u32> = enabled.iter().map(|&on| u32::from(on)).collect();
+    if !kinds.any() {
+        return None;
+    }
+    let nodes = running.len() as u32;
+    let node = rng.between(1, u64::from(nodes)) as NodeId;
+    let downtime = rng.between(parameters.downtime_us_min, parameters.downtime_us_max);
+    let index = node as usize - 1;
+    let fault = match rng.weighted(&weights) {
+        0 if running[index] => {
+            Fault { action: Action::Crash { node }, undo: Some((downtime, Action::Restart { node })) }
+        }
+        1 if running[index] && !paused[index] => {
+            Fault { action: Action::Pause { node }, undo: Some((downtime, Action::Resume { node })) }
+        }
+        2 if nodes > 1 => Fault { action: draw_partition(rng, nodes), undo: Some((downtime, Action::Heal)) },
+        3 if nodes > 1 => {
+            let to = (node + rng.between(1, u64::from(nodes) - 1) as NodeId - 1) % nodes + 1;
+            Fault {
+                action: Action::Hold { from: node, to },
+                undo: Some((downtime, Action::Release { from: node, to })),
+            }
+        }
+        4 => Fault { action: Action::ClockJump { node, by_us: rng.between_signed(-500_000, 500_000) }, undo: None },
+        _ => return None,
+    };
+    Some(fault)
+}
+
+/// One of the partition shapes: a random split, a minority cut off, an isolated node, a one-way
+/// cut, or a bridge.
+fn draw_partition(rng: &mut Rng, nodes: u32) -> Action {
+    let mut shuffled: Vec<NodeId> = (1..=nodes).collect();
+    for position in (1..shuffled.len()).rev() {
+        let other = rng.below(position as u64 + 1) as usize;
+        shuffled.swap(position, other);
+    }
+    let cut = rng.between(1, u64::from(nodes) - 1) as usize;
+    let (left, right) = (shuffled[..cut].to_vec(), shuffled[cut..].to_vec());
+    match rng.below(5) {
+        0 => Action::Partition { groups: vec![left, right] },
+        1 => {
+            let minority = (nodes as usize - 1) / 2;
+            Action::Partition {
+                groups: vec![shuffled[..minority.max(1)].to_vec(), shuffled[minority.max(1)..].to_vec()],
+            }
+        }
+        2 => Action::Isolate { node: shuffled[0] },
+        3 => Action::OneWay { from: left, to: right },
+        _ if nodes >= 3 => {
+            let bridge = shuffled[0];
+            let middle = rng.between(1, u64::from(nodes) - 2) as usize + 1;
+            let left_side: Vec<NodeId> = std::iter::once(bridge).chain(shuffled[1..middle].iter().copied()).collect();
+            let right_side: Vec<NodeId> = std::iter::once(bridge).chain(shuffled[middle..].iter().copied()).collect();
+            Action::Bridge { bridge, left: left_side, right: right_side }
+        }
+        _ => Action::Partition { groups: vec![left, right] },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::rng::Stream;
+
+    #[test]
+    fn seeds_draw_different_mixes_and_the_same_seed_the_same_one() {
+        let scenario = Scenario::default();
+        let draw = |seed| SwarmParameters::draw(&mut Rng::new(seed, Stream::Swarm), &scenario);
+        assert_eq!(draw(7), draw(7));
+        let distinct: std::collections::BTreeSet<String> = (0..20).map(|seed| format!("{:?}", draw(seed))).collect();
+        assert!(distinct.len() > 15);
+    }
+
+    #[test]
+    fn faults_only_target_what_they_can_apply_to() {
+        let scenario = Scenario::default();
+        let mut parameters = SwarmParameters::from_scenario(&scenario);
+        parameters.kinds = FaultKinds { crash: true, ..FaultKinds::default() };
+        let mut rng = Rng::new(3, Stream::Nemesis);
+        let running = [false, true, false];
+        for _ in 0..100 {
+            if let Some(fault) = choose_fault(&mut rng, &parameters, &running, &[false; 3]) {
+                assert_eq!(fault.action, Action::Crash { node: 2 }, "only node 2 runs");
+            }
+        }
+    }
+
+    #[test]
+    fn every_partition_shape_names_valid_nodes() {
+        let mut rng = Rng::new(9, Stream::Nemesis);
+        for nodes in 2..=9 {
+            for _ in 0..50 {
+                let action = draw_partition(&mut rng, nodes);
+                assert!(action.nodes().iter().all(|&node| (1..=nodes).contains(&node)), "{action:?}");
+            }
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! Counters a run keeps for the page and the CLI: messages by kind and fate, leader changes,
+//! operation outcomes and latencies, and a sample of them every simulated second.
+
+use serde::{Deserialize, Serialize};
+
+use crate::check::history::OutcomeCounts;
+use crate::raft::MessageKind;
+
+/// What happened to messages of one kind.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageCounts {
+    /// Handed to the network.
+    pub sent: u64,
+    /// Delivered to a running node.
+    pub delivered: u64,
+    /// Lost: by the network, a cut link, or a crashed receiver.
+    pub dropped: u64,
+    /// Delivered a second time.
+    pub duplicated: u64,
+}
+
+/// A latency histogram with bounded memory: 64 power-of-two ranges of 16 buckets each, so a
+/// percentile is exact to within 1/16 of its value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Histogram {
+    buckets: Vec<u64>,
+    count: u64,
+}
+
+impl Default for Histogram {
+    fn default() -> Self {
+        Histogram { buckets: vec![0; 64 * 16], count: 0 }
+    }
+}
+
+impl Histogram {
+    fn bucket(value: u64) -> usize {
+        if value < 16 {
+            return value as usize;
+        }
+        let magnitude = 63 - value.leading_zeros() as usize;
+        let sub = ((value >> (magnitude - 4)) & 15) as usize;
+        (magnitude - 3) * 16 + sub
+    }
+
+    fn lower_bound(bucket: usize) -> u64 {
+        if bucket < 16 {
+            return bucket as u64;
+        }
+        let magnitude = bucket / 16 + 3;
+        let sub = (bucket % 16) as u64;
+        (16 + sub) << (magnitude - 4)
+    }
+
+    /// Records one value.
+    pub fn record(&mut self, value: u64) {
+        self.buckets[Self::bucket(value)] += 1;
+        self.count += 1;
+    }
+
+    /// How many values were recorded.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// The value at `per_mille` thousandths (500 for the median), as its bucket's lower bound.
+    pub fn percentile(&self, per_mille: u64) -> Option<u64> {
+        if self.count == 0 {
+            return None;
+        }
+        let rank = (self.count * per_mille).div_ceil(1000).max(1);
+        let mut seen = 0;
+        for (bucket, &count) in self.buckets.iter().enumerate() {
+            seen += count;
+            if seen >= rank {
+                return Some(Self::lower_bound(bucket));
+            }
+        }
+        unreachable!("the ranks add up to the count")
+    }
+}
+
+/// One sample of the counters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sample {
+    /// When.
+    pub time_us: u64,
+    /// Leader changes so far.
+    pub leader_changes: u64,
+    /// Messages sent so far.
+    pub messages_sent: u64,
+    /// Messages dropped so far.
+    pub messages_dropped: u64,
+    /// Operations by outcome so far.
+    pub ops: OutcomeCounts,
+}
+
+/// The run's telemetry.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Telemetry {
+    /// Per message kind, in [`MessageKind::ALL`] order.
+    pub messages: [MessageCounts; 8],
+    /// Times a node became leader of a new term.
+    pub leader_changes: u64,
+    /// Random faults the nemesis injected.
+    pub faults_injected: u64,
+    /// Client-observed latency of completed operations: invocation to answer (the commit
+    /// latency a client sees, retries included).
+    pub op_latency_us: Histogram,
+    /// A sample every simulated second.
+    pub samples: Vec<Sample>,
+}
+
+impl Telemetry {
+    /// The counts for one message kind.
+    pub fn messages_of(&mut self, kind: MessageKind) -> &mut MessageCounts {
+        let position = MessageKind::ALL.iter().position(|&each| each == kind).expect("every kind is listed");
+        &mut self.messages[position]
+    }
+
+    /// All messages sent, of every kind.
+    pub fn total(&self) -> MessageCounts {
+        self.messages.iter().fold(MessageCounts::default(), |total, counts| MessageCounts {
+            sent: total.sent + counts.sent,
+            delivered: total.delivered + counts.delivered,
+            dropped: total.dropped + counts.dropped,
+            duplicated: total.duplicated + counts.duplicated,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_are_within_a_sixteenth() {
+        let mut histogram = Histogram::default();
+        for value in 1..=10_000 {
+            histogram.record(value);
+        }
+        let median = histogram.percentile(500).unwrap();
+        assert!((4_700..=5_000).contains(&median), "median {median}");
+        let p99 = histogram.percentile(990).unwrap();
+        assert!((9_300..=9_900).contains(&p99), "p99 {p99}");
+        assert_eq!(Histogram::default().percentile(500), None);
+    }
+
+    #[test]
+    fn buckets_cover_small_and_huge_values() {
+        let mut histogram = Histogram::default();
+        histogram.record(0);
+        histogram.record(u64::MAX);
+        assert_eq!(histogram.percentile(1), Some(0));
+        assert!(histogram.percentile(1000).unwrap() > 1 << 62);
+    }
+}
