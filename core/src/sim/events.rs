@@ -130,7 +130,6 @@ impl Simulation {
                 self.violation = Some(*violation);
             }
         }
-        self.note_recovery(id);
         let Outputs { writes, messages, timers, applied: _, replies } = outputs;
         self.issue_writes(id, writes);
         for message in messages {
@@ -143,18 +142,6 @@ impl Simulation {
             let delay = self.network.latency_us(&mut self.rng_network);
             let client = u32::try_from(reply.client - 1).expect("client ids come from client indexes");
             self.queue.push(self.now_us + delay, Event::Reply { client, reply });
-        }
-    }
-
-    /// After the heal: the first time a leader has committed an entry of its own term.
-    fn note_recovery(&mut self, id: NodeId) {
-        if self.healed_at_us.is_none() || self.recovered_at_us.is_some() {
-            return;
-        }
-        let node = self.servers[id as usize - 1].node.as_ref().expect("running");
-        let commit = node.commit_index();
-        if node.role() == Role::Leader && commit > 0 && node.log().term_at(commit) == Some(node.term()) {
-            self.recovered_at_us = Some(self.now_us);
         }
     }
 
@@ -488,8 +475,10 @@ impl Simulation {
         }
     }
 
+    /// The leader bound after the heal has passed: some running leader must have committed an
+    /// entry of its term and be followed by a quorum of running nodes in that term.
     fn on_leader_deadline(&mut self) {
-        if self.recovered_at_us.is_some() || self.violation.is_some() {
+        if self.violation.is_some() || self.leader_with_quorum().is_some() {
             return;
         }
         let bound = self.scenario.phases.leader_bound_us;
@@ -501,8 +490,24 @@ impl Simulation {
             nodes: self.scenario.node_ids(),
             terms,
             indexes: Vec::new(),
-            message: format!("{bound} us after every fault was healed, no leader has committed an entry of its term"),
+            message: format!(
+                "{bound} us after every fault was healed, no leader has committed an entry of its term with a quorum following it"
+            ),
         });
+    }
+
+    /// A running leader that has committed an entry of its term and that a quorum of running
+    /// nodes (itself included) follow in that term.
+    pub(super) fn leader_with_quorum(&self) -> Option<NodeId> {
+        let running: Vec<&Node> = self.servers.iter().filter_map(|server| server.node.as_ref()).collect();
+        let quorum = self.scenario.nodes as usize / 2 + 1;
+        running.iter().find_map(|leader| {
+            let (id, term, commit) = (leader.id(), leader.term(), leader.commit_index());
+            let committed_own_term =
+                leader.role() == Role::Leader && commit > 0 && leader.log().term_at(commit) == Some(term);
+            let followers = running.iter().filter(|node| node.term() == term && node.leader() == Some(id)).count();
+            (committed_own_term && followers >= quorum).then_some(id)
+        })
     }
 
     fn on_sample(&mut self) {

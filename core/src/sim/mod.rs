@@ -170,9 +170,8 @@ pub struct Simulation {
     telemetry: Telemetry,
     violation: Option<Violation>,
     phase: Phase,
-    /// When the heal happened, and when a leader first committed an entry of its term after it.
+    /// When the heal happened.
     healed_at_us: Option<u64>,
-    recovered_at_us: Option<u64>,
     /// The durable term of each node when it crashed, for the restart check.
     term_at_crash: Vec<Term>,
     process_next: u32,
@@ -230,7 +229,6 @@ impl Simulation {
             violation: None,
             phase: Phase::Safety,
             healed_at_us: None,
-            recovered_at_us: None,
             term_at_crash: vec![0; nodes as usize],
             process_next: 1_000_000,
             scenario,

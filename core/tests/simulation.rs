@@ -1,0 +1,220 @@
+//! The simulated world: determinism, the presets, liveness detection, scenario validation and
+//! telemetry.
+
+use raftsim_core::check::history::Outcome;
+use raftsim_core::check::violation::Invariant;
+use raftsim_core::raft::MessageKind;
+use raftsim_core::scenario::{preset, Action, Scenario, Scripted, PRESET_NAMES};
+use raftsim_core::sim::{Phase, Simulation};
+
+fn run(scenario: Scenario) -> Simulation {
+    let mut simulation = Simulation::new(scenario).expect("valid scenario");
+    simulation.run_to_end();
+    simulation
+}
+
+fn seeded(name: &str, seed: u64) -> Scenario {
+    Scenario { seed, ..preset(name).expect("known preset") }
+}
+
+// ---- determinism ----
+
+#[test]
+fn the_same_seed_gives_the_same_run() {
+    for name in PRESET_NAMES {
+        let first = run(seeded(name, 11));
+        let second = run(seeded(name, 11));
+        assert_eq!(first.trace_hash(), second.trace_hash(), "{name}");
+        assert_eq!(first.events(), second.events(), "{name}");
+        assert_eq!(first.history(), second.history(), "{name}");
+    }
+}
+
+#[test]
+fn different_seeds_give_different_runs() {
+    let hashes: std::collections::BTreeSet<u64> =
+        (0..20).map(|seed| run(seeded("default", seed)).trace_hash()).collect();
+    assert_eq!(hashes.len(), 20);
+}
+
+#[test]
+fn running_in_slices_gives_the_same_run_as_running_at_once() {
+    let whole = run(seeded("default", 3));
+    let mut sliced = Simulation::new(seeded("default", 3)).unwrap();
+    while sliced.phase() != Phase::Finished {
+        sliced.run_events(997);
+        let next = sliced.now_us() + 12_345;
+        sliced.run_until(next);
+    }
+    assert_eq!(whole.trace_hash(), sliced.trace_hash());
+}
+
+#[test]
+fn more_clients_do_not_reshuffle_the_fault_mix_or_the_clocks() {
+    let base = seeded("default", 8);
+    let busier = Scenario {
+        workload: raftsim_core::scenario::WorkloadOptions { clients: 7, ..base.workload.clone() },
+        ..base.clone()
+    };
+    let (first, second) = (Simulation::new(base).unwrap(), Simulation::new(busier).unwrap());
+    assert_eq!(first.parameters(), second.parameters());
+    let clocks = |simulation: &Simulation| simulation.servers().iter().map(|server| server.clock).collect::<Vec<_>>();
+    assert_eq!(clocks(&first), clocks(&second));
+}
+
+// ---- presets ----
+
+#[test]
+fn every_preset_passes_its_checks() {
+    for name in PRESET_NAMES {
+        for seed in 1..=5 {
+            let simulation = run(seeded(name, seed));
+            assert_eq!(simulation.violation(), None, "{name} seed {seed}");
+            assert_eq!(simulation.phase(), Phase::Finished);
+            assert!(simulation.history().outcome_counts().ok > 100, "{name} seed {seed}: the clients got work done");
+        }
+    }
+}
+
+fn completions_between(simulation: &Simulation, from_us: u64, to_us: u64) -> usize {
+    let completed = simulation.history().ops.iter().filter_map(|op| match op.outcome {
+        Outcome::Ok { complete_us, .. } => Some(complete_us),
+        _ => None,
+    });
+    completed.filter(|&time| (from_us..to_us).contains(&time)).count()
+}
+
+#[test]
+fn leader_crash_elects_a_new_leader_and_work_resumes() {
+    let simulation = run(seeded("leader-crash", 1));
+    assert!(simulation.telemetry().leader_changes >= 2);
+    assert!(
+        completions_between(&simulation, 2_000_000, 2_500_000) > 0,
+        "a new leader serves within 0.5 s of the crash"
+    );
+}
+
+#[test]
+fn a_minority_partition_does_not_stop_the_majority() {
+    let simulation = run(seeded("minority-partition", 1));
+    assert!(completions_between(&simulation, 1_500_000, 3_000_000) > 0);
+}
+
+#[test]
+fn a_partition_without_a_majority_stops_commits_until_the_heal() {
+    let simulation = run(seeded("majority-partition", 1));
+    assert_eq!(completions_between(&simulation, 1_400_000, 3_000_000), 0, "no side has a quorum");
+    assert!(completions_between(&simulation, 3_000_000, 4_000_000) > 0, "work resumes after the heal");
+}
+
+#[test]
+fn a_flaky_network_drops_and_duplicates() {
+    let simulation = run(seeded("flaky-network", 1));
+    let total = simulation.telemetry().total();
+    assert!(total.dropped > 0 && total.duplicated > 0);
+    assert!(total.delivered + total.dropped >= total.sent, "every message is accounted for");
+}
+
+#[test]
+fn clock_drift_gives_nodes_different_rates() {
+    let simulation = run(seeded("clock-drift", 1));
+    let drifts: std::collections::BTreeSet<i64> =
+        simulation.servers().iter().map(|server| server.clock.drift_ppm).collect();
+    assert!(drifts.len() > 1);
+    assert_eq!(simulation.servers()[0].clock.offset_us, 400_000, "node 1's clock was stepped");
+}
+
+#[test]
+fn disk_loss_on_crash_crashes_nodes() {
+    let simulation = run(seeded("disk-loss-on-crash", 1));
+    assert!(simulation.telemetry().faults_injected > 0);
+}
+
+// ---- liveness ----
+
+fn calm_with(script: Vec<Scripted>) -> Scenario {
+    Scenario { script, ..preset("calm-election").unwrap() }
+}
+
+#[test]
+fn a_cluster_kept_apart_after_the_heal_fails_leader_liveness() {
+    let heal_us = Scenario::default().phases.safety_us;
+    let apart = Action::Partition { groups: vec![vec![1], vec![2], vec![3], vec![4], vec![5]] };
+    let simulation = run(calm_with(vec![Scripted { at_us: heal_us + 1, action: apart }]));
+    let violation = simulation.violation().expect("no leader can commit");
+    assert_eq!(violation.invariant, Invariant::LeaderLiveness);
+}
+
+#[test]
+fn clients_stuck_after_recovery_fail_client_liveness() {
+    let phases = Scenario::default().phases;
+    let later = phases.safety_us + phases.leader_bound_us + 100_000;
+    let apart = Action::Partition { groups: vec![vec![1], vec![2], vec![3], vec![4], vec![5]] };
+    let simulation = run(calm_with(vec![Scripted { at_us: later, action: apart }]));
+    let violation = simulation.violation().expect("operations cannot complete");
+    assert_eq!(violation.invariant, Invariant::ClientLiveness);
+}
+
+#[test]
+fn scripted_client_requests_are_answered_and_recorded() {
+    let op = raftsim_core::raft::Op::Put { key: "user".into(), value: "hello".into() };
+    let simulation = run(calm_with(vec![Scripted { at_us: 1_000_000, action: Action::ClientRequest { node: 2, op } }]));
+    let recorded = simulation
+        .history()
+        .ops
+        .iter()
+        .find(|op| matches!(&op.op, raftsim_core::raft::Op::Put { key, .. } if key == "user"));
+    assert!(matches!(recorded.expect("recorded").outcome, Outcome::Ok { .. }));
+}
+
+// ---- validation ----
+
+fn refused(scenario: Scenario) -> String {
+    Simulation::new(scenario).err().expect("refused").to_string()
+}
+
+#[test]
+fn invalid_scenarios_are_refused_with_the_field_and_reason() {
+    assert!(refused(Scenario { nodes: 0, ..Scenario::default() }).starts_with("nodes:"));
+    assert!(refused(Scenario { nodes: 100, ..Scenario::default() }).starts_with("nodes:"));
+    let mut scenario = Scenario::default();
+    scenario.network.latency_us_min = 9_000;
+    assert!(refused(scenario).starts_with("network.latency_us_min:"));
+    let mut scenario = Scenario::default();
+    scenario.phases.safety_us = 10 * 3_600_000_000;
+    assert!(refused(scenario).starts_with("phases:"));
+    let mut scenario = Scenario::default();
+    scenario.network.drop_ppm = 2_000_000;
+    assert!(refused(scenario).starts_with("network.drop_ppm:"));
+    let scenario =
+        Scenario { script: vec![Scripted { at_us: 1, action: Action::Crash { node: 6 } }], ..Scenario::default() };
+    assert!(refused(scenario).starts_with("script[0].action:"));
+    let mut scenario = Scenario::default();
+    scenario.protocol.heartbeat_interval_us = 500_000;
+    assert!(refused(scenario).starts_with("protocol.heartbeat_interval_us:"));
+}
+
+#[test]
+fn unknown_and_negative_fields_are_refused_when_parsing() {
+    let unknown = serde_json::from_str::<Scenario>(r#"{"nodes": 3, "colour": "red"}"#).unwrap_err().to_string();
+    assert!(unknown.contains("colour"), "{unknown}");
+    let negative = serde_json::from_str::<Scenario>(r#"{"phases": {"safety_us": -5}}"#).unwrap_err().to_string();
+    assert!(negative.contains("-5"), "{negative}");
+    let partial: Scenario = serde_json::from_str(r#"{"nodes": 3, "seed": 9}"#).expect("missing fields take defaults");
+    assert_eq!((partial.nodes, partial.seed, partial.workload.clients), (3, 9, 3));
+}
+
+// ---- telemetry ----
+
+#[test]
+fn telemetry_counts_what_happened() {
+    let simulation = run(seeded("default", 2));
+    let telemetry = simulation.telemetry();
+    assert_eq!(telemetry.samples.len(), 9, "a sample each simulated second before the end");
+    assert!(telemetry.leader_changes >= 1);
+    let appends = telemetry.messages[MessageKind::ALL.iter().position(|&kind| kind == MessageKind::Append).unwrap()];
+    assert!(appends.sent > 0 && appends.delivered > 0);
+    let p50 = telemetry.op_latency_us.percentile(500).expect("operations completed");
+    let p99 = telemetry.op_latency_us.percentile(990).expect("operations completed");
+    assert!(p50 <= p99 && p50 >= 1_000, "p50 {p50} us, p99 {p99} us");
+}
