@@ -13,7 +13,7 @@ fn noop(index: Index, term: Term) -> Entry {
 
 fn put(index: Index, term: Term, value: &str) -> Entry {
     let command = Command { client: 1, seq: index, op: Op::Put { key: "k".into(), value: value.into() } };
-    Entry { term, index, payload: Payload::Command(command) }
+    Entry { term, index, payload: Payload::Command(std::sync::Arc::new(command)) }
 }
 
 fn appends(entries: Vec<Entry>) -> Outputs {
@@ -180,7 +180,7 @@ fn committed_is_durable_inv_fires_for_a_leader_committing_past_its_disk() {
 
 fn applied(index: Index, client: u64, seq: u64, value: &str, effective: bool) -> Applied {
     let command = Command { client, seq, op: Op::Put { key: "k".into(), value: value.into() } };
-    Applied { index, term: 1, command: Some(command), result: Some(OpResult::Done), effective }
+    Applied { index, term: 1, command: Some(std::sync::Arc::new(command)), result: Some(OpResult::Done), effective }
 }
 
 fn applying(entries: Vec<Applied>) -> Outputs {

@@ -93,8 +93,8 @@ pub struct Applied {
     pub index: Index,
     /// The entry's term.
     pub term: Term,
-    /// The command, or `None` for a leader's no-op.
-    pub command: Option<Command>,
+    /// The command, or `None` for a leader's no-op (shared with the log entry).
+    pub command: Option<std::sync::Arc<Command>>,
     /// The command's result, or `None` for a no-op.
     pub result: Option<OpResult>,
     /// `false` when the command was a retry the session table had already applied.

@@ -3,6 +3,8 @@
 //! Index 0 is the empty prefix with term 0, so `term_at(0) == Some(0)` and every AppendEntries
 //! consistency check has a base case. Entries are stored densely from index 1.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use super::kv::Command;
@@ -15,8 +17,9 @@ pub enum Payload {
     /// commits everything before it, because the Figure 8 rule only lets a leader commit entries
     /// of its own term by counting replicas.
     Noop,
-    /// A client command for the state machine.
-    Command(Command),
+    /// A client command for the state machine. Shared: every copy of the entry (in logs,
+    /// messages and duplicates) points at one command, so copying an entry never copies strings.
+    Command(Arc<Command>),
 }
 
 /// One log entry: the term it was created in, its position and its payload.
@@ -102,22 +105,20 @@ impl RaftLog {
         self.term_at(index) == Some(term)
     }
 
-    /// The first index holding `term`, searching back from `index`: the conflict hint a follower
+    /// The first index holding the term of the entry at `index`: the conflict hint a follower
     /// returns so the leader can skip a whole term of mismatching entries at once (§5.3, the
-    /// optimisation described after Figure 7; thesis §5.3).
+    /// optimisation described after Figure 7; thesis §5.3). Terms never decrease along a log,
+    /// so this is a binary search.
     pub fn first_index_of_term_ending_at(&self, index: Index) -> Index {
         let term = self.term_at(index).expect("the hint is taken inside the log");
-        let mut first = index;
-        while first > 1 && self.term_at(first - 1) == Some(term) {
-            first -= 1;
-        }
-        first
+        self.entries.partition_point(|entry| entry.term < term) as Index + 1
     }
 
     /// The last index holding `term`, or `None` if the log has no entry of that term: where a
-    /// leader resumes after a follower reported a conflicting term.
+    /// leader resumes after a follower reported a conflicting term. A binary search.
     pub fn last_index_of_term(&self, term: Term) -> Option<Index> {
-        self.entries.iter().rev().find(|entry| entry.term == term).map(|entry| entry.index)
+        let after = self.entries.partition_point(|entry| entry.term <= term);
+        (after > 0 && self.entries[after - 1].term == term).then_some(after as Index)
     }
 
     /// Appends one entry at the end; it must be the next index and not lower the last term.

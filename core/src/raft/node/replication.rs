@@ -162,7 +162,7 @@ impl Node {
             self.out.replies.push(ClientReply { client: command.client, seq: command.seq, outcome });
             return;
         }
-        self.append_to_own_log(Payload::Command(command));
+        self.append_to_own_log(Payload::Command(std::sync::Arc::new(command)));
     }
 
     /// A leader appends a new entry of its term and starts replicating it (§5.3). It commits once
