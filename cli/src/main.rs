@@ -1,6 +1,7 @@
 //! `raftsim`: the command-line face of raftsim-core.
 
 mod bench;
+mod run;
 
 use std::process::ExitCode;
 
@@ -19,6 +20,23 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run one scenario to its end and print what the seed drew, what happened and whether
+    /// every check passed.
+    Run {
+        /// A preset: default, calm-election, leader-crash, minority-partition,
+        /// majority-partition, flaky-network, clock-drift, disk-loss-on-crash.
+        #[arg(long, default_value = "default")]
+        scenario: String,
+        /// A scenario as JSON instead of a preset.
+        #[arg(long, conflicts_with = "scenario")]
+        file: Option<std::path::PathBuf>,
+        /// Replace the scenario's seed.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Measure simulation speed with every check on: events per second on one core for the
     /// default scenario, and how the cost per event scales with nodes and simulated time.
     Bench {
@@ -41,6 +59,13 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Command::Run { scenario, file, seed, json } => match run::load(&scenario, file.as_deref(), seed) {
+            Ok(scenario) => ExitCode::from(u8::from(run::run(scenario, json))),
+            Err(problem) => {
+                eprintln!("raftsim run: {problem}");
+                ExitCode::from(3)
+            }
+        },
         Command::Bench { seeds, json } => {
             if seeds == 0 {
                 eprintln!("raftsim bench: --seeds must be at least 1");
