@@ -74,8 +74,13 @@ pub fn run(scenario: Scenario, json: bool) -> bool {
         "leader changes {}, faults injected {}; ops: {} ok, {} failed (cas), {} unknown, {} pending",
         telemetry.leader_changes, telemetry.faults_injected, ops.ok, ops.failed, ops.unknown, ops.pending
     );
-    if let (Some(p50), Some(p99)) = (telemetry.op_latency_us.percentile(500), telemetry.op_latency_us.percentile(990)) {
-        println!("op latency (client-observed): p50 {:.1} ms, p99 {:.1} ms", p50 as f64 / 1000.0, p99 as f64 / 1000.0);
+    for (name, histogram) in [
+        ("commit latency (leader append to commit)", &telemetry.commit_latency_us),
+        ("op latency (client-observed)", &telemetry.op_latency_us),
+    ] {
+        if let (Some(p50), Some(p99)) = (histogram.percentile(500), histogram.percentile(990)) {
+            println!("{name}: p50 {:.1} ms, p99 {:.1} ms", p50 as f64 / 1000.0, p99 as f64 / 1000.0);
+        }
     }
     println!("messages        sent  delivered    dropped duplicated");
     for (kind, counts) in MessageKind::ALL.iter().zip(&telemetry.messages) {

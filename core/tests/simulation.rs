@@ -217,4 +217,9 @@ fn telemetry_counts_what_happened() {
     let p50 = telemetry.op_latency_us.percentile(500).expect("operations completed");
     let p99 = telemetry.op_latency_us.percentile(990).expect("operations completed");
     assert!(p50 <= p99 && p50 >= 1_000, "p50 {p50} us, p99 {p99} us");
+    let commit_p50 = telemetry.commit_latency_us.percentile(500).expect("entries were committed");
+    assert!(
+        commit_p50 >= 2 * 1_000 && commit_p50 < p50,
+        "a commit takes a round trip and is quicker than a client's whole operation: {commit_p50} us"
+    );
 }

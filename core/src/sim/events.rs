@@ -130,6 +130,7 @@ impl Simulation {
                 self.violation = Some(*violation);
             }
         }
+        self.watch_commits(id, &outputs);
         let Outputs { writes, messages, timers, applied: _, replies } = outputs;
         self.issue_writes(id, writes);
         for message in messages {
@@ -142,6 +143,32 @@ impl Simulation {
             let delay = self.network.latency_us(&mut self.rng_network);
             let client = u32::try_from(reply.client - 1).expect("client ids come from client indexes");
             self.queue.push(self.now_us + delay, Event::Reply { client, reply });
+        }
+    }
+
+    /// Commit latency: remembers when a leader appends its own entries and records the delay
+    /// when that same leader commits them. A new leader starts a new watch.
+    fn watch_commits(&mut self, id: NodeId, outputs: &Outputs) {
+        let node = self.servers[id as usize - 1].node.as_ref().expect("running");
+        if node.role() != Role::Leader {
+            return;
+        }
+        let term = node.term();
+        if self.commit_watch.front().is_some_and(|&(leader, leader_term, ..)| (leader, leader_term) != (id, term)) {
+            self.commit_watch.clear();
+        }
+        for request in &outputs.writes {
+            if let crate::raft::Write::Append(entries) = &request.write {
+                self.commit_watch.extend(entries.iter().map(|entry| (id, term, entry.index, self.now_us)));
+            }
+        }
+        let commit = node.commit_index();
+        while let Some(&(_, _, index, appended_us)) = self.commit_watch.front() {
+            if index > commit {
+                break;
+            }
+            self.telemetry.commit_latency_us.record(self.now_us - appended_us);
+            self.commit_watch.pop_front();
         }
     }
 

@@ -172,6 +172,9 @@ pub struct Simulation {
     phase: Phase,
     /// When the heal happened.
     healed_at_us: Option<u64>,
+    /// Entries the current leader appended and has not yet committed: (leader, term, index,
+    /// time appended), for the commit latency.
+    commit_watch: std::collections::VecDeque<(NodeId, Term, crate::raft::Index, u64)>,
     /// The durable term of each node when it crashed, for the restart check.
     term_at_crash: Vec<Term>,
     process_next: u32,
@@ -229,6 +232,7 @@ impl Simulation {
             violation: None,
             phase: Phase::Safety,
             healed_at_us: None,
+            commit_watch: std::collections::VecDeque::new(),
             term_at_crash: vec![0; nodes as usize],
             process_next: 1_000_000,
             scenario,

@@ -107,6 +107,8 @@ pub struct Telemetry {
     /// Client-observed latency of completed operations: invocation to answer (the commit
     /// latency a client sees, retries included).
     pub op_latency_us: Histogram,
+    /// Commit latency: from a leader appending an entry to that leader committing it.
+    pub commit_latency_us: Histogram,
     /// A sample every simulated second.
     pub samples: Vec<Sample>,
 }
