@@ -1,6 +1,7 @@
 //! `raftsim`: the command-line face of raftsim-core.
 
 mod bench;
+mod history;
 mod run;
 
 use std::process::ExitCode;
@@ -20,6 +21,31 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Check a Jepsen history for linearizability. Exit status: 0 linearizable, 1 not
+    /// linearizable, 2 unknown (the step budget ran out), 3 bad input.
+    CheckHistory {
+        /// A Jepsen log (INFO  jepsen.util - ...) or EDN history ({:process ...}).
+        file: std::path::PathBuf,
+        /// The sequential specification.
+        #[arg(long, value_enum)]
+        model: history::ModelName,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Check the whole history as one instead of key by key (slower; for comparison).
+        #[arg(long)]
+        no_partition: bool,
+        /// Model steps allowed before the answer is "unknown".
+        #[arg(long, default_value_t = 100_000_000)]
+        budget: u64,
+    },
+    /// Time the checker on every labelled history of a directory (labels.tsv) and compare
+    /// each verdict with its label. Exit status 1 if any verdict differs.
+    BenchHistory {
+        /// The directory holding labels.tsv.
+        #[arg(long, default_value = "../shared/data/histories")]
+        dir: std::path::PathBuf,
+    },
     /// Run one scenario to its end and print what the seed drew, what happened and whether
     /// every check passed.
     Run {
@@ -59,6 +85,18 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Command::CheckHistory { file, model, json, no_partition, budget } => {
+            let options =
+                raftsim_core::check::linearizability::Options { partition_by_key: !no_partition, step_budget: budget };
+            ExitCode::from(history::check_history(&file, model, options, json))
+        }
+        Command::BenchHistory { dir } => match history::bench_history(&dir) {
+            Ok(all_right) => ExitCode::from(u8::from(!all_right)),
+            Err(problem) => {
+                eprintln!("raftsim bench-history: {problem}");
+                ExitCode::from(3)
+            }
+        },
         Command::Run { scenario, file, seed, json } => match run::load(&scenario, file.as_deref(), seed) {
             Ok(scenario) => ExitCode::from(u8::from(run::run(scenario, json))),
             Err(problem) => {

@@ -2,6 +2,7 @@
 //! telemetry.
 
 use raftsim_core::check::history::Outcome;
+use raftsim_core::check::linearizability::Verdict;
 use raftsim_core::check::violation::Invariant;
 use raftsim_core::raft::MessageKind;
 use raftsim_core::scenario::{preset, Action, Scenario, Scripted, PRESET_NAMES};
@@ -72,6 +73,9 @@ fn every_preset_passes_its_checks() {
             assert_eq!(simulation.violation(), None, "{name} seed {seed}");
             assert_eq!(simulation.phase(), Phase::Finished);
             assert!(simulation.history().outcome_counts().ok > 100, "{name} seed {seed}: the clients got work done");
+            let linearizability = simulation.linearizability().expect("the history is checked at the end");
+            assert_eq!(linearizability.verdict, Verdict::Linearizable, "{name} seed {seed}");
+            assert_eq!(linearizability.operations, simulation.history().ops.len());
         }
     }
 }
@@ -153,6 +157,16 @@ fn clients_stuck_after_recovery_fail_client_liveness() {
     let simulation = run(calm_with(vec![Scripted { at_us: later, action: apart }]));
     let violation = simulation.violation().expect("operations cannot complete");
     assert_eq!(violation.invariant, Invariant::ClientLiveness);
+}
+
+#[test]
+fn the_history_can_be_checked_mid_run() {
+    let mut simulation = Simulation::new(seeded("default", 4)).unwrap();
+    simulation.run_until(2_000_000);
+    let result = simulation.check_linearizability(1_000_000);
+    assert_eq!(result.verdict, Verdict::Linearizable);
+    assert_eq!(result.operations, simulation.history().ops.len());
+    assert!(simulation.linearizability().is_none(), "the end-of-run check has not happened yet");
 }
 
 #[test]

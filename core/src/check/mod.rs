@@ -4,5 +4,7 @@
 //! Architecture invariant: checks observe; they never change the world they judge.
 
 pub mod history;
+pub mod jepsen;
+pub mod linearizability;
 pub mod safety;
 pub mod violation;

@@ -41,6 +41,8 @@ pub enum Invariant {
     LeaderLiveness,
     /// After the heal, client operations complete within the bound.
     ClientLiveness,
+    /// The client history has a linearization (checked at the end of the run).
+    Linearizability,
 }
 
 impl Invariant {
@@ -63,6 +65,7 @@ impl Invariant {
             Invariant::ExactlyOnceApply => "ExactlyOnceApply",
             Invariant::LeaderLiveness => "LeaderLiveness",
             Invariant::ClientLiveness => "ClientLiveness",
+            Invariant::Linearizability => "Linearizability",
         }
     }
 

@@ -32,7 +32,8 @@ pub enum Op {
         /// What to add at the end.
         value: String,
     },
-    /// Compare-and-set: write `to` only if the key currently holds `from`.
+    /// Compare-and-set: write `to` only if the key currently holds `from` (a missing key holds
+    /// the empty string, as a get would show it to a Jepsen client).
     Cas {
         /// The key to compare and set.
         key: String,
@@ -114,7 +115,7 @@ impl KvStore {
                 OpResult::Done
             }
             Op::Cas { key, from, to } => {
-                let holds_from = self.data.get(key).map(String::as_str) == Some(from.as_str());
+                let holds_from = self.data.get(key).map_or("", String::as_str) == from;
                 if holds_from {
                     self.data.insert(key.clone(), to.clone());
                 }
@@ -172,6 +173,14 @@ mod tests {
         let cas_hit = Op::Cas { key: "k".into(), from: "a".into(), to: "c".into() };
         assert_eq!(store.apply(&command(1, 3, cas_hit)).0, OpResult::CasResult(true));
         assert_eq!(store.get("k"), Some("c"));
+    }
+
+    #[test]
+    fn a_missing_key_compares_as_empty() {
+        let mut store = KvStore::default();
+        let cas = Op::Cas { key: "new".into(), from: String::new(), to: "x".into() };
+        assert_eq!(store.apply(&command(1, 1, cas)).0, OpResult::CasResult(true));
+        assert_eq!(store.get("new"), Some("x"));
     }
 
     #[test]

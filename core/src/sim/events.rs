@@ -550,13 +550,19 @@ impl Simulation {
         self.queue.push(self.now_us + 1_000_000, Event::Sample);
     }
 
-    /// The end of the run: operations invoked once the cluster had time to recover must have
-    /// completed within the bound.
+    /// The end of the run: client liveness, then linearizability of the whole history.
     fn on_end(&mut self) {
         self.phase = Phase::Finished;
-        if self.violation.is_some() {
-            return;
+        if self.violation.is_none() {
+            self.check_client_liveness();
         }
+        if self.violation.is_none() {
+            self.check_history();
+        }
+    }
+
+    /// Operations invoked once the cluster had time to recover must complete within the bound.
+    fn check_client_liveness(&mut self) {
         let phases = &self.scenario.phases;
         let window_start = phases.safety_us + phases.leader_bound_us;
         let window_end = self.now_us.saturating_sub(phases.op_bound_us);
@@ -580,4 +586,28 @@ impl Simulation {
             });
         }
     }
+
+    /// The client history must be linearizable; a budget keeps a hard history from hanging
+    /// the run (its answer is then "unknown", which is reported but is not a violation).
+    fn check_history(&mut self) {
+        use crate::check::linearizability::{describe_counterexample, from_history, Verdict};
+        let result = self.check_linearizability(HISTORY_STEP_BUDGET);
+        if result.verdict == Verdict::NotLinearizable {
+            let counterexample = result.counterexample.as_ref().expect("a 'no' comes with a counterexample");
+            let message = describe_counterexample(&from_history(&self.history), counterexample);
+            self.violation = Some(Violation {
+                invariant: Invariant::Linearizability,
+                event: self.events,
+                time_us: self.now_us,
+                nodes: Vec::new(),
+                terms: Vec::new(),
+                indexes: Vec::new(),
+                message: format!("the clients' history is not linearizable: {message}"),
+            });
+        }
+        self.linearizability = Some(result);
+    }
 }
+
+/// Model steps the end-of-run linearizability check may spend.
+const HISTORY_STEP_BUDGET: u64 = 5_000_000;

@@ -175,6 +175,8 @@ pub struct Simulation {
     /// Entries the current leader appended and has not yet committed: (leader, term, index,
     /// time appended), for the commit latency.
     commit_watch: std::collections::VecDeque<(NodeId, Term, crate::raft::Index, u64)>,
+    /// The linearizability check of the history, once the run has ended.
+    linearizability: Option<crate::check::linearizability::CheckResult>,
     /// The durable term of each node when it crashed, for the restart check.
     term_at_crash: Vec<Term>,
     process_next: u32,
@@ -233,6 +235,7 @@ impl Simulation {
             phase: Phase::Safety,
             healed_at_us: None,
             commit_watch: std::collections::VecDeque::new(),
+            linearizability: None,
             term_at_crash: vec![0; nodes as usize],
             process_next: 1_000_000,
             scenario,
@@ -349,6 +352,18 @@ impl Simulation {
     /// The client history so far.
     pub fn history(&self) -> &History {
         &self.history
+    }
+    /// The linearizability check made at the end of the run, if it has ended.
+    pub fn linearizability(&self) -> Option<&crate::check::linearizability::CheckResult> {
+        self.linearizability.as_ref()
+    }
+
+    /// Checks the history so far against the key-value model (operations still waiting count as
+    /// unknown: they may yet take effect), within `step_budget` model steps.
+    pub fn check_linearizability(&self, step_budget: u64) -> crate::check::linearizability::CheckResult {
+        use crate::check::linearizability::{check, from_history, model::Kv, Options};
+        let options = Options { step_budget, ..Options::default() };
+        check(&Kv, &from_history(&self.history), options).expect("the kv model judges every operation")
     }
     /// The telemetry so far.
     pub fn telemetry(&self) -> &Telemetry {

@@ -1,0 +1,407 @@
+//! Linearizability of a client history (Herlihy & Wing), checked as Porcupine does: the Wing &
+//! Gong / Lowe search with memoisation of (linearized set, state), per key (P-compositionality:
+//! a history is linearizable exactly when each key's sub-history is), with unknown outcomes
+//! allowed to take effect at any point after their call or not at all, a budget of model steps
+//! after which the answer is "unknown", and a counterexample when the answer is "no".
+
+pub mod model;
+mod search;
+
+use serde::{Deserialize, Serialize};
+
+use crate::check::history::{History, Outcome};
+use crate::raft::{Op, OpResult};
+
+use model::{Model, Values};
+use search::{search, Found, Prepared};
+
+/// What a client asked.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Call {
+    /// Read a key (a register read).
+    Get {
+        /// The key (empty for a single register).
+        key: String,
+    },
+    /// Write a key (a register write).
+    Put {
+        /// The key.
+        key: String,
+        /// The value written.
+        value: String,
+    },
+    /// Append to a key's value.
+    Append {
+        /// The key.
+        key: String,
+        /// What is appended.
+        value: String,
+    },
+    /// Compare-and-set.
+    Cas {
+        /// The key.
+        key: String,
+        /// The value expected.
+        from: String,
+        /// The value written if it matched.
+        to: String,
+    },
+}
+
+impl Call {
+    /// The key the call touches.
+    pub fn key(&self) -> &str {
+        match self {
+            Call::Get { key } | Call::Put { key, .. } | Call::Append { key, .. } | Call::Cas { key, .. } => key,
+        }
+    }
+}
+
+impl std::fmt::Display for Call {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let key = |key: &str| if key.is_empty() { String::new() } else { format!(" {key:?}") };
+        match self {
+            Call::Get { key: name } => write!(formatter, "get{}", key(name)),
+            Call::Put { key: name, value } => write!(formatter, "put{} {value:?}", key(name)),
+            Call::Append { key: name, value } => write!(formatter, "append{} {value:?}", key(name)),
+            Call::Cas { key: name, from, to } => write!(formatter, "cas{} {from:?}->{to:?}", key(name)),
+        }
+    }
+}
+
+/// What the client saw.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Return {
+    /// A read's value (`None`: no value).
+    Value(Option<String>),
+    /// A write or append took effect.
+    Done,
+    /// A compare-and-set took effect (`true`) or found another value (`false`).
+    Cas(bool),
+    /// No answer: the call may or may not have taken effect.
+    Unknown,
+}
+
+impl std::fmt::Display for Return {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Return::Value(Some(value)) => write!(formatter, "{value:?}"),
+            Return::Value(None) => formatter.write_str("nil"),
+            Return::Done => formatter.write_str("ok"),
+            Return::Cas(true) => formatter.write_str("ok"),
+            Return::Cas(false) => formatter.write_str("failed"),
+            Return::Unknown => formatter.write_str("unknown"),
+        }
+    }
+}
+
+/// One operation of a history. Times are any increasing positions (microseconds in a
+/// simulation, line numbers in a Jepsen log).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Operation {
+    /// The client process.
+    pub process: u64,
+    /// What was asked.
+    pub call: Call,
+    /// What was seen.
+    pub ret: Return,
+    /// When it was invoked.
+    pub invoke: u64,
+    /// When it returned; `None` if it never did (then `ret` is `Unknown`).
+    pub complete: Option<u64>,
+}
+
+/// The answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Verdict {
+    /// Some order of the operations, consistent with real time, explains every result.
+    Linearizable,
+    /// No such order exists.
+    NotLinearizable,
+    /// The budget ran out before an answer.
+    Unknown,
+}
+
+/// Why a history is not linearizable, for a person (and the page) to read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counterexample {
+    /// The key whose sub-history fails.
+    pub key: String,
+    /// The longest linearizable prefix found, as positions in the checked operations, in order.
+    pub longest_prefix: Vec<usize>,
+    /// The model's state after that prefix, in words.
+    pub state_after_prefix: String,
+    /// The operations that could go next after the prefix, none of which the model accepts.
+    pub cannot_go_next: Vec<usize>,
+}
+
+/// The whole result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckResult {
+    /// The answer.
+    pub verdict: Verdict,
+    /// Operations checked.
+    pub operations: usize,
+    /// Independent sub-histories checked.
+    pub partitions: usize,
+    /// Model steps spent.
+    pub steps: u64,
+    /// When the answer is "no".
+    pub counterexample: Option<Counterexample>,
+}
+
+/// How to check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Check each key's sub-history alone (P-compositionality). Off checks the whole history
+    /// as one, which is slower and only for comparison.
+    pub partition_by_key: bool,
+    /// Model steps allowed in all, after which the answer is `Unknown`.
+    pub step_budget: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { partition_by_key: true, step_budget: 20_000_000 }
+    }
+}
+
+/// Checks `operations` against `model`. Operations the model cannot judge make the check an
+/// error (for example an append against the register model).
+pub fn check<M: Model>(model: &M, operations: &[Operation], options: Options) -> Result<CheckResult, String> {
+    if let Some((position, reason)) = operations
+        .iter()
+        .enumerate()
+        .find_map(|(position, op)| model.refuses(&op.call).map(|reason| (position, reason)))
+    {
+        return Err(format!("operation {position} ({}): {reason}", operations[position].call));
+    }
+    let partitions = partition(operations, options.partition_by_key);
+    let mut values = Values::default();
+    let mut budget = options.step_budget;
+    let mut verdict = Verdict::Linearizable;
+    let mut counterexample = None;
+    for (key, positions) in &partitions {
+        let prepared: Vec<Prepared<M::Step>> = positions
+            .iter()
+            .map(|&position| {
+                let op = &operations[position];
+                Prepared {
+                    step: model.compile(&op.call, &op.ret, &mut values),
+                    invoke: op.invoke,
+                    complete: op.complete,
+                }
+            })
+            .collect();
+        match search(model, &prepared, &mut budget) {
+            Found::Linearizable => {}
+            Found::OutOfBudget => verdict = Verdict::Unknown,
+            Found::NotLinearizable { longest_prefix } => {
+                verdict = Verdict::NotLinearizable;
+                counterexample = Some(explain(model, key, &prepared, &values, positions, &longest_prefix));
+                break;
+            }
+        }
+    }
+    let steps = options.step_budget - budget;
+    Ok(CheckResult { verdict, operations: operations.len(), partitions: partitions.len(), steps, counterexample })
+}
+
+/// Groups operation positions by key, keys in order; one group of everything when unpartitioned.
+fn partition(operations: &[Operation], by_key: bool) -> Vec<(String, Vec<usize>)> {
+    if !by_key {
+        return vec![("(all keys)".into(), (0..operations.len()).collect())];
+    }
+    let mut groups: std::collections::BTreeMap<&str, Vec<usize>> = std::collections::BTreeMap::new();
+    for (position, op) in operations.iter().enumerate() {
+        groups.entry(op.call.key()).or_default().push(position);
+    }
+    groups.into_iter().map(|(key, positions)| (key.to_string(), positions)).collect()
+}
+
+/// Builds the counterexample of a failed partition: replays the longest prefix, then lists the
+/// operations that could have gone next (called before any unplaced operation returned).
+fn explain<M: Model>(
+    model: &M,
+    key: &str,
+    ops: &[Prepared<M::Step>],
+    values: &Values,
+    positions: &[usize],
+    prefix: &[usize],
+) -> Counterexample {
+    let mut state = model.init();
+    for &op in prefix {
+        state = model.step(&state, &ops[op].step).expect("the prefix was linearizable");
+    }
+    let placed: std::collections::BTreeSet<usize> = prefix.iter().copied().collect();
+    let unplaced: Vec<usize> = (0..ops.len()).filter(|op| !placed.contains(op)).collect();
+    let first_return = unplaced.iter().map(|&op| ops[op].complete.unwrap_or(u64::MAX)).min().unwrap_or(u64::MAX);
+    let cannot_go_next =
+        unplaced.into_iter().filter(|&op| ops[op].invoke <= first_return).map(|op| positions[op]).collect();
+    Counterexample {
+        key: key.to_string(),
+        longest_prefix: prefix.iter().map(|&op| positions[op]).collect(),
+        state_after_prefix: model.describe(&state, values),
+        cannot_go_next,
+    }
+}
+
+/// The operations of a simulation's history, for the kv model. Pending operations count as
+/// unknown: they may yet take effect.
+pub fn from_history(history: &History) -> Vec<Operation> {
+    history
+        .ops
+        .iter()
+        .map(|op| {
+            let call = match &op.op {
+                Op::Get { key } => Call::Get { key: key.clone() },
+                Op::Put { key, value } => Call::Put { key: key.clone(), value: value.clone() },
+                Op::Append { key, value } => Call::Append { key: key.clone(), value: value.clone() },
+                Op::Cas { key, from, to } => Call::Cas { key: key.clone(), from: from.clone(), to: to.clone() },
+            };
+            let (ret, complete) = match &op.outcome {
+                Outcome::Ok { result, complete_us } => match result {
+                    OpResult::Value(value) => (Return::Value(value.clone()), Some(*complete_us)),
+                    OpResult::Done => (Return::Done, Some(*complete_us)),
+                    OpResult::CasResult(applied) => (Return::Cas(*applied), Some(*complete_us)),
+                    // A stale request's result is forgotten: the client cannot know what it did.
+                    OpResult::Stale => (Return::Unknown, None),
+                },
+                Outcome::Unknown { .. } | Outcome::Pending => (Return::Unknown, None),
+            };
+            Operation { process: u64::from(op.process), call, ret, invoke: op.invoke_us, complete }
+        })
+        .collect()
+}
+
+/// A counterexample in sentences, naming each operation by client, call, result and times.
+pub fn describe_counterexample(operations: &[Operation], counterexample: &Counterexample) -> String {
+    let name = |position: usize| {
+        let op = &operations[position];
+        let returned = op.complete.map_or("never".to_string(), |time| time.to_string());
+        format!(
+            "#{position} (process {}, {} -> {}, invoked at {}, returned at {returned})",
+            op.process, op.call, op.ret, op.invoke
+        )
+    };
+    let mut text = format!(
+        "key {:?}: the longest linearizable order found places {} operations",
+        counterexample.key,
+        counterexample.longest_prefix.len()
+    );
+    if let Some(&last) = counterexample.longest_prefix.last() {
+        text.push_str(&format!(", ending with {}", name(last)));
+    }
+    text.push_str(&format!("; then {}, and none of these can take effect next:", counterexample.state_after_prefix));
+    for &position in &counterexample.cannot_go_next {
+        text.push_str(&format!("\n  {}", name(position)));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::model::{Kv, Register};
+    use super::*;
+
+    fn op(process: u64, call: Call, ret: Return, invoke: u64, complete: Option<u64>) -> Operation {
+        Operation { process, call, ret, invoke, complete }
+    }
+    fn read(value: Option<&str>) -> (Call, Return) {
+        (Call::Get { key: String::new() }, Return::Value(value.map(String::from)))
+    }
+    fn write(value: &str) -> Call {
+        Call::Put { key: String::new(), value: value.into() }
+    }
+    fn verdict(operations: &[Operation]) -> Verdict {
+        check(&Register, operations, Options::default()).unwrap().verdict
+    }
+
+    #[test]
+    fn a_stale_read_after_a_completed_write_is_not_linearizable() {
+        let (get, old) = read(Some("1"));
+        let history = [
+            op(0, write("1"), Return::Done, 0, Some(1)),
+            op(1, write("2"), Return::Done, 2, Some(3)),
+            op(2, get, old, 4, Some(5)),
+        ];
+        assert_eq!(verdict(&history), Verdict::NotLinearizable);
+        let result = check(&Register, &history, Options::default()).unwrap();
+        let counterexample = result.counterexample.unwrap();
+        assert_eq!(counterexample.cannot_go_next, vec![2], "the stale read is what cannot be placed");
+    }
+
+    #[test]
+    fn concurrent_reads_may_see_either_side_of_a_write() {
+        let (get_old, old) = read(None);
+        let (get_new, new) = read(Some("1"));
+        let history = [
+            op(0, write("1"), Return::Done, 0, Some(10)),
+            op(1, get_new, new, 1, Some(2)),
+            op(2, get_old, old, 3, Some(4)),
+        ];
+        assert_eq!(verdict(&history), Verdict::NotLinearizable, "once a read saw 1, a later read cannot see nil");
+        let (get_new, new) = read(Some("1"));
+        let (get_old, old) = read(None);
+        let history = [
+            op(0, write("1"), Return::Done, 0, Some(10)),
+            op(1, get_old, old, 1, Some(2)),
+            op(2, get_new, new, 3, Some(4)),
+        ];
+        assert_eq!(verdict(&history), Verdict::Linearizable);
+    }
+
+    #[test]
+    fn an_unknown_write_may_take_effect_or_not() {
+        let (get, seen) = read(Some("7"));
+        let took_effect = [op(0, write("7"), Return::Unknown, 0, None), op(1, get, seen, 5, Some(6))];
+        assert_eq!(verdict(&took_effect), Verdict::Linearizable);
+        let (get, seen) = read(None);
+        let did_not = [op(0, write("7"), Return::Unknown, 0, None), op(1, get, seen, 5, Some(6))];
+        assert_eq!(verdict(&did_not), Verdict::Linearizable);
+        let (get, seen) = read(Some("8"));
+        let impossible = [op(0, write("7"), Return::Unknown, 0, None), op(1, get, seen, 5, Some(6))];
+        assert_eq!(verdict(&impossible), Verdict::NotLinearizable);
+    }
+
+    #[test]
+    fn a_failed_cas_constrains_the_order() {
+        let cas = Call::Cas { key: String::new(), from: "1".into(), to: "2".into() };
+        let history = [op(0, write("1"), Return::Done, 0, Some(1)), op(1, cas.clone(), Return::Cas(false), 2, Some(3))];
+        assert_eq!(verdict(&history), Verdict::NotLinearizable, "the register held 1, so the cas must succeed");
+        let history = [op(0, write("1"), Return::Done, 0, Some(1)), op(1, cas, Return::Cas(true), 2, Some(3))];
+        assert_eq!(verdict(&history), Verdict::Linearizable);
+    }
+
+    #[test]
+    fn keys_are_checked_apart_and_the_failing_key_is_named() {
+        let put = |key: &str, value: &str| Call::Put { key: key.into(), value: value.into() };
+        let get = |key: &str| Call::Get { key: key.into() };
+        let history = [
+            op(0, put("a", "1"), Return::Done, 0, Some(1)),
+            op(1, put("b", "2"), Return::Done, 0, Some(1)),
+            op(2, get("a"), Return::Value(Some("1".into())), 2, Some(3)),
+            op(3, get("b"), Return::Value(Some("9".into())), 2, Some(3)),
+        ];
+        let result = check(&Kv, &history, Options::default()).unwrap();
+        assert_eq!((result.verdict, result.partitions), (Verdict::NotLinearizable, 2));
+        assert_eq!(result.counterexample.unwrap().key, "b");
+        let whole = check(&Kv, &history, Options { partition_by_key: false, ..Options::default() }).unwrap();
+        assert_eq!((whole.verdict, whole.partitions), (Verdict::NotLinearizable, 1));
+    }
+
+    #[test]
+    fn a_tiny_budget_answers_unknown_instead_of_searching_on() {
+        let history: Vec<Operation> =
+            (0..12).map(|position| op(position, write(&position.to_string()), Return::Done, 0, Some(100))).collect();
+        let result = check(&Register, &history, Options { step_budget: 5, ..Options::default() }).unwrap();
+        assert_eq!(result.verdict, Verdict::Unknown);
+        assert_eq!(result.steps, 5);
+    }
+
+    #[test]
+    fn the_register_refuses_appends() {
+        let append = op(0, Call::Append { key: String::new(), value: "x".into() }, Return::Done, 0, Some(1));
+        assert!(check(&Register, &[append], Options::default()).unwrap_err().contains("no append"));
+    }
+}
