@@ -5,12 +5,14 @@
 //! same way. Probabilities are integers in parts per million; times are integer microseconds.
 
 mod presets;
+pub mod share;
 
 use serde::{Deserialize, Serialize};
 
 use crate::raft::{Config, NodeId, Op};
 
-pub use presets::{preset, PRESET_NAMES};
+pub use presets::{determinism_corpus, preset, PRESET_NAMES};
+pub use share::{RunSpec, UserAction};
 
 /// The largest cluster a scenario may describe.
 pub const NODES_MAX: u32 = 9;
@@ -251,6 +253,20 @@ pub enum Action {
         left: Vec<NodeId>,
         /// The other side.
         right: Vec<NodeId>,
+    },
+    /// Cut the link between two nodes, both directions.
+    CutLink {
+        /// One end.
+        a: NodeId,
+        /// The other end.
+        b: NodeId,
+    },
+    /// Restore the link between two nodes, both directions.
+    HealLink {
+        /// One end.
+        a: NodeId,
+        /// The other end.
+        b: NodeId,
     },
     /// Cut one node off from all others.
     Isolate {
@@ -549,6 +565,7 @@ impl Action {
                 std::iter::once(*bridge).chain(left.iter().copied()).chain(right.iter().copied()).collect()
             }
             Action::Hold { from, to } | Action::Release { from, to } => vec![*from, *to],
+            Action::CutLink { a, b } | Action::HealLink { a, b } => vec![*a, *b],
             Action::Heal | Action::CrashLeader { .. } => Vec::new(),
         }
     }

@@ -14,6 +14,28 @@ pub const PRESET_NAMES: [&str; 8] = [
     "disk-loss-on-crash",
 ];
 
+/// The runs whose trace hashes `tests/golden/trace_hashes.json` pins, natively and in every
+/// browser: 128 seeds of each preset, each run shortened to 3 simulated seconds (1.5 s of faults,
+/// 1.5 s of recovery) so that the browsers check all 1,024 quickly.
+pub fn determinism_corpus() -> Vec<Scenario> {
+    let mut runs = Vec::new();
+    for name in PRESET_NAMES {
+        for seed in 1..=128 {
+            let mut scenario = preset(name).expect("listed presets exist");
+            scenario.seed = seed;
+            scenario.phases.safety_us = 1_500_000;
+            scenario.phases.liveness_us = 1_500_000;
+            scenario.phases.leader_bound_us = 1_000_000;
+            scenario.phases.op_bound_us = 400_000;
+            scenario
+                .script
+                .retain(|scripted| scripted.at_us <= scenario.phases.safety_us + scenario.phases.liveness_us);
+            runs.push(scenario);
+        }
+    }
+    runs
+}
+
 /// The preset called `name`, with seed 1; `None` for an unknown name.
 pub fn preset(name: &str) -> Option<Scenario> {
     let scenario = match name {

@@ -14,6 +14,29 @@ use super::nemesis::choose_fault;
 use super::telemetry::Sample;
 use super::{timer_slot, Event, Phase, Simulation};
 
+/// An action in words.
+pub(super) fn describe_action(action: &Action) -> String {
+    match action {
+        Action::Crash { node } => format!("crash node {node}"),
+        Action::CrashLeader { downtime_us } => format!("crash the leader for {} ms", downtime_us / 1000),
+        Action::Restart { node } => format!("restart node {node}"),
+        Action::Pause { node } => format!("pause node {node}"),
+        Action::Resume { node } => format!("resume node {node}"),
+        Action::Partition { groups } => format!("partition into {groups:?}"),
+        Action::OneWay { from, to } => format!("cut {from:?} -> {to:?} one way"),
+        Action::Bridge { bridge, left, right } => format!("partition {left:?} | {right:?} bridged by node {bridge}"),
+        Action::CutLink { a, b } => format!("cut the link {a} - {b}"),
+        Action::HealLink { a, b } => format!("heal the link {a} - {b}"),
+        Action::Isolate { node } => format!("isolate node {node}"),
+        Action::Heal => "heal every partition".into(),
+        Action::Hold { from, to } => format!("hold messages {from} -> {to}"),
+        Action::Release { from, to } => format!("release messages {from} -> {to}"),
+        Action::ClockJump { node, by_us } => format!("step node {node}'s clock by {} ms", by_us / 1000),
+        Action::ForceTimeout { node } => format!("force an election timeout on node {node}"),
+        Action::ClientRequest { node, op } => format!("send {op:?} to node {node}"),
+    }
+}
+
 impl Simulation {
     /// Adds the event to the trace fingerprint (see `trace.rs` for the encoding).
     pub(super) fn record(&mut self, event: &Event) {
@@ -21,7 +44,7 @@ impl Simulation {
         hash.word(self.events);
         hash.word(self.now_us);
         match event {
-            Event::Deliver { message, incarnation } => {
+            Event::Deliver { message, incarnation, .. } => {
                 hash.word(1);
                 hash.word(u64::from(*incarnation));
                 hash.message(message);
@@ -71,9 +94,35 @@ impl Simulation {
         }
     }
 
+    /// An event in words, for the event feed.
+    pub(super) fn describe(&self, event: &Event) -> String {
+        match event {
+            Event::Deliver { message, .. } => format!("deliver {message}"),
+            Event::Timer { node, timer, generation } => {
+                let current = self.servers[*node as usize - 1].timers[timer_slot(*timer)].generation == *generation;
+                format!("node {node}: {timer:?} timer fires{}", if current { "" } else { " (stale, ignored)" })
+            }
+            Event::Synced { node, write_id, .. } => {
+                format!("node {node}: fsync done, writes up to #{write_id} durable")
+            }
+            Event::Request { node, command, .. } => {
+                format!("client {} -> node {node}: {:?} (request {})", command.client, command.op, command.seq)
+            }
+            Event::Reply { client, reply } => format!("client {}: {:?}", client + 1, reply.outcome),
+            Event::ClientIssue { client } => format!("client {} starts an operation", client + 1),
+            Event::ClientTimeout { client, attempt } => format!("client {}: attempt {attempt} timed out", client + 1),
+            Event::Act(action) => format!("fault: {}", describe_action(action)),
+            Event::NemesisTick => "the nemesis picks a fault".into(),
+            Event::Heal => "heal: every fault undone, the liveness phase begins".into(),
+            Event::LeaderDeadline => "liveness: a leader must lead by now".into(),
+            Event::Sample => "telemetry sample".into(),
+            Event::End => "end of the run: client liveness and linearizability checked".into(),
+        }
+    }
+
     pub(super) fn handle(&mut self, event: Event) {
         match event {
-            Event::Deliver { message, incarnation } => self.on_deliver(message, incarnation),
+            Event::Deliver { message, incarnation, .. } => self.on_deliver(message, incarnation),
             Event::Timer { node, timer, generation } => self.on_timer(node, timer, generation),
             Event::Synced { node, incarnation, write_id } => self.on_synced(node, incarnation, write_id),
             Event::Request { node, incarnation, command } => self.on_request(node, incarnation, command),
@@ -200,11 +249,12 @@ impl Simulation {
         }
         let incarnation = self.servers[message.to as usize - 1].incarnation;
         let (last_delay, other_delays) = route.delays_us.split_last().expect("checked non-empty");
+        let sent_us = self.now_us;
         for delay in other_delays {
             let copy = message.clone();
-            self.queue.push(self.now_us + delay, Event::Deliver { message: copy, incarnation });
+            self.queue.push(self.now_us + delay, Event::Deliver { message: copy, incarnation, sent_us });
         }
-        self.queue.push(self.now_us + last_delay, Event::Deliver { message, incarnation });
+        self.queue.push(self.now_us + last_delay, Event::Deliver { message, incarnation, sent_us });
     }
 
     fn on_deliver(&mut self, message: Message, incarnation: u32) {
@@ -403,7 +453,8 @@ impl Simulation {
     fn deliver_later(&mut self, message: Message) {
         let delay = self.network.latency_us(&mut self.rng_network);
         let incarnation = self.servers[message.to as usize - 1].incarnation;
-        self.queue.push(self.now_us + delay, Event::Deliver { message, incarnation });
+        let sent_us = self.now_us;
+        self.queue.push(self.now_us + delay, Event::Deliver { message, incarnation, sent_us });
     }
 
     /// The running leader of the highest term, if any.

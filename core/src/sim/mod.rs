@@ -16,6 +16,7 @@ pub mod nemesis;
 pub mod network;
 pub mod queue;
 pub mod rng;
+pub mod session;
 pub mod telemetry;
 pub mod trace;
 
@@ -25,7 +26,7 @@ use crate::check::history::History;
 use crate::check::safety::SafetyChecker;
 use crate::check::violation::Violation;
 use crate::raft::{ClientReply, Command, Config, Message, Node, NodeId, Term, Timer};
-use crate::scenario::{Action, Scenario, ScenarioError};
+use crate::scenario::{Action, RunSpec, Scenario, ScenarioError, UserAction};
 
 use client::Client;
 use clock::Clock;
@@ -44,6 +45,8 @@ pub enum Event {
     Deliver {
         /// The message.
         message: Message,
+        /// When it was sent.
+        sent_us: u64,
         /// The receiver's incarnation when the message was sent.
         incarnation: u32,
     },
@@ -150,7 +153,20 @@ pub enum Phase {
     Finished,
 }
 
-/// The whole simulated world.
+/// One event as the page's event feed shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventRecord {
+    /// The event's number (from 1), or the number of the event a user action followed.
+    pub number: u64,
+    /// Simulated time.
+    pub time_us: u64,
+    /// What happened, in words.
+    pub text: String,
+}
+
+/// The whole simulated world. Cloning it makes a checkpoint: the clone continues exactly as the
+/// original would.
+#[derive(Clone)]
 pub struct Simulation {
     scenario: Scenario,
     parameters: SwarmParameters,
@@ -175,6 +191,13 @@ pub struct Simulation {
     /// Entries the current leader appended and has not yet committed: (leader, term, index,
     /// time appended), for the commit latency.
     commit_watch: std::collections::VecDeque<(NodeId, Term, crate::raft::Index, u64)>,
+    /// User actions still to apply when replaying, in order.
+    actions_pending: std::collections::VecDeque<UserAction>,
+    /// User actions applied so far, in order.
+    actions_applied: Vec<UserAction>,
+    /// The most recent events in words, for the page (off when the capacity is zero).
+    recent: std::collections::VecDeque<EventRecord>,
+    recent_capacity: usize,
     /// The linearizability check of the history, once the run has ended.
     linearizability: Option<crate::check::linearizability::CheckResult>,
     /// The durable term of each node when it crashed, for the restart check.
@@ -235,6 +258,10 @@ impl Simulation {
             phase: Phase::Safety,
             healed_at_us: None,
             commit_watch: std::collections::VecDeque::new(),
+            actions_pending: std::collections::VecDeque::new(),
+            actions_applied: Vec::new(),
+            recent: std::collections::VecDeque::new(),
+            recent_capacity: 0,
             linearizability: None,
             term_at_crash: vec![0; nodes as usize],
             process_next: 1_000_000,
@@ -242,6 +269,79 @@ impl Simulation {
         };
         simulation.start();
         Ok(simulation)
+    }
+
+    /// Builds the world of a run spec: its scenario, with its user actions applied at the
+    /// events they happened after.
+    pub fn from_spec(spec: &RunSpec) -> Result<Simulation, ScenarioError> {
+        let mut simulation = Simulation::new(spec.scenario.clone())?;
+        simulation.set_pending_actions(spec.actions.clone());
+        Ok(simulation)
+    }
+
+    /// Replaces the user actions still to apply (they must not be due before now), and applies
+    /// those due now.
+    pub fn set_pending_actions(&mut self, actions: Vec<UserAction>) {
+        assert!(actions.iter().all(|action| action.after_event >= self.events), "actions cannot be due in the past");
+        self.actions_pending = actions.into();
+        self.apply_due_actions();
+    }
+
+    /// Applies a user action now, after the last event processed, and records it so that a
+    /// replay applies it at exactly this point.
+    pub fn act_now(&mut self, action: Action) -> UserAction {
+        let user_action = UserAction { after_event: self.events, at_us: self.now_us, action };
+        self.trace.word(14);
+        self.trace.word(user_action.after_event);
+        self.trace.word(user_action.at_us);
+        self.trace.text(&format!("{:?}", user_action.action));
+        self.note(user_action.after_event, format!("you: {}", events::describe_action(&user_action.action)));
+        self.actions_applied.push(user_action.clone());
+        self.act(user_action.action.clone());
+        if self.violation.is_some() {
+            self.phase = Phase::Finished;
+        }
+        user_action
+    }
+
+    fn apply_due_actions(&mut self) {
+        while self.actions_pending.front().is_some_and(|action| action.after_event == self.events) {
+            let due = self.actions_pending.pop_front().expect("checked");
+            // The action happened at its own time, which a run_until may have moved past the
+            // last event before it was taken.
+            self.now_us = self.now_us.max(due.at_us);
+            self.act_now(due.action);
+        }
+    }
+
+    /// Keeps the last `capacity` events in words for [`Simulation::events_since`] (0: none,
+    /// the default, which costs nothing).
+    pub fn record_events(&mut self, capacity: usize) {
+        self.recent_capacity = capacity;
+        while self.recent.len() > capacity {
+            self.recent.pop_front();
+        }
+    }
+
+    fn note(&mut self, number: u64, text: String) {
+        if self.recent_capacity == 0 {
+            return;
+        }
+        if self.recent.len() == self.recent_capacity {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(EventRecord { number, time_us: self.now_us, text });
+    }
+
+    /// The recorded events numbered above `cursor`, oldest first (at most the capacity).
+    pub fn events_since(&self, cursor: u64) -> Vec<EventRecord> {
+        let start = self.recent.partition_point(|record| record.number <= cursor);
+        self.recent.range(start..).cloned().collect()
+    }
+
+    /// The user actions applied so far.
+    pub fn actions_applied(&self) -> &[UserAction] {
+        &self.actions_applied
     }
 
     /// Starts the nodes and clients and schedules the script, the nemesis and the phases.
@@ -289,10 +389,15 @@ impl Simulation {
         self.events += 1;
         self.safety.at_event(self.events, self.now_us);
         self.record(&scheduled.event);
+        if self.recent_capacity > 0 {
+            let text = self.describe(&scheduled.event);
+            self.note(self.events, text);
+        }
         self.handle(scheduled.event);
         if self.violation.is_some() {
             self.phase = Phase::Finished;
         }
+        self.apply_due_actions();
         true
     }
 

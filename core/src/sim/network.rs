@@ -118,6 +118,11 @@ impl Network {
                     }
                 }
             }
+            Action::CutLink { a, b } | Action::HealLink { a, b } => {
+                let cut = matches!(action, Action::CutLink { .. }) && a != b;
+                self.cut[slot(*a)][slot(*b)] = cut;
+                self.cut[slot(*b)][slot(*a)] = cut;
+            }
             Action::Heal => self.cut = [[false; SLOTS]; SLOTS],
             Action::Hold { from, to } => self.held[slot(*from)][slot(*to)] = true,
             Action::Release { from, to } => {

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 /// An event and when it happens.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Scheduled<E> {
     /// Simulated time, microseconds.
     pub time_us: u64,
@@ -34,7 +34,7 @@ impl<E> Ord for Scheduled<E> {
 }
 
 /// Pending events, earliest first.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct EventQueue<E> {
     heap: BinaryHeap<Scheduled<E>>,
     seq_next: u64,

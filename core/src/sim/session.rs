@@ -1,0 +1,219 @@
+//! A run a person drives: the simulation, the timeline of their actions, and checkpoints for
+//! time travel. Stepping back replays from the nearest checkpoint, so the past is recomputed,
+//! never stored event by event. Acting in the past forks the timeline: the future it replaces
+//! is dropped.
+
+use crate::scenario::share::{encode, validate, ShareError};
+use crate::scenario::{Action, RunSpec, UserAction};
+
+use super::Simulation;
+
+/// How many checkpoints a session keeps; when full, every other one goes and the spacing
+/// doubles, so memory stays bounded however long the run.
+const CHECKPOINTS_MAX: usize = 64;
+/// Events between checkpoints at first.
+const SPACING_INITIAL: u64 = 1_024;
+
+/// A driven run.
+pub struct Session {
+    spec: RunSpec,
+    simulation: Simulation,
+    /// Snapshots in event order; the first is the start of the run.
+    checkpoints: Vec<Simulation>,
+    spacing: u64,
+    /// Every user action of the timeline, applied or still ahead, in order.
+    timeline: Vec<UserAction>,
+    recent_capacity: usize,
+}
+
+impl Session {
+    /// Starts the run `spec` describes, keeping the last `recent_capacity` events in words.
+    pub fn new(spec: RunSpec, recent_capacity: usize) -> Result<Session, ShareError> {
+        validate(&spec)?;
+        let mut simulation = Simulation::new(spec.scenario.clone())?;
+        simulation.record_events(recent_capacity);
+        simulation.set_pending_actions(spec.actions.clone());
+        let timeline = spec.actions.clone();
+        Ok(Session {
+            checkpoints: vec![simulation.clone()],
+            simulation,
+            spec,
+            spacing: SPACING_INITIAL,
+            timeline,
+            recent_capacity,
+        })
+    }
+
+    /// The world as it is now.
+    pub fn simulation(&self) -> &Simulation {
+        &self.simulation
+    }
+
+    /// Processes one event; `false` once the run has finished.
+    pub fn step(&mut self) -> bool {
+        let ran = self.simulation.step();
+        if ran && self.simulation.events() % self.spacing == 0 {
+            self.checkpoint();
+        }
+        ran
+    }
+
+    /// Processes up to `count` events; returns how many ran.
+    pub fn run_events(&mut self, count: u64) -> u64 {
+        let mut ran = 0;
+        while ran < count && self.step() {
+            ran += 1;
+        }
+        ran
+    }
+
+    /// Runs every event up to simulated time `time_us`, and moves the clock there.
+    pub fn run_until(&mut self, time_us: u64) {
+        while self.simulation.queue.peek_time_us().is_some_and(|next| next <= time_us) && self.step() {}
+        self.simulation.run_until(time_us);
+    }
+
+    /// Applies a user action now. Any future the timeline held past this point is dropped.
+    pub fn act(&mut self, action: Action) -> UserAction {
+        let now = self.simulation.events();
+        self.checkpoints.retain(|checkpoint| checkpoint.events() <= now);
+        self.simulation.set_pending_actions(Vec::new());
+        let user_action = self.simulation.act_now(action);
+        self.timeline = self.simulation.actions_applied().to_vec();
+        user_action
+    }
+
+    /// Goes to the state right after event `event` (or the end, if the run stops earlier),
+    /// replaying from the nearest checkpoint at or before it.
+    pub fn seek(&mut self, event: u64) {
+        if event < self.simulation.events() {
+            let checkpoint = self
+                .checkpoints
+                .iter()
+                .rev()
+                .find(|checkpoint| checkpoint.events() <= event)
+                .expect("the first checkpoint is the start");
+            let mut restored = checkpoint.clone();
+            restored.record_events(self.recent_capacity);
+            let applied = restored.actions_applied().len();
+            restored.set_pending_actions(self.timeline[applied..].to_vec());
+            self.simulation = restored;
+        }
+        let missing = event - self.simulation.events();
+        self.run_events(missing);
+    }
+
+    /// Goes back one event; `false` at the start.
+    pub fn step_back(&mut self) -> bool {
+        let events = self.simulation.events();
+        if events == 0 {
+            return false;
+        }
+        self.seek(events - 1);
+        true
+    }
+
+    fn checkpoint(&mut self) {
+        if self.checkpoints.last().is_some_and(|last| last.events() == self.simulation.events()) {
+            return;
+        }
+        if self.checkpoints.len() == CHECKPOINTS_MAX {
+            self.spacing *= 2;
+            let spacing = self.spacing;
+            let mut position = 0;
+            self.checkpoints.retain(|checkpoint| {
+                position += 1;
+                position == 1 || checkpoint.events() % spacing == 0
+            });
+        }
+        self.checkpoints.push(self.simulation.clone());
+    }
+
+    /// The run as it stands: scenario, every action of the timeline, and the current event.
+    pub fn spec(&self) -> RunSpec {
+        RunSpec {
+            scenario: self.spec.scenario.clone(),
+            actions: self.timeline.clone(),
+            stop_at_event: Some(self.simulation.events()),
+        }
+    }
+
+    /// The share link of the run as it stands.
+    pub fn share_link(&self) -> String {
+        encode(&self.spec())
+    }
+
+    /// Checkpoints held now.
+    pub fn checkpoint_count(&self) -> usize {
+        self.checkpoints.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{preset, Scenario};
+
+    fn spec(seed: u64) -> RunSpec {
+        RunSpec {
+            scenario: Scenario { seed, ..preset("calm-election").unwrap() },
+            actions: vec![],
+            stop_at_event: None,
+        }
+    }
+
+    #[test]
+    fn stepping_back_and_forward_again_gives_the_same_world() {
+        let mut session = Session::new(spec(3), 0).unwrap();
+        session.run_events(5_000);
+        let hash_at_5000 = session.simulation().trace_hash();
+        session.run_events(10);
+        session.step_back();
+        assert_eq!(session.simulation().events(), 5_009);
+        session.seek(5_000);
+        assert_eq!(session.simulation().trace_hash(), hash_at_5000);
+        session.run_events(1_000);
+        let mut straight = Session::new(spec(3), 0).unwrap();
+        straight.run_events(6_000);
+        assert_eq!(session.simulation().trace_hash(), straight.simulation().trace_hash());
+    }
+
+    #[test]
+    fn a_user_action_replays_at_the_same_point_from_the_link() {
+        let mut session = Session::new(spec(5), 0).unwrap();
+        session.run_events(3_000);
+        session.run_until(session.simulation().now_us() + 777);
+        session.act(Action::Crash { node: 2 });
+        session.run_events(4_000);
+        let link = session.share_link();
+        let decoded = crate::scenario::share::decode(&link).unwrap();
+        let mut replay = Session::new(decoded.spec.clone(), 0).unwrap();
+        replay.seek(decoded.spec.stop_at_event.unwrap());
+        assert_eq!(replay.simulation().trace_hash(), session.simulation().trace_hash());
+        assert!(replay.simulation().servers()[1].node.is_none() || replay.simulation().actions_applied().len() == 1);
+    }
+
+    #[test]
+    fn acting_in_the_past_forks_the_timeline() {
+        let mut session = Session::new(spec(6), 0).unwrap();
+        session.run_events(2_000);
+        session.act(Action::Crash { node: 1 });
+        session.run_events(2_000);
+        session.seek(1_000);
+        session.act(Action::Crash { node: 3 });
+        assert_eq!(session.spec().actions.len(), 1, "the later crash of node 1 belongs to a dropped future");
+        assert_eq!(session.spec().actions[0].action, Action::Crash { node: 3 });
+    }
+
+    #[test]
+    fn checkpoints_stay_bounded_on_long_runs() {
+        let mut long = spec(7);
+        long.scenario.phases.safety_us = 60_000_000;
+        long.scenario.phases.liveness_us = 60_000_000;
+        let mut session = Session::new(long, 0).unwrap();
+        session.run_events(200_000);
+        assert!(session.checkpoint_count() <= CHECKPOINTS_MAX);
+        session.seek(150_000);
+        assert_eq!(session.simulation().events(), 150_000);
+    }
+}
