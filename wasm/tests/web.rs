@@ -1,25 +1,147 @@
-//! Browser tests, run by `wasm-pack test --headless --chrome --firefox wasm` (./dev test).
+//! Browser tests, run by `wasm-pack test --headless --chrome --firefox wasm` (./dev test): the
+//! same runs as natively, hash for hash, and the page's API.
 
 use raftsim_core::raft::{Config, DurableState, Input, Node, Role, Timer, Write};
+use raftsim_core::scenario::determinism_corpus;
+use raftsim_wasm::Simulation;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// The native golden file, compiled into the test.
+const GOLDEN: &str = include_str!("../../tests/golden/trace_hashes.json");
+
+#[wasm_bindgen_test]
+fn every_corpus_run_has_its_native_trace_hash() {
+    let golden: serde_json::Value = serde_json::from_str(GOLDEN).expect("the golden file parses");
+    let runs = golden["runs"].as_array().expect("runs");
+    let corpus = determinism_corpus();
+    assert_eq!(runs.len(), corpus.len());
+    assert!(runs.len() >= 1_000);
+    let mut differences = Vec::new();
+    for (expected, scenario) in runs.iter().zip(corpus) {
+        assert_eq!(expected["preset"].as_str(), Some(scenario.name.as_str()));
+        assert_eq!(expected["seed"].as_u64(), Some(scenario.seed));
+        let mut simulation = raftsim_core::sim::Simulation::new(scenario.clone()).expect("valid");
+        simulation.run_to_end();
+        let hash = format!("{:016x}", simulation.trace_hash());
+        if expected["hash"].as_str() != Some(hash.as_str()) || expected["events"].as_u64() != Some(simulation.events())
+        {
+            differences.push(format!(
+                "{} seed {}: native {} / {} events, browser {hash} / {} events",
+                scenario.name,
+                scenario.seed,
+                expected["hash"],
+                expected["events"],
+                simulation.events()
+            ));
+        }
+    }
+    assert!(
+        differences.is_empty(),
+        "{} runs differ from the native golden file:\n{}",
+        differences.len(),
+        differences.join("\n")
+    );
+}
+
 #[wasm_bindgen_test]
 fn the_page_sees_the_core_engine_version() {
     assert_eq!(raftsim_wasm::engine_version(), raftsim_core::ENGINE_VERSION);
+    assert_eq!(raftsim_wasm::preset_names().len(), raftsim_core::scenario::PRESET_NAMES.len());
 }
 
 #[wasm_bindgen_test]
 fn the_protocol_runs_in_the_browser() {
-    // A one-node cluster elects itself once its vote is durable: the same steps as natively.
     let config = Config { prevote: false, ..Config::new(1, vec![1]) };
     let (mut node, _) = Node::restart(config, DurableState::default()).expect("valid config");
     let outputs = node.step(Input::TimerFired(Timer::Election));
-    assert_eq!(node.role(), Role::Candidate);
     let write = outputs.writes.last().expect("the vote is written");
     assert!(matches!(write.write, Write::HardState(_)));
     node.step(Input::Persisted(write.id));
     assert_eq!(node.role(), Role::Leader);
-    assert_eq!(node.term(), 1);
+}
+
+fn error_message(value: JsValue) -> String {
+    value
+        .dyn_into::<js_sys::Error>()
+        .map(|error| String::from(error.message()))
+        .unwrap_or_else(|value| format!("{value:?}"))
+}
+
+fn scenario(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).expect("test JSON parses")
+}
+
+#[wasm_bindgen_test]
+fn a_bad_scenario_gives_an_error_naming_the_field() {
+    let Err(error) = Simulation::new(scenario(r#"{"nodes": 0}"#)) else { panic!("0 nodes accepted") };
+    let message = error_message(error.into());
+    assert!(message.starts_with("nodes:"), "{message}");
+    let Err(error) = Simulation::new(scenario(r#"{"nodes": 3, "colour": "red"}"#)) else {
+        panic!("unknown field accepted")
+    };
+    assert!(error_message(error.into()).contains("colour"));
+    let Err(error) = Simulation::new(scenario(r#"{"seed": -1}"#)) else { panic!("negative seed accepted") };
+    assert!(error_message(error.into()).contains("invalid scenario"));
+}
+
+#[wasm_bindgen_test]
+fn bad_actions_and_numbers_give_errors_not_panics() {
+    let mut simulation = Simulation::new(scenario(r#"{"nodes": 3}"#)).unwrap();
+    let Err(error) = simulation.crash(7) else { panic!("node 7 accepted") };
+    assert!(error_message(error.into()).contains("no node 7"));
+    let Err(error) = simulation.run_until(f64::NAN) else { panic!("NaN accepted") };
+    assert!(error_message(error.into()).contains("whole number"));
+    let Err(error) = simulation.partition("nonsense") else { panic!("unknown partition accepted") };
+    assert!(error_message(error.into()).contains("no partition"));
+}
+
+#[wasm_bindgen_test]
+fn step_and_step_back_round_trip() {
+    let mut simulation = Simulation::new(scenario(r#"{"seed": 9}"#)).unwrap();
+    simulation.run_events(3_000);
+    let before = simulation.trace_hash();
+    assert!(simulation.step());
+    assert_ne!(simulation.trace_hash(), before);
+    assert!(simulation.step_back());
+    assert_eq!(simulation.trace_hash(), before);
+    assert_eq!(simulation.events(), 3_000.0);
+}
+
+#[wasm_bindgen_test]
+fn a_share_link_replays_the_same_run() {
+    let mut simulation = Simulation::new(scenario(r#"{"seed": 12}"#)).unwrap();
+    simulation.run_until(1_234_567.0).unwrap();
+    simulation.crash(2).unwrap();
+    simulation.run_events(2_000);
+    simulation.partition("isolate-leader").unwrap();
+    simulation.run_events(1_500);
+    let link = simulation.share_link();
+    let replay = Simulation::from_link(&format!("http://127.0.0.1:8080/#{link}")).unwrap();
+    assert_eq!(replay.trace_hash(), simulation.trace_hash());
+    assert_eq!(replay.events(), simulation.events());
+    assert!(replay.warning().is_none());
+}
+
+#[wasm_bindgen_test]
+fn a_hostile_link_gives_a_clear_error() {
+    for link in ["", "r1~0.1.0~%%%", "r1~<img src=x>~AAAA", "r2~0.1.0~e30", "javascript:alert(1)"] {
+        let Err(error) = Simulation::from_link(link) else { panic!("{link:?} accepted") };
+        assert!(!error_message(error.into()).is_empty());
+    }
+}
+
+#[wasm_bindgen_test]
+fn the_view_holds_what_a_frame_draws() {
+    let mut simulation = Simulation::new(scenario(r#"{"nodes": 5, "seed": 3}"#)).unwrap();
+    simulation.run_until(1_000_000.0).unwrap();
+    let view = simulation.view().unwrap();
+    let nodes = js_sys::Reflect::get(&view, &"nodes".into()).unwrap();
+    assert_eq!(js_sys::Array::from(&nodes).length(), 5);
+    let time = js_sys::Reflect::get(&view, &"time_us".into()).unwrap().as_f64();
+    assert_eq!(time, Some(1_000_000.0));
+    let feed = simulation.events_since(0.0).unwrap();
+    assert!(js_sys::Array::from(&feed).length() > 0);
 }

@@ -24,6 +24,9 @@ pub const KEYS_MAX: u32 = 64;
 pub const RUN_US_MAX: u64 = 3_600_000_000;
 /// The longest single delay a scenario may name (a latency, a timeout, a downtime): one minute.
 pub const DELAY_US_MAX: u64 = 60_000_000;
+/// The largest seed: JavaScript numbers hold integers exactly up to here, and the page, links
+/// and the CLI must all agree on a seed.
+pub const SEED_MAX: u64 = (1 << 53) - 1;
 /// The most scripted actions in one scenario.
 pub const SCRIPT_LEN_MAX: usize = 10_000;
 
@@ -448,6 +451,9 @@ impl Scenario {
     /// Checks every field a run relies on; the error names the first bad field and why.
     pub fn validate(&self) -> Result<(), ScenarioError> {
         let fail = |field: &str, reason: String| Err(ScenarioError { field: field.into(), reason });
+        if self.seed > SEED_MAX {
+            return fail("seed", format!("must be at most {SEED_MAX} (the largest integer JavaScript holds exactly)"));
+        }
         if !(1..=NODES_MAX).contains(&self.nodes) {
             return fail("nodes", format!("must be 1 to {NODES_MAX}, not {}", self.nodes));
         }

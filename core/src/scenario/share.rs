@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Action, Scenario, ScenarioError, SCRIPT_LEN_MAX};
+use super::{Action, Scenario, SCRIPT_LEN_MAX};
 
 /// The share format this engine writes and reads.
 pub const SHARE_FORMAT: &str = "r1";
@@ -75,12 +75,6 @@ impl std::fmt::Display for ShareError {
 
 impl std::error::Error for ShareError {}
 
-impl From<ScenarioError> for ShareError {
-    fn from(error: ScenarioError) -> Self {
-        ShareError(format!("the link's scenario is invalid: {error}"))
-    }
-}
-
 /// The link of a run (without the leading `#`).
 pub fn encode(spec: &RunSpec) -> String {
     let json = serde_json::to_vec(spec).expect("a run spec serializes");
@@ -116,13 +110,13 @@ pub fn decode(link: &str) -> Result<Decoded, ShareError> {
         .ok_or_else(|| ShareError("the link's run is damaged: it is not valid base64url".into()))?;
     let spec: RunSpec =
         serde_json::from_slice(&json).map_err(|error| ShareError(format!("the link's run is damaged: {error}")))?;
-    validate(&spec)?;
+    validate(&spec).map_err(|error| ShareError(format!("the link's run is invalid: {error}")))?;
     Ok(Decoded { spec, engine_version: engine_version.to_string() })
 }
 
 /// Checks a run spec: its scenario, and user actions in order, within the run, naming real nodes.
 pub fn validate(spec: &RunSpec) -> Result<(), ShareError> {
-    spec.scenario.validate()?;
+    spec.scenario.validate().map_err(|error| ShareError(error.to_string()))?;
     if spec.actions.len() > USER_ACTIONS_MAX {
         return Err(ShareError(format!(
             "the link holds {} actions; at most {USER_ACTIONS_MAX} are accepted",

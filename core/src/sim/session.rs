@@ -30,7 +30,7 @@ impl Session {
     /// Starts the run `spec` describes, keeping the last `recent_capacity` events in words.
     pub fn new(spec: RunSpec, recent_capacity: usize) -> Result<Session, ShareError> {
         validate(&spec)?;
-        let mut simulation = Simulation::new(spec.scenario.clone())?;
+        let mut simulation = Simulation::new(spec.scenario.clone()).map_err(|error| ShareError(error.to_string()))?;
         simulation.record_events(recent_capacity);
         simulation.set_pending_actions(spec.actions.clone());
         let timeline = spec.actions.clone();
