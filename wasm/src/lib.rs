@@ -316,6 +316,30 @@ impl Simulation {
     }
 }
 
+/// Runs the standard benchmark workload (seeds 1..=`seeds` of the default scenario: 5 nodes,
+/// swarm faults, 3 clients, 10 s simulated, every check on) and reports events per second,
+/// timed with the browser's clock. `raftsim bench` runs the same workload natively.
+#[wasm_bindgen]
+pub fn bench_standard(seeds: u32) -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    struct Measurement {
+        seeds: u32,
+        events: u64,
+        milliseconds: f64,
+        events_per_second: f64,
+    }
+    let started = js_sys::Date::now();
+    let mut events = 0;
+    for seed in 1..=u64::from(seeds) {
+        let mut simulation = raftsim_core::sim::Simulation::new(Scenario { seed, ..Scenario::default() })
+            .map_err(|error| JsError::new(&error.to_string()))?;
+        simulation.run_to_end();
+        events += simulation.events();
+    }
+    let milliseconds = js_sys::Date::now() - started;
+    to_js(&Measurement { seeds, events, milliseconds, events_per_second: events as f64 * 1e3 / milliseconds })
+}
+
 /// The partitions the page offers by name, worked out for the current leader.
 fn partition_action(name: &str, nodes: &[NodeId], leader: Option<NodeId>) -> Result<Action, String> {
     let leader_or_first = leader.unwrap_or(nodes[0]);

@@ -20,6 +20,8 @@ usage: cargo xtask <command>   (or ./dev <command>, which installs what is missi
 commands:
   build-wasm           build the wasm module into the out_dir of wasm-pack.toml
   serve [--port N]     build-wasm, then serve web/ on http://127.0.0.1:N/ (default 8080)
+  bench                the standard workload natively and in headless Chromium (wasm),
+                       with the ratio and the wasm size
   test [STEP...]       run every test step, or only those named:
                        format lints native wasm browsers page";
 
@@ -33,6 +35,7 @@ fn main() -> ExitCode {
     let result = match arguments.first().map(String::as_str) {
         Some("build-wasm") => build_wasm(&root, &settings),
         Some("serve") => serve_page(&root, &settings, &arguments[1..]),
+        Some("bench") => bench(&root, &settings),
         Some("test") => return run_tests(&root, &settings, &arguments[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
@@ -136,8 +139,61 @@ fn serve_page(root: &Path, settings: &Settings, arguments: &[String]) -> Result<
     let listener = serve::bind(port)?;
     let address = listener.local_addr().map_err(|error| error.to_string())?;
     println!("raftsim: serving {} at http://{address}/ (Ctrl-C stops)", root.join("web").display());
-    serve::run(listener, root.join("web"));
+    serve::run(listener, vec![("/".into(), root.join("web"))]);
     Ok(())
+}
+
+// ---- bench ----
+
+/// The standard workload (5 nodes, default swarm, 3 clients, 10 s simulated, every check on)
+/// natively and in headless Chromium, side by side.
+fn bench(root: &Path, settings: &Settings) -> Result<(), String> {
+    const SEEDS: u32 = 40;
+    run(cargo(root).args(["build", "--release", "--quiet", "-p", "raftsim"]))?;
+    let directory = scratch(root, "bench")?;
+    let native_json = directory.join("native.json");
+    let raftsim = root.join("target/release/raftsim");
+    let output = Command::new(&raftsim)
+        .args(["bench", "--standard-only", "--seeds", &SEEDS.to_string(), "--json"])
+        .arg(&native_json)
+        .output()
+        .map_err(|error| format!("cannot run {}: {error}", raftsim.display()))?;
+    if !output.status.success() {
+        return Err(format!("raftsim bench failed: {}", String::from_utf8_lossy(&output.stderr)));
+    }
+    let native = json_value(&std::fs::read_to_string(&native_json).map_err(|error| error.to_string())?)?;
+    let native_rate = native["events_per_second"].as_f64().ok_or("the native report has no events_per_second")?;
+    build_wasm(root, settings)?;
+    let listener = serve::bind(0)?;
+    let url = format!("http://{}/bench/?seeds={SEEDS}", listener.local_addr().map_err(|error| error.to_string())?);
+    let mounts = vec![("/".into(), root.join("web")), ("/bench/".into(), root.join("tests/bench"))];
+    std::thread::spawn(move || serve::run(listener, mounts));
+    // Timed with the browser's real clock, so not with --dump-dom and --virtual-time-budget,
+    // which virtualise Date.now(): playwright-core drives the pinned Chromium instead.
+    let mut command = Command::new("node");
+    command.arg(root.join("tests/bench/run.mjs")).arg(&url).arg(&settings.test.chromium).arg(directory.join("profile"));
+    command.args(&settings.test.chromium_args).current_dir(root);
+    eprintln!("+ {}", describe(&command));
+    let output = command.output().map_err(|error| format!("cannot start node: {error}"))?;
+    if !output.status.success() {
+        return Err(format!("the browser benchmark failed: {}", String::from_utf8_lossy(&output.stderr)));
+    }
+    let browser = json_value(String::from_utf8_lossy(&output.stdout).trim())?;
+    let browser_rate = browser["events_per_second"]
+        .as_f64()
+        .ok_or_else(|| format!("the bench page has no events_per_second: {browser}"))?;
+    let browser_events = browser["events"].as_f64().unwrap_or(0.0);
+    let (raw, gzipped) = module_sizes(&wasm_module_path(&settings.out_dir(root))?)?;
+    println!("standard workload: default scenario, 5 nodes, swarm faults, 3 clients, 10 s simulated, every check on, {SEEDS} seeds, one core");
+    println!("  native            {native_rate:>12.0} events/s");
+    println!("  wasm in Chromium  {browser_rate:>12.0} events/s ({browser_events:.0} events)");
+    println!("  ratio             {:>11.0}% of native", 100.0 * browser_rate / native_rate);
+    println!("  wasm module       {raw} bytes, {gzipped} bytes gzipped");
+    Ok(())
+}
+
+fn json_value(text: &str) -> Result<serde_json::Value, String> {
+    serde_json::from_str(text).map_err(|error| format!("bad JSON from the benchmark: {error}: {text}"))
 }
 
 // ---- test ----
@@ -242,8 +298,8 @@ fn page_check(root: &Path, settings: &Settings) -> Result<(), String> {
     wasm_module_path(&settings.out_dir(root)).map_err(|problem| format!("{problem}: run the wasm step first"))?;
     let listener = serve::bind(0)?;
     let url = format!("http://{}/", listener.local_addr().map_err(|error| error.to_string())?);
-    let web = root.join("web");
-    std::thread::spawn(move || serve::run(listener, web));
+    let mounts = vec![("/".into(), root.join("web"))];
+    std::thread::spawn(move || serve::run(listener, mounts));
     let directory = scratch(root, "page")?;
     let chromium = |extra: &[String]| -> Result<String, String> {
         let mut command = Command::new(&settings.test.chromium);

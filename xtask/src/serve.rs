@@ -11,17 +11,29 @@ pub fn bind(port: u16) -> Result<TcpListener, String> {
         .map_err(|error| format!("cannot listen on 127.0.0.1:{port} ({error}); pick another with --port N"))
 }
 
-/// Serves files under `root` until the process ends, one thread per connection.
-pub fn run(listener: TcpListener, root: PathBuf) {
+/// URL prefixes and the directories they serve, longest prefix first wins.
+pub type Mounts = Vec<(String, PathBuf)>;
+
+/// Serves the mounted directories until the process ends, one thread per connection.
+pub fn run(listener: TcpListener, mounts: Mounts) {
     for stream in listener.incoming().flatten() {
-        let root = root.clone();
+        let mounts = mounts.clone();
         std::thread::spawn(move || {
-            let _ = answer(stream, &root);
+            let _ = answer(stream, &mounts);
         });
     }
 }
 
-fn answer(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
+/// The directory and the path within it that a request target falls under.
+fn mount_for<'a>(mounts: &'a Mounts, target: &'a str) -> Option<(&'a Path, &'a str)> {
+    mounts
+        .iter()
+        .filter(|(prefix, _)| target.starts_with(prefix.as_str()))
+        .max_by_key(|(prefix, _)| prefix.len())
+        .map(|(prefix, directory)| (directory.as_path(), &target[prefix.len()..]))
+}
+
+fn answer(mut stream: TcpStream, mounts: &Mounts) -> std::io::Result<()> {
     let mut request_line = String::new();
     let mut reader = BufReader::new(stream.try_clone()?);
     reader.read_line(&mut request_line)?;
@@ -35,7 +47,7 @@ fn answer(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
     if method != "GET" && method != "HEAD" {
         return respond(&mut stream, "405 Method Not Allowed", "text/plain", b"GET only\n", method == "HEAD");
     }
-    let Some(path) = resolve(root, target) else {
+    let Some(path) = mount_for(mounts, target).and_then(|(root, rest)| resolve(root, rest)) else {
         return respond(&mut stream, "404 Not Found", "text/plain", b"not found\n", method == "HEAD");
     };
     match std::fs::read(&path) {
@@ -95,6 +107,13 @@ mod tests {
         assert!(resolve(root, "/src/../../Cargo.toml").is_none());
         assert!(resolve(root, "/Cargo.toml?x=1").is_some());
         assert!(resolve(root, "/missing.txt").is_none());
+    }
+
+    #[test]
+    fn the_longest_mount_wins() {
+        let mounts: Mounts = vec![("/".into(), PathBuf::from("web")), ("/bench/".into(), PathBuf::from("tests/bench"))];
+        assert_eq!(mount_for(&mounts, "/bench/index.html").unwrap(), (Path::new("tests/bench"), "index.html"));
+        assert_eq!(mount_for(&mounts, "/pkg/x.js").unwrap(), (Path::new("web"), "pkg/x.js"));
     }
 
     #[test]
