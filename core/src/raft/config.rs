@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::bugs::Bugs;
 use super::types::NodeId;
 
 /// The protocol options one node runs with. Every voter of a cluster runs with the same values
@@ -28,6 +29,8 @@ pub struct Config {
     pub inflight_appends_max: usize,
     /// Entries carried by one AppendEntries at most.
     pub entries_per_append_max: usize,
+    /// Known bugs to switch on (all off: the correct protocol).
+    pub bugs: Bugs,
 }
 
 /// Why a [`Config`] was refused.
@@ -56,6 +59,7 @@ impl Config {
             check_quorum: true,
             inflight_appends_max: 8,
             entries_per_append_max: 64,
+            bugs: Bugs::default(),
         }
     }
 

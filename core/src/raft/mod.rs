@@ -5,6 +5,7 @@
 //! are armed with a delay range the driver resolves), no randomness, no I/O and no floats, and
 //! every loop over peers runs in id order.
 
+mod bugs;
 mod config;
 mod io;
 mod kv;
@@ -14,6 +15,7 @@ mod node;
 mod progress;
 mod types;
 
+pub use bugs::{BugInfo, Bugs, BUG_CATALOGUE};
 pub use config::{Config, ConfigError};
 pub use io::{
     Applied, ClientReply, DurableState, Input, Outputs, ReplyOutcome, Timer, TimerCommand, Write, WriteRequest,

@@ -9,7 +9,7 @@ pub mod share;
 
 use serde::{Deserialize, Serialize};
 
-use crate::raft::{Config, NodeId, Op};
+use crate::raft::{Bugs, Config, NodeId, Op};
 
 pub use presets::{determinism_corpus, preset, PRESET_NAMES};
 pub use share::{RunSpec, UserAction};
@@ -76,6 +76,8 @@ pub struct ProtocolOptions {
     pub inflight_appends_max: u32,
     /// Entries per AppendEntries.
     pub entries_per_append_max: u32,
+    /// Known bugs switched on (see `raft::BUG_CATALOGUE`).
+    pub bugs: Bugs,
 }
 
 /// The network: per directed link, a latency drawn from a range, sometimes a straggler, and
@@ -359,6 +361,7 @@ impl Default for ProtocolOptions {
             heartbeat_interval_us: config.heartbeat_interval_us,
             inflight_appends_max: config.inflight_appends_max as u32,
             entries_per_append_max: config.entries_per_append_max as u32,
+            bugs: Bugs::default(),
         }
     }
 }
@@ -440,6 +443,7 @@ impl Scenario {
             check_quorum: options.check_quorum,
             inflight_appends_max: options.inflight_appends_max as usize,
             entries_per_append_max: options.entries_per_append_max as usize,
+            bugs: options.bugs,
         }
     }
 

@@ -67,7 +67,13 @@ impl Node {
         // behind us learns our term.
         let term = if granted { message.term } else { self.hard_state.term };
         let body = Body::VoteResponse { prevote, granted };
-        self.send_message(Message { from: self.config.id, to: candidate, term, body });
+        let response = Message { from: self.config.id, to: candidate, term, body };
+        if granted && !prevote && self.config.bugs.vote_before_durable {
+            // Bug switch: the vote leaves before it is on disk; a crash can erase it.
+            self.out.messages.push(response);
+            return;
+        }
+        self.send_message(response);
     }
 
     /// Counts a vote for the current campaign. Answers to another campaign (a PreVote answer
@@ -94,7 +100,10 @@ impl Node {
         if !matches!(self.role, Role::PreCandidate | Role::Candidate) {
             return;
         }
-        let own_vote_durable = self.role == Role::PreCandidate || self.all_writes_durable();
+        // Bug switch (raft.cr): after a restart the node believes its old vote stands and never
+        // counts its own vote again; alone, it can never win.
+        let forgets_own_vote = self.config.bugs.lone_voter_no_reelect && self.restarted;
+        let own_vote_durable = (self.role == Role::PreCandidate || self.all_writes_durable()) && !forgets_own_vote;
         let granted = self
             .votes
             .iter()

@@ -54,6 +54,8 @@ pub struct Node {
     held: VecDeque<(WriteId, Message)>,
     /// What the current step produced so far.
     out: Outputs,
+    /// Started from a disk that held a term (for the `lone_voter_no_reelect` bug switch).
+    restarted: bool,
 }
 
 impl Node {
@@ -64,6 +66,7 @@ impl Node {
     pub fn restart(config: Config, durable: DurableState) -> Result<(Node, Outputs), ConfigError> {
         config.validate()?;
         let log_index_durable = durable.entries.len() as Index;
+        let restarted = durable.hard_state.term > 0;
         let mut node = Node {
             config,
             role: Role::Follower,
@@ -81,6 +84,7 @@ impl Node {
             log_index_durable,
             held: VecDeque::new(),
             out: Outputs::default(),
+            restarted,
         };
         node.arm_election_timer();
         let outputs = std::mem::take(&mut node.out);
@@ -134,6 +138,14 @@ impl Node {
                 _ => self.become_follower(message.term, None),
             }
         } else if message.term < self.hard_state.term {
+            if self.config.bugs.stale_vote_counted && self.role == Role::Candidate {
+                // Bug switch (liferaft): a grant from an earlier campaign counted in this one.
+                if let Body::VoteResponse { prevote: false, granted: true } = message.body {
+                    self.votes.entry(message.from).or_insert(true);
+                    self.poll_election();
+                    return;
+                }
+            }
             self.answer_stale_term(&message);
             return;
         }
@@ -160,6 +172,8 @@ impl Node {
             // etcd-raft's fix for the PreVote deadlock (etcd #8243): a node with a lower term but
             // a longer log keeps pre-campaigning; without this refusal carrying our term it never
             // learns the term and the cluster can deadlock.
+            // Bug switch (etcd #8243): without this answer the pre-candidate never learns our term.
+            Body::VoteRequest { prevote: true, .. } if self.config.bugs.prevote_low_term_deadlock => None,
             Body::VoteRequest { prevote: true, .. } => Some(Body::VoteResponse { prevote: true, granted: false }),
             _ => None,
         };
@@ -328,6 +342,21 @@ impl Node {
         self.issue_write(Write::Truncate { from });
         // The disk no longer matches the log past `from - 1`, including for earlier appends that
         // will complete later.
+        self.log_index_durable = self.log_index_durable.min(from - 1);
+        for (_, index) in self.append_marks.iter_mut() {
+            *index = (*index).min(from - 1);
+        }
+    }
+
+    /// A truncation as a buggy implementation makes it, possibly of committed entries: the
+    /// commit and applied indexes fall back with the log, so the node stays self-consistent and
+    /// the checks, not an assertion, report what went wrong. Only bug switches call this.
+    fn truncate_log_unchecked(&mut self, from: Index) {
+        assert!(self.config.bugs.any(), "only a bug switch truncates without the commit check");
+        self.commit_index = self.commit_index.min(from - 1);
+        self.applied_index = self.applied_index.min(self.commit_index);
+        self.log.truncate_from(from);
+        self.issue_write(Write::Truncate { from });
         self.log_index_durable = self.log_index_durable.min(from - 1);
         for (_, index) in self.append_marks.iter_mut() {
             *index = (*index).min(from - 1);

@@ -33,7 +33,7 @@ impl Node {
             return;
         }
         let last_new_index = prev_log_index + entries.len() as Index;
-        self.store_leader_entries(entries);
+        self.store_leader_entries(entries, prev_log_index);
         // "If leaderCommit > commitIndex, set commitIndex = min(leaderCommit, index of last new
         // entry)": entries past the last new one are not yet known to match the leader's.
         let commit = leader_commit.min(last_new_index);
@@ -61,7 +61,15 @@ impl Node {
     /// Stores entries that follow a matching prefix: skips those already present, truncates at
     /// the first conflict and appends the rest (Figure 2, receiver steps 3 and 4). A stale or
     /// duplicated request whose entries are all present changes nothing.
-    fn store_leader_entries(&mut self, entries: Vec<Entry>) {
+    fn store_leader_entries(&mut self, entries: Vec<Entry>, prev_log_index: Index) {
+        if self.config.bugs.stale_append_truncates {
+            // Bug switch: dropping everything after the request's entries, conflicting or not, so
+            // a stale or reordered AppendEntries erases entries this node already acknowledged.
+            let end = prev_log_index + entries.len() as Index;
+            if end < self.log.last_index() {
+                self.truncate_log_unchecked(end + 1);
+            }
+        }
         let Some(first_new) = self.log.first_new_or_conflicting(&entries) else { return };
         let from = entries[first_new].index;
         if from <= self.log.last_index() {
@@ -244,29 +252,26 @@ impl Node {
     /// counting replicas"; Figure 8 shows why). The leader's own copy counts only once durable.
     pub(super) fn maybe_commit(&mut self) {
         assert_eq!(self.role, Role::Leader);
+        // Bug switch (etcd #14370): counting the leader's own copy before it is durable.
+        let own_index =
+            if self.config.bugs.leader_counts_unsynced_self { self.log.last_index() } else { self.log_index_durable };
         let mut matched: Vec<Index> = self
             .config
             .voters
             .iter()
-            .map(
-                |&voter| {
-                    if voter == self.config.id {
-                        self.log_index_durable
-                    } else {
-                        self.progress[&voter].match_index
-                    }
-                },
-            )
+            .map(|&voter| if voter == self.config.id { own_index } else { self.progress[&voter].match_index })
             .collect();
         matched.sort_unstable_by(|a, b| b.cmp(a));
         // Never past the leader's own durable log, even when followers alone form a quorum:
         // etcd-raft's CommittedIsDurableInv, so that what a leader applies and answers is on its
         // own disk too.
-        let quorum_index = matched[self.config.quorum() - 1].min(self.log_index_durable);
+        let quorum_index = matched[self.config.quorum() - 1].min(own_index);
         if quorum_index <= self.commit_index {
             return;
         }
-        if self.log.term_at(quorum_index) != Some(self.hard_state.term) {
+        // Bug switch (Figure 8): without this check a leader commits an earlier term's entry by
+        // counting replicas, and a later leader may overwrite it.
+        if self.log.term_at(quorum_index) != Some(self.hard_state.term) && !self.config.bugs.figure8_commit {
             return;
         }
         self.commit_index = quorum_index;
