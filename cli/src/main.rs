@@ -3,6 +3,7 @@
 mod bench;
 mod history;
 mod run;
+mod sweep;
 
 use std::process::ExitCode;
 
@@ -21,6 +22,58 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run many seeds of a scenario on every core and report each failing seed with the check
+    /// that fired and a page link that replays it. Exit status: 0 no failure, 1 failures found,
+    /// 3 bad arguments.
+    Sweep {
+        /// The preset to sweep (see `raftsim run --help`).
+        #[arg(long, default_value = "default")]
+        scenario: String,
+        /// Switch on a catalogued bug (figure8_commit, stale_vote_counted,
+        /// lone_voter_no_reelect, vote_before_durable, stale_append_truncates,
+        /// leader_counts_unsynced_self, prevote_low_term_deadlock).
+        #[arg(long)]
+        bug: Option<String>,
+        /// Seeds, inclusive: A..B.
+        #[arg(long, default_value = "1..1000")]
+        seeds: String,
+        /// Threads (default: every core).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Run only shard I of N (I from 0), every N-th seed of the range: give each machine of
+        /// a batch job its own index, then combine the reports with `raftsim merge`.
+        #[arg(long)]
+        shard: Option<String>,
+        /// Write the report as JSON to this file.
+        #[arg(long)]
+        json: Option<std::path::PathBuf>,
+        /// The page the replay links point at.
+        #[arg(long, default_value = "http://127.0.0.1:8080/")]
+        base_url: String,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Combine the JSON reports of sweep shards into one. Exit status: 0 no failure, 1 failures,
+    /// 3 bad input.
+    Merge {
+        /// Shard reports written by `raftsim sweep --json`.
+        #[arg(required = true)]
+        reports: Vec<std::path::PathBuf>,
+        /// Write the merged report as JSON to this file.
+        #[arg(long)]
+        json: Option<std::path::PathBuf>,
+    },
+    /// Replay a share link (a URL or its fragment) and print the events before the point it
+    /// stopped at, and the violation if there is one. Exit status: 0 no violation, 1 a
+    /// violation, 3 a bad link.
+    Replay {
+        /// The link.
+        link: String,
+        /// How many events to print before the stop.
+        #[arg(long, default_value_t = 30)]
+        context: u64,
+    },
     /// Check a Jepsen history for linearizability. Exit status: 0 linearizable, 1 not
     /// linearizable, 2 unknown (the step budget ran out), 3 bad input.
     CheckHistory {
@@ -88,6 +141,48 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Command::Sweep { scenario, bug, seeds, jobs, shard, json, base_url, quiet } => {
+            match run_sweep(
+                &scenario,
+                bug.as_deref(),
+                &seeds,
+                jobs,
+                shard.as_deref(),
+                json.as_deref(),
+                &base_url,
+                quiet,
+            ) {
+                Ok(failed) => ExitCode::from(u8::from(failed)),
+                Err(problem) => {
+                    eprintln!("raftsim sweep: {problem}");
+                    ExitCode::from(3)
+                }
+            }
+        }
+        Command::Merge { reports, json } => {
+            let merged = reports
+                .iter()
+                .map(|path| sweep::read_report(path))
+                .collect::<Result<Vec<_>, _>>()
+                .and_then(sweep::merge);
+            match merged.and_then(|report| write_report(&report, json.as_deref()).map(|()| report)) {
+                Ok(report) => {
+                    sweep::print(&report);
+                    ExitCode::from(u8::from(!report.failures.is_empty()))
+                }
+                Err(problem) => {
+                    eprintln!("raftsim merge: {problem}");
+                    ExitCode::from(3)
+                }
+            }
+        }
+        Command::Replay { link, context } => match replay(&link, context) {
+            Ok(failed) => ExitCode::from(u8::from(failed)),
+            Err(problem) => {
+                eprintln!("raftsim replay: {problem}");
+                ExitCode::from(3)
+            }
+        },
         Command::CheckHistory { file, model, json, no_partition, budget } => {
             let options =
                 raftsim_core::check::linearizability::Options { partition_by_key: !no_partition, step_budget: budget };
@@ -134,6 +229,109 @@ fn main() -> ExitCode {
                 }
             }
             ExitCode::SUCCESS
+        }
+    }
+}
+
+/// `A..B`, inclusive.
+fn parse_range(text: &str) -> Result<(u64, u64), String> {
+    let (first, last) = text.split_once("..").ok_or_else(|| format!("--seeds takes A..B, not {text:?}"))?;
+    let number = |part: &str| {
+        part.trim().parse::<u64>().map_err(|_| format!("--seeds takes A..B with whole numbers, not {text:?}"))
+    };
+    let (first, last) = (number(first)?, number(last)?);
+    if first > last {
+        return Err(format!("--seeds {text}: the first seed is after the last"));
+    }
+    Ok((first, last))
+}
+
+/// `I/N`, with I from 0.
+fn parse_shard(text: &str) -> Result<(u64, u64), String> {
+    let (index, count) = text.split_once('/').ok_or_else(|| format!("--shard takes I/N, not {text:?}"))?;
+    let number = |part: &str| {
+        part.trim().parse::<u64>().map_err(|_| format!("--shard takes I/N with whole numbers, not {text:?}"))
+    };
+    let (index, count) = (number(index)?, number(count)?);
+    if count == 0 || index >= count {
+        return Err(format!("--shard {text}: I must be from 0 to N-1"));
+    }
+    Ok((index, count))
+}
+
+fn write_report(report: &sweep::Report, path: Option<&std::path::Path>) -> Result<(), String> {
+    let Some(path) = path else { return Ok(()) };
+    let text = serde_json::to_string_pretty(report).expect("a report serializes");
+    std::fs::write(path, text).map_err(|error| format!("cannot write {}: {error}", path.display()))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_sweep(
+    preset_name: &str,
+    bug: Option<&str>,
+    seeds: &str,
+    jobs: Option<usize>,
+    shard: Option<&str>,
+    json: Option<&std::path::Path>,
+    base_url: &str,
+    quiet: bool,
+) -> Result<bool, String> {
+    let mut scenario = run::load(preset_name, None, None)?;
+    if let Some(bug) = bug {
+        let known: Vec<&str> = raftsim_core::raft::BUG_CATALOGUE.iter().map(|info| info.name).collect();
+        scenario.protocol.bugs = raftsim_core::raft::Bugs::only(bug)
+            .ok_or_else(|| format!("no bug named {bug:?}; the catalogue has {}", known.join(", ")))?;
+    }
+    let (first, last) = parse_range(seeds)?;
+    if last - first >= 100_000_000 {
+        return Err("--seeds: at most 100,000,000 seeds in one sweep; use --shard to spread more".into());
+    }
+    let (index, count) = shard.map(parse_shard).transpose()?.unwrap_or((0, 1));
+    let seeds = sweep::shard_seeds(first, last, index, count);
+    let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)).max(1);
+    let report = sweep::sweep(&scenario, bug, &seeds, jobs, base_url, !quiet);
+    write_report(&report, json)?;
+    sweep::print(&report);
+    Ok(!report.failures.is_empty())
+}
+
+fn replay(link: &str, context: u64) -> Result<bool, String> {
+    let decoded = raftsim_core::scenario::share::decode(link).map_err(|error| error.to_string())?;
+    if !decoded.engine_matches() {
+        eprintln!(
+            "raftsim replay: the link was made by engine {}; this is engine {}, so the replay may differ",
+            decoded.engine_version,
+            raftsim_core::ENGINE_VERSION
+        );
+    }
+    let stop = decoded.spec.stop_at_event;
+    let mut session = raftsim_core::sim::session::Session::new(decoded.spec.clone(), context.clamp(1, 10_000) as usize)
+        .map_err(|error| error.to_string())?;
+    match stop {
+        Some(event) => session.seek(event),
+        None => while session.step() {},
+    }
+    let simulation = session.simulation();
+    let scenario = simulation.scenario();
+    println!(
+        "{} seed {}, {} user actions; stopped after event {} at {} us",
+        scenario.name,
+        scenario.seed,
+        decoded.spec.actions.len(),
+        simulation.events(),
+        simulation.now_us()
+    );
+    for record in simulation.events_since(simulation.events().saturating_sub(context)) {
+        println!("  #{:<8} {:>10} us  {}", record.number, record.time_us, record.text);
+    }
+    match simulation.violation() {
+        Some(violation) => {
+            println!("{violation}");
+            Ok(true)
+        }
+        None => {
+            println!("no violation up to here; trace hash {:016x}", simulation.trace_hash());
+            Ok(false)
         }
     }
 }
