@@ -103,3 +103,47 @@ pub fn print(report: &Report) {
         );
     }
 }
+
+/// How a bug hunt went over one seed range.
+#[derive(Debug, Serialize)]
+pub struct Hunt {
+    pub first_seed: u64,
+    /// Seeds run until the first failure (all of them if none failed in time).
+    pub seeds: u64,
+    pub seconds: f64,
+    /// The check that fired, if the bug was found within the time limit.
+    pub check: Option<String>,
+}
+
+/// Hunts `bug` in `ranges` seed ranges of `preset` (each starting a million seeds after the
+/// previous), one seed after another on this thread, each hunt stopped after `seconds_max`.
+pub fn hunt(preset: &raftsim_core::scenario::Scenario, bug: &str, ranges: u64, seconds_max: f64) -> Vec<Hunt> {
+    (0..ranges)
+        .map(|range| {
+            let first_seed = 1 + range * 1_000_000;
+            let started = Instant::now();
+            let mut seed = first_seed;
+            loop {
+                let mut scenario = Scenario { seed, ..preset.clone() };
+                scenario.protocol.bugs = raftsim_core::raft::Bugs::only(bug).expect("catalogued");
+                let violation = Simulation::new(scenario).expect("valid").run_to_end();
+                let seconds = started.elapsed().as_secs_f64();
+                if violation.is_some() || seconds > seconds_max {
+                    return Hunt {
+                        first_seed,
+                        seeds: seed - first_seed + 1,
+                        seconds,
+                        check: violation.map(|violation| violation.invariant.name().to_string()),
+                    };
+                }
+                seed += 1;
+            }
+        })
+        .collect()
+}
+
+/// The median of some values (the lower middle for an even count).
+pub fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[(values.len() - 1) / 2]
+}

@@ -54,6 +54,19 @@ enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// For each catalogued bug, hunt it with the random sweep in several seed ranges, one core,
+    /// and report the median seeds and wall time to the first failure.
+    BenchBugs {
+        /// The preset swept.
+        #[arg(long, default_value = "swarm")]
+        scenario: String,
+        /// Seed ranges per bug.
+        #[arg(long, default_value_t = 5)]
+        ranges: u64,
+        /// Give up on a range after this many seconds.
+        #[arg(long, default_value_t = 10.0)]
+        seconds: f64,
+    },
     /// Combine the JSON reports of sweep shards into one. Exit status: 0 no failure, 1 failures,
     /// 3 bad input.
     Merge {
@@ -158,6 +171,38 @@ fn main() -> ExitCode {
                     ExitCode::from(3)
                 }
             }
+        }
+        Command::BenchBugs { scenario, ranges, seconds } => {
+            let preset = match run::load(&scenario, None, None) {
+                Ok(preset) => preset,
+                Err(problem) => {
+                    eprintln!("raftsim bench-bugs: {problem}");
+                    return ExitCode::from(3);
+                }
+            };
+            println!(
+                "bug hunts: scenario {scenario}, {ranges} seed ranges per bug, one core, at most {seconds} s per range"
+            );
+            println!("{:<28} {:>6} {:>14} {:>12}  checks that fired", "bug", "found", "median seeds", "median s");
+            let mut all_found = true;
+            for bug in raftsim_core::raft::BUG_CATALOGUE {
+                let hunts = bench::hunt(&preset, bug.name, ranges.max(1), seconds);
+                let found = hunts.iter().filter(|hunt| hunt.check.is_some()).count();
+                all_found &= found == hunts.len();
+                let mut checks: Vec<&str> = hunts.iter().filter_map(|hunt| hunt.check.as_deref()).collect();
+                checks.sort_unstable();
+                checks.dedup();
+                println!(
+                    "{:<28} {:>3}/{:<2} {:>14.0} {:>12.2}  {}",
+                    bug.name,
+                    found,
+                    hunts.len(),
+                    bench::median(hunts.iter().map(|hunt| hunt.seeds as f64).collect()),
+                    bench::median(hunts.iter().map(|hunt| hunt.seconds).collect()),
+                    checks.join(", ")
+                );
+            }
+            ExitCode::from(u8::from(!all_found))
         }
         Command::Merge { reports, json } => {
             let merged = reports

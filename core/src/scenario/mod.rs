@@ -127,6 +127,9 @@ pub struct NemesisOptions {
     /// Swarm testing (TigerBeetle's VOPR): the seed itself draws which faults are on and how
     /// often, and the network, disk and clock rates, overriding the values given here.
     pub swarm: bool,
+    /// With `swarm`, the seed also draws the cluster size (1 up to `nodes`) and the protocol
+    /// options (PreVote, CheckQuorum, timeouts, batching, window); bug switches are kept.
+    pub swarm_cluster: bool,
     /// Faults the nemesis may inject (ignored with `swarm`, which draws its own).
     pub kinds: FaultKinds,
     /// Shortest time between two random faults.
@@ -389,6 +392,7 @@ impl Default for NemesisOptions {
     fn default() -> Self {
         NemesisOptions {
             swarm: true,
+            swarm_cluster: false,
             kinds: FaultKinds::default(),
             interval_us_min: 200_000,
             interval_us_max: 2_000_000,

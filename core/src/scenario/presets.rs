@@ -3,8 +3,9 @@
 use super::{Action, FaultKinds, NemesisOptions, Scenario, Scripted};
 
 /// Every preset, in menu order.
-pub const PRESET_NAMES: [&str; 8] = [
+pub const PRESET_NAMES: [&str; 9] = [
     "default",
+    "swarm",
     "calm-election",
     "leader-crash",
     "minority-partition",
@@ -40,6 +41,7 @@ pub fn determinism_corpus() -> Vec<Scenario> {
 pub fn preset(name: &str) -> Option<Scenario> {
     let scenario = match name {
         "default" => Scenario::default(),
+        "swarm" => swarm(),
         "calm-election" => calm("calm-election"),
         "leader-crash" => leader_crash(),
         "minority-partition" => minority_partition(),
@@ -50,6 +52,14 @@ pub fn preset(name: &str) -> Option<Scenario> {
         _ => return None,
     };
     Some(scenario)
+}
+
+/// Swarm testing at its widest: each seed draws its faults, rates, cluster size (1 to 5) and
+/// protocol options. The sweep's default.
+fn swarm() -> Scenario {
+    let mut scenario = Scenario { name: "swarm".into(), ..Scenario::default() };
+    scenario.nemesis.swarm_cluster = true;
+    scenario
 }
 
 /// No random faults: what the scenario shows comes from its script.

@@ -220,6 +220,10 @@ impl Simulation {
         } else {
             SwarmParameters::from_scenario(&scenario)
         };
+        // The world runs the drawn cluster; share links keep the scenario as given, from which
+        // the seed draws the same cluster again.
+        let scenario = Scenario { nodes: parameters.nodes, protocol: parameters.protocol.clone(), ..scenario };
+        scenario.validate()?;
         let mut rng_clocks = Rng::new(seed, Stream::Clocks);
         let drift_max = i64::from(parameters.drift_ppm_max);
         let servers = scenario

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::raft::NodeId;
-use crate::scenario::{Action, FaultKinds, NetworkOptions, Scenario};
+use crate::scenario::{Action, FaultKinds, NetworkOptions, ProtocolOptions, Scenario};
 
 use super::rng::Rng;
 
@@ -28,6 +28,10 @@ pub struct SwarmParameters {
     pub torn_tail_ppm: u32,
     /// Largest clock rate error.
     pub drift_ppm_max: u32,
+    /// The cluster size in force.
+    pub nodes: u32,
+    /// The protocol options in force.
+    pub protocol: ProtocolOptions,
 }
 
 impl SwarmParameters {
@@ -43,6 +47,8 @@ impl SwarmParameters {
             network: scenario.network.clone(),
             torn_tail_ppm: scenario.disk.torn_tail_ppm,
             drift_ppm_max: scenario.clock.drift_ppm_max,
+            nodes: scenario.nodes,
+            protocol: scenario.protocol.clone(),
         }
     }
 
@@ -72,7 +78,14 @@ impl SwarmParameters {
         };
         let torn_tail_ppm = rate(rng, 1_000_000);
         let drift_ppm_max = rate(rng, 2_000);
+        let (nodes, protocol) = if scenario.nemesis.swarm_cluster {
+            (rng.between(1, u64::from(scenario.nodes)) as u32, draw_protocol(rng, &scenario.protocol))
+        } else {
+            (scenario.nodes, scenario.protocol.clone())
+        };
         SwarmParameters {
+            nodes,
+            protocol,
             kinds,
             interval_us_min,
             interval_us_max,
@@ -82,6 +95,22 @@ impl SwarmParameters {
             torn_tail_ppm,
             drift_ppm_max,
         }
+    }
+}
+
+/// Protocol options drawn for one seed: PreVote and CheckQuorum on or off, timeouts from short
+/// to long, batches of one entry to many, windows of one append to many. Bug switches are kept.
+fn draw_protocol(rng: &mut Rng, base: &ProtocolOptions) -> ProtocolOptions {
+    let election_timeout_us_min = rng.between(50_000, 300_000);
+    ProtocolOptions {
+        prevote: rng.chance(500_000),
+        check_quorum: rng.chance(500_000),
+        election_timeout_us_min,
+        election_timeout_us_max: election_timeout_us_min * rng.between(2, 4),
+        heartbeat_interval_us: election_timeout_us_min / rng.between(3, 10),
+        inflight_appends_max: rng.between(1, 8) as u32,
+        entries_per_append_max: [1, 2, 4, 64][rng.below(4) as usize],
+        bugs: base.bugs,
     }
 }
 

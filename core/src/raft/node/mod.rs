@@ -56,6 +56,9 @@ pub struct Node {
     out: Outputs,
     /// Started from a disk that held a term (for the `lone_voter_no_reelect` bug switch).
     restarted: bool,
+    /// Whether this node's last command for its election timer armed it (and it has not fired
+    /// since): the driver keeps it running until told otherwise.
+    election_timer_armed: bool,
 }
 
 impl Node {
@@ -85,6 +88,7 @@ impl Node {
             held: VecDeque::new(),
             out: Outputs::default(),
             restarted,
+            election_timer_armed: false,
         };
         node.arm_election_timer();
         let outputs = std::mem::take(&mut node.out);
@@ -223,6 +227,9 @@ impl Node {
     }
 
     fn on_timer(&mut self, timer: Timer) {
+        if timer == Timer::Election {
+            self.election_timer_armed = false;
+        }
         match (timer, self.role) {
             (Timer::Election, Role::Follower | Role::PreCandidate | Role::Candidate) => self.campaign(),
             (Timer::Heartbeat, Role::Leader) => self.on_heartbeat_timer(),
@@ -270,7 +277,12 @@ impl Node {
         self.progress.clear();
         self.cancel_timer(Timer::Heartbeat);
         self.cancel_timer(Timer::CheckQuorum);
-        self.arm_election_timer();
+        // Figure 2: only hearing from the current leader or granting a vote restarts the
+        // election timeout. Learning a higher term from a candidate we refuse must not, or a
+        // candidate with a stale log that keeps retrying keeps everyone else from standing.
+        if leader.is_some() || !self.election_timer_armed {
+            self.arm_election_timer();
+        }
     }
 
     /// Becomes a pre-candidate: asks for pre-votes for `term + 1` without raising the term.
@@ -405,6 +417,7 @@ impl Node {
     }
 
     fn arm_election_timer(&mut self) {
+        self.election_timer_armed = true;
         self.out.timers.push(TimerCommand::Arm {
             timer: Timer::Election,
             after_us_min: self.config.election_timeout_us_min,
@@ -417,6 +430,9 @@ impl Node {
     }
 
     fn cancel_timer(&mut self, timer: Timer) {
+        if timer == Timer::Election {
+            self.election_timer_armed = false;
+        }
         self.out.timers.push(TimerCommand::Cancel(timer));
     }
 
