@@ -623,3 +623,26 @@ fn invalid_configurations_are_refused_with_the_field_named() {
         assert!(error.0.starts_with(field), "'{error}' should name {field}");
     }
 }
+
+// ---- Figure 2, "Followers": what restarts the election timeout ----
+
+#[test]
+fn refusing_a_higher_term_candidate_does_not_restart_the_election_timeout() {
+    // Figure 2: a follower converts to candidate "if election timeout elapses without receiving
+    // AppendEntries RPC from current leader or granting vote to candidate". A candidate with a
+    // stale log that keeps retrying at higher terms must not keep others from standing.
+    use raftsim_core::raft::{Entry, Payload, TimerCommand};
+    let entries = vec![Entry { term: 1, index: 1, payload: Payload::Noop }];
+    let durable = DurableState { hard_state: HardState { term: 1, voted_for: None }, entries };
+    let (mut node, _) = Node::restart(Config { id: 2, voters: vec![1, 2, 3], ..plain() }, durable).unwrap();
+    let arms_election = |outputs: &raftsim_core::raft::Outputs| {
+        outputs.timers.iter().any(|command| matches!(command, TimerCommand::Arm { timer: Timer::Election, .. }))
+    };
+    let stale_candidate = Message { from: 1, to: 2, term: 5, body: Body::VoteRequest { prevote: false, last_log_index: 0, last_log_term: 0 } };
+    let refused = node.step(Input::Message(stale_candidate));
+    assert_eq!(node.term(), 5, "the higher term is adopted");
+    assert!(!arms_election(&refused), "a refused vote leaves the running timeout alone");
+    let good_candidate = Message { from: 3, to: 2, term: 6, body: Body::VoteRequest { prevote: false, last_log_index: 1, last_log_term: 1 } };
+    let granted = node.step(Input::Message(good_candidate));
+    assert!(arms_election(&granted), "granting a vote restarts the timeout");
+}
