@@ -12,8 +12,17 @@ pub fn load(preset_name: &str, file: Option<&std::path::Path>, seed: Option<u64>
                 std::fs::read_to_string(path).map_err(|error| format!("cannot read {}: {error}", path.display()))?;
             serde_json::from_str(&text).map_err(|error| format!("{}: {error}", path.display()))?
         }
-        None => preset(preset_name)
-            .ok_or_else(|| format!("no preset named '{preset_name}'; the presets are: {}", PRESET_NAMES.join(", ")))?,
+        None => match preset_name.strip_prefix("bug-") {
+            Some(bug) => {
+                raftsim_core::scenario::bug_preset(bug).ok_or_else(|| format!("no bug preset named '{preset_name}'"))?
+            }
+            None => preset(preset_name).ok_or_else(|| {
+                format!(
+                    "no preset named '{preset_name}'; the presets are: {}, and bug-<name> for the bug catalogue",
+                    PRESET_NAMES.join(", ")
+                )
+            })?,
+        },
     };
     if let Some(seed) = seed {
         scenario.seed = seed;

@@ -36,3 +36,35 @@ fn a_lone_voter_that_forgets_its_vote_never_leads_again() {
     let (seed, invariant) = first_failure("lone_voter_no_reelect", 100).expect("found by the sweep");
     assert!(matches!(invariant, Invariant::LeaderLiveness | Invariant::ClientLiveness), "seed {seed}: {invariant:?}");
 }
+
+/// Runs a bug's preset with the bug on and off.
+fn preset_outcomes(
+    bug: &str,
+) -> (Option<raftsim_core::check::violation::Violation>, Option<raftsim_core::check::violation::Violation>) {
+    let on = raftsim_core::scenario::bug_preset(bug).expect("the bug has a preset");
+    let mut off = on.clone();
+    off.protocol.bugs = Bugs::default();
+    (Simulation::new(on).unwrap().run_to_end(), Simulation::new(off).unwrap().run_to_end())
+}
+
+#[test]
+fn each_bug_preset_fails_its_check_with_the_bug_and_passes_without() {
+    let cases = [
+        ("lone_voter_no_reelect", vec![Invariant::LeaderLiveness]),
+        ("vote_before_durable", vec![Invariant::MoreThanOneLeaderInv]),
+        ("stale_vote_counted", vec![Invariant::MoreThanOneLeaderInv]),
+        ("leader_counts_unsynced_self", vec![Invariant::CommittedIsDurableInv]),
+        ("stale_append_truncates", vec![Invariant::QuorumLogInv, Invariant::LogInv]),
+    ];
+    for (bug, expected) in cases {
+        let (on, off) = preset_outcomes(bug);
+        let violation = on.unwrap_or_else(|| panic!("{bug}: the preset did not fail"));
+        assert!(expected.contains(&violation.invariant), "{bug}: {violation}");
+        assert!(
+            violation.time_us <= 3_000_000,
+            "{bug}: shows within 3 simulated seconds, not {} us",
+            violation.time_us
+        );
+        assert_eq!(off, None, "{bug}: the same scenario without the bug passes");
+    }
+}

@@ -638,11 +638,21 @@ fn refusing_a_higher_term_candidate_does_not_restart_the_election_timeout() {
     let arms_election = |outputs: &raftsim_core::raft::Outputs| {
         outputs.timers.iter().any(|command| matches!(command, TimerCommand::Arm { timer: Timer::Election, .. }))
     };
-    let stale_candidate = Message { from: 1, to: 2, term: 5, body: Body::VoteRequest { prevote: false, last_log_index: 0, last_log_term: 0 } };
+    let stale_candidate = Message {
+        from: 1,
+        to: 2,
+        term: 5,
+        body: Body::VoteRequest { prevote: false, last_log_index: 0, last_log_term: 0 },
+    };
     let refused = node.step(Input::Message(stale_candidate));
     assert_eq!(node.term(), 5, "the higher term is adopted");
     assert!(!arms_election(&refused), "a refused vote leaves the running timeout alone");
-    let good_candidate = Message { from: 3, to: 2, term: 6, body: Body::VoteRequest { prevote: false, last_log_index: 1, last_log_term: 1 } };
+    let good_candidate = Message {
+        from: 3,
+        to: 2,
+        term: 6,
+        body: Body::VoteRequest { prevote: false, last_log_index: 1, last_log_term: 1 },
+    };
     let granted = node.step(Input::Message(good_candidate));
     assert!(arms_election(&granted), "granting a vote restarts the timeout");
 }

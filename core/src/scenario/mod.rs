@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::raft::{Bugs, Config, NodeId, Op};
 
-pub use presets::{determinism_corpus, preset, PRESET_NAMES};
+pub use presets::{bug_preset, determinism_corpus, preset, PRESET_NAMES};
 pub use share::{RunSpec, UserAction};
 
 /// The largest cluster a scenario may describe.

@@ -126,6 +126,116 @@ fn disk_loss_on_crash() -> Scenario {
     scenario
 }
 
+/// A scenario that shows the catalogued bug `name` failing a check within a few simulated
+/// seconds, with the bug switched on; `None` for a bug without one yet. Off, the same scenario
+/// passes.
+pub fn bug_preset(name: &str) -> Option<Scenario> {
+    let mut scenario = match name {
+        "lone_voter_no_reelect" => lone_voter(),
+        "vote_before_durable" => vote_before_durable(),
+        "stale_vote_counted" => stale_vote_counted(),
+        "leader_counts_unsynced_self" => slow_disks(),
+        "stale_append_truncates" => reordering_network(),
+        _ => return None,
+    };
+    scenario.name = format!("bug-{name}");
+    scenario.protocol.bugs = crate::raft::Bugs::only(name).expect("catalogued");
+    Some(scenario)
+}
+
+/// Short phases, so a liveness failure shows within seconds.
+fn short(mut scenario: Scenario) -> Scenario {
+    scenario.phases.safety_us = 1_500_000;
+    scenario.phases.liveness_us = 1_500_000;
+    scenario.phases.leader_bound_us = 1_000_000;
+    scenario.phases.op_bound_us = 500_000;
+    scenario
+}
+
+/// Fixed latency and fsync, long natural timeouts, no PreVote or CheckQuorum: the script alone
+/// decides who campaigns when, to the microsecond.
+fn clockwork(nodes: u32) -> Scenario {
+    let mut scenario = calm("clockwork");
+    scenario.nodes = nodes;
+    scenario.network.latency_us_min = 5_000;
+    scenario.network.latency_us_max = 5_000;
+    scenario.network.straggler_ppm = 0;
+    scenario.disk.fsync_us_min = 1_000;
+    scenario.disk.fsync_us_max = 1_000;
+    scenario.protocol.prevote = false;
+    scenario.protocol.check_quorum = false;
+    scenario.protocol.election_timeout_us_min = 2_000_000;
+    scenario.protocol.election_timeout_us_max = 2_500_000;
+    scenario
+}
+
+/// One node crashes and restarts; with the bug it never counts its own vote again.
+fn lone_voter() -> Scenario {
+    let mut scenario = short(calm("lone-voter"));
+    scenario.nodes = 1;
+    scenario.script = vec![at(500, Action::Crash { node: 1 }), at(700, Action::Restart { node: 1 })];
+    scenario
+}
+
+/// Node 1 wins term 1 with node 3's vote, which node 3 sent before its slow fsync finished; node
+/// 3 crashes before the vote is durable, restarts having never voted, and elects node 2 in the
+/// same term. Without the bug the vote waits for the disk, the crash prevents it, and node 1
+/// does not win.
+fn vote_before_durable() -> Scenario {
+    let mut scenario = clockwork(3);
+    scenario.disk.fsync_us_min = 100_000;
+    scenario.disk.fsync_us_max = 100_000;
+    scenario.protocol.election_timeout_us_min = 400_000;
+    scenario.protocol.election_timeout_us_max = 450_000;
+    scenario.script = vec![
+        at(0, Action::Partition { groups: vec![vec![1, 3], vec![2]] }),
+        at(10, Action::ForceTimeout { node: 1 }),
+        at(200, Action::Crash { node: 3 }),
+        at(250, Action::Partition { groups: vec![vec![1], vec![2, 3]] }),
+        at(251, Action::Restart { node: 3 }),
+    ];
+    short(scenario)
+}
+
+/// Node 2's term-1 grant to node 1 is held in the network; node 3 wins term 2 with node 2's
+/// vote; node 1 campaigns in term 2, and the old grant is released into that campaign. With the
+/// bug node 1 counts it and becomes a second leader of term 2.
+fn stale_vote_counted() -> Scenario {
+    let mut scenario = clockwork(3);
+    scenario.script = vec![
+        at(0, Action::Hold { from: 2, to: 1 }),
+        at(0, Action::CutLink { a: 1, b: 3 }),
+        at(10, Action::ForceTimeout { node: 1 }),
+        // Node 3 never heard of term 1 (its link to node 1 is cut): its first campaign is in
+        // term 1, which node 2 refuses, its second in term 2, which node 2 grants.
+        at(100, Action::ForceTimeout { node: 3 }),
+        at(150, Action::ForceTimeout { node: 3 }),
+        at(200, Action::ForceTimeout { node: 1 }),
+        at(300, Action::Release { from: 2, to: 1 }),
+        at(400, Action::Heal),
+    ];
+    short(scenario)
+}
+
+/// Slow disks: followers acknowledge before the leader's own fsync completes.
+fn slow_disks() -> Scenario {
+    let mut scenario = short(calm("slow-disks"));
+    scenario.nodes = 3;
+    scenario.disk.fsync_us_min = 5_000;
+    scenario.disk.fsync_us_max = 30_000;
+    scenario.network.latency_us_max = 2_000;
+    scenario
+}
+
+/// A wide latency spread reorders AppendEntries, and duplicates replay old ones.
+fn reordering_network() -> Scenario {
+    let mut scenario = short(calm("reordering-network"));
+    scenario.nodes = 3;
+    scenario.network.latency_us_max = 20_000;
+    scenario.network.duplicate_ppm = 50_000;
+    scenario
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
