@@ -50,6 +50,7 @@ fn preset_outcomes(
 #[test]
 fn each_bug_preset_fails_its_check_with_the_bug_and_passes_without() {
     let cases = [
+        ("figure8_commit", vec![Invariant::LeaderCompletenessInv, Invariant::QuorumLogInv, Invariant::LogInv]),
         ("lone_voter_no_reelect", vec![Invariant::LeaderLiveness]),
         ("vote_before_durable", vec![Invariant::MoreThanOneLeaderInv]),
         ("stale_vote_counted", vec![Invariant::MoreThanOneLeaderInv]),

@@ -274,3 +274,42 @@ fn a_healthy_history_passes_every_invariant() {
     }
     assert_eq!(checker.committed_len(), 1);
 }
+
+// The refinements to two TLA+ formulas: states a correct cluster reaches that the literal formulas
+// would report. Both follow the paper's wording: what matters is the term an entry was committed
+// in, not the entry's own term.
+
+#[test]
+fn a_stale_leader_need_not_hold_an_entry_committed_after_its_term() {
+    // Node 1 still leads term 4 (partitioned, no CheckQuorum) while node 2, leader of term 5,
+    // commits index 2 (an entry of term 2). Node 1 lacks it; that is not a violation: it was
+    // committed in term 5, after node 1's term (§5.4.3).
+    let mut checker = SafetyChecker::new(3);
+    let steps = vec![
+        (1, leader(4, 0, 1), appends(vec![noop(1, 1)])),
+        (2, follower(5, 0, 2), appends(vec![noop(1, 1), noop(2, 2)])),
+        (3, follower(5, 0, 2), appends(vec![noop(1, 1), noop(2, 2)])),
+        (2, leader(5, 2, 2), Outputs::default()),
+    ];
+    for (node, snapshot, outputs) in steps {
+        checker.on_step(node, snapshot, &outputs).expect("a correct cluster can be here");
+    }
+}
+
+#[test]
+fn a_stale_log_of_a_later_term_need_not_hold_entries_committed_after_that_term() {
+    // Node 1 keeps an uncommitted suffix ending in term 3; the leader of term 4 commits index 2 of
+    // term 2 on nodes 2 and 3. Node 1's log looks more up to date than node 2's (last term 3 > 2)
+    // yet lacks node 2's committed entry; it can never win a majority, and the entry was
+    // committed in term 4, after node 1's last term.
+    let mut checker = SafetyChecker::new(3);
+    let steps = vec![
+        (1, follower(3, 0, 3), appends(vec![noop(1, 1), noop(2, 1), noop(3, 3)])),
+        (2, follower(4, 0, 2), appends(vec![noop(1, 1), noop(2, 2)])),
+        (3, follower(4, 0, 2), appends(vec![noop(1, 1), noop(2, 2)])),
+        (2, leader(4, 2, 2), Outputs::default()),
+    ];
+    for (node, snapshot, outputs) in steps {
+        checker.on_step(node, snapshot, &outputs).expect("a correct cluster can be here");
+    }
+}

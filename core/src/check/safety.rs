@@ -120,6 +120,9 @@ pub struct SafetyChecker {
     /// The canonical committed log: prefix fingerprints and terms.
     committed_prefix: Vec<u64>,
     committed_terms: Vec<Term>,
+    /// For each committed index, the term in which it was first committed (the term of the
+    /// node whose commit index first covered it). Non-decreasing along the log.
+    committed_in_term: Vec<Term>,
     /// What was applied at each index, by whichever node applied it first.
     applied: Vec<u64>,
     /// The event being checked, and its time, for reports.
@@ -141,6 +144,7 @@ impl SafetyChecker {
             positions: BTreeMap::new(),
             committed_prefix: Vec::new(),
             committed_terms: Vec::new(),
+            committed_in_term: Vec::new(),
             applied: Vec::new(),
             event: 0,
             time_us: 0,
@@ -381,12 +385,20 @@ impl SafetyChecker {
         self.check_leader_complete(node)
     }
 
-    /// LeaderCompletenessInv for one current leader: it holds every committed entry of an
-    /// earlier term than its own.
+    /// How many committed entries, from index 1, were committed in a term before `term`.
+    fn committed_before(&self, term: Term) -> Index {
+        self.committed_in_term.partition_point(|&committed_term| committed_term < term) as Index
+    }
+
+    /// LeaderCompletenessInv for one current leader: "if a log entry is committed in a given
+    /// term, then that entry will be present in the logs of the leaders for all higher-numbered
+    /// terms" (§5.4.3). The TLA+ formula compares the entry's own term instead, which a correct
+    /// cluster violates: a stale leader of term 4 need not hold an entry of term 2 that the
+    /// leader of term 5 committed.
     fn check_leader_complete(&self, leader: NodeId) -> Checked {
         let shadow = self.shadow(leader);
         let term = shadow.state.term;
-        let required = self.committed_terms.partition_point(|&entry_term| entry_term < term) as Index;
+        let required = self.committed_before(term);
         if required == 0 || shadow.holds(required, self.committed_prefix[required as usize - 1]) {
             return Ok(());
         }
@@ -394,8 +406,9 @@ impl SafetyChecker {
             .find(|&index| !shadow.holds(index, self.committed_prefix[index as usize - 1]))
             .unwrap_or(required);
         let message = format!(
-            "leader {leader} of term {term} lacks the committed entry at index {missing} (committed in term {})",
-            self.committed_terms[missing as usize - 1]
+            "leader {leader} of term {term} lacks the entry at index {missing} (of term {}, committed in term {})",
+            self.committed_terms[missing as usize - 1],
+            self.committed_in_term[missing as usize - 1]
         );
         Err(self.violation(Invariant::LeaderCompletenessInv, vec![leader], vec![term], vec![missing], message))
     }
@@ -451,6 +464,7 @@ impl SafetyChecker {
                 (self.shadows[node as usize - 1].prefix[position], self.shadows[node as usize - 1].terms[position]);
             self.committed_prefix.push(prefix);
             self.committed_terms.push(term);
+            self.committed_in_term.push(after.term);
         }
         Ok(grew)
     }
@@ -545,10 +559,16 @@ impl SafetyChecker {
     }
 
     /// If `candidate`'s log is at least as up-to-date as `voter`'s (§5.4.1), it must hold the
-    /// entries `voter` counts as committed.
+    /// entries `voter` counts as committed that were committed before the term of `candidate`'s
+    /// last entry. That is what the election restriction guarantees: the last entry came from the
+    /// leader of its term, which held every entry committed before it (Leader Completeness), and
+    /// the logs match up to there (Log Matching). The TLA+ formula asks for all of them, which a
+    /// correct cluster violates: a follower that has just replaced its stale suffix with the
+    /// leader's commits an entry that a stale log of a later term, which can never win a
+    /// majority, does not hold.
     fn check_up_to_date_pair(&self, candidate: NodeId, voter: NodeId) -> Checked {
         let (log, other) = (self.shadow(candidate), self.shadow(voter));
-        let committed = other.state.commit_index.min(self.committed_len());
+        let committed = other.state.commit_index.min(self.committed_len()).min(self.committed_before(log.last_term()));
         if candidate == voter || committed == 0 {
             return Ok(());
         }

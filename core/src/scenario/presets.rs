@@ -131,6 +131,7 @@ fn disk_loss_on_crash() -> Scenario {
 /// passes.
 pub fn bug_preset(name: &str) -> Option<Scenario> {
     let mut scenario = match name {
+        "figure8_commit" => figure8(),
         "lone_voter_no_reelect" => lone_voter(),
         "vote_before_durable" => vote_before_durable(),
         "stale_vote_counted" => stale_vote_counted(),
@@ -167,6 +168,39 @@ fn clockwork(nodes: u32) -> Scenario {
     scenario.protocol.election_timeout_us_min = 2_000_000;
     scenario.protocol.election_timeout_us_max = 2_500_000;
     scenario
+}
+
+/// Figure 8 of the Raft paper, step by step, with one entry per AppendEntries and no clients.
+/// (a) S1 leads term 1 and replicates index 2 (term 1) to S2 only, then crashes. (b) S5 wins
+/// term 2 with S3 and S4, appends index 2 (term 2) alone, and crashes. (c) S1 restarts and wins
+/// term 3; its one-entry AppendEntries put index 2 (term 1) on S3 before its term-3 no-op, so
+/// with the bug S1 counts index 2 committed. S1 is cut off and crashes. (d) S5 restarts and wins
+/// term 4 with S3 and S4, lacking the committed entry, and would overwrite it.
+fn figure8() -> Scenario {
+    let mut scenario = clockwork(5);
+    scenario.workload.clients = 0;
+    scenario.protocol.entries_per_append_max = 1;
+    let put = crate::raft::Op::Put { key: "x".into(), value: "a".into() };
+    scenario.script = vec![
+        at(10, Action::ForceTimeout { node: 1 }),
+        at(100, Action::Partition { groups: vec![vec![1, 2], vec![3, 4, 5]] }),
+        at(110, Action::ClientRequest { node: 1, op: put }),
+        at(200, Action::Crash { node: 1 }),
+        at(210, Action::ForceTimeout { node: 5 }),
+        at(225, Action::Isolate { node: 5 }),
+        at(230, Action::Crash { node: 5 }),
+        at(240, Action::Restart { node: 1 }),
+        at(240, Action::Partition { groups: vec![vec![1, 2, 3], vec![4], vec![5]] }),
+        at(250, Action::ForceTimeout { node: 1 }),
+        at(300, Action::ForceTimeout { node: 1 }),
+        at(334, Action::Partition { groups: vec![vec![1], vec![2, 3], vec![4], vec![5]] }),
+        at(336, Action::Crash { node: 1 }),
+        at(340, Action::Restart { node: 5 }),
+        at(340, Action::Partition { groups: vec![vec![3, 4, 5], vec![1], vec![2]] }),
+        at(350, Action::ForceTimeout { node: 5 }),
+        at(400, Action::ForceTimeout { node: 5 }),
+    ];
+    short(scenario)
 }
 
 /// One node crashes and restarts; with the bug it never counts its own vote again.
