@@ -4,7 +4,7 @@ use proptest::prelude::*;
 use raftsim_core::check::jepsen::parse;
 use raftsim_core::check::linearizability::model::{Kv, Register};
 use raftsim_core::check::linearizability::{check, Call, Operation, Options, Return, Verdict};
-use raftsim_core::raft::{Command, KvStore, Op, OpResult};
+use raftsim_core::raft::{Command, KvStore, OpResult};
 
 /// An operation drawn for a sequential execution: (kind, key, value, from). Values are small
 /// numbers, so compare-and-sets often match.
@@ -30,12 +30,7 @@ fn sequential_history(calls: Vec<Call>, windows: Vec<(u64, u64, bool)>) -> Vec<O
     let mut store = KvStore::default();
     let mut operations = Vec::new();
     for (position, (call, (before, after, lost))) in calls.into_iter().zip(windows).enumerate() {
-        let op = match &call {
-            Call::Get { key } => Op::Get { key: key.clone() },
-            Call::Put { key, value } => Op::Put { key: key.clone(), value: value.clone() },
-            Call::Append { key, value } => Op::Append { key: key.clone(), value: value.clone() },
-            Call::Cas { key, from, to } => Op::Cas { key: key.clone(), from: from.clone(), to: to.clone() },
-        };
+        let op = call.clone();
         let (result, _) = store.apply(&Command { client: position as u64 + 1, seq: 1, op });
         let ret = match result {
             OpResult::Value(value) => Return::Value(value),

@@ -10,64 +10,14 @@ mod search;
 use serde::{Deserialize, Serialize};
 
 use crate::check::history::{History, Outcome};
-use crate::raft::{Op, OpResult};
+use crate::raft::OpResult;
 
 use model::{Model, Values};
 use search::{search, Found, Prepared};
 
-/// What a client asked.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Call {
-    /// Read a key (a register read).
-    Get {
-        /// The key (empty for a single register).
-        key: String,
-    },
-    /// Write a key (a register write).
-    Put {
-        /// The key.
-        key: String,
-        /// The value written.
-        value: String,
-    },
-    /// Append to a key's value.
-    Append {
-        /// The key.
-        key: String,
-        /// What is appended.
-        value: String,
-    },
-    /// Compare-and-set.
-    Cas {
-        /// The key.
-        key: String,
-        /// The value expected.
-        from: String,
-        /// The value written if it matched.
-        to: String,
-    },
-}
-
-impl Call {
-    /// The key the call touches.
-    pub fn key(&self) -> &str {
-        match self {
-            Call::Get { key } | Call::Put { key, .. } | Call::Append { key, .. } | Call::Cas { key, .. } => key,
-        }
-    }
-}
-
-impl std::fmt::Display for Call {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let key = |key: &str| if key.is_empty() { String::new() } else { format!(" {key:?}") };
-        match self {
-            Call::Get { key: name } => write!(formatter, "get{}", key(name)),
-            Call::Put { key: name, value } => write!(formatter, "put{} {value:?}", key(name)),
-            Call::Append { key: name, value } => write!(formatter, "append{} {value:?}", key(name)),
-            Call::Cas { key: name, from, to } => write!(formatter, "cas{} {from:?}->{to:?}", key(name)),
-        }
-    }
-}
+/// What a client asked: the protocol's own operation type (get, put, append, compare-and-set),
+/// so that a simulated history needs no conversion. A register's calls use an empty key.
+pub use crate::raft::Op as Call;
 
 /// What the client saw.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -253,12 +203,7 @@ pub fn from_history(history: &History) -> Vec<Operation> {
         .ops
         .iter()
         .map(|op| {
-            let call = match &op.op {
-                Op::Get { key } => Call::Get { key: key.clone() },
-                Op::Put { key, value } => Call::Put { key: key.clone(), value: value.clone() },
-                Op::Append { key, value } => Call::Append { key: key.clone(), value: value.clone() },
-                Op::Cas { key, from, to } => Call::Cas { key: key.clone(), from: from.clone(), to: to.clone() },
-            };
+            let call = op.op.clone();
             let (ret, complete) = match &op.outcome {
                 Outcome::Ok { result, complete_us } => match result {
                     OpResult::Value(value) => (Return::Value(value.clone()), Some(*complete_us)),
