@@ -8,7 +8,6 @@ mod view;
 
 use std::cell::RefCell;
 
-use raftsim_core::check::linearizability::Verdict;
 use raftsim_core::raft::{NodeId, Op};
 use raftsim_core::scenario::share::{decode, SHARE_LEN_MAX};
 use raftsim_core::scenario::{
@@ -273,16 +272,6 @@ impl Simulation {
     pub fn check_linearizability(&self, step_budget: u32) -> Result<JsValue, JsError> {
         let result = self.session.simulation().check_linearizability(u64::from(step_budget));
         to_js(&result)
-    }
-
-    /// Whether the history so far is linearizable: "Linearizable", "NotLinearizable" or "Unknown".
-    pub fn linearizability_verdict(&self, step_budget: u32) -> String {
-        match self.session.simulation().check_linearizability(u64::from(step_budget)).verdict {
-            Verdict::Linearizable => "Linearizable",
-            Verdict::NotLinearizable => "NotLinearizable",
-            Verdict::Unknown => "Unknown",
-        }
-        .to_string()
     }
 
     /// The trace fingerprint so far, as 16 hex digits.

@@ -135,7 +135,7 @@ pub fn view(simulation: &Simulation) -> View {
 }
 
 fn node_view(id: NodeId, server: &raftsim_core::sim::Server, now_us: u64) -> NodeView {
-    let election = server.timers[Timer::ALL.iter().position(|&timer| timer == Timer::Election).expect("listed")];
+    let election = server.timers[Timer::Election.slot()];
     let election_deadline_us = election.deadline_local_us.map(|local| server.clock.true_us_at(local, now_us));
     let common = |node: Option<&raftsim_core::raft::Node>| NodeView {
         id,

@@ -42,8 +42,13 @@ pub enum Timer {
 }
 
 impl Timer {
-    /// Every timer kind, in a fixed order.
+    /// Every timer kind, in declaration order (so `ALL[timer.slot()] == timer`).
     pub const ALL: [Timer; 3] = [Timer::Election, Timer::Heartbeat, Timer::CheckQuorum];
+
+    /// The timer's position in [`Timer::ALL`], for per-kind arrays.
+    pub fn slot(self) -> usize {
+        self as usize
+    }
 }
 
 /// What the node asks of its timers.
@@ -177,6 +182,22 @@ impl DurableState {
                     self.entries.push(entry.clone());
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raft::MessageKind;
+
+    #[test]
+    fn slots_index_the_all_lists() {
+        for (slot, timer) in Timer::ALL.into_iter().enumerate() {
+            assert_eq!(timer.slot(), slot);
+        }
+        for (slot, kind) in MessageKind::ALL.into_iter().enumerate() {
+            assert_eq!(kind.slot(), slot);
         }
     }
 }

@@ -125,7 +125,12 @@ pub enum MessageKind {
 }
 
 impl MessageKind {
-    /// Every kind, in a fixed order.
+    /// The kind's position in [`MessageKind::ALL`], for per-kind arrays.
+    pub fn slot(self) -> usize {
+        self as usize
+    }
+
+    /// Every kind, in declaration order (so `ALL[kind.slot()] == kind`).
     pub const ALL: [MessageKind; 8] = [
         MessageKind::PreVote,
         MessageKind::PreVoteResponse,

@@ -12,7 +12,7 @@ use crate::scenario::Action;
 use super::client::Client;
 use super::nemesis::choose_fault;
 use super::telemetry::Sample;
-use super::{timer_slot, Event, Phase, Simulation};
+use super::{Event, Phase, Simulation};
 
 /// An action in words.
 pub(super) fn describe_action(action: &Action) -> String {
@@ -52,7 +52,7 @@ impl Simulation {
             Event::Timer { node, timer, generation } => {
                 hash.word(2);
                 hash.word(u64::from(*node));
-                hash.word(timer_slot(*timer) as u64);
+                hash.word(timer.slot() as u64);
                 hash.word(*generation);
             }
             Event::Synced { node, incarnation, write_id } => {
@@ -99,7 +99,7 @@ impl Simulation {
         match event {
             Event::Deliver { message, .. } => format!("deliver {message}"),
             Event::Timer { node, timer, generation } => {
-                let current = self.servers[*node as usize - 1].timers[timer_slot(*timer)].generation == *generation;
+                let current = self.servers[*node as usize - 1].timers[timer.slot()].generation == *generation;
                 format!("node {node}: {timer:?} timer fires{}", if current { "" } else { " (stale, ignored)" })
             }
             Event::Synced { node, write_id, .. } => {
@@ -278,7 +278,7 @@ impl Simulation {
             TimerCommand::Arm { timer, after_us_min, after_us_max } => {
                 let delay_us = server.rng.between(after_us_min, after_us_max);
                 let deadline_local_us = server.clock.local_us(now_us) + i128::from(delay_us);
-                let slot = &mut server.timers[timer_slot(timer)];
+                let slot = &mut server.timers[timer.slot()];
                 slot.generation += 1;
                 slot.deadline_local_us = Some(deadline_local_us);
                 let generation = slot.generation;
@@ -286,7 +286,7 @@ impl Simulation {
                 self.queue.push(fire_us, Event::Timer { node: id, timer, generation });
             }
             TimerCommand::Cancel(timer) => {
-                let slot = &mut server.timers[timer_slot(timer)];
+                let slot = &mut server.timers[timer.slot()];
                 slot.generation += 1;
                 slot.deadline_local_us = None;
             }
@@ -294,7 +294,7 @@ impl Simulation {
     }
 
     fn on_timer(&mut self, id: NodeId, timer: Timer, generation: u64) {
-        let slot = &mut self.servers[id as usize - 1].timers[timer_slot(timer)];
+        let slot = &mut self.servers[id as usize - 1].timers[timer.slot()];
         if slot.generation != generation {
             return;
         }
@@ -506,7 +506,7 @@ impl Simulation {
         let server = &mut self.servers[id as usize - 1];
         server.clock.offset_us += by_us;
         for timer in Timer::ALL {
-            let slot = &mut server.timers[timer_slot(timer)];
+            let slot = &mut server.timers[timer.slot()];
             let Some(deadline_local_us) = slot.deadline_local_us else { continue };
             slot.generation += 1;
             let generation = slot.generation;
@@ -538,7 +538,6 @@ impl Simulation {
     /// node, and calm the network for the liveness phase.
     fn on_heal(&mut self) {
         self.phase = Phase::Liveness;
-        self.healed_at_us = Some(self.now_us);
         let nodes = self.scenario.node_ids();
         self.network.apply(&Action::Heal, &nodes);
         self.network.calm();

@@ -186,8 +186,6 @@ pub struct Simulation {
     telemetry: Telemetry,
     violation: Option<Violation>,
     phase: Phase,
-    /// When the heal happened.
-    healed_at_us: Option<u64>,
     /// Entries the current leader appended and has not yet committed: (leader, term, index,
     /// time appended), for the commit latency.
     commit_watch: std::collections::VecDeque<(NodeId, Term, crate::raft::Index, u64)>,
@@ -203,11 +201,6 @@ pub struct Simulation {
     /// The durable term of each node when it crashed, for the restart check.
     term_at_crash: Vec<Term>,
     process_next: u32,
-}
-
-/// Timer kinds as slots.
-fn timer_slot(timer: Timer) -> usize {
-    Timer::ALL.iter().position(|&each| each == timer).expect("every timer is listed")
 }
 
 impl Simulation {
@@ -260,7 +253,6 @@ impl Simulation {
             telemetry: Telemetry::default(),
             violation: None,
             phase: Phase::Safety,
-            healed_at_us: None,
             commit_watch: std::collections::VecDeque::new(),
             actions_pending: std::collections::VecDeque::new(),
             actions_applied: Vec::new(),

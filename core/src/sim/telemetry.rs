@@ -116,8 +116,7 @@ pub struct Telemetry {
 impl Telemetry {
     /// The counts for one message kind.
     pub fn messages_of(&mut self, kind: MessageKind) -> &mut MessageCounts {
-        let position = MessageKind::ALL.iter().position(|&each| each == kind).expect("every kind is listed");
-        &mut self.messages[position]
+        &mut self.messages[kind.slot()]
     }
 
     /// All messages sent, of every kind.
