@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use raftsim_core::scenario::Scenario;
 use raftsim_core::sim::Simulation;
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// One measured configuration.
@@ -108,7 +109,7 @@ pub fn print(report: &Report) {
 #[derive(Debug, Serialize)]
 pub struct Hunt {
     pub first_seed: u64,
-    /// Seeds run until the first failure (all of them if none failed in time).
+    /// Seeds up to and including the first failing one (all seeds run if none failed in time).
     pub seeds: u64,
     pub seconds: f64,
     /// The check that fired, if the bug was found within the time limit.
@@ -116,27 +117,37 @@ pub struct Hunt {
 }
 
 /// Hunts `bug` in `ranges` seed ranges of `preset` (each starting a million seeds after the
-/// previous), one seed after another on this thread, each hunt stopped after `seconds_max`.
-pub fn hunt(preset: &raftsim_core::scenario::Scenario, bug: &str, ranges: u64, seconds_max: f64) -> Vec<Hunt> {
+/// previous), on `pool`'s threads as `raftsim sweep` does, each hunt stopped after
+/// `seconds_max`. Seeds run in rounds of a few per thread; the first failure is the lowest
+/// failing seed of the first round with one, so the seed found does not depend on scheduling.
+pub fn hunt(pool: &rayon::ThreadPool, preset: &Scenario, bug: &str, ranges: u64, seconds_max: f64) -> Vec<Hunt> {
+    let bugs = raftsim_core::raft::Bugs::only(bug).expect("catalogued");
+    let round = 4 * pool.current_num_threads() as u64;
     (0..ranges)
         .map(|range| {
             let first_seed = 1 + range * 1_000_000;
             let started = Instant::now();
-            let mut seed = first_seed;
+            let mut next = first_seed;
             loop {
-                let mut scenario = Scenario { seed, ..preset.clone() };
-                scenario.protocol.bugs = raftsim_core::raft::Bugs::only(bug).expect("catalogued");
-                let violation = Simulation::new(scenario).expect("valid").run_to_end();
+                let failure = pool.install(|| {
+                    (next..next + round).into_par_iter().find_map_first(|seed| {
+                        let mut scenario = Scenario { seed, ..preset.clone() };
+                        scenario.protocol.bugs = bugs;
+                        let violation = Simulation::new(scenario).expect("valid").run_to_end()?;
+                        Some((seed, violation.invariant.name().to_string()))
+                    })
+                });
+                next += round;
                 let seconds = started.elapsed().as_secs_f64();
-                if violation.is_some() || seconds > seconds_max {
+                if failure.is_some() || seconds > seconds_max {
+                    let last_seed = failure.as_ref().map_or(next - 1, |(seed, _)| *seed);
                     return Hunt {
                         first_seed,
-                        seeds: seed - first_seed + 1,
+                        seeds: last_seed - first_seed + 1,
                         seconds,
-                        check: violation.map(|violation| violation.invariant.name().to_string()),
+                        check: failure.map(|(_, check)| check),
                     };
                 }
-                seed += 1;
             }
         })
         .collect()

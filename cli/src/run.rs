@@ -57,7 +57,7 @@ pub fn run(scenario: Scenario, json: bool) -> bool {
     let parameters = simulation.parameters();
     println!("fault mix{}: {:?}", if scenario.nemesis.swarm { " (drawn by the seed)" } else { "" }, parameters.kinds);
     println!(
-        "  faults every {}..{} ms, down {}..{} ms; network {}..{} us latency, {} ppm drop, {} ppm duplicate, {} ppm stragglers (up to {} ms); torn tail {} ppm; clock drift up to {} ppm",
+        "  faults every {}..{} ms, down {}..{} ms; network {}..{} us latency, {} ppm drop, {} ppm duplicate, {} ppm stragglers (up to {} ms); fsync {}..{} us, torn tail {} ppm; clock drift up to {} ppm",
         parameters.interval_us_min / 1000,
         parameters.interval_us_max / 1000,
         parameters.downtime_us_min / 1000,
@@ -68,7 +68,9 @@ pub fn run(scenario: Scenario, json: bool) -> bool {
         parameters.network.duplicate_ppm,
         parameters.network.straggler_ppm,
         parameters.network.straggler_us_max / 1000,
-        parameters.torn_tail_ppm,
+        parameters.disk.fsync_us_min,
+        parameters.disk.fsync_us_max,
+        parameters.disk.torn_tail_ppm,
         parameters.drift_ppm_max
     );
     println!(

@@ -4,7 +4,8 @@
 use raftsim_core::check::safety::{NodeSnapshot, SafetyChecker};
 use raftsim_core::check::violation::Invariant;
 use raftsim_core::raft::{
-    Applied, Command, Entry, Index, NodeId, Op, OpResult, Outputs, Payload, Role, Term, Write, WriteRequest,
+    Applied, Body, Command, Entry, HardState, Index, Message, NodeId, Op, OpResult, Outputs, Payload, Role, Term,
+    Write, WriteRequest,
 };
 
 fn noop(index: Index, term: Term) -> Entry {
@@ -18,6 +19,22 @@ fn put(index: Index, term: Term, value: &str) -> Entry {
 
 fn appends(entries: Vec<Entry>) -> Outputs {
     Outputs { writes: vec![WriteRequest { id: 1, write: Write::Append(entries) }], ..Outputs::default() }
+}
+
+/// A vote for `candidate` in `term`, sent by whichever node takes the step.
+fn vote(voter: NodeId, candidate: NodeId, term: Term) -> Message {
+    Message { from: voter, to: candidate, term, body: Body::VoteResponse { prevote: false, granted: true } }
+}
+
+/// `outputs` with a vote for `candidate` in `term` sent by `voter` as well.
+fn granting(mut outputs: Outputs, voter: NodeId, candidate: NodeId, term: Term) -> Outputs {
+    outputs.messages.push(vote(voter, candidate, term));
+    outputs
+}
+
+/// Node `voter`, a follower in `term`, votes for `candidate`.
+fn votes(voter: NodeId, candidate: NodeId, term: Term) -> (NodeId, NodeSnapshot, Outputs) {
+    (voter, follower(term, 0, 0), granting(Outputs::default(), voter, candidate, term))
 }
 
 fn follower(term: Term, commit_index: Index, log_index_durable: Index) -> NodeSnapshot {
@@ -88,7 +105,13 @@ fn log_inv_fires_when_a_committed_entry_is_truncated() {
 fn more_than_one_leader_inv_fires_for_two_leaders_of_one_term() {
     expect(
         3,
-        vec![(1, leader(2, 0, 0), Outputs::default()), (2, leader(2, 0, 0), Outputs::default())],
+        vec![
+            votes(3, 1, 2),
+            (1, leader(2, 0, 0), Outputs::default()),
+            // Node 3 votes twice in term 2 (as a node that lost its vote in a crash would).
+            votes(3, 2, 2),
+            (2, leader(2, 0, 0), Outputs::default()),
+        ],
         Invariant::MoreThanOneLeaderInv,
     );
 }
@@ -98,9 +121,11 @@ fn more_than_one_leader_inv_remembers_leaders_of_the_past() {
     expect(
         3,
         vec![
+            votes(3, 1, 2),
             (1, leader(2, 0, 0), Outputs::default()),
             (1, follower(3, 0, 0), Outputs::default()),
             // Node 1 no longer leads, but term 2 already had its leader.
+            votes(3, 2, 2),
             (2, leader(2, 0, 0), Outputs::default()),
         ],
         Invariant::MoreThanOneLeaderInv,
@@ -112,6 +137,7 @@ fn election_safety_inv_fires_for_an_entry_of_the_term_beyond_its_leader_log() {
     expect(
         3,
         vec![
+            votes(2, 1, 2),
             (1, leader(2, 0, 0), appends(vec![noop(1, 2)])),
             (2, follower(2, 0, 0), appends(vec![noop(1, 2), noop(2, 2)])),
         ],
@@ -163,6 +189,7 @@ fn leader_completeness_inv_fires_for_a_leader_missing_a_committed_entry() {
             (1, follower(1, 0, 1), appends(vec![noop(1, 1)])),
             (2, follower(1, 0, 1), appends(vec![noop(1, 1)])),
             (1, follower(1, 1, 1), Outputs::default()),
+            (1, follower(2, 1, 1), granting(Outputs::default(), 1, 3, 2)),
             (3, leader(2, 0, 0), Outputs::default()),
         ],
         Invariant::LeaderCompletenessInv,
@@ -176,6 +203,47 @@ fn committed_is_durable_inv_fires_for_a_leader_committing_past_its_disk() {
         vec![(1, leader(1, 0, 0), appends(vec![noop(1, 1), noop(2, 1)])), (1, leader(1, 2, 1), Outputs::default())],
         Invariant::CommittedIsDurableInv,
     );
+}
+
+#[test]
+fn leader_commits_own_term_inv_fires_for_an_earlier_term_entry_committed_by_counting() {
+    expect(
+        1,
+        vec![
+            (1, follower(1, 0, 1), appends(vec![noop(1, 1)])),
+            (1, leader(2, 0, 1), Outputs::default()),
+            // Figure 8: leading term 2, it commits index 1 of term 1 before any entry of term 2.
+            (1, leader(2, 1, 1), Outputs::default()),
+        ],
+        Invariant::LeaderCommitsOwnTermInv,
+    );
+}
+
+#[test]
+fn leader_votes_inv_fires_for_a_leader_without_a_quorum_of_votes_of_its_term() {
+    expect(
+        3,
+        vec![
+            // A grant of term 1 does not count in term 2 (the liferaft bug counted it).
+            votes(2, 1, 1),
+            (1, leader(2, 0, 0), Outputs::default()),
+        ],
+        Invariant::LeaderVotesInv,
+    );
+}
+
+#[test]
+fn vote_durable_inv_fires_for_a_grant_sent_before_the_vote_is_on_disk() {
+    let checker = SafetyChecker::new(3);
+    let grant = [vote(2, 1, 3)];
+    let violation = checker
+        .check_votes_sent(2, &grant, HardState { term: 3, voted_for: None })
+        .expect_err("the vote is not on disk yet");
+    assert_eq!(violation.invariant, Invariant::VoteDurableInv, "{violation}");
+    let on_disk = HardState { term: 3, voted_for: Some(1) };
+    assert!(checker.check_votes_sent(2, &grant, on_disk).is_ok());
+    let later_term = HardState { term: 4, voted_for: None };
+    assert!(checker.check_votes_sent(2, &grant, later_term).is_ok(), "written in order before term 4");
 }
 
 fn applied(index: Index, client: u64, seq: u64, value: &str, effective: bool) -> Applied {
@@ -264,6 +332,7 @@ fn exactly_once_apply_fires_for_a_request_executed_twice() {
 fn a_healthy_history_passes_every_invariant() {
     let mut checker = SafetyChecker::new(3);
     let steps = vec![
+        votes(2, 1, 1),
         (1, leader(1, 0, 1), appends(vec![noop(1, 1)])),
         (2, follower(1, 0, 1), appends(vec![noop(1, 1)])),
         (1, leader(1, 1, 1), Outputs::default()),
@@ -286,9 +355,10 @@ fn a_stale_leader_need_not_hold_an_entry_committed_after_its_term() {
     // committed in term 5, after node 1's term (§5.4.3).
     let mut checker = SafetyChecker::new(3);
     let steps = vec![
+        votes(3, 1, 4),
         (1, leader(4, 0, 1), appends(vec![noop(1, 1)])),
         (2, follower(5, 0, 2), appends(vec![noop(1, 1), noop(2, 2)])),
-        (3, follower(5, 0, 2), appends(vec![noop(1, 1), noop(2, 2)])),
+        (3, follower(5, 0, 2), granting(appends(vec![noop(1, 1), noop(2, 2)]), 3, 2, 5)),
         (2, leader(5, 2, 2), Outputs::default()),
     ];
     for (node, snapshot, outputs) in steps {
@@ -306,7 +376,7 @@ fn a_stale_log_of_a_later_term_need_not_hold_entries_committed_after_that_term()
     let steps = vec![
         (1, follower(3, 0, 3), appends(vec![noop(1, 1), noop(2, 1), noop(3, 3)])),
         (2, follower(4, 0, 2), appends(vec![noop(1, 1), noop(2, 2)])),
-        (3, follower(4, 0, 2), appends(vec![noop(1, 1), noop(2, 2)])),
+        (3, follower(4, 0, 2), granting(appends(vec![noop(1, 1), noop(2, 2)]), 3, 2, 4)),
         (2, leader(4, 2, 2), Outputs::default()),
     ];
     for (node, snapshot, outputs) in steps {

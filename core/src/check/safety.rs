@@ -8,7 +8,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::raft::{Applied, ClientId, Entry, Index, Node, NodeId, Outputs, RequestSeq, Role, Term, Write};
+use crate::raft::{
+    Applied, Body, ClientId, Entry, HardState, Index, Message, Node, NodeId, Outputs, RequestSeq, Role, Term, Write,
+};
 use crate::sim::trace::TraceHash;
 
 use super::violation::{Invariant, Violation};
@@ -115,6 +117,8 @@ pub struct SafetyChecker {
     shadows: Vec<Shadow>,
     /// Every leader ever seen, by term.
     leaders: BTreeMap<Term, NodeId>,
+    /// Every vote granted, by term: voter to candidate. (A correct node grants one per term.)
+    grants: BTreeMap<Term, BTreeMap<NodeId, NodeId>>,
     /// Every (index, term) ever appended anywhere, with the prefix it ended.
     positions: BTreeMap<(Index, Term), u64>,
     /// The canonical committed log: prefix fingerprints and terms.
@@ -141,6 +145,7 @@ impl SafetyChecker {
             quorum: nodes as usize / 2 + 1,
             shadows: (0..nodes).map(|_| Shadow { state: running, ..Shadow::default() }).collect(),
             leaders: BTreeMap::new(),
+            grants: BTreeMap::new(),
             positions: BTreeMap::new(),
             committed_prefix: Vec::new(),
             committed_terms: Vec::new(),
@@ -194,6 +199,11 @@ impl SafetyChecker {
         for request in &outputs.writes {
             self.apply_write(node, before.commit_index, &request.write)?;
         }
+        for message in &outputs.messages {
+            if let Body::VoteResponse { prevote: false, granted: true } = message.body {
+                self.grants.entry(message.term).or_default().insert(node, message.to);
+            }
+        }
         self.check_term_and_vote(node, &before, &after)?;
         self.shadows[node as usize - 1].state = after;
         self.check_leadership(node, &before, &after)?;
@@ -207,6 +217,26 @@ impl SafetyChecker {
         }
         if canonical_grew {
             self.check_leaders_complete()?;
+        }
+        Ok(())
+    }
+
+    /// VoteDurableInv for what node `node` sends while its disk holds `durable`: a granted vote
+    /// is on disk before the grant leaves (Figure 2: persistent state is "updated on stable
+    /// storage before responding to RPCs"). Otherwise a crash erases the vote and the node can
+    /// vote again in the same term.
+    pub fn check_votes_sent(&self, node: NodeId, messages: &[Message], durable: HardState) -> Checked {
+        for message in messages {
+            let Body::VoteResponse { prevote: false, granted: true } = message.body else { continue };
+            let on_disk =
+                durable.term > message.term || (durable.term == message.term && durable.voted_for == Some(message.to));
+            if !on_disk {
+                let message = format!(
+                    "node {node} sent its vote for node {} in term {} before the vote was on its disk (durable: term {}, vote {:?})",
+                    message.to, message.term, durable.term, durable.voted_for
+                );
+                return Err(self.violation(Invariant::VoteDurableInv, vec![node], vec![durable.term], vec![], message));
+            }
         }
         Ok(())
     }
@@ -371,6 +401,7 @@ impl SafetyChecker {
         if !became_leader {
             return Ok(());
         }
+        self.check_leader_votes(node, after.term)?;
         let first = *self.leaders.entry(after.term).or_insert(node);
         if first != node {
             let message = format!("nodes {first} and {node} were both elected leader of term {}", after.term);
@@ -383,6 +414,24 @@ impl SafetyChecker {
             ));
         }
         self.check_leader_complete(node)
+    }
+
+    /// LeaderVotesInv: "a candidate wins an election if it receives votes from a majority of the
+    /// servers in the full cluster for the same term" (§5.2). Counts the grants sent for `term`
+    /// to `leader`, and its own vote.
+    fn check_leader_votes(&self, leader: NodeId, term: Term) -> Checked {
+        let granted = self.grants.get(&term).map_or(0, |grants| {
+            grants.iter().filter(|&(&voter, &candidate)| candidate == leader && voter != leader).count()
+        });
+        if granted + 1 >= self.quorum {
+            return Ok(());
+        }
+        let message = format!(
+            "node {leader} became leader of term {term} with {} vote(s) of that term, its own included; a quorum is {}",
+            granted + 1,
+            self.quorum
+        );
+        Err(self.violation(Invariant::LeaderVotesInv, vec![leader], vec![term], vec![], message))
     }
 
     /// How many committed entries, from index 1, were committed in a term before `term`.
@@ -447,6 +496,21 @@ impl SafetyChecker {
         }
         let shadow = self.shadow(node);
         assert!(after.commit_index <= shadow.last_index(), "node {node} commits past its log");
+        let leading_throughout = before.role == Role::Leader && after.role == Role::Leader && before.term == after.term;
+        let commit_term = shadow.terms[after.commit_index as usize - 1];
+        if leading_throughout && commit_term != after.term {
+            let message = format!(
+                "leader {node} of term {} advanced its commit index to {}, an entry of term {commit_term}: only entries of the leader's own term are committed by counting replicas (§5.4.2, Figure 8)",
+                after.term, after.commit_index
+            );
+            return Err(self.violation(
+                Invariant::LeaderCommitsOwnTermInv,
+                vec![node],
+                vec![after.term, commit_term],
+                vec![after.commit_index],
+                message,
+            ));
+        }
         let known = after.commit_index.min(self.committed_len());
         if known > 0 && !shadow.holds(known, self.committed_prefix[known as usize - 1]) {
             let first_difference = (1..=known)

@@ -25,6 +25,12 @@ pub enum Invariant {
     LeaderCompletenessInv,
     /// A leader's commit index never exceeds its durable log.
     CommittedIsDurableInv,
+    /// A leader advances its commit index only to an entry of its own term (§5.4.2, Figure 8).
+    LeaderCommitsOwnTermInv,
+    /// A leader of a term was granted votes of that term by a quorum, itself included (§5.2).
+    LeaderVotesInv,
+    /// A granted vote is on the voter's disk before the grant is sent (Figure 2).
+    VoteDurableInv,
     /// No two nodes apply different commands at the same index (§5.4.3).
     StateMachineSafety,
     /// A node's term never decreases.
@@ -57,6 +63,9 @@ impl Invariant {
             Invariant::MoreUpToDateCorrectInv => "MoreUpToDateCorrectInv",
             Invariant::LeaderCompletenessInv => "LeaderCompletenessInv",
             Invariant::CommittedIsDurableInv => "CommittedIsDurableInv",
+            Invariant::LeaderCommitsOwnTermInv => "LeaderCommitsOwnTermInv",
+            Invariant::LeaderVotesInv => "LeaderVotesInv",
+            Invariant::VoteDurableInv => "VoteDurableInv",
             Invariant::StateMachineSafety => "StateMachineSafety",
             Invariant::MonotonicTerm => "MonotonicTerm",
             Invariant::MonotonicCommit => "MonotonicCommit",
@@ -70,7 +79,7 @@ impl Invariant {
     }
 
     /// Every safety invariant, checked after every event.
-    pub const SAFETY: [Invariant; 14] = [
+    pub const SAFETY: [Invariant; 17] = [
         Invariant::LogInv,
         Invariant::MoreThanOneLeaderInv,
         Invariant::ElectionSafetyInv,
@@ -79,6 +88,9 @@ impl Invariant {
         Invariant::MoreUpToDateCorrectInv,
         Invariant::LeaderCompletenessInv,
         Invariant::CommittedIsDurableInv,
+        Invariant::LeaderCommitsOwnTermInv,
+        Invariant::LeaderVotesInv,
+        Invariant::VoteDurableInv,
         Invariant::StateMachineSafety,
         Invariant::MonotonicTerm,
         Invariant::MonotonicCommit,

@@ -75,7 +75,7 @@ pub const BUG_CATALOGUE: [BugInfo; 7] = [
     },
     BugInfo {
         name: "prevote_low_term_deadlock",
-        origin: "etcd #8243",
+        origin: "etcd #8243 and #8501 (a rolling upgrade to PreVote)",
         effect: "a cluster with PreVote never elects a leader again",
     },
 ];

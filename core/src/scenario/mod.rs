@@ -125,7 +125,9 @@ pub struct ClockOptions {
 #[serde(deny_unknown_fields, default)]
 pub struct NemesisOptions {
     /// Swarm testing (TigerBeetle's VOPR): the seed itself draws which faults are on and how
-    /// often, and the network, disk and clock rates, overriding the values given here.
+    /// often, and the network, disk and clock rates, overriding the values given here for the
+    /// safety phase. The liveness phase turns drops, duplicates and stragglers off and runs on
+    /// the scenario's own disks.
     pub swarm: bool,
     /// With `swarm`, the seed also draws the cluster size (1 up to `nodes`) and the protocol
     /// options (PreVote, CheckQuorum, timeouts, batching, window); bug switches are kept.
@@ -156,12 +158,31 @@ pub struct FaultKinds {
     pub hold: bool,
     /// Step a node's clock forward or back.
     pub clock_jump: bool,
+    /// Crash whichever node leads (Jepsen's kill-the-primary), restart it after a downtime.
+    pub crash_leader: bool,
+    /// Crash a node within a round trip of its winning an election, restart it after a
+    /// downtime: leaders that die young leave the partly replicated tails that Figure 8 needs.
+    pub crash_new_leader: bool,
+    /// Crash a node while an fsync it issued is in flight (power lost mid-write), restart it
+    /// after a downtime: what it sent before its writes were durable is then all that remains.
+    pub crash_during_fsync: bool,
+    /// Restart a node at once with the other PreVote setting than the run started with: one
+    /// step of a rolling upgrade, which leaves the cluster running mixed settings for a while.
+    pub upgrade: bool,
 }
 
 impl FaultKinds {
     /// Whether any fault is on.
     pub fn any(self) -> bool {
-        self.crash || self.pause || self.partition || self.hold || self.clock_jump
+        self.crash
+            || self.pause
+            || self.partition
+            || self.hold
+            || self.clock_jump
+            || self.crash_leader
+            || self.crash_new_leader
+            || self.crash_during_fsync
+            || self.upgrade
     }
 }
 
@@ -230,6 +251,14 @@ pub enum Action {
     Restart {
         /// The node.
         node: NodeId,
+    },
+    /// Restart a node at once (crash, then boot from its disk) with PreVote on or off: one step
+    /// of a rolling upgrade. A crashed node boots with the setting when it next restarts.
+    Upgrade {
+        /// The node.
+        node: NodeId,
+        /// PreVote from now on.
+        prevote: bool,
     },
     /// Freeze a node: it does nothing; what arrives for it waits.
     Pause {
@@ -567,6 +596,7 @@ impl Action {
         match self {
             Action::Crash { node }
             | Action::Restart { node }
+            | Action::Upgrade { node, .. }
             | Action::Pause { node }
             | Action::Resume { node }
             | Action::Isolate { node }

@@ -137,6 +137,7 @@ pub fn bug_preset(name: &str) -> Option<Scenario> {
         "stale_vote_counted" => stale_vote_counted(),
         "leader_counts_unsynced_self" => slow_disks(),
         "stale_append_truncates" => reordering_network(),
+        "prevote_low_term_deadlock" => prevote_rolling_upgrade(),
         _ => return None,
     };
     scenario.name = format!("bug-{name}");
@@ -175,7 +176,8 @@ fn clockwork(nodes: u32) -> Scenario {
 /// term 2 with S3 and S4, appends index 2 (term 2) alone, and crashes. (c) S1 restarts and wins
 /// term 3; its one-entry AppendEntries put index 2 (term 1) on S3 before its term-3 no-op, so
 /// with the bug S1 counts index 2 committed. S1 is cut off and crashes. (d) S5 restarts and wins
-/// term 4 with S3 and S4, lacking the committed entry, and would overwrite it.
+/// term 4 with S3 and S4, lacking the committed entry, and would overwrite it. The checker
+/// stops the run at (c), the moment S1 breaks the rule (LeaderCommitsOwnTermInv).
 fn figure8() -> Scenario {
     let mut scenario = clockwork(5);
     scenario.workload.clients = 0;
@@ -214,7 +216,8 @@ fn lone_voter() -> Scenario {
 /// Node 1 wins term 1 with node 3's vote, which node 3 sent before its slow fsync finished; node
 /// 3 crashes before the vote is durable, restarts having never voted, and elects node 2 in the
 /// same term. Without the bug the vote waits for the disk, the crash prevents it, and node 1
-/// does not win.
+/// does not win. The checker stops the run as node 3's grant leaves ahead of its fsync
+/// (VoteDurableInv), before the second leader it would lead to.
 fn vote_before_durable() -> Scenario {
     let mut scenario = clockwork(3);
     scenario.disk.fsync_us_min = 100_000;
@@ -233,7 +236,8 @@ fn vote_before_durable() -> Scenario {
 
 /// Node 2's term-1 grant to node 1 is held in the network; node 3 wins term 2 with node 2's
 /// vote; node 1 campaigns in term 2, and the old grant is released into that campaign. With the
-/// bug node 1 counts it and becomes a second leader of term 2.
+/// bug node 1 counts it and becomes a second leader of term 2, with one vote of term 2: the
+/// checker's LeaderVotesInv fires as it takes office.
 fn stale_vote_counted() -> Scenario {
     let mut scenario = clockwork(3);
     scenario.script = vec![
@@ -259,6 +263,33 @@ fn slow_disks() -> Scenario {
     scenario.disk.fsync_us_max = 30_000;
     scenario.network.latency_us_max = 2_000;
     scenario
+}
+
+/// A rolling upgrade to PreVote during a partition (etcd #8501, the deadlock of #8243). Node 1
+/// leads four nodes without PreVote; the partition {1, 2} | {3, 4} leaves nodes 1 and 2 with a
+/// longer log (an uncommitted put) while nodes 3 and 4, still without PreVote, campaign in vain
+/// and raise their terms. Every node is then restarted with PreVote and the partition heals.
+/// Nodes 3 and 4 hold the higher term and the stale log: nodes 1 and 2 refuse their pre-votes,
+/// and with the bug nodes 3 and 4 ignore the lower-term pre-votes of nodes 1 and 2, so no side
+/// reaches a quorum of three, ever. With the fix their refusal carries their term, node 1 or 2
+/// adopts it, and its next pre-vote wins.
+fn prevote_rolling_upgrade() -> Scenario {
+    let mut scenario = clockwork(4);
+    scenario.workload.clients = 0;
+    scenario.protocol.election_timeout_us_min = 150_000;
+    scenario.protocol.election_timeout_us_max = 300_000;
+    let put = crate::raft::Op::Put { key: "x".into(), value: "a".into() };
+    scenario.script = vec![
+        at(10, Action::ForceTimeout { node: 1 }),
+        at(100, Action::Partition { groups: vec![vec![1, 2], vec![3, 4]] }),
+        at(110, Action::ClientRequest { node: 1, op: put }),
+        at(800, Action::Upgrade { node: 3, prevote: true }),
+        at(810, Action::Upgrade { node: 4, prevote: true }),
+        at(820, Action::Upgrade { node: 2, prevote: true }),
+        at(830, Action::Upgrade { node: 1, prevote: true }),
+        at(900, Action::Heal),
+    ];
+    short(scenario)
 }
 
 /// A wide latency spread reorders AppendEntries, and duplicates replay old ones.

@@ -1,5 +1,5 @@
-//! A node's disk: writes are durable only once their fsync completes, fsyncs complete in order,
-//! and a crash loses whatever was not yet synced (or, with a torn tail, keeps a prefix of it
+//! A node's disk: writes are durable only once their fsync completes, fsyncs complete in order
+//! with group commit (writes issued during an fsync share the next one), and a crash loses whatever was not yet synced (or, with a torn tail, keeps a prefix of it
 //! whose last entry fails its checksum on restart and is discarded).
 
 use std::collections::VecDeque;
@@ -14,8 +14,12 @@ pub struct Disk {
     durable: DurableState,
     /// Writes issued but not yet synced, in order.
     unsynced: VecDeque<WriteRequest>,
-    /// When the last fsync issued completes; later fsyncs complete after it.
+    /// When the fsync in progress completes.
     busy_until_us: u64,
+    /// When the next fsync completes, once writes wait for it: it starts when the one in
+    /// progress ends and covers every write issued until then (group commit), so a slow disk
+    /// adds latency but no unbounded queue.
+    next_done_us: Option<u64>,
 }
 
 /// What a crash did to the disk.
@@ -33,16 +37,27 @@ impl Disk {
         &self.durable
     }
 
-    /// Queues writes; returns when their fsync completes and the last write's id, for the
-    /// driver to report as `Persisted`.
+    /// Queues writes; returns when the fsync covering them completes (one taking `fsync_us`
+    /// if a new one is needed) and the last write's id, for the driver to report as `Persisted`.
     pub fn issue(&mut self, writes: Vec<WriteRequest>, now_us: u64, fsync_us: u64) -> Option<(u64, WriteId)> {
         let last = writes.last()?.id;
         if let Some(previous) = self.unsynced.back() {
             assert!(previous.id < writes[0].id, "write ids must increase");
         }
         self.unsynced.extend(writes);
-        self.busy_until_us = self.busy_until_us.max(now_us) + fsync_us;
-        Some((self.busy_until_us, last))
+        if now_us >= self.busy_until_us {
+            // The fsync that was waiting has started: it is now the one in progress.
+            if let Some(next_done_us) = self.next_done_us.take() {
+                self.busy_until_us = next_done_us;
+            }
+        }
+        let done_us = if now_us >= self.busy_until_us {
+            self.busy_until_us = now_us + fsync_us;
+            self.busy_until_us
+        } else {
+            *self.next_done_us.get_or_insert(self.busy_until_us + fsync_us)
+        };
+        Some((done_us, last))
     }
 
     /// The fsync covering writes up to `write_id` completed: they become durable.
@@ -60,6 +75,7 @@ impl Disk {
     pub fn crash(&mut self, rng: &mut Rng, torn_tail_ppm: u32) -> CrashLoss {
         let unsynced = std::mem::take(&mut self.unsynced);
         self.busy_until_us = 0;
+        self.next_done_us = None;
         let appends_something =
             unsynced.iter().any(|request| matches!(&request.write, Write::Append(entries) if !entries.is_empty()));
         if !appends_something || !rng.chance(torn_tail_ppm) {
@@ -103,6 +119,16 @@ mod tests {
         assert_eq!(disk.durable().entries.len(), 1);
         disk.synced(2);
         assert_eq!(disk.durable().entries.len(), 2);
+    }
+
+    #[test]
+    fn writes_issued_during_an_fsync_share_the_next_one() {
+        let mut disk = Disk::default();
+        assert_eq!(disk.issue(vec![append(1, 1)], 0, 100), Some((100, 1)));
+        assert_eq!(disk.issue(vec![append(2, 2)], 10, 100), Some((200, 2)));
+        assert_eq!(disk.issue(vec![append(3, 3)], 20, 999), Some((200, 3)), "joins the waiting fsync");
+        assert_eq!(disk.issue(vec![append(4, 4)], 150, 100), Some((300, 4)), "the second one has started");
+        assert_eq!(disk.issue(vec![append(5, 5)], 400, 100), Some((500, 5)), "an idle disk starts at once");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::raft::{
 use crate::scenario::Action;
 
 use super::client::Client;
-use super::nemesis::choose_fault;
+use super::nemesis::{choose_fault, Targets, FSYNC_CRASH_PPM, NEW_LEADER_CRASH_PPM};
 use super::telemetry::Sample;
 use super::{Event, Phase, Simulation};
 
@@ -20,6 +20,9 @@ pub(super) fn describe_action(action: &Action) -> String {
         Action::Crash { node } => format!("crash node {node}"),
         Action::CrashLeader { downtime_us } => format!("crash the leader for {} ms", downtime_us / 1000),
         Action::Restart { node } => format!("restart node {node}"),
+        Action::Upgrade { node, prevote } => {
+            format!("restart node {node} with PreVote {}", if *prevote { "on" } else { "off" })
+        }
         Action::Pause { node } => format!("pause node {node}"),
         Action::Resume { node } => format!("resume node {node}"),
         Action::Partition { groups } => format!("partition into {groups:?}"),
@@ -166,6 +169,10 @@ impl Simulation {
         let outputs = node.step(input);
         if node.role() == Role::Leader && was_leader_term != Some(node.term()) {
             self.telemetry.leader_changes += 1;
+            if self.parameters.kinds.crash_new_leader {
+                let round_trip_us = 2 * self.parameters.network.latency_us_max;
+                self.maybe_crash_within(id, NEW_LEADER_CRASH_PPM, self.now_us + round_trip_us);
+            }
         }
         self.absorb(id, outputs);
     }
@@ -175,7 +182,12 @@ impl Simulation {
         let node = self.servers[id as usize - 1].node.as_ref().expect("a running node produced these");
         let snapshot = NodeSnapshot::of(node);
         if self.violation.is_none() {
-            if let Err(violation) = self.safety.on_step(id, snapshot, &outputs) {
+            let durable = self.servers[id as usize - 1].disk.durable().hard_state;
+            let checked = self
+                .safety
+                .on_step(id, snapshot, &outputs)
+                .and_then(|()| self.safety.check_votes_sent(id, &outputs.messages, durable));
+            if let Err(violation) = checked {
                 self.violation = Some(*violation);
             }
         }
@@ -225,12 +237,32 @@ impl Simulation {
         if writes.is_empty() {
             return;
         }
-        let fsync_us = self.rng_disks.between(self.scenario.disk.fsync_us_min, self.scenario.disk.fsync_us_max);
+        // Like the network, the disks calm down once faults are healed: a drawn slow disk would
+        // otherwise keep a correct cluster from meeting the liveness bounds.
+        let disk = if self.phase == Phase::Liveness { &self.scenario.disk } else { &self.parameters.disk };
+        let fsync_us = self.rng_disks.between(disk.fsync_us_min, disk.fsync_us_max);
         let server = &mut self.servers[id as usize - 1];
         if let Some((done_us, write_id)) = server.disk.issue(writes, self.now_us, fsync_us) {
             let incarnation = server.incarnation;
             self.queue.push(done_us, Event::Synced { node: id, incarnation, write_id });
+            if self.parameters.kinds.crash_during_fsync {
+                self.maybe_crash_within(id, FSYNC_CRASH_PPM, done_us - 1);
+            }
         }
+    }
+
+    /// The targeted faults (FoundationDB's "buggify"): during the safety phase, with chance
+    /// `chance_ppm`, crash node `id` at a random time from now to `last_us` and restart it after
+    /// a downtime.
+    fn maybe_crash_within(&mut self, id: NodeId, chance_ppm: u32, last_us: u64) {
+        if self.phase != Phase::Safety || !self.rng_nemesis.chance(chance_ppm) {
+            return;
+        }
+        let crash_us = self.rng_nemesis.between(self.now_us, last_us.max(self.now_us));
+        let downtime_us = self.rng_nemesis.between(self.parameters.downtime_us_min, self.parameters.downtime_us_max);
+        self.telemetry.faults_injected += 1;
+        self.queue.push(crash_us, Event::Act(Action::Crash { node: id }));
+        self.queue.push(crash_us + downtime_us, Event::Act(Action::Restart { node: id }));
     }
 
     fn send(&mut self, message: Message) {
@@ -428,6 +460,14 @@ impl Simulation {
                     self.boot(node);
                 }
             }
+            Action::Upgrade { node, prevote } => {
+                let server = &mut self.servers[node as usize - 1];
+                server.config.prevote = prevote;
+                if server.node.is_some() {
+                    self.crash(node);
+                    self.boot(node);
+                }
+            }
             Action::Pause { node } => {
                 let server = &mut self.servers[node as usize - 1];
                 server.paused = server.node.is_some();
@@ -465,7 +505,7 @@ impl Simulation {
     }
 
     fn crash(&mut self, id: NodeId) {
-        let torn_tail_ppm = self.parameters.torn_tail_ppm;
+        let torn_tail_ppm = self.parameters.disk.torn_tail_ppm;
         let server = &mut self.servers[id as usize - 1];
         if server.node.take().is_none() {
             return;
@@ -519,9 +559,13 @@ impl Simulation {
         if self.phase != Phase::Safety {
             return;
         }
-        let running: Vec<bool> = self.servers.iter().map(|server| server.node.is_some()).collect();
-        let paused: Vec<bool> = self.servers.iter().map(|server| server.paused).collect();
-        if let Some(fault) = choose_fault(&mut self.rng_nemesis, &self.parameters, &running, &paused) {
+        let targets = Targets {
+            running: self.servers.iter().map(|server| server.node.is_some()).collect(),
+            paused: self.servers.iter().map(|server| server.paused).collect(),
+            prevote: self.servers.iter().map(|server| server.config.prevote).collect(),
+            leader: self.current_leader(),
+        };
+        if let Some(fault) = choose_fault(&mut self.rng_nemesis, &self.parameters, &targets) {
             self.telemetry.faults_injected += 1;
             if let Some((delay_us, undo)) = fault.undo {
                 self.queue.push(self.now_us + delay_us, Event::Act(undo));
@@ -549,6 +593,12 @@ impl Simulation {
                 self.boot(id);
             }
             self.resume(id);
+            // A rolling upgrade in progress completes: the nodes not yet moved to the other
+            // PreVote setting restart with it, as an operator finishing the rollout would.
+            let prevote_from = self.parameters.protocol.prevote;
+            if self.parameters.kinds.upgrade && self.servers[id as usize - 1].config.prevote == prevote_from {
+                self.act(Action::Upgrade { node: id, prevote: !prevote_from });
+            }
         }
     }
 

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::raft::NodeId;
-use crate::scenario::{Action, FaultKinds, NetworkOptions, ProtocolOptions, Scenario};
+use crate::scenario::{Action, DiskOptions, FaultKinds, NetworkOptions, ProtocolOptions, Scenario};
 
 use super::rng::Rng;
 
@@ -24,8 +24,8 @@ pub struct SwarmParameters {
     pub downtime_us_max: u64,
     /// The network in force during the safety phase.
     pub network: NetworkOptions,
-    /// Chance a crash tears the last unsynced append.
-    pub torn_tail_ppm: u32,
+    /// The disks: fsync latency and torn tails.
+    pub disk: DiskOptions,
     /// Largest clock rate error.
     pub drift_ppm_max: u32,
     /// The cluster size in force.
@@ -45,7 +45,7 @@ impl SwarmParameters {
             downtime_us_min: nemesis.downtime_us_min,
             downtime_us_max: nemesis.downtime_us_max,
             network: scenario.network.clone(),
-            torn_tail_ppm: scenario.disk.torn_tail_ppm,
+            disk: scenario.disk.clone(),
             drift_ppm_max: scenario.clock.drift_ppm_max,
             nodes: scenario.nodes,
             protocol: scenario.protocol.clone(),
@@ -54,6 +54,9 @@ impl SwarmParameters {
 
     /// Draws a seed's own mix: each fault kind on with probability one half, rates anywhere from
     /// calm to harsh, so that a sweep covers quiet runs, busy runs and everything between.
+    /// Downtimes span a supervisor's instant restart (1 ms) to seconds, and disks a fast SSD to
+    /// a loaded cloud volume: the short windows (a vote sent before its fsync, a leader's
+    /// unsynced entry) are where durability bugs hide.
     pub fn draw(rng: &mut Rng, scenario: &Scenario) -> Self {
         let coin = |rng: &mut Rng| rng.chance(500_000);
         let kinds = FaultKinds {
@@ -62,10 +65,14 @@ impl SwarmParameters {
             partition: coin(rng),
             hold: coin(rng),
             clock_jump: coin(rng),
+            crash_leader: coin(rng),
+            crash_new_leader: coin(rng),
+            crash_during_fsync: coin(rng),
+            upgrade: coin(rng),
         };
         let interval_us_min = rng.between(50_000, 500_000);
         let interval_us_max = interval_us_min * rng.between(2, 8);
-        let downtime_us_min = rng.between(50_000, 300_000);
+        let downtime_us_min = [1_000, 10_000, 50_000, 200_000][rng.below(4) as usize];
         let downtime_us_max = downtime_us_min * rng.between(2, 10);
         let rate = |rng: &mut Rng, max_ppm: u64| if coin(rng) { rng.between(0, max_ppm) as u32 } else { 0 };
         let network = NetworkOptions {
@@ -76,7 +83,14 @@ impl SwarmParameters {
             drop_ppm: rate(rng, 100_000),
             duplicate_ppm: rate(rng, 50_000),
         };
-        let torn_tail_ppm = rate(rng, 1_000_000);
+        // A local SSD, a network volume, or a disk loaded enough that each fsync takes tens of
+        // milliseconds (etcd warns above 10 ms).
+        let fsync_us_min = [100, 1_000, 20_000][rng.below(3) as usize];
+        let disk = DiskOptions {
+            fsync_us_min,
+            fsync_us_max: fsync_us_min * rng.between(2, 5),
+            torn_tail_ppm: rate(rng, 1_000_000),
+        };
         let drift_ppm_max = rate(rng, 2_000);
         let (nodes, protocol) = if scenario.nemesis.swarm_cluster {
             (rng.between(1, u64::from(scenario.nodes)) as u32, draw_protocol(rng, &scenario.protocol))
@@ -92,7 +106,7 @@ impl SwarmParameters {
             downtime_us_min,
             downtime_us_max,
             network,
-            torn_tail_ppm,
+            disk,
             drift_ppm_max,
         }
     }
@@ -123,24 +137,45 @@ pub struct Fault {
     pub undo: Option<(u64, Action)>,
 }
 
-/// Chooses the next random fault among the enabled kinds, given which nodes run and which are
-/// paused. `None` if no enabled kind applies now.
-pub fn choose_fault(rng: &mut Rng, parameters: &SwarmParameters, running: &[bool], paused: &[bool]) -> Option<Fault> {
+/// With `crash_new_leader`, the chance that a newly elected leader is crashed.
+pub const NEW_LEADER_CRASH_PPM: u32 = 500_000;
+/// With `crash_during_fsync`, the chance that a node issuing writes loses power before they are
+/// synced.
+pub const FSYNC_CRASH_PPM: u32 = 5_000;
+
+/// What the nemesis may aim at: each node's state, by node id, and the leader.
+#[derive(Clone, Debug, Default)]
+pub struct Targets {
+    /// Whether each node runs.
+    pub running: Vec<bool>,
+    /// Whether each node is paused.
+    pub paused: Vec<bool>,
+    /// Whether each node runs (or will restart) with PreVote.
+    pub prevote: Vec<bool>,
+    /// The running leader of the highest term.
+    pub leader: Option<NodeId>,
+}
+
+/// Chooses the next random fault among the enabled kinds. `None` if the kind drawn does not
+/// apply now (a crash of a node already down, a partition of one node).
+pub fn choose_fault(rng: &mut Rng, parameters: &SwarmParameters, targets: &Targets) -> Option<Fault> {
     let kinds = parameters.kinds;
-    let enabled = [kinds.crash, kinds.pause, kinds.partition, kinds.hold, kinds.clock_jump];
+    let enabled =
+        [kinds.crash, kinds.pause, kinds.partition, kinds.hold, kinds.clock_jump, kinds.crash_leader, kinds.upgrade];
     let weights: Vec<u32> = enabled.iter().map(|&on| u32::from(on)).collect();
-    if !kinds.any() {
+    if weights.iter().all(|&weight| weight == 0) {
+        // Only the targeted kinds are on: they strike at events, not at ticks.
         return None;
     }
-    let nodes = running.len() as u32;
+    let nodes = targets.running.len() as u32;
     let node = rng.between(1, u64::from(nodes)) as NodeId;
     let downtime = rng.between(parameters.downtime_us_min, parameters.downtime_us_max);
     let index = node as usize - 1;
     let fault = match rng.weighted(&weights) {
-        0 if running[index] => {
+        0 if targets.running[index] => {
             Fault { action: Action::Crash { node }, undo: Some((downtime, Action::Restart { node })) }
         }
-        1 if running[index] && !paused[index] => {
+        1 if targets.running[index] && !targets.paused[index] => {
             Fault { action: Action::Pause { node }, undo: Some((downtime, Action::Resume { node })) }
         }
         2 if nodes > 1 => Fault { action: draw_partition(rng, nodes), undo: Some((downtime, Action::Heal)) },
@@ -152,6 +187,12 @@ pub fn choose_fault(rng: &mut Rng, parameters: &SwarmParameters, running: &[bool
             }
         }
         4 => Fault { action: Action::ClockJump { node, by_us: rng.between_signed(-500_000, 500_000) }, undo: None },
+        5 if targets.leader.is_some() => Fault { action: Action::CrashLeader { downtime_us: downtime }, undo: None },
+        // A rolling upgrade: nodes move one at a time from the seed's PreVote setting to the
+        // other, never back.
+        6 if targets.prevote[index] == parameters.protocol.prevote => {
+            Fault { action: Action::Upgrade { node, prevote: !parameters.protocol.prevote }, undo: None }
+        }
         _ => return None,
     };
     Some(fault)
@@ -208,9 +249,14 @@ mod tests {
         let mut parameters = SwarmParameters::from_scenario(&scenario);
         parameters.kinds = FaultKinds { crash: true, ..FaultKinds::default() };
         let mut rng = Rng::new(3, Stream::Nemesis);
-        let running = [false, true, false];
+        let targets = Targets {
+            running: vec![false, true, false],
+            paused: vec![false; 3],
+            prevote: vec![false; 3],
+            leader: None,
+        };
         for _ in 0..100 {
-            if let Some(fault) = choose_fault(&mut rng, &parameters, &running, &[false; 3]) {
+            if let Some(fault) = choose_fault(&mut rng, &parameters, &targets) {
                 assert_eq!(fault.action, Action::Crash { node: 2 }, "only node 2 runs");
             }
         }
