@@ -95,6 +95,20 @@ enum Command {
         #[arg(long, default_value_t = 30)]
         context: u64,
     },
+    /// Shrink a failing run: try fewer nodes, clients, user actions, scripted faults and fault
+    /// kinds, a calmer network and an earlier stop, keep what still fails the same check, and
+    /// print the smallest link found. Exit status: 0 shrunk, 2 the run does not fail, 3 a bad
+    /// link.
+    Shrink {
+        /// The failing run's link (a URL or its fragment).
+        link: String,
+        /// Give up simplifying after this many reruns.
+        #[arg(long, default_value_t = 2_000)]
+        runs: u64,
+        /// The page the printed link points at.
+        #[arg(long, default_value = "http://127.0.0.1:8080/")]
+        base_url: String,
+    },
     /// Check a Jepsen history for linearizability. Exit status: 0 linearizable, 1 not
     /// linearizable, 2 unknown (the step budget ran out), 3 bad input.
     CheckHistory {
@@ -231,6 +245,7 @@ fn main() -> ExitCode {
                 ExitCode::from(3)
             }
         },
+        Command::Shrink { link, runs, base_url } => shrink(&link, runs, &base_url),
         Command::CheckHistory { file, model, json, no_partition, budget } => {
             let options =
                 raftsim_core::check::linearizability::Options { partition_by_key: !no_partition, step_budget: budget };
@@ -344,6 +359,42 @@ fn run_sweep(
 /// The threads a parallel command uses: `--jobs` if given, else every core.
 fn threads(jobs: Option<usize>) -> usize {
     jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)).max(1)
+}
+
+fn shrink(link: &str, runs_max: u64, base_url: &str) -> ExitCode {
+    let decoded = match raftsim_core::scenario::share::decode(link) {
+        Ok(decoded) => decoded,
+        Err(error) => {
+            eprintln!("raftsim shrink: {error}");
+            return ExitCode::from(3);
+        }
+    };
+    if !decoded.engine_matches() {
+        eprintln!(
+            "raftsim shrink: the link was made by engine {}; this is engine {}, so the run may differ from its author's",
+            decoded.engine_version,
+            raftsim_core::ENGINE_VERSION
+        );
+    }
+    let started = std::time::Instant::now();
+    match raftsim_core::sim::shrink::shrink(&decoded.spec, runs_max.max(1)) {
+        Ok(shrunk) => {
+            use raftsim_core::sim::shrink::size;
+            println!("original: {}", size(&decoded.spec, &shrunk.original));
+            for step in &shrunk.steps {
+                println!("  kept: {step}");
+            }
+            println!("smallest: {}", size(&shrunk.spec, &shrunk.violation));
+            println!("  {}", shrunk.violation);
+            println!("  {} runs in {:.1} s", shrunk.runs, started.elapsed().as_secs_f64());
+            println!("replay: {base_url}#{}", raftsim_core::scenario::share::encode(&shrunk.spec));
+            ExitCode::SUCCESS
+        }
+        Err(problem) => {
+            eprintln!("raftsim shrink: {problem}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn replay(link: &str, context: u64) -> Result<bool, String> {

@@ -17,6 +17,7 @@ pub mod network;
 pub mod queue;
 pub mod rng;
 pub mod session;
+pub mod shrink;
 pub mod telemetry;
 pub mod trace;
 

@@ -1,0 +1,261 @@
+//! Shrinking a failing run (`raftsim shrink`): the smallest run found that still fails the same
+//! check, so that a person reads tens of events instead of thousands.
+//!
+//! Greedy, like QuickCheck's shrinking: try simpler variants of the run (fewer nodes, clients,
+//! user actions, scripted faults and fault kinds, a calmer network, an earlier stop) in order,
+//! keep the first that still fails with the same invariant, and start again from it until no
+//! variant fails. Each variant is a whole deterministic rerun, so what is kept replays exactly.
+
+use crate::check::violation::{Invariant, Violation};
+use crate::scenario::{FaultKinds, RunSpec, Scenario};
+
+use super::Simulation;
+
+/// The outcome of shrinking.
+#[derive(Clone, Debug)]
+pub struct Shrunk {
+    /// The smallest failing run found, set to stop at its violation.
+    pub spec: RunSpec,
+    /// Its violation (the same invariant as the original's).
+    pub violation: Violation,
+    /// The original run's violation.
+    pub original: Violation,
+    /// The simplifications kept, in order, in words.
+    pub steps: Vec<String>,
+    /// How many runs shrinking took, the original's included.
+    pub runs: u64,
+}
+
+/// How big a run is, for people: what a shrink reduces. Under swarm testing, the cluster the
+/// seed drew.
+pub fn size(spec: &RunSpec, violation: &Violation) -> String {
+    let drawn = Simulation::new(spec.scenario.clone()).map(|simulation| simulation.scenario().clone());
+    let scenario = drawn.as_ref().unwrap_or(&spec.scenario);
+    let kinds = fault_kinds_on(scenario.nemesis.kinds);
+    let faults = if scenario.nemesis.swarm { "swarm faults".to_string() } else { format!("{kinds} fault kinds") };
+    format!(
+        "{} at event {} ({} ms); {} nodes, {} clients, {} user actions, {} scripted, {faults}",
+        violation.invariant.name(),
+        violation.event,
+        violation.time_us / 1000,
+        scenario.nodes,
+        scenario.workload.clients,
+        spec.actions.len(),
+        scenario.script.len()
+    )
+}
+
+/// Shrinks the failing run `spec` with at most `runs_max` reruns. `Err` if it does not fail.
+pub fn shrink(spec: &RunSpec, runs_max: u64) -> Result<Shrunk, String> {
+    let original = run(spec).ok_or("the run passes every check: there is nothing to shrink")?;
+    let target = original.invariant;
+    let mut best = RunSpec { stop_at_event: None, ..spec.clone() };
+    let mut violation = original.clone();
+    let mut steps = Vec::new();
+    let mut runs = 1;
+    'shrinking: while runs < runs_max {
+        for (description, candidate) in candidates(&best, &violation) {
+            if runs >= runs_max {
+                break 'shrinking;
+            }
+            runs += 1;
+            if let Some(found) = fails_with(&candidate, target) {
+                best = candidate;
+                violation = found;
+                steps.push(description);
+                continue 'shrinking;
+            }
+        }
+        break;
+    }
+    best.stop_at_event = Some(violation.event);
+    Ok(Shrunk { spec: best, violation, original, steps, runs })
+}
+
+/// Runs `spec` to its end; its violation, if any. An invalid spec counts as passing.
+fn run(spec: &RunSpec) -> Option<Violation> {
+    Simulation::from_spec(spec).ok()?.run_to_end()
+}
+
+fn fails_with(spec: &RunSpec, invariant: Invariant) -> Option<Violation> {
+    run(spec).filter(|violation| violation.invariant == invariant)
+}
+
+fn fault_kinds_on(kinds: FaultKinds) -> usize {
+    [
+        kinds.crash,
+        kinds.pause,
+        kinds.partition,
+        kinds.hold,
+        kinds.clock_jump,
+        kinds.crash_leader,
+        kinds.crash_new_leader,
+        kinds.crash_during_fsync,
+        kinds.upgrade,
+    ]
+    .iter()
+    .filter(|&&on| on)
+    .count()
+}
+
+/// The simpler variants of `spec` to try, the biggest simplifications first.
+fn candidates(spec: &RunSpec, violation: &Violation) -> Vec<(String, RunSpec)> {
+    let mut out = Vec::new();
+    let with = |change: &dyn Fn(&mut Scenario)| {
+        let mut candidate = spec.clone();
+        change(&mut candidate.scenario);
+        candidate
+    };
+    let scenario = &spec.scenario;
+    if scenario.nemesis.swarm {
+        out.push(("the seed's drawn faults made explicit".into(), with(&|scenario| make_explicit(scenario))));
+    }
+    stop_earlier(spec, violation, &mut out);
+    if scenario.nodes > 1 {
+        out.push((format!("{} nodes", scenario.nodes - 1), with(&|scenario| scenario.nodes -= 1)));
+    }
+    if scenario.workload.clients > 0 {
+        out.push(("no clients".into(), with(&|scenario| scenario.workload.clients = 0)));
+        out.push((
+            format!("{} clients", scenario.workload.clients - 1),
+            with(&|scenario| scenario.workload.clients -= 1),
+        ));
+    }
+    remove_each(&spec.actions, "user action", &mut out, |list| RunSpec { actions: list, ..spec.clone() });
+    remove_each(&scenario.script, "scripted action", &mut out, |list| RunSpec {
+        scenario: Scenario { script: list, ..scenario.clone() },
+        ..spec.clone()
+    });
+    if !scenario.nemesis.swarm {
+        calm_down(spec, &mut out);
+    }
+    out
+}
+
+/// The seed's swarm draw written into the scenario, so that each drawn fault kind and rate can
+/// then be removed one at a time. Kept only if the run still fails the same way (the liveness
+/// phase's calm disks differ).
+fn make_explicit(scenario: &mut Scenario) {
+    let Ok(simulation) = Simulation::new(scenario.clone()) else { return };
+    let parameters = simulation.parameters().clone();
+    scenario.nemesis.swarm = false;
+    scenario.nemesis.swarm_cluster = false;
+    scenario.nemesis.kinds = parameters.kinds;
+    scenario.nemesis.interval_us_min = parameters.interval_us_min;
+    scenario.nemesis.interval_us_max = parameters.interval_us_max;
+    scenario.nemesis.downtime_us_min = parameters.downtime_us_min;
+    scenario.nemesis.downtime_us_max = parameters.downtime_us_max;
+    scenario.network = parameters.network;
+    scenario.disk = parameters.disk;
+    scenario.clock.drift_ppm_max = parameters.drift_ppm_max;
+    scenario.nodes = parameters.nodes;
+    scenario.protocol = parameters.protocol;
+}
+
+/// Earlier stops: a safety violation needs no time after it, and a shorter faulty phase is a
+/// smaller run whatever failed.
+fn stop_earlier(spec: &RunSpec, violation: &Violation, out: &mut Vec<(String, RunSpec)>) {
+    let phases = &spec.scenario.phases;
+    let mut shorter = |safety_us: u64, description: String| {
+        let mut candidate = spec.clone();
+        candidate.scenario.phases.safety_us = safety_us;
+        let end_us = candidate.scenario.run_us();
+        candidate.scenario.script.retain(|scripted| scripted.at_us <= end_us);
+        out.push((description, candidate));
+    };
+    if violation.time_us + 1_000 < phases.safety_us {
+        let safety_us = violation.time_us + 1_000;
+        shorter(safety_us, format!("faults stop {} ms in, just after the violation", safety_us / 1000));
+    } else if phases.safety_us >= 200_000 {
+        let safety_us = phases.safety_us / 2;
+        shorter(safety_us, format!("faults stop {} ms in", safety_us / 1000));
+    }
+}
+
+/// Each item of `list` removed in turn (all of them first).
+fn remove_each<T: Clone>(
+    list: &[T],
+    what: &str,
+    out: &mut Vec<(String, RunSpec)>,
+    rebuild: impl Fn(Vec<T>) -> RunSpec,
+) {
+    if list.len() > 1 {
+        out.push((format!("no {what}s"), rebuild(Vec::new())));
+    }
+    for position in 0..list.len() {
+        let mut fewer = list.to_vec();
+        fewer.remove(position);
+        out.push((format!("without {what} {}", position + 1), rebuild(fewer)));
+    }
+}
+
+/// Each fault kind off in turn, then each network, disk and clock fault rate to zero.
+fn calm_down(spec: &RunSpec, out: &mut Vec<(String, RunSpec)>) {
+    let kinds = spec.scenario.nemesis.kinds;
+    let mut push_if = |on: bool, description: &str, change: &dyn Fn(&mut Scenario)| {
+        if on {
+            let mut candidate = spec.clone();
+            change(&mut candidate.scenario);
+            out.push((description.to_string(), candidate));
+        }
+    };
+    push_if(kinds.crash, "no random crashes", &|scenario| scenario.nemesis.kinds.crash = false);
+    push_if(kinds.pause, "no random pauses", &|scenario| scenario.nemesis.kinds.pause = false);
+    push_if(kinds.partition, "no random partitions", &|scenario| scenario.nemesis.kinds.partition = false);
+    push_if(kinds.hold, "no held links", &|scenario| scenario.nemesis.kinds.hold = false);
+    push_if(kinds.clock_jump, "no clock jumps", &|scenario| scenario.nemesis.kinds.clock_jump = false);
+    push_if(kinds.crash_leader, "no leader crashes", &|scenario| scenario.nemesis.kinds.crash_leader = false);
+    push_if(kinds.crash_new_leader, "no crashes of new leaders", &|scenario| {
+        scenario.nemesis.kinds.crash_new_leader = false
+    });
+    push_if(kinds.crash_during_fsync, "no crashes during fsync", &|scenario| {
+        scenario.nemesis.kinds.crash_during_fsync = false
+    });
+    push_if(kinds.upgrade, "no rolling upgrade", &|scenario| scenario.nemesis.kinds.upgrade = false);
+    let network = &spec.scenario.network;
+    push_if(network.drop_ppm > 0, "no dropped messages", &|scenario| scenario.network.drop_ppm = 0);
+    push_if(network.duplicate_ppm > 0, "no duplicated messages", &|scenario| scenario.network.duplicate_ppm = 0);
+    push_if(network.straggler_ppm > 0, "no stragglers", &|scenario| scenario.network.straggler_ppm = 0);
+    push_if(spec.scenario.disk.torn_tail_ppm > 0, "no torn tails", &|scenario| scenario.disk.torn_tail_ppm = 0);
+    push_if(spec.scenario.clock.drift_ppm_max > 0, "no clock drift", &|scenario| scenario.clock.drift_ppm_max = 0);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raft::Bugs;
+    use crate::scenario::preset;
+
+    fn failing_swarm_run(bug: &str) -> RunSpec {
+        let seed = (1..200)
+            .find(|&seed| {
+                let mut scenario = Scenario { seed, ..preset("swarm").expect("preset") };
+                scenario.protocol.bugs = Bugs::only(bug).expect("catalogued");
+                Simulation::new(scenario).expect("valid").run_to_end().is_some()
+            })
+            .expect("the sweep finds the bug");
+        let mut scenario = Scenario { seed, ..preset("swarm").expect("preset") };
+        scenario.protocol.bugs = Bugs::only(bug).expect("catalogued");
+        RunSpec { scenario, actions: Vec::new(), stop_at_event: None }
+    }
+
+    #[test]
+    fn a_shrunk_run_fails_the_same_check_sooner_with_less() {
+        let spec = failing_swarm_run("stale_vote_counted");
+        let shrunk = shrink(&spec, 500).expect("it fails");
+        assert_eq!(shrunk.violation.invariant, shrunk.original.invariant);
+        assert!(!shrunk.steps.is_empty(), "something was simplified");
+        assert!(shrunk.violation.event <= shrunk.original.event);
+        let scenario = &shrunk.spec.scenario;
+        assert!(scenario.workload.clients <= spec.scenario.workload.clients);
+        let replayed = run(&shrunk.spec).expect("the shrunk run fails when replayed");
+        assert_eq!(replayed, shrunk.violation, "it replays exactly");
+        assert_eq!(shrunk.spec.stop_at_event, Some(shrunk.violation.event));
+    }
+
+    #[test]
+    fn a_passing_run_is_refused() {
+        let spec = RunSpec { scenario: Scenario::default(), actions: Vec::new(), stop_at_event: None };
+        assert!(shrink(&spec, 10).is_err());
+    }
+}
