@@ -172,17 +172,29 @@ pub struct FaultKinds {
 }
 
 impl FaultKinds {
+    /// Each kind's switch, in declaration order.
+    pub fn switches(self) -> [bool; 9] {
+        [
+            self.crash,
+            self.pause,
+            self.partition,
+            self.hold,
+            self.clock_jump,
+            self.crash_leader,
+            self.crash_new_leader,
+            self.crash_during_fsync,
+            self.upgrade,
+        ]
+    }
+
+    /// How many kinds are on.
+    pub fn count(self) -> usize {
+        self.switches().iter().filter(|&&on| on).count()
+    }
+
     /// Whether any fault is on.
     pub fn any(self) -> bool {
-        self.crash
-            || self.pause
-            || self.partition
-            || self.hold
-            || self.clock_jump
-            || self.crash_leader
-            || self.crash_new_leader
-            || self.crash_during_fsync
-            || self.upgrade
+        self.count() > 0
     }
 }
 

@@ -160,11 +160,11 @@ pub struct Targets {
 /// apply now (a crash of a node already down, a partition of one node).
 pub fn choose_fault(rng: &mut Rng, parameters: &SwarmParameters, targets: &Targets) -> Option<Fault> {
     let kinds = parameters.kinds;
-    let enabled =
-        [kinds.crash, kinds.pause, kinds.partition, kinds.hold, kinds.clock_jump, kinds.crash_leader, kinds.upgrade];
-    let weights: Vec<u32> = enabled.iter().map(|&on| u32::from(on)).collect();
+    // The targeted kinds (crashing new leaders, crashing mid-fsync) strike at events, not here.
+    let mut switches = kinds.switches();
+    (switches[6], switches[7]) = (false, false);
+    let weights: Vec<u32> = switches.iter().map(|&on| u32::from(on)).collect();
     if weights.iter().all(|&weight| weight == 0) {
-        // Only the targeted kinds are on: they strike at events, not at ticks.
         return None;
     }
     let nodes = targets.running.len() as u32;
@@ -190,7 +190,7 @@ pub fn choose_fault(rng: &mut Rng, parameters: &SwarmParameters, targets: &Targe
         5 if targets.leader.is_some() => Fault { action: Action::CrashLeader { downtime_us: downtime }, undo: None },
         // A rolling upgrade: nodes move one at a time from the seed's PreVote setting to the
         // other, never back.
-        6 if targets.prevote[index] == parameters.protocol.prevote => {
+        8 if targets.prevote[index] == parameters.protocol.prevote => {
             Fault { action: Action::Upgrade { node, prevote: !parameters.protocol.prevote }, undo: None }
         }
         _ => return None,

@@ -7,7 +7,7 @@
 //! variant fails. Each variant is a whole deterministic rerun, so what is kept replays exactly.
 
 use crate::check::violation::{Invariant, Violation};
-use crate::scenario::{FaultKinds, RunSpec, Scenario};
+use crate::scenario::{RunSpec, Scenario};
 
 use super::Simulation;
 
@@ -31,7 +31,7 @@ pub struct Shrunk {
 pub fn size(spec: &RunSpec, violation: &Violation) -> String {
     let drawn = Simulation::new(spec.scenario.clone()).map(|simulation| simulation.scenario().clone());
     let scenario = drawn.as_ref().unwrap_or(&spec.scenario);
-    let kinds = fault_kinds_on(scenario.nemesis.kinds);
+    let kinds = scenario.nemesis.kinds.count();
     let faults = if scenario.nemesis.swarm { "swarm faults".to_string() } else { format!("{kinds} fault kinds") };
     format!(
         "{} at event {} ({} ms); {} nodes, {} clients, {} user actions, {} scripted, {faults}",
@@ -79,23 +79,6 @@ fn run(spec: &RunSpec) -> Option<Violation> {
 
 fn fails_with(spec: &RunSpec, invariant: Invariant) -> Option<Violation> {
     run(spec).filter(|violation| violation.invariant == invariant)
-}
-
-fn fault_kinds_on(kinds: FaultKinds) -> usize {
-    [
-        kinds.crash,
-        kinds.pause,
-        kinds.partition,
-        kinds.hold,
-        kinds.clock_jump,
-        kinds.crash_leader,
-        kinds.crash_new_leader,
-        kinds.crash_during_fsync,
-        kinds.upgrade,
-    ]
-    .iter()
-    .filter(|&&on| on)
-    .count()
 }
 
 /// The simpler variants of `spec` to try, the biggest simplifications first.
