@@ -16,6 +16,7 @@
 pub mod check;
 pub mod raft;
 pub mod scenario;
+pub mod shared_vec;
 pub mod sim;
 
 /// The engine's version. Share links record it so that a link made by another engine says so

@@ -542,8 +542,8 @@ fn a_lower_term_prevote_gets_a_refusal_carrying_the_current_term() {
     // must learn the higher term from the refusals, or the cluster can deadlock.
     let template = with_prevote();
     let disks = vec![
-        DurableState { hard_state: HardState { term: 2, voted_for: None }, entries: vec![] },
-        DurableState { hard_state: HardState { term: 5, voted_for: None }, entries: vec![] },
+        DurableState { hard_state: HardState { term: 2, voted_for: None }, entries: vec![].into() },
+        DurableState { hard_state: HardState { term: 5, voted_for: None }, entries: vec![].into() },
     ];
     let mut cluster = Cluster::with_disks(&template, disks);
     cluster.fire(1, Timer::Election);
@@ -633,7 +633,7 @@ fn refusing_a_higher_term_candidate_does_not_restart_the_election_timeout() {
     // stale log that keeps retrying at higher terms must not keep others from standing.
     use raftsim_core::raft::{Entry, Payload, TimerCommand};
     let entries = vec![Entry { term: 1, index: 1, payload: Payload::Noop }];
-    let durable = DurableState { hard_state: HardState { term: 1, voted_for: None }, entries };
+    let durable = DurableState { hard_state: HardState { term: 1, voted_for: None }, entries: entries.into() };
     let (mut node, _) = Node::restart(Config { id: 2, voters: vec![1, 2, 3], ..plain() }, durable).unwrap();
     let arms_election = |outputs: &raftsim_core::raft::Outputs| {
         outputs.timers.iter().any(|command| matches!(command, TimerCommand::Arm { timer: Timer::Election, .. }))

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::raft::{Op, OpResult};
+use crate::shared_vec::SharedVec;
 
 /// How an operation ended.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,11 +40,12 @@ pub struct HistoryOp {
     pub outcome: Outcome,
 }
 
-/// Every operation of a run, in invocation order.
+/// Every operation of a run, in invocation order. A [`SharedVec`], so checkpoints of a long
+/// run share its past.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct History {
     /// The operations.
-    pub ops: Vec<HistoryOp>,
+    pub ops: SharedVec<HistoryOp>,
 }
 
 impl History {
@@ -55,7 +57,7 @@ impl History {
 
     /// Records how operation `position` ended. It must still be pending.
     pub fn complete(&mut self, position: usize, outcome: Outcome) {
-        let op = &mut self.ops[position];
+        let op = self.ops.get_mut(position).expect("the operation was invoked");
         assert_eq!(op.outcome, Outcome::Pending, "an operation completes once");
         assert_ne!(outcome, Outcome::Pending);
         op.outcome = outcome;

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use crate::raft::{
     Applied, Body, ClientId, Entry, HardState, Index, Message, Node, NodeId, Outputs, RequestSeq, Role, Term, Write,
 };
+use crate::shared_vec::SharedVec;
 use crate::sim::trace::TraceHash;
 
 use super::violation::{Invariant, Violation};
@@ -54,9 +55,9 @@ impl NodeSnapshot {
 struct Shadow {
     state: NodeSnapshot,
     /// `prefix[i]`: fingerprint of the log's entries `1..=i+1`.
-    prefix: Vec<u64>,
+    prefix: SharedVec<u64>,
     /// `terms[i]`: the term of entry `i+1`.
-    terms: Vec<Term>,
+    terms: SharedVec<Term>,
     /// Per client, the last request number that took effect on this node's state machine.
     effective_seq: BTreeMap<ClientId, RequestSeq>,
 }
@@ -81,13 +82,28 @@ impl Shadow {
         self.terms.push(entry.term);
     }
 
-    fn rebuild(&mut self, entries: &[Entry]) {
-        self.prefix.clear();
-        self.terms.clear();
+    fn rebuild<'a>(&mut self, entries: impl IntoIterator<Item = &'a Entry>) {
+        self.prefix = SharedVec::new();
+        self.terms = SharedVec::new();
         for entry in entries {
             self.push(entry);
         }
     }
+}
+
+/// The prefix fingerprint first seen at (`index`, `term`) in any log; records `prefix` if this
+/// is the first time.
+fn first_prefix(positions: &mut SharedVec<Vec<(Term, u64)>>, index: Index, term: Term, prefix: u64) -> u64 {
+    let position = index as usize - 1;
+    assert!(position <= positions.len(), "index {index} appended before any log held {}", index - 1);
+    if position == positions.len() {
+        positions.push(Vec::new());
+    }
+    if let Some(&(_, first)) = positions[position].iter().find(|(seen, _)| *seen == term) {
+        return first;
+    }
+    positions.get_mut(position).expect("pushed above").push((term, prefix));
+    prefix
 }
 
 /// The fingerprint of a log prefix extended by `entry`.
@@ -119,16 +135,18 @@ pub struct SafetyChecker {
     leaders: BTreeMap<Term, NodeId>,
     /// Every vote granted, by term: voter to candidate. (A correct node grants one per term.)
     grants: BTreeMap<Term, BTreeMap<NodeId, NodeId>>,
-    /// Every (index, term) ever appended anywhere, with the prefix it ended.
-    positions: BTreeMap<(Index, Term), u64>,
+    /// Every (index, term) ever appended anywhere, with the prefix it ended: at position
+    /// `index - 1`, each term seen there and its prefix. Dense, because a log appends index `i`
+    /// only once it holds `i - 1`.
+    positions: SharedVec<Vec<(Term, u64)>>,
     /// The canonical committed log: prefix fingerprints and terms.
-    committed_prefix: Vec<u64>,
-    committed_terms: Vec<Term>,
+    committed_prefix: SharedVec<u64>,
+    committed_terms: SharedVec<Term>,
     /// For each committed index, the term in which it was first committed (the term of the
     /// node whose commit index first covered it). Non-decreasing along the log.
-    committed_in_term: Vec<Term>,
+    committed_in_term: SharedVec<Term>,
     /// What was applied at each index, by whichever node applied it first.
-    applied: Vec<u64>,
+    applied: SharedVec<u64>,
     /// The event being checked, and its time, for reports.
     event: u64,
     time_us: u64,
@@ -146,11 +164,11 @@ impl SafetyChecker {
             shadows: (0..nodes).map(|_| Shadow { state: running, ..Shadow::default() }).collect(),
             leaders: BTreeMap::new(),
             grants: BTreeMap::new(),
-            positions: BTreeMap::new(),
-            committed_prefix: Vec::new(),
-            committed_terms: Vec::new(),
-            committed_in_term: Vec::new(),
-            applied: Vec::new(),
+            positions: SharedVec::new(),
+            committed_prefix: SharedVec::new(),
+            committed_terms: SharedVec::new(),
+            committed_in_term: SharedVec::new(),
+            applied: SharedVec::new(),
             event: 0,
             time_us: 0,
         }
@@ -242,7 +260,7 @@ impl SafetyChecker {
     }
 
     /// The node crashed: only its disk remains (its durable term, vote and log).
-    pub fn on_crash(&mut self, node: NodeId, durable_entries: &[Entry]) -> Checked {
+    pub fn on_crash<'a>(&mut self, node: NodeId, durable_entries: impl IntoIterator<Item = &'a Entry>) -> Checked {
         let shadow = &mut self.shadows[node as usize - 1];
         shadow.rebuild(durable_entries);
         shadow.state = NodeSnapshot { running: false, ..NodeSnapshot::default() };
@@ -306,7 +324,7 @@ impl SafetyChecker {
         assert_eq!(entry.index, shadow.last_index() + 1, "node {node} appended out of order");
         shadow.push(entry);
         let prefix = *shadow.prefix.last().expect("just pushed");
-        let first = *self.positions.entry((entry.index, entry.term)).or_insert(prefix);
+        let first = first_prefix(&mut self.positions, entry.index, entry.term, prefix);
         if first != prefix {
             let message = format!(
                 "node {node} holds an entry at index {} of term {} whose log before it differs from another log's entry at the same index and term",
@@ -632,12 +650,14 @@ impl SafetyChecker {
     /// majority, does not hold.
     fn check_up_to_date_pair(&self, candidate: NodeId, voter: NodeId) -> Checked {
         let (log, other) = (self.shadow(candidate), self.shadow(voter));
-        let committed = other.state.commit_index.min(self.committed_len()).min(self.committed_before(log.last_term()));
-        if candidate == voter || committed == 0 {
+        let at_least_as_up_to_date = (log.last_term(), log.last_index()) >= (other.last_term(), other.last_index());
+        let known = other.state.commit_index.min(self.committed_len());
+        if candidate == voter || known == 0 || !at_least_as_up_to_date {
             return Ok(());
         }
-        let at_least_as_up_to_date = (log.last_term(), log.last_index()) >= (other.last_term(), other.last_index());
-        if !at_least_as_up_to_date || log.holds(committed, self.committed_prefix[committed as usize - 1]) {
+        // The binary search last: the cheap tests above settle most pairs.
+        let committed = known.min(self.committed_before(log.last_term()));
+        if committed == 0 || log.holds(committed, self.committed_prefix[committed as usize - 1]) {
             return Ok(());
         }
         let message = format!(

@@ -78,6 +78,75 @@ impl Invariant {
         }
     }
 
+    /// What the property says, in one sentence for the page's board.
+    pub fn description(self) -> &'static str {
+        match self {
+            Invariant::LogInv => {
+                "Committed prefixes of any two nodes agree, and no node removes an entry it counted as committed."
+            }
+            Invariant::MoreThanOneLeaderInv => "At most one leader per term, across all time.",
+            Invariant::ElectionSafetyInv => "A leader holds the highest index of any entry of its term.",
+            Invariant::LogMatchingInv => {
+                "Two logs with an entry of the same index and term agree on everything before it."
+            }
+            Invariant::QuorumLogInv => "Every committed entry is in the log of some node of every quorum.",
+            Invariant::MoreUpToDateCorrectInv => {
+                "A log at least as up-to-date as another holds the other's committed entries."
+            }
+            Invariant::LeaderCompletenessInv => "Every committed entry is in the log of every leader of a later term.",
+            Invariant::CommittedIsDurableInv => "A leader's commit index never passes its own durable log.",
+            Invariant::LeaderCommitsOwnTermInv => {
+                "A leader commits by counting replicas only entries of its own term (Figure 8)."
+            }
+            Invariant::LeaderVotesInv => "A leader was granted votes of its term by a quorum, itself included.",
+            Invariant::VoteDurableInv => "A vote is on the voter's disk before the grant is sent.",
+            Invariant::StateMachineSafety => "No two nodes apply different commands at the same index.",
+            Invariant::MonotonicTerm => "A node's term never decreases, across crashes too.",
+            Invariant::MonotonicCommit => "A running node's commit index never decreases.",
+            Invariant::MonotonicApplied => "A node applies entries in index order, one after the other.",
+            Invariant::MonotonicVote => "A node never changes its vote within a term.",
+            Invariant::ExactlyOnceApply => "Each client request takes effect at most once on each state machine.",
+            Invariant::LeaderLiveness => {
+                "After the heal, a leader with a quorum commits an entry of its term within the bound."
+            }
+            Invariant::ClientLiveness => "After the heal, client operations complete within the bound.",
+            Invariant::Linearizability => "The clients' history has a linearization (checked at the end of the run).",
+        }
+    }
+
+    /// When the property is judged: after every event, after the heal, or at the end of the run.
+    pub fn when_checked(self) -> CheckedWhen {
+        match self {
+            Invariant::LeaderLiveness | Invariant::ClientLiveness => CheckedWhen::AfterHeal,
+            Invariant::Linearizability => CheckedWhen::AtEnd,
+            _ => CheckedWhen::EveryEvent,
+        }
+    }
+
+    /// Every property, safety first, in the order the page lists them.
+    pub const ALL: [Invariant; 20] = [
+        Invariant::LogInv,
+        Invariant::MoreThanOneLeaderInv,
+        Invariant::ElectionSafetyInv,
+        Invariant::LogMatchingInv,
+        Invariant::QuorumLogInv,
+        Invariant::MoreUpToDateCorrectInv,
+        Invariant::LeaderCompletenessInv,
+        Invariant::CommittedIsDurableInv,
+        Invariant::LeaderCommitsOwnTermInv,
+        Invariant::LeaderVotesInv,
+        Invariant::VoteDurableInv,
+        Invariant::StateMachineSafety,
+        Invariant::MonotonicTerm,
+        Invariant::MonotonicCommit,
+        Invariant::MonotonicApplied,
+        Invariant::MonotonicVote,
+        Invariant::ExactlyOnceApply,
+        Invariant::LeaderLiveness,
+        Invariant::ClientLiveness,
+        Invariant::Linearizability,
+    ];
+
     /// Every safety invariant, checked after every event.
     pub const SAFETY: [Invariant; 17] = [
         Invariant::LogInv,
@@ -98,6 +167,18 @@ impl Invariant {
         Invariant::MonotonicVote,
         Invariant::ExactlyOnceApply,
     ];
+}
+
+/// When a property is judged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckedWhen {
+    /// After every event (the safety invariants).
+    EveryEvent,
+    /// In the liveness phase, once every fault is healed.
+    AfterHeal,
+    /// Once, when the run ends.
+    AtEnd,
 }
 
 /// A failed check: what, where, when, and a sentence a person understands.
@@ -129,5 +210,21 @@ impl std::fmt::Display for Violation {
             self.time_us,
             self.message
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_property_is_listed_once_with_a_description() {
+        let mut names: Vec<&str> = Invariant::ALL.iter().map(|invariant| invariant.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Invariant::ALL.len());
+        assert!(Invariant::SAFETY.iter().all(|invariant| Invariant::ALL.contains(invariant)));
+        assert!(Invariant::SAFETY.iter().all(|invariant| invariant.when_checked() == CheckedWhen::EveryEvent));
+        assert!(Invariant::ALL.iter().all(|invariant| invariant.description().ends_with('.')));
     }
 }

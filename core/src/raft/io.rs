@@ -12,6 +12,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::shared_vec::SharedVec;
+
 use super::kv::{Command, OpResult};
 use super::log::Entry;
 use super::message::Message;
@@ -160,8 +162,8 @@ impl Outputs {
 pub struct DurableState {
     /// The last term and vote written.
     pub hard_state: HardState,
-    /// The log as written, dense from index 1.
-    pub entries: Vec<Entry>,
+    /// The log as written, dense from index 1 (shared with checkpoints: see [`SharedVec`]).
+    pub entries: SharedVec<Entry>,
 }
 
 impl DurableState {

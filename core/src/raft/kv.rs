@@ -6,6 +6,8 @@
 
 use std::collections::BTreeMap;
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use super::types::{ClientId, RequestSeq};
@@ -81,8 +83,9 @@ pub struct Command {
 /// What applying an operation produced.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum OpResult {
-    /// A get's answer: the value, or `None` for a missing key.
-    Value(Option<String>),
+    /// A get's answer: the value, or `None` for a missing key. Shared with the store (and so
+    /// with the history and checkpoints): a value grown by many appends is never copied.
+    Value(Option<Arc<str>>),
     /// A put or append took effect.
     Done,
     /// A compare-and-set: `true` if it wrote, `false` if the key held something else.
@@ -95,7 +98,7 @@ pub enum OpResult {
 /// The store and its client sessions.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct KvStore {
-    data: BTreeMap<String, String>,
+    data: BTreeMap<String, Arc<str>>,
     /// Invariant: for each client, the highest request number applied and its result.
     sessions: BTreeMap<ClientId, (RequestSeq, OpResult)>,
 }
@@ -121,17 +124,18 @@ impl KvStore {
         match op {
             Op::Get { key } => OpResult::Value(self.data.get(key).cloned()),
             Op::Put { key, value } => {
-                self.data.insert(key.clone(), value.clone());
+                self.data.insert(key.clone(), Arc::from(value.as_str()));
                 OpResult::Done
             }
             Op::Append { key, value } => {
-                self.data.entry(key.clone()).or_default().push_str(value);
+                let grown = format!("{}{value}", self.get(key).unwrap_or_default());
+                self.data.insert(key.clone(), Arc::from(grown));
                 OpResult::Done
             }
             Op::Cas { key, from, to } => {
-                let holds_from = self.data.get(key).map_or("", String::as_str) == from;
+                let holds_from = self.get(key).unwrap_or_default() == from;
                 if holds_from {
-                    self.data.insert(key.clone(), to.clone());
+                    self.data.insert(key.clone(), Arc::from(to.as_str()));
                 }
                 OpResult::CasResult(holds_from)
             }
@@ -140,12 +144,12 @@ impl KvStore {
 
     /// The value of a key, for inspection and tests.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.data.get(key).map(String::as_str)
+        self.data.get(key).map(|value| &**value)
     }
 
     /// Every key and value, in key order.
     pub fn entries(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.data.iter().map(|(key, value)| (key.as_str(), value.as_str()))
+        self.data.iter().map(|(key, value)| (key.as_str(), &**value))
     }
 }
 

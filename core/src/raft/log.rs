@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::shared_vec::SharedVec;
+
 use super::kv::Command;
 use super::types::{Index, Term};
 
@@ -34,26 +36,28 @@ pub struct Entry {
 }
 
 /// A node's log. Invariant: `entries[i].index == i + 1` and terms never decrease along the log.
+/// The entries are a [`SharedVec`]: the log can be handed to the disk and copied into a
+/// checkpoint without copying its past.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RaftLog {
-    entries: Vec<Entry>,
+    entries: SharedVec<Entry>,
 }
 
 impl RaftLog {
     /// A log holding `entries`, which must start at index 1 and be contiguous with
     /// non-decreasing terms (what a restart reads back from disk).
-    pub fn from_entries(entries: Vec<Entry>) -> Self {
-        let log = RaftLog { entries };
+    pub fn from_entries(entries: impl Into<SharedVec<Entry>>) -> Self {
+        let log = RaftLog { entries: entries.into() };
         log.assert_well_formed();
         log
     }
 
     fn assert_well_formed(&self) {
+        let mut term_before = 0;
         for (position, entry) in self.entries.iter().enumerate() {
             assert_eq!(entry.index, position as Index + 1, "log entries must be dense from 1");
-        }
-        for pair in self.entries.windows(2) {
-            assert!(pair[0].term <= pair[1].term, "log terms must not decrease: {pair:?}");
+            assert!(term_before <= entry.term, "log terms must not decrease: {term_before} then {entry:?}");
+            term_before = entry.term;
         }
     }
 
@@ -82,7 +86,7 @@ impl RaftLog {
     }
 
     /// All entries, in order.
-    pub fn entries(&self) -> &[Entry] {
+    pub fn entries(&self) -> &SharedVec<Entry> {
         &self.entries
     }
 
@@ -90,8 +94,7 @@ impl RaftLog {
     pub fn slice(&self, from: Index, count_max: usize) -> Vec<Entry> {
         assert!(from >= 1 && from <= self.last_index() + 1, "slice from {from} out of range");
         let start = (from - 1) as usize;
-        let end = (start + count_max).min(self.entries.len());
-        self.entries[start..end].to_vec()
+        self.entries.range_to_vec(start, start + count_max)
     }
 
     /// Whether a log ending at (`last_term`, `last_index`) is at least as up-to-date as this one:
@@ -148,7 +151,7 @@ mod tests {
     use super::*;
 
     fn log_with_terms(terms: &[Term]) -> RaftLog {
-        let entries = terms
+        let entries: Vec<Entry> = terms
             .iter()
             .enumerate()
             .map(|(position, &term)| Entry { term, index: position as Index + 1, payload: Payload::Noop })

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::raft::{Bugs, Config, NodeId, Op};
 
-pub use presets::{bug_preset, determinism_corpus, preset, PRESET_NAMES};
+pub use presets::{bug_preset, determinism_corpus, preset, preset_description, PRESET_NAMES};
 pub use share::{RunSpec, UserAction};
 
 /// The largest cluster a scenario may describe.
@@ -27,6 +27,10 @@ pub const DELAY_US_MAX: u64 = 60_000_000;
 /// The largest seed: JavaScript numbers hold integers exactly up to here, and the page, links
 /// and the CLI must all agree on a seed.
 pub const SEED_MAX: u64 = (1 << 53) - 1;
+/// The largest clock rate error: 10% fast or slow.
+pub const DRIFT_PPM_MAX: u32 = 100_000;
+/// A probability's largest value, in parts per million.
+pub const PPM_MAX: u32 = 1_000_000;
 /// The most scripted actions in one scenario.
 pub const SCRIPT_LEN_MAX: usize = 10_000;
 
@@ -171,6 +175,20 @@ pub struct FaultKinds {
     pub upgrade: bool,
 }
 
+/// Each fault kind's field name in [`FaultKinds`] and what it does, in declaration order (the
+/// order of [`FaultKinds::switches`]), for the page's settings and the CLI.
+pub const FAULT_KIND_INFO: [(&str, &str); 9] = [
+    ("crash", "crash a node, restart it after a downtime"),
+    ("pause", "pause a node (a long GC pause), resume it after a downtime"),
+    ("partition", "partition the network (symmetric, one-way, majority/minority or bridge), then heal"),
+    ("hold", "hold a link's messages, then release them all at once"),
+    ("clock_jump", "step a node's clock forward or back"),
+    ("crash_leader", "crash whichever node leads, restart it after a downtime"),
+    ("crash_new_leader", "crash a node just after it wins an election"),
+    ("crash_during_fsync", "crash a node while its fsync is in flight"),
+    ("upgrade", "restart nodes one by one with the other PreVote setting (a rolling upgrade)"),
+];
+
 impl FaultKinds {
     /// Each kind's switch, in declaration order.
     pub fn switches(self) -> [bool; 9] {
@@ -292,6 +310,13 @@ pub enum Action {
         /// Senders cut off.
         from: Vec<NodeId>,
         /// Receivers they cannot reach.
+        to: Vec<NodeId>,
+    },
+    /// Messages from `from` to `to` get through again; the other direction is left as it is.
+    HealOneWay {
+        /// Senders reconnected.
+        from: Vec<NodeId>,
+        /// Receivers they reach again.
         to: Vec<NodeId>,
     },
     /// `left` and `right` cannot reach each other, but `bridge` reaches both.
@@ -518,8 +543,8 @@ impl Scenario {
         check_ppm("network.duplicate_ppm", self.network.duplicate_ppm)?;
         check_range("disk.fsync_us", self.disk.fsync_us_min, self.disk.fsync_us_max)?;
         check_ppm("disk.torn_tail_ppm", self.disk.torn_tail_ppm)?;
-        if self.clock.drift_ppm_max > 100_000 {
-            return fail("clock.drift_ppm_max", "must be at most 100000 (10%)".into());
+        if self.clock.drift_ppm_max > DRIFT_PPM_MAX {
+            return fail("clock.drift_ppm_max", format!("must be at most {DRIFT_PPM_MAX} (10%)"));
         }
         self.validate_nemesis()?;
         self.validate_workload()?;
@@ -616,7 +641,7 @@ impl Action {
             | Action::ForceTimeout { node }
             | Action::ClientRequest { node, .. } => vec![*node],
             Action::Partition { groups } => groups.iter().flatten().copied().collect(),
-            Action::OneWay { from, to } => from.iter().chain(to).copied().collect(),
+            Action::OneWay { from, to } | Action::HealOneWay { from, to } => from.iter().chain(to).copied().collect(),
             Action::Bridge { bridge, left, right } => {
                 std::iter::once(*bridge).chain(left.iter().copied()).chain(right.iter().copied()).collect()
             }
@@ -632,8 +657,8 @@ fn error(field: &str, reason: &str) -> ScenarioError {
 }
 
 fn check_ppm(field: &str, ppm: u32) -> Result<(), ScenarioError> {
-    if ppm > 1_000_000 {
-        return Err(error(field, &format!("is a probability in parts per million: at most 1000000, not {ppm}")));
+    if ppm > PPM_MAX {
+        return Err(error(field, &format!("is a probability in parts per million: at most {PPM_MAX}, not {ppm}")));
     }
     Ok(())
 }
@@ -651,4 +676,34 @@ fn check_range(field: &str, min_us: u64, max_us: u64) -> Result<(), ScenarioErro
         return Err(error(&format!("{field}_min"), &format!("{min_us} is above {field}_max ({max_us})")));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fault_kind_info_names_every_field_in_order() {
+        let every_kind = FaultKinds {
+            crash: true,
+            pause: true,
+            partition: true,
+            hold: true,
+            clock_jump: true,
+            crash_leader: true,
+            crash_new_leader: true,
+            crash_during_fsync: true,
+            upgrade: true,
+        };
+        let serde_json::Value::Object(fields) = serde_json::to_value(every_kind).expect("serializes") else {
+            panic!("FaultKinds serializes as an object")
+        };
+        let names: Vec<&str> = FAULT_KIND_INFO.iter().map(|(name, _)| *name).collect();
+        let mut field_names: Vec<&str> = fields.keys().map(String::as_str).collect();
+        let mut sorted_names = names.clone();
+        sorted_names.sort_unstable();
+        field_names.sort_unstable();
+        assert_eq!(sorted_names, field_names);
+        assert_eq!(every_kind.switches().len(), names.len());
+    }
 }

@@ -3,7 +3,8 @@
 use super::{Action, FaultKinds, NemesisOptions, Scenario, Scripted};
 
 /// Every preset, in menu order.
-pub const PRESET_NAMES: [&str; 9] = [
+pub const PRESET_NAMES: [&str; 10] = [
+    "classroom",
     "default",
     "swarm",
     "calm-election",
@@ -37,9 +38,29 @@ pub fn determinism_corpus() -> Vec<Scenario> {
     runs
 }
 
+/// What the preset called `name` shows, in one line for the page's menu and the CLI; `None`
+/// for an unknown name.
+pub fn preset_description(name: &str) -> Option<&'static str> {
+    let description = match name {
+        "classroom" => "A calm cluster on a slow network with long timeouts, so every message can be followed by eye. Nothing breaks until you break it.",
+        "default" => "Five nodes, three clients; the seed draws its own mix of faults (crashes, pauses, partitions, clock jumps) for 5 s, then everything heals.",
+        "swarm" => "Swarm testing at its widest: the seed also draws the cluster size (1 to 5), PreVote, CheckQuorum and the timeouts.",
+        "calm-election" => "No faults at all: an election, then steady replication of the clients' requests.",
+        "leader-crash" => "The leader crashes at 1.5 s and comes back a second later; the others elect a new leader meanwhile.",
+        "minority-partition" => "Nodes 4 and 5 are cut off from 1 to 3 s; the majority side keeps committing, the minority cannot.",
+        "majority-partition" => "The cluster splits three ways from 1 to 3 s: no side has a majority, so nothing commits until the heal.",
+        "flaky-network" => "5% of messages lost, 2% duplicated, stragglers and a wide latency spread that reorders messages.",
+        "clock-drift" => "Clocks run up to 5% fast or slow, and two of them jump: timeouts fire early or late.",
+        "disk-loss-on-crash" => "Random crashes with slow disks: a crash loses writes not yet fsynced, and sometimes tears the last one.",
+        _ => return None,
+    };
+    Some(description)
+}
+
 /// The preset called `name`, with seed 1; `None` for an unknown name.
 pub fn preset(name: &str) -> Option<Scenario> {
     let scenario = match name {
+        "classroom" => classroom(),
         "default" => Scenario::default(),
         "swarm" => swarm(),
         "calm-election" => calm("calm-election"),
@@ -69,6 +90,29 @@ fn calm(name: &str) -> Scenario {
         nemesis: NemesisOptions { swarm: false, kinds: FaultKinds::default(), ..NemesisOptions::default() },
         ..Scenario::default()
     }
+}
+
+/// Made to be watched: messages take 10 to 30 ms, a tenth of the election timeout, as in the
+/// animations people learn Raft from, and two unhurried clients make the log grow at a pace the
+/// eye can follow. No faults; two minutes of run before the liveness phase.
+fn classroom() -> Scenario {
+    let mut scenario = calm("classroom");
+    scenario.network.latency_us_min = 10_000;
+    scenario.network.latency_us_max = 30_000;
+    scenario.network.straggler_ppm = 0;
+    scenario.protocol.election_timeout_us_min = 300_000;
+    scenario.protocol.election_timeout_us_max = 600_000;
+    scenario.protocol.heartbeat_interval_us = 100_000;
+    scenario.workload.clients = 2;
+    scenario.workload.think_us_min = 400_000;
+    scenario.workload.think_us_max = 1_200_000;
+    scenario.workload.attempt_timeout_us = 1_000_000;
+    scenario.workload.op_timeout_us = 4_000_000;
+    scenario.phases.safety_us = 120_000_000;
+    scenario.phases.liveness_us = 10_000_000;
+    scenario.phases.leader_bound_us = 3_000_000;
+    scenario.phases.op_bound_us = 3_000_000;
+    scenario
 }
 
 fn at(at_ms: u64, action: Action) -> Scripted {
@@ -311,7 +355,9 @@ mod tests {
             let scenario = preset(name).expect("listed presets exist");
             assert_eq!(scenario.name, name);
             scenario.validate().unwrap_or_else(|error| panic!("preset {name}: {error}"));
+            assert!(preset_description(name).is_some_and(|text| text.len() > 20), "{name} is described");
         }
         assert!(preset("no-such-preset").is_none());
+        assert!(preset_description("no-such-preset").is_none());
     }
 }

@@ -3,6 +3,7 @@
 //! out, and gives up (outcome unknown) when the operation's deadline passes.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::raft::{ClientId, Command, NodeId, Op, RequestSeq};
 use crate::scenario::WorkloadOptions;
@@ -40,7 +41,7 @@ pub struct Client {
     /// Values this client wrote, counted, so every written value is unique.
     values_written: u64,
     /// The last value seen per key, for compare-and-set.
-    last_seen: BTreeMap<String, String>,
+    last_seen: BTreeMap<String, Arc<str>>,
 }
 
 impl Client {
@@ -67,7 +68,7 @@ impl Client {
             1 => Op::Put { value: self.fresh_value(), key },
             2 => Op::Append { value: format!("{} ", self.fresh_value()), key },
             _ => {
-                let from = self.last_seen.get(&key).cloned().unwrap_or_default();
+                let from = self.last_seen.get(&key).map(|value| value.to_string()).unwrap_or_default();
                 Op::Cas { from, to: self.fresh_value(), key }
             }
         }
@@ -88,13 +89,13 @@ impl Client {
     }
 
     /// Remembers what a completed operation showed of a key's value.
-    pub fn observe(&mut self, op: &Op, value: Option<&str>) {
+    pub fn observe(&mut self, op: &Op, value: Option<&Arc<str>>) {
         match (op, value) {
             (Op::Get { key }, Some(value)) => {
-                self.last_seen.insert(key.clone(), value.to_string());
+                self.last_seen.insert(key.clone(), Arc::clone(value));
             }
             (Op::Put { key, value }, _) | (Op::Cas { key, to: value, .. }, _) => {
-                self.last_seen.insert(key.clone(), value.clone());
+                self.last_seen.insert(key.clone(), Arc::from(value.as_str()));
             }
             _ => {}
         }
@@ -131,7 +132,7 @@ mod tests {
     #[test]
     fn cas_compares_against_the_last_value_seen() {
         let mut client = Client::new(2, 1, false);
-        client.observe(&Op::Get { key: "0".into() }, Some("3.7"));
+        client.observe(&Op::Get { key: "0".into() }, Some(&Arc::from("3.7")));
         let mut rng = Rng::new(1, Stream::Clients);
         let workload = WorkloadOptions { mix: [0, 0, 0, 1], hot_key_ppm: 1_000_000, ..WorkloadOptions::default() };
         match client.draw_op(&mut rng, &workload) {

@@ -14,6 +14,14 @@ use super::nemesis::{choose_fault, Targets, FSYNC_CRASH_PPM, NEW_LEADER_CRASH_PP
 use super::telemetry::Sample;
 use super::{Event, Phase, Simulation};
 
+/// Nodes in words: `2`, or `{1, 2, 3}`.
+fn node_list(nodes: &[NodeId]) -> String {
+    match nodes {
+        [node] => node.to_string(),
+        _ => format!("{{{}}}", nodes.iter().map(NodeId::to_string).collect::<Vec<_>>().join(", ")),
+    }
+}
+
 /// An action in words.
 pub(super) fn describe_action(action: &Action) -> String {
     match action {
@@ -26,7 +34,8 @@ pub(super) fn describe_action(action: &Action) -> String {
         Action::Pause { node } => format!("pause node {node}"),
         Action::Resume { node } => format!("resume node {node}"),
         Action::Partition { groups } => format!("partition into {groups:?}"),
-        Action::OneWay { from, to } => format!("cut {from:?} -> {to:?} one way"),
+        Action::OneWay { from, to } => format!("cut {} -> {} one way", node_list(from), node_list(to)),
+        Action::HealOneWay { from, to } => format!("heal {} -> {} one way", node_list(from), node_list(to)),
         Action::Bridge { bridge, left, right } => format!("partition {left:?} | {right:?} bridged by node {bridge}"),
         Action::CutLink { a, b } => format!("cut the link {a} - {b}"),
         Action::HealLink { a, b } => format!("heal the link {a} - {b}"),
@@ -125,7 +134,7 @@ impl Simulation {
 
     pub(super) fn handle(&mut self, event: Event) {
         match event {
-            Event::Deliver { message, incarnation, .. } => self.on_deliver(message, incarnation),
+            Event::Deliver { message, incarnation, sent_us, .. } => self.on_deliver(message, incarnation, sent_us),
             Event::Timer { node, timer, generation } => self.on_timer(node, timer, generation),
             Event::Synced { node, incarnation, write_id } => self.on_synced(node, incarnation, write_id),
             Event::Request { node, incarnation, command } => self.on_request(node, incarnation, command),
@@ -274,6 +283,7 @@ impl Simulation {
         }
         if route.delays_us.is_empty() {
             self.telemetry.messages_of(kind).dropped += 1;
+            self.note_loss(&message, self.now_us, super::LossCause::Network);
             return;
         }
         if route.delays_us.len() > 1 {
@@ -284,18 +294,22 @@ impl Simulation {
         let sent_us = self.now_us;
         for delay in other_delays {
             let copy = message.clone();
-            self.queue.push(self.now_us + delay, Event::Deliver { message: copy, incarnation, sent_us });
+            let duplicate = Event::Deliver { message: copy, incarnation, sent_us, duplicate: true };
+            self.queue.push(self.now_us + delay, duplicate);
         }
-        self.queue.push(self.now_us + last_delay, Event::Deliver { message, incarnation, sent_us });
+        let original = Event::Deliver { message, incarnation, sent_us, duplicate: false };
+        self.queue.push(self.now_us + last_delay, original);
     }
 
-    fn on_deliver(&mut self, message: Message, incarnation: u32) {
+    fn on_deliver(&mut self, message: Message, incarnation: u32, sent_us: u64) {
         let kind = message.body.kind();
         let server = &self.servers[message.to as usize - 1];
-        let lost =
-            server.node.is_none() || server.incarnation != incarnation || self.network.is_cut(message.from, message.to);
-        if lost {
+        let down = server.node.is_none() || server.incarnation != incarnation;
+        let cut = self.network.is_cut(message.from, message.to);
+        if down || cut {
             self.telemetry.messages_of(kind).dropped += 1;
+            let cause = if down { super::LossCause::Down } else { super::LossCause::Cut };
+            self.note_loss(&message, sent_us, cause);
             return;
         }
         self.telemetry.messages_of(kind).delivered += 1;
@@ -403,7 +417,7 @@ impl Simulation {
         let client_state = &mut self.clients[client as usize];
         let pending = client_state.pending.take().expect("checked by the caller");
         let value = match &result {
-            OpResult::Value(value) => value.as_deref(),
+            OpResult::Value(value) => value.as_ref(),
             _ => None,
         };
         let cas_applied = !matches!(result, OpResult::CasResult(false));
@@ -494,7 +508,7 @@ impl Simulation {
         let delay = self.network.latency_us(&mut self.rng_network);
         let incarnation = self.servers[message.to as usize - 1].incarnation;
         let sent_us = self.now_us;
-        self.queue.push(self.now_us + delay, Event::Deliver { message, incarnation, sent_us });
+        self.queue.push(self.now_us + delay, Event::Deliver { message, incarnation, sent_us, duplicate: false });
     }
 
     /// The running leader of the highest term, if any.
@@ -520,7 +534,7 @@ impl Simulation {
         }
         self.term_at_crash[id as usize - 1] = server.disk.durable().hard_state.term;
         if self.violation.is_none() {
-            if let Err(violation) = self.safety.on_crash(id, &server.disk.durable().entries) {
+            if let Err(violation) = self.safety.on_crash(id, server.disk.durable().entries.iter()) {
                 self.violation = Some(*violation);
             }
         }

@@ -50,6 +50,9 @@ pub enum Event {
         sent_us: u64,
         /// The receiver's incarnation when the message was sent.
         incarnation: u32,
+        /// The extra copy of a message the network duplicated (for display only: the trace
+        /// does not encode it, so a run's hash is the same with or without it).
+        duplicate: bool,
     },
     /// A timer fires (if its generation is still current).
     Timer {
@@ -165,6 +168,34 @@ pub struct EventRecord {
     pub text: String,
 }
 
+/// Why a message never reached its receiver.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LossCause {
+    /// The network dropped it when it was sent.
+    Network,
+    /// Its link was cut when it arrived.
+    Cut,
+    /// Its receiver was down, or had restarted, when it arrived.
+    Down,
+}
+
+/// A message that was lost, as the page draws it fading out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loss {
+    /// The message.
+    pub message: Message,
+    /// When it was sent.
+    pub sent_us: u64,
+    /// When it was lost.
+    pub lost_us: u64,
+    /// Why.
+    pub cause: LossCause,
+}
+
+/// Lost messages kept for the page while events are recorded: enough for the ones fading out
+/// at once in a busy 9-node cluster.
+const LOSSES_MAX: usize = 128;
+
 /// The whole simulated world. Cloning it makes a checkpoint: the clone continues exactly as the
 /// original would.
 #[derive(Clone)]
@@ -194,9 +225,12 @@ pub struct Simulation {
     actions_pending: std::collections::VecDeque<UserAction>,
     /// User actions applied so far, in order.
     actions_applied: Vec<UserAction>,
-    /// The most recent events in words, for the page (off when the capacity is zero).
-    recent: std::collections::VecDeque<EventRecord>,
+    /// The most recent events in words, for the page (off when the capacity is zero). Each
+    /// behind an `Arc`, so a checkpoint copies pointers, not sentences.
+    recent: std::collections::VecDeque<std::sync::Arc<EventRecord>>,
     recent_capacity: usize,
+    /// The most recent lost messages, for the page (kept only while events are recorded).
+    losses: std::collections::VecDeque<Loss>,
     /// The linearizability check of the history, once the run has ended.
     linearizability: Option<crate::check::linearizability::CheckResult>,
     /// The durable term of each node when it crashed, for the restart check.
@@ -259,6 +293,7 @@ impl Simulation {
             actions_applied: Vec::new(),
             recent: std::collections::VecDeque::new(),
             recent_capacity: 0,
+            losses: std::collections::VecDeque::new(),
             linearizability: None,
             term_at_crash: vec![0; nodes as usize],
             process_next: 1_000_000,
@@ -327,13 +362,31 @@ impl Simulation {
         if self.recent.len() == self.recent_capacity {
             self.recent.pop_front();
         }
-        self.recent.push_back(EventRecord { number, time_us: self.now_us, text });
+        self.recent.push_back(std::sync::Arc::new(EventRecord { number, time_us: self.now_us, text }));
     }
 
     /// The recorded events numbered above `cursor`, oldest first (at most the capacity).
     pub fn events_since(&self, cursor: u64) -> Vec<EventRecord> {
         let start = self.recent.partition_point(|record| record.number <= cursor);
-        self.recent.range(start..).cloned().collect()
+        self.recent.range(start..).map(|record| EventRecord::clone(record)).collect()
+    }
+
+    /// Remembers a lost message for the page, when events are recorded (a bounded buffer: the
+    /// oldest goes first).
+    fn note_loss(&mut self, message: &Message, sent_us: u64, cause: LossCause) {
+        if self.recent_capacity == 0 {
+            return;
+        }
+        if self.losses.len() == LOSSES_MAX {
+            self.losses.pop_front();
+        }
+        let loss = Loss { message: message.clone(), sent_us, lost_us: self.now_us, cause };
+        self.losses.push_back(loss);
+    }
+
+    /// The most recent lost messages, oldest first (recorded only with [`Simulation::record_events`]).
+    pub fn recent_losses(&self) -> impl Iterator<Item = &Loss> {
+        self.losses.iter()
     }
 
     /// The user actions applied so far.
@@ -478,6 +531,10 @@ impl Simulation {
     /// The network.
     pub fn network(&self) -> &Network {
         &self.network
+    }
+    /// The clients: the workload's, then one-off clients of user requests.
+    pub fn clients(&self) -> &[Client] {
+        &self.clients
     }
     /// The leader of each term so far.
     pub fn leaders_by_term(&self) -> &std::collections::BTreeMap<Term, NodeId> {

@@ -93,10 +93,11 @@ impl Network {
                     }
                 }
             }
-            Action::OneWay { from, to } => {
+            Action::OneWay { from, to } | Action::HealOneWay { from, to } => {
+                let cut = matches!(action, Action::OneWay { .. });
                 for &sender in from {
                     for &receiver in to {
-                        self.cut[slot(sender)][slot(receiver)] = sender != receiver;
+                        self.cut[slot(sender)][slot(receiver)] = cut && sender != receiver;
                     }
                 }
             }
@@ -163,6 +164,16 @@ impl Network {
     pub fn held_count(&self) -> usize {
         self.holding.len()
     }
+
+    /// The messages waiting on held links, in send order.
+    pub fn held_messages(&self) -> &[Message] {
+        &self.holding
+    }
+
+    /// Whether messages from `from` to `to` are being held.
+    pub fn is_held(&self, from: NodeId, to: NodeId) -> bool {
+        self.held[slot(from)][slot(to)]
+    }
 }
 
 fn slot(node: NodeId) -> usize {
@@ -198,6 +209,9 @@ mod tests {
         let nodes = [1, 2, 3];
         network.apply(&Action::OneWay { from: vec![1], to: vec![2] }, &nodes);
         assert!(network.is_cut(1, 2) && !network.is_cut(2, 1));
+        network.apply(&Action::CutLink { a: 1, b: 3 }, &nodes);
+        network.apply(&Action::HealOneWay { from: vec![3], to: vec![1] }, &nodes);
+        assert!(network.is_cut(1, 3) && !network.is_cut(3, 1), "one direction heals on its own");
         network.apply(&Action::Heal, &nodes);
         network.apply(&Action::Bridge { bridge: 2, left: vec![1, 2], right: vec![2, 3] }, &nodes);
         assert!(network.is_cut(1, 3) && network.is_cut(3, 1));

@@ -9,8 +9,9 @@ use crate::scenario::{Action, RunSpec, UserAction};
 use super::Simulation;
 
 /// How many checkpoints a session keeps; when full, every other one goes and the spacing
-/// doubles, so memory stays bounded however long the run.
-const CHECKPOINTS_MAX: usize = 64;
+/// doubles, so their number stays bounded however long the run. A checkpoint shares the past
+/// with the world (`SharedVec`), so each costs only what changes: a few hundred KB.
+const CHECKPOINTS_MAX: usize = 128;
 /// Events between checkpoints at first.
 const SPACING_INITIAL: u64 = 1_024;
 
@@ -24,6 +25,9 @@ pub struct Session {
     /// Every user action of the timeline, applied or still ahead, in order.
     timeline: Vec<UserAction>,
     recent_capacity: usize,
+    /// The furthest this timeline has been run: (events, simulated time). Stepping back keeps
+    /// it; acting forks the timeline and moves it to the present.
+    frontier: (u64, u64),
 }
 
 impl Session {
@@ -41,7 +45,14 @@ impl Session {
             spacing: SPACING_INITIAL,
             timeline,
             recent_capacity,
+            frontier: (0, 0),
         })
+    }
+
+    /// The scenario as it was given (under swarm testing the world runs what the seed drew
+    /// from it; a share link keeps it as given).
+    pub fn scenario_given(&self) -> &crate::scenario::Scenario {
+        &self.spec.scenario
     }
 
     /// The world as it is now.
@@ -54,6 +65,37 @@ impl Session {
         let ran = self.simulation.step();
         if ran && self.simulation.events() % self.spacing == 0 {
             self.checkpoint();
+        }
+        self.extend_frontier();
+        ran
+    }
+
+    fn extend_frontier(&mut self) {
+        let here = (self.simulation.events(), self.simulation.now_us());
+        self.frontier = (self.frontier.0.max(here.0), self.frontier.1.max(here.1));
+    }
+
+    /// The furthest this timeline has been run: events processed and simulated time.
+    pub fn frontier(&self) -> (u64, u64) {
+        self.frontier
+    }
+
+    /// Runs the events due by `time_us`, at most `events_max` of them, and moves the clock to
+    /// `time_us` once none is left before it. Returns how many ran. The page calls this once a
+    /// frame, so no frame waits on more than `events_max` events however far `time_us` is.
+    pub fn advance(&mut self, time_us: u64, events_max: u64) -> u64 {
+        let mut ran = 0;
+        while ran < events_max {
+            let due = self.simulation.queue.peek_time_us().is_some_and(|next| next <= time_us);
+            if !due || !self.step() {
+                break;
+            }
+            ran += 1;
+        }
+        let all_due_ran = self.simulation.queue.peek_time_us().is_none_or(|next| next > time_us);
+        if all_due_ran {
+            self.simulation.run_until(time_us);
+            self.extend_frontier();
         }
         ran
     }
@@ -71,11 +113,13 @@ impl Session {
     pub fn run_until(&mut self, time_us: u64) {
         while self.simulation.queue.peek_time_us().is_some_and(|next| next <= time_us) && self.step() {}
         self.simulation.run_until(time_us);
+        self.extend_frontier();
     }
 
     /// Applies a user action now. Any future the timeline held past this point is dropped.
     pub fn act(&mut self, action: Action) -> UserAction {
         let now = self.simulation.events();
+        self.frontier = (now, self.simulation.now_us());
         self.checkpoints.retain(|checkpoint| checkpoint.events() <= now);
         self.simulation.set_pending_actions(Vec::new());
         let user_action = self.simulation.act_now(action);
@@ -86,21 +130,43 @@ impl Session {
     /// Goes to the state right after event `event` (or the end, if the run stops earlier),
     /// replaying from the nearest checkpoint at or before it.
     pub fn seek(&mut self, event: u64) {
-        if event < self.simulation.events() {
-            let checkpoint = self
-                .checkpoints
-                .iter()
-                .rev()
-                .find(|checkpoint| checkpoint.events() <= event)
-                .expect("the first checkpoint is the start");
-            let mut restored = checkpoint.clone();
-            restored.record_events(self.recent_capacity);
-            let applied = restored.actions_applied().len();
-            restored.set_pending_actions(self.timeline[applied..].to_vec());
-            self.simulation = restored;
+        let ahead = self.checkpoints.iter().rev().find(|checkpoint| checkpoint.events() <= event);
+        let from_ahead = ahead.is_some_and(|checkpoint| checkpoint.events() > self.simulation.events());
+        if event < self.simulation.events() || from_ahead {
+            self.restore(|checkpoint| checkpoint.events() <= event);
         }
+        // Only the last events are kept in words: replay the rest without writing them.
         let missing = event - self.simulation.events();
-        self.run_events(missing);
+        let unrecorded = missing.saturating_sub(self.recent_capacity as u64);
+        if unrecorded > 0 {
+            self.simulation.record_events(0);
+            self.run_events(unrecorded);
+            self.simulation.record_events(self.recent_capacity);
+        }
+        self.run_events(missing - unrecorded);
+    }
+
+    /// Goes to simulated time `time_us`: the state after every event due by then (or the end,
+    /// if the run stops earlier), replaying from the nearest checkpoint when it is in the past.
+    pub fn seek_time(&mut self, time_us: u64) {
+        let ahead = self.checkpoints.iter().rev().find(|checkpoint| checkpoint.now_us() <= time_us);
+        let from_ahead = ahead.is_some_and(|checkpoint| checkpoint.events() > self.simulation.events());
+        if time_us < self.simulation.now_us() || from_ahead {
+            self.restore(|checkpoint| checkpoint.now_us() <= time_us);
+        }
+        self.run_until(time_us);
+    }
+
+    /// Replaces the world with the latest checkpoint that `fits`, with the timeline's actions
+    /// still ahead of it pending. The first checkpoint, the start, fits every seek.
+    fn restore(&mut self, fits: impl Fn(&Simulation) -> bool) {
+        let checkpoint = self.checkpoints.iter().rev().find(|checkpoint| fits(checkpoint));
+        let mut restored = checkpoint.expect("the first checkpoint is the start").clone();
+        restored.record_events(self.recent_capacity);
+        let applied = restored.actions_applied().len();
+        assert!(applied <= self.timeline.len(), "a checkpoint is on the timeline");
+        restored.set_pending_actions(self.timeline[applied..].to_vec());
+        self.simulation = restored;
     }
 
     /// Goes back one event; `false` at the start.
@@ -203,6 +269,60 @@ mod tests {
         session.act(Action::Crash { node: 3 });
         assert_eq!(session.spec().actions.len(), 1, "the later crash of node 1 belongs to a dropped future");
         assert_eq!(session.spec().actions[0].action, Action::Crash { node: 3 });
+    }
+
+    #[test]
+    fn seeking_by_time_lands_after_the_events_due_by_then() {
+        let mut session = Session::new(spec(8), 0).unwrap();
+        session.run_events(3_000);
+        let (events_far, time_far_us) = (session.simulation().events(), session.simulation().now_us());
+        session.seek_time(time_far_us / 2);
+        assert_eq!(session.simulation().now_us(), time_far_us / 2);
+        assert!(session.simulation().events() < events_far);
+        assert_eq!(session.frontier(), (events_far, time_far_us), "going back keeps the frontier");
+        let mut straight = Session::new(spec(8), 0).unwrap();
+        straight.run_until(time_far_us / 2);
+        assert_eq!(session.simulation().events(), straight.simulation().events());
+        assert_eq!(session.simulation().trace_hash(), straight.simulation().trace_hash());
+    }
+
+    #[test]
+    fn advance_never_runs_more_than_its_budget() {
+        let mut session = Session::new(spec(9), 0).unwrap();
+        let ran = session.advance(2_000_000, 100);
+        assert_eq!(ran, 100);
+        assert!(session.simulation().now_us() < 2_000_000, "the clock waits for the events left");
+        while session.advance(2_000_000, 100) == 100 {}
+        assert_eq!(session.simulation().now_us(), 2_000_000);
+        let mut straight = Session::new(spec(9), 0).unwrap();
+        straight.run_until(2_000_000);
+        assert_eq!(session.simulation().trace_hash(), straight.simulation().trace_hash());
+    }
+
+    #[test]
+    fn seeking_forward_within_the_explored_run_gives_the_same_world() {
+        let mut session = Session::new(spec(11), 50).unwrap();
+        session.run_events(9_000);
+        let (hash_far, feed_far) = (session.simulation().trace_hash(), session.simulation().events_since(0));
+        session.seek(100);
+        session.seek(9_000);
+        assert_eq!(session.simulation().trace_hash(), hash_far);
+        assert_eq!(session.simulation().events_since(0), feed_far, "the feed holds the same last events");
+        assert_eq!(feed_far.len(), 50);
+        let time_far_us = session.simulation().now_us();
+        session.seek_time(1);
+        session.seek_time(time_far_us);
+        assert_eq!(session.simulation().events(), 9_000);
+    }
+
+    #[test]
+    fn acting_moves_the_frontier_to_the_present() {
+        let mut session = Session::new(spec(10), 0).unwrap();
+        session.run_events(2_000);
+        session.seek(500);
+        assert_eq!(session.frontier().0, 2_000);
+        session.act(Action::Crash { node: 2 });
+        assert_eq!(session.frontier().0, 500);
     }
 
     #[test]

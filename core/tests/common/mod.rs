@@ -61,7 +61,7 @@ impl Cluster {
                     .map(|(position, &term)| Entry { term, index: position as Index + 1, payload: Payload::Noop })
                     .collect();
                 let term = terms.last().copied().unwrap_or(0);
-                DurableState { hard_state: HardState { term, voted_for: None }, entries }
+                DurableState { hard_state: HardState { term, voted_for: None }, entries: entries.into() }
             })
             .collect();
         Self::with_disks(template, disks)
