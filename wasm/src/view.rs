@@ -1,174 +1,252 @@
-//! The compact per-frame view the page draws: plain data, built fresh from the simulation.
+//! Plain data for the page's panels (the run panel, the check board, the node list and the
+//! inspector). The canvases are drawn in Rust (`render`); these views are small and the page
+//! reads them a few times a second, not per message.
 
 use raftsim_core::check::history::Outcome;
+use raftsim_core::check::linearizability::{CheckResult, Verdict};
 use raftsim_core::check::violation::Violation;
-use raftsim_core::raft::{Index, NodeId, Role, Term, Timer};
-use raftsim_core::sim::{Event, Phase, Simulation};
+use raftsim_core::raft::{Index, Node, NodeId, Role, Term, Timer};
+use raftsim_core::sim::{Phase, Server, Simulation};
 use serde::Serialize;
 
-/// Entries of each log the view carries (the newest).
-const LOG_TAIL_LEN: usize = 24;
-
-/// Everything a frame shows.
+/// What the run panel and the check board show.
 #[derive(Serialize)]
-pub struct View {
+pub struct RunView {
+    pub name: String,
+    pub seed: u64,
+    pub nodes: u32,
     pub time_us: u64,
     pub events: u64,
     pub phase: &'static str,
+    /// When the faults end and every fault is healed.
+    pub heal_us: u64,
+    /// When the leader must lead by, after the heal.
+    pub leader_deadline_us: u64,
     pub run_us: u64,
-    pub nodes: Vec<NodeView>,
-    pub messages: Vec<MessageView>,
-    /// Directed links cut, `[from, to]`.
-    pub cut_links: Vec<(NodeId, NodeId)>,
-    pub held_messages: usize,
-    pub clients: Vec<ClientOpView>,
+    /// The furthest this timeline has been run.
+    pub frontier_events: u64,
+    pub frontier_us: u64,
+    pub finished: bool,
     pub violation: Option<Violation>,
+    /// The end-of-run linearizability verdict, once the run has ended.
+    pub linearizability: Option<&'static str>,
+    /// The running leader of the highest term, if any.
+    pub leader: Option<NodeId>,
+    pub leader_term: Option<Term>,
     pub ops_ok: u64,
     pub ops_failed: u64,
     pub ops_unknown: u64,
-    pub leader_changes: u64,
-}
-
-#[derive(Serialize)]
-pub struct NodeView {
-    pub id: NodeId,
-    pub running: bool,
-    pub paused: bool,
-    pub role: &'static str,
-    pub term: Term,
-    pub voted_for: Option<NodeId>,
-    pub leader: Option<NodeId>,
-    pub commit_index: Index,
-    pub applied_index: Index,
-    pub durable_index: Index,
-    pub log_len: Index,
-    /// The newest entries, oldest first: `[index, term]`.
-    pub log_tail: Vec<(Index, Term)>,
-    /// When the election timer fires (true time), if armed.
-    pub election_deadline_us: Option<u64>,
-    /// A leader's view of each peer: `[peer, match_index, next_index]`.
-    pub progress: Vec<(NodeId, Index, Index)>,
-    pub unsynced_writes: usize,
-    pub clock_drift_ppm: i64,
-    pub clock_offset_us: i64,
-}
-
-#[derive(Serialize)]
-pub struct MessageView {
-    pub from: NodeId,
-    pub to: NodeId,
-    pub kind: &'static str,
-    pub term: Term,
-    pub sent_us: u64,
-    pub arrive_us: u64,
-    pub text: String,
-}
-
-#[derive(Serialize)]
-pub struct ClientOpView {
-    pub client: u32,
-    pub op: String,
-    pub invoke_us: u64,
+    pub ops_pending: u64,
+    pub user_actions: usize,
 }
 
 fn phase_name(phase: Phase) -> &'static str {
     match phase {
-        Phase::Safety => "safety",
-        Phase::Liveness => "liveness",
+        Phase::Safety => "faults",
+        Phase::Liveness => "recovery",
         Phase::Finished => "finished",
     }
 }
 
-/// Builds the view of the simulation now.
-pub fn view(simulation: &Simulation) -> View {
-    let now_us = simulation.now_us();
-    let nodes = simulation
-        .servers()
-        .iter()
-        .enumerate()
-        .map(|(position, server)| node_view(position as NodeId + 1, server, now_us))
-        .collect();
-    let mut messages: Vec<(u64, u64, MessageView)> = simulation
-        .pending_events()
-        .filter_map(|scheduled| match &scheduled.event {
-            Event::Deliver { message, sent_us, .. } => Some((
-                scheduled.time_us,
-                scheduled.seq,
-                MessageView {
-                    from: message.from,
-                    to: message.to,
-                    kind: message.body.kind().name(),
-                    term: message.term,
-                    sent_us: *sent_us,
-                    arrive_us: scheduled.time_us,
-                    text: message.to_string(),
-                },
-            )),
-            _ => None,
-        })
-        .collect();
-    messages.sort_by_key(|(time, seq, _)| (*time, *seq));
-    let history = simulation.history();
-    let counts = history.outcome_counts();
-    let clients = history
-        .ops
-        .iter()
-        .filter(|op| op.outcome == Outcome::Pending)
-        .map(|op| ClientOpView { client: op.client + 1, op: format!("{:?}", op.op), invoke_us: op.invoke_us })
-        .collect();
-    View {
-        time_us: now_us,
-        events: simulation.events(),
-        phase: phase_name(simulation.phase()),
-        run_us: simulation.scenario().run_us(),
-        nodes,
-        messages: messages.into_iter().map(|(_, _, message)| message).collect(),
-        cut_links: simulation.network().cut_links(),
-        held_messages: simulation.network().held_count(),
-        clients,
-        violation: simulation.violation().cloned(),
-        ops_ok: counts.ok,
-        ops_failed: counts.failed,
-        ops_unknown: counts.unknown,
-        leader_changes: simulation.telemetry().leader_changes,
+pub fn verdict_name(result: &CheckResult) -> &'static str {
+    match result.verdict {
+        Verdict::Linearizable => "linearizable",
+        Verdict::NotLinearizable => "not linearizable",
+        Verdict::Unknown => "unknown",
     }
 }
 
-fn node_view(id: NodeId, server: &raftsim_core::sim::Server, now_us: u64) -> NodeView {
-    let election = server.timers[Timer::Election.slot()];
-    let election_deadline_us = election.deadline_local_us.map(|local| server.clock.true_us_at(local, now_us));
-    let common = |node: Option<&raftsim_core::raft::Node>| NodeView {
+/// The running leader of the highest term.
+pub fn leader(simulation: &Simulation) -> Option<&Node> {
+    let running = simulation.servers().iter().filter_map(|server| server.node.as_ref());
+    running.filter(|node| node.role() == Role::Leader).max_by_key(|node| node.term())
+}
+
+pub fn run_view(simulation: &Simulation, frontier: (u64, u64), user_actions: usize) -> RunView {
+    let scenario = simulation.scenario();
+    let counts = simulation.history().outcome_counts();
+    let leader = leader(simulation);
+    RunView {
+        name: scenario.name.clone(),
+        seed: scenario.seed,
+        nodes: scenario.nodes,
+        time_us: simulation.now_us(),
+        events: simulation.events(),
+        phase: phase_name(simulation.phase()),
+        heal_us: scenario.phases.safety_us,
+        leader_deadline_us: scenario.phases.safety_us + scenario.phases.leader_bound_us,
+        run_us: scenario.run_us(),
+        frontier_events: frontier.0,
+        frontier_us: frontier.1,
+        finished: simulation.phase() == Phase::Finished,
+        violation: simulation.violation().cloned(),
+        linearizability: simulation.linearizability().map(verdict_name),
+        leader: leader.map(Node::id),
+        leader_term: leader.map(Node::term),
+        ops_ok: counts.ok,
+        ops_failed: counts.failed,
+        ops_unknown: counts.unknown,
+        ops_pending: counts.pending,
+        user_actions,
+    }
+}
+
+/// One node in a line, for the node list the page keeps beside the canvas (for keyboards and
+/// screen readers, and as what the tests read).
+#[derive(Serialize)]
+pub struct NodeLine {
+    pub id: NodeId,
+    pub role: &'static str,
+    pub running: bool,
+    pub paused: bool,
+    pub term: Term,
+    pub leader: Option<NodeId>,
+    pub last_index: Index,
+    pub commit_index: Index,
+}
+
+pub fn node_lines(simulation: &Simulation) -> Vec<NodeLine> {
+    simulation
+        .servers()
+        .iter()
+        .enumerate()
+        .map(|(position, server)| {
+            let node = server.node.as_ref();
+            NodeLine {
+                id: position as NodeId + 1,
+                role: node.map_or("down", |node| node.role().name()),
+                running: node.is_some(),
+                paused: server.paused,
+                term: node.map_or(server.disk.durable().hard_state.term, Node::term),
+                leader: node.and_then(Node::leader),
+                last_index: node.map_or(server.disk.durable().entries.len() as Index, |node| node.log().last_index()),
+                commit_index: node.map_or(0, Node::commit_index),
+            }
+        })
+        .collect()
+}
+
+/// Everything the inspector shows about one node.
+#[derive(Serialize)]
+pub struct NodeDetail {
+    pub id: NodeId,
+    pub role: &'static str,
+    pub running: bool,
+    pub paused: bool,
+    pub term: Term,
+    pub voted_for: Option<NodeId>,
+    pub leader: Option<NodeId>,
+    pub last_index: Index,
+    pub last_term: Term,
+    pub commit_index: Index,
+    pub applied_index: Index,
+    pub durable_index: Index,
+    /// Writes issued and not yet fsynced.
+    pub unsynced_writes: usize,
+    /// Messages waiting in the node for their writes to be durable.
+    pub held_messages: usize,
+    pub clock_drift_ppm: i64,
+    pub clock_offset_us: i64,
+    /// Simulated time until the election timer fires, if it is armed.
+    pub election_timer_us: Option<u64>,
+    /// A candidate's answers so far: `[peer, granted]`.
+    pub votes: Vec<(NodeId, bool)>,
+    /// A leader's view of each peer.
+    pub progress: Vec<PeerProgress>,
+    /// Client operations waiting at this node.
+    pub client_ops: Vec<String>,
+    pub prevote: bool,
+    pub check_quorum: bool,
+}
+
+#[derive(Serialize)]
+pub struct PeerProgress {
+    pub peer: NodeId,
+    pub match_index: Index,
+    pub next_index: Index,
+    pub mode: &'static str,
+}
+
+pub fn node_detail(simulation: &Simulation, id: NodeId) -> NodeDetail {
+    let server = &simulation.servers()[id as usize - 1];
+    let node = server.node.as_ref();
+    let durable = server.disk.durable();
+    let now_us = simulation.now_us();
+    NodeDetail {
         id,
+        role: node.map_or("down", |node| node.role().name()),
         running: node.is_some(),
         paused: server.paused,
-        role: node.map_or("down", |node| node.role().name()),
-        term: node.map_or(server.disk.durable().hard_state.term, |node| node.term()),
-        voted_for: node.map_or(server.disk.durable().hard_state.voted_for, |node| node.voted_for()),
-        leader: node.and_then(|node| node.leader()),
-        commit_index: node.map_or(0, |node| node.commit_index()),
-        applied_index: node.map_or(0, |node| node.applied_index()),
-        durable_index: node.map_or(server.disk.durable().entries.len() as Index, |node| node.log_index_durable()),
-        log_len: 0,
-        log_tail: Vec::new(),
-        election_deadline_us: node.and(election_deadline_us),
-        progress: Vec::new(),
+        term: node.map_or(durable.hard_state.term, Node::term),
+        voted_for: node.map_or(durable.hard_state.voted_for, Node::voted_for),
+        leader: node.and_then(Node::leader),
+        last_index: node.map_or(durable.entries.len() as Index, |node| node.log().last_index()),
+        last_term: node.map_or(durable.entries.last().map_or(0, |entry| entry.term), |node| node.log().last_term()),
+        commit_index: node.map_or(0, Node::commit_index),
+        applied_index: node.map_or(0, Node::applied_index),
+        durable_index: node.map_or(durable.entries.len() as Index, Node::log_index_durable),
         unsynced_writes: server.disk.unsynced_count(),
+        held_messages: node.map_or(0, Node::held_message_count),
         clock_drift_ppm: server.clock.drift_ppm,
         clock_offset_us: server.clock.offset_us,
-    };
-    let mut view = common(server.node.as_ref());
-    let entries: Vec<(Index, Term)> = match &server.node {
-        Some(node) => node.log().entries().iter().map(|entry| (entry.index, entry.term)).collect(),
-        None => server.disk.durable().entries.iter().map(|entry| (entry.index, entry.term)).collect(),
-    };
-    view.log_len = entries.len() as Index;
-    view.log_tail = entries[entries.len().saturating_sub(LOG_TAIL_LEN)..].to_vec();
-    if let Some(node) = server.node.as_ref().filter(|node| node.role() == Role::Leader) {
-        view.progress = node
-            .config()
-            .peers()
-            .filter_map(|peer| node.progress(peer).map(|progress| (peer, progress.match_index, progress.next_index)))
-            .collect();
+        election_timer_us: node.and(election_remaining_us(server, now_us)),
+        votes: node
+            .map(|node| node.votes().iter().map(|(&peer, &granted)| (peer, granted)).collect())
+            .unwrap_or_default(),
+        progress: node.map(progress_of).unwrap_or_default(),
+        client_ops: client_ops_at(simulation, id),
+        prevote: server.config.prevote,
+        check_quorum: server.config.check_quorum,
     }
-    view
+}
+
+fn election_remaining_us(server: &Server, now_us: u64) -> Option<u64> {
+    let deadline_local_us = server.timers[Timer::Election.slot()].deadline_local_us?;
+    Some(server.clock.true_us_at(deadline_local_us, now_us).saturating_sub(now_us))
+}
+
+fn progress_of(node: &Node) -> Vec<PeerProgress> {
+    if node.role() != Role::Leader {
+        return Vec::new();
+    }
+    node.config()
+        .peers()
+        .filter_map(|peer| {
+            node.progress(peer).map(|progress| PeerProgress {
+                peer,
+                match_index: progress.match_index,
+                next_index: progress.next_index,
+                mode: match progress.mode {
+                    raftsim_core::raft::Mode::Probe => "probe",
+                    raftsim_core::raft::Mode::Replicate => "replicate",
+                },
+            })
+        })
+        .collect()
+}
+
+fn client_ops_at(simulation: &Simulation, id: NodeId) -> Vec<String> {
+    let history = simulation.history();
+    simulation
+        .clients()
+        .iter()
+        .filter(|client| client.target == id)
+        .filter_map(|client| {
+            let pending = client.pending.as_ref()?;
+            let op = &history.ops[pending.history_position];
+            debug_assert_eq!(op.outcome, Outcome::Pending);
+            Some(format!("client {}: {} (attempt {})", client.client_id, describe_op(&op.op), pending.attempt))
+        })
+        .collect()
+}
+
+/// An operation as a person writes it: `put x 3`, `cas x 1 → 2`.
+pub fn describe_op(op: &raftsim_core::raft::Op) -> String {
+    use raftsim_core::raft::Op;
+    match op {
+        Op::Get { key } => format!("get {key}"),
+        Op::Put { key, value } => format!("put {key} {value}"),
+        Op::Append { key, value } => format!("append {key} {}", value.trim_end()),
+        Op::Cas { key, from, to } => format!("cas {key} {from:?} → {to}"),
+    }
 }

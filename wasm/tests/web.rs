@@ -134,14 +134,42 @@ fn a_hostile_link_gives_a_clear_error() {
 }
 
 #[wasm_bindgen_test]
-fn the_view_holds_what_a_frame_draws() {
+fn the_views_hold_what_the_panels_show() {
     let mut simulation = Simulation::new(scenario(r#"{"nodes": 5, "seed": 3}"#)).unwrap();
     simulation.run_until(1_000_000.0).unwrap();
-    let view = simulation.view().unwrap();
-    let nodes = js_sys::Reflect::get(&view, &"nodes".into()).unwrap();
-    assert_eq!(js_sys::Array::from(&nodes).length(), 5);
+    let view = simulation.run_view().unwrap();
     let time = js_sys::Reflect::get(&view, &"time_us".into()).unwrap().as_f64();
     assert_eq!(time, Some(1_000_000.0));
-    let feed = simulation.events_since(0.0).unwrap();
-    assert!(js_sys::Array::from(&feed).length() > 0);
+    assert_eq!(js_sys::Array::from(&simulation.node_lines().unwrap()).length(), 5);
+    let feed = simulation.events_since(0.0, 50).unwrap();
+    assert_eq!(js_sys::Array::from(&feed).length(), 50, "the newest 50 events");
+    assert!(simulation.node_detail(6).is_err(), "a 5-node cluster has no node 6");
+}
+
+#[wasm_bindgen_test]
+fn advancing_by_frames_gives_the_same_run_as_running_straight() {
+    let mut framed = Simulation::new(scenario(r#"{"seed": 4}"#)).unwrap();
+    let mut target: f64 = 0.0;
+    while target < 2_000_000.0 {
+        target += 16_667.0;
+        while framed.advance(target.min(2_000_000.0).round(), 50).unwrap() == 50 {}
+    }
+    let mut straight = Simulation::new(scenario(r#"{"seed": 4}"#)).unwrap();
+    straight.run_until(2_000_000.0).unwrap();
+    assert_eq!(framed.trace_hash(), straight.trace_hash());
+    framed.seek_time(700_000.0).unwrap();
+    straight.seek_time(700_000.0).unwrap();
+    assert_eq!(framed.events(), straight.events());
+    assert_eq!(framed.trace_hash(), straight.trace_hash());
+}
+
+#[wasm_bindgen_test]
+fn acting_in_the_past_reports_the_events_it_drops() {
+    let mut simulation = Simulation::new(scenario(r#"{"seed": 6}"#)).unwrap();
+    simulation.run_events(1_000);
+    assert_eq!(simulation.crash(1).unwrap(), 0.0, "acting at the frontier drops nothing");
+    simulation.run_events(500);
+    simulation.seek(1_200.0).unwrap();
+    assert_eq!(simulation.restart(1).unwrap(), 300.0);
+    assert_eq!(simulation.frontier_events(), 1_200.0);
 }

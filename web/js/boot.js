@@ -1,18 +1,81 @@
-// Boot: load the wasm engine and report what loaded. Holds no protocol logic (ARCHITECTURE.md).
-import init, { engine_version } from "../pkg/raftsim_wasm.js";
+// Boot: load the wasm engine, ask it what it offers, build the page from that, open the run the
+// address holds (or the default one) and start the frame loop. Holds no protocol logic
+// (ARCHITECTURE.md): every rule, constant and drawing comes from the engine.
+import init, * as wasm from "../pkg/raftsim_wasm.js";
+import { app, guard } from "./app.js";
+import { nodeClientPoint, setupCanvases } from "./canvas.js";
+import { setupControls } from "./controls.js";
+import { byId } from "./dom.js";
+import { setupKeys } from "./keys.js";
+import { setupLegend } from "./legend.js";
+import { setupMenus } from "./menus.js";
+import { panelsRefreshed, setupPanels } from "./panels.js";
+import { DEFAULT_SPEED, play, setSpeed, startLoop } from "./player.js";
+import { setupSettings } from "./settings.js";
+import { startScenario } from "./run.js";
+import { openFromAddress, setupShare } from "./share.js";
 
-const status = document.getElementById("engine-status");
+const status = byId("engine-status");
+
+function readCatalogue() {
+  return {
+    presets: wasm.presets(),
+    limits: wasm.limits(),
+    checks: wasm.checks(),
+    faultKinds: wasm.fault_kinds(),
+    bugs: wasm.bugs(),
+    partitions: wasm.partitions(),
+    legend: wasm.legend(),
+  };
+}
+
+/** For the console, the page's tests and its benchmark: the state, where a node is on screen, a
+ * way to start any scenario object, and the wasm memory's size. */
+function exposeHandle() {
+  window.raftsim = {
+    app,
+    nodeCenter: (node) => nodeClientPoint(node),
+    start: (scenario) => startScenario(scenario),
+    panelsRefreshed,
+    wasmMemoryBytes: () => app.memory.buffer.byteLength,
+  };
+}
+
+async function boot() {
+  const instance = await init();
+  app.wasm = wasm;
+  app.memory = instance.memory;
+  const version = wasm.engine_version();
+  byId("engine-version").textContent = `engine ${version}`;
+  document.body.dataset.engineVersion = version;
+  app.catalogue = readCatalogue();
+  setupCanvases();
+  setupPanels();
+  setupControls();
+  setupMenus();
+  setupSettings();
+  setupShare();
+  setupKeys();
+  setupLegend();
+  exposeHandle();
+  setSpeed(DEFAULT_SPEED);
+  const fromLink = location.hash.length > 1;
+  guard(openFromAddress);
+  status.className = "ready";
+  status.textContent = "";
+  document.body.dataset.ready = "true";
+  startLoop();
+  const calm = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  if (!fromLink && !calm && !new URLSearchParams(location.search).has("paused")) play();
+}
 
 try {
-  await init();
-  const version = engine_version();
-  status.textContent = `raftsim engine ${version} loaded.`;
-  status.className = "ready";
-  document.body.dataset.engineVersion = version;
+  await boot();
 } catch (error) {
   status.textContent =
     `The WebAssembly engine did not load (${error.message}). ` +
     "If you serve the page yourself, build it first with ./dev serve; otherwise try a current browser.";
   status.className = "error";
+  document.body.dataset.ready = "failed";
   console.error(error);
 }

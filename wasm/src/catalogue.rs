@@ -1,0 +1,205 @@
+//! What the page asks of the engine before any run: the presets with their descriptions, the
+//! limits of every setting, the checks, fault kinds, bugs, named partitions and the legend, and
+//! whether a scenario is valid. The page builds its menus and form from these, so no constant
+//! is written twice.
+
+use raftsim_core::check::violation::Invariant;
+use raftsim_core::raft::BUG_CATALOGUE;
+use raftsim_core::scenario::share::SHARE_LEN_MAX;
+use raftsim_core::scenario::{
+    self, Scenario, CLIENTS_MAX, DELAY_US_MAX, DRIFT_PPM_MAX, FAULT_KIND_INFO, KEYS_MAX, NODES_MAX, PPM_MAX,
+    PRESET_NAMES, RUN_US_MAX, SEED_MAX,
+};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use web_sys::CanvasRenderingContext2d;
+
+use crate::render::{glyphs, logs, Dashes, Pen};
+use crate::{parse_js, to_js};
+
+/// The prefix that turns a catalogued bug's name into its preset's name.
+const BUG_PREFIX: &str = "bug-";
+
+/// The names of the preset scenarios, in menu order.
+#[wasm_bindgen]
+pub fn preset_names() -> Vec<String> {
+    PRESET_NAMES.iter().map(|name| name.to_string()).collect()
+}
+
+/// One entry of the page's scenario menu.
+#[derive(Serialize)]
+struct PresetEntry {
+    name: String,
+    description: String,
+    /// "scenarios" or "bugs".
+    group: &'static str,
+}
+
+/// Every preset with a one-line description: the scenarios, then one per catalogued bug
+/// (`bug-NAME`), which shows that bug failing a check within seconds.
+#[wasm_bindgen]
+pub fn presets() -> Result<JsValue, JsError> {
+    let scenarios = PRESET_NAMES.iter().map(|&name| PresetEntry {
+        name: name.into(),
+        description: scenario::preset_description(name).unwrap_or_default().into(),
+        group: "scenarios",
+    });
+    let bugs = BUG_CATALOGUE.iter().map(|bug| PresetEntry {
+        name: format!("{BUG_PREFIX}{}", bug.name),
+        description: format!("With the bug on, {} (from {}).", bug.effect, bug.origin),
+        group: "bugs",
+    });
+    to_js(&scenarios.chain(bugs).collect::<Vec<_>>())
+}
+
+/// The preset scenario called `name` (a bug preset is `bug-NAME`), as a plain object.
+#[wasm_bindgen]
+pub fn preset(name: &str) -> Result<JsValue, JsError> {
+    let scenario = match name.strip_prefix(BUG_PREFIX) {
+        Some(bug) => scenario::bug_preset(bug),
+        None => scenario::preset(name),
+    };
+    let scenario = scenario.ok_or_else(|| {
+        JsError::new(&format!(
+            "no preset named {name:?}; the presets are {}, and bug-NAME for each catalogued bug",
+            PRESET_NAMES.join(", ")
+        ))
+    })?;
+    to_js(&scenario)
+}
+
+/// The limits a scenario must respect, for the page's controls.
+#[wasm_bindgen]
+pub fn limits() -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    struct Limits {
+        nodes_max: u32,
+        clients_max: u32,
+        keys_max: u32,
+        run_us_max: u64,
+        delay_us_max: u64,
+        seed_max: u64,
+        ppm_max: u32,
+        drift_ppm_max: u32,
+        share_len_max: usize,
+    }
+    to_js(&Limits {
+        nodes_max: NODES_MAX,
+        clients_max: CLIENTS_MAX,
+        keys_max: KEYS_MAX,
+        run_us_max: RUN_US_MAX,
+        delay_us_max: DELAY_US_MAX,
+        seed_max: SEED_MAX,
+        ppm_max: PPM_MAX,
+        drift_ppm_max: DRIFT_PPM_MAX,
+        share_len_max: SHARE_LEN_MAX,
+    })
+}
+
+/// Every check the engine runs: name, what it says, and when it is judged.
+#[wasm_bindgen]
+pub fn checks() -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    struct Check {
+        name: &'static str,
+        description: &'static str,
+        when: raftsim_core::check::violation::CheckedWhen,
+    }
+    let checks: Vec<Check> = Invariant::ALL
+        .iter()
+        .map(|invariant| Check {
+            name: invariant.name(),
+            description: invariant.description(),
+            when: invariant.when_checked(),
+        })
+        .collect();
+    to_js(&checks)
+}
+
+/// The random fault kinds: the field name in `nemesis.kinds` and what each does.
+#[wasm_bindgen]
+pub fn fault_kinds() -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    struct Kind {
+        name: &'static str,
+        description: &'static str,
+    }
+    let kinds: Vec<Kind> = FAULT_KIND_INFO.iter().map(|&(name, description)| Kind { name, description }).collect();
+    to_js(&kinds)
+}
+
+/// The bug catalogue: each switch of `protocol.bugs`, where the bug was found and what it does.
+#[wasm_bindgen]
+pub fn bugs() -> Result<JsValue, JsError> {
+    to_js(&BUG_CATALOGUE)
+}
+
+/// The named partitions the page offers.
+#[wasm_bindgen]
+pub fn partitions() -> Result<JsValue, JsError> {
+    to_js(&crate::partitions::PARTITIONS)
+}
+
+/// The legend's entries (`key`, `label`, `group`); [`draw_swatch`] draws each key.
+#[wasm_bindgen]
+pub fn legend() -> Result<JsValue, JsError> {
+    to_js(&glyphs::LEGEND)
+}
+
+/// Draws the legend swatch `key` on a canvas of `width` × `height` CSS pixels; `false` for an
+/// unknown key.
+#[wasm_bindgen]
+pub fn draw_swatch(context: &CanvasRenderingContext2d, key: &str, width: f64, height: f64, pixel_ratio: f64) -> bool {
+    let dashes = Dashes::new();
+    let pen = Pen::begin(context, &dashes, width, height, pixel_ratio);
+    glyphs::swatch(&pen, key, width, height)
+}
+
+/// The height in CSS pixels the log strips need for `nodes` nodes.
+#[wasm_bindgen]
+pub fn log_strip_height(nodes: u32) -> f64 {
+    logs::height_px(nodes.clamp(1, NODES_MAX))
+}
+
+/// Judges a scenario object as a run would: `null` if it is valid, else `{field, reason}` with
+/// the field's path (`network.drop_ppm`), so the page can say what is wrong next to the field.
+#[wasm_bindgen]
+pub fn validate_scenario(scenario: JsValue) -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    struct Problem {
+        field: String,
+        reason: String,
+    }
+    let scenario: Scenario = match parse_js(scenario, "scenario") {
+        Ok(scenario) => scenario,
+        Err(reason) => return to_js(&Problem { field: String::new(), reason }),
+    };
+    match scenario.validate() {
+        Ok(()) => Ok(JsValue::NULL),
+        Err(error) => to_js(&Problem { field: error.field, reason: error.reason }),
+    }
+}
+
+/// Runs the standard benchmark workload (seeds 1..=`seeds` of the default scenario: 5 nodes,
+/// swarm faults, 3 clients, 10 s simulated, every check on) and reports events per second,
+/// timed with the browser's clock. `raftsim bench` runs the same workload natively.
+#[wasm_bindgen]
+pub fn bench_standard(seeds: u32) -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    struct Measurement {
+        seeds: u32,
+        events: u64,
+        milliseconds: f64,
+        events_per_second: f64,
+    }
+    let started = js_sys::Date::now();
+    let mut events = 0;
+    for seed in 1..=u64::from(seeds) {
+        let mut simulation = raftsim_core::sim::Simulation::new(Scenario { seed, ..Scenario::default() })
+            .map_err(|error| JsError::new(&error.to_string()))?;
+        simulation.run_to_end();
+        events += simulation.events();
+    }
+    let milliseconds = js_sys::Date::now() - started;
+    to_js(&Measurement { seeds, events, milliseconds, events_per_second: events as f64 * 1e3 / milliseconds })
+}

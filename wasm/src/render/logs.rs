@@ -1,0 +1,187 @@
+//! The log strips: one row per node, the same index in the same column on every row so logs
+//! are compared at a glance. Entries are coloured by term and carry it; a bar marks the commit
+//! point, a triangle the last applied entry, and entries not yet on disk are pale with a dashed
+//! outline (a crash would lose them). The newest entries are shown when a log is longer than
+//! the strip.
+
+use raftsim_core::raft::{Index, NodeId, Term};
+use raftsim_core::sim::{Server, Simulation};
+
+use super::layout::Point;
+use super::{palette, Align, Dash, Pen};
+
+const HEADER_PX: f64 = 18.0;
+const ROW_PX: f64 = 28.0;
+const CELL_PX: f64 = 24.0;
+const LABEL_PX: f64 = 96.0;
+const FOOTER_PX: f64 = 6.0;
+
+/// The height the strips need for `nodes` rows, in CSS pixels.
+pub fn height_px(nodes: u32) -> f64 {
+    HEADER_PX + ROW_PX * f64::from(nodes) + FOOTER_PX
+}
+
+/// One row's facts.
+struct Row {
+    running: bool,
+    role: &'static str,
+    commit: Index,
+    applied: Index,
+    durable: Index,
+    /// The term of each entry, from index 1.
+    terms: Vec<Term>,
+}
+
+impl Row {
+    fn of(server: &Server) -> Row {
+        match &server.node {
+            Some(node) => Row {
+                running: true,
+                role: node.role().name(),
+                commit: node.commit_index(),
+                applied: node.applied_index(),
+                durable: node.log_index_durable(),
+                terms: node.log().entries().iter().map(|entry| entry.term).collect(),
+            },
+            None => {
+                let durable = server.disk.durable();
+                Row {
+                    running: false,
+                    role: "down",
+                    commit: 0,
+                    applied: 0,
+                    durable: durable.entries.len() as Index,
+                    terms: durable.entries.iter().map(|entry| entry.term).collect(),
+                }
+            }
+        }
+    }
+}
+
+/// A fingerprint of everything the strips show: the page redraws them only when it changes,
+/// not every frame (most events change no log).
+pub fn signature(simulation: &Simulation, selected: Option<NodeId>) -> u64 {
+    let mut hash = raftsim_core::sim::trace::TraceHash::default();
+    for server in simulation.servers() {
+        let row = server.node.as_ref();
+        hash.option(row.map(|node| node.role() as u64));
+        hash.word(row.map_or(server.disk.durable().entries.len() as u64, |node| node.log().last_index()));
+        hash.word(row.map_or(0, |node| node.log().last_term()));
+        hash.word(row.map_or(0, |node| node.commit_index()));
+        hash.word(row.map_or(0, |node| node.applied_index()));
+        hash.word(row.map_or(0, |node| node.log_index_durable()));
+    }
+    hash.option(selected.map(u64::from));
+    hash.flag(simulation.violation().is_some());
+    hash.value()
+}
+
+/// Draws every node's log in a `width`-pixel strip; `selected` is tinted.
+pub fn draw(pen: &Pen, simulation: &Simulation, width: f64, selected: Option<NodeId>) {
+    let rows: Vec<Row> = simulation.servers().iter().map(Row::of).collect();
+    let columns = (((width - LABEL_PX - 8.0) / CELL_PX).floor() as u64).max(1);
+    let last = rows.iter().map(|row| row.terms.len() as Index).max().unwrap_or(0);
+    let first = last.saturating_sub(columns) + 1;
+    draw_header(pen, first, columns, last);
+    let (flagged_nodes, flagged_indexes) = simulation
+        .violation()
+        .map(|violation| (violation.nodes.clone(), violation.indexes.clone()))
+        .unwrap_or_default();
+    for (position, row) in rows.iter().enumerate() {
+        let id = position as NodeId + 1;
+        let top = HEADER_PX + ROW_PX * position as f64;
+        if selected == Some(id) {
+            pen.fill_rect(Point { x: 0.0, y: top }, width, ROW_PX, 4.0, "#e8f0fe");
+        }
+        draw_label(pen, id, row, top);
+        let flagged = flagged_nodes.is_empty() || flagged_nodes.contains(&id);
+        let marked: &[Index] = if flagged { &flagged_indexes } else { &[] };
+        draw_cells(pen, row, top, first, columns, marked);
+    }
+    if last == 0 {
+        let at = Point { x: LABEL_PX + 4.0, y: HEADER_PX + ROW_PX / 2.0 };
+        pen.text(
+            at,
+            "no entries yet: a leader appends one when it takes office",
+            11.0,
+            false,
+            palette::MUTED,
+            Align::Left,
+        );
+    }
+}
+
+fn draw_header(pen: &Pen, first: Index, columns: u64, last: Index) {
+    pen.text(Point { x: 4.0, y: HEADER_PX / 2.0 }, "index", 10.0, false, palette::MUTED, Align::Left);
+    let stride = if first + columns > 1_000 { 5 } else { 1 };
+    for column in 0..columns {
+        let index = first + column;
+        if index > last.max(1) + 2 || (index % stride != 0 && index != first) {
+            continue;
+        }
+        let x = LABEL_PX + CELL_PX * column as f64 + CELL_PX / 2.0;
+        pen.text(Point { x, y: HEADER_PX / 2.0 + 1.0 }, &index.to_string(), 9.5, false, palette::MUTED, Align::Center);
+    }
+}
+
+fn draw_label(pen: &Pen, id: NodeId, row: &Row, top: f64) {
+    let middle = top + ROW_PX / 2.0;
+    let colors = palette::role(row.role);
+    pen.fill_circle(Point { x: 9.0, y: middle }, 5.0, colors.fill);
+    pen.stroke_circle(Point { x: 9.0, y: middle }, 5.0, colors.outline, 1.5);
+    let ink = if row.running { palette::INK } else { palette::MUTED };
+    pen.text(Point { x: 19.0, y: middle }, &format!("S{id}"), 12.0, true, ink, Align::Left);
+    let role = if row.running { row.role.replace("precandidate", "pre-cand.") } else { "crashed".into() };
+    pen.text(Point { x: 42.0, y: middle }, &role, 10.0, false, colors.outline, Align::Left);
+}
+
+fn draw_cells(pen: &Pen, row: &Row, top: f64, first: Index, columns: u64, marked: &[Index]) {
+    let cell_top = top + 4.0;
+    let cell_height = ROW_PX - 9.0;
+    let length = row.terms.len() as Index;
+    if !row.running {
+        pen.alpha(0.6);
+    }
+    for column in 0..columns {
+        let index = first + column;
+        let left = LABEL_PX + CELL_PX * column as f64;
+        let corner = Point { x: left + 1.0, y: cell_top };
+        if index > length {
+            pen.stroke_rect(corner, CELL_PX - 2.0, cell_height, 3.0, "#eef0f3", 1.0);
+            continue;
+        }
+        let term = row.terms[index as usize - 1];
+        let durable = index <= row.durable;
+        pen.alpha(if durable { 1.0 } else { 0.4 } * if row.running { 1.0 } else { 0.6 });
+        pen.fill_rect(corner, CELL_PX - 2.0, cell_height, 3.0, palette::term(term));
+        pen.alpha(if row.running { 1.0 } else { 0.6 });
+        if !durable {
+            pen.dash(Dash::Dashed);
+            pen.stroke_rect(corner, CELL_PX - 2.0, cell_height, 3.0, palette::MUTED, 1.0);
+            pen.dash(Dash::Solid);
+        }
+        let middle = Point { x: left + CELL_PX / 2.0, y: cell_top + cell_height / 2.0 };
+        pen.text(middle, &term.to_string(), 10.0, false, palette::INK, Align::Center);
+        if marked.contains(&index) {
+            pen.stroke_rect(corner, CELL_PX - 2.0, cell_height, 3.0, palette::VIOLATION, 2.5);
+        }
+    }
+    pen.alpha(1.0);
+    draw_marks(pen, row, top, first, columns);
+}
+
+/// The commit bar after the last committed entry and the applied triangle under the last
+/// applied one, when they fall inside the strip.
+fn draw_marks(pen: &Pen, row: &Row, top: f64, first: Index, columns: u64) {
+    let column_of = |index: Index| (index >= first && index < first + columns).then(|| (index - first) as f64);
+    if let Some(column) = column_of(row.commit) {
+        let x = LABEL_PX + CELL_PX * (column + 1.0) - 0.5;
+        pen.line(Point { x, y: top + 1.5 }, Point { x, y: top + ROW_PX - 3.0 }, palette::INK, 3.0);
+    }
+    if let Some(column) = column_of(row.applied) {
+        let x = LABEL_PX + CELL_PX * column + CELL_PX / 2.0;
+        let base = top + ROW_PX - 0.5;
+        let triangle = [Point { x, y: base - 5.0 }, Point { x: x - 4.0, y: base }, Point { x: x + 4.0, y: base }];
+        pen.fill_polygon(&triangle, palette::INK);
+    }
+}

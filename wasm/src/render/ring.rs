@@ -1,0 +1,267 @@
+//! The ring: nodes clockwise from the top, the links between them, the messages in flight at
+//! the simulated moment shown (each placed by interpolating between its send and arrival
+//! time), lost messages fading out, cut links as walls, and client operations waiting at the
+//! node they were sent to.
+
+use raftsim_core::raft::{Node, NodeId, Op, Role, Timer};
+use raftsim_core::sim::{Event, LossCause, Server, Simulation};
+
+use super::glyphs::{self, Glyph};
+use super::layout::{Layout, Pick, Point};
+use super::{palette, Align, Highlight, Pen};
+
+/// Client tags drawn beside one node before the rest are counted as "+N".
+const CLIENT_TAGS_MAX: usize = 3;
+/// Where a message stuck behind a cut waits, as a fraction of its lane.
+const WALL_FRACTION: f64 = 0.47;
+
+/// Draws the whole ring at the simulation's current moment.
+pub fn draw(pen: &Pen, simulation: &Simulation, layout: &Layout, highlight: &Highlight) {
+    draw_links(pen, simulation, layout, highlight);
+    draw_held(pen, simulation, layout);
+    draw_losses(pen, simulation, layout);
+    draw_messages(pen, simulation, layout);
+    let flagged: Vec<NodeId> = simulation.violation().map(|violation| violation.nodes.clone()).unwrap_or_default();
+    for (position, server) in simulation.servers().iter().enumerate() {
+        let id = position as NodeId + 1;
+        let marks = Marks { selected: highlight.selected == Some(id), flagged: flagged.contains(&id) };
+        draw_node(pen, simulation, layout, id, server, marks);
+    }
+    draw_clients(pen, simulation, layout);
+}
+
+fn draw_links(pen: &Pen, simulation: &Simulation, layout: &Layout, highlight: &Highlight) {
+    let count = simulation.servers().len() as NodeId;
+    let network = simulation.network();
+    for a in 1..=count {
+        for b in a + 1..=count {
+            let hovered = highlight.hover == Some(Pick::Link { a, b });
+            let (start, end) = (layout.center_of(a), layout.center_of(b));
+            glyphs::link(pen, start, end, network.is_cut(a, b), network.is_cut(b, a), hovered);
+        }
+    }
+}
+
+/// Every message in flight, where it is now along its lane. A message whose link is cut waits
+/// at the wall, faded: it is lost on arrival unless the link heals first.
+fn draw_messages(pen: &Pen, simulation: &Simulation, layout: &Layout) {
+    let now_us = simulation.now_us();
+    let network = simulation.network();
+    for scheduled in simulation.pending_events() {
+        let Event::Deliver { message, sent_us, duplicate, .. } = &scheduled.event else { continue };
+        let span_us = scheduled.time_us.saturating_sub(*sent_us);
+        let elapsed_us = now_us.saturating_sub(*sent_us);
+        let mut progress = if span_us == 0 { 1.0 } else { (elapsed_us as f64 / span_us as f64).min(1.0) };
+        let blocked = network.is_cut(message.from, message.to);
+        if blocked {
+            progress = progress.min(WALL_FRACTION);
+            pen.alpha(0.55);
+        }
+        let (start, end) = layout.lane(message.from, message.to);
+        glyphs::message(pen, Glyph::of(&message.body), start.lerp(end, progress), *duplicate);
+        if blocked {
+            pen.alpha(1.0);
+        }
+    }
+}
+
+/// Lost messages fade out over twice the longest ordinary latency: at the sender when the
+/// network dropped them, at the wall when a cut stopped them, at the receiver when it was down.
+fn draw_losses(pen: &Pen, simulation: &Simulation, layout: &Layout) {
+    let now_us = simulation.now_us();
+    let fade_us = (2 * simulation.parameters().network.latency_us_max).max(2_000);
+    for loss in simulation.recent_losses() {
+        let age_us = now_us.saturating_sub(loss.lost_us);
+        if age_us >= fade_us {
+            continue;
+        }
+        let age = age_us as f64 / fade_us as f64;
+        let progress = match loss.cause {
+            LossCause::Network => 0.12 + 0.2 * age,
+            LossCause::Cut => WALL_FRACTION,
+            LossCause::Down => 0.92,
+        };
+        let (start, end) = layout.lane(loss.message.from, loss.message.to);
+        glyphs::lost(pen, Glyph::of(&loss.message.body), start.lerp(end, progress), 0.85 * (1.0 - age));
+    }
+}
+
+/// Messages a held link keeps, piled near their sender, with a count.
+fn draw_held(pen: &Pen, simulation: &Simulation, layout: &Layout) {
+    let network = simulation.network();
+    let held = network.held_messages();
+    if held.is_empty() {
+        return;
+    }
+    let mut counted: Vec<((NodeId, NodeId), usize)> = Vec::new();
+    for message in held {
+        let link = (message.from, message.to);
+        let position = match counted.iter_mut().find(|(key, _)| *key == link) {
+            Some((_, count)) => {
+                *count += 1;
+                *count - 1
+            }
+            None => {
+                counted.push((link, 1));
+                0
+            }
+        };
+        let (start, end) = layout.lane(message.from, message.to);
+        let at = start.lerp(end, 0.14 + 0.025 * position.min(6) as f64);
+        glyphs::message(pen, Glyph::of(&message.body), at, false);
+    }
+    for ((from, to), count) in counted {
+        let (start, end) = layout.lane(from, to);
+        let at = start.lerp(end, 0.3);
+        pen.text(Point { x: at.x, y: at.y - 11.0 }, &format!("{count} held"), 10.0, true, palette::HELD, Align::Center);
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Marks {
+    selected: bool,
+    flagged: bool,
+}
+
+fn draw_node(pen: &Pen, simulation: &Simulation, layout: &Layout, id: NodeId, server: &Server, marks: Marks) {
+    let center = layout.center_of(id);
+    let radius = layout.node_radius;
+    let node = server.node.as_ref();
+    let role = node.map_or("down", |node| node.role().name());
+    if marks.flagged {
+        pen.fill_circle(center, radius + 11.0, "rgba(197, 34, 31, 0.16)");
+        pen.stroke_circle(center, radius + 10.0, palette::VIOLATION, 3.0);
+    }
+    if marks.selected {
+        pen.stroke_circle(center, radius + 7.0, palette::SELECTED, 2.5);
+    }
+    if let Some(node) = node {
+        draw_election_timer(pen, simulation, center, radius, server, node);
+    }
+    glyphs::node(pen, center, radius, role, server.paused);
+    let term = node.map_or(server.disk.durable().hard_state.term, Node::term);
+    let name_size = (radius * 0.5).clamp(10.0, 15.0);
+    let term_size = (radius * 0.36).clamp(8.5, 11.5);
+    let ink = if node.is_some() { palette::INK } else { palette::MUTED };
+    pen.text(
+        Point { x: center.x, y: center.y - radius * 0.24 },
+        &format!("S{id}"),
+        name_size,
+        true,
+        ink,
+        Align::Center,
+    );
+    let term_text = format!("term {term}");
+    pen.text(Point { x: center.x, y: center.y + radius * 0.34 }, &term_text, term_size, false, ink, Align::Center);
+    let mut line_y = center.y + radius + 13.0;
+    let colors = palette::role(role);
+    pen.text(
+        Point { x: center.x, y: line_y },
+        &role_label(simulation, server),
+        11.0,
+        true,
+        colors.outline,
+        Align::Center,
+    );
+    if let Some(clock) = clock_label(server) {
+        line_y += 13.0;
+        pen.text(Point { x: center.x, y: line_y }, &clock, 10.0, false, palette::MUTED, Align::Center);
+    }
+}
+
+/// The election timer as an arc that drains clockwise: full is the longest timeout, so each
+/// arc starts at a random length and the shortest runs out first, which is how randomised
+/// timeouts avoid split votes (§5.2).
+fn draw_election_timer(pen: &Pen, simulation: &Simulation, center: Point, radius: f64, server: &Server, node: &Node) {
+    let slot = server.timers[Timer::Election.slot()];
+    let Some(deadline_local_us) = slot.deadline_local_us else { return };
+    if node.role() == Role::Leader {
+        return;
+    }
+    let now_us = simulation.now_us();
+    let deadline_us = server.clock.true_us_at(deadline_local_us, now_us);
+    let span_us = node.config().election_timeout_us_max.max(1);
+    let remaining = deadline_us.saturating_sub(now_us) as f64 / span_us as f64;
+    let arc_radius = radius + 4.5;
+    pen.stroke_circle(center, arc_radius, palette::TIMER_TRACK, 3.0);
+    pen.stroke_arc(center, arc_radius, remaining, palette::TIMER, 3.0);
+}
+
+/// "leader", "candidate · 2/3 votes", "follower · paused", "crashed".
+fn role_label(simulation: &Simulation, server: &Server) -> String {
+    let Some(node) = server.node.as_ref() else { return "crashed".into() };
+    let mut label = match node.role() {
+        Role::PreCandidate => "pre-candidate".to_string(),
+        role => role.name().to_string(),
+    };
+    if matches!(node.role(), Role::Candidate | Role::PreCandidate) {
+        let granted = node.votes().values().filter(|&&granted| granted).count();
+        let quorum = simulation.servers().len() / 2 + 1;
+        label.push_str(&format!(" · {granted}/{quorum} votes"));
+    }
+    if server.paused {
+        label.push_str(" · paused");
+    }
+    label
+}
+
+/// "clock +2.5% +400 ms" for a drifting or stepped clock; `None` for a true one.
+fn clock_label(server: &Server) -> Option<String> {
+    let clock = server.clock;
+    if clock.drift_ppm == 0 && clock.offset_us == 0 {
+        return None;
+    }
+    let mut label = "clock".to_string();
+    if clock.drift_ppm != 0 {
+        label.push_str(&format!(" {:+.1}%", clock.drift_ppm as f64 / 10_000.0));
+    }
+    if clock.offset_us != 0 {
+        label.push_str(&format!(" {:+} ms", clock.offset_us / 1_000));
+    }
+    Some(label)
+}
+
+/// Each waiting client operation as a tag beside the node it was sent to, on the side away
+/// from the ring's centre.
+fn draw_clients(pen: &Pen, simulation: &Simulation, layout: &Layout) {
+    let mut tags: Vec<Vec<String>> = vec![Vec::new(); simulation.servers().len()];
+    for client in simulation.clients() {
+        let Some(pending) = &client.pending else { continue };
+        let text = format!("c{} {}", client.client_id, op_label(&pending.command.op));
+        tags[client.target as usize - 1].push(text);
+    }
+    for (position, node_tags) in tags.iter().enumerate() {
+        if node_tags.is_empty() {
+            continue;
+        }
+        let center = layout.center_of(position as NodeId + 1);
+        let outward_right = center.x >= layout.center.x - 1.0;
+        let edge_x =
+            if outward_right { center.x + layout.node_radius + 10.0 } else { center.x - layout.node_radius - 10.0 };
+        let mut y = center.y - layout.node_radius + 6.0;
+        let shown = node_tags.len().min(CLIENT_TAGS_MAX);
+        for text in node_tags.iter().take(shown) {
+            draw_tag(pen, edge_x, y, text, outward_right);
+            y += 17.0;
+        }
+        if node_tags.len() > shown {
+            draw_tag(pen, edge_x, y, &format!("+{} more", node_tags.len() - shown), outward_right);
+        }
+    }
+}
+
+fn draw_tag(pen: &Pen, edge_x: f64, y: f64, text: &str, rightwards: bool) {
+    let width = glyphs::client_tag_width(pen, text);
+    let left = if rightwards { edge_x } else { edge_x - width };
+    glyphs::client_tag(pen, Point { x: left, y }, text);
+}
+
+/// "get 0", "put 1", "append 0", "cas 2".
+pub fn op_label(op: &Op) -> String {
+    match op {
+        Op::Get { key } => format!("get {key}"),
+        Op::Put { key, .. } => format!("put {key}"),
+        Op::Append { key, .. } => format!("append {key}"),
+        Op::Cas { key, .. } => format!("cas {key}"),
+    }
+}

@@ -1,0 +1,270 @@
+// The side panels: the run panel, the check board, the node list, the inspector and the event
+// feed. They read small views from the engine a few times a second (the canvases are drawn
+// every frame by the engine itself).
+import { app, emit, guard, on } from "./app.js";
+import { byId, h, setText } from "./dom.js";
+import * as format from "./format.js";
+import { notice, clearNotice } from "./notices.js";
+import { onFrame, pause, seekEvent } from "./player.js";
+
+/** Panels refresh at most this often while the run plays. */
+const PANEL_INTERVAL_MS = 120;
+/** Rows the event feed keeps. */
+const FEED_ROWS_MAX = 150;
+/** Rows one refresh adds while the run plays: nobody reads faster, and DOM rows are costly. */
+const FEED_ROWS_PLAYING = 30;
+
+let lastPanelsAt = 0;
+/** The engine changed since the panels were last brought up to date. */
+let stale = true;
+let feedCursor = 0;
+let checkRows = new Map();
+let violationShown = false;
+let nodeMenuOpener = () => {};
+let refreshWaiters = [];
+
+/** What a click on a node in the node list does (menus.js opens the node's menu). */
+export function onNodeListClick(listener) {
+  nodeMenuOpener = listener;
+}
+
+export function refreshPanels() {
+  stale = true;
+  lastPanelsAt = 0;
+}
+
+/** Resolves once the panels have been brought up to date with the engine (for tests). */
+export function panelsRefreshed() {
+  refreshPanels();
+  app.dirty = true;
+  return new Promise((resolve) => refreshWaiters.push(resolve));
+}
+
+function tick(now, changed) {
+  if (!app.sim) return;
+  updateClock();
+  // A change inside the throttle window is kept as `stale` and shown a few frames later, so
+  // the last change of a run (a violation, the end) is never lost.
+  if (changed) stale = true;
+  if (!stale || (lastPanelsAt !== 0 && now - lastPanelsAt < PANEL_INTERVAL_MS)) return;
+  stale = false;
+  lastPanelsAt = now;
+  const view = app.sim.run_view();
+  app.lastRunView = view;
+  updateRun(view);
+  updateChecks(view);
+  updateNodes();
+  updateInspector();
+  updateFeed();
+  if (view.violation && !violationShown) announceViolation(view.violation);
+  if (!app.playing) app.safeLink = app.sim.share_link();
+  const waiters = refreshWaiters;
+  refreshWaiters = [];
+  for (const resolve of waiters) resolve();
+}
+
+/** The numbers that move every frame: time and event. */
+function updateClock() {
+  setText(byId("run-time"), format.time(app.sim.now_us()));
+  setText(byId("run-event"), format.count(app.sim.events()));
+}
+
+function updateRun(view) {
+  setText(byId("run-scenario"), view.name);
+  setText(byId("run-seed"), String(view.seed));
+  const phase = {
+    faults: `faults, until the heal at ${format.shortTime(view.heal_us)}`,
+    recovery: "recovery: every fault healed",
+    finished: view.violation ? "stopped at a violation" : "finished",
+  }[view.phase];
+  setText(byId("run-phase"), phase);
+  const leader = view.leader ? `S${view.leader} (term ${view.leader_term})` : "none";
+  setText(byId("run-leader"), leader);
+  const pending = view.ops_pending ? `, ${view.ops_pending} waiting` : "";
+  setText(byId("run-ops"), `${view.ops_ok} ok, ${view.ops_failed} failed cas, ${view.ops_unknown} unknown${pending}`);
+  setText(byId("run-hash"), app.sim.trace_hash());
+  document.body.dataset.events = String(view.events);
+  document.body.dataset.leader = String(view.leader ?? 0);
+}
+
+// ---- the check board ----
+
+function buildChecks() {
+  const list = byId("checks");
+  list.replaceChildren();
+  checkRows = new Map();
+  for (const check of app.catalogue.checks) {
+    const mark = h("span", { class: "mark", "aria-hidden": "true" });
+    const why = h("span", { class: "why" }, check.description);
+    const name = h("span", { class: "name" }, check.name);
+    const row = h("li", { class: "check", dataset: { check: check.name } }, mark, name, why);
+    row.title = check.description;
+    checkRows.set(check.name, { row, mark, why, check });
+    list.append(row);
+  }
+}
+
+/** A check's state: [class, mark, sentence]. */
+function checkState(check, view) {
+  const violation = view.violation;
+  if (violation?.invariant === check.name) return ["failed", "✕", violation.message];
+  if (check.when === "every_event") return ["holds", "✓", ""];
+  if (view.finished && violation) return ["waiting", "–", "Not judged: the run stopped at an earlier violation."];
+  if (check.when === "after_heal") {
+    if (view.time_us < view.heal_us) return ["waiting", "…", `Judged after the heal at ${format.shortTime(view.heal_us)}.`];
+    if (check.name === "LeaderLiveness" && view.time_us < view.leader_deadline_us) {
+      return ["waiting", "…", `A leader must commit by ${format.shortTime(view.leader_deadline_us)}.`];
+    }
+    if (check.name === "ClientLiveness" && !view.finished) return ["waiting", "…", "Judged when the run ends."];
+    return ["holds", "✓", check.name === "LeaderLiveness" ? "A leader with a quorum committed in time after the heal." : "Every operation after recovery completed in time."];
+  }
+  if (!view.finished) return ["waiting", "…", `Checked when the run ends, at ${format.shortTime(view.run_us)}.`];
+  if (view.linearizability === "unknown") return ["unknown", "?", "Unknown: the checker's step budget ran out before an answer."];
+  return ["holds", "✓", `The history of ${view.ops_ok + view.ops_failed + view.ops_unknown} operations is linearizable.`];
+}
+
+function updateChecks(view) {
+  let failed = 0;
+  let holding = 0;
+  for (const { row, mark, why, check } of checkRows.values()) {
+    const [state, symbol, sentence] = checkState(check, view);
+    row.className = `check ${state}`;
+    setText(mark, symbol);
+    setText(why, sentence);
+    why.hidden = sentence === "";
+    if (state === "failed") failed += 1;
+    if (state === "holds") holding += 1;
+  }
+  const summary = byId("checks-summary");
+  summary.className = failed ? "summary bad" : "summary ok";
+  setText(summary, failed ? `${failed} failed` : `${holding} of ${checkRows.size} hold so far`);
+  document.body.dataset.checks = failed ? "failed" : "holding";
+}
+
+function announceViolation(violation) {
+  violationShown = true;
+  pause();
+  const sentence = /[.!?]$/.test(violation.message) ? violation.message : `${violation.message}.`;
+  const text = `${violation.invariant} failed at event ${format.count(violation.event)} (${format.time(violation.time_us)}): ${sentence} The run stops here; the nodes and entries it names are circled in red. Step back to see how it came about.`;
+  notice("violation", text, { id: "violation" });
+  checkRows.get(violation.invariant)?.row.scrollIntoView({ block: "nearest" });
+  emit("violation", violation);
+}
+
+// ---- nodes ----
+
+function roleWords(line) {
+  if (!line.running) return "crashed";
+  const role = line.role === "precandidate" ? "pre-candidate" : line.role;
+  return line.paused ? `${role}, paused` : role;
+}
+
+function updateNodes() {
+  const list = byId("node-list");
+  const lines = app.sim.node_lines();
+  if (list.children.length !== lines.length) {
+    list.replaceChildren(...lines.map((line) => h("li", { dataset: { node: line.id } }, h("button", { type: "button", onclick: () => nodeMenuOpener(line.id) }))));
+  }
+  lines.forEach((line, position) => {
+    const item = list.children[position];
+    item.classList.toggle("selected", app.selected === line.id);
+    item.dataset.role = line.running ? line.role : "down";
+    item.dataset.term = String(line.term);
+    const leads = line.role === "leader" || !line.running ? "" : line.leader ? ` of S${line.leader}` : "";
+    const text = `S${line.id} ${roleWords(line)}${leads} · term ${line.term} · log ${line.last_index} · commit ${line.commit_index}`;
+    setText(item.firstChild, text);
+  });
+}
+
+function updateInspector() {
+  const box = byId("inspector");
+  byId("inspector-empty").hidden = app.selected !== 0;
+  if (!app.selected) {
+    box.replaceChildren();
+    return;
+  }
+  const detail = app.sim.node_detail(app.selected);
+  const rows = [
+    ["Role", roleWords({ running: detail.running, role: detail.role, paused: detail.paused })],
+    ["Term", detail.term],
+    ["Voted for", detail.voted_for ? `S${detail.voted_for}` : "nobody this term"],
+    ["Leader", detail.leader ? `S${detail.leader}` : "unknown"],
+    ["Log", `${detail.last_index} entries, last of term ${detail.last_term}`],
+    ["Commit", detail.commit_index],
+    ["Applied", detail.applied_index],
+    ["Durable", `up to index ${detail.durable_index}${detail.unsynced_writes ? `, ${detail.unsynced_writes} write(s) not yet fsynced` : ""}`],
+    ["Election timer", detail.election_timer_us === null ? "not armed" : `fires in ${format.time(detail.election_timer_us)}`],
+    ["Clock", clockWords(detail)],
+    ["Options", `PreVote ${detail.prevote ? "on" : "off"}, CheckQuorum ${detail.check_quorum ? "on" : "off"}`],
+  ];
+  if (detail.held_messages) rows.push(["Waiting to send", `${detail.held_messages} message(s), until their writes are durable`]);
+  const table = h("table", {}, h("tbody", {}, rows.map(([name, value]) => h("tr", {}, h("th", {}, name), h("td", {}, String(value))))));
+  const parts = [h("p", { class: "node-title" }, `S${detail.id}`), table];
+  if (detail.votes.length) parts.push(h("h3", {}, "Votes this campaign"), h("p", {}, detail.votes.map(([peer, granted]) => `S${peer} ${granted ? "granted" : "refused"}`).join(", ")));
+  if (detail.progress.length) parts.push(h("h3", {}, "Followers (matchIndex, nextIndex)"), progressTable(detail.progress));
+  if (detail.client_ops.length) parts.push(h("h3", {}, "Client requests waiting here"), h("ul", {}, detail.client_ops.map((text) => h("li", {}, text))));
+  box.replaceChildren(...parts);
+}
+
+function clockWords(detail) {
+  if (!detail.clock_drift_ppm && !detail.clock_offset_us) return "true time";
+  const drift = detail.clock_drift_ppm ? `${(detail.clock_drift_ppm / 10_000).toFixed(2)}% ${detail.clock_drift_ppm > 0 ? "fast" : "slow"}` : "";
+  const offset = detail.clock_offset_us ? `stepped ${format.time(Math.abs(detail.clock_offset_us))} ${detail.clock_offset_us > 0 ? "ahead" : "back"}` : "";
+  return [drift, offset].filter(Boolean).join(", ");
+}
+
+function progressTable(progress) {
+  const head = h("tr", {}, h("th", {}, "Peer"), h("th", {}, "match"), h("th", {}, "next"), h("th", {}, "mode"));
+  const rows = progress.map((peer) => h("tr", {}, h("td", {}, `S${peer.peer}`), h("td", {}, String(peer.match_index)), h("td", {}, String(peer.next_index)), h("td", {}, peer.mode)));
+  return h("table", {}, h("thead", {}, head), h("tbody", {}, rows));
+}
+
+// ---- the event feed ----
+
+function resetFeed() {
+  byId("feed").replaceChildren();
+  feedCursor = Math.max(0, app.sim.events() - FEED_ROWS_MAX);
+}
+
+function updateFeed() {
+  const feed = byId("feed");
+  const records = app.sim.events_since(feedCursor, app.playing ? FEED_ROWS_PLAYING : FEED_ROWS_MAX);
+  if (records.length === 0) return;
+  const stick = feed.scrollTop + feed.clientHeight >= feed.scrollHeight - 8;
+  const rows = document.createDocumentFragment();
+  for (const record of records) {
+    const user = record.text.startsWith("you: ");
+    const row = h("li", { class: user ? "user" : "", dataset: { event: record.number }, title: `event ${record.number}: click to go there` },
+      h("span", { class: "time" }, format.shortTimeFine(record.time_us)),
+      h("span", { class: "text" }, record.text));
+    row.addEventListener("click", () => seekEvent(record.number));
+    rows.append(row);
+    feedCursor = Math.max(feedCursor, record.number);
+  }
+  feed.append(rows);
+  while (feed.children.length > FEED_ROWS_MAX) feed.firstChild.remove();
+  if (stick) feed.scrollTop = feed.scrollHeight;
+}
+
+export function setupPanels() {
+  on("run", () => {
+    buildChecks();
+    violationShown = false;
+    resetFeed();
+    refreshPanels();
+  });
+  on("moved", ({ jumped }) => {
+    if (jumped) {
+      resetFeed();
+      const view = guard(() => app.sim.run_view());
+      if (view && !view.violation) {
+        violationShown = false;
+        clearNotice("violation");
+      }
+    }
+    refreshPanels();
+  });
+  on("acted", () => refreshPanels());
+  on("selected", () => refreshPanels());
+  onFrame(tick);
+}

@@ -1,0 +1,221 @@
+// Time: the frame loop, play and pause, stepping, travelling with the scrubber, speed. One
+// requestAnimationFrame loop maps wall time to simulated time through the speed, runs the
+// engine up to there within a budget, and draws; when paused and nothing changed it draws
+// nothing (RaftScope's loop).
+import { app, emit, guard, on } from "./app.js";
+
+/**
+ * The speed levels, slowest first: a log scale from one event a second, through fractions of
+ * real time (where messages can be followed by eye), to as fast as the engine goes.
+ */
+export const SPEEDS = [
+  { label: "1 event / s", eventsPerSecond: 1 },
+  { label: "5 events / s", eventsPerSecond: 5 },
+  { label: "1/1000 ×", rate: 1 / 1000 },
+  { label: "1/300 ×", rate: 1 / 300 },
+  { label: "1/100 ×", rate: 1 / 100 },
+  { label: "1/30 ×", rate: 1 / 30 },
+  { label: "1/10 ×", rate: 1 / 10 },
+  { label: "1/3 ×", rate: 1 / 3 },
+  { label: "real time", rate: 1 },
+  { label: "3 ×", rate: 3 },
+  { label: "10 ×", rate: 10 },
+  { label: "30 ×", rate: 30 },
+  { label: "as fast as it goes", max: true },
+];
+export const DEFAULT_SPEED = SPEEDS.findIndex((level) => level.rate === 1 / 10);
+
+/** Events one frame may run while playing at a time-based speed, so a frame never stalls. */
+const EVENTS_PER_FRAME_MAX = 20_000;
+/** Wall time one frame may spend running events at the fastest speed or when travelling: the
+ * rest of a 16.7 ms frame is for drawing and the panels. */
+const FRAME_WORK_MS = 6;
+/** The wall time one chunk of events should take. */
+const CHUNK_MS = 1.5;
+
+let speedIndex = DEFAULT_SPEED;
+let eventDebtMs = 0;
+let chunk = 500;
+
+export function speed() {
+  return SPEEDS[speedIndex];
+}
+
+export function setSpeed(index) {
+  speedIndex = Math.max(0, Math.min(SPEEDS.length - 1, index));
+  eventDebtMs = 0;
+  emit("speed", speedIndex);
+}
+
+export function speedLevel() {
+  return speedIndex;
+}
+
+export function play() {
+  if (!app.sim || app.crashed) return;
+  if (guard(() => app.sim.finished(), true)) {
+    emit("finished");
+    return;
+  }
+  app.playing = true;
+  app.travelTo = null;
+  eventDebtMs = 0;
+  emit("playing", true);
+}
+
+export function pause() {
+  app.playing = false;
+  app.travelTo = null;
+  emit("playing", false);
+}
+
+export function togglePlay() {
+  if (app.playing) pause();
+  else play();
+}
+
+/** One event forward. */
+export function stepForward() {
+  pause();
+  guard(() => app.sim.step());
+  moved(false);
+}
+
+/** One event back, by replay from a checkpoint. */
+export function stepBack() {
+  pause();
+  guard(() => app.sim.step_back());
+  moved(true);
+}
+
+/** Back to the start of the run. */
+export function toStart() {
+  pause();
+  guard(() => app.sim.seek(0));
+  moved(true);
+}
+
+/** Goes to event `event` (the feed's links). */
+export function seekEvent(event) {
+  pause();
+  guard(() => app.sim.seek(event));
+  moved(true);
+}
+
+/**
+ * Goes to simulated time `time_us`: at once within the part of the run already explored (by
+ * replay from the nearest checkpoint), frame by frame beyond it so the page stays responsive.
+ */
+export function travel(time_us) {
+  if (!app.sim) return;
+  const view = guard(() => app.sim.run_view());
+  if (!view) return;
+  const target = Math.max(0, Math.min(Math.round(time_us), view.run_us));
+  app.playing = false;
+  emit("playing", false);
+  if (target <= view.frontier_us || target <= view.time_us) {
+    app.travelTo = null;
+    guard(() => app.sim.seek_time(target));
+    moved(true);
+  } else {
+    app.travelTo = target;
+    app.dirty = true;
+  }
+}
+
+function moved(jumped) {
+  app.dirty = true;
+  emit("moved", { jumped });
+}
+
+/** Runs the engine for one frame of `elapsedMs` wall time at the current speed. */
+function playFrame(elapsedMs) {
+  const sim = app.sim;
+  const level = speed();
+  if (level.eventsPerSecond) {
+    eventDebtMs += elapsedMs;
+    const interval = 1_000 / level.eventsPerSecond;
+    while (eventDebtMs >= interval) {
+      eventDebtMs -= interval;
+      if (!sim.step()) break;
+    }
+  } else if (level.max) {
+    runForWallTime(sim, app.runEndUs);
+  } else {
+    const target = Math.min(sim.now_us() + Math.round(elapsedMs * 1_000 * level.rate), app.runEndUs);
+    sim.advance(target, EVENTS_PER_FRAME_MAX);
+  }
+  if (sim.finished()) {
+    pause();
+    emit("finished");
+  }
+}
+
+/** Runs events toward `target_us` for at most FRAME_WORK_MS of wall time; true once there.
+ * Events run in chunks sized to take about CHUNK_MS each, so the budget is kept to within one
+ * chunk however fast or slow events are at the moment. */
+function runForWallTime(sim, target_us) {
+  const started = performance.now();
+  for (;;) {
+    const before = performance.now();
+    const ran = sim.advance(target_us, chunk);
+    const after = performance.now();
+    if (ran < chunk) return true;
+    const chunkMs = Math.max(after - before, 0.05);
+    chunk = Math.max(50, Math.min(50_000, Math.round((chunk + (chunk * CHUNK_MS) / chunkMs) / 2)));
+    if (after - started + CHUNK_MS > FRAME_WORK_MS) return false;
+  }
+}
+
+function travelFrame() {
+  const sim = app.sim;
+  const arrived = runForWallTime(sim, app.travelTo) || sim.finished() || sim.now_us() >= app.travelTo;
+  if (arrived) {
+    app.travelTo = null;
+    emit("moved", { jumped: true });
+  }
+}
+
+let drawHooks = [];
+
+/** Adds work to do after the engine moved, each frame: `hook(now, changed)`. */
+export function onFrame(hook) {
+  drawHooks.push(hook);
+}
+
+/** Starts the frame loop. */
+export function startLoop() {
+  let last = performance.now();
+  let lastEvents = -1;
+  function frame(now) {
+    if (app.crashed) return;
+    // A frame's timestamp can precede the performance.now() of the frame before it.
+    const elapsedMs = Math.max(0, Math.min(now - last, 250));
+    last = Math.max(last, now);
+    const started = performance.now();
+    guard(() => {
+      if (!app.sim) return;
+      if (app.travelTo !== null) travelFrame();
+      else if (app.playing) playFrame(elapsedMs);
+      const events = app.sim.events();
+      const changed = events !== lastEvents || app.playing || app.travelTo !== null || app.dirty;
+      lastEvents = events;
+      for (const hook of drawHooks) hook(now, changed);
+      app.dirty = false;
+    });
+    recordFrame(started);
+    requestAnimationFrame(frame);
+  }
+  requestAnimationFrame(frame);
+}
+
+function recordFrame(started) {
+  const metrics = app.metrics;
+  metrics.frames += 1;
+  if (metrics.recording) metrics.frameWorkMs.push(performance.now() - started);
+}
+
+on("run", (sim) => {
+  app.runEndUs = sim.run_view().run_us;
+  app.playing = false;
+});

@@ -1,0 +1,71 @@
+// Opening runs: from a scenario (the settings), from a share link, or the default one.
+import { app, emit, guard } from "./app.js";
+import { clearNotice, notice } from "./notices.js";
+
+/** The preset a visitor lands on, and the one a bad link falls back to. */
+export const DEFAULT_PRESET = "classroom";
+
+function install(sim) {
+  emit("before-run");
+  app.sim?.free();
+  app.sim = sim;
+  const nodes = sim.run_view().nodes;
+  if (app.selected > nodes) app.selected = 0;
+  sim.select(app.selected);
+  app.travelTo = null;
+  app.dirty = true;
+  app.safeLink = sim.share_link();
+  clearNotice("engine-error");
+  clearNotice("violation");
+  emit("run", sim);
+}
+
+/** Starts a run of `scenario` (an object as `preset()` returns). Returns false if refused. */
+export function startScenario(scenario) {
+  return guard(() => {
+    install(new app.wasm.Simulation(scenario));
+    return true;
+  }, false);
+}
+
+/** The preset `name` with `seed`, as a scenario object. */
+export function presetScenario(name, seed) {
+  const scenario = app.wasm.preset(name);
+  scenario.seed = seed;
+  return scenario;
+}
+
+/** Starts the default run (seed 1 of the default preset). */
+export function startDefault() {
+  app.preset = DEFAULT_PRESET;
+  return startScenario(presetScenario(DEFAULT_PRESET, 1));
+}
+
+/**
+ * Opens a share link and replays it to the moment it holds. A link the engine refuses gets a
+ * message saying why, and the default run instead; a link from another engine version opens
+ * with a warning.
+ */
+export function openLink(link) {
+  let sim;
+  try {
+    sim = app.wasm.Simulation.from_link(link);
+  } catch (error) {
+    if (app.wasm.last_panic()) return guard(() => { throw error; }, false);
+    notice("error", `This link could not be opened: ${error.message} Showing the ${DEFAULT_PRESET} run instead.`, { id: "link" });
+    startDefault();
+    return false;
+  }
+  clearNotice("link");
+  app.preset = knownPreset(sim.given_scenario().name);
+  install(sim);
+  const warning = sim.warning();
+  if (warning) notice("warning", warning, { id: "link" });
+  return true;
+}
+
+/** The preset a scenario came from, if its name is one (bug presets included). */
+function knownPreset(name) {
+  const plain = String(name).replace(/ \(changed\)$/, "");
+  return app.catalogue.presets.some((preset) => preset.name === plain) ? plain : DEFAULT_PRESET;
+}

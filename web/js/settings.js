@@ -1,0 +1,281 @@
+// Configuring a run: the scenario menu and seed in the top bar, and the settings dialog with
+// every field a person would tune. Fields hold people's units (ms, %, s) and are converted to
+// the engine's (µs, parts per million) here; every bound comes from the engine's `limits()`,
+// and the engine's own validation judges the result, its message shown next to the field.
+import { app, on } from "./app.js";
+import { byId, h } from "./dom.js";
+import { presetScenario, startScenario } from "./run.js";
+
+/** People's units: how a field's value converts to the engine's integer. */
+const UNITS = {
+  count: { label: "", factor: 1, step: "1" },
+  ms: { label: "ms", factor: 1_000, step: "any" },
+  s: { label: "s", factor: 1_000_000, step: "any" },
+  percent: { label: "%", factor: 10_000, step: "any" },
+};
+
+/** The fields of the dialog, grouped; `max` names a limit of `limits()` in engine units. */
+function fieldList(catalogue) {
+  const limits = catalogue.limits;
+  const delay = { max: limits.delay_us_max };
+  const ppm = { max: limits.ppm_max };
+  return [
+    ["Cluster", [
+      { path: "nodes", label: "Nodes", unit: "count", min: 1, max: limits.nodes_max },
+      { path: "protocol.prevote", label: "PreVote: ask before raising the term", type: "bool" },
+      { path: "protocol.check_quorum", label: "CheckQuorum: a leader without a quorum steps down", type: "bool" },
+      { path: "protocol.election_timeout_us_min", label: "Election timeout, shortest", unit: "ms", ...delay },
+      { path: "protocol.election_timeout_us_max", label: "Election timeout, longest", unit: "ms", ...delay },
+      { path: "protocol.heartbeat_interval_us", label: "Heartbeat interval", unit: "ms", ...delay },
+    ]],
+    ["Network", [
+      { path: "network.latency_us_min", label: "Latency, shortest", unit: "ms", ...delay },
+      { path: "network.latency_us_max", label: "Latency, longest", unit: "ms", ...delay },
+      { path: "network.drop_ppm", label: "Messages lost", unit: "percent", ...ppm },
+      { path: "network.duplicate_ppm", label: "Messages duplicated", unit: "percent", ...ppm },
+      { path: "network.straggler_ppm", label: "Stragglers (long delays)", unit: "percent", ...ppm },
+      { path: "network.straggler_us_max", label: "Straggler delay, longest", unit: "ms", ...delay },
+    ]],
+    ["Random faults", [
+      { path: "nemesis.swarm", label: "Let the seed choose the faults and their rates (swarm testing)", type: "bool" },
+      { path: "nemesis.swarm_cluster", label: "…and the cluster size, PreVote, CheckQuorum and timeouts", type: "bool" },
+      ...catalogue.faultKinds.map((kind) => ({ path: `nemesis.kinds.${kind.name}`, label: sentence(kind.description), type: "bool", drawn: true })),
+      { path: "nemesis.interval_us_min", label: "Time between faults, shortest", unit: "ms", ...delay, drawn: true },
+      { path: "nemesis.interval_us_max", label: "Time between faults, longest", unit: "ms", ...delay, drawn: true },
+      { path: "nemesis.downtime_us_min", label: "Downtime, shortest", unit: "ms", ...delay, drawn: true },
+      { path: "nemesis.downtime_us_max", label: "Downtime, longest", unit: "ms", ...delay, drawn: true },
+      { path: "clock.drift_ppm_max", label: "Clock drift, largest", unit: "percent", max: limits.drift_ppm_max, drawn: true },
+      { path: "disk.fsync_us_min", label: "fsync, shortest", unit: "ms", ...delay, drawn: true },
+      { path: "disk.fsync_us_max", label: "fsync, longest", unit: "ms", ...delay, drawn: true },
+      { path: "disk.torn_tail_ppm", label: "Crash tears the last unsynced write", unit: "percent", ...ppm, drawn: true },
+    ]],
+    ["Clients and phases", [
+      { path: "workload.clients", label: "Clients", unit: "count", max: limits.clients_max },
+      { path: "workload.keys", label: "Keys", unit: "count", min: 1, max: limits.keys_max },
+      { path: "phases.safety_us", label: "Fault phase (then everything heals)", unit: "s", max: limits.run_us_max },
+      { path: "phases.liveness_us", label: "Recovery phase", unit: "s", max: limits.run_us_max },
+    ]],
+    ["Known bugs (off is the correct protocol)", catalogue.bugs.map((bug) => ({
+      path: `protocol.bugs.${bug.name}`, label: `${bug.name}: ${bug.effect}`, hint: `From ${bug.origin}.`, type: "bool",
+    }))],
+  ];
+}
+
+function sentence(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function getPath(object, path) {
+  return path.split(".").reduce((value, key) => value?.[key], object);
+}
+
+function setPath(object, path, value) {
+  const keys = path.split(".");
+  const last = keys.pop();
+  let target = object;
+  for (const key of keys) target = target[key];
+  target[last] = value;
+}
+
+let fields = [];
+let base = null;
+
+function buildForm() {
+  const container = byId("settings-fields");
+  container.replaceChildren();
+  fields = [];
+  for (const [title, list] of fieldList(app.catalogue)) {
+    const group = h("fieldset", {}, h("legend", {}, title));
+    if (title === "Random faults") group.append(h("p", { class: "swarm-note", id: "swarm-note" }, "The seed draws the greyed settings while swarm testing is on; untick it to set them yourself."));
+    for (const spec of list) {
+      const field = buildField(spec);
+      fields.push(field);
+      group.append(field.row);
+    }
+    container.append(group);
+  }
+  fieldByPath("nemesis.swarm").input.addEventListener("change", syncSwarm);
+  fieldByPath("nemesis.swarm_cluster").input.addEventListener("change", syncSwarm);
+}
+
+function buildField(spec) {
+  const id = `setting-${spec.path.replaceAll(".", "-")}`;
+  const error = h("p", { class: "field-error", id: `${id}-error`, hidden: true });
+  if (spec.type === "bool") {
+    const input = h("input", { type: "checkbox", id, dataset: { path: spec.path } });
+    const row = h("div", { class: "setting check" }, input, h("label", { for: id }, spec.label), spec.hint ? h("span", { class: "hint" }, spec.hint) : null, error);
+    return { spec, input, row, error };
+  }
+  const unit = UNITS[spec.unit];
+  const min = spec.min ?? 0;
+  const input = h("input", { type: "number", id, step: unit.step, min: String(min), dataset: { path: spec.path }, "aria-describedby": `${id}-error` });
+  if (spec.max !== undefined) input.max = String(spec.max / unit.factor);
+  const label = h("label", { for: id }, unit.label ? `${spec.label} (${unit.label})` : spec.label);
+  const row = h("div", { class: "setting" }, label, input, error);
+  return { spec, input, row, error };
+}
+
+function fieldByPath(path) {
+  return fields.find((field) => field.spec.path === path);
+}
+
+/** Greys out what the seed draws under swarm testing. */
+function syncSwarm() {
+  const swarm = fieldByPath("nemesis.swarm").input.checked;
+  const cluster = swarm && fieldByPath("nemesis.swarm_cluster").input.checked;
+  fieldByPath("nemesis.swarm_cluster").input.disabled = !swarm;
+  byId("swarm-note").hidden = !swarm;
+  for (const field of fields) {
+    const drawnByCluster = cluster && (field.spec.path === "nodes" || (field.spec.path.startsWith("protocol.") && !field.spec.path.startsWith("protocol.bugs")));
+    const drawn = (swarm && (field.spec.drawn || field.spec.path.startsWith("network."))) || drawnByCluster;
+    field.input.disabled = drawn;
+    field.row.classList.toggle("drawn", drawn);
+  }
+}
+
+/** Fills the form from a scenario object. */
+function fill(scenario) {
+  base = structuredClone(scenario);
+  for (const field of fields) {
+    const value = getPath(scenario, field.spec.path);
+    if (field.spec.type === "bool") field.input.checked = Boolean(value);
+    else field.input.value = String(value / UNITS[field.spec.unit].factor);
+  }
+  clearErrors();
+  syncSwarm();
+}
+
+function clearErrors() {
+  for (const field of fields) {
+    field.error.hidden = true;
+    field.row.classList.remove("invalid");
+  }
+  byId("settings-error").hidden = true;
+}
+
+function showError(path, reason) {
+  const field = fields.find((candidate) => candidate.spec.path === path) ?? fields.find((candidate) => path && candidate.spec.path.startsWith(`${path}`));
+  if (field) {
+    field.error.textContent = reason;
+    field.error.hidden = false;
+    field.row.classList.add("invalid");
+    field.input.focus();
+  } else {
+    const general = byId("settings-error");
+    general.textContent = path ? `${path}: ${reason}` : reason;
+    general.hidden = false;
+  }
+}
+
+/** The scenario the form describes, or null after showing what is wrong. */
+function readForm() {
+  clearErrors();
+  const scenario = structuredClone(base);
+  for (const field of fields) {
+    if (field.spec.type === "bool") {
+      setPath(scenario, field.spec.path, field.input.checked);
+      continue;
+    }
+    const text = field.input.value.trim();
+    const number = Number(text);
+    const unit = UNITS[field.spec.unit];
+    if (text === "" || !Number.isFinite(number)) return showError(field.spec.path, "Enter a number."), null;
+    if (number < (field.spec.min ?? 0)) return showError(field.spec.path, `Must be at least ${field.spec.min ?? 0}.`), null;
+    if (field.spec.max !== undefined && number * unit.factor > field.spec.max) {
+      return showError(field.spec.path, `Must be at most ${field.spec.max / unit.factor}${unit.label ? ` ${unit.label}` : ""}.`), null;
+    }
+    if (unit.factor === 1 && !Number.isInteger(number)) return showError(field.spec.path, "Must be a whole number."), null;
+    setPath(scenario, field.spec.path, Math.round(number * unit.factor));
+  }
+  scenario.seed = readSeed();
+  if (scenario.seed === null) return null;
+  const problem = app.wasm.validate_scenario(scenario);
+  if (problem) return showError(problem.field, problem.reason), null;
+  return scenario;
+}
+
+/** The seed box's value, or null (with a message) if it is not a seed. */
+function readSeed() {
+  const input = byId("seed");
+  const seed = Number(input.value);
+  const max = app.catalogue.limits.seed_max;
+  if (!Number.isInteger(seed) || seed < 0 || seed > max) {
+    input.setCustomValidity(`A seed is a whole number from 0 to ${max}.`);
+    input.reportValidity();
+    return null;
+  }
+  input.setCustomValidity("");
+  return seed;
+}
+
+function buildPresetMenu() {
+  const select = byId("preset");
+  const groups = { scenarios: h("optgroup", { label: "Scenarios" }), bugs: h("optgroup", { label: "Known bugs: watch a check fail" }) };
+  for (const preset of app.catalogue.presets) {
+    groups[preset.group].append(h("option", { value: preset.name }, preset.name));
+  }
+  select.replaceChildren(groups.scenarios, groups.bugs);
+}
+
+function describePreset(name) {
+  const preset = app.catalogue.presets.find((entry) => entry.name === name);
+  byId("preset-description").textContent = preset ? preset.description : "";
+}
+
+/** Starts the preset chosen in the menu with the seed in the box. */
+function startPreset() {
+  const seed = readSeed();
+  if (seed === null) return;
+  app.preset = byId("preset").value;
+  describePreset(app.preset);
+  fill(presetScenario(app.preset, seed));
+  startScenario(readForm() ?? presetScenario(app.preset, seed));
+}
+
+/** Starts a run from the settings (the dialog's fields), or says what is wrong. */
+export function startFromSettings() {
+  const scenario = readForm();
+  if (!scenario) {
+    const dialog = byId("settings");
+    if (!dialog.open) dialog.showModal();
+    return false;
+  }
+  const preset = presetScenario(app.preset, scenario.seed);
+  const plain = (value) => JSON.stringify({ ...value, name: "" });
+  scenario.name = plain(scenario) === plain(preset) ? preset.name : `${preset.name} (changed)`;
+  startScenario(scenario);
+  return true;
+}
+
+export function openSettings() {
+  byId("settings").showModal();
+}
+
+export function randomSeed() {
+  byId("seed").value = String(Math.floor(Math.random() * 2 ** 32));
+  startFromSettings();
+}
+
+export function setupSettings() {
+  buildPresetMenu();
+  buildForm();
+  byId("preset").addEventListener("change", startPreset);
+  byId("new-run").addEventListener("click", () => startFromSettings());
+  byId("random-seed").addEventListener("click", randomSeed);
+  byId("open-settings").addEventListener("click", openSettings);
+  byId("seed").max = String(app.catalogue.limits.seed_max);
+  byId("seed").addEventListener("change", () => startFromSettings());
+  byId("settings-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (startFromSettings()) byId("settings").close();
+  });
+  byId("settings-reset").addEventListener("click", () => fill(presetScenario(app.preset, readSeed() ?? 1)));
+  on("run", (sim) => {
+    // The form follows the run on screen (a link, a preset, a new seed), so "New run" restarts it.
+    const given = sim.given_scenario();
+    fill(given);
+    byId("preset").value = app.preset;
+    byId("seed").value = String(given.seed);
+    describePreset(app.preset);
+  });
+}
