@@ -9,7 +9,7 @@ mod serve;
 mod settings;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use settings::Settings;
@@ -23,7 +23,8 @@ commands:
   bench                the standard workload natively and in headless Chromium (wasm),
                        with the ratio and the wasm size
   test [STEP...]       run every test step, or only those named:
-                       format lints native wasm browsers page";
+                       format lints native wasm browsers page
+                       (page: the page's end-to-end tests in Chromium and Firefox)";
 
 fn main() -> ExitCode {
     let arguments: Vec<String> = std::env::args().skip(1).collect();
@@ -189,7 +190,73 @@ fn bench(root: &Path, settings: &Settings) -> Result<(), String> {
     println!("  wasm in Chromium  {browser_rate:>12.0} events/s ({browser_events:.0} events)");
     println!("  ratio             {:>11.0}% of native", 100.0 * browser_rate / native_rate);
     println!("  wasm module       {raw} bytes, {gzipped} bytes gzipped");
+    bench_page(root, settings)
+}
+
+/// The page's own figures in headless Chromium (tests/bench/page.mjs): first frame, frame
+/// times with 9 nodes under heavy traffic, memory at 100k and 1M events, transfer size, and
+/// the time to a new frame after a step back or a scrubber jump on a 1M-event run.
+fn bench_page(root: &Path, settings: &Settings) -> Result<(), String> {
+    let mut command = Command::new("node");
+    command.current_dir(root).arg("tests/bench/page.mjs").arg(root.join("web"));
+    command.env("RAFTSIM_CHROMIUM", &settings.test.chromium);
+    command.env("RAFTSIM_CHROMIUM_ARGS", settings.test.chromium_args.join(" "));
+    eprintln!("+ {}", describe(&command));
+    let output = command.output().map_err(|error| format!("cannot start node: {error}"))?;
+    if !output.status.success() {
+        return Err(format!("the page benchmark failed: {}", String::from_utf8_lossy(&output.stderr)));
+    }
+    let page = json_value(String::from_utf8_lossy(&output.stdout).trim())?;
+    print_page_figures(&page);
     Ok(())
+}
+
+fn print_page_figures(page: &serde_json::Value) {
+    let megabytes =
+        |value: &serde_json::Value| value.as_f64().map_or("n/a".into(), |bytes| format!("{:.1} MB", bytes / 1e6));
+    println!("page in headless Chromium");
+    let transfer = &page["transfer"];
+    println!(
+        "  transfer          {} bytes gzipped ({} raw): wasm + JS + CSS + HTML",
+        transfer["gzipped_bytes"], transfer["raw_bytes"]
+    );
+    println!(
+        "  first frame       {} ms after navigation (median of 5; worst {} ms)",
+        page["first_frame"]["median_ms"], page["first_frame"]["worst_ms"]
+    );
+    println!("  frames, 9 nodes, 10 clients, 5% drops (work in the frame callback; interval between frames):");
+    if let Some(speeds) = page["frames"].as_object() {
+        for (speed, figures) in speeds {
+            println!(
+                "    {speed:<20} work median {} ms, p95 {} ms; interval median {} ms, p95 {} ms; {} of {} frames over 25 ms; {} events/s",
+                figures["work_median_ms"],
+                figures["work_p95_ms"],
+                figures["interval_median_ms"],
+                figures["interval_p95_ms"],
+                figures["frames_over_25ms"],
+                figures["frames"],
+                figures["events_per_second"]
+            );
+        }
+    }
+    for key in ["memory_start", "memory_100k", "memory_1m"] {
+        let memory = &page[key];
+        println!(
+            "  after {:>9} events: JS heap {}, wasm memory {}",
+            memory["events"],
+            megabytes(&memory["js_heap_bytes"]),
+            megabytes(&memory["wasm_memory_bytes"])
+        );
+    }
+    println!("  time to the next frame on a run of {} events:", page["events_at_jumps"]);
+    if let Some(jumps) = page["time_to_frame_at_1m_events"].as_object() {
+        for (jump, figures) in jumps {
+            println!(
+                "    {jump:<20} handler (the replay) {} ms; to the new frame median {} ms, worst {} ms",
+                figures["handler_median_ms"], figures["frame_median_ms"], figures["frame_worst_ms"]
+            );
+        }
+    }
 }
 
 fn json_value(text: &str) -> Result<serde_json::Value, String> {
@@ -211,10 +278,10 @@ fn run_tests(root: &Path, settings: &Settings, only: &[String]) -> ExitCode {
         let result = match *step {
             "format" => run(cargo(root).args(["fmt", "--all", "--check"])),
             "lints" => lints(root),
-            "native" => run(cargo(root).args(["test", "--workspace", "--exclude", "raftsim-wasm"])),
+            "native" => native_tests(root),
             "wasm" => build_wasm(root, settings),
             "browsers" => browser_tests(root, settings),
-            "page" => page_check(root, settings),
+            "page" => page_tests(root, settings),
             _ => unreachable!("steps are checked above"),
         };
         outcomes.push((*step, started.elapsed().as_secs_f64(), result));
@@ -233,6 +300,13 @@ fn run_tests(root: &Path, settings: &Settings, only: &[String]) -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// The workspace's tests natively, and the wasm crate's own unit tests (its layout geometry and
+/// named partitions are plain Rust); its browser tests run in the browsers step.
+fn native_tests(root: &Path) -> Result<(), String> {
+    run(cargo(root).args(["test", "--workspace", "--exclude", "raftsim-wasm"]))?;
+    run(cargo(root).args(["test", "-p", "raftsim-wasm", "--lib"]))
 }
 
 fn lints(root: &Path) -> Result<(), String> {
@@ -292,49 +366,18 @@ fn json_strings(values: &[String]) -> String {
     format!("[{}]", quoted.join(", "))
 }
 
-/// Serves the built page and loads it in headless Chromium: the page must load the wasm and
-/// show the engine version. Leaves a screenshot in target/xtask/page/page.png.
-fn page_check(root: &Path, settings: &Settings) -> Result<(), String> {
+/// The page's end-to-end tests (`tests/e2e/*.test.mjs`, run by `node --test`): they serve
+/// `web/` themselves and drive the browsers of wasm-pack.toml through puppeteer-core, Chromium
+/// over CDP and Firefox over WebDriver BiDi. Screenshots land in target/e2e/<browser>/.
+fn page_tests(root: &Path, settings: &Settings) -> Result<(), String> {
     wasm_module_path(&settings.out_dir(root)).map_err(|problem| format!("{problem}: run the wasm step first"))?;
-    let listener = serve::bind(0)?;
-    let url = format!("http://{}/", listener.local_addr().map_err(|error| error.to_string())?);
-    let mounts = vec![("/".into(), root.join("web"))];
-    std::thread::spawn(move || serve::run(listener, mounts));
-    let directory = scratch(root, "page")?;
-    let chromium = |extra: &[String]| -> Result<String, String> {
-        let mut command = Command::new(&settings.test.chromium);
-        command.args(&settings.test.chromium_args);
-        command.arg(format!("--user-data-dir={}", directory.join("profile").display()));
-        command.args(extra).arg(&url).stderr(Stdio::null());
-        eprintln!("+ {}", describe(&command));
-        let output = command.output().map_err(|error| format!("cannot start chromium: {error}"))?;
-        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-    };
-    let dom = chromium(&["--virtual-time-budget=10000".into(), "--dump-dom".into()])?;
-    let expected = format!("data-engine-version=\"{}\"", raftsim_version(root)?);
-    if !dom.contains(&expected) {
-        let start = dom.find("<body").unwrap_or(0);
-        return Err(format!("the page did not show the engine version ({expected}); its body was:\n{}", &dom[start..]));
-    }
-    let screenshot = directory.join("page.png");
-    chromium(&[
-        "--virtual-time-budget=10000".into(),
-        "--window-size=1280,800".into(),
-        format!("--screenshot={}", screenshot.display()),
-    ])?;
-    println!("page: {url} showed the engine version; screenshot at {}", screenshot.display());
+    let _ = std::fs::remove_dir_all(root.join("target/e2e"));
+    let mut command = Command::new("node");
+    command.current_dir(root).args(["--test", "--test-reporter=spec", "--test-concurrency=1", "tests/e2e/"]);
+    command.env("RAFTSIM_CHROMIUM", &settings.test.chromium);
+    command.env("RAFTSIM_FIREFOX", &settings.test.firefox);
+    command.env("RAFTSIM_CHROMIUM_ARGS", settings.test.chromium_args.join(" "));
+    run(&mut command)?;
+    println!("page: every case passed in Chromium and Firefox; screenshots in {}", root.join("target/e2e").display());
     Ok(())
-}
-
-/// The engine version the page must show: the workspace package version.
-fn raftsim_version(root: &Path) -> Result<String, String> {
-    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).map_err(|error| error.to_string())?;
-    let table: toml::Table = manifest.parse().map_err(|error| format!("Cargo.toml: {error}"))?;
-    table
-        .get("workspace")
-        .and_then(|workspace| workspace.get("package"))
-        .and_then(|package| package.get("version"))
-        .and_then(|version| version.as_str())
-        .map(str::to_string)
-        .ok_or_else(|| "Cargo.toml has no workspace.package.version".into())
 }
