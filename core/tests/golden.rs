@@ -1,5 +1,5 @@
 //! Cross-target determinism, native side: the trace hash of every run of the determinism corpus
-//! (1,024 runs across the presets) must equal `tests/golden/trace_hashes.json`. The browsers
+//! (128 seeds of every preset) must equal `tests/golden/trace_hashes.json`. The browsers
 //! compute the same runs and compare with the same file (`wasm/tests/web.rs`).
 //!
 //! After an intended change to the engine, rewrite the file with `RAFTSIM_REWRITE=1 cargo test

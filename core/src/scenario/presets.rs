@@ -18,7 +18,7 @@ pub const PRESET_NAMES: [&str; 10] = [
 
 /// The runs whose trace hashes `tests/golden/trace_hashes.json` pins, natively and in every
 /// browser: 128 seeds of each preset, each run shortened to 3 simulated seconds (1.5 s of faults,
-/// 1.5 s of recovery) so that the browsers check all 1,024 quickly.
+/// 1.5 s of recovery) so that the browsers check them all (1,280) quickly.
 pub fn determinism_corpus() -> Vec<Scenario> {
     let mut runs = Vec::new();
     for name in PRESET_NAMES {
