@@ -423,7 +423,8 @@ fn replay(link: &str, context: u64) -> Result<bool, String> {
         simulation.events(),
         simulation.now_us()
     );
-    for record in simulation.events_since(simulation.events().saturating_sub(context)) {
+    let first_shown = simulation.events().saturating_sub(context);
+    for record in simulation.events_since(0).into_iter().filter(|record| record.number > first_shown) {
         println!("  #{:<8} {:>10} us  {}", record.number, record.time_us, record.text);
     }
     match simulation.violation() {

@@ -72,7 +72,12 @@ pub fn sweep(
             let violation = simulation.run_to_end();
             events.fetch_add(simulation.events(), Ordering::Relaxed);
             if let Some(violation) = violation {
-                let spec = RunSpec { scenario: seeded, actions: Vec::new(), stop_at_event: Some(violation.event) };
+                let spec = RunSpec {
+                    scenario: seeded,
+                    actions: Vec::new(),
+                    stop_at_event: Some(violation.event),
+                    stop_at_us: None,
+                };
                 let failure = Failure {
                     seed,
                     check: violation.invariant.name().to_string(),

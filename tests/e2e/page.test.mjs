@@ -77,6 +77,7 @@ for (const browserName of BROWSERS) {
         events: window.raftsim.app.sim.events(),
         hash: document.getElementById("run-hash").textContent,
         shownEvent: document.getElementById("run-event").textContent,
+        time: document.getElementById("run-time").textContent,
         leader: Number(document.body.dataset.leader),
         nodes: [...document.querySelectorAll("#node-list li")].map((item) => ({ role: item.dataset.role, text: item.textContent })),
       }));
@@ -241,9 +242,35 @@ for (const browserName of BROWSERS) {
       const history = await page.evaluate(() => window.raftsim.app.sim.history());
       const mine = history.ops.find((op) => op.op.Put?.key === "k" && op.op.Put?.value === "hello");
       assert.ok(mine && mine.outcome.Ok, `our put completed: ${JSON.stringify(mine)}`);
-      const feed = await page.$$eval("#feed li.user", (rows) => rows.map((row) => row.textContent));
-      assert.ok(feed.some((text) => text.includes("send")), "the feed shows what we did");
+      const feed = await page.$$eval("#feed li.kind-user", (rows) => rows.map((row) => row.textContent));
+      assert.ok(feed.some((text) => text.includes(`you: send put "k" "hello" to S${leader}`)), `the feed shows what we did: ${feed}`);
       await shot(page, "06-request-committed");
+      assertNoErrors(page);
+      await page.close();
+    });
+
+    test("lists every action in the feed, also when paused, with role changes in words", async () => {
+      const page = await open();
+      await runTo(page, 3);
+      const leader = (await state(page)).leader;
+      await clickNode(page, leader);
+      await clickMenuButton(page, "Crash");
+      await settle(page);
+      let feed = await page.$$eval("#feed li", (rows) => rows.map((row) => row.textContent));
+      assert.ok(feed.some((text) => text.includes(`you: crash S${leader}`)), "the crash, at once");
+      await clickNode(page, leader);
+      await clickMenuButton(page, "Restart");
+      await settle(page);
+      feed = await page.$$eval("#feed li", (rows) => rows.map((row) => row.textContent));
+      assert.ok(feed.some((text) => text.includes(`you: restart S${leader} from its disk`)), "the restart, though no event ran between");
+      await runTo(page, 5);
+      feed = await page.$$eval("#feed li.kind-role", (rows) => rows.map((row) => row.textContent));
+      assert.ok(feed.some((text) => /S\d wins the election: leader of term \d+/.test(text)), `a role change in words: ${feed.slice(-3)}`);
+      const box = await page.$eval("#logs", (canvas) => { const rect = canvas.getBoundingClientRect(); return { x: rect.left, y: rect.top }; });
+      await page.mouse.move(box.x + 110, box.y + 30);
+      await page.waitForSelector("#log-tip:not([hidden])");
+      assert.match(await page.$eval("#log-tip", (tip) => tip.textContent), /S1, index 1, term 1/);
+      await shot(page, "07-feed-and-tooltip");
       assertNoErrors(page);
       await page.close();
     });
@@ -281,7 +308,7 @@ for (const browserName of BROWSERS) {
       await page.click('[data-partition="isolate-leader"]');
       await runTo(page, 3.2);
       await page.click("#step");
-      await settle(page);
+      await runTo(page, 3.2103);
       await page.click("#copy-link");
       await page.waitForFunction(() => document.body.dataset.shareLink);
       const shared = await page.evaluate(() => document.body.dataset.shareLink);
@@ -296,6 +323,7 @@ for (const browserName of BROWSERS) {
       assert.equal(replayed.events, original.events);
       assert.equal(replayed.hash, original.hash);
       assert.equal(replayed.shownEvent, original.shownEvent);
+      assert.equal(replayed.time, original.time, "the link keeps the moment shown, between events too");
       assert.deepEqual(replayed.nodes, original.nodes);
       await fresh.screenshot({ path: join(SHOTS, browserName, "08-link-opened.png") });
       await context.close();

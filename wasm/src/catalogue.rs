@@ -10,6 +10,7 @@ use raftsim_core::scenario::{
     self, Scenario, CLIENTS_MAX, DELAY_US_MAX, DRIFT_PPM_MAX, FAULT_KIND_INFO, KEYS_MAX, NODES_MAX, PPM_MAX,
     PRESET_NAMES, RUN_US_MAX, SEED_MAX,
 };
+use raftsim_core::sim::describe::FeedKind;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::CanvasRenderingContext2d;
@@ -30,6 +31,8 @@ pub fn preset_names() -> Vec<String> {
 #[derive(Serialize)]
 struct PresetEntry {
     name: String,
+    /// What the menu shows.
+    label: String,
     description: String,
     /// "scenarios" or "bugs".
     group: &'static str,
@@ -41,12 +44,17 @@ struct PresetEntry {
 pub fn presets() -> Result<JsValue, JsError> {
     let scenarios = PRESET_NAMES.iter().map(|&name| PresetEntry {
         name: name.into(),
+        label: name.into(),
         description: scenario::preset_description(name).unwrap_or_default().into(),
         group: "scenarios",
     });
     let bugs = BUG_CATALOGUE.iter().map(|bug| PresetEntry {
         name: format!("{BUG_PREFIX}{}", bug.name),
-        description: format!("With the bug on, {} (from {}).", bug.effect, bug.origin),
+        label: bug.name.replace('_', " "),
+        description: format!(
+            "A known bug, from {}: {}. The run stops at the first check that fails, usually the broken rule itself, before the damage it leads to.",
+            bug.origin, bug.effect
+        ),
         group: "bugs",
     });
     to_js(&scenarios.chain(bugs).collect::<Vec<_>>())
@@ -132,6 +140,29 @@ pub fn fault_kinds() -> Result<JsValue, JsError> {
 #[wasm_bindgen]
 pub fn bugs() -> Result<JsValue, JsError> {
     to_js(&BUG_CATALOGUE)
+}
+
+/// The kinds of line in the event feed: `name`, `label`, `bit` (for `events_since`'s mask)
+/// and whether the feed shows it until the person asks otherwise.
+#[wasm_bindgen]
+pub fn feed_kinds() -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    struct Kind {
+        name: FeedKind,
+        label: &'static str,
+        bit: u32,
+        shown_by_default: bool,
+    }
+    let kinds: Vec<Kind> = FeedKind::ALL
+        .iter()
+        .map(|&kind| Kind {
+            name: kind,
+            label: kind.label(),
+            bit: kind.bit(),
+            shown_by_default: kind.shown_by_default(),
+        })
+        .collect();
+    to_js(&kinds)
 }
 
 /// The named partitions the page offers.

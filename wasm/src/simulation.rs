@@ -35,7 +35,7 @@ impl Simulation {
     pub fn new(scenario: JsValue) -> Result<Simulation, JsError> {
         let scenario: Scenario = from_js(scenario, "invalid scenario")?;
         scenario.validate().map_err(|error| JsError::new(&error.to_string()))?;
-        let spec = RunSpec { scenario, actions: Vec::new(), stop_at_event: None };
+        let spec = RunSpec { scenario, actions: Vec::new(), stop_at_event: None, stop_at_us: None };
         Simulation::open(spec, None)
     }
 
@@ -49,10 +49,10 @@ impl Simulation {
                 raftsim_core::ENGINE_VERSION
             )
         });
-        let stop_at = decoded.spec.stop_at_event;
+        let (stop_at_event, stop_at_us) = (decoded.spec.stop_at_event, decoded.spec.stop_at_us);
         let mut simulation = Simulation::open(decoded.spec, warning)?;
-        if let Some(event) = stop_at {
-            simulation.session.seek(event);
+        if let Some(event) = stop_at_event {
+            simulation.session.seek_link(event, stop_at_us);
         }
         Ok(simulation)
     }
@@ -247,13 +247,20 @@ impl Simulation {
         to_js(&view::node_detail(self.session.simulation(), node))
     }
 
-    /// The newest `limit` recorded events numbered above `cursor`, in words, oldest first.
-    pub fn events_since(&self, cursor: f64, limit: u32) -> Result<JsValue, JsError> {
+    /// The newest `limit` feed lines after line `cursor` (a `seq`) whose kind is in `kinds` (a
+    /// mask of `FeedKind` bits, see `feed_kinds()`), oldest first.
+    pub fn events_since(&self, cursor: f64, limit: u32, kinds: u32) -> Result<JsValue, JsError> {
         let cursor = whole(cursor, "cursor", EVENT_MAX)?;
         let mut records = self.session.simulation().events_since(cursor);
+        records.retain(|record| record.kind.bit() & kinds != 0);
         let excess = records.len().saturating_sub(limit as usize);
         records.drain(..excess);
         to_js(&records)
+    }
+
+    /// The number of the newest feed line (the cursor that skips everything so far).
+    pub fn feed_seq(&self) -> f64 {
+        self.session.simulation().events_since(0).last().map_or(0.0, |record| record.seq as f64)
     }
 
     /// The first violation, or `null`.
@@ -310,6 +317,15 @@ impl Simulation {
         let height = logs::height_px(self.session.simulation().scenario().nodes);
         let pen = Pen::begin(context, &self.dashes, width, height, pixel_ratio);
         logs::draw(&pen, self.session.simulation(), width, self.highlight.selected);
+    }
+
+    /// The log entry under (`x`, `y`) in log strips `width` wide, with what it carries, or
+    /// `null`: `{node, index, term, text, committed, applied, durable}`.
+    pub fn log_entry_at(&self, x: f64, y: f64, width: f64) -> Result<JsValue, JsError> {
+        let simulation = self.session.simulation();
+        let entry =
+            logs::cell_at(simulation, width, x, y).and_then(|(node, index)| view::entry_view(simulation, node, index));
+        to_js(&entry)
     }
 
     /// A fingerprint of what the log strips show, as 16 hex digits: the page redraws them only

@@ -38,6 +38,11 @@ pub struct RunView {
     pub ops_unknown: u64,
     pub ops_pending: u64,
     pub user_actions: usize,
+    /// The seed's fault mix strikes at random during the fault phase.
+    pub random_faults: bool,
+    /// Directed links cut now, and messages held on held links.
+    pub cut_links: usize,
+    pub held_messages: usize,
 }
 
 fn phase_name(phase: Phase) -> &'static str {
@@ -88,6 +93,9 @@ pub fn run_view(simulation: &Simulation, frontier: (u64, u64), user_actions: usi
         ops_unknown: counts.unknown,
         ops_pending: counts.pending,
         user_actions,
+        random_faults: simulation.parameters().kinds.any(),
+        cut_links: simulation.network().cut_links().len(),
+        held_messages: simulation.network().held_count(),
     }
 }
 
@@ -249,4 +257,42 @@ pub fn describe_op(op: &raftsim_core::raft::Op) -> String {
         Op::Append { key, value } => format!("append {key} {}", value.trim_end()),
         Op::Cas { key, from, to } => format!("cas {key} {from:?} → {to}"),
     }
+}
+
+/// One log entry, as the log strips' tooltip describes it.
+#[derive(Serialize)]
+pub struct EntryView {
+    pub node: NodeId,
+    pub index: Index,
+    pub term: Term,
+    /// What the entry carries, in words.
+    pub text: String,
+    pub committed: bool,
+    pub applied: bool,
+    pub durable: bool,
+}
+
+/// Entry `index` of node `id`'s log (its disk's, if it is down), if it has one.
+pub fn entry_view(simulation: &Simulation, id: NodeId, index: Index) -> Option<EntryView> {
+    let server = &simulation.servers()[id as usize - 1];
+    let node = server.node.as_ref();
+    let entry = match node {
+        Some(node) => node.log().entry(index).cloned(),
+        None => server.disk.durable().entries.get(index as usize - 1).cloned(),
+    }?;
+    let text = match &entry.payload {
+        raftsim_core::raft::Payload::Noop => "a no-op: the first entry of a new leader's term".to_string(),
+        raftsim_core::raft::Payload::Command(command) => {
+            format!("client {}, request {}: {}", command.client, command.seq, command.op)
+        }
+    };
+    Some(EntryView {
+        node: id,
+        index,
+        term: entry.term,
+        text,
+        committed: node.is_some_and(|node| index <= node.commit_index()),
+        applied: node.is_some_and(|node| index <= node.applied_index()),
+        durable: node.is_none_or(|node| index <= node.log_index_durable()),
+    })
 }

@@ -12,7 +12,7 @@ import { setupMenus } from "./menus.js";
 import { panelsRefreshed, setupPanels } from "./panels.js";
 import { DEFAULT_SPEED, play, setSpeed, startLoop } from "./player.js";
 import { setupSettings } from "./settings.js";
-import { startScenario } from "./run.js";
+import { mayAutoplay, startScenario } from "./run.js";
 import { openFromAddress, setupShare } from "./share.js";
 
 const status = byId("engine-status");
@@ -26,6 +26,7 @@ function readCatalogue() {
     bugs: wasm.bugs(),
     partitions: wasm.partitions(),
     legend: wasm.legend(),
+    feedKinds: wasm.feed_kinds(),
   };
 }
 
@@ -65,8 +66,7 @@ async function boot() {
   status.textContent = "";
   document.body.dataset.ready = "true";
   startLoop();
-  const calm = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-  if (!fromLink && !calm && !new URLSearchParams(location.search).has("paused")) play();
+  if (!fromLink && mayAutoplay()) play();
 }
 
 try {

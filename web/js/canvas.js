@@ -2,7 +2,7 @@
 // box and the device pixel ratio, says when to draw, and turns pointer events into picks
 // (the engine says what is under the pointer: JS holds no geometry).
 import { app, guard, on } from "./app.js";
-import { byId } from "./dom.js";
+import { byId, h } from "./dom.js";
 import { onFrame } from "./player.js";
 
 const ring = { canvas: null, context: null, width: 0, height: 0, ratio: 1 };
@@ -75,6 +75,28 @@ function pointer(event) {
   return { x: event.clientX - box.left, y: event.clientY - box.top };
 }
 
+/** The tooltip over the log strips: what the entry under the pointer carries. */
+function showEntry(event) {
+  const tip = byId("log-tip");
+  if (!app.sim) return;
+  const box = logs.canvas.getBoundingClientRect();
+  const entry = guard(() => app.sim.log_entry_at(event.clientX - box.left, event.clientY - box.top, logs.width));
+  if (!entry) {
+    tip.hidden = true;
+    return;
+  }
+  const state = [entry.committed ? "committed" : "not committed", entry.applied ? "applied" : null, entry.durable ? "on disk" : "not yet on disk"];
+  tip.replaceChildren(
+    h("strong", {}, `S${entry.node}, index ${entry.index}, term ${entry.term}`),
+    h("span", {}, entry.text),
+    h("span", { class: "muted" }, state.filter(Boolean).join(" · ")),
+  );
+  tip.hidden = false;
+  const section = tip.offsetParent?.getBoundingClientRect() ?? box;
+  tip.style.left = `${Math.min(event.clientX - section.left + 14, section.width - tip.offsetWidth - 8)}px`;
+  tip.style.top = `${event.clientY - section.top + 14}px`;
+}
+
 export function setupCanvases() {
   ring.canvas = byId("ring");
   ring.context = ring.canvas.getContext("2d");
@@ -98,6 +120,10 @@ export function setupCanvases() {
     const { x, y } = pointer(event);
     const pick = guard(() => app.sim.pick(x, y, ring.width, ring.height));
     clickListener(pick ?? null, event.clientX, event.clientY);
+  });
+  logs.canvas.addEventListener("pointermove", (event) => showEntry(event));
+  logs.canvas.addEventListener("pointerleave", () => {
+    byId("log-tip").hidden = true;
   });
   new ResizeObserver(() => {
     app.dirty = true;

@@ -7,13 +7,10 @@ export function count(value) {
   return numbers.format(value);
 }
 
-/** Simulated microseconds as a person reads them: "0.4 ms", "12.345 ms", "1.2345 s", "2 min 5.1 s". */
+/** A moment of simulated time, always in seconds to a tenth of a millisecond: "0.8372 s",
+ * "67.6000 s", so times line up and compare at a glance. */
 export function time(us) {
-  if (us < 1_000) return `${us} µs`;
-  if (us < 1_000_000) return `${(us / 1_000).toFixed(us < 100_000 ? 3 : 1)} ms`;
-  if (us < 60_000_000) return `${(us / 1_000_000).toFixed(4)} s`;
-  const minutes = Math.floor(us / 60_000_000);
-  return `${minutes} min ${((us - minutes * 60_000_000) / 1_000_000).toFixed(1)} s`;
+  return `${(us / 1_000_000).toFixed(4)} s`;
 }
 
 /** A short time for axis ends and marks: "130 s", "1.5 s", "250 ms". */
@@ -32,7 +29,7 @@ export function op(value) {
   return `${kind} ${fields.key} ${fields.value}`;
 }
 
-/** Seconds to the millisecond, for the event feed: "12.345 s". */
+/** Seconds to a tenth of a millisecond, for the event feed: "12.3456". */
 export function shortTimeFine(us) {
-  return `${(us / 1_000_000).toFixed(3)} s`;
+  return (us / 1_000_000).toFixed(4);
 }

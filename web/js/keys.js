@@ -3,7 +3,7 @@ import { app } from "./app.js";
 import { byId, h } from "./dom.js";
 import { act, closeMenu, openNodeMenu, quickPut, select } from "./menus.js";
 import { nodeClientPoint } from "./canvas.js";
-import { setSpeed, speedLevel, stepBack, stepForward, toStart, togglePlay } from "./player.js";
+import { pause, setSpeed, speedLevel, stepBack, stepForward, toStart, togglePlay } from "./player.js";
 import { copyLink } from "./share.js";
 import { openSettings, startFromSettings } from "./settings.js";
 
@@ -45,8 +45,13 @@ export const SHORTCUTS = [
   { keys: ["n"], shown: "n", label: "new run with the current settings", run: () => startFromSettings() },
   { keys: ["s"], shown: "s", label: "settings", run: openSettings },
   { keys: ["l"], shown: "l", label: "copy a link to this moment", run: copyLink },
-  { keys: ["?"], shown: "?", label: "this help", run: () => byId("help").showModal() },
+  { keys: ["?"], shown: "?", label: "this help", run: openHelp },
 ];
+
+function openHelp() {
+  pause();
+  byId("help").showModal();
+}
 
 function togglePauseNode(node) {
   const detail = app.sim.node_detail(node);
@@ -85,6 +90,7 @@ export function setupKeys() {
   const table = byId("shortcuts");
   table.replaceChildren(h("tbody", {}, SHORTCUTS.map((entry) => h("tr", {}, h("td", {}, h("kbd", {}, entry.shown)), h("td", {}, entry.label)))));
   document.addEventListener("keydown", onKey);
+  byId("open-help").addEventListener("click", openHelp);
   for (const dialog of document.querySelectorAll("dialog")) {
     for (const close of dialog.querySelectorAll("[data-close]")) close.addEventListener("click", () => dialog.close());
   }

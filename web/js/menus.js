@@ -19,7 +19,8 @@ export function act(description, work) {
   if (dropped === null || dropped === undefined) return false;
   const note = byId("fork-note");
   if (dropped > 0) {
-    note.textContent = `You acted in the past, at event ${format.count(before)}: the run forks from there, and the ${format.count(dropped)} events you had seen after it are dropped (${description}).`;
+    const seen = dropped === 1 ? "the 1 event" : `the ${format.count(dropped)} events`;
+    note.textContent = `You acted in the past, at event ${format.count(before)}: the run forks from there, and ${seen} you had seen after it are dropped (${description}).`;
     note.hidden = false;
   } else {
     note.hidden = true;
@@ -157,7 +158,7 @@ function buildPartitions() {
   const buttons = app.catalogue.partitions.map((partition) =>
     h("button", { type: "button", title: partition.description, dataset: { partition: partition.name },
       onclick: () => act(partition.label.toLowerCase(), () => app.sim.partition(partition.name)) }, partition.label));
-  const heal = h("button", { type: "button", class: "primary", title: "Remove every partition and cut link (h)", dataset: { partition: "heal" },
+  const heal = h("button", { type: "button", title: "Remove every partition and cut link (h)", dataset: { partition: "heal" },
     onclick: () => act("heal all", () => app.sim.heal()) }, "Heal all");
   row.replaceChildren(...buttons, heal);
 }

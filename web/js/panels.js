@@ -15,6 +15,8 @@ const FEED_ROWS_MAX = 150;
 const FEED_ROWS_PLAYING = 30;
 
 let lastPanelsAt = 0;
+/** The feed kinds shown: a mask of the engine's FeedKind bits. */
+let feedMask = 0;
 /** The engine changed since the panels were last brought up to date. */
 let stale = true;
 let feedCursor = 0;
@@ -73,15 +75,21 @@ function updateRun(view) {
   setText(byId("run-scenario"), view.name);
   setText(byId("run-seed"), String(view.seed));
   const phase = {
-    faults: `faults, until the heal at ${format.shortTime(view.heal_us)}`,
-    recovery: "recovery: every fault healed",
+    faults: view.random_faults
+      ? `random faults strike until the heal at ${format.shortTime(view.heal_us)}`
+      : `no random faults: free play until the heal at ${format.shortTime(view.heal_us)}`,
+    recovery: "recovery: every fault healed, liveness being checked",
     finished: view.violation ? "stopped at a violation" : "finished",
   }[view.phase];
   setText(byId("run-phase"), phase);
   const leader = view.leader ? `S${view.leader} (term ${view.leader_term})` : "none";
   setText(byId("run-leader"), leader);
   const pending = view.ops_pending ? `, ${view.ops_pending} waiting` : "";
-  setText(byId("run-ops"), `${view.ops_ok} ok, ${view.ops_failed} failed cas, ${view.ops_unknown} unknown${pending}`);
+  const refused = view.ops_failed ? `, ${view.ops_failed} cas refused (value differed)` : "";
+  const unknown = view.ops_unknown ? `, ${view.ops_unknown} unknown (client gave up)` : "";
+  setText(byId("run-ops"), `${view.ops_ok} done${refused}${unknown}${pending}`);
+  const healAll = document.querySelector('[data-partition="heal"]');
+  if (healAll) healAll.disabled = view.cut_links === 0 && view.held_messages === 0;
   setText(byId("run-hash"), app.sim.trace_hash());
   document.body.dataset.events = String(view.events);
   document.body.dataset.leader = String(view.leader ?? 0);
@@ -223,23 +231,39 @@ function progressTable(progress) {
 
 function resetFeed() {
   byId("feed").replaceChildren();
-  feedCursor = Math.max(0, app.sim.events() - FEED_ROWS_MAX);
+  feedCursor = 0;
+}
+
+function buildFeedFilter() {
+  const box = byId("feed-kinds");
+  feedMask = 0;
+  const boxes = app.catalogue.feedKinds.map((kind) => {
+    if (kind.shown_by_default) feedMask |= kind.bit;
+    const input = h("input", { type: "checkbox", checked: kind.shown_by_default, dataset: { kind: kind.name } });
+    input.addEventListener("change", () => {
+      feedMask = input.checked ? feedMask | kind.bit : feedMask & ~kind.bit;
+      resetFeed();
+      refreshPanels();
+    });
+    return h("label", { class: "feed-kind" }, input, kind.label);
+  });
+  box.replaceChildren(...boxes);
 }
 
 function updateFeed() {
   const feed = byId("feed");
-  const records = app.sim.events_since(feedCursor, app.playing ? FEED_ROWS_PLAYING : FEED_ROWS_MAX);
+  const records = app.sim.events_since(feedCursor, app.playing ? FEED_ROWS_PLAYING : FEED_ROWS_MAX, feedMask);
+  if (app.playing || records.length === 0) feedCursor = Math.max(feedCursor, app.sim.feed_seq());
   if (records.length === 0) return;
   const stick = feed.scrollTop + feed.clientHeight >= feed.scrollHeight - 8;
   const rows = document.createDocumentFragment();
   for (const record of records) {
-    const user = record.text.startsWith("you: ");
-    const row = h("li", { class: user ? "user" : "", dataset: { event: record.number }, title: `event ${record.number}: click to go there` },
+    const row = h("li", { class: `kind-${record.kind}`, dataset: { event: record.number, kind: record.kind }, title: `event ${record.number}: click to go there` },
       h("span", { class: "time" }, format.shortTimeFine(record.time_us)),
       h("span", { class: "text" }, record.text));
     row.addEventListener("click", () => seekEvent(record.number));
     rows.append(row);
-    feedCursor = Math.max(feedCursor, record.number);
+    feedCursor = Math.max(feedCursor, record.seq);
   }
   feed.append(rows);
   while (feed.children.length > FEED_ROWS_MAX) feed.firstChild.remove();
@@ -247,6 +271,7 @@ function updateFeed() {
 }
 
 export function setupPanels() {
+  buildFeedFilter();
   on("run", () => {
     buildChecks();
     violationShown = false;

@@ -1,6 +1,7 @@
 // Opening runs: from a scenario (the settings), from a share link, or the default one.
 import { app, emit, guard } from "./app.js";
 import { clearNotice, notice } from "./notices.js";
+import { play } from "./player.js";
 
 /** The preset a visitor lands on, and the one a bad link falls back to. */
 export const DEFAULT_PRESET = "classroom";
@@ -20,12 +21,22 @@ function install(sim) {
   emit("run", sim);
 }
 
-/** Starts a run of `scenario` (an object as `preset()` returns). Returns false if refused. */
-export function startScenario(scenario) {
-  return guard(() => {
+/** Whether a new run may start playing by itself (not for people who asked for less motion). */
+export function mayAutoplay() {
+  return !window.matchMedia("(prefers-reduced-motion: reduce)").matches && !new URLSearchParams(location.search).has("paused");
+}
+
+/**
+ * Starts a run of `scenario` (an object as `preset()` returns) and, with `autoplay`, plays it.
+ * Returns false if the engine refused it.
+ */
+export function startScenario(scenario, { autoplay = false } = {}) {
+  const started = guard(() => {
     install(new app.wasm.Simulation(scenario));
     return true;
   }, false);
+  if (started && autoplay && mayAutoplay()) play();
+  return started;
 }
 
 /** The preset `name` with `seed`, as a scenario object. */

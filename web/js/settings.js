@@ -4,6 +4,7 @@
 // and the engine's own validation judges the result, its message shown next to the field.
 import { app, on } from "./app.js";
 import { byId, h } from "./dom.js";
+import { pause } from "./player.js";
 import { presetScenario, startScenario } from "./run.js";
 
 /** People's units: how a field's value converts to the engine's integer. */
@@ -212,7 +213,7 @@ function buildPresetMenu() {
   const select = byId("preset");
   const groups = { scenarios: h("optgroup", { label: "Scenarios" }), bugs: h("optgroup", { label: "Known bugs: watch a check fail" }) };
   for (const preset of app.catalogue.presets) {
-    groups[preset.group].append(h("option", { value: preset.name }, preset.name));
+    groups[preset.group].append(h("option", { value: preset.name }, preset.label));
   }
   select.replaceChildren(groups.scenarios, groups.bugs);
 }
@@ -229,7 +230,7 @@ function startPreset() {
   app.preset = byId("preset").value;
   describePreset(app.preset);
   fill(presetScenario(app.preset, seed));
-  startScenario(readForm() ?? presetScenario(app.preset, seed));
+  startScenario(readForm() ?? presetScenario(app.preset, seed), { autoplay: true });
 }
 
 /** Starts a run from the settings (the dialog's fields), or says what is wrong. */
@@ -243,11 +244,12 @@ export function startFromSettings() {
   const preset = presetScenario(app.preset, scenario.seed);
   const plain = (value) => JSON.stringify({ ...value, name: "" });
   scenario.name = plain(scenario) === plain(preset) ? preset.name : `${preset.name} (changed)`;
-  startScenario(scenario);
+  startScenario(scenario, { autoplay: true });
   return true;
 }
 
 export function openSettings() {
+  pause();
   byId("settings").showModal();
 }
 

@@ -14,7 +14,7 @@ use crate::raft::{
 use crate::shared_vec::SharedVec;
 use crate::sim::trace::TraceHash;
 
-use super::violation::{Invariant, Violation};
+use super::violation::{node_names, Invariant, Violation};
 
 /// What the checker needs to know of a node after a step.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -250,7 +250,7 @@ impl SafetyChecker {
                 durable.term > message.term || (durable.term == message.term && durable.voted_for == Some(message.to));
             if !on_disk {
                 let message = format!(
-                    "node {node} sent its vote for node {} in term {} before the vote was on its disk (durable: term {}, vote {:?})",
+                    "S{node} sent its vote for S{} in term {} before the vote was on its disk (durable: term {}, vote {:?})",
                     message.to, message.term, durable.term, durable.voted_for
                 );
                 return Err(self.violation(Invariant::VoteDurableInv, vec![node], vec![durable.term], vec![], message));
@@ -274,7 +274,7 @@ impl SafetyChecker {
     pub fn on_restart(&mut self, node: NodeId, after: NodeSnapshot, durable_term_at_crash: Term) -> Checked {
         if after.term < durable_term_at_crash {
             let message = format!(
-                "node {node} restarted in term {} but had durably reached term {durable_term_at_crash}: its disk lost acknowledged state",
+                "S{node} restarted in term {} but had durably reached term {durable_term_at_crash}: its disk lost acknowledged state",
                 after.term
             );
             return Err(self.violation(
@@ -295,7 +295,7 @@ impl SafetyChecker {
             Write::Truncate { from } => {
                 if *from <= commit_before {
                     let message = format!(
-                        "node {node} removed entries from index {from}, but it had counted entries up to {commit_before} as committed"
+                        "S{node} removed entries from index {from}, but it had counted entries up to {commit_before} as committed"
                     );
                     return Err(self.violation(
                         Invariant::LogInv,
@@ -327,7 +327,7 @@ impl SafetyChecker {
         let first = first_prefix(&mut self.positions, entry.index, entry.term, prefix);
         if first != prefix {
             let message = format!(
-                "node {node} holds an entry at index {} of term {} whose log before it differs from another log's entry at the same index and term",
+                "S{node} holds an entry at index {} of term {} whose log before it differs from another log's entry at the same index and term",
                 entry.index, entry.term
             );
             return Err(self.violation(
@@ -353,7 +353,7 @@ impl SafetyChecker {
         let leader_last_of_term = if shadow.last_term() == entry.term { shadow.last_index() } else { 0 };
         if entry.index > leader_last_of_term {
             let message = format!(
-                "node {node} holds an entry of term {} at index {}, beyond the last entry of that term ({leader_last_of_term}) in the log of its leader, node {leader}",
+                "S{node} holds an entry of term {} at index {}, beyond the last entry of that term ({leader_last_of_term}) in the log of its leader, S{leader}",
                 entry.term, entry.index
             );
             return Err(self.violation(
@@ -369,7 +369,7 @@ impl SafetyChecker {
 
     fn check_term_and_vote(&self, node: NodeId, before: &NodeSnapshot, after: &NodeSnapshot) -> Checked {
         if after.term < before.term {
-            let message = format!("node {node} went back from term {} to term {}", before.term, after.term);
+            let message = format!("S{node} went back from term {} to term {}", before.term, after.term);
             return Err(self.violation(
                 Invariant::MonotonicTerm,
                 vec![node],
@@ -381,7 +381,7 @@ impl SafetyChecker {
         if let (true, Some(vote)) = (after.term == before.term, before.voted_for) {
             if after.voted_for != Some(vote) {
                 let message = format!(
-                    "node {node} voted for node {vote} in term {} and then changed its vote to {:?}",
+                    "S{node} voted for S{vote} in term {} and then changed its vote to {:?}",
                     after.term, after.voted_for
                 );
                 return Err(self.violation(
@@ -404,7 +404,7 @@ impl SafetyChecker {
         }
         if after.commit_index > after.log_index_durable {
             let message = format!(
-                "leader {node} counts index {} as committed, but its own log is durable only up to {}",
+                "leader S{node} counts index {} as committed, but its own log is durable only up to {}",
                 after.commit_index, after.log_index_durable
             );
             return Err(self.violation(
@@ -422,7 +422,7 @@ impl SafetyChecker {
         self.check_leader_votes(node, after.term)?;
         let first = *self.leaders.entry(after.term).or_insert(node);
         if first != node {
-            let message = format!("nodes {first} and {node} were both elected leader of term {}", after.term);
+            let message = format!("S{first} and S{node} were both elected leader of term {}", after.term);
             return Err(self.violation(
                 Invariant::MoreThanOneLeaderInv,
                 vec![first, node],
@@ -445,7 +445,7 @@ impl SafetyChecker {
             return Ok(());
         }
         let message = format!(
-            "node {leader} became leader of term {term} with {} vote(s) of that term, its own included; a quorum is {}",
+            "S{leader} became leader of term {term} with only {} of that term's votes, its own included; a quorum is {}",
             granted + 1,
             self.quorum
         );
@@ -473,7 +473,7 @@ impl SafetyChecker {
             .find(|&index| !shadow.holds(index, self.committed_prefix[index as usize - 1]))
             .unwrap_or(required);
         let message = format!(
-            "leader {leader} of term {term} lacks the entry at index {missing} (of term {}, committed in term {})",
+            "leader S{leader} of term {term} lacks the entry at index {missing} (of term {}, committed in term {})",
             self.committed_terms[missing as usize - 1],
             self.committed_in_term[missing as usize - 1]
         );
@@ -500,7 +500,7 @@ impl SafetyChecker {
     ) -> Result<bool, Box<Violation>> {
         if after.commit_index < before.commit_index {
             let message =
-                format!("node {node}'s commit index went back from {} to {}", before.commit_index, after.commit_index);
+                format!("S{node}'s commit index went back from {} to {}", before.commit_index, after.commit_index);
             return Err(self.violation(
                 Invariant::MonotonicCommit,
                 vec![node],
@@ -518,7 +518,7 @@ impl SafetyChecker {
         let commit_term = shadow.terms[after.commit_index as usize - 1];
         if leading_throughout && commit_term != after.term {
             let message = format!(
-                "leader {node} of term {} advanced its commit index to {}, an entry of term {commit_term}: only entries of the leader's own term are committed by counting replicas (§5.4.2, Figure 8)",
+                "leader S{node} of term {} advanced its commit index to {}, an entry of term {commit_term}: only entries of the leader's own term are committed by counting replicas (§5.4.2, Figure 8)",
                 after.term, after.commit_index
             );
             return Err(self.violation(
@@ -535,7 +535,7 @@ impl SafetyChecker {
                 .find(|&index| !shadow.holds(index, self.committed_prefix[index as usize - 1]))
                 .unwrap_or(known);
             let message = format!(
-                "node {node} committed a different entry at index {first_difference} than another node committed there"
+                "S{node} committed a different entry at index {first_difference} than another node committed there"
             );
             return Err(self.violation(Invariant::LogInv, vec![node], vec![], vec![first_difference], message));
         }
@@ -556,7 +556,7 @@ impl SafetyChecker {
         let mut applied_index = before.applied_index;
         for entry in applied {
             if entry.index != applied_index + 1 {
-                let message = format!("node {node} applied index {} right after index {applied_index}", entry.index);
+                let message = format!("S{node} applied index {} right after index {applied_index}", entry.index);
                 return Err(self.violation(
                     Invariant::MonotonicApplied,
                     vec![node],
@@ -570,7 +570,7 @@ impl SafetyChecker {
             match self.applied.get(entry.index as usize - 1) {
                 Some(&first) if first != digest => {
                     let message = format!(
-                        "node {node} applied a different command at index {} than another node applied there",
+                        "S{node} applied a different command at index {} than another node applied there",
                         entry.index
                     );
                     return Err(self.violation(
@@ -598,7 +598,7 @@ impl SafetyChecker {
         let last = sessions.insert(command.client, command.seq);
         if last.is_some_and(|last| last >= command.seq) {
             let message = format!(
-                "node {node} executed request {} of client {} at index {} although request {} of that client had already taken effect",
+                "S{node} executed request {} of client {} at index {} although request {} of that client had already taken effect",
                 command.seq, command.client, entry.index, last.unwrap_or(0)
             );
             return Err(self.violation(
@@ -625,7 +625,8 @@ impl SafetyChecker {
             return Ok(());
         }
         let message = format!(
-            "entries up to index {committed} are committed, but only nodes {holders:?} hold them: a quorum of {} without any of them exists",
+            "entries up to index {committed} are committed, but only {} hold them: a quorum of {} without any of them exists",
+            if holders.is_empty() { "none of the nodes".to_string() } else { node_names(&holders) },
             self.quorum
         );
         Err(self.violation(Invariant::QuorumLogInv, holders, vec![], vec![committed], message))
@@ -661,7 +662,7 @@ impl SafetyChecker {
             return Ok(());
         }
         let message = format!(
-            "node {candidate}'s log (last entry {}@{}) is at least as up-to-date as node {voter}'s, yet lacks entries node {voter} has committed (up to {committed}): a vote for {candidate} could lose them",
+            "S{candidate}'s log (last entry {} of term {}) is at least as up-to-date as S{voter}'s, yet lacks entries S{voter} has committed (up to {committed}): a vote for S{candidate} could lose them",
             log.last_index(),
             log.last_term()
         );

@@ -169,6 +169,32 @@ impl Invariant {
     ];
 }
 
+/// Nodes as the page and the paper name them: `S2`, `S1 and S3`, `S1, S2 and S5`.
+pub fn node_names(nodes: &[NodeId]) -> String {
+    let names: Vec<String> = nodes.iter().map(|node| format!("S{node}")).collect();
+    match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// A span of simulated time in words: `250 ms`, `2 s`, `1.5 s`, `800 µs`.
+pub fn duration_words(us: u64) -> String {
+    match us {
+        0..=999 => format!("{us} µs"),
+        _ if us % 1_000_000 == 0 => format!("{} s", us / 1_000_000),
+        1_000_000.. if us % 100_000 == 0 => format!("{}.{} s", us / 1_000_000, us % 1_000_000 / 100_000),
+        _ if us % 1_000 == 0 => format!("{} ms", us / 1_000),
+        _ => format!("{}.{:03} ms", us / 1_000, us % 1_000),
+    }
+}
+
+/// A moment of simulated time, to a tenth of a millisecond: `5.3123 s`.
+pub fn instant_words(us: u64) -> String {
+    format!("{}.{:04} s", us / 1_000_000, us % 1_000_000 / 100)
+}
+
 /// When a property is judged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -216,6 +242,19 @@ impl std::fmt::Display for Violation {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nodes_and_durations_read_as_words() {
+        assert_eq!(node_names(&[2]), "S2");
+        assert_eq!(node_names(&[1, 3]), "S1 and S3");
+        assert_eq!(node_names(&[1, 2, 5]), "S1, S2 and S5");
+        assert_eq!(duration_words(800), "800 µs");
+        assert_eq!(duration_words(250_000), "250 ms");
+        assert_eq!(duration_words(2_000_000), "2 s");
+        assert_eq!(duration_words(1_500_000), "1.5 s");
+        assert_eq!(duration_words(1_234_567), "1234.567 ms");
+        assert_eq!(instant_words(5_312_345), "5.3123 s");
+    }
 
     #[test]
     fn every_property_is_listed_once_with_a_description() {

@@ -45,6 +45,10 @@ pub struct RunSpec {
     /// The event to stop at (the view the link shows), if any.
     #[serde(default)]
     pub stop_at_event: Option<u64>,
+    /// The simulated time shown, when the page had moved its clock past that event (between
+    /// events, messages are drawn part way along their links). Never before the event's time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_at_us: Option<u64>,
 }
 
 /// A decoded link.
@@ -122,6 +126,9 @@ pub fn validate(spec: &RunSpec) -> Result<(), ShareError> {
             "the link holds {} actions; at most {USER_ACTIONS_MAX} are accepted",
             spec.actions.len()
         )));
+    }
+    if spec.stop_at_us.is_some_and(|time_us| time_us > spec.scenario.run_us()) {
+        return Err(ShareError("the time to stop at is after the end of the run".into()));
     }
     let mut previous = (0, 0);
     for (position, user_action) in spec.actions.iter().enumerate() {
@@ -206,6 +213,7 @@ mod tests {
             scenario: Scenario { seed: 42, ..Scenario::default() },
             actions: vec![UserAction { after_event: 10, at_us: 5_000, action: Action::Crash { node: 2 } }],
             stop_at_event: Some(77),
+            stop_at_us: Some(80_000),
         };
         let link = encode(&spec);
         assert!(link.starts_with("r1~"));
@@ -216,7 +224,7 @@ mod tests {
 
     #[test]
     fn bad_links_say_what_is_wrong() {
-        let spec = RunSpec { scenario: Scenario::default(), actions: vec![], stop_at_event: None };
+        let spec = RunSpec { scenario: Scenario::default(), actions: vec![], stop_at_event: None, stop_at_us: None };
         let good = encode(&spec);
         let (_, payload) = good.rsplit_once('~').unwrap();
         let cases = [
@@ -236,7 +244,7 @@ mod tests {
 
     #[test]
     fn a_link_from_another_engine_decodes_but_says_so() {
-        let spec = RunSpec { scenario: Scenario::default(), actions: vec![], stop_at_event: None };
+        let spec = RunSpec { scenario: Scenario::default(), actions: vec![], stop_at_event: None, stop_at_us: None };
         let link = encode(&spec).replacen(crate::ENGINE_VERSION, "0.0.1", 1);
         let decoded = decode(&link).unwrap();
         assert!(!decoded.engine_matches());
@@ -247,10 +255,19 @@ mod tests {
     fn actions_out_of_order_or_naming_missing_nodes_are_refused() {
         let action =
             |after_event, node| UserAction { after_event, at_us: after_event * 10, action: Action::Crash { node } };
-        let spec =
-            RunSpec { scenario: Scenario::default(), actions: vec![action(5, 1), action(4, 1)], stop_at_event: None };
+        let spec = RunSpec {
+            scenario: Scenario::default(),
+            actions: vec![action(5, 1), action(4, 1)],
+            stop_at_event: None,
+            stop_at_us: None,
+        };
         assert!(validate(&spec).unwrap_err().0.contains("before the action ahead"));
-        let spec = RunSpec { scenario: Scenario::default(), actions: vec![action(5, 7)], stop_at_event: None };
+        let spec = RunSpec {
+            scenario: Scenario::default(),
+            actions: vec![action(5, 7)],
+            stop_at_event: None,
+            stop_at_us: None,
+        };
         assert!(validate(&spec).unwrap_err().0.contains("names node 7"));
     }
 }

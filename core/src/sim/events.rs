@@ -3,51 +3,17 @@
 
 use crate::check::history::Outcome;
 use crate::check::safety::NodeSnapshot;
-use crate::check::violation::{Invariant, Violation};
+use crate::check::violation::{duration_words, instant_words, Invariant, Violation};
 use crate::raft::{
     ClientReply, Command, Input, Message, Node, NodeId, OpResult, Outputs, ReplyOutcome, Role, Timer, TimerCommand,
 };
 use crate::scenario::Action;
 
 use super::client::Client;
+use super::describe::{self, FeedKind};
 use super::nemesis::{choose_fault, Targets, FSYNC_CRASH_PPM, NEW_LEADER_CRASH_PPM};
 use super::telemetry::Sample;
 use super::{Event, Phase, Simulation};
-
-/// Nodes in words: `2`, or `{1, 2, 3}`.
-fn node_list(nodes: &[NodeId]) -> String {
-    match nodes {
-        [node] => node.to_string(),
-        _ => format!("{{{}}}", nodes.iter().map(NodeId::to_string).collect::<Vec<_>>().join(", ")),
-    }
-}
-
-/// An action in words.
-pub(super) fn describe_action(action: &Action) -> String {
-    match action {
-        Action::Crash { node } => format!("crash node {node}"),
-        Action::CrashLeader { downtime_us } => format!("crash the leader for {} ms", downtime_us / 1000),
-        Action::Restart { node } => format!("restart node {node}"),
-        Action::Upgrade { node, prevote } => {
-            format!("restart node {node} with PreVote {}", if *prevote { "on" } else { "off" })
-        }
-        Action::Pause { node } => format!("pause node {node}"),
-        Action::Resume { node } => format!("resume node {node}"),
-        Action::Partition { groups } => format!("partition into {groups:?}"),
-        Action::OneWay { from, to } => format!("cut {} -> {} one way", node_list(from), node_list(to)),
-        Action::HealOneWay { from, to } => format!("heal {} -> {} one way", node_list(from), node_list(to)),
-        Action::Bridge { bridge, left, right } => format!("partition {left:?} | {right:?} bridged by node {bridge}"),
-        Action::CutLink { a, b } => format!("cut the link {a} - {b}"),
-        Action::HealLink { a, b } => format!("heal the link {a} - {b}"),
-        Action::Isolate { node } => format!("isolate node {node}"),
-        Action::Heal => "heal every partition".into(),
-        Action::Hold { from, to } => format!("hold messages {from} -> {to}"),
-        Action::Release { from, to } => format!("release messages {from} -> {to}"),
-        Action::ClockJump { node, by_us } => format!("step node {node}'s clock by {} ms", by_us / 1000),
-        Action::ForceTimeout { node } => format!("force an election timeout on node {node}"),
-        Action::ClientRequest { node, op } => format!("send {op:?} to node {node}"),
-    }
-}
 
 impl Simulation {
     /// Adds the event to the trace fingerprint (see `trace.rs` for the encoding).
@@ -106,29 +72,38 @@ impl Simulation {
         }
     }
 
-    /// An event in words, for the event feed.
-    pub(super) fn describe(&self, event: &Event) -> String {
+    /// An event in words for the event feed, with what it is about.
+    pub(super) fn describe(&self, event: &Event) -> (FeedKind, String) {
         match event {
-            Event::Deliver { message, .. } => format!("deliver {message}"),
+            Event::Deliver { message, .. } => describe::message(message),
             Event::Timer { node, timer, generation } => {
                 let current = self.servers[*node as usize - 1].timers[timer.slot()].generation == *generation;
-                format!("node {node}: {timer:?} timer fires{}", if current { "" } else { " (stale, ignored)" })
+                describe::timer(*node, *timer, current)
             }
             Event::Synced { node, write_id, .. } => {
-                format!("node {node}: fsync done, writes up to #{write_id} durable")
+                (FeedKind::Disk, format!("S{node}'s fsync completes: its writes up to #{write_id} are on disk"))
             }
             Event::Request { node, command, .. } => {
-                format!("client {} -> node {node}: {:?} (request {})", command.client, command.op, command.seq)
+                let text = format!("client {} → S{node}: {} (request {})", command.client, command.op, command.seq);
+                (FeedKind::Client, text)
             }
-            Event::Reply { client, reply } => format!("client {}: {:?}", client + 1, reply.outcome),
-            Event::ClientIssue { client } => format!("client {} starts an operation", client + 1),
-            Event::ClientTimeout { client, attempt } => format!("client {}: attempt {attempt} timed out", client + 1),
-            Event::Act(action) => format!("fault: {}", describe_action(action)),
-            Event::NemesisTick => "the nemesis picks a fault".into(),
-            Event::Heal => "heal: every fault undone, the liveness phase begins".into(),
-            Event::LeaderDeadline => "liveness: a leader must lead by now".into(),
-            Event::Sample => "telemetry sample".into(),
-            Event::End => "end of the run: client liveness and linearizability checked".into(),
+            Event::Reply { client, reply } => (FeedKind::Client, describe::reply(client + 1, reply)),
+            Event::ClientIssue { client } => {
+                (FeedKind::Client, format!("client {} starts its next operation", client + 1))
+            }
+            Event::ClientTimeout { client, attempt } => {
+                (FeedKind::Client, format!("client {}: attempt {attempt} timed out", client + 1))
+            }
+            Event::Act(action) => (FeedKind::Fault, format!("fault: {}", describe::action(action))),
+            Event::NemesisTick => (FeedKind::Internal, "the nemesis picks its next fault".into()),
+            Event::Heal => (FeedKind::Phase, "the heal: every fault is undone, and the recovery phase begins".into()),
+            Event::LeaderDeadline => {
+                (FeedKind::Phase, "liveness: a leader with a quorum must have committed by now".into())
+            }
+            Event::Sample => (FeedKind::Internal, "telemetry sample".into()),
+            Event::End => {
+                (FeedKind::Phase, "the end of the run: client liveness and linearizability are checked".into())
+            }
         }
     }
 
@@ -159,7 +134,12 @@ impl Simulation {
         let (node, outputs) =
             Node::restart(server.config.clone(), server.disk.durable().clone()).expect("validated config");
         let snapshot = NodeSnapshot::of(&node);
+        let (term, entries) = (node.term(), node.log().last_index());
         server.node = Some(node);
+        if self.events > 0 {
+            let text = format!("S{id} starts again from its disk: term {term}, {entries} entries");
+            self.note(self.events, FeedKind::Role, text);
+        }
         if let Err(violation) = self.safety.on_restart(id, snapshot, self.term_at_crash[id as usize - 1]) {
             self.violation = Some(*violation);
         }
@@ -175,13 +155,18 @@ impl Simulation {
             return;
         }
         let was_leader_term = (node.role() == Role::Leader).then(|| node.term());
+        let before = (node.role(), node.term());
         let outputs = node.step(input);
+        let after = (node.role(), node.term());
         if node.role() == Role::Leader && was_leader_term != Some(node.term()) {
             self.telemetry.leader_changes += 1;
             if self.parameters.kinds.crash_new_leader {
                 let round_trip_us = 2 * self.parameters.network.latency_us_max;
                 self.maybe_crash_within(id, NEW_LEADER_CRASH_PPM, self.now_us + round_trip_us);
             }
+        }
+        if let Some(text) = describe::role_change(id, before, after) {
+            self.note(self.events, FeedKind::Role, text);
         }
         self.absorb(id, outputs);
     }
@@ -632,7 +617,8 @@ impl Simulation {
             terms,
             indexes: Vec::new(),
             message: format!(
-                "{bound} us after every fault was healed, no leader has committed an entry of its term with a quorum following it"
+                "{} after every fault was healed, no leader has committed an entry of its term with a quorum following it",
+                duration_words(bound)
             ),
         });
     }
@@ -694,8 +680,16 @@ impl Simulation {
                 terms: Vec::new(),
                 indexes: Vec::new(),
                 message: format!(
-                    "client {} invoked {:?} at {} us, after the cluster had recovered, and it did not complete within {} us ({:?})",
-                    op.client, op.op, op.invoke_us, phases.op_bound_us, op.outcome
+                    "client {} asked {} at {}, after the cluster had recovered, and it {} within {}",
+                    op.client + 1,
+                    op.op,
+                    instant_words(op.invoke_us),
+                    match op.outcome {
+                        Outcome::Pending => "had no answer",
+                        Outcome::Unknown { .. } => "gave up without an answer",
+                        Outcome::Ok { .. } => "was not answered",
+                    },
+                    duration_words(phases.op_bound_us)
                 ),
             });
         }

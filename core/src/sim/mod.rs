@@ -10,6 +10,7 @@
 
 pub mod client;
 pub mod clock;
+pub mod describe;
 pub mod disk;
 mod events;
 pub mod nemesis;
@@ -157,13 +158,18 @@ pub enum Phase {
     Finished,
 }
 
-/// One event as the page's event feed shows it.
+/// One line of the page's event feed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventRecord {
+    /// The line's place among all lines written (from 1): several lines can share an event
+    /// number (a role change, a user action), so the feed's cursor counts lines.
+    pub seq: u64,
     /// The event's number (from 1), or the number of the event a user action followed.
     pub number: u64,
     /// Simulated time.
     pub time_us: u64,
+    /// What the line is about.
+    pub kind: describe::FeedKind,
     /// What happened, in words.
     pub text: String,
 }
@@ -229,6 +235,8 @@ pub struct Simulation {
     /// behind an `Arc`, so a checkpoint copies pointers, not sentences.
     recent: std::collections::VecDeque<std::sync::Arc<EventRecord>>,
     recent_capacity: usize,
+    /// Feed lines written so far.
+    recent_seq: u64,
     /// The most recent lost messages, for the page (kept only while events are recorded).
     losses: std::collections::VecDeque<Loss>,
     /// The linearizability check of the history, once the run has ended.
@@ -293,6 +301,7 @@ impl Simulation {
             actions_applied: Vec::new(),
             recent: std::collections::VecDeque::new(),
             recent_capacity: 0,
+            recent_seq: 0,
             losses: std::collections::VecDeque::new(),
             linearizability: None,
             term_at_crash: vec![0; nodes as usize],
@@ -327,7 +336,8 @@ impl Simulation {
         self.trace.word(user_action.after_event);
         self.trace.word(user_action.at_us);
         self.trace.text(&format!("{:?}", user_action.action));
-        self.note(user_action.after_event, format!("you: {}", events::describe_action(&user_action.action)));
+        let text = format!("you: {}", describe::action(&user_action.action));
+        self.note(user_action.after_event, describe::FeedKind::User, text);
         self.actions_applied.push(user_action.clone());
         self.act(user_action.action.clone());
         if self.violation.is_some() {
@@ -355,19 +365,21 @@ impl Simulation {
         }
     }
 
-    fn note(&mut self, number: u64, text: String) {
+    fn note(&mut self, number: u64, kind: describe::FeedKind, text: String) {
         if self.recent_capacity == 0 {
             return;
         }
         if self.recent.len() == self.recent_capacity {
             self.recent.pop_front();
         }
-        self.recent.push_back(std::sync::Arc::new(EventRecord { number, time_us: self.now_us, text }));
+        self.recent_seq += 1;
+        let record = EventRecord { seq: self.recent_seq, number, time_us: self.now_us, kind, text };
+        self.recent.push_back(std::sync::Arc::new(record));
     }
 
-    /// The recorded events numbered above `cursor`, oldest first (at most the capacity).
+    /// The recorded lines after line `cursor` (a `seq`), oldest first (at most the capacity).
     pub fn events_since(&self, cursor: u64) -> Vec<EventRecord> {
-        let start = self.recent.partition_point(|record| record.number <= cursor);
+        let start = self.recent.partition_point(|record| record.seq <= cursor);
         self.recent.range(start..).map(|record| EventRecord::clone(record)).collect()
     }
 
@@ -440,8 +452,8 @@ impl Simulation {
         self.safety.at_event(self.events, self.now_us);
         self.record(&scheduled.event);
         if self.recent_capacity > 0 {
-            let text = self.describe(&scheduled.event);
-            self.note(self.events, text);
+            let (kind, text) = self.describe(&scheduled.event);
+            self.note(self.events, kind, text);
         }
         self.handle(scheduled.event);
         if self.violation.is_some() {

@@ -201,6 +201,18 @@ impl Session {
             scenario: self.spec.scenario.clone(),
             actions: self.timeline.clone(),
             stop_at_event: Some(self.simulation.events()),
+            stop_at_us: Some(self.simulation.now_us()),
+        }
+    }
+
+    /// Opens the moment a link holds: the event it stopped at, then its clock, which the page
+    /// may have moved past that event (no event is due in between, so none runs).
+    pub fn seek_link(&mut self, stop_at_event: u64, stop_at_us: Option<u64>) {
+        self.seek(stop_at_event);
+        let Some(time_us) = stop_at_us else { return };
+        let next_due_us = self.simulation.queue.peek_time_us();
+        if time_us > self.simulation.now_us() && next_due_us.is_none_or(|next| next > time_us) {
+            self.simulation.run_until(time_us);
         }
     }
 
@@ -225,6 +237,7 @@ mod tests {
             scenario: Scenario { seed, ..preset("calm-election").unwrap() },
             actions: vec![],
             stop_at_event: None,
+            stop_at_us: None,
         }
     }
 
@@ -251,11 +264,14 @@ mod tests {
         session.run_until(session.simulation().now_us() + 777);
         session.act(Action::Crash { node: 2 });
         session.run_events(4_000);
+        session.run_until(session.simulation().now_us() + 300);
         let link = session.share_link();
         let decoded = crate::scenario::share::decode(&link).unwrap();
         let mut replay = Session::new(decoded.spec.clone(), 0).unwrap();
-        replay.seek(decoded.spec.stop_at_event.unwrap());
+        replay.seek_link(decoded.spec.stop_at_event.unwrap(), decoded.spec.stop_at_us);
         assert_eq!(replay.simulation().trace_hash(), session.simulation().trace_hash());
+        assert_eq!(replay.simulation().now_us(), session.simulation().now_us(), "the link keeps the clock shown");
+        assert_eq!(replay.simulation().events(), session.simulation().events());
         assert!(replay.simulation().servers()[1].node.is_none() || replay.simulation().actions_applied().len() == 1);
     }
 
@@ -303,11 +319,14 @@ mod tests {
     fn seeking_forward_within_the_explored_run_gives_the_same_world() {
         let mut session = Session::new(spec(11), 50).unwrap();
         session.run_events(9_000);
-        let (hash_far, feed_far) = (session.simulation().trace_hash(), session.simulation().events_since(0));
+        let shown = |session: &Session| -> Vec<(u64, String)> {
+            session.simulation().events_since(0).into_iter().map(|record| (record.number, record.text)).collect()
+        };
+        let (hash_far, feed_far) = (session.simulation().trace_hash(), shown(&session));
         session.seek(100);
         session.seek(9_000);
         assert_eq!(session.simulation().trace_hash(), hash_far);
-        assert_eq!(session.simulation().events_since(0), feed_far, "the feed holds the same last events");
+        assert_eq!(shown(&session), feed_far, "the feed holds the same last lines");
         assert_eq!(feed_far.len(), 50);
         let time_far_us = session.simulation().now_us();
         session.seek_time(1);

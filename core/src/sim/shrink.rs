@@ -49,7 +49,7 @@ pub fn size(spec: &RunSpec, violation: &Violation) -> String {
 pub fn shrink(spec: &RunSpec, runs_max: u64) -> Result<Shrunk, String> {
     let original = run(spec).ok_or("the run passes every check: there is nothing to shrink")?;
     let target = original.invariant;
-    let mut best = RunSpec { stop_at_event: None, ..spec.clone() };
+    let mut best = RunSpec { stop_at_event: None, stop_at_us: None, ..spec.clone() };
     let mut violation = original.clone();
     let mut steps = Vec::new();
     let mut runs = 1;
@@ -219,7 +219,7 @@ mod tests {
             .expect("the sweep finds the bug");
         let mut scenario = Scenario { seed, ..preset("swarm").expect("preset") };
         scenario.protocol.bugs = Bugs::only(bug).expect("catalogued");
-        RunSpec { scenario, actions: Vec::new(), stop_at_event: None }
+        RunSpec { scenario, actions: Vec::new(), stop_at_event: None, stop_at_us: None }
     }
 
     #[test]
@@ -238,7 +238,8 @@ mod tests {
 
     #[test]
     fn a_passing_run_is_refused() {
-        let spec = RunSpec { scenario: Scenario::default(), actions: Vec::new(), stop_at_event: None };
+        let spec =
+            RunSpec { scenario: Scenario::default(), actions: Vec::new(), stop_at_event: None, stop_at_us: None };
         assert!(shrink(&spec, 10).is_err());
     }
 }

@@ -195,6 +195,19 @@ pub fn link(pen: &Pen, start: Point, end: Point, cut_forward: bool, cut_backward
     }
 }
 
+/// A link between two sides of a partition: a faint dashed line (the halos say which side
+/// each node is on).
+pub fn link_between_sides(pen: &Pen, start: Point, end: Point, hovered: bool) {
+    pen.dash(Dash::Dashed);
+    pen.line(
+        start,
+        end,
+        if hovered { palette::LINK_HOVER } else { palette::CUT_LINE },
+        if hovered { 3.0 } else { 1.2 },
+    );
+    pen.dash(Dash::Solid);
+}
+
 /// A wall across a link at `at`, for messages travelling along `unit`: across both lanes, or
 /// (with the sender's end, `from`) across the one lane, with that lane dashed red from the
 /// sender and an arrowhead in the blocked direction.
@@ -228,7 +241,7 @@ pub struct LegendItem {
 }
 
 /// The legend, in the order the page lists it.
-pub const LEGEND: [LegendItem; 21] = [
+pub const LEGEND: [LegendItem; 22] = [
     LegendItem { key: "leader", label: "leader (crown, heavy outline)", group: "nodes" },
     LegendItem { key: "candidate", label: "candidate (dashed)", group: "nodes" },
     LegendItem { key: "precandidate", label: "pre-candidate (dotted)", group: "nodes" },
@@ -247,7 +260,12 @@ pub const LEGEND: [LegendItem; 21] = [
     LegendItem { key: "heartbeat-reply", label: "heartbeat answer", group: "messages" },
     LegendItem { key: "duplicate", label: "duplicated copy", group: "messages" },
     LegendItem { key: "lost", label: "lost (fades out)", group: "messages" },
-    LegendItem { key: "cut", label: "link cut both ways", group: "network" },
+    LegendItem {
+        key: "groups",
+        label: "sides of a partition: a halo colour each; dashed links between them are cut",
+        group: "network",
+    },
+    LegendItem { key: "cut", label: "one link cut both ways", group: "network" },
     LegendItem { key: "one-way", label: "cut one way: arrow shows the blocked direction", group: "network" },
     LegendItem { key: "client", label: "client request waiting at a node", group: "network" },
 ];
@@ -270,6 +288,15 @@ pub fn swatch(pen: &Pen, key: &str, width: f64, height: f64) -> bool {
         "lost" => lost(pen, Glyph::Append { entries: 0 }, center, 0.55),
         "duplicate" => {
             message(pen, Glyph::Vote { prevote: false }, Point { x: center.x - 3.0, y: center.y + 2.0 }, true)
+        }
+        "groups" => {
+            let left = Point { x: 9.0, y: center.y };
+            let right = Point { x: width - 9.0, y: center.y };
+            pen.fill_circle(left, 8.5, palette::group(0));
+            pen.fill_circle(right, 8.5, palette::group(1));
+            link_between_sides(pen, left, right, false);
+            node(pen, left, 5.0, "follower", false);
+            node(pen, right, 5.0, "follower", false);
         }
         "cut" | "one-way" => {
             let left = Point { x: 2.0, y: center.y - if key == "cut" { 0.0 } else { 3.0 } };

@@ -45,6 +45,7 @@ pub enum Pick {
 /// The ring for `nodes` nodes in a canvas of `width` × `height` CSS pixels.
 #[derive(Clone, Debug)]
 pub struct Layout {
+    pub width: f64,
     pub center: Point,
     /// Each node's radius.
     pub node_radius: f64,
@@ -70,7 +71,13 @@ impl Layout {
                 Point { x: center.x + ring_radius * angle.cos(), y: center.y + ring_radius * angle.sin() }
             })
             .collect();
-        Layout { center, node_radius, centers }
+        Layout { width, center, node_radius, centers }
+    }
+
+    /// Whether labels must be short: many nodes, or a small canvas, leave little room between
+    /// neighbours.
+    pub fn compact(&self) -> bool {
+        self.centers.len() >= 7 || self.node_radius < 27.0
     }
 
     /// The centre of node `id`.

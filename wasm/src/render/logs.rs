@@ -76,12 +76,32 @@ pub fn signature(simulation: &Simulation, selected: Option<NodeId>) -> u64 {
     hash.value()
 }
 
+/// The index shown in the first column and the number of columns, for a strip `width` wide:
+/// the newest entries when the logs are longer than the strip.
+fn window(rows: &[Row], width: f64) -> (Index, u64) {
+    let columns = (((width - LABEL_PX - 8.0) / CELL_PX).floor() as u64).max(1);
+    let last = rows.iter().map(|row| row.terms.len() as Index).max().unwrap_or(0);
+    (last.saturating_sub(columns) + 1, columns)
+}
+
+/// The log entry drawn at (`x`, `y`) in a strip `width` wide: its node and index.
+pub fn cell_at(simulation: &Simulation, width: f64, x: f64, y: f64) -> Option<(NodeId, Index)> {
+    let rows: Vec<Row> = simulation.servers().iter().map(Row::of).collect();
+    let (first, columns) = window(&rows, width);
+    if x < LABEL_PX || y < HEADER_PX {
+        return None;
+    }
+    let (column, row) = (((x - LABEL_PX) / CELL_PX) as u64, ((y - HEADER_PX) / ROW_PX) as usize);
+    let index = first + column;
+    let held = rows.get(row).is_some_and(|row| index <= row.terms.len() as Index);
+    (column < columns && held).then_some((row as NodeId + 1, index))
+}
+
 /// Draws every node's log in a `width`-pixel strip; `selected` is tinted.
 pub fn draw(pen: &Pen, simulation: &Simulation, width: f64, selected: Option<NodeId>) {
     let rows: Vec<Row> = simulation.servers().iter().map(Row::of).collect();
-    let columns = (((width - LABEL_PX - 8.0) / CELL_PX).floor() as u64).max(1);
+    let (first, columns) = window(&rows, width);
     let last = rows.iter().map(|row| row.terms.len() as Index).max().unwrap_or(0);
-    let first = last.saturating_sub(columns) + 1;
     draw_header(pen, first, columns, last);
     let (flagged_nodes, flagged_indexes) = simulation
         .violation()
@@ -147,7 +167,7 @@ fn draw_cells(pen: &Pen, row: &Row, top: f64, first: Index, columns: u64, marked
         let left = LABEL_PX + CELL_PX * column as f64;
         let corner = Point { x: left + 1.0, y: cell_top };
         if index > length {
-            pen.stroke_rect(corner, CELL_PX - 2.0, cell_height, 3.0, "#eef0f3", 1.0);
+            pen.stroke_rect(corner, CELL_PX - 2.0, cell_height, 3.0, "#dfe3e9", 1.0);
             continue;
         }
         let term = row.terms[index as usize - 1];

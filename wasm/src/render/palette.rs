@@ -53,3 +53,18 @@ const TERMS: [&str; 8] = ["#a8c7fa", "#fde293", "#a8dab5", "#d7aefb", "#fcc895",
 pub fn term(term: u64) -> &'static str {
     TERMS[(term.saturating_sub(1) % TERMS.len() as u64) as usize]
 }
+
+/// Soft fills behind the nodes of each side of a partition, so the groups read at a glance.
+const GROUPS: [&str; 6] = [
+    "rgba(66, 133, 244, 0.13)",
+    "rgba(234, 134, 0, 0.15)",
+    "rgba(30, 142, 62, 0.14)",
+    "rgba(161, 66, 244, 0.13)",
+    "rgba(0, 150, 167, 0.14)",
+    "rgba(217, 48, 37, 0.11)",
+];
+
+/// The fill of partition group `position` (in order of each group's lowest node).
+pub fn group(position: usize) -> &'static str {
+    GROUPS[position % GROUPS.len()]
+}

@@ -17,6 +17,7 @@ const WALL_FRACTION: f64 = 0.47;
 
 /// Draws the whole ring at the simulation's current moment.
 pub fn draw(pen: &Pen, simulation: &Simulation, layout: &Layout, highlight: &Highlight) {
+    draw_groups(pen, simulation, layout);
     draw_links(pen, simulation, layout, highlight);
     draw_held(pen, simulation, layout);
     draw_losses(pen, simulation, layout);
@@ -30,14 +31,65 @@ pub fn draw(pen: &Pen, simulation: &Simulation, layout: &Layout, highlight: &Hig
     draw_clients(pen, simulation, layout);
 }
 
+/// When the network is split, a soft halo of one colour behind the nodes of each side: the
+/// groups of nodes that reach each other both ways, directly or through others.
+fn draw_groups(pen: &Pen, simulation: &Simulation, layout: &Layout) {
+    let groups = partition_groups(simulation);
+    if groups.iter().max().copied().unwrap_or(0) == 0 {
+        return;
+    }
+    for (position, &group) in groups.iter().enumerate() {
+        let center = layout.center_of(position as NodeId + 1);
+        pen.fill_circle(center, layout.node_radius + 17.0, palette::group(group));
+    }
+}
+
+/// Each node's group (0, 1, ...), numbered by each group's lowest node: the connected parts of
+/// the graph whose edges are links open both ways.
+pub fn partition_groups(simulation: &Simulation) -> Vec<usize> {
+    let count = simulation.servers().len();
+    let network = simulation.network();
+    let linked = |one: usize, other: usize| {
+        let (one, other) = (one as NodeId + 1, other as NodeId + 1);
+        !network.is_cut(one, other) && !network.is_cut(other, one)
+    };
+    let mut group: Vec<Option<usize>> = vec![None; count];
+    let mut next = 0;
+    for start in 0..count {
+        if group[start].is_some() {
+            continue;
+        }
+        group[start] = Some(next);
+        let mut stack = vec![start];
+        while let Some(node) = stack.pop() {
+            let reached: Vec<usize> = (0..count).filter(|&other| group[other].is_none() && linked(node, other)).collect();
+            for other in reached {
+                group[other] = Some(next);
+                stack.push(other);
+            }
+        }
+        next += 1;
+    }
+    group.into_iter().map(|group| group.expect("every node is reached")).collect()
+}
+
+/// Links, with their cuts. Between two sides of a partition (the halos tell the sides) a cut
+/// is a faint dashed line; a wall marks a link cut inside one side, and an arrow a one-way cut.
 fn draw_links(pen: &Pen, simulation: &Simulation, layout: &Layout, highlight: &Highlight) {
     let count = simulation.servers().len() as NodeId;
     let network = simulation.network();
+    let groups = partition_groups(simulation);
     for a in 1..=count {
         for b in a + 1..=count {
             let hovered = highlight.hover == Some(Pick::Link { a, b });
             let (start, end) = (layout.center_of(a), layout.center_of(b));
-            glyphs::link(pen, start, end, network.is_cut(a, b), network.is_cut(b, a), hovered);
+            let (cut_ab, cut_ba) = (network.is_cut(a, b), network.is_cut(b, a));
+            let between_sides = groups[a as usize - 1] != groups[b as usize - 1];
+            if cut_ab && cut_ba && between_sides {
+                glyphs::link_between_sides(pen, start, end, hovered);
+            } else {
+                glyphs::link(pen, start, end, cut_ab, cut_ba, hovered);
+            }
         }
     }
 }
@@ -155,14 +207,9 @@ fn draw_node(pen: &Pen, simulation: &Simulation, layout: &Layout, id: NodeId, se
     pen.text(Point { x: center.x, y: center.y + radius * 0.34 }, &term_text, term_size, false, ink, Align::Center);
     let mut line_y = center.y + radius + 13.0;
     let colors = palette::role(role);
-    pen.text(
-        Point { x: center.x, y: line_y },
-        &role_label(simulation, server),
-        11.0,
-        true,
-        colors.outline,
-        Align::Center,
-    );
+    let label = role_label(simulation, server, layout.compact(), layout.node_radius < 20.0);
+    let label_size = if layout.compact() { 10.0 } else { 11.0 };
+    pen.text(Point { x: center.x, y: line_y }, &label, label_size, true, colors.outline, Align::Center);
     if let Some(clock) = clock_label(server) {
         line_y += 13.0;
         pen.text(Point { x: center.x, y: line_y }, &clock, 10.0, false, palette::MUTED, Align::Center);
@@ -187,17 +234,25 @@ fn draw_election_timer(pen: &Pen, simulation: &Simulation, center: Point, radius
     pen.stroke_arc(center, arc_radius, remaining, palette::TIMER, 3.0);
 }
 
-/// "leader", "candidate · 2/3 votes", "follower · paused", "crashed".
-fn role_label(simulation: &Simulation, server: &Server) -> String {
+/// "leader", "candidate · has 2 votes, needs 3", "follower · paused", "crashed"; shorter when
+/// nodes are small ("pre-cand. · 2 of 3 votes").
+fn role_label(simulation: &Simulation, server: &Server, compact: bool, tiny: bool) -> String {
     let Some(node) = server.node.as_ref() else { return "crashed".into() };
     let mut label = match node.role() {
+        Role::PreCandidate if compact => "pre-cand.".to_string(),
         Role::PreCandidate => "pre-candidate".to_string(),
         role => role.name().to_string(),
     };
-    if matches!(node.role(), Role::Candidate | Role::PreCandidate) {
+    // Tiny nodes (nine on a phone) leave room for the role alone.
+    if matches!(node.role(), Role::Candidate | Role::PreCandidate) && !(compact && tiny) {
         let granted = node.votes().values().filter(|&&granted| granted).count();
         let quorum = simulation.servers().len() / 2 + 1;
-        label.push_str(&format!(" · {granted}/{quorum} votes"));
+        let votes = if granted == 1 { "vote" } else { "votes" };
+        if compact {
+            label.push_str(&format!(" · {granted} of {quorum} {votes}"));
+        } else {
+            label.push_str(&format!(" · has {granted} {votes}, needs {quorum}"));
+        }
     }
     if server.paused {
         label.push_str(" · paused");
@@ -241,18 +296,20 @@ fn draw_clients(pen: &Pen, simulation: &Simulation, layout: &Layout) {
         let mut y = center.y - layout.node_radius + 6.0;
         let shown = node_tags.len().min(CLIENT_TAGS_MAX);
         for text in node_tags.iter().take(shown) {
-            draw_tag(pen, edge_x, y, text, outward_right);
+            draw_tag(pen, layout, edge_x, y, text, outward_right);
             y += 17.0;
         }
         if node_tags.len() > shown {
-            draw_tag(pen, edge_x, y, &format!("+{} more", node_tags.len() - shown), outward_right);
+            draw_tag(pen, layout, edge_x, y, &format!("+{} more", node_tags.len() - shown), outward_right);
         }
     }
 }
 
-fn draw_tag(pen: &Pen, edge_x: f64, y: f64, text: &str, rightwards: bool) {
+/// A tag beside a node, kept inside the canvas.
+fn draw_tag(pen: &Pen, layout: &Layout, edge_x: f64, y: f64, text: &str, rightwards: bool) {
     let width = glyphs::client_tag_width(pen, text);
     let left = if rightwards { edge_x } else { edge_x - width };
+    let left = left.min(layout.width - width - 2.0).max(2.0);
     glyphs::client_tag(pen, Point { x: left, y }, text);
 }
 
@@ -263,5 +320,26 @@ pub fn op_label(op: &Op) -> String {
         Op::Put { key, .. } => format!("put {key}"),
         Op::Append { key, .. } => format!("append {key}"),
         Op::Cas { key, .. } => format!("cas {key}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use raftsim_core::scenario::{preset, Action};
+
+    use super::*;
+
+    #[test]
+    fn partition_groups_follow_links_open_both_ways() {
+        let mut simulation = Simulation::new(preset("calm-election").expect("a preset")).expect("valid");
+        assert_eq!(partition_groups(&simulation), vec![0; 5], "no cut: one group");
+        simulation.act_now(Action::Partition { groups: vec![vec![1, 4], vec![2, 3, 5]] });
+        assert_eq!(partition_groups(&simulation), vec![0, 1, 1, 0, 1]);
+        simulation.act_now(Action::Heal);
+        simulation.act_now(Action::OneWay { from: vec![1], to: vec![2, 3, 4, 5] });
+        assert_eq!(partition_groups(&simulation), vec![0, 1, 1, 1, 1], "a one-way cut is still a cut");
+        simulation.act_now(Action::Heal);
+        simulation.act_now(Action::CutLink { a: 1, b: 2 });
+        assert_eq!(partition_groups(&simulation), vec![0; 5], "S1 still reaches S2 through the others");
     }
 }
