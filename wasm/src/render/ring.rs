@@ -62,7 +62,8 @@ pub fn partition_groups(simulation: &Simulation) -> Vec<usize> {
         group[start] = Some(next);
         let mut stack = vec![start];
         while let Some(node) = stack.pop() {
-            let reached: Vec<usize> = (0..count).filter(|&other| group[other].is_none() && linked(node, other)).collect();
+            let reached: Vec<usize> =
+                (0..count).filter(|&other| group[other].is_none() && linked(node, other)).collect();
             for other in reached {
                 group[other] = Some(next);
                 stack.push(other);
