@@ -33,7 +33,7 @@ fn sequential_history(calls: Vec<Call>, windows: Vec<(u64, u64, bool)>) -> Vec<O
         let op = call.clone();
         let (result, _) = store.apply(&Command { client: position as u64 + 1, seq: 1, op });
         let ret = match result {
-            OpResult::Value(value) => Return::Value(value.as_deref().map(str::to_string)),
+            OpResult::Value(value) => Return::Value(value.as_deref().cloned()),
             OpResult::Done => Return::Done,
             OpResult::CasResult(applied) => Return::Cas(applied),
             OpResult::Stale => unreachable!("every request is a new client's first"),

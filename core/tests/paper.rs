@@ -446,7 +446,7 @@ fn reads_go_through_the_log_and_see_earlier_writes() {
         vec![
             ReplyOutcome::Ok(OpResult::Done),
             ReplyOutcome::Ok(OpResult::CasResult(true)),
-            ReplyOutcome::Ok(OpResult::Value(Some("b".into()))),
+            ReplyOutcome::Ok(OpResult::Value(Some(std::sync::Arc::new("b".to_string())))),
         ]
     );
 }

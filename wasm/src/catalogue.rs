@@ -7,10 +7,11 @@ use raftsim_core::check::violation::Invariant;
 use raftsim_core::raft::BUG_CATALOGUE;
 use raftsim_core::scenario::share::SHARE_LEN_MAX;
 use raftsim_core::scenario::{
-    self, Scenario, CLIENTS_MAX, DELAY_US_MAX, DRIFT_PPM_MAX, FAULT_KIND_INFO, KEYS_MAX, NODES_MAX, PPM_MAX,
-    PRESET_NAMES, RUN_US_MAX, SEED_MAX,
+    self, Scenario, CLIENTS_MAX, DELAY_US_MAX, DRIFT_PPM_MAX, FAULT_KIND_INFO, FAULT_WEIGHT_MAX, KEYS_MAX, KEYS_MIN,
+    NODES_MAX, NODES_MIN, PPM_MAX, PRESET_NAMES, RUN_US_MAX, SEED_MAX,
 };
 use raftsim_core::sim::describe::FeedKind;
+use raftsim_core::sim::nemesis::{SWARM_CLUSTER_DRAWN, SWARM_DRAWN, TARGETED_KINDS};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::CanvasRenderingContext2d;
@@ -81,25 +82,31 @@ pub fn preset(name: &str) -> Result<JsValue, JsError> {
 pub fn limits() -> Result<JsValue, JsError> {
     #[derive(Serialize)]
     struct Limits {
+        nodes_min: u32,
         nodes_max: u32,
         clients_max: u32,
+        keys_min: u32,
         keys_max: u32,
         run_us_max: u64,
         delay_us_max: u64,
         seed_max: u64,
         ppm_max: u32,
         drift_ppm_max: u32,
+        fault_weight_max: u32,
         share_len_max: usize,
     }
     to_js(&Limits {
+        nodes_min: NODES_MIN,
         nodes_max: NODES_MAX,
         clients_max: CLIENTS_MAX,
+        keys_min: KEYS_MIN,
         keys_max: KEYS_MAX,
         run_us_max: RUN_US_MAX,
         delay_us_max: DELAY_US_MAX,
         seed_max: SEED_MAX,
         ppm_max: PPM_MAX,
         drift_ppm_max: DRIFT_PPM_MAX,
+        fault_weight_max: FAULT_WEIGHT_MAX,
         share_len_max: SHARE_LEN_MAX,
     })
 }
@@ -124,16 +131,33 @@ pub fn checks() -> Result<JsValue, JsError> {
     to_js(&checks)
 }
 
-/// The random fault kinds: the field name in `nemesis.kinds` and what each does.
+/// The random fault kinds: the field name in `nemesis.kinds` (and `nemesis.weights`), what
+/// each does, and whether its weight counts (targeted kinds strike at events instead).
 #[wasm_bindgen]
 pub fn fault_kinds() -> Result<JsValue, JsError> {
     #[derive(Serialize)]
     struct Kind {
         name: &'static str,
         description: &'static str,
+        weighted: bool,
     }
-    let kinds: Vec<Kind> = FAULT_KIND_INFO.iter().map(|&(name, description)| Kind { name, description }).collect();
+    let kinds: Vec<Kind> = FAULT_KIND_INFO
+        .iter()
+        .map(|&(name, description)| Kind { name, description, weighted: !TARGETED_KINDS.contains(&name) })
+        .collect();
     to_js(&kinds)
+}
+
+/// The scenario fields a seed draws for itself under swarm testing (`swarm`), and also with
+/// `swarm_cluster` (`cluster`), as paths: the page greys them out.
+#[wasm_bindgen]
+pub fn swarm_drawn() -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    struct Drawn {
+        swarm: &'static [&'static str],
+        cluster: &'static [&'static str],
+    }
+    to_js(&Drawn { swarm: &SWARM_DRAWN, cluster: &SWARM_CLUSTER_DRAWN })
 }
 
 /// The bug catalogue: each switch of `protocol.bugs`, where the bug was found and what it does.

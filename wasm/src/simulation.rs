@@ -2,7 +2,7 @@
 //! shares.
 
 use raftsim_core::raft::{NodeId, Op};
-use raftsim_core::scenario::share::decode;
+use raftsim_core::scenario::share::{decode, USER_ACTIONS_MAX};
 use raftsim_core::scenario::{Action, RunSpec, Scenario, RUN_US_MAX};
 use raftsim_core::sim::session::Session;
 use wasm_bindgen::prelude::*;
@@ -26,6 +26,8 @@ pub struct Simulation {
     dashes: Dashes,
     /// For the page's own tests of its panic path: panic once this event is reached.
     fail_at_event: Option<u64>,
+    /// The moment an opened link holds, still to be reached: (event, time shown).
+    link_target: Option<(u64, Option<u64>)>,
 }
 
 #[wasm_bindgen]
@@ -39,7 +41,9 @@ impl Simulation {
         Simulation::open(spec, None)
     }
 
-    /// Opens a share link (a URL, or its fragment) and replays it to the event it stopped at.
+    /// Opens a share link (a URL, or its fragment) at the start of its run. The moment it holds
+    /// is reached with [`Simulation::approach_link`], a frame at a time: a link may hold
+    /// billions of events, and no link may freeze the page.
     pub fn from_link(link: &str) -> Result<Simulation, JsError> {
         let decoded = decode(link).map_err(|error| JsError::new(&error.to_string()))?;
         let warning = (!decoded.engine_matches()).then(|| {
@@ -49,17 +53,45 @@ impl Simulation {
                 raftsim_core::ENGINE_VERSION
             )
         });
-        let (stop_at_event, stop_at_us) = (decoded.spec.stop_at_event, decoded.spec.stop_at_us);
+        let target = decoded.spec.stop_at_event.map(|event| (event, decoded.spec.stop_at_us));
         let mut simulation = Simulation::open(decoded.spec, warning)?;
-        if let Some(event) = stop_at_event {
-            simulation.session.seek_link(event, stop_at_us);
-        }
+        simulation.link_target = target;
         Ok(simulation)
     }
 
     fn open(spec: RunSpec, warning: Option<String>) -> Result<Simulation, JsError> {
         let session = Session::new(spec, EVENT_FEED_LEN).map_err(|error| JsError::new(&error.to_string()))?;
-        Ok(Simulation { session, warning, highlight: Highlight::default(), dashes: Dashes::new(), fail_at_event: None })
+        Ok(Simulation {
+            session,
+            warning,
+            highlight: Highlight::default(),
+            dashes: Dashes::new(),
+            fail_at_event: None,
+            link_target: None,
+        })
+    }
+
+    /// The event an opened link holds and that is not reached yet, or `null`.
+    pub fn link_target_event(&self) -> Option<f64> {
+        self.link_target.map(|(event, _)| event as f64)
+    }
+
+    /// Runs at most `events_max` events toward the opened link's moment; `true` once there (or
+    /// once the run has ended, or if there was none). Then the clock shows the link's time.
+    pub fn approach_link(&mut self, events_max: u32) -> bool {
+        self.panic_if_asked();
+        let Some((event, time_us)) = self.link_target else { return true };
+        if !self.session.approach(event, u64::from(events_max)) {
+            return false;
+        }
+        self.session.set_clock_shown(time_us);
+        self.link_target = None;
+        true
+    }
+
+    /// Stops reaching the opened link's moment: the run stays where it got to.
+    pub fn abandon_link(&mut self) {
+        self.link_target = None;
     }
 
     /// A warning about the run (a link from another engine version), if any.
@@ -158,6 +190,12 @@ impl Simulation {
         if self.finished() {
             return Err(JsError::new("the run has ended: step back to act in its past, or start a new run"));
         }
+        let acted = self.session.simulation().actions_applied().len();
+        if acted >= USER_ACTIONS_MAX {
+            return Err(JsError::new(&format!(
+                "this run already holds {acted} actions, the most a link can carry: start a new run to go on"
+            )));
+        }
         let dropped = self.session.frontier().0 - self.session.simulation().events();
         self.session.act(action);
         Ok(dropped as f64)
@@ -231,6 +269,11 @@ impl Simulation {
     pub fn run_view(&self) -> Result<JsValue, JsError> {
         let user_actions = self.session.simulation().actions_applied().len();
         to_js(&view::run_view(self.session.simulation(), self.session.frontier(), user_actions))
+    }
+
+    /// Every check and where it stands now: `[{name, state, sentence}]` (see `view.rs`).
+    pub fn check_states(&self) -> Result<JsValue, JsError> {
+        to_js(&view::check_states(self.session.simulation()))
     }
 
     /// Each node in one line: role, term, leader, log length, commit.

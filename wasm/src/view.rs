@@ -105,6 +105,8 @@ pub fn run_view(simulation: &Simulation, frontier: (u64, u64), user_actions: usi
 pub struct NodeLine {
     pub id: NodeId,
     pub role: &'static str,
+    /// The role as a person says it.
+    pub role_words: String,
     pub running: bool,
     pub paused: bool,
     pub term: Term,
@@ -123,6 +125,7 @@ pub fn node_lines(simulation: &Simulation) -> Vec<NodeLine> {
             NodeLine {
                 id: position as NodeId + 1,
                 role: node.map_or("down", |node| node.role().name()),
+                role_words: role_words(node, server.paused),
                 running: node.is_some(),
                 paused: server.paused,
                 term: node.map_or(server.disk.durable().hard_state.term, Node::term),
@@ -139,6 +142,8 @@ pub fn node_lines(simulation: &Simulation) -> Vec<NodeLine> {
 pub struct NodeDetail {
     pub id: NodeId,
     pub role: &'static str,
+    /// The role as a person says it.
+    pub role_words: String,
     pub running: bool,
     pub paused: bool,
     pub term: Term,
@@ -183,6 +188,7 @@ pub fn node_detail(simulation: &Simulation, id: NodeId) -> NodeDetail {
     NodeDetail {
         id,
         role: node.map_or("down", |node| node.role().name()),
+        role_words: role_words(node, server.paused),
         running: node.is_some(),
         paused: server.paused,
         term: node.map_or(durable.hard_state.term, Node::term),
@@ -295,4 +301,82 @@ pub fn entry_view(simulation: &Simulation, id: NodeId, index: Index) -> Option<E
         applied: node.is_some_and(|node| index <= node.applied_index()),
         durable: node.is_none_or(|node| index <= node.log_index_durable()),
     })
+}
+
+/// Where a check stands now, for the board.
+#[derive(Serialize)]
+pub struct CheckState {
+    pub name: &'static str,
+    /// `holds`, `failed`, `waiting` (not judged yet), `not_judged` (the run stopped at an
+    /// earlier violation) or `unknown` (the linearizability budget ran out).
+    pub state: &'static str,
+    /// Why, in a sentence; empty for a safety check that holds.
+    pub sentence: String,
+}
+
+/// Every check the engine runs, and where it stands at this moment of the run.
+pub fn check_states(simulation: &Simulation) -> Vec<CheckState> {
+    use raftsim_core::check::violation::{duration_words, CheckedWhen, Invariant};
+    let phases = &simulation.scenario().phases;
+    let (now_us, heal_us) = (simulation.now_us(), phases.safety_us);
+    let deadline_us = phases.safety_us + phases.leader_bound_us;
+    let finished = simulation.phase() == Phase::Finished;
+    let violation = simulation.violation();
+    let state = |invariant: Invariant| -> (&'static str, String) {
+        if let Some(violation) = violation.filter(|violation| violation.invariant == invariant) {
+            return ("failed", violation.message.clone());
+        }
+        let when = invariant.when_checked();
+        if when == CheckedWhen::EveryEvent {
+            return ("holds", String::new());
+        }
+        if violation.is_some() {
+            return ("not_judged", "Not judged: the run stopped at an earlier violation.".into());
+        }
+        match (invariant, when) {
+            (_, CheckedWhen::AfterHeal) if now_us < heal_us => {
+                ("waiting", format!("Judged after the heal at {}.", duration_words(heal_us)))
+            }
+            (Invariant::LeaderLiveness, _) if now_us < deadline_us => {
+                ("waiting", format!("A leader with a quorum must have committed by {}.", duration_words(deadline_us)))
+            }
+            (Invariant::LeaderLiveness, _) => {
+                ("holds", "A leader with a quorum committed in time after the heal.".into())
+            }
+            (_, _) if !finished => (
+                "waiting",
+                format!("Judged when the run ends, at {}.", duration_words(phases.safety_us + phases.liveness_us)),
+            ),
+            (Invariant::ClientLiveness, _) => ("holds", "Every operation after the recovery completed in time.".into()),
+            _ => match simulation.linearizability().map(|result| result.verdict) {
+                Some(Verdict::Unknown) => {
+                    ("unknown", "Unknown: the checker's step budget ran out before an answer.".into())
+                }
+                _ => {
+                    ("holds", format!("The history of {} operations is linearizable.", simulation.history().ops.len()))
+                }
+            },
+        }
+    };
+    Invariant::ALL
+        .iter()
+        .map(|&invariant| {
+            let (state, sentence) = state(invariant);
+            CheckState { name: invariant.name(), state, sentence }
+        })
+        .collect()
+}
+
+/// A node's role as a person says it: `leader`, `pre-candidate`, `crashed`, with `, paused`.
+pub fn role_words(node: Option<&Node>, paused: bool) -> String {
+    let Some(node) = node else { return "crashed".into() };
+    let role = match node.role() {
+        Role::PreCandidate => "pre-candidate",
+        role => role.name(),
+    };
+    if paused {
+        format!("{role}, paused")
+    } else {
+        role.to_string()
+    }
 }

@@ -119,7 +119,11 @@ fn a_share_link_replays_the_same_run() {
     simulation.partition("isolate-leader").unwrap();
     simulation.run_events(1_500);
     let link = simulation.share_link();
-    let replay = Simulation::from_link(&format!("http://127.0.0.1:8080/#{link}")).unwrap();
+    let mut replay = Simulation::from_link(&format!("http://127.0.0.1:8080/#{link}")).unwrap();
+    assert_eq!(replay.events(), 0.0, "a link opens at the start of its run");
+    assert_eq!(replay.link_target_event(), Some(simulation.events()));
+    while !replay.approach_link(700) {}
+    assert_eq!(replay.link_target_event(), None);
     assert_eq!(replay.trace_hash(), simulation.trace_hash());
     assert_eq!(replay.events(), simulation.events());
     assert!(replay.warning().is_none());

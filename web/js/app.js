@@ -10,13 +10,15 @@ export const app = {
   catalogue: null,
   /** The run on screen (a wasm Simulation), or null before the first. */
   sim: null,
-  /** The preset the settings start from, and the seed box. */
-  preset: "classroom",
+  /** The preset the settings start from (set from the engine's catalogue on boot). */
+  preset: "",
   /** The node the inspector shows (0: none). */
   selected: 0,
   playing: false,
   /** A time the run is travelling to, frame by frame, or null. */
   travelTo: null,
+  /** An opened link's moment is being reached, frame by frame. */
+  opening: false,
   /** Set when the canvases must be redrawn even if paused. */
   dirty: true,
   /** The link of the run as it was at the last moment known to be healthy (for a panic report). */

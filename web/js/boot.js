@@ -27,6 +27,7 @@ function readCatalogue() {
     partitions: wasm.partitions(),
     legend: wasm.legend(),
     feedKinds: wasm.feed_kinds(),
+    swarmDrawn: wasm.swarm_drawn(),
   };
 }
 

@@ -1,9 +1,9 @@
 // The transport: play, step, back, speed, run to a time, and the scrubber over the whole run.
 import { app, guard, on } from "./app.js";
-import { byId, setText } from "./dom.js";
+import { byId, h, setText } from "./dom.js";
 import * as format from "./format.js";
-import { notice } from "./notices.js";
-import { onFrame, pause, SPEEDS, setSpeed, speed, speedLevel, stepBack, stepForward, toStart, togglePlay, travel } from "./player.js";
+import { clearNotice, notice } from "./notices.js";
+import { onFrame, pause, SPEEDS, setSpeed, speed, speedLevel, stepBack, stepForward, stopOpening, toStart, togglePlay, travel } from "./player.js";
 
 /** Scrubber positions across the run. */
 const SCRUB_STEPS = 1_000;
@@ -49,6 +49,23 @@ function updateMarks(view) {
   }
 }
 
+let openingShownAt = 0;
+
+/** While a link opens: how far the replay has got, and a way to stop it. */
+function showOpening(progress) {
+  if (progress === null) {
+    clearNotice("opening");
+    return;
+  }
+  const now = performance.now();
+  if (now - openingShownAt < 200) return;
+  openingShownAt = now;
+  const share = progress.target > 0 ? Math.floor((100 * progress.event) / progress.target) : 100;
+  const text = `Opening the link: replaying the run to event ${format.count(progress.target)}, at ${format.count(progress.event)} (${share}%). Press Stop, or any control, to look at the run from here instead.`;
+  const element = notice("info", text, { id: "opening" });
+  element.insertBefore(h("button", { type: "button", onclick: stopOpening }, "Stop"), element.lastChild);
+}
+
 export function setupControls() {
   const speedInput = byId("speed");
   speedInput.max = String(SPEEDS.length - 1);
@@ -87,6 +104,7 @@ export function setupControls() {
     updateMarks(view);
     showPlaying(false);
   });
+  on("opening", showOpening);
   on("violation", () => updateMarks(app.sim.run_view()));
   on("moved", () => updateMarks(app.sim.run_view()));
   onFrame(updateTransport);

@@ -6,6 +6,7 @@ import { nodeClientPoint, onRingClick } from "./canvas.js";
 import { byId, h } from "./dom.js";
 import * as format from "./format.js";
 import { onNodeListClick } from "./panels.js";
+import { stopOpening } from "./player.js";
 
 let valueCounter = 0;
 
@@ -14,6 +15,7 @@ let valueCounter = 0;
  * tells the user when acting in the past forked the run.
  */
 export function act(description, work) {
+  stopOpening();
   const before = app.sim?.events();
   const dropped = guard(work, null);
   if (dropped === null || dropped === undefined) return false;
@@ -65,7 +67,6 @@ export function openNodeMenu(node, x, y) {
   const detail = guard(() => app.sim.node_detail(node));
   if (!detail) return;
   select(node);
-  const role = detail.running ? (detail.role === "precandidate" ? "pre-candidate" : detail.role) : "crashed";
   const actions = detail.running
     ? [
         button("Crash", "c", () => act(`crash S${node}`, () => app.sim.crash(node)), { class: "danger" }),
@@ -79,7 +80,7 @@ export function openNodeMenu(node, x, y) {
   menu.setAttribute("aria-label", `S${node} actions`);
   menu.replaceChildren(
     h("h3", {}, `S${node}`),
-    h("p", { class: "sub" }, `${role}, term ${detail.term}${detail.paused ? ", paused" : ""}`),
+    h("p", { class: "sub" }, `${detail.role_words}, term ${detail.term}`),
     h("div", { class: "actions" }, actions),
     requestForm(node),
   );

@@ -54,12 +54,12 @@ function tick(now, changed) {
   const view = app.sim.run_view();
   app.lastRunView = view;
   updateRun(view);
-  updateChecks(view);
+  updateChecks();
   updateNodes();
   updateInspector();
   updateFeed();
   if (view.violation && !violationShown) announceViolation(view.violation);
-  if (!app.playing) app.safeLink = app.sim.share_link();
+  app.safeLink = app.sim.share_link();
   const waiters = refreshWaiters;
   refreshWaiters = [];
   for (const resolve of waiters) resolve();
@@ -112,32 +112,16 @@ function buildChecks() {
   }
 }
 
-/** A check's state: [class, mark, sentence]. */
-function checkState(check, view) {
-  const violation = view.violation;
-  if (violation?.invariant === check.name) return ["failed", "✕", violation.message];
-  if (check.when === "every_event") return ["holds", "✓", ""];
-  if (view.finished && violation) return ["waiting", "–", "Not judged: the run stopped at an earlier violation."];
-  if (check.when === "after_heal") {
-    if (view.time_us < view.heal_us) return ["waiting", "…", `Judged after the heal at ${format.shortTime(view.heal_us)}.`];
-    if (check.name === "LeaderLiveness" && view.time_us < view.leader_deadline_us) {
-      return ["waiting", "…", `A leader must commit by ${format.shortTime(view.leader_deadline_us)}.`];
-    }
-    if (check.name === "ClientLiveness" && !view.finished) return ["waiting", "…", "Judged when the run ends."];
-    return ["holds", "✓", check.name === "LeaderLiveness" ? "A leader with a quorum committed in time after the heal." : "Every operation after recovery completed in time."];
-  }
-  if (!view.finished) return ["waiting", "…", `Checked when the run ends, at ${format.shortTime(view.run_us)}.`];
-  if (view.linearizability === "unknown") return ["unknown", "?", "Unknown: the checker's step budget ran out before an answer."];
-  return ["holds", "✓", `The history of ${view.ops_ok + view.ops_failed + view.ops_unknown} operations is linearizable.`];
-}
+/** The mark shown for each state the engine reports. */
+const MARKS = { holds: "✓", failed: "✕", waiting: "…", not_judged: "–", unknown: "?" };
 
-function updateChecks(view) {
+function updateChecks() {
   let failed = 0;
   let holding = 0;
-  for (const { row, mark, why, check } of checkRows.values()) {
-    const [state, symbol, sentence] = checkState(check, view);
+  for (const { name, state, sentence } of app.sim.check_states()) {
+    const { row, mark, why } = checkRows.get(name);
     row.className = `check ${state}`;
-    setText(mark, symbol);
+    setText(mark, MARKS[state] ?? "?");
     setText(why, sentence);
     why.hidden = sentence === "";
     if (state === "failed") failed += 1;
@@ -161,12 +145,6 @@ function announceViolation(violation) {
 
 // ---- nodes ----
 
-function roleWords(line) {
-  if (!line.running) return "crashed";
-  const role = line.role === "precandidate" ? "pre-candidate" : line.role;
-  return line.paused ? `${role}, paused` : role;
-}
-
 function updateNodes() {
   const list = byId("node-list");
   const lines = app.sim.node_lines();
@@ -179,7 +157,7 @@ function updateNodes() {
     item.dataset.role = line.running ? line.role : "down";
     item.dataset.term = String(line.term);
     const leads = line.role === "leader" || !line.running ? "" : line.leader ? ` of S${line.leader}` : "";
-    const text = `S${line.id} ${roleWords(line)}${leads} · term ${line.term} · log ${line.last_index} · commit ${line.commit_index}`;
+    const text = `S${line.id} ${line.role_words}${leads} · term ${line.term} · log ${line.last_index} · commit ${line.commit_index}`;
     setText(item.firstChild, text);
   });
 }
@@ -193,7 +171,7 @@ function updateInspector() {
   }
   const detail = app.sim.node_detail(app.selected);
   const rows = [
-    ["Role", roleWords({ running: detail.running, role: detail.role, paused: detail.paused })],
+    ["Role", detail.role_words],
     ["Term", detail.term],
     ["Voted for", detail.voted_for ? `S${detail.voted_for}` : "nobody this term"],
     ["Leader", detail.leader ? `S${detail.leader}` : "unknown"],

@@ -53,6 +53,7 @@ export function speedLevel() {
 
 export function play() {
   if (!app.sim || app.crashed) return;
+  stopOpening();
   if (guard(() => app.sim.finished(), true)) {
     emit("finished");
     return;
@@ -64,6 +65,7 @@ export function play() {
 }
 
 export function pause() {
+  stopOpening();
   app.playing = false;
   app.travelTo = null;
   emit("playing", false);
@@ -111,6 +113,7 @@ export function travel(time_us) {
   const view = guard(() => app.sim.run_view());
   if (!view) return;
   const target = Math.max(0, Math.min(Math.round(time_us), view.run_us));
+  stopOpening();
   app.playing = false;
   emit("playing", false);
   if (target <= view.frontier_us || target <= view.time_us) {
@@ -151,20 +154,53 @@ function playFrame(elapsedMs) {
   }
 }
 
-/** Runs events toward `target_us` for at most FRAME_WORK_MS of wall time; true once there.
- * Events run in chunks sized to take about CHUNK_MS each, so the budget is kept to within one
- * chunk however fast or slow events are at the moment. */
+/** Runs events toward `target_us` for at most FRAME_WORK_MS of wall time; true once there. */
 function runForWallTime(sim, target_us) {
+  return withinFrameBudget((events) => sim.advance(target_us, events) < events);
+}
+
+/**
+ * Calls `work(events)` (which runs at most that many events and says whether it is done)
+ * until it is done or FRAME_WORK_MS of wall time is spent; true once done. Events run in
+ * chunks sized to take about CHUNK_MS each, so the budget holds to within one chunk however
+ * fast or slow events are at the moment.
+ */
+function withinFrameBudget(work) {
   const started = performance.now();
   for (;;) {
     const before = performance.now();
-    const ran = sim.advance(target_us, chunk);
+    const done = work(chunk);
     const after = performance.now();
-    if (ran < chunk) return true;
+    if (done) return true;
     const chunkMs = Math.max(after - before, 0.05);
     chunk = Math.max(50, Math.min(50_000, Math.round((chunk + (chunk * CHUNK_MS) / chunkMs) / 2)));
     if (after - started + CHUNK_MS > FRAME_WORK_MS) return false;
   }
+}
+
+/** A frame of opening a link: replays toward its moment; says how far it got. */
+function openingFrame() {
+  const sim = app.sim;
+  if (withinFrameBudget((events) => sim.approach_link(events))) {
+    finishOpening();
+    return;
+  }
+  emit("opening", { event: sim.events(), target: sim.link_target_event() });
+}
+
+function finishOpening() {
+  app.opening = false;
+  document.body.dataset.opening = "done";
+  app.dirty = true;
+  emit("opening", null);
+  emit("moved", { jumped: true });
+}
+
+/** Stops replaying toward an opened link's moment: the run stays where it got to. */
+export function stopOpening() {
+  if (!app.opening) return;
+  guard(() => app.sim.abandon_link());
+  finishOpening();
 }
 
 function travelFrame() {
@@ -195,10 +231,11 @@ export function startLoop() {
     const started = performance.now();
     guard(() => {
       if (!app.sim) return;
-      if (app.travelTo !== null) travelFrame();
+      if (app.opening) openingFrame();
+      else if (app.travelTo !== null) travelFrame();
       else if (app.playing) playFrame(elapsedMs);
       const events = app.sim.events();
-      const changed = events !== lastEvents || app.playing || app.travelTo !== null || app.dirty;
+      const changed = events !== lastEvents || app.playing || app.travelTo !== null || app.opening || app.dirty;
       lastEvents = events;
       for (const hook of drawHooks) hook(now, changed);
       app.dirty = false;
@@ -218,4 +255,6 @@ function recordFrame(started) {
 on("run", (sim) => {
   app.runEndUs = sim.run_view().run_us;
   app.playing = false;
+  app.opening = sim.link_target_event() !== undefined;
+  document.body.dataset.opening = app.opening ? "busy" : "done";
 });

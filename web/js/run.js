@@ -3,8 +3,10 @@ import { app, emit, guard } from "./app.js";
 import { clearNotice, notice } from "./notices.js";
 import { play } from "./player.js";
 
-/** The preset a visitor lands on, and the one a bad link falls back to. */
-export const DEFAULT_PRESET = "classroom";
+/** The preset a visitor lands on, and the one a bad link falls back to: the engine's first. */
+export function defaultPreset() {
+  return app.catalogue.presets[0].name;
+}
 
 function install(sim) {
   emit("before-run");
@@ -48,8 +50,8 @@ export function presetScenario(name, seed) {
 
 /** Starts the default run (seed 1 of the default preset). */
 export function startDefault() {
-  app.preset = DEFAULT_PRESET;
-  return startScenario(presetScenario(DEFAULT_PRESET, 1));
+  app.preset = defaultPreset();
+  return startScenario(presetScenario(defaultPreset(), 1));
 }
 
 /**
@@ -63,7 +65,7 @@ export function openLink(link) {
     sim = app.wasm.Simulation.from_link(link);
   } catch (error) {
     if (app.wasm.last_panic()) return guard(() => { throw error; }, false);
-    notice("error", `This link could not be opened: ${error.message} Showing the ${DEFAULT_PRESET} run instead.`, { id: "link" });
+    notice("error", `This link could not be opened: ${error.message} Showing the ${defaultPreset()} run instead.`, { id: "link" });
     startDefault();
     return false;
   }
@@ -78,5 +80,5 @@ export function openLink(link) {
 /** The preset a scenario came from, if its name is one (bug presets included). */
 function knownPreset(name) {
   const plain = String(name).replace(/ \(changed\)$/, "");
-  return app.catalogue.presets.some((preset) => preset.name === plain) ? plain : DEFAULT_PRESET;
+  return app.catalogue.presets.some((preset) => preset.name === plain) ? plain : defaultPreset();
 }

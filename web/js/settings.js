@@ -22,7 +22,7 @@ function fieldList(catalogue) {
   const ppm = { max: limits.ppm_max };
   return [
     ["Cluster", [
-      { path: "nodes", label: "Nodes", unit: "count", min: 1, max: limits.nodes_max },
+      { path: "nodes", label: "Nodes (with the cluster drawn: the most the seed may draw)", unit: "count", min: limits.nodes_min, max: limits.nodes_max },
       { path: "protocol.prevote", label: "PreVote: ask before raising the term", type: "bool" },
       { path: "protocol.check_quorum", label: "CheckQuorum: a leader without a quorum steps down", type: "bool" },
       { path: "protocol.election_timeout_us_min", label: "Election timeout, shortest", unit: "ms", ...delay },
@@ -40,19 +40,24 @@ function fieldList(catalogue) {
     ["Random faults", [
       { path: "nemesis.swarm", label: "Let the seed choose the faults and their rates (swarm testing)", type: "bool" },
       { path: "nemesis.swarm_cluster", label: "…and the cluster size, PreVote, CheckQuorum and timeouts", type: "bool" },
-      ...catalogue.faultKinds.map((kind) => ({ path: `nemesis.kinds.${kind.name}`, label: sentence(kind.description), type: "bool", drawn: true })),
-      { path: "nemesis.interval_us_min", label: "Time between faults, shortest", unit: "ms", ...delay, drawn: true },
-      { path: "nemesis.interval_us_max", label: "Time between faults, longest", unit: "ms", ...delay, drawn: true },
-      { path: "nemesis.downtime_us_min", label: "Downtime, shortest", unit: "ms", ...delay, drawn: true },
-      { path: "nemesis.downtime_us_max", label: "Downtime, longest", unit: "ms", ...delay, drawn: true },
-      { path: "clock.drift_ppm_max", label: "Clock drift, largest", unit: "percent", max: limits.drift_ppm_max, drawn: true },
-      { path: "disk.fsync_us_min", label: "fsync, shortest", unit: "ms", ...delay, drawn: true },
-      { path: "disk.fsync_us_max", label: "fsync, longest", unit: "ms", ...delay, drawn: true },
-      { path: "disk.torn_tail_ppm", label: "Crash tears the last unsynced write", unit: "percent", ...ppm, drawn: true },
+      ...catalogue.faultKinds.map((kind) => ({
+        path: `nemesis.kinds.${kind.name}`,
+        label: sentence(kind.description),
+        type: "bool",
+        weight: kind.weighted ? { path: `nemesis.weights.${kind.name}`, max: limits.fault_weight_max } : null,
+      })),
+      { path: "nemesis.interval_us_min", label: "Time between faults, shortest", unit: "ms", ...delay },
+      { path: "nemesis.interval_us_max", label: "Time between faults, longest", unit: "ms", ...delay },
+      { path: "nemesis.downtime_us_min", label: "Downtime, shortest", unit: "ms", ...delay },
+      { path: "nemesis.downtime_us_max", label: "Downtime, longest", unit: "ms", ...delay },
+      { path: "clock.drift_ppm_max", label: "Clock drift, largest", unit: "percent", max: limits.drift_ppm_max },
+      { path: "disk.fsync_us_min", label: "fsync, shortest", unit: "ms", ...delay },
+      { path: "disk.fsync_us_max", label: "fsync, longest", unit: "ms", ...delay },
+      { path: "disk.torn_tail_ppm", label: "Crash tears the last unsynced write", unit: "percent", ...ppm },
     ]],
     ["Clients and phases", [
       { path: "workload.clients", label: "Clients", unit: "count", max: limits.clients_max },
-      { path: "workload.keys", label: "Keys", unit: "count", min: 1, max: limits.keys_max },
+      { path: "workload.keys", label: "Keys", unit: "count", min: limits.keys_min, max: limits.keys_max },
       { path: "phases.safety_us", label: "Fault phase (then everything heals)", unit: "s", max: limits.run_us_max },
       { path: "phases.liveness_us", label: "Recovery phase", unit: "s", max: limits.run_us_max },
     ]],
@@ -92,6 +97,7 @@ function buildForm() {
       const field = buildField(spec);
       fields.push(field);
       group.append(field.row);
+      if (spec.weight) fields.push(buildWeight(spec, field.row));
     }
     container.append(group);
   }
@@ -116,21 +122,35 @@ function buildField(spec) {
   return { spec, input, row, error };
 }
 
+/** A fault kind's weight: how often the nemesis picks it, relative to the other kinds on. */
+function buildWeight(spec, row) {
+  const id = `setting-${spec.weight.path.replaceAll(".", "-")}`;
+  const error = h("p", { class: "field-error", id: `${id}-error`, hidden: true });
+  const input = h("input", { type: "number", id, class: "weight", step: "1", min: "0", max: String(spec.weight.max), dataset: { path: spec.weight.path }, "aria-describedby": `${id}-error` });
+  row.append(h("label", { class: "weight-label", for: id, title: "How often this kind is picked, relative to the other kinds that are on" }, "weight", input), error);
+  return { spec: { path: spec.weight.path, unit: "count", max: spec.weight.max }, input, row, error };
+}
+
 function fieldByPath(path) {
   return fields.find((field) => field.spec.path === path);
 }
 
-/** Greys out what the seed draws under swarm testing. */
+/** Whether `path` is one of `listed`, or under one of them. */
+function covered(path, listed) {
+  return listed.some((prefix) => path === prefix || path.startsWith(`${prefix}.`));
+}
+
+/** Greys out what the seed draws under swarm testing (the engine says which fields). */
 function syncSwarm() {
   const swarm = fieldByPath("nemesis.swarm").input.checked;
   const cluster = swarm && fieldByPath("nemesis.swarm_cluster").input.checked;
   fieldByPath("nemesis.swarm_cluster").input.disabled = !swarm;
   byId("swarm-note").hidden = !swarm;
+  const drawn = app.catalogue.swarmDrawn;
   for (const field of fields) {
-    const drawnByCluster = cluster && (field.spec.path === "nodes" || (field.spec.path.startsWith("protocol.") && !field.spec.path.startsWith("protocol.bugs")));
-    const drawn = (swarm && (field.spec.drawn || field.spec.path.startsWith("network."))) || drawnByCluster;
-    field.input.disabled = drawn;
-    field.row.classList.toggle("drawn", drawn);
+    const isDrawn = (swarm && covered(field.spec.path, drawn.swarm)) || (cluster && covered(field.spec.path, drawn.cluster));
+    field.input.disabled = isDrawn;
+    field.row.classList.toggle("drawn", isDrawn);
   }
 }
 

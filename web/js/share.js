@@ -4,7 +4,7 @@
 // and the run left behind is saved into its own entry at the moment it was left.
 import { app, guard, on } from "./app.js";
 import { byId } from "./dom.js";
-import { pause } from "./player.js";
+import { onFrame, pause } from "./player.js";
 import { openLink, startDefault } from "./run.js";
 
 function urlOf(link) {
@@ -22,24 +22,44 @@ export async function copyLink() {
   pause();
   const link = guard(() => app.sim.share_link());
   if (!link) return;
-  app.loadedHash = link;
-  app.safeLink = link;
-  history.replaceState(null, "", urlOf(link));
   const url = urlOf(link);
   const field = byId("share-link");
   const status = byId("share-status");
   field.value = url;
-  document.body.dataset.shareLink = url;
   const dialog = byId("share");
   if (!dialog.open) dialog.showModal();
+  const longest = app.catalogue.limits.share_len_max;
+  if (link.length > longest) {
+    status.textContent = `This run's link is ${link.length.toLocaleString("en-US")} characters, more than the ${longest.toLocaleString("en-US")} a link may hold, so no page would open it. Shorter request values, or fewer actions, make it fit.`;
+    return;
+  }
+  // What the link holds, read now: a new run may start while the clipboard answers.
+  const held = `event ${app.sim.events()} of seed ${app.lastRunView?.seed ?? ""}, trace hash ${app.sim.trace_hash()}`;
+  app.loadedHash = link;
+  app.safeLink = link;
+  history.replaceState(null, "", url);
+  document.body.dataset.shareLink = url;
   field.focus();
   field.select();
   try {
     await navigator.clipboard.writeText(url);
-    status.textContent = `Copied to the clipboard: event ${app.sim.events()} of seed ${app.lastRunView?.seed ?? ""}, trace hash ${app.sim.trace_hash()}.`;
+    status.textContent = `Copied to the clipboard: ${held}.`;
   } catch {
-    status.textContent = "Your browser did not let the page copy: the link is selected below, copy it with Ctrl+C (⌘C).";
+    status.textContent = `Your browser did not let the page copy (${held}): the link is selected below, copy it with Ctrl+C (⌘C).`;
   }
+}
+
+let addressWrittenAt = 0;
+
+/** While paused, keep the address bar a link to what is shown (at most a few times a second),
+ * so reloading, or going back to this run and forward again, returns to this very moment. */
+function followInAddressBar(now) {
+  if (!app.sim || app.playing || app.opening || app.travelTo !== null || app.crashed) return;
+  if (now - addressWrittenAt < 400 || app.safeLink === app.loadedHash || app.safeLink === "") return;
+  if (app.safeLink.length > app.catalogue.limits.share_len_max) return;
+  addressWrittenAt = now;
+  app.loadedHash = app.safeLink;
+  history.replaceState(null, "", urlOf(app.safeLink));
 }
 
 /** Opens whatever the address bar's fragment holds: a run, or the default run if empty. */
@@ -75,6 +95,7 @@ function rememberLeavingRun() {
 
 export function setupShare() {
   byId("copy-link").addEventListener("click", copyLink);
+  onFrame(followInAddressBar);
   window.addEventListener("hashchange", onAddressChange);
   window.addEventListener("popstate", onAddressChange);
   on("before-run", rememberLeavingRun);

@@ -373,7 +373,7 @@ fn page_tests(root: &Path, settings: &Settings) -> Result<(), String> {
     wasm_module_path(&settings.out_dir(root)).map_err(|problem| format!("{problem}: run the wasm step first"))?;
     let _ = std::fs::remove_dir_all(root.join("target/e2e"));
     let mut command = Command::new("node");
-    command.current_dir(root).args(["--test", "--test-reporter=spec", "--test-concurrency=1", "tests/e2e/"]);
+    command.current_dir(root).args(["--test", "--test-reporter=spec", "tests/e2e/"]);
     command.env("RAFTSIM_CHROMIUM", &settings.test.chromium);
     command.env("RAFTSIM_FIREFOX", &settings.test.firefox);
     command.env("RAFTSIM_CHROMIUM_ARGS", settings.test.chromium_args.join(" "));

@@ -84,8 +84,9 @@ pub struct Command {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum OpResult {
     /// A get's answer: the value, or `None` for a missing key. Shared with the store (and so
-    /// with the history and checkpoints): a value grown by many appends is never copied.
-    Value(Option<Arc<str>>),
+    /// with the history and checkpoints): a get never copies a value, however long appends
+    /// have made it.
+    Value(Option<Arc<String>>),
     /// A put or append took effect.
     Done,
     /// A compare-and-set: `true` if it wrote, `false` if the key held something else.
@@ -98,7 +99,9 @@ pub enum OpResult {
 /// The store and its client sessions.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct KvStore {
-    data: BTreeMap<String, Arc<str>>,
+    /// Each value behind an `Arc`, shared with the get results that read it: an append extends
+    /// it in place unless a result still shares it, and copies it once then.
+    data: BTreeMap<String, Arc<String>>,
     /// Invariant: for each client, the highest request number applied and its result.
     sessions: BTreeMap<ClientId, (RequestSeq, OpResult)>,
 }
@@ -124,18 +127,17 @@ impl KvStore {
         match op {
             Op::Get { key } => OpResult::Value(self.data.get(key).cloned()),
             Op::Put { key, value } => {
-                self.data.insert(key.clone(), Arc::from(value.as_str()));
+                self.data.insert(key.clone(), Arc::new(value.clone()));
                 OpResult::Done
             }
             Op::Append { key, value } => {
-                let grown = format!("{}{value}", self.get(key).unwrap_or_default());
-                self.data.insert(key.clone(), Arc::from(grown));
+                Arc::make_mut(self.data.entry(key.clone()).or_default()).push_str(value);
                 OpResult::Done
             }
             Op::Cas { key, from, to } => {
                 let holds_from = self.get(key).unwrap_or_default() == from;
                 if holds_from {
-                    self.data.insert(key.clone(), Arc::from(to.as_str()));
+                    self.data.insert(key.clone(), Arc::new(to.clone()));
                 }
                 OpResult::CasResult(holds_from)
             }
@@ -144,12 +146,12 @@ impl KvStore {
 
     /// The value of a key, for inspection and tests.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.data.get(key).map(|value| &**value)
+        self.data.get(key).map(|value| value.as_str())
     }
 
     /// Every key and value, in key order.
     pub fn entries(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.data.iter().map(|(key, value)| (key.as_str(), &**value))
+        self.data.iter().map(|(key, value)| (key.as_str(), value.as_str()))
     }
 }
 
@@ -208,6 +210,6 @@ mod tests {
         store.apply(&command(2, 1, Op::Append { key: "k".into(), value: "b".into() }));
         assert_eq!(store.get("k"), Some("ab"));
         let get = store.apply(&command(3, 1, Op::Get { key: "k".into() }));
-        assert_eq!(get.0, OpResult::Value(Some("ab".into())));
+        assert_eq!(get.0, OpResult::Value(Some(Arc::new("ab".to_string()))));
     }
 }

@@ -14,8 +14,12 @@ use crate::raft::{Bugs, Config, NodeId, Op};
 pub use presets::{bug_preset, determinism_corpus, preset, preset_description, PRESET_NAMES};
 pub use share::{RunSpec, UserAction};
 
+/// The smallest cluster a scenario may describe.
+pub const NODES_MIN: u32 = 1;
 /// The largest cluster a scenario may describe.
 pub const NODES_MAX: u32 = 9;
+/// The fewest keys a workload may touch.
+pub const KEYS_MIN: u32 = 1;
 /// The most clients a scenario may run.
 pub const CLIENTS_MAX: u32 = 64;
 /// The most keys a workload may touch.
@@ -138,6 +142,8 @@ pub struct NemesisOptions {
     pub swarm_cluster: bool,
     /// Faults the nemesis may inject (ignored with `swarm`, which draws its own).
     pub kinds: FaultKinds,
+    /// How often each kind is picked, relative to the others that are on (all 1: equally).
+    pub weights: FaultWeights,
     /// Shortest time between two random faults.
     pub interval_us_min: u64,
     /// Longest time between two random faults.
@@ -173,6 +179,69 @@ pub struct FaultKinds {
     /// Restart a node at once with the other PreVote setting than the run started with: one
     /// step of a rolling upgrade, which leaves the cluster running mixed settings for a while.
     pub upgrade: bool,
+}
+
+/// The largest relative weight of a fault kind.
+pub const FAULT_WEIGHT_MAX: u32 = 1_000;
+
+/// How often the nemesis picks each kind of [`FaultKinds`], relative to the others that are
+/// on: with crash 3 and partition 1, three crashes for each partition. The targeted kinds
+/// (crash_new_leader, crash_during_fsync) strike at events, not at the nemesis's ticks, so
+/// their weights are not used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FaultWeights {
+    /// Crashes.
+    pub crash: u32,
+    /// Pauses.
+    pub pause: u32,
+    /// Partitions.
+    pub partition: u32,
+    /// Held links.
+    pub hold: u32,
+    /// Clock jumps.
+    pub clock_jump: u32,
+    /// Crashes of the leader.
+    pub crash_leader: u32,
+    /// Unused: crash_new_leader strikes when a leader is elected.
+    pub crash_new_leader: u32,
+    /// Unused: crash_during_fsync strikes when an fsync starts.
+    pub crash_during_fsync: u32,
+    /// Steps of a rolling upgrade.
+    pub upgrade: u32,
+}
+
+impl Default for FaultWeights {
+    fn default() -> Self {
+        FaultWeights {
+            crash: 1,
+            pause: 1,
+            partition: 1,
+            hold: 1,
+            clock_jump: 1,
+            crash_leader: 1,
+            crash_new_leader: 1,
+            crash_during_fsync: 1,
+            upgrade: 1,
+        }
+    }
+}
+
+impl FaultWeights {
+    /// Each kind's weight, in the order of [`FaultKinds::switches`].
+    pub fn weights(self) -> [u32; 9] {
+        [
+            self.crash,
+            self.pause,
+            self.partition,
+            self.hold,
+            self.clock_jump,
+            self.crash_leader,
+            self.crash_new_leader,
+            self.crash_during_fsync,
+            self.upgrade,
+        ]
+    }
 }
 
 /// Each fault kind's field name in [`FaultKinds`] and what it does, in declaration order (the
@@ -460,6 +529,7 @@ impl Default for NemesisOptions {
             swarm: true,
             swarm_cluster: false,
             kinds: FaultKinds::default(),
+            weights: FaultWeights::default(),
             interval_us_min: 200_000,
             interval_us_max: 2_000_000,
             downtime_us_min: 100_000,
@@ -528,8 +598,8 @@ impl Scenario {
         if self.seed > SEED_MAX {
             return fail("seed", format!("must be at most {SEED_MAX} (the largest integer JavaScript holds exactly)"));
         }
-        if !(1..=NODES_MAX).contains(&self.nodes) {
-            return fail("nodes", format!("must be 1 to {NODES_MAX}, not {}", self.nodes));
+        if !(NODES_MIN..=NODES_MAX).contains(&self.nodes) {
+            return fail("nodes", format!("must be {NODES_MIN} to {NODES_MAX}, not {}", self.nodes));
         }
         if let Err(error) = self.node_config(1).validate() {
             let field = error.0.split(':').next().unwrap_or("").to_string();
@@ -554,6 +624,13 @@ impl Scenario {
 
     fn validate_nemesis(&self) -> Result<(), ScenarioError> {
         let nemesis = &self.nemesis;
+        let names = FAULT_KIND_INFO.iter().map(|(name, _)| name);
+        if let Some((name, weight)) =
+            names.zip(nemesis.weights.weights()).find(|(_, weight)| *weight > FAULT_WEIGHT_MAX)
+        {
+            let reason = format!("must be at most {FAULT_WEIGHT_MAX}, not {weight}");
+            return Err(error(&format!("nemesis.weights.{name}"), &reason));
+        }
         check_range("nemesis.interval_us", nemesis.interval_us_min, nemesis.interval_us_max)?;
         if nemesis.interval_us_min == 0 {
             return Err(error("nemesis.interval_us_min", "must be above zero"));
@@ -566,8 +643,8 @@ impl Scenario {
         if workload.clients > CLIENTS_MAX {
             return Err(error("workload.clients", &format!("must be at most {CLIENTS_MAX}")));
         }
-        if !(1..=KEYS_MAX).contains(&workload.keys) {
-            return Err(error("workload.keys", &format!("must be 1 to {KEYS_MAX}")));
+        if !(KEYS_MIN..=KEYS_MAX).contains(&workload.keys) {
+            return Err(error("workload.keys", &format!("must be {KEYS_MIN} to {KEYS_MAX}")));
         }
         check_ppm("workload.hot_key_ppm", workload.hot_key_ppm)?;
         if workload.mix.iter().all(|&weight| weight == 0) || workload.mix.iter().any(|&weight| weight > 1_000_000) {
@@ -704,6 +781,13 @@ mod tests {
         sorted_names.sort_unstable();
         field_names.sort_unstable();
         assert_eq!(sorted_names, field_names);
+        let serde_json::Value::Object(weights) = serde_json::to_value(FaultWeights::default()).expect("serializes")
+        else {
+            panic!("FaultWeights serializes as an object")
+        };
+        let mut weight_names: Vec<&str> = weights.keys().map(String::as_str).collect();
+        weight_names.sort_unstable();
+        assert_eq!(weight_names, field_names, "a weight for every kind");
         assert_eq!(every_kind.switches().len(), names.len());
     }
 }

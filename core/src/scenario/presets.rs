@@ -2,7 +2,7 @@
 
 use super::{Action, FaultKinds, NemesisOptions, Scenario, Scripted};
 
-/// Every preset, in menu order.
+/// Every preset, in menu order. The page opens the first.
 pub const PRESET_NAMES: [&str; 10] = [
     "classroom",
     "default",

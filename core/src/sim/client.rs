@@ -41,7 +41,7 @@ pub struct Client {
     /// Values this client wrote, counted, so every written value is unique.
     values_written: u64,
     /// The last value seen per key, for compare-and-set.
-    last_seen: BTreeMap<String, Arc<str>>,
+    last_seen: BTreeMap<String, Arc<String>>,
 }
 
 impl Client {
@@ -89,13 +89,13 @@ impl Client {
     }
 
     /// Remembers what a completed operation showed of a key's value.
-    pub fn observe(&mut self, op: &Op, value: Option<&Arc<str>>) {
+    pub fn observe(&mut self, op: &Op, value: Option<&Arc<String>>) {
         match (op, value) {
             (Op::Get { key }, Some(value)) => {
                 self.last_seen.insert(key.clone(), Arc::clone(value));
             }
             (Op::Put { key, value }, _) | (Op::Cas { key, to: value, .. }, _) => {
-                self.last_seen.insert(key.clone(), Arc::from(value.as_str()));
+                self.last_seen.insert(key.clone(), Arc::new(value.clone()));
             }
             _ => {}
         }
@@ -132,7 +132,7 @@ mod tests {
     #[test]
     fn cas_compares_against_the_last_value_seen() {
         let mut client = Client::new(2, 1, false);
-        client.observe(&Op::Get { key: "0".into() }, Some(&Arc::from("3.7")));
+        client.observe(&Op::Get { key: "0".into() }, Some(&Arc::new("3.7".to_string())));
         let mut rng = Rng::new(1, Stream::Clients);
         let workload = WorkloadOptions { mix: [0, 0, 0, 1], hot_key_ppm: 1_000_000, ..WorkloadOptions::default() };
         match client.draw_op(&mut rng, &workload) {

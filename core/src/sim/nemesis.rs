@@ -5,7 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::raft::NodeId;
-use crate::scenario::{Action, DiskOptions, FaultKinds, NetworkOptions, ProtocolOptions, Scenario};
+use crate::scenario::{
+    Action, DiskOptions, FaultKinds, FaultWeights, NetworkOptions, ProtocolOptions, Scenario, FAULT_KIND_INFO,
+};
 
 use super::rng::Rng;
 
@@ -14,6 +16,8 @@ use super::rng::Rng;
 pub struct SwarmParameters {
     /// Fault kinds the nemesis may inject.
     pub kinds: FaultKinds,
+    /// How often each kind is picked, relative to the others (the scenario's, never drawn).
+    pub weights: FaultWeights,
     /// Shortest time between random faults.
     pub interval_us_min: u64,
     /// Longest time between random faults.
@@ -34,12 +38,41 @@ pub struct SwarmParameters {
     pub protocol: ProtocolOptions,
 }
 
+/// The scenario's fields (as paths; a path covers everything under it) that a seed draws for
+/// itself under swarm testing, overriding what the scenario gives: the page greys them out.
+pub const SWARM_DRAWN: [&str; 12] = [
+    "nemesis.kinds",
+    "nemesis.interval_us_min",
+    "nemesis.interval_us_max",
+    "nemesis.downtime_us_min",
+    "nemesis.downtime_us_max",
+    "network.latency_us_max",
+    "network.straggler_ppm",
+    "network.straggler_us_max",
+    "network.drop_ppm",
+    "network.duplicate_ppm",
+    "disk",
+    "clock.drift_ppm_max",
+];
+
+/// What a seed draws as well with `swarm_cluster` (the cluster size too, up to the scenario's).
+pub const SWARM_CLUSTER_DRAWN: [&str; 7] = [
+    "protocol.prevote",
+    "protocol.check_quorum",
+    "protocol.election_timeout_us_min",
+    "protocol.election_timeout_us_max",
+    "protocol.heartbeat_interval_us",
+    "protocol.inflight_appends_max",
+    "protocol.entries_per_append_max",
+];
+
 impl SwarmParameters {
     /// The scenario's parameters as given, drawing nothing.
     pub fn from_scenario(scenario: &Scenario) -> Self {
         let nemesis = &scenario.nemesis;
         SwarmParameters {
             kinds: nemesis.kinds,
+            weights: nemesis.weights,
             interval_us_min: nemesis.interval_us_min,
             interval_us_max: nemesis.interval_us_max,
             downtime_us_min: nemesis.downtime_us_min,
@@ -101,6 +134,7 @@ impl SwarmParameters {
             nodes,
             protocol,
             kinds,
+            weights: scenario.nemesis.weights,
             interval_us_min,
             interval_us_max,
             downtime_us_min,
@@ -137,6 +171,10 @@ pub struct Fault {
     pub undo: Option<(u64, Action)>,
 }
 
+/// The fault kinds that strike at the moments they aim for (a leader elected, an fsync begun),
+/// not at the nemesis's ticks: their weights play no part.
+pub const TARGETED_KINDS: [&str; 2] = ["crash_new_leader", "crash_during_fsync"];
+
 /// With `crash_new_leader`, the chance that a newly elected leader is crashed.
 pub const NEW_LEADER_CRASH_PPM: u32 = 500_000;
 /// With `crash_during_fsync`, the chance that a node issuing writes loses power before they are
@@ -159,11 +197,11 @@ pub struct Targets {
 /// Chooses the next random fault among the enabled kinds. `None` if the kind drawn does not
 /// apply now (a crash of a node already down, a partition of one node).
 pub fn choose_fault(rng: &mut Rng, parameters: &SwarmParameters, targets: &Targets) -> Option<Fault> {
-    let kinds = parameters.kinds;
-    // The targeted kinds (crashing new leaders, crashing mid-fsync) strike at events, not here.
-    let mut switches = kinds.switches();
-    (switches[6], switches[7]) = (false, false);
-    let weights: Vec<u32> = switches.iter().map(|&on| u32::from(on)).collect();
+    // The targeted kinds strike at events, not at the nemesis's ticks.
+    let ticked = FAULT_KIND_INFO.iter().map(|(name, _)| !TARGETED_KINDS.contains(name));
+    let switches = parameters.kinds.switches().into_iter().zip(ticked).map(|(on, ticked)| on && ticked);
+    let weights: Vec<u32> =
+        switches.zip(parameters.weights.weights()).map(|(on, weight)| u32::from(on) * weight).collect();
     if weights.iter().all(|&weight| weight == 0) {
         return None;
     }
@@ -263,6 +301,30 @@ mod tests {
     }
 
     #[test]
+    fn weights_set_how_often_each_kind_is_picked() {
+        let scenario = Scenario::default();
+        let mut parameters = SwarmParameters::from_scenario(&scenario);
+        parameters.kinds = FaultKinds { crash: true, partition: true, ..FaultKinds::default() };
+        parameters.weights.crash = 9;
+        let targets = Targets { running: vec![true; 5], paused: vec![false; 5], prevote: vec![false; 5], leader: None };
+        let mut rng = Rng::new(4, Stream::Nemesis);
+        let (mut crashes, mut partitions) = (0, 0);
+        for _ in 0..2_000 {
+            match choose_fault(&mut rng, &parameters, &targets).map(|fault| fault.action) {
+                Some(Action::Crash { .. }) => crashes += 1,
+                Some(_) => partitions += 1,
+                None => {}
+            }
+        }
+        assert!((1_700..=1_900).contains(&crashes), "about nine crashes for each partition: {crashes} to {partitions}");
+        parameters.weights.crash = 0;
+        assert!((0..200).all(|_| !matches!(
+            choose_fault(&mut rng, &parameters, &targets),
+            Some(Fault { action: Action::Crash { .. }, .. })
+        )));
+    }
+
+    #[test]
     fn every_partition_shape_names_valid_nodes() {
         let mut rng = Rng::new(9, Stream::Nemesis);
         for nodes in 2..=9 {
@@ -270,6 +332,83 @@ mod tests {
                 let action = draw_partition(&mut rng, nodes);
                 assert!(action.nodes().iter().all(|&node| (1..=nodes).contains(&node)), "{action:?}");
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod drawn_tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::scenario::preset;
+
+    /// The scenario a seed's parameters amount to, flattened to `path = value` lines.
+    fn effective(scenario: &Scenario, parameters: &SwarmParameters) -> BTreeSet<String> {
+        let mut drawn = scenario.clone();
+        drawn.network = parameters.network.clone();
+        drawn.disk = parameters.disk.clone();
+        drawn.clock.drift_ppm_max = parameters.drift_ppm_max;
+        drawn.nemesis.kinds = parameters.kinds;
+        drawn.nemesis.interval_us_min = parameters.interval_us_min;
+        drawn.nemesis.interval_us_max = parameters.interval_us_max;
+        drawn.nemesis.downtime_us_min = parameters.downtime_us_min;
+        drawn.nemesis.downtime_us_max = parameters.downtime_us_max;
+        drawn.protocol = parameters.protocol.clone();
+        let mut lines = BTreeSet::new();
+        flatten("", &serde_json::to_value(&drawn).expect("serializes"), &mut lines);
+        lines
+    }
+
+    fn flatten(path: &str, value: &serde_json::Value, lines: &mut BTreeSet<String>) {
+        match value {
+            serde_json::Value::Object(fields) => {
+                for (name, field) in fields {
+                    let inner = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
+                    flatten(&inner, field, lines);
+                }
+            }
+            other => {
+                lines.insert(format!("{path} = {other}"));
+            }
+        }
+    }
+
+    fn paths_changed(scenario: &Scenario) -> BTreeSet<String> {
+        let mut changed = BTreeSet::new();
+        for seed in 1..=60 {
+            let seeded = Scenario { seed, ..scenario.clone() };
+            let given = effective(&seeded, &SwarmParameters::from_scenario(&seeded));
+            let drawn = SwarmParameters::draw(&mut Rng::new(seed, super::super::rng::Stream::Swarm), &seeded);
+            for line in effective(&seeded, &drawn).difference(&given) {
+                changed.insert(line.split(" = ").next().expect("a path").to_string());
+            }
+        }
+        changed
+    }
+
+    fn covered(path: &str, listed: &[&str]) -> bool {
+        listed.iter().any(|prefix| path == *prefix || path.starts_with(&format!("{prefix}.")))
+    }
+
+    #[test]
+    fn the_listed_fields_are_exactly_those_a_seed_draws() {
+        let swarm = preset("default").expect("a preset");
+        let changed = paths_changed(&swarm);
+        for path in &changed {
+            assert!(covered(path, &SWARM_DRAWN), "{path} is drawn but not listed");
+        }
+        for listed in SWARM_DRAWN {
+            assert!(changed.iter().any(|path| covered(path, &[listed])), "{listed} is listed but never drawn");
+        }
+        let cluster = preset("swarm").expect("a preset");
+        let all: Vec<&str> = SWARM_DRAWN.iter().chain(&SWARM_CLUSTER_DRAWN).copied().collect();
+        let changed = paths_changed(&cluster);
+        for path in &changed {
+            assert!(covered(path, &all), "{path} is drawn under swarm_cluster but not listed");
+        }
+        for listed in SWARM_CLUSTER_DRAWN {
+            assert!(changed.iter().any(|path| covered(path, &[listed])), "{listed} is listed but never drawn");
         }
     }
 }

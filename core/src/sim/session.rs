@@ -209,7 +209,37 @@ impl Session {
     /// may have moved past that event (no event is due in between, so none runs).
     pub fn seek_link(&mut self, stop_at_event: u64, stop_at_us: Option<u64>) {
         self.seek(stop_at_event);
-        let Some(time_us) = stop_at_us else { return };
+        self.set_clock_shown(stop_at_us);
+    }
+
+    /// Runs at most `events_max` events toward event `event` (words written only for the last
+    /// events the feed keeps); `true` once there or once the run has ended. A page reaches a
+    /// link's moment this way, a frame at a time, so no link can freeze it.
+    pub fn approach(&mut self, event: u64, events_max: u64) -> bool {
+        let now = self.simulation.events();
+        if now >= event {
+            return true;
+        }
+        let missing = event - now;
+        let recorded_from = event.saturating_sub(self.recent_capacity as u64);
+        let batch = missing.min(events_max);
+        let quiet = if now < recorded_from { batch.min(recorded_from - now) } else { 0 };
+        if quiet > 0 {
+            self.simulation.record_events(0);
+            let ran = self.run_events(quiet);
+            self.simulation.record_events(self.recent_capacity);
+            if ran < quiet {
+                return true;
+            }
+        }
+        let ran = self.run_events(batch - quiet);
+        ran < batch - quiet || self.simulation.events() >= event
+    }
+
+    /// Moves the clock to `time_us`, a link's moment after its last event, if no event is due
+    /// before it.
+    pub fn set_clock_shown(&mut self, time_us: Option<u64>) {
+        let Some(time_us) = time_us else { return };
         let next_due_us = self.simulation.queue.peek_time_us();
         if time_us > self.simulation.now_us() && next_due_us.is_none_or(|next| next > time_us) {
             self.simulation.run_until(time_us);
@@ -285,6 +315,23 @@ mod tests {
         session.act(Action::Crash { node: 3 });
         assert_eq!(session.spec().actions.len(), 1, "the later crash of node 1 belongs to a dropped future");
         assert_eq!(session.spec().actions[0].action, Action::Crash { node: 3 });
+    }
+
+    #[test]
+    fn approaching_a_link_in_slices_gives_the_same_world_as_seeking() {
+        let mut sliced = Session::new(spec(12), 40).unwrap();
+        while !sliced.approach(6_543, 500) {}
+        let mut straight = Session::new(spec(12), 40).unwrap();
+        straight.seek(6_543);
+        assert_eq!(sliced.simulation().events(), 6_543);
+        assert_eq!(sliced.simulation().trace_hash(), straight.simulation().trace_hash());
+        let shown = |session: &Session| -> Vec<String> {
+            session.simulation().events_since(0).into_iter().map(|record| record.text).collect()
+        };
+        assert_eq!(shown(&sliced), shown(&straight), "the feed holds the same last lines");
+        let mut short = Session::new(spec(12), 40).unwrap();
+        assert!(short.approach(u64::MAX, u64::MAX), "a run that ends first is reached at its end");
+        assert_eq!(short.simulation().phase(), super::super::Phase::Finished);
     }
 
     #[test]

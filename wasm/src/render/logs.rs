@@ -77,17 +77,26 @@ pub fn signature(simulation: &Simulation, selected: Option<NodeId>) -> u64 {
 }
 
 /// The index shown in the first column and the number of columns, for a strip `width` wide:
-/// the newest entries when the logs are longer than the strip.
-fn window(rows: &[Row], width: f64) -> (Index, u64) {
+/// the newest entries when the logs are longer than the strip, unless a violation names an
+/// older index, which is then kept in view.
+fn window(rows: &[Row], width: f64, flagged: &[Index]) -> (Index, u64) {
     let columns = (((width - LABEL_PX - 8.0) / CELL_PX).floor() as u64).max(1);
     let last = rows.iter().map(|row| row.terms.len() as Index).max().unwrap_or(0);
-    (last.saturating_sub(columns) + 1, columns)
+    let newest_first = last.saturating_sub(columns) + 1;
+    match flagged.iter().min() {
+        Some(&oldest) if oldest < newest_first => (oldest.saturating_sub(2).max(1), columns),
+        _ => (newest_first, columns),
+    }
+}
+
+fn flagged_indexes(simulation: &Simulation) -> Vec<Index> {
+    simulation.violation().map(|violation| violation.indexes.clone()).unwrap_or_default()
 }
 
 /// The log entry drawn at (`x`, `y`) in a strip `width` wide: its node and index.
 pub fn cell_at(simulation: &Simulation, width: f64, x: f64, y: f64) -> Option<(NodeId, Index)> {
     let rows: Vec<Row> = simulation.servers().iter().map(Row::of).collect();
-    let (first, columns) = window(&rows, width);
+    let (first, columns) = window(&rows, width, &flagged_indexes(simulation));
     if x < LABEL_PX || y < HEADER_PX {
         return None;
     }
@@ -100,7 +109,7 @@ pub fn cell_at(simulation: &Simulation, width: f64, x: f64, y: f64) -> Option<(N
 /// Draws every node's log in a `width`-pixel strip; `selected` is tinted.
 pub fn draw(pen: &Pen, simulation: &Simulation, width: f64, selected: Option<NodeId>) {
     let rows: Vec<Row> = simulation.servers().iter().map(Row::of).collect();
-    let (first, columns) = window(&rows, width);
+    let (first, columns) = window(&rows, width, &flagged_indexes(simulation));
     let last = rows.iter().map(|row| row.terms.len() as Index).max().unwrap_or(0);
     draw_header(pen, first, columns, last);
     let (flagged_nodes, flagged_indexes) = simulation

@@ -206,7 +206,7 @@ pub fn from_history(history: &History) -> Vec<Operation> {
             let call = op.op.clone();
             let (ret, complete) = match &op.outcome {
                 Outcome::Ok { result, complete_us } => match result {
-                    OpResult::Value(value) => (Return::Value(value.as_deref().map(str::to_string)), Some(*complete_us)),
+                    OpResult::Value(value) => (Return::Value(value.as_deref().cloned()), Some(*complete_us)),
                     OpResult::Done => (Return::Done, Some(*complete_us)),
                     OpResult::CasResult(applied) => (Return::Cas(*applied), Some(*complete_us)),
                     // A stale request's result is forgotten: the client cannot know what it did.
