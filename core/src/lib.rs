@@ -14,6 +14,7 @@
 #![deny(clippy::float_arithmetic)]
 
 pub mod check;
+pub mod fingerprint;
 pub mod raft;
 pub mod scenario;
 pub mod shared_vec;

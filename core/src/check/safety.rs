@@ -12,7 +12,7 @@ use crate::raft::{
     Applied, Body, ClientId, Entry, HardState, Index, Message, Node, NodeId, Outputs, RequestSeq, Role, Term, Write,
 };
 use crate::shared_vec::SharedVec;
-use crate::sim::trace::TraceHash;
+use crate::fingerprint::Fingerprint;
 
 use super::violation::{node_names, Invariant, Violation};
 
@@ -108,7 +108,7 @@ fn first_prefix(positions: &mut SharedVec<Vec<(Term, u64)>>, index: Index, term:
 
 /// The fingerprint of a log prefix extended by `entry`.
 fn chain(previous: u64, entry: &Entry) -> u64 {
-    let mut hash = TraceHash::default();
+    let mut hash = Fingerprint::default();
     hash.word(previous);
     hash.entry(entry);
     hash.value()
@@ -116,7 +116,7 @@ fn chain(previous: u64, entry: &Entry) -> u64 {
 
 /// The fingerprint of what an applied entry did (its position and command).
 fn applied_digest(applied: &Applied) -> u64 {
-    let mut hash = TraceHash::default();
+    let mut hash = Fingerprint::default();
     hash.word(applied.index);
     hash.word(applied.term);
     match &applied.command {

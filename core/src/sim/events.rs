@@ -16,62 +16,6 @@ use super::telemetry::Sample;
 use super::{Event, Phase, Simulation};
 
 impl Simulation {
-    /// Adds the event to the trace fingerprint (see `trace.rs` for the encoding).
-    pub(super) fn record(&mut self, event: &Event) {
-        let hash = &mut self.trace;
-        hash.word(self.events);
-        hash.word(self.now_us);
-        match event {
-            Event::Deliver { message, incarnation, .. } => {
-                hash.word(1);
-                hash.word(u64::from(*incarnation));
-                hash.message(message);
-            }
-            Event::Timer { node, timer, generation } => {
-                hash.word(2);
-                hash.word(u64::from(*node));
-                hash.word(timer.slot() as u64);
-                hash.word(*generation);
-            }
-            Event::Synced { node, incarnation, write_id } => {
-                hash.word(3);
-                hash.word(u64::from(*node));
-                hash.word(u64::from(*incarnation));
-                hash.word(*write_id);
-            }
-            Event::Request { node, incarnation, command } => {
-                hash.word(4);
-                hash.word(u64::from(*node));
-                hash.word(u64::from(*incarnation));
-                hash.command(command);
-            }
-            Event::Reply { client, reply } => {
-                hash.word(5);
-                hash.word(u64::from(*client));
-                hash.word(reply.seq);
-                hash.flag(matches!(reply.outcome, ReplyOutcome::Ok(_)));
-            }
-            Event::ClientIssue { client } => {
-                hash.word(6);
-                hash.word(u64::from(*client));
-            }
-            Event::ClientTimeout { client, attempt } => {
-                hash.word(7);
-                hash.word(u64::from(*client));
-                hash.word(u64::from(*attempt));
-            }
-            Event::Act(action) => {
-                hash.word(8);
-                hash.text(&format!("{action:?}"));
-            }
-            Event::NemesisTick => hash.word(9),
-            Event::Heal => hash.word(10),
-            Event::LeaderDeadline => hash.word(11),
-            Event::Sample => hash.word(12),
-            Event::End => hash.word(13),
-        }
-    }
-
     /// An event in words for the event feed, with what it is about.
     pub(super) fn describe(&self, event: &Event) -> (FeedKind, String) {
         match event {

@@ -25,6 +25,7 @@ pub mod trace;
 use serde::{Deserialize, Serialize};
 
 use crate::check::history::History;
+use crate::fingerprint::Fingerprint;
 use crate::check::safety::SafetyChecker;
 use crate::check::violation::Violation;
 use crate::raft::{ClientReply, Command, Config, Message, Node, NodeId, Term, Timer};
@@ -38,7 +39,6 @@ use network::Network;
 use queue::EventQueue;
 use rng::{Rng, Stream};
 use telemetry::Telemetry;
-use trace::TraceHash;
 
 /// Something scheduled to happen.
 #[derive(Clone, Debug)]
@@ -217,7 +217,7 @@ pub struct Simulation {
     rng_nemesis: Rng,
     rng_clients: Rng,
     rng_disks: Rng,
-    trace: TraceHash,
+    trace: Fingerprint,
     events: u64,
     safety: SafetyChecker,
     history: History,
@@ -289,7 +289,7 @@ impl Simulation {
             rng_nemesis: Rng::new(seed, Stream::Nemesis),
             rng_clients: Rng::new(seed, Stream::Clients),
             rng_disks: Rng::new(seed, Stream::Disks),
-            trace: TraceHash::default(),
+            trace: Fingerprint::default(),
             events: 0,
             safety: SafetyChecker::new(nodes),
             history: History::default(),
@@ -332,10 +332,7 @@ impl Simulation {
     /// replay applies it at exactly this point.
     pub fn act_now(&mut self, action: Action) -> UserAction {
         let user_action = UserAction { after_event: self.events, at_us: self.now_us, action };
-        self.trace.word(14);
-        self.trace.word(user_action.after_event);
-        self.trace.word(user_action.at_us);
-        self.trace.text(&format!("{:?}", user_action.action));
+        trace::record_user_action(&mut self.trace, &user_action);
         let text = format!("you: {}", describe::action(&user_action.action));
         self.note(user_action.after_event, describe::FeedKind::User, text);
         self.actions_applied.push(user_action.clone());
@@ -450,7 +447,7 @@ impl Simulation {
         self.now_us = scheduled.time_us;
         self.events += 1;
         self.safety.at_event(self.events, self.now_us);
-        self.record(&scheduled.event);
+        trace::record_event(&mut self.trace, self.events, self.now_us, &scheduled.event);
         if self.recent_capacity > 0 {
             let (kind, text) = self.describe(&scheduled.event);
             self.note(self.events, kind, text);

@@ -1,189 +1,118 @@
-//! The trace fingerprint: a stable 64-bit hash over a canonical encoding of every event.
+//! The trace hash: the canonical encoding of every event of a run into a [`Fingerprint`].
 //!
-//! Encoding. The hash absorbs 64-bit words. An event contributes, in order: its number, its
-//! simulated time, a one-word tag naming its kind, then its fields: integers as one word each
-//! (signed ones as two's complement), booleans as 0/1, absent options as a 0 word and present
-//! ones as a 1 word followed by the value, strings as their byte length then their bytes packed
-//! eight to a word, little-endian, zero-padded, and sequences as their length then their items.
-//! Messages encode as from, to, term, a body tag and the body's fields; entries as index, term,
-//! a payload tag and the command (client, request number, operation tag, strings).
-//!
-//! Mixing. Each word `w` updates the state `h` as `h = (h.rotate_left(5) ^ w) * K` (wrapping),
-//! with `K = 0x517c_c1b7_2722_0a95` (the FxHash constant); the state starts at
-//! `0xcbf2_9ce4_8422_2325`. The run's trace hash is the state after its last event. It is a
-//! fingerprint for comparing runs across targets, not a cryptographic hash.
+//! An event contributes, in order: its number, its simulated time, its [`EventTag`] as one word,
+//! then its fields in the order below (the values' own encodings are in `fingerprint.rs`). A user
+//! action applied between events contributes its tag, the event it followed, its time and its
+//! text. The run's trace hash is the fingerprint after its last event: the golden file
+//! (`tests/golden/trace_hashes.json`) pins it natively and in both browsers, so any change here is a change
+//! of engine version.
 
-use crate::raft::{AppendOutcome, Body, Command, Entry, Message, Op, Payload};
+use crate::fingerprint::Fingerprint;
+use crate::raft::ReplyOutcome;
+use crate::scenario::UserAction;
 
-const MULTIPLIER: u64 = 0x517c_c1b7_2722_0a95;
-const INITIAL: u64 = 0xcbf2_9ce4_8422_2325;
+use super::Event;
 
-/// The running fingerprint.
+/// The word naming each kind of event in the trace. The numbers are part of the trace format:
+/// never reuse or renumber one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct TraceHash {
-    state: u64,
+#[repr(u64)]
+pub enum EventTag {
+    /// A message arrives: the receiver's incarnation, then the message.
+    Deliver = 1,
+    /// A timer fires: node, timer slot, generation.
+    Timer = 2,
+    /// An fsync completes: node, incarnation, write id.
+    Synced = 3,
+    /// A client request arrives: node, incarnation, command.
+    Request = 4,
+    /// A reply reaches a client: client, request number, whether it succeeded.
+    Reply = 5,
+    /// A client starts an operation: client.
+    ClientIssue = 6,
+    /// A client attempt times out: client, attempt.
+    ClientTimeout = 7,
+    /// A scripted or random fault: the action's debug text.
+    Act = 8,
+    /// The nemesis ticks.
+    NemesisTick = 9,
+    /// The heal.
+    Heal = 10,
+    /// The leader deadline after the heal.
+    LeaderDeadline = 11,
+    /// A telemetry sample.
+    Sample = 12,
+    /// The end of the run.
+    End = 13,
+    /// A user action, applied after an event (not an event itself).
+    UserAction = 14,
 }
 
-impl Default for TraceHash {
-    fn default() -> Self {
-        TraceHash { state: INITIAL }
-    }
-}
-
-impl TraceHash {
-    /// The fingerprint so far.
-    pub fn value(&self) -> u64 {
-        self.state
-    }
-
-    /// Absorbs one word.
-    pub fn word(&mut self, word: u64) {
-        self.state = (self.state.rotate_left(5) ^ word).wrapping_mul(MULTIPLIER);
-    }
-
-    /// Absorbs a boolean.
-    pub fn flag(&mut self, value: bool) {
-        self.word(u64::from(value));
-    }
-
-    /// Absorbs an optional word.
-    pub fn option(&mut self, value: Option<u64>) {
-        match value {
-            None => self.word(0),
-            Some(value) => {
-                self.word(1);
-                self.word(value);
-            }
-        }
-    }
-
-    /// Absorbs a string: its length, then its bytes eight to a word.
-    pub fn text(&mut self, text: &str) {
-        let bytes = text.as_bytes();
-        self.word(bytes.len() as u64);
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.word(u64::from_le_bytes(word));
-        }
-    }
-
-    /// Absorbs a message.
-    pub fn message(&mut self, message: &Message) {
-        self.word(u64::from(message.from));
-        self.word(u64::from(message.to));
-        self.word(message.term);
-        match &message.body {
-            Body::VoteRequest { prevote, last_log_index, last_log_term } => {
-                self.word(1);
-                self.flag(*prevote);
-                self.word(*last_log_index);
-                self.word(*last_log_term);
-            }
-            Body::VoteResponse { prevote, granted } => {
-                self.word(2);
-                self.flag(*prevote);
-                self.flag(*granted);
-            }
-            Body::AppendRequest { prev_log_index, prev_log_term, entries, leader_commit } => {
-                self.word(3);
-                self.word(*prev_log_index);
-                self.word(*prev_log_term);
-                self.word(entries.len() as u64);
-                for entry in entries {
-                    self.entry(entry);
-                }
-                self.word(*leader_commit);
-            }
-            Body::AppendResponse { prev_log_index, outcome } => {
-                self.word(4);
-                self.word(*prev_log_index);
-                match outcome {
-                    AppendOutcome::Accepted { match_index } => {
-                        self.word(1);
-                        self.word(*match_index);
-                    }
-                    AppendOutcome::Rejected { conflict_term, conflict_index } => {
-                        self.word(2);
-                        self.option(*conflict_term);
-                        self.word(*conflict_index);
-                    }
-                }
-            }
-            Body::Heartbeat { commit } => {
-                self.word(5);
-                self.word(*commit);
-            }
-            Body::HeartbeatResponse => self.word(6),
-        }
-    }
-
-    /// Absorbs a log entry.
-    pub fn entry(&mut self, entry: &Entry) {
-        self.word(entry.index);
-        self.word(entry.term);
-        match &entry.payload {
-            Payload::Noop => self.word(1),
-            Payload::Command(command) => {
-                self.word(2);
-                self.command(command);
-            }
-        }
-    }
-
-    /// Absorbs a client command.
-    pub fn command(&mut self, command: &Command) {
-        self.word(command.client);
-        self.word(command.seq);
-        self.op(&command.op);
-    }
-
-    /// Absorbs an operation.
-    pub fn op(&mut self, op: &Op) {
-        match op {
-            Op::Get { key } => {
-                self.word(1);
-                self.text(key);
-            }
-            Op::Put { key, value } => {
-                self.word(2);
-                self.text(key);
-                self.text(value);
-            }
-            Op::Append { key, value } => {
-                self.word(3);
-                self.text(key);
-                self.text(value);
-            }
-            Op::Cas { key, from, to } => {
-                self.word(4);
-                self.text(key);
-                self.text(from);
-                self.text(to);
-            }
+impl EventTag {
+    /// The tag of an event.
+    pub fn of(event: &Event) -> EventTag {
+        match event {
+            Event::Deliver { .. } => EventTag::Deliver,
+            Event::Timer { .. } => EventTag::Timer,
+            Event::Synced { .. } => EventTag::Synced,
+            Event::Request { .. } => EventTag::Request,
+            Event::Reply { .. } => EventTag::Reply,
+            Event::ClientIssue { .. } => EventTag::ClientIssue,
+            Event::ClientTimeout { .. } => EventTag::ClientTimeout,
+            Event::Act(_) => EventTag::Act,
+            Event::NemesisTick => EventTag::NemesisTick,
+            Event::Heal => EventTag::Heal,
+            Event::LeaderDeadline => EventTag::LeaderDeadline,
+            Event::Sample => EventTag::Sample,
+            Event::End => EventTag::End,
         }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_mixing_function_is_pinned() {
-        let mut hash = TraceHash::default();
-        hash.word(1);
-        hash.text("raft");
-        // Golden, computed independently of this code: a change here changes every trace hash.
-        assert_eq!(hash.value(), 0xc502_41c9_c796_3515);
+/// Absorbs event number `number`, at `time_us`, into the trace.
+pub fn record_event(trace: &mut Fingerprint, number: u64, time_us: u64, event: &Event) {
+    trace.word(number);
+    trace.word(time_us);
+    trace.word(EventTag::of(event) as u64);
+    match event {
+        Event::Deliver { message, incarnation, .. } => {
+            trace.word(u64::from(*incarnation));
+            trace.message(message);
+        }
+        Event::Timer { node, timer, generation } => {
+            trace.word(u64::from(*node));
+            trace.word(timer.slot() as u64);
+            trace.word(*generation);
+        }
+        Event::Synced { node, incarnation, write_id } => {
+            trace.word(u64::from(*node));
+            trace.word(u64::from(*incarnation));
+            trace.word(*write_id);
+        }
+        Event::Request { node, incarnation, command } => {
+            trace.word(u64::from(*node));
+            trace.word(u64::from(*incarnation));
+            trace.command(command);
+        }
+        Event::Reply { client, reply } => {
+            trace.word(u64::from(*client));
+            trace.word(reply.seq);
+            trace.flag(matches!(reply.outcome, ReplyOutcome::Ok(_)));
+        }
+        Event::ClientIssue { client } => trace.word(u64::from(*client)),
+        Event::ClientTimeout { client, attempt } => {
+            trace.word(u64::from(*client));
+            trace.word(u64::from(*attempt));
+        }
+        Event::Act(action) => trace.text(&format!("{action:?}")),
+        Event::NemesisTick | Event::Heal | Event::LeaderDeadline | Event::Sample | Event::End => {}
     }
+}
 
-    #[test]
-    fn strings_of_different_lengths_differ_even_with_zero_padding() {
-        let mut short = TraceHash::default();
-        short.text("a");
-        let mut padded = TraceHash::default();
-        padded.text("a\0");
-        assert_ne!(short.value(), padded.value());
-    }
+/// Absorbs a user action applied after event `user_action.after_event`.
+pub fn record_user_action(trace: &mut Fingerprint, user_action: &UserAction) {
+    trace.word(EventTag::UserAction as u64);
+    trace.word(user_action.after_event);
+    trace.word(user_action.at_us);
+    trace.text(&format!("{:?}", user_action.action));
 }

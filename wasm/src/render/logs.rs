@@ -61,7 +61,7 @@ impl Row {
 /// A fingerprint of everything the strips show: the page redraws them only when it changes,
 /// not every frame (most events change no log).
 pub fn signature(simulation: &Simulation, selected: Option<NodeId>) -> u64 {
-    let mut hash = raftsim_core::sim::trace::TraceHash::default();
+    let mut hash = raftsim_core::fingerprint::Fingerprint::default();
     for server in simulation.servers() {
         let row = server.node.as_ref();
         hash.option(row.map(|node| node.role() as u64));

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::sim::trace::TraceHash;
+use crate::fingerprint::Fingerprint;
 
 use super::{Call, Return};
 
@@ -205,7 +205,7 @@ impl Model for Kv {
     }
 
     fn fingerprint(&self, state: &Self::State) -> u64 {
-        let mut hash = TraceHash::default();
+        let mut hash = Fingerprint::default();
         for (key, value) in state.iter() {
             hash.text(key);
             hash.text(value);
