@@ -251,7 +251,7 @@ impl Simulation {
     pub fn partition(&mut self, name: &str) -> Result<f64, JsError> {
         let simulation = self.session.simulation();
         let nodes = simulation.scenario().node_ids();
-        let leader = view::leader(simulation).map(|node| node.id());
+        let leader = simulation.current_leader().map(|node| node.id());
         let action =
             crate::partitions::partition_action(name, &nodes, leader).map_err(|problem| JsError::new(&problem))?;
         self.apply(action)

@@ -61,16 +61,10 @@ pub fn verdict_name(result: &CheckResult) -> &'static str {
     }
 }
 
-/// The running leader of the highest term.
-pub fn leader(simulation: &Simulation) -> Option<&Node> {
-    let running = simulation.servers().iter().filter_map(|server| server.node.as_ref());
-    running.filter(|node| node.role() == Role::Leader).max_by_key(|node| node.term())
-}
-
 pub fn run_view(simulation: &Simulation, frontier: (u64, u64), user_actions: usize) -> RunView {
     let scenario = simulation.scenario();
     let counts = simulation.history().outcome_counts();
-    let leader = leader(simulation);
+    let leader = simulation.current_leader();
     RunView {
         name: scenario.name.clone(),
         seed: scenario.seed,
@@ -181,7 +175,7 @@ pub struct PeerProgress {
 }
 
 pub fn node_detail(simulation: &Simulation, id: NodeId) -> NodeDetail {
-    let server = &simulation.servers()[id as usize - 1];
+    let server = simulation.server(id);
     let node = server.node.as_ref();
     let durable = server.disk.durable();
     let now_us = simulation.now_us();
@@ -280,7 +274,7 @@ pub struct EntryView {
 
 /// Entry `index` of node `id`'s log (its disk's, if it is down), if it has one.
 pub fn entry_view(simulation: &Simulation, id: NodeId, index: Index) -> Option<EntryView> {
-    let server = &simulation.servers()[id as usize - 1];
+    let server = simulation.server(id);
     let node = server.node.as_ref();
     let entry = match node {
         Some(node) => node.log().entry(index).cloned(),

@@ -6,5 +6,6 @@
 pub mod history;
 pub mod jepsen;
 pub mod linearizability;
+pub mod liveness;
 pub mod safety;
 pub mod violation;

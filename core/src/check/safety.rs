@@ -8,11 +8,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::fingerprint::Fingerprint;
 use crate::raft::{
     Applied, Body, ClientId, Entry, HardState, Index, Message, Node, NodeId, Outputs, RequestSeq, Role, Term, Write,
 };
 use crate::shared_vec::SharedVec;
-use crate::fingerprint::Fingerprint;
 
 use super::violation::{node_names, Invariant, Violation};
 
@@ -198,11 +198,15 @@ impl SafetyChecker {
         indexes: Vec<Index>,
         message: String,
     ) -> Box<Violation> {
-        Box::new(Violation { invariant, event: self.event, time_us: self.time_us, nodes, terms, indexes, message })
+        Box::new(Violation::new(invariant, self.event, self.time_us, message).naming(nodes, terms, indexes))
     }
 
     fn shadow(&self, node: NodeId) -> &Shadow {
-        &self.shadows[node as usize - 1]
+        &self.shadows[node_slot(node)]
+    }
+
+    fn shadow_mut(&mut self, node: NodeId) -> &mut Shadow {
+        &mut self.shadows[node_slot(node)]
     }
 
     fn ids(&self) -> impl Iterator<Item = NodeId> {
@@ -223,7 +227,7 @@ impl SafetyChecker {
             }
         }
         self.check_term_and_vote(node, &before, &after)?;
-        self.shadows[node as usize - 1].state = after;
+        self.shadow_mut(node).state = after;
         self.check_leadership(node, &before, &after)?;
         let canonical_grew = self.check_commit(node, &before, &after)?;
         self.check_applied(node, &before, &outputs.applied)?;
@@ -261,7 +265,7 @@ impl SafetyChecker {
 
     /// The node crashed: only its disk remains (its durable term, vote and log).
     pub fn on_crash<'a>(&mut self, node: NodeId, durable_entries: impl IntoIterator<Item = &'a Entry>) -> Checked {
-        let shadow = &mut self.shadows[node as usize - 1];
+        let shadow = self.shadow_mut(node);
         shadow.rebuild(durable_entries);
         shadow.state = NodeSnapshot { running: false, ..NodeSnapshot::default() };
         shadow.effective_seq.clear();
@@ -285,7 +289,7 @@ impl SafetyChecker {
                 message,
             ));
         }
-        self.shadows[node as usize - 1].state = after;
+        self.shadow_mut(node).state = after;
         Ok(())
     }
 
@@ -305,7 +309,7 @@ impl SafetyChecker {
                         message,
                     ));
                 }
-                let shadow = &mut self.shadows[node as usize - 1];
+                let shadow = self.shadow_mut(node);
                 shadow.prefix.truncate(*from as usize - 1);
                 shadow.terms.truncate(*from as usize - 1);
                 Ok(())
@@ -320,7 +324,7 @@ impl SafetyChecker {
     }
 
     fn append_entry(&mut self, node: NodeId, entry: &Entry) -> Checked {
-        let shadow = &mut self.shadows[node as usize - 1];
+        let shadow = self.shadow_mut(node);
         assert_eq!(entry.index, shadow.last_index() + 1, "node {node} appended out of order");
         shadow.push(entry);
         let prefix = *shadow.prefix.last().expect("just pushed");
@@ -542,8 +546,7 @@ impl SafetyChecker {
         let grew = after.commit_index > self.committed_len();
         for index in self.committed_len() + 1..=after.commit_index {
             let position = index as usize - 1;
-            let (prefix, term) =
-                (self.shadows[node as usize - 1].prefix[position], self.shadows[node as usize - 1].terms[position]);
+            let (prefix, term) = (self.shadow(node).prefix[position], self.shadow(node).terms[position]);
             self.committed_prefix.push(prefix);
             self.committed_terms.push(term);
             self.committed_in_term.push(after.term);
@@ -594,7 +597,7 @@ impl SafetyChecker {
 
     fn check_exactly_once(&mut self, node: NodeId, entry: &Applied) -> Checked {
         let (Some(command), true) = (&entry.command, entry.effective) else { return Ok(()) };
-        let sessions = &mut self.shadows[node as usize - 1].effective_seq;
+        let sessions = &mut self.shadow_mut(node).effective_seq;
         let last = sessions.insert(command.client, command.seq);
         if last.is_some_and(|last| last >= command.seq) {
             let message = format!(
@@ -674,4 +677,9 @@ impl SafetyChecker {
             message,
         ))
     }
+}
+/// Where node `node`'s shadow sits (ids count from 1).
+fn node_slot(node: NodeId) -> usize {
+    assert!(node >= 1, "node ids count from 1");
+    node as usize - 1
 }

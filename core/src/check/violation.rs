@@ -226,6 +226,21 @@ pub struct Violation {
     pub message: String,
 }
 
+impl Violation {
+    /// A violation of `invariant` found after event `event` at `time_us`, naming no nodes,
+    /// terms or indexes (see [`Violation::naming`]).
+    pub fn new(invariant: Invariant, event: u64, time_us: u64, message: String) -> Violation {
+        assert!(!message.is_empty(), "a violation says what happened");
+        Violation { invariant, event, time_us, nodes: Vec::new(), terms: Vec::new(), indexes: Vec::new(), message }
+    }
+
+    /// The same violation, naming the nodes, terms and log indexes involved (the page
+    /// highlights them).
+    pub fn naming(self, nodes: Vec<NodeId>, terms: Vec<Term>, indexes: Vec<Index>) -> Violation {
+        Violation { nodes, terms, indexes, ..self }
+    }
+}
+
 impl std::fmt::Display for Violation {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(

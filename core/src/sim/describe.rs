@@ -8,6 +8,8 @@ use crate::check::violation::{duration_words, node_names};
 use crate::raft::{AppendOutcome, Body, ClientReply, Message, NodeId, OpResult, ReplyOutcome, Role, Term, Timer};
 use crate::scenario::Action;
 
+use super::Event;
+
 /// What a line of the feed is about, so the page can hide the routine ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -78,6 +80,35 @@ impl FeedKind {
     /// bookkeeping are hidden, so what changes the cluster stands out.
     pub fn shown_by_default(self) -> bool {
         !matches!(self, FeedKind::Heartbeat | FeedKind::StaleTimer | FeedKind::Disk | FeedKind::Internal)
+    }
+}
+
+/// An event in words for the event feed, with what it is about. `timer_current`: for a timer,
+/// whether it is still the node's current arming (a stale one fires and is ignored).
+pub fn event(event: &Event, timer_current: bool) -> (FeedKind, String) {
+    match event {
+        Event::Deliver { message, .. } => self::message(message),
+        Event::Timer { node, timer, .. } => self::timer(*node, *timer, timer_current),
+        Event::Synced { node, write_id, .. } => {
+            (FeedKind::Disk, format!("S{node}'s fsync completes: its writes up to #{write_id} are on disk"))
+        }
+        Event::Request { node, command, .. } => {
+            let text = format!("client {} → S{node}: {} (request {})", command.client, command.op, command.seq);
+            (FeedKind::Client, text)
+        }
+        Event::Reply { client, reply } => (FeedKind::Client, self::reply(client + 1, reply)),
+        Event::ClientIssue { client } => (FeedKind::Client, format!("client {} starts its next operation", client + 1)),
+        Event::ClientTimeout { client, attempt } => {
+            (FeedKind::Client, format!("client {}: attempt {attempt} timed out", client + 1))
+        }
+        Event::Act(action) => (FeedKind::Fault, format!("fault: {}", self::action(action))),
+        Event::NemesisTick => (FeedKind::Internal, "the nemesis picks its next fault".into()),
+        Event::Heal => (FeedKind::Phase, "the heal: every fault is undone, and the recovery phase begins".into()),
+        Event::LeaderDeadline => {
+            (FeedKind::Phase, "liveness: a leader with a quorum must have committed by now".into())
+        }
+        Event::Sample => (FeedKind::Internal, "telemetry sample".into()),
+        Event::End => (FeedKind::Phase, "the end of the run: client liveness and linearizability are checked".into()),
     }
 }
 

@@ -13,21 +13,24 @@ pub mod clock;
 pub mod describe;
 pub mod disk;
 mod events;
+mod faults;
 pub mod nemesis;
 pub mod network;
+mod nodes;
 pub mod queue;
 pub mod rng;
 pub mod session;
 pub mod shrink;
 pub mod telemetry;
 pub mod trace;
+mod workload;
 
 use serde::{Deserialize, Serialize};
 
 use crate::check::history::History;
-use crate::fingerprint::Fingerprint;
 use crate::check::safety::SafetyChecker;
 use crate::check::violation::Violation;
+use crate::fingerprint::Fingerprint;
 use crate::raft::{ClientReply, Command, Config, Message, Node, NodeId, Term, Timer};
 use crate::scenario::{Action, RunSpec, Scenario, ScenarioError, UserAction};
 
@@ -198,6 +201,12 @@ pub struct Loss {
     pub cause: LossCause,
 }
 
+/// Where node `id` sits in `Simulation::servers` (ids count from 1).
+fn slot(id: NodeId) -> usize {
+    assert!(id >= 1, "node ids count from 1");
+    id as usize - 1
+}
+
 /// Lost messages kept for the page while events are recorded: enough for the ones fading out
 /// at once in a busy 9-node cluster.
 const LOSSES_MAX: usize = 128;
@@ -224,9 +233,8 @@ pub struct Simulation {
     telemetry: Telemetry,
     violation: Option<Violation>,
     phase: Phase,
-    /// Entries the current leader appended and has not yet committed: (leader, term, index,
-    /// time appended), for the commit latency.
-    commit_watch: std::collections::VecDeque<(NodeId, Term, crate::raft::Index, u64)>,
+    /// The current leader's entries not yet committed, for the commit latency.
+    commit_watch: telemetry::CommitWatch,
     /// User actions still to apply when replaying, in order.
     actions_pending: std::collections::VecDeque<UserAction>,
     /// User actions applied so far, in order.
@@ -296,7 +304,7 @@ impl Simulation {
             telemetry: Telemetry::default(),
             violation: None,
             phase: Phase::Safety,
-            commit_watch: std::collections::VecDeque::new(),
+            commit_watch: telemetry::CommitWatch::default(),
             actions_pending: std::collections::VecDeque::new(),
             actions_applied: Vec::new(),
             recent: std::collections::VecDeque::new(),
@@ -428,6 +436,16 @@ impl Simulation {
         self.queue.push(self.scenario.run_us(), Event::End);
     }
 
+    /// Whether `event` is a timer firing for its node's current arming (other events: true).
+    fn is_current_timer(&self, event: &Event) -> bool {
+        match event {
+            Event::Timer { node, timer, generation } => {
+                self.server(*node).timers[timer.slot()].generation == *generation
+            }
+            _ => true,
+        }
+    }
+
     fn think_time_us(&mut self) -> u64 {
         let workload = &self.scenario.workload;
         self.rng_clients.between(workload.think_us_min, workload.think_us_max)
@@ -449,7 +467,7 @@ impl Simulation {
         self.safety.at_event(self.events, self.now_us);
         trace::record_event(&mut self.trace, self.events, self.now_us, &scheduled.event);
         if self.recent_capacity > 0 {
-            let (kind, text) = self.describe(&scheduled.event);
+            let (kind, text) = describe::event(&scheduled.event, self.is_current_timer(&scheduled.event));
             self.note(self.events, kind, text);
         }
         self.handle(scheduled.event);
@@ -525,9 +543,7 @@ impl Simulation {
     /// Checks the history so far against the key-value model (operations still waiting count as
     /// unknown: they may yet take effect), within `step_budget` model steps.
     pub fn check_linearizability(&self, step_budget: u64) -> crate::check::linearizability::CheckResult {
-        use crate::check::linearizability::{check, from_history, model::Kv, Options};
-        let options = Options { step_budget, ..Options::default() };
-        check(&Kv, &from_history(&self.history), options).expect("the kv model judges every operation")
+        crate::check::linearizability::check_kv_history(&self.history, step_budget)
     }
     /// The telemetry so far.
     pub fn telemetry(&self) -> &Telemetry {
@@ -536,6 +552,29 @@ impl Simulation {
     /// The node slots, by id - 1.
     pub fn servers(&self) -> &[Server] {
         &self.servers
+    }
+    /// The running leader of the highest term, if any (a deposed leader that has not heard of
+    /// the newer term may still run as leader of an older one).
+    pub fn current_leader(&self) -> Option<&Node> {
+        let running = self.servers.iter().filter_map(|server| server.node.as_ref());
+        running.filter(|node| node.role() == crate::raft::Role::Leader).max_by_key(|node| node.term())
+    }
+    /// The nodes that run now, by id.
+    pub fn running_nodes(&self) -> Vec<&Node> {
+        self.servers.iter().filter_map(|server| server.node.as_ref()).collect()
+    }
+    /// A running leader that has committed an entry of its term and that a quorum follows in
+    /// that term (what LeaderLiveness waits for).
+    pub fn leader_with_quorum(&self) -> Option<NodeId> {
+        crate::check::liveness::leader_with_quorum(&self.running_nodes(), self.scenario.nodes)
+    }
+    /// The slot of node `id`.
+    pub fn server(&self, id: NodeId) -> &Server {
+        &self.servers[slot(id)]
+    }
+    /// The slot of node `id`, to change.
+    fn server_mut(&mut self, id: NodeId) -> &mut Server {
+        &mut self.servers[slot(id)]
     }
     /// The network.
     pub fn network(&self) -> &Network {

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::check::history::OutcomeCounts;
-use crate::raft::MessageKind;
+use crate::raft::{Index, MessageKind, NodeId, Term, Write, WriteRequest};
 
 /// What happened to messages of one kind.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -127,6 +127,45 @@ impl Telemetry {
             dropped: total.dropped + counts.dropped,
             duplicated: total.duplicated + counts.duplicated,
         })
+    }
+}
+
+/// Commit latency: remembers when a leader appends its own entries and records the delay when
+/// that same leader commits them. A new leader (or term) starts a new watch.
+#[derive(Clone, Debug, Default)]
+pub struct CommitWatch {
+    /// Entries the current leader appended and has not yet committed, in index order:
+    /// (leader, term, index, time appended).
+    appended: std::collections::VecDeque<(NodeId, Term, Index, u64)>,
+}
+
+impl CommitWatch {
+    /// Takes in one step of `leader` in `term`: the appends it issued and its commit index
+    /// after the step; records into `latency_us` each watched entry now committed.
+    pub fn observe(
+        &mut self,
+        (leader, term): (NodeId, Term),
+        writes: &[WriteRequest],
+        commit: Index,
+        now_us: u64,
+        latency_us: &mut Histogram,
+    ) {
+        if self.appended.front().is_some_and(|&(id, id_term, ..)| (id, id_term) != (leader, term)) {
+            self.appended.clear();
+        }
+        for request in writes {
+            if let Write::Append(entries) = &request.write {
+                self.appended.extend(entries.iter().map(|entry| (leader, term, entry.index, now_us)));
+            }
+        }
+        while let Some(&(_, _, index, appended_us)) = self.appended.front() {
+            if index > commit {
+                break;
+            }
+            assert!(now_us >= appended_us, "an entry commits after it is appended");
+            latency_us.record(now_us - appended_us);
+            self.appended.pop_front();
+        }
     }
 }
 

@@ -10,6 +10,7 @@ mod search;
 use serde::{Deserialize, Serialize};
 
 use crate::check::history::{History, Outcome};
+use crate::check::violation::{Invariant, Violation};
 use crate::raft::OpResult;
 
 use model::{Model, Values};
@@ -217,6 +218,30 @@ pub fn from_history(history: &History) -> Vec<Operation> {
             Operation { process: u64::from(op.process), call, ret, invoke: op.invoke_us, complete }
         })
         .collect()
+}
+
+/// Model steps the end-of-run check may spend: a hard history then answers "unknown", which is
+/// reported but is not a violation, instead of hanging the run.
+pub const END_OF_RUN_STEP_BUDGET: u64 = 5_000_000;
+
+/// Checks a run's client history against the key-value model within `step_budget` model steps
+/// (operations still waiting count as unknown: they may yet take effect).
+pub fn check_kv_history(history: &History, step_budget: u64) -> CheckResult {
+    let options = Options { step_budget, ..Options::default() };
+    check(&model::Kv, &from_history(history), options).expect("the kv model judges every operation")
+}
+
+/// The end-of-run Linearizability check, after event `event` at `time_us`: the result, and the
+/// violation when the history has no linearization.
+pub fn check_at_end(history: &History, event: u64, time_us: u64) -> (CheckResult, Option<Violation>) {
+    let result = check_kv_history(history, END_OF_RUN_STEP_BUDGET);
+    if result.verdict != Verdict::NotLinearizable {
+        return (result, None);
+    }
+    let counterexample = result.counterexample.as_ref().expect("a 'no' comes with a counterexample");
+    let described = describe_counterexample(&from_history(history), counterexample);
+    let message = format!("the clients' history is not linearizable: {described}");
+    (result, Some(Violation::new(Invariant::Linearizability, event, time_us, message)))
 }
 
 /// A counterexample in sentences, naming each operation by client, call, result and times.

@@ -1,0 +1,90 @@
+//! Faults and user actions: applying an [`Action`], the nemesis's ticks and the targeted faults
+//! (crash a new leader, crash during an fsync).
+
+use crate::raft::{Input, Node, NodeId, Timer};
+use crate::scenario::Action;
+
+use super::client::Client;
+use super::nemesis::{choose_fault, Targets};
+use super::{Event, Phase, Simulation};
+
+impl Simulation {
+    pub(super) fn act(&mut self, action: Action) {
+        let nodes = self.scenario.node_ids();
+        match action {
+            Action::Crash { node } => self.crash(node),
+            Action::CrashLeader { downtime_us } => {
+                if let Some(leader) = self.current_leader().map(Node::id) {
+                    self.crash(leader);
+                    self.queue.push(self.now_us + downtime_us, Event::Act(Action::Restart { node: leader }));
+                }
+            }
+            Action::Restart { node } => {
+                if self.server(node).node.is_none() {
+                    self.boot(node);
+                }
+            }
+            Action::Upgrade { node, prevote } => {
+                let server = self.server_mut(node);
+                server.config.prevote = prevote;
+                if server.node.is_some() {
+                    self.crash(node);
+                    self.boot(node);
+                }
+            }
+            Action::Pause { node } => {
+                let server = self.server_mut(node);
+                server.paused = server.node.is_some();
+            }
+            Action::Resume { node } => self.resume(node),
+            Action::ClockJump { node, by_us } => self.jump_clock(node, by_us),
+            Action::ForceTimeout { node } => self.step_node(node, Input::TimerFired(Timer::Election)),
+            Action::ClientRequest { node, op } => {
+                let index = self.clients.len() as u32;
+                self.clients.push(Client::new(index, node, true));
+                self.start_op(index, op);
+            }
+            network_action => {
+                let released = self.network.apply(&network_action, &nodes);
+                for message in released {
+                    self.deliver_later(message);
+                }
+            }
+        }
+    }
+
+    /// The targeted faults (FoundationDB's "buggify"): during the safety phase, with chance
+    /// `chance_ppm`, crash node `id` at a random time from now to `last_us` and restart it after
+    /// a downtime.
+    pub(super) fn maybe_crash_within(&mut self, id: NodeId, chance_ppm: u32, last_us: u64) {
+        if self.phase != Phase::Safety || !self.rng_nemesis.chance(chance_ppm) {
+            return;
+        }
+        let crash_us = self.rng_nemesis.between(self.now_us, last_us.max(self.now_us));
+        let downtime_us = self.rng_nemesis.between(self.parameters.downtime_us_min, self.parameters.downtime_us_max);
+        self.telemetry.faults_injected += 1;
+        self.queue.push(crash_us, Event::Act(Action::Crash { node: id }));
+        self.queue.push(crash_us + downtime_us, Event::Act(Action::Restart { node: id }));
+    }
+
+    pub(super) fn on_nemesis_tick(&mut self) {
+        if self.phase != Phase::Safety {
+            return;
+        }
+        let targets = Targets {
+            running: self.servers.iter().map(|server| server.node.is_some()).collect(),
+            paused: self.servers.iter().map(|server| server.paused).collect(),
+            prevote: self.servers.iter().map(|server| server.config.prevote).collect(),
+            leader: self.current_leader().map(Node::id),
+        };
+        if let Some(fault) = choose_fault(&mut self.rng_nemesis, &self.parameters, &targets) {
+            self.telemetry.faults_injected += 1;
+            if let Some((delay_us, undo)) = fault.undo {
+                self.queue.push(self.now_us + delay_us, Event::Act(undo));
+            }
+            self.act(fault.action);
+        }
+        let interval = self.rng_nemesis.between(self.parameters.interval_us_min, self.parameters.interval_us_max);
+        self.queue.push(self.now_us + interval, Event::NemesisTick);
+    }
+}

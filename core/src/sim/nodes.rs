@@ -1,0 +1,251 @@
+//! The nodes' side of the world: booting from disk, stepping a node and acting on its outputs
+//! (writes, messages, timers, replies), delivery, crashes, pauses and clock steps. Every change
+//! to a node goes through `step_node`, which runs the safety checks on the node's outputs before
+//! the world acts on them.
+
+use crate::check::safety::NodeSnapshot;
+use crate::raft::{Input, Message, Node, NodeId, Outputs, Role, Timer, TimerCommand};
+
+use super::describe::{self, FeedKind};
+use super::nemesis::{FSYNC_CRASH_PPM, NEW_LEADER_CRASH_PPM};
+use super::{slot, Event, LossCause, Phase, Simulation};
+
+impl Simulation {
+    /// Starts (or restarts) node `id` from its disk.
+    pub(super) fn boot(&mut self, id: NodeId) {
+        let server = self.server_mut(id);
+        assert!(server.node.is_none(), "node {id} is already running");
+        let (node, outputs) =
+            Node::restart(server.config.clone(), server.disk.durable().clone()).expect("validated config");
+        let snapshot = NodeSnapshot::of(&node);
+        let (term, entries) = (node.term(), node.log().last_index());
+        server.node = Some(node);
+        if self.events > 0 {
+            let text = format!("S{id} starts again from its disk: term {term}, {entries} entries");
+            self.note(self.events, FeedKind::Role, text);
+        }
+        if let Err(violation) = self.safety.on_restart(id, snapshot, self.term_at_crash[slot(id)]) {
+            self.violation = Some(*violation);
+        }
+        self.absorb(id, outputs);
+    }
+
+    /// Gives a running node one input, or queues it while the node is paused.
+    pub(super) fn step_node(&mut self, id: NodeId, input: Input) {
+        let server = self.server_mut(id);
+        let Some(node) = server.node.as_mut() else { return };
+        if server.paused {
+            server.backlog.push(input);
+            return;
+        }
+        let was_leader_term = (node.role() == Role::Leader).then(|| node.term());
+        let before = (node.role(), node.term());
+        let outputs = node.step(input);
+        let after = (node.role(), node.term());
+        if node.role() == Role::Leader && was_leader_term != Some(node.term()) {
+            self.telemetry.leader_changes += 1;
+            if self.parameters.kinds.crash_new_leader {
+                let round_trip_us = 2 * self.parameters.network.latency_us_max;
+                self.maybe_crash_within(id, NEW_LEADER_CRASH_PPM, self.now_us + round_trip_us);
+            }
+        }
+        if let Some(text) = describe::role_change(id, before, after) {
+            self.note(self.events, FeedKind::Role, text);
+        }
+        self.absorb(id, outputs);
+    }
+
+    /// Checks a step's outputs, then acts on them: writes, messages, timers, replies.
+    pub(super) fn absorb(&mut self, id: NodeId, outputs: Outputs) {
+        let node = self.servers[slot(id)].node.as_ref().expect("a running node produced these");
+        let snapshot = NodeSnapshot::of(node);
+        if self.violation.is_none() {
+            let durable = self.server(id).disk.durable().hard_state;
+            let checked = self
+                .safety
+                .on_step(id, snapshot, &outputs)
+                .and_then(|()| self.safety.check_votes_sent(id, &outputs.messages, durable));
+            if let Err(violation) = checked {
+                self.violation = Some(*violation);
+            }
+        }
+        if node.role() == Role::Leader {
+            let step = (id, node.term());
+            let latency_us = &mut self.telemetry.commit_latency_us;
+            self.commit_watch.observe(step, &outputs.writes, node.commit_index(), self.now_us, latency_us);
+        }
+        let Outputs { writes, messages, timers, applied: _, replies } = outputs;
+        self.issue_writes(id, writes);
+        for message in messages {
+            self.send(message);
+        }
+        for command in timers {
+            self.command_timer(id, command);
+        }
+        for reply in replies {
+            let delay = self.network.latency_us(&mut self.rng_network);
+            let client = u32::try_from(reply.client - 1).expect("client ids come from client indexes");
+            self.queue.push(self.now_us + delay, Event::Reply { client, reply });
+        }
+    }
+
+    pub(super) fn issue_writes(&mut self, id: NodeId, writes: Vec<crate::raft::WriteRequest>) {
+        if writes.is_empty() {
+            return;
+        }
+        // Like the network, the disks calm down once faults are healed: a drawn slow disk would
+        // otherwise keep a correct cluster from meeting the liveness bounds.
+        let disk = if self.phase == Phase::Liveness { &self.scenario.disk } else { &self.parameters.disk };
+        let fsync_us = self.rng_disks.between(disk.fsync_us_min, disk.fsync_us_max);
+        let server = &mut self.servers[slot(id)];
+        if let Some((done_us, write_id)) = server.disk.issue(writes, self.now_us, fsync_us) {
+            let incarnation = server.incarnation;
+            self.queue.push(done_us, Event::Synced { node: id, incarnation, write_id });
+            if self.parameters.kinds.crash_during_fsync {
+                self.maybe_crash_within(id, FSYNC_CRASH_PPM, done_us - 1);
+            }
+        }
+    }
+
+    pub(super) fn send(&mut self, message: Message) {
+        let kind = message.body.kind();
+        self.telemetry.messages_of(kind).sent += 1;
+        let route = self.network.route(&mut self.rng_network, &message);
+        if route.held {
+            return;
+        }
+        if route.delays_us.is_empty() {
+            self.telemetry.messages_of(kind).dropped += 1;
+            self.note_loss(&message, self.now_us, LossCause::Network);
+            return;
+        }
+        if route.delays_us.len() > 1 {
+            self.telemetry.messages_of(kind).duplicated += 1;
+        }
+        let incarnation = self.server(message.to).incarnation;
+        let (last_delay, other_delays) = route.delays_us.split_last().expect("checked non-empty");
+        let sent_us = self.now_us;
+        for delay in other_delays {
+            let copy = message.clone();
+            let duplicate = Event::Deliver { message: copy, incarnation, sent_us, duplicate: true };
+            self.queue.push(self.now_us + delay, duplicate);
+        }
+        let original = Event::Deliver { message, incarnation, sent_us, duplicate: false };
+        self.queue.push(self.now_us + last_delay, original);
+    }
+
+    /// Schedules a message released from a hold, with an ordinary latency.
+    pub(super) fn deliver_later(&mut self, message: Message) {
+        let delay = self.network.latency_us(&mut self.rng_network);
+        let incarnation = self.server(message.to).incarnation;
+        let sent_us = self.now_us;
+        self.queue.push(self.now_us + delay, Event::Deliver { message, incarnation, sent_us, duplicate: false });
+    }
+
+    pub(super) fn on_deliver(&mut self, message: Message, incarnation: u32, sent_us: u64) {
+        let kind = message.body.kind();
+        let server = self.server(message.to);
+        let down = server.node.is_none() || server.incarnation != incarnation;
+        let cut = self.network.is_cut(message.from, message.to);
+        if down || cut {
+            self.telemetry.messages_of(kind).dropped += 1;
+            let cause = if down { LossCause::Down } else { LossCause::Cut };
+            self.note_loss(&message, sent_us, cause);
+            return;
+        }
+        self.telemetry.messages_of(kind).delivered += 1;
+        let to = message.to;
+        self.step_node(to, Input::Message(message));
+    }
+
+    pub(super) fn command_timer(&mut self, id: NodeId, command: TimerCommand) {
+        let now_us = self.now_us;
+        let server = self.server_mut(id);
+        match command {
+            TimerCommand::Arm { timer, after_us_min, after_us_max } => {
+                let delay_us = server.rng.between(after_us_min, after_us_max);
+                let deadline_local_us = server.clock.local_us(now_us) + i128::from(delay_us);
+                let slot = &mut server.timers[timer.slot()];
+                slot.generation += 1;
+                slot.deadline_local_us = Some(deadline_local_us);
+                let generation = slot.generation;
+                let fire_us = server.clock.true_us_at(deadline_local_us, now_us);
+                self.queue.push(fire_us, Event::Timer { node: id, timer, generation });
+            }
+            TimerCommand::Cancel(timer) => {
+                let slot = &mut server.timers[timer.slot()];
+                slot.generation += 1;
+                slot.deadline_local_us = None;
+            }
+        }
+    }
+
+    pub(super) fn on_timer(&mut self, id: NodeId, timer: Timer, generation: u64) {
+        let slot = &mut self.server_mut(id).timers[timer.slot()];
+        if slot.generation != generation {
+            return;
+        }
+        slot.deadline_local_us = None;
+        self.step_node(id, Input::TimerFired(timer));
+    }
+
+    pub(super) fn on_synced(&mut self, id: NodeId, incarnation: u32, write_id: u64) {
+        let server = self.server_mut(id);
+        if server.incarnation != incarnation {
+            return;
+        }
+        server.disk.synced(write_id);
+        self.step_node(id, Input::Persisted(write_id));
+    }
+
+    pub(super) fn crash(&mut self, id: NodeId) {
+        let torn_tail_ppm = self.parameters.disk.torn_tail_ppm;
+        let server = &mut self.servers[slot(id)];
+        if server.node.take().is_none() {
+            return;
+        }
+        server.disk.crash(&mut self.rng_disks, torn_tail_ppm);
+        server.incarnation += 1;
+        server.paused = false;
+        server.backlog.clear();
+        for slot in &mut server.timers {
+            slot.generation += 1;
+            slot.deadline_local_us = None;
+        }
+        self.term_at_crash[slot(id)] = server.disk.durable().hard_state.term;
+        if self.violation.is_none() {
+            if let Err(violation) = self.safety.on_crash(id, server.disk.durable().entries.iter()) {
+                self.violation = Some(*violation);
+            }
+        }
+    }
+
+    pub(super) fn resume(&mut self, id: NodeId) {
+        let server = self.server_mut(id);
+        if !server.paused {
+            return;
+        }
+        server.paused = false;
+        for input in std::mem::take(&mut server.backlog) {
+            if self.violation.is_some() {
+                return;
+            }
+            self.step_node(id, input);
+        }
+    }
+
+    /// Steps a node's clock; its pending timers now fire at other true times.
+    pub(super) fn jump_clock(&mut self, id: NodeId, by_us: i64) {
+        let now_us = self.now_us;
+        let server = &mut self.servers[slot(id)];
+        server.clock.offset_us += by_us;
+        for timer in Timer::ALL {
+            let slot = &mut server.timers[timer.slot()];
+            let Some(deadline_local_us) = slot.deadline_local_us else { continue };
+            slot.generation += 1;
+            let generation = slot.generation;
+            let fire_us = server.clock.true_us_at(deadline_local_us, now_us);
+            self.queue.push(fire_us, Event::Timer { node: id, timer, generation });
+        }
+    }
+}
