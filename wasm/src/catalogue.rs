@@ -6,12 +6,13 @@
 use raftsim_core::check::violation::Invariant;
 use raftsim_core::raft::BUG_CATALOGUE;
 use raftsim_core::scenario::share::SHARE_LEN_MAX;
+use raftsim_core::scenario::FaultKind;
 use raftsim_core::scenario::{
-    self, Scenario, CLIENTS_MAX, DELAY_US_MAX, DRIFT_PPM_MAX, FAULT_KIND_INFO, FAULT_WEIGHT_MAX, KEYS_MAX, KEYS_MIN,
-    NODES_MAX, NODES_MIN, PPM_MAX, PRESET_NAMES, RUN_US_MAX, SEED_MAX,
+    self, Scenario, CLIENTS_MAX, DELAY_US_MAX, DRIFT_PPM_MAX, FAULT_WEIGHT_MAX, KEYS_MAX, KEYS_MIN, NODES_MAX,
+    NODES_MIN, PPM_MAX, PRESET_NAMES, RUN_US_MAX, SEED_MAX,
 };
 use raftsim_core::sim::describe::FeedKind;
-use raftsim_core::sim::nemesis::{SWARM_CLUSTER_DRAWN, SWARM_DRAWN, TARGETED_KINDS};
+use raftsim_core::sim::nemesis::{SWARM_CLUSTER_DRAWN, SWARM_DRAWN};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::CanvasRenderingContext2d;
@@ -141,9 +142,9 @@ pub fn fault_kinds() -> Result<JsValue, JsError> {
         description: &'static str,
         weighted: bool,
     }
-    let kinds: Vec<Kind> = FAULT_KIND_INFO
-        .iter()
-        .map(|&(name, description)| Kind { name, description, weighted: !TARGETED_KINDS.contains(&name) })
+    let kinds: Vec<Kind> = FaultKind::ALL
+        .into_iter()
+        .map(|kind| Kind { name: kind.name(), description: kind.summary(), weighted: !kind.targeted() })
         .collect();
     to_js(&kinds)
 }

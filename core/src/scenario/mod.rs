@@ -4,6 +4,7 @@
 //! A scenario is plain data (serde), so the page, the CLI and share links all describe runs the
 //! same way. Probabilities are integers in parts per million; times are integer microseconds.
 
+mod faults;
 mod presets;
 pub mod share;
 
@@ -11,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::raft::{Bugs, Config, NodeId, Op};
 
+pub use faults::{FaultKind, FaultKinds, FaultWeights, FAULT_WEIGHT_MAX};
 pub use presets::{bug_preset, determinism_corpus, preset, preset_description, PRESET_NAMES};
 pub use share::{RunSpec, UserAction};
 
@@ -152,137 +154,6 @@ pub struct NemesisOptions {
     pub downtime_us_min: u64,
     /// Longest such time.
     pub downtime_us_max: u64,
-}
-
-/// Which random faults are on.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct FaultKinds {
-    /// Crash a node, restart it after a downtime.
-    pub crash: bool,
-    /// Pause a node (a long GC pause), resume it after a downtime.
-    pub pause: bool,
-    /// Partition the network (symmetric, one-way, majority/minority or bridge), then heal.
-    pub partition: bool,
-    /// Hold a link's messages, then release them all at once.
-    pub hold: bool,
-    /// Step a node's clock forward or back.
-    pub clock_jump: bool,
-    /// Crash whichever node leads (Jepsen's kill-the-primary), restart it after a downtime.
-    pub crash_leader: bool,
-    /// Crash a node within a round trip of its winning an election, restart it after a
-    /// downtime: leaders that die young leave the partly replicated tails that Figure 8 needs.
-    pub crash_new_leader: bool,
-    /// Crash a node while an fsync it issued is in flight (power lost mid-write), restart it
-    /// after a downtime: what it sent before its writes were durable is then all that remains.
-    pub crash_during_fsync: bool,
-    /// Restart a node at once with the other PreVote setting than the run started with: one
-    /// step of a rolling upgrade, which leaves the cluster running mixed settings for a while.
-    pub upgrade: bool,
-}
-
-/// The largest relative weight of a fault kind.
-pub const FAULT_WEIGHT_MAX: u32 = 1_000;
-
-/// How often the nemesis picks each kind of [`FaultKinds`], relative to the others that are
-/// on: with crash 3 and partition 1, three crashes for each partition. The targeted kinds
-/// (crash_new_leader, crash_during_fsync) strike at events, not at the nemesis's ticks, so
-/// their weights are not used.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct FaultWeights {
-    /// Crashes.
-    pub crash: u32,
-    /// Pauses.
-    pub pause: u32,
-    /// Partitions.
-    pub partition: u32,
-    /// Held links.
-    pub hold: u32,
-    /// Clock jumps.
-    pub clock_jump: u32,
-    /// Crashes of the leader.
-    pub crash_leader: u32,
-    /// Unused: crash_new_leader strikes when a leader is elected.
-    pub crash_new_leader: u32,
-    /// Unused: crash_during_fsync strikes when an fsync starts.
-    pub crash_during_fsync: u32,
-    /// Steps of a rolling upgrade.
-    pub upgrade: u32,
-}
-
-impl Default for FaultWeights {
-    fn default() -> Self {
-        FaultWeights {
-            crash: 1,
-            pause: 1,
-            partition: 1,
-            hold: 1,
-            clock_jump: 1,
-            crash_leader: 1,
-            crash_new_leader: 1,
-            crash_during_fsync: 1,
-            upgrade: 1,
-        }
-    }
-}
-
-impl FaultWeights {
-    /// Each kind's weight, in the order of [`FaultKinds::switches`].
-    pub fn weights(self) -> [u32; 9] {
-        [
-            self.crash,
-            self.pause,
-            self.partition,
-            self.hold,
-            self.clock_jump,
-            self.crash_leader,
-            self.crash_new_leader,
-            self.crash_during_fsync,
-            self.upgrade,
-        ]
-    }
-}
-
-/// Each fault kind's field name in [`FaultKinds`] and what it does, in declaration order (the
-/// order of [`FaultKinds::switches`]), for the page's settings and the CLI.
-pub const FAULT_KIND_INFO: [(&str, &str); 9] = [
-    ("crash", "crash a node, restart it after a downtime"),
-    ("pause", "pause a node (a long GC pause), resume it after a downtime"),
-    ("partition", "partition the network (symmetric, one-way, majority/minority or bridge), then heal"),
-    ("hold", "hold a link's messages, then release them all at once"),
-    ("clock_jump", "step a node's clock forward or back"),
-    ("crash_leader", "crash whichever node leads, restart it after a downtime"),
-    ("crash_new_leader", "crash a node just after it wins an election"),
-    ("crash_during_fsync", "crash a node while its fsync is in flight"),
-    ("upgrade", "restart nodes one by one with the other PreVote setting (a rolling upgrade)"),
-];
-
-impl FaultKinds {
-    /// Each kind's switch, in declaration order.
-    pub fn switches(self) -> [bool; 9] {
-        [
-            self.crash,
-            self.pause,
-            self.partition,
-            self.hold,
-            self.clock_jump,
-            self.crash_leader,
-            self.crash_new_leader,
-            self.crash_during_fsync,
-            self.upgrade,
-        ]
-    }
-
-    /// How many kinds are on.
-    pub fn count(self) -> usize {
-        self.switches().iter().filter(|&&on| on).count()
-    }
-
-    /// Whether any fault is on.
-    pub fn any(self) -> bool {
-        self.count() > 0
-    }
 }
 
 /// The clients (Jepsen-style: one operation outstanding each).
@@ -624,12 +495,9 @@ impl Scenario {
 
     fn validate_nemesis(&self) -> Result<(), ScenarioError> {
         let nemesis = &self.nemesis;
-        let names = FAULT_KIND_INFO.iter().map(|(name, _)| name);
-        if let Some((name, weight)) =
-            names.zip(nemesis.weights.weights()).find(|(_, weight)| *weight > FAULT_WEIGHT_MAX)
-        {
-            let reason = format!("must be at most {FAULT_WEIGHT_MAX}, not {weight}");
-            return Err(error(&format!("nemesis.weights.{name}"), &reason));
+        if let Some(kind) = FaultKind::ALL.into_iter().find(|&kind| nemesis.weights.get(kind) > FAULT_WEIGHT_MAX) {
+            let reason = format!("must be at most {FAULT_WEIGHT_MAX}, not {}", nemesis.weights.get(kind));
+            return Err(error(&format!("nemesis.weights.{}", kind.name()), &reason));
         }
         check_range("nemesis.interval_us", nemesis.interval_us_min, nemesis.interval_us_max)?;
         if nemesis.interval_us_min == 0 {
@@ -753,41 +621,4 @@ fn check_range(field: &str, min_us: u64, max_us: u64) -> Result<(), ScenarioErro
         return Err(error(&format!("{field}_min"), &format!("{min_us} is above {field}_max ({max_us})")));
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fault_kind_info_names_every_field_in_order() {
-        let every_kind = FaultKinds {
-            crash: true,
-            pause: true,
-            partition: true,
-            hold: true,
-            clock_jump: true,
-            crash_leader: true,
-            crash_new_leader: true,
-            crash_during_fsync: true,
-            upgrade: true,
-        };
-        let serde_json::Value::Object(fields) = serde_json::to_value(every_kind).expect("serializes") else {
-            panic!("FaultKinds serializes as an object")
-        };
-        let names: Vec<&str> = FAULT_KIND_INFO.iter().map(|(name, _)| *name).collect();
-        let mut field_names: Vec<&str> = fields.keys().map(String::as_str).collect();
-        let mut sorted_names = names.clone();
-        sorted_names.sort_unstable();
-        field_names.sort_unstable();
-        assert_eq!(sorted_names, field_names);
-        let serde_json::Value::Object(weights) = serde_json::to_value(FaultWeights::default()).expect("serializes")
-        else {
-            panic!("FaultWeights serializes as an object")
-        };
-        let mut weight_names: Vec<&str> = weights.keys().map(String::as_str).collect();
-        weight_names.sort_unstable();
-        assert_eq!(weight_names, field_names, "a weight for every kind");
-        assert_eq!(every_kind.switches().len(), names.len());
-    }
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::raft::NodeId;
 use crate::scenario::{
-    Action, DiskOptions, FaultKinds, FaultWeights, NetworkOptions, ProtocolOptions, Scenario, FAULT_KIND_INFO,
+    Action, DiskOptions, FaultKind, FaultKinds, FaultWeights, NetworkOptions, ProtocolOptions, Scenario,
 };
 
 use super::rng::Rng;
@@ -92,17 +92,10 @@ impl SwarmParameters {
     /// unsynced entry) are where durability bugs hide.
     pub fn draw(rng: &mut Rng, scenario: &Scenario) -> Self {
         let coin = |rng: &mut Rng| rng.chance(500_000);
-        let kinds = FaultKinds {
-            crash: coin(rng),
-            pause: coin(rng),
-            partition: coin(rng),
-            hold: coin(rng),
-            clock_jump: coin(rng),
-            crash_leader: coin(rng),
-            crash_new_leader: coin(rng),
-            crash_during_fsync: coin(rng),
-            upgrade: coin(rng),
-        };
+        let mut kinds = FaultKinds::default();
+        for kind in FaultKind::ALL {
+            kinds.set(kind, coin(rng));
+        }
         let interval_us_min = rng.between(50_000, 500_000);
         let interval_us_max = interval_us_min * rng.between(2, 8);
         let downtime_us_min = [1_000, 10_000, 50_000, 200_000][rng.below(4) as usize];
@@ -171,10 +164,6 @@ pub struct Fault {
     pub undo: Option<(u64, Action)>,
 }
 
-/// The fault kinds that strike at the moments they aim for (a leader elected, an fsync begun),
-/// not at the nemesis's ticks: their weights play no part.
-pub const TARGETED_KINDS: [&str; 2] = ["crash_new_leader", "crash_during_fsync"];
-
 /// With `crash_new_leader`, the chance that a newly elected leader is crashed.
 pub const NEW_LEADER_CRASH_PPM: u32 = 500_000;
 /// With `crash_during_fsync`, the chance that a node issuing writes loses power before they are
@@ -198,10 +187,9 @@ pub struct Targets {
 /// apply now (a crash of a node already down, a partition of one node).
 pub fn choose_fault(rng: &mut Rng, parameters: &SwarmParameters, targets: &Targets) -> Option<Fault> {
     // The targeted kinds strike at events, not at the nemesis's ticks.
-    let ticked = FAULT_KIND_INFO.iter().map(|(name, _)| !TARGETED_KINDS.contains(name));
-    let switches = parameters.kinds.switches().into_iter().zip(ticked).map(|(on, ticked)| on && ticked);
+    let ticked = |kind: FaultKind| parameters.kinds.get(kind) && !kind.targeted();
     let weights: Vec<u32> =
-        switches.zip(parameters.weights.weights()).map(|(on, weight)| u32::from(on) * weight).collect();
+        FaultKind::ALL.into_iter().map(|kind| u32::from(ticked(kind)) * parameters.weights.get(kind)).collect();
     if weights.iter().all(|&weight| weight == 0) {
         return None;
     }
@@ -209,26 +197,32 @@ pub fn choose_fault(rng: &mut Rng, parameters: &SwarmParameters, targets: &Targe
     let node = rng.between(1, u64::from(nodes)) as NodeId;
     let downtime = rng.between(parameters.downtime_us_min, parameters.downtime_us_max);
     let index = node as usize - 1;
-    let fault = match rng.weighted(&weights) {
-        0 if targets.running[index] => {
+    let fault = match FaultKind::ALL[rng.weighted(&weights)] {
+        FaultKind::Crash if targets.running[index] => {
             Fault { action: Action::Crash { node }, undo: Some((downtime, Action::Restart { node })) }
         }
-        1 if targets.running[index] && !targets.paused[index] => {
+        FaultKind::Pause if targets.running[index] && !targets.paused[index] => {
             Fault { action: Action::Pause { node }, undo: Some((downtime, Action::Resume { node })) }
         }
-        2 if nodes > 1 => Fault { action: draw_partition(rng, nodes), undo: Some((downtime, Action::Heal)) },
-        3 if nodes > 1 => {
+        FaultKind::Partition if nodes > 1 => {
+            Fault { action: draw_partition(rng, nodes), undo: Some((downtime, Action::Heal)) }
+        }
+        FaultKind::Hold if nodes > 1 => {
             let to = (node + rng.between(1, u64::from(nodes) - 1) as NodeId - 1) % nodes + 1;
             Fault {
                 action: Action::Hold { from: node, to },
                 undo: Some((downtime, Action::Release { from: node, to })),
             }
         }
-        4 => Fault { action: Action::ClockJump { node, by_us: rng.between_signed(-500_000, 500_000) }, undo: None },
-        5 if targets.leader.is_some() => Fault { action: Action::CrashLeader { downtime_us: downtime }, undo: None },
+        FaultKind::ClockJump => {
+            Fault { action: Action::ClockJump { node, by_us: rng.between_signed(-500_000, 500_000) }, undo: None }
+        }
+        FaultKind::CrashLeader if targets.leader.is_some() => {
+            Fault { action: Action::CrashLeader { downtime_us: downtime }, undo: None }
+        }
         // A rolling upgrade: nodes move one at a time from the seed's PreVote setting to the
         // other, never back.
-        8 if targets.prevote[index] == parameters.protocol.prevote => {
+        FaultKind::Upgrade if targets.prevote[index] == parameters.protocol.prevote => {
             Fault { action: Action::Upgrade { node, prevote: !parameters.protocol.prevote }, undo: None }
         }
         _ => return None,

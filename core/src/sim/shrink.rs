@@ -182,19 +182,9 @@ fn calm_down(spec: &RunSpec, out: &mut Vec<(String, RunSpec)>) {
             out.push((description.to_string(), candidate));
         }
     };
-    push_if(kinds.crash, "no random crashes", &|scenario| scenario.nemesis.kinds.crash = false);
-    push_if(kinds.pause, "no random pauses", &|scenario| scenario.nemesis.kinds.pause = false);
-    push_if(kinds.partition, "no random partitions", &|scenario| scenario.nemesis.kinds.partition = false);
-    push_if(kinds.hold, "no held links", &|scenario| scenario.nemesis.kinds.hold = false);
-    push_if(kinds.clock_jump, "no clock jumps", &|scenario| scenario.nemesis.kinds.clock_jump = false);
-    push_if(kinds.crash_leader, "no leader crashes", &|scenario| scenario.nemesis.kinds.crash_leader = false);
-    push_if(kinds.crash_new_leader, "no crashes of new leaders", &|scenario| {
-        scenario.nemesis.kinds.crash_new_leader = false
-    });
-    push_if(kinds.crash_during_fsync, "no crashes during fsync", &|scenario| {
-        scenario.nemesis.kinds.crash_during_fsync = false
-    });
-    push_if(kinds.upgrade, "no rolling upgrade", &|scenario| scenario.nemesis.kinds.upgrade = false);
+    for kind in kinds.enabled() {
+        push_if(true, kind.shrunk(), &|scenario| scenario.nemesis.kinds.set(kind, false));
+    }
     let network = &spec.scenario.network;
     push_if(network.drop_ppm > 0, "no dropped messages", &|scenario| scenario.network.drop_ppm = 0);
     push_if(network.duplicate_ppm > 0, "no duplicated messages", &|scenario| scenario.network.duplicate_ppm = 0);
