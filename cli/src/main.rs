@@ -1,5 +1,6 @@
 //! `raftsim`: the command-line face of raftsim-core.
 
+mod args;
 mod bench;
 mod history;
 mod run;
@@ -7,164 +8,11 @@ mod sweep;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-
-/// raftsim: a deterministic Raft simulator.
-///
-/// Exit status: 0 success; 1 a check failed (a violation, or a history that is not
-/// linearizable); 2 the answer is unknown; 3 bad input (arguments, files, links).
-#[derive(Parser)]
-#[command(name = "raftsim", version = raftsim_core::ENGINE_VERSION)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Run many seeds of a scenario on every core and report each failing seed with the check
-    /// that fired and a page link that replays it. Exit status: 0 no failure, 1 failures found,
-    /// 3 bad arguments.
-    Sweep {
-        /// The preset to sweep (see `raftsim run --help`): by default `swarm`, where each seed
-        /// also draws the cluster size and protocol options.
-        #[arg(long, default_value = "swarm")]
-        scenario: String,
-        /// Sweep a scenario from a JSON file instead of a preset.
-        #[arg(long)]
-        file: Option<std::path::PathBuf>,
-        /// Switch on a catalogued bug (figure8_commit, stale_vote_counted,
-        /// lone_voter_no_reelect, vote_before_durable, stale_append_truncates,
-        /// leader_counts_unsynced_self, prevote_low_term_deadlock).
-        #[arg(long)]
-        bug: Option<String>,
-        /// Seeds, inclusive: A..B.
-        #[arg(long, default_value = "1..1000")]
-        seeds: String,
-        /// Threads (default: every core).
-        #[arg(long)]
-        jobs: Option<usize>,
-        /// Run only shard I of N (I from 0), every N-th seed of the range: give each machine of
-        /// a batch job its own index, then combine the reports with `raftsim merge`.
-        #[arg(long)]
-        shard: Option<String>,
-        /// Write the report as JSON to this file.
-        #[arg(long)]
-        json: Option<std::path::PathBuf>,
-        /// The page the replay links point at.
-        #[arg(long, default_value = "http://127.0.0.1:8080/")]
-        base_url: String,
-        /// No progress bar.
-        #[arg(long)]
-        quiet: bool,
-    },
-    /// For each catalogued bug, hunt it with the random sweep in several seed ranges, on every
-    /// core, and report the median seeds and wall time to the first failure. Exit status: 0
-    /// every bug found in every range, 1 some hunt gave up, 3 bad arguments.
-    BenchBugs {
-        /// The preset swept.
-        #[arg(long, default_value = "swarm")]
-        scenario: String,
-        /// Threads (default: every core).
-        #[arg(long)]
-        jobs: Option<usize>,
-        /// Seed ranges per bug.
-        #[arg(long, default_value_t = 5)]
-        ranges: u64,
-        /// Give up on a range after this many seconds.
-        #[arg(long, default_value_t = 10.0)]
-        seconds: f64,
-    },
-    /// Combine the JSON reports of sweep shards into one. Exit status: 0 no failure, 1 failures,
-    /// 3 bad input.
-    Merge {
-        /// Shard reports written by `raftsim sweep --json`.
-        #[arg(required = true)]
-        reports: Vec<std::path::PathBuf>,
-        /// Write the merged report as JSON to this file.
-        #[arg(long)]
-        json: Option<std::path::PathBuf>,
-    },
-    /// Replay a share link (a URL or its fragment) and print the events before the point it
-    /// stopped at, and the violation if there is one. Exit status: 0 no violation, 1 a
-    /// violation, 3 a bad link.
-    Replay {
-        /// The link.
-        link: String,
-        /// How many events to print before the stop.
-        #[arg(long, default_value_t = 30)]
-        context: u64,
-    },
-    /// Shrink a failing run: try fewer nodes, clients, user actions, scripted faults and fault
-    /// kinds, a calmer network and an earlier stop, keep what still fails the same check, and
-    /// print the smallest link found. Exit status: 0 shrunk, 2 the run does not fail, 3 a bad
-    /// link.
-    Shrink {
-        /// The failing run's link (a URL or its fragment).
-        link: String,
-        /// Give up simplifying after this many reruns.
-        #[arg(long, default_value_t = 2_000)]
-        runs: u64,
-        /// The page the printed link points at.
-        #[arg(long, default_value = "http://127.0.0.1:8080/")]
-        base_url: String,
-    },
-    /// Check a Jepsen history for linearizability. Exit status: 0 linearizable, 1 not
-    /// linearizable, 2 unknown (the step budget ran out), 3 bad input.
-    CheckHistory {
-        /// A Jepsen log (INFO  jepsen.util - ...) or EDN history ({:process ...}).
-        file: std::path::PathBuf,
-        /// The sequential specification.
-        #[arg(long, value_enum)]
-        model: history::ModelName,
-        /// Print the result as JSON.
-        #[arg(long)]
-        json: bool,
-        /// Check the whole history as one instead of key by key (slower; for comparison).
-        #[arg(long)]
-        no_partition: bool,
-        /// Model steps allowed before the answer is "unknown".
-        #[arg(long, default_value_t = 100_000_000)]
-        budget: u64,
-    },
-    /// Time the checker on every labelled history of a directory (labels.tsv) and compare
-    /// each verdict with its label. Exit status 1 if any verdict differs.
-    BenchHistory {
-        /// The directory holding labels.tsv.
-        #[arg(long, default_value = "../shared/data/histories")]
-        dir: std::path::PathBuf,
-    },
-    /// Run one scenario to its end and print what the seed drew, what happened and whether
-    /// every check passed.
-    Run {
-        /// A preset: default, calm-election, leader-crash, minority-partition,
-        /// majority-partition, flaky-network, clock-drift, disk-loss-on-crash.
-        #[arg(long, default_value = "default")]
-        scenario: String,
-        /// A scenario as JSON instead of a preset.
-        #[arg(long, conflicts_with = "scenario")]
-        file: Option<std::path::PathBuf>,
-        /// Replace the scenario's seed.
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Print the report as JSON.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Measure simulation speed with every check on: events per second on one core for the
-    /// default scenario, and how the cost per event scales with nodes and simulated time.
-    Bench {
-        /// Seeds per measurement of the standard workload.
-        #[arg(long, default_value_t = 40)]
-        seeds: u64,
-        /// Also write the figures as JSON to this file.
-        #[arg(long)]
-        json: Option<std::path::PathBuf>,
-        /// Measure only the standard workload (no scaling tables).
-        #[arg(long)]
-        standard_only: bool,
-    },
-}
+use args::{
+    BenchArgs, BenchBugsArgs, BenchHistoryArgs, CheckHistoryArgs, Cli, Command, MergeArgs, ReplayArgs, RunArgs,
+    ShrinkArgs, SweepArgs,
+};
+use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -176,7 +24,7 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Sweep { scenario, file, bug, seeds, jobs, shard, json, base_url, quiet } => {
+        Command::Sweep(SweepArgs { scenario, file, bug, seeds, jobs, shard, json, base_url, quiet }) => {
             match run::load(&scenario, file.as_deref(), None).and_then(|scenario| {
                 run_sweep(scenario, bug.as_deref(), &seeds, jobs, shard.as_deref(), json.as_deref(), &base_url, quiet)
             }) {
@@ -187,7 +35,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::BenchBugs { scenario, jobs, ranges, seconds } => {
+        Command::BenchBugs(BenchBugsArgs { scenario, jobs, ranges, seconds }) => {
             let preset = match run::load(&scenario, None, None) {
                 Ok(preset) => preset,
                 Err(problem) => {
@@ -221,7 +69,7 @@ fn main() -> ExitCode {
             }
             ExitCode::from(u8::from(!all_found))
         }
-        Command::Merge { reports, json } => {
+        Command::Merge(MergeArgs { reports, json }) => {
             let merged = reports
                 .iter()
                 .map(|path| sweep::read_report(path))
@@ -238,34 +86,34 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Replay { link, context } => match replay(&link, context) {
+        Command::Replay(ReplayArgs { link, context }) => match replay(&link, context) {
             Ok(failed) => ExitCode::from(u8::from(failed)),
             Err(problem) => {
                 eprintln!("raftsim replay: {problem}");
                 ExitCode::from(3)
             }
         },
-        Command::Shrink { link, runs, base_url } => shrink(&link, runs, &base_url),
-        Command::CheckHistory { file, model, json, no_partition, budget } => {
+        Command::Shrink(ShrinkArgs { link, runs, base_url }) => shrink(&link, runs, &base_url),
+        Command::CheckHistory(CheckHistoryArgs { file, model, json, no_partition, budget }) => {
             let options =
                 raftsim_core::check::linearizability::Options { partition_by_key: !no_partition, step_budget: budget };
             ExitCode::from(history::check_history(&file, model, options, json))
         }
-        Command::BenchHistory { dir } => match history::bench_history(&dir) {
+        Command::BenchHistory(BenchHistoryArgs { dir }) => match history::bench_history(&dir) {
             Ok(all_right) => ExitCode::from(u8::from(!all_right)),
             Err(problem) => {
                 eprintln!("raftsim bench-history: {problem}");
                 ExitCode::from(3)
             }
         },
-        Command::Run { scenario, file, seed, json } => match run::load(&scenario, file.as_deref(), seed) {
+        Command::Run(RunArgs { scenario, file, seed, json }) => match run::load(&scenario, file.as_deref(), seed) {
             Ok(scenario) => ExitCode::from(u8::from(run::run(scenario, json))),
             Err(problem) => {
                 eprintln!("raftsim run: {problem}");
                 ExitCode::from(3)
             }
         },
-        Command::Bench { seeds, json, standard_only } => {
+        Command::Bench(BenchArgs { seeds, json, standard_only }) => {
             if seeds == 0 {
                 eprintln!("raftsim bench: --seeds must be at least 1");
                 return ExitCode::from(3);
