@@ -3,9 +3,26 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use std::process::ExitCode;
 
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+
+use crate::exit;
 use crate::history;
+
+/// Reads the command line into the subcommand's name (for the commands' messages) and its
+/// arguments. For `--help`, `--version` or a command line clap rejects, prints what clap says
+/// and gives the exit code instead: 0 for help and version, 3 (bad input) for the rest.
+pub fn parse() -> Result<(String, Command), ExitCode> {
+    let reject = |error: clap::Error| {
+        let _ = error.print();
+        ExitCode::from(if error.use_stderr() { exit::BAD_INPUT } else { exit::SUCCESS })
+    };
+    let mut matches = Cli::command().try_get_matches().map_err(reject)?;
+    let name = matches.subcommand_name().expect("clap requires a subcommand").to_string();
+    let cli = Cli::from_arg_matches_mut(&mut matches).map_err(|error| reject(error.format(&mut Cli::command())))?;
+    Ok((name, cli.command))
+}
 
 /// raftsim: a deterministic Raft simulator.
 ///

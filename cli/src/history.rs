@@ -8,6 +8,11 @@ use raftsim_core::check::jepsen::{parse, Format};
 use raftsim_core::check::linearizability::model::{Kv, Register};
 use raftsim_core::check::linearizability::{check, describe_counterexample, CheckResult, Operation, Options, Verdict};
 
+use crate::exit::{self, Failure};
+
+/// Exit status of `check-history` when the step budget ran out before a verdict.
+const UNKNOWN: u8 = 2;
+
 /// Which sequential specification to check against.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum ModelName {
@@ -30,23 +35,12 @@ pub fn run_check(model: ModelName, operations: &[Operation], options: Options) -
     }
 }
 
-/// `check-history`: the exit status is 0 linearizable, 1 not, 2 unknown, 3 bad input.
-pub fn check_history(path: &Path, model: ModelName, options: Options, json: bool) -> u8 {
-    let (_, operations) = match read(path) {
-        Ok(read) => read,
-        Err(problem) => {
-            eprintln!("raftsim check-history: {problem}");
-            return 3;
-        }
-    };
+/// `check-history`: `Ok` holds the exit status: 0 linearizable, 1 not, 2 unknown.
+pub fn check_history(path: &Path, model: ModelName, options: Options, json: bool) -> Result<u8, Failure> {
+    let (_, operations) = read(path)?;
     let started = Instant::now();
-    let result = match run_check(model, &operations, options) {
-        Ok(result) => result,
-        Err(problem) => {
-            eprintln!("raftsim check-history: {}: {problem}", path.display());
-            return 3;
-        }
-    };
+    let result = run_check(model, &operations, options)
+        .map_err(|problem| Failure::bad_input(format!("{}: {problem}", path.display())))?;
     let seconds = started.elapsed().as_secs_f64();
     if json {
         let report = serde_json::json!({ "file": path, "model": format!("{model:?}").to_lowercase(), "seconds": seconds, "result": result });
@@ -70,11 +64,11 @@ pub fn check_history(path: &Path, model: ModelName, options: Options, json: bool
             println!("  {}", describe_counterexample(&operations, counterexample).replace('\n', "\n  "));
         }
     }
-    match result.verdict {
-        Verdict::Linearizable => 0,
-        Verdict::NotLinearizable => 1,
-        Verdict::Unknown => 2,
-    }
+    Ok(match result.verdict {
+        Verdict::Linearizable => exit::SUCCESS,
+        Verdict::NotLinearizable => exit::CHECK_FAILED,
+        Verdict::Unknown => UNKNOWN,
+    })
 }
 
 /// `bench-history`: every history of `labels.tsv` under `directory`, timed one by one, with

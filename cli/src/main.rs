@@ -2,6 +2,7 @@
 
 mod args;
 mod bench;
+mod exit;
 mod history;
 mod run;
 mod sweep;
@@ -9,40 +10,30 @@ mod sweep;
 use std::process::ExitCode;
 
 use args::{
-    BenchArgs, BenchBugsArgs, BenchHistoryArgs, CheckHistoryArgs, Cli, Command, MergeArgs, ReplayArgs, RunArgs,
-    ShrinkArgs, SweepArgs,
+    BenchArgs, BenchBugsArgs, BenchHistoryArgs, CheckHistoryArgs, Command, MergeArgs, ReplayArgs, RunArgs, ShrinkArgs,
+    SweepArgs,
 };
-use clap::Parser;
+use exit::Failure;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(error) => {
-            let code = if error.use_stderr() { 3 } else { 0 };
-            let _ = error.print();
-            return ExitCode::from(code);
-        }
+    let (command_name, command) = match args::parse() {
+        Ok(parsed) => parsed,
+        Err(code) => return code,
     };
-    match cli.command {
+    exit::finish(&command_name, dispatch(command))
+}
+
+/// Runs the command; `Ok` holds its exit status.
+fn dispatch(command: Command) -> Result<u8, Failure> {
+    match command {
         Command::Sweep(SweepArgs { scenario, file, bug, seeds, jobs, shard, json, base_url, quiet }) => {
-            match run::load(&scenario, file.as_deref(), None).and_then(|scenario| {
-                run_sweep(scenario, bug.as_deref(), &seeds, jobs, shard.as_deref(), json.as_deref(), &base_url, quiet)
-            }) {
-                Ok(failed) => ExitCode::from(u8::from(failed)),
-                Err(problem) => {
-                    eprintln!("raftsim sweep: {problem}");
-                    ExitCode::from(3)
-                }
-            }
+            let scenario = run::load(&scenario, file.as_deref(), None)?;
+            let failed =
+                run_sweep(scenario, bug.as_deref(), &seeds, jobs, shard.as_deref(), json.as_deref(), &base_url, quiet)?;
+            Ok(exit::status(failed))
         }
         Command::BenchBugs(BenchBugsArgs { scenario, jobs, ranges, seconds }) => {
-            let preset = match run::load(&scenario, None, None) {
-                Ok(preset) => preset,
-                Err(problem) => {
-                    eprintln!("raftsim bench-bugs: {problem}");
-                    return ExitCode::from(3);
-                }
-            };
+            let preset = run::load(&scenario, None, None)?;
             let jobs = threads(jobs);
             let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().expect("a thread pool");
             println!(
@@ -67,56 +58,30 @@ fn main() -> ExitCode {
                     checks.join(", ")
                 );
             }
-            ExitCode::from(u8::from(!all_found))
+            Ok(exit::status(!all_found))
         }
         Command::Merge(MergeArgs { reports, json }) => {
-            let merged = reports
-                .iter()
-                .map(|path| sweep::read_report(path))
-                .collect::<Result<Vec<_>, _>>()
-                .and_then(sweep::merge);
-            match merged.and_then(|report| write_report(&report, json.as_deref()).map(|()| report)) {
-                Ok(report) => {
-                    sweep::print(&report);
-                    ExitCode::from(u8::from(!report.failures.is_empty()))
-                }
-                Err(problem) => {
-                    eprintln!("raftsim merge: {problem}");
-                    ExitCode::from(3)
-                }
-            }
+            let reports = reports.iter().map(|path| sweep::read_report(path)).collect::<Result<Vec<_>, _>>()?;
+            let report = sweep::merge(reports)?;
+            write_report(&report, json.as_deref())?;
+            sweep::print(&report);
+            Ok(exit::status(!report.failures.is_empty()))
         }
-        Command::Replay(ReplayArgs { link, context }) => match replay(&link, context) {
-            Ok(failed) => ExitCode::from(u8::from(failed)),
-            Err(problem) => {
-                eprintln!("raftsim replay: {problem}");
-                ExitCode::from(3)
-            }
-        },
+        Command::Replay(ReplayArgs { link, context }) => Ok(exit::status(replay(&link, context)?)),
         Command::Shrink(ShrinkArgs { link, runs, base_url }) => shrink(&link, runs, &base_url),
         Command::CheckHistory(CheckHistoryArgs { file, model, json, no_partition, budget }) => {
             let options =
                 raftsim_core::check::linearizability::Options { partition_by_key: !no_partition, step_budget: budget };
-            ExitCode::from(history::check_history(&file, model, options, json))
+            history::check_history(&file, model, options, json)
         }
-        Command::BenchHistory(BenchHistoryArgs { dir }) => match history::bench_history(&dir) {
-            Ok(all_right) => ExitCode::from(u8::from(!all_right)),
-            Err(problem) => {
-                eprintln!("raftsim bench-history: {problem}");
-                ExitCode::from(3)
-            }
-        },
-        Command::Run(RunArgs { scenario, file, seed, json }) => match run::load(&scenario, file.as_deref(), seed) {
-            Ok(scenario) => ExitCode::from(u8::from(run::run(scenario, json))),
-            Err(problem) => {
-                eprintln!("raftsim run: {problem}");
-                ExitCode::from(3)
-            }
-        },
+        Command::BenchHistory(BenchHistoryArgs { dir }) => Ok(exit::status(!history::bench_history(&dir)?)),
+        Command::Run(RunArgs { scenario, file, seed, json }) => {
+            let scenario = run::load(&scenario, file.as_deref(), seed)?;
+            Ok(exit::status(run::run(scenario, json)))
+        }
         Command::Bench(BenchArgs { seeds, json, standard_only }) => {
             if seeds == 0 {
-                eprintln!("raftsim bench: --seeds must be at least 1");
-                return ExitCode::from(3);
+                return Err(Failure::bad_input("--seeds must be at least 1"));
             }
             let text = if standard_only {
                 let measurement = bench::measure(5, 10_000_000, seeds);
@@ -134,12 +99,10 @@ fn main() -> ExitCode {
                 serde_json::to_string_pretty(&report).expect("the report serializes")
             };
             if let Some(path) = json {
-                if let Err(error) = std::fs::write(&path, text) {
-                    eprintln!("raftsim bench: cannot write {}: {error}", path.display());
-                    return ExitCode::from(3);
-                }
+                std::fs::write(&path, text)
+                    .map_err(|error| Failure::bad_input(format!("cannot write {}: {error}", path.display())))?;
             }
-            ExitCode::SUCCESS
+            Ok(exit::SUCCESS)
         }
     }
 }
@@ -209,49 +172,46 @@ fn threads(jobs: Option<usize>) -> usize {
     jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)).max(1)
 }
 
-fn shrink(link: &str, runs_max: u64, base_url: &str) -> ExitCode {
-    let decoded = match raftsim_core::scenario::share::decode(link) {
-        Ok(decoded) => decoded,
-        Err(error) => {
-            eprintln!("raftsim shrink: {error}");
-            return ExitCode::from(3);
-        }
-    };
+/// Exit status of `raftsim shrink` when the link's run passes every check.
+const NOTHING_TO_SHRINK: u8 = 2;
+
+fn shrink(link: &str, runs_max: u64, base_url: &str) -> Result<u8, Failure> {
+    let decoded = raftsim_core::scenario::share::decode(link).map_err(Failure::bad_input)?;
     if !decoded.engine_matches() {
-        eprintln!(
-            "raftsim shrink: the link was made by engine {}; this is engine {}, so the run may differ from its author's",
-            decoded.engine_version,
-            raftsim_core::ENGINE_VERSION
+        exit::say(
+            "shrink",
+            format!(
+                "the link was made by engine {}; this is engine {}, so the run may differ from its author's",
+                decoded.engine_version,
+                raftsim_core::ENGINE_VERSION
+            ),
         );
     }
     let started = std::time::Instant::now();
-    match raftsim_core::sim::shrink::shrink(&decoded.spec, runs_max.max(1)) {
-        Ok(shrunk) => {
-            use raftsim_core::sim::shrink::size;
-            println!("original: {}", size(&decoded.spec, &shrunk.original));
-            for step in &shrunk.steps {
-                println!("  kept: {step}");
-            }
-            println!("smallest: {}", size(&shrunk.spec, &shrunk.violation));
-            println!("  {}", shrunk.violation);
-            println!("  {} runs in {:.1} s", shrunk.runs, started.elapsed().as_secs_f64());
-            println!("replay: {base_url}#{}", raftsim_core::scenario::share::encode(&shrunk.spec));
-            ExitCode::SUCCESS
-        }
-        Err(problem) => {
-            eprintln!("raftsim shrink: {problem}");
-            ExitCode::from(2)
-        }
+    let shrunk = raftsim_core::sim::shrink::shrink(&decoded.spec, runs_max.max(1))
+        .map_err(|problem| Failure::new(problem, NOTHING_TO_SHRINK))?;
+    use raftsim_core::sim::shrink::size;
+    println!("original: {}", size(&decoded.spec, &shrunk.original));
+    for step in &shrunk.steps {
+        println!("  kept: {step}");
     }
+    println!("smallest: {}", size(&shrunk.spec, &shrunk.violation));
+    println!("  {}", shrunk.violation);
+    println!("  {} runs in {:.1} s", shrunk.runs, started.elapsed().as_secs_f64());
+    println!("replay: {base_url}#{}", raftsim_core::scenario::share::encode(&shrunk.spec));
+    Ok(exit::SUCCESS)
 }
 
 fn replay(link: &str, context: u64) -> Result<bool, String> {
     let decoded = raftsim_core::scenario::share::decode(link).map_err(|error| error.to_string())?;
     if !decoded.engine_matches() {
-        eprintln!(
-            "raftsim replay: the link was made by engine {}; this is engine {}, so the replay may differ",
-            decoded.engine_version,
-            raftsim_core::ENGINE_VERSION
+        exit::say(
+            "replay",
+            format!(
+                "the link was made by engine {}; this is engine {}, so the replay may differ",
+                decoded.engine_version,
+                raftsim_core::ENGINE_VERSION
+            ),
         );
     }
     let stop = decoded.spec.stop_at_event;
