@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
+use crate::commands::check_history;
 use crate::exit;
-use crate::history;
 
 /// Reads the command line into the subcommand's name (for the commands' messages) and its
 /// arguments. For `--help`, `--version` or a command line clap rejects, prints what clap says
@@ -159,7 +159,7 @@ pub struct CheckHistoryArgs {
     pub file: PathBuf,
     /// The sequential specification.
     #[arg(long, value_enum)]
-    pub model: history::ModelName,
+    pub model: check_history::ModelName,
     /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,
