@@ -1,5 +1,8 @@
 //! The command line: every subcommand and flag `raftsim` accepts, with its help text. The
 //! commands themselves live in `commands/`; this file only says what they take.
+//!
+//! Help that lists bugs or presets is built from the core's tables when the command line is
+//! parsed, so that it cannot fall behind the catalogue the way a hand-written list does.
 
 use std::path::PathBuf;
 
@@ -9,6 +12,7 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::commands::check_history;
 use crate::exit;
+use crate::inputs;
 
 /// Reads the command line into the subcommand's name (for the commands' messages) and its
 /// arguments. For `--help`, `--version` or a command line clap rejects, prints what clap says
@@ -80,10 +84,9 @@ pub struct SweepArgs {
     /// Sweep a scenario from a JSON file instead of a preset.
     #[arg(long)]
     pub file: Option<PathBuf>,
-    /// Switch on a catalogued bug (figure8_commit, stale_vote_counted,
-    /// lone_voter_no_reelect, vote_before_durable, stale_append_truncates,
-    /// leader_counts_unsynced_self, prevote_low_term_deadlock).
-    #[arg(long)]
+    // The help lists the catalogue's names. (Clap drops a doc comment's final period, so the
+    // built text has none either.)
+    #[arg(long, help = format!("Switch on a catalogued bug ({})", inputs::bug_names()))]
     pub bug: Option<String>,
     /// Seeds, inclusive: A..B.
     #[arg(long, default_value = "1..1000")]
@@ -180,9 +183,8 @@ pub struct BenchHistoryArgs {
 
 #[derive(Args)]
 pub struct RunArgs {
-    /// A preset: default, calm-election, leader-crash, minority-partition,
-    /// majority-partition, flaky-network, clock-drift, disk-loss-on-crash.
-    #[arg(long, default_value = "default")]
+    // The help lists the core's presets.
+    #[arg(long, default_value = "default", help = format!("A preset: {}", inputs::preset_names()))]
     pub scenario: String,
     /// A scenario as JSON instead of a preset.
     #[arg(long, conflicts_with = "scenario")]
@@ -206,4 +208,34 @@ pub struct BenchArgs {
     /// Measure only the standard workload (no scaling tables).
     #[arg(long)]
     pub standard_only: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The help of one subcommand's flag, as `raftsim <subcommand> --help` shows it.
+    fn flag_help(subcommand: &str, flag: &str) -> String {
+        let command = Cli::command();
+        let subcommand = command.find_subcommand(subcommand).expect("a subcommand");
+        let argument = subcommand.get_arguments().find(|argument| argument.get_id() == flag).expect("a flag");
+        argument.get_help().expect("help text").to_string()
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn help_lists_every_catalogued_bug_and_preset() {
+        let bug_help = flag_help("sweep", "bug");
+        for bug in raftsim_core::raft::BUG_CATALOGUE {
+            assert!(bug_help.contains(bug.name), "{bug_help}");
+        }
+        let preset_help = flag_help("run", "scenario");
+        for preset in raftsim_core::scenario::PRESET_NAMES {
+            assert!(preset_help.contains(preset), "{preset_help}");
+        }
+    }
 }
