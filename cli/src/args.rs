@@ -5,7 +5,6 @@
 //! parsed, so that it cannot fall behind the catalogue the way a hand-written list does.
 
 use std::path::PathBuf;
-
 use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};

@@ -17,8 +17,8 @@ use crate::args::SweepArgs;
 use crate::exit::{self, Failure};
 use crate::inputs;
 
-/// The most seeds one sweep runs: more would take days on one machine and hold every seed in
-/// memory; `--shard` spreads a larger range over several.
+/// The most seeds one sweep takes: the sweep holds its seed list in memory (8 bytes a seed), so a
+/// larger range is spread over several sweeps with `--shard`.
 const SEEDS_MAX: u64 = 100_000_000;
 
 /// Sweeps the seeds `--seeds` (or this shard's share of them) and prints the report; exit
@@ -244,5 +244,14 @@ mod tests {
         sorted.sort();
         assert_eq!(sorted, (10..=29).collect::<Vec<_>>());
         assert_eq!(shard_seeds(10, 29, 1, 4), vec![11, 15, 19, 23, 27]);
+    }
+
+    #[test]
+    fn seeds_and_shard_flags_read_as_documented() {
+        assert_eq!(seeds_to_run("1..8", None), Ok((1..=8).collect()));
+        assert_eq!(seeds_to_run(" 1 .. 8 ", Some("1/2")), Ok(vec![2, 4, 6, 8]));
+        assert_eq!(seeds_to_run("8..1", None), Err("--seeds 8..1: the first seed is after the last".into()));
+        assert_eq!(seeds_to_run("1..8", Some("2/2")), Err("--shard 2/2: I must be from 0 to N-1".into()));
+        assert!(seeds_to_run("0..100000000", None).is_err());
     }
 }
