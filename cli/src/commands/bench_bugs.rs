@@ -1,8 +1,9 @@
 //! `raftsim bench-bugs`: how quickly the random sweep finds each catalogued bug.
 
+use std::ops::Range;
 use std::time::Instant;
 
-use raftsim_core::raft::BUG_CATALOGUE;
+use raftsim_core::raft::{Bugs, BUG_CATALOGUE};
 use raftsim_core::scenario::Scenario;
 use raftsim_core::sim::Simulation;
 use rayon::prelude::*;
@@ -65,36 +66,39 @@ pub struct Hunt {
 /// `seconds_max`. Seeds run in rounds of a few per thread; the first failure is the lowest
 /// failing seed of the first round with one, so the seed found does not depend on scheduling.
 fn hunt(pool: &rayon::ThreadPool, preset: &Scenario, bug: &str, ranges: u64, seconds_max: f64) -> Vec<Hunt> {
-    let bugs = raftsim_core::raft::Bugs::only(bug).expect("catalogued");
+    let mut buggy = preset.clone();
+    buggy.protocol.bugs = Bugs::only(bug).expect("catalogued");
+    (0..ranges).map(|range| hunt_range(pool, &buggy, 1 + range * 1_000_000, seconds_max)).collect()
+}
+
+/// One hunt: rounds of seeds from `first_seed` on, until a round has a failing seed or
+/// `seconds_max` has passed.
+fn hunt_range(pool: &rayon::ThreadPool, scenario: &Scenario, first_seed: u64, seconds_max: f64) -> Hunt {
     let round = 4 * pool.current_num_threads() as u64;
-    (0..ranges)
-        .map(|range| {
-            let first_seed = 1 + range * 1_000_000;
-            let started = Instant::now();
-            let mut next = first_seed;
-            loop {
-                let failure = pool.install(|| {
-                    (next..next + round).into_par_iter().find_map_first(|seed| {
-                        let mut scenario = Scenario { seed, ..preset.clone() };
-                        scenario.protocol.bugs = bugs;
-                        let violation = Simulation::new(scenario).expect("valid").run_to_end()?;
-                        Some((seed, violation.invariant.name().to_string()))
-                    })
-                });
-                next += round;
-                let seconds = started.elapsed().as_secs_f64();
-                if failure.is_some() || seconds > seconds_max {
-                    let last_seed = failure.as_ref().map_or(next - 1, |(seed, _)| *seed);
-                    return Hunt {
-                        first_seed,
-                        seeds: last_seed - first_seed + 1,
-                        seconds,
-                        check: failure.map(|(_, check)| check),
-                    };
-                }
-            }
-        })
-        .collect()
+    let started = Instant::now();
+    let mut next = first_seed;
+    loop {
+        let failure = pool.install(|| first_failure(scenario, next..next + round));
+        next += round;
+        let seconds = started.elapsed().as_secs_f64();
+        if failure.is_some() || seconds > seconds_max {
+            let last_seed = failure.as_ref().map_or(next - 1, |(seed, _)| *seed);
+            return Hunt {
+                first_seed,
+                seeds: last_seed - first_seed + 1,
+                seconds,
+                check: failure.map(|(_, check)| check),
+            };
+        }
+    }
+}
+
+/// The lowest of `seeds` whose run fails, with the check that fired.
+fn first_failure(scenario: &Scenario, seeds: Range<u64>) -> Option<(u64, String)> {
+    seeds.into_par_iter().find_map_first(|seed| {
+        let violation = Simulation::new(Scenario { seed, ..scenario.clone() }).expect("valid").run_to_end()?;
+        Some((seed, violation.invariant.name().to_string()))
+    })
 }
 
 /// The median of some values (the lower middle for an even count).
