@@ -1,54 +1,47 @@
 //! `raftsim run`: one run, with everything it drew and everything it counted.
 
 use raftsim_core::raft::MessageKind;
-use raftsim_core::scenario::{preset, Scenario, PRESET_NAMES};
 use raftsim_core::sim::Simulation;
 
-/// Loads a scenario from a preset name or a JSON file, with the seed replaced if given.
-pub fn load(preset_name: &str, file: Option<&std::path::Path>, seed: Option<u64>) -> Result<Scenario, String> {
-    let mut scenario = match file {
-        Some(path) => {
-            let text =
-                std::fs::read_to_string(path).map_err(|error| format!("cannot read {}: {error}", path.display()))?;
-            serde_json::from_str(&text).map_err(|error| format!("{}: {error}", path.display()))?
+use crate::args::RunArgs;
+use crate::exit::{self, Failure};
+use crate::inputs;
+
+/// Runs the scenario to its end and prints the report; exit status 1 if a check failed.
+pub fn execute(args: &RunArgs) -> Result<u8, Failure> {
+    let scenario = inputs::scenario(&args.scenario, args.file.as_deref(), args.seed)?;
+    let mut simulation = Simulation::new(scenario).expect("validated by inputs::scenario");
+    let violation = simulation.run_to_end();
+    if args.json {
+        print_json(&simulation);
+    } else {
+        print_drawn(&simulation);
+        print_counts(&simulation);
+        match &violation {
+            Some(violation) => println!("FAILED: {violation}"),
+            None => println!("passed: every safety invariant after every event, and liveness after the heal"),
         }
-        None => match preset_name.strip_prefix("bug-") {
-            Some(bug) => {
-                raftsim_core::scenario::bug_preset(bug).ok_or_else(|| format!("no bug preset named '{preset_name}'"))?
-            }
-            None => preset(preset_name).ok_or_else(|| {
-                format!(
-                    "no preset named '{preset_name}'; the presets are: {}, and bug-<name> for the bug catalogue",
-                    PRESET_NAMES.join(", ")
-                )
-            })?,
-        },
-    };
-    if let Some(seed) = seed {
-        scenario.seed = seed;
     }
-    scenario.validate().map_err(|error| format!("invalid scenario: {error}"))?;
-    Ok(scenario)
+    Ok(exit::status(violation.is_some()))
 }
 
-/// Runs to the end and prints the report; returns whether a check failed.
-pub fn run(scenario: Scenario, json: bool) -> bool {
-    let mut simulation = Simulation::new(scenario).expect("validated by load");
-    let violation = simulation.run_to_end();
-    if json {
-        let report = serde_json::json!({
-            "scenario": simulation.scenario(),
-            "parameters": simulation.parameters(),
-            "events": simulation.events(),
-            "time_us": simulation.now_us(),
-            "trace_hash": format!("{:016x}", simulation.trace_hash()),
-            "violation": violation,
-            "telemetry": simulation.telemetry(),
-            "ops": simulation.history().outcome_counts(),
-        });
-        println!("{}", serde_json::to_string_pretty(&report).expect("serializable"));
-        return violation.is_some();
-    }
+/// The whole report as one JSON object, for scripts.
+fn print_json(simulation: &Simulation) {
+    let report = serde_json::json!({
+        "scenario": simulation.scenario(),
+        "parameters": simulation.parameters(),
+        "events": simulation.events(),
+        "time_us": simulation.now_us(),
+        "trace_hash": format!("{:016x}", simulation.trace_hash()),
+        "violation": simulation.violation(),
+        "telemetry": simulation.telemetry(),
+        "ops": simulation.history().outcome_counts(),
+    });
+    println!("{}", serde_json::to_string_pretty(&report).expect("serializable"));
+}
+
+/// What the scenario and its seed chose: the cluster, the fault mix and the environment.
+fn print_drawn(simulation: &Simulation) {
     let scenario = simulation.scenario();
     println!(
         "scenario {} seed {}: {} nodes, {} clients",
@@ -73,6 +66,10 @@ pub fn run(scenario: Scenario, json: bool) -> bool {
         parameters.disk.torn_tail_ppm,
         parameters.drift_ppm_max
     );
+}
+
+/// What happened: events, leader changes, faults, client operations, latencies and messages.
+fn print_counts(simulation: &Simulation) {
     println!(
         "{} events over {} ms, trace hash {:016x}",
         simulation.events(),
@@ -93,8 +90,13 @@ pub fn run(scenario: Scenario, json: bool) -> bool {
             println!("{name}: p50 {:.1} ms, p99 {:.1} ms", p50 as f64 / 1000.0, p99 as f64 / 1000.0);
         }
     }
+    print_messages(simulation);
+}
+
+/// The message table: per kind, how many were sent, delivered, dropped and duplicated.
+fn print_messages(simulation: &Simulation) {
     println!("messages        sent  delivered    dropped duplicated");
-    for (kind, counts) in MessageKind::ALL.iter().zip(&telemetry.messages) {
+    for (kind, counts) in MessageKind::ALL.iter().zip(&simulation.telemetry().messages) {
         println!(
             "  {:<13} {:>6} {:>10} {:>10} {:>10}",
             kind.name(),
@@ -104,9 +106,4 @@ pub fn run(scenario: Scenario, json: bool) -> bool {
             counts.duplicated
         );
     }
-    match &violation {
-        Some(violation) => println!("FAILED: {violation}"),
-        None => println!("passed: every safety invariant after every event, and liveness after the heal"),
-    }
-    violation.is_some()
 }

@@ -4,8 +4,39 @@ use std::time::Instant;
 
 use raftsim_core::scenario::Scenario;
 use raftsim_core::sim::Simulation;
-use rayon::prelude::*;
 use serde::Serialize;
+
+use crate::args::BenchArgs;
+use crate::exit::{self, Failure};
+
+/// Measures and prints, then writes the figures to `--json` if given.
+pub fn execute(args: &BenchArgs) -> Result<u8, Failure> {
+    if args.seeds == 0 {
+        return Err(Failure::bad_input("--seeds must be at least 1"));
+    }
+    let figures = if args.standard_only { standard_only(args.seeds) } else { whole(args.seeds) };
+    if let Some(path) = &args.json {
+        std::fs::write(path, figures).map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+    }
+    Ok(exit::SUCCESS)
+}
+
+/// Measures and prints the standard workload alone; returns its figures as JSON.
+fn standard_only(seeds: u64) -> String {
+    let measurement = measure(5, 10_000_000, seeds);
+    println!(
+        "{:.0} events/s, {:.1} ms per seed ({} events, {} violations)",
+        measurement.events_per_second, measurement.milliseconds_per_seed, measurement.events, measurement.violations
+    );
+    serde_json::to_string_pretty(&measurement).expect("the measurement serializes")
+}
+
+/// Measures and prints the whole benchmark; returns its figures as JSON.
+fn whole(seeds: u64) -> String {
+    let report = run(seeds);
+    print(&report);
+    serde_json::to_string_pretty(&report).expect("the report serializes")
+}
 
 /// One measured configuration.
 #[derive(Debug, Serialize)]
@@ -23,7 +54,7 @@ pub struct Measurement {
 
 /// Runs seeds `1..=seeds` of the default scenario with `nodes` nodes over `simulated_us`
 /// (half safety phase, half liveness phase), one after the other on this thread.
-pub fn measure(nodes: u32, simulated_us: u64, seeds: u64) -> Measurement {
+fn measure(nodes: u32, simulated_us: u64, seeds: u64) -> Measurement {
     let mut events = 0;
     let mut violations = 0;
     let started = Instant::now();
@@ -57,7 +88,7 @@ pub struct Report {
     pub by_length: Vec<Measurement>,
 }
 
-pub fn run(seeds: u64) -> Report {
+fn run(seeds: u64) -> Report {
     let standard = measure(5, 10_000_000, seeds);
     let by_nodes = [3, 5, 7, 9].iter().map(|&nodes| measure(nodes, 10_000_000, seeds.div_ceil(2))).collect();
     let by_length = [(1_000_000, seeds), (10_000_000, seeds.div_ceil(2)), (100_000_000, seeds.div_ceil(10).max(2))]
@@ -67,7 +98,7 @@ pub fn run(seeds: u64) -> Report {
     Report { standard, by_nodes, by_length }
 }
 
-pub fn print(report: &Report) {
+fn print(report: &Report) {
     let standard = &report.standard;
     println!(
         "raftsim bench: default scenario (5 nodes, swarm faults, 3 clients, 10 s simulated), every check on, one core"
@@ -103,58 +134,4 @@ pub fn print(report: &Report) {
             measurement.milliseconds_per_seed
         );
     }
-}
-
-/// How a bug hunt went over one seed range.
-#[derive(Debug, Serialize)]
-pub struct Hunt {
-    pub first_seed: u64,
-    /// Seeds up to and including the first failing one (all seeds run if none failed in time).
-    pub seeds: u64,
-    pub seconds: f64,
-    /// The check that fired, if the bug was found within the time limit.
-    pub check: Option<String>,
-}
-
-/// Hunts `bug` in `ranges` seed ranges of `preset` (each starting a million seeds after the
-/// previous), on `pool`'s threads as `raftsim sweep` does, each hunt stopped after
-/// `seconds_max`. Seeds run in rounds of a few per thread; the first failure is the lowest
-/// failing seed of the first round with one, so the seed found does not depend on scheduling.
-pub fn hunt(pool: &rayon::ThreadPool, preset: &Scenario, bug: &str, ranges: u64, seconds_max: f64) -> Vec<Hunt> {
-    let bugs = raftsim_core::raft::Bugs::only(bug).expect("catalogued");
-    let round = 4 * pool.current_num_threads() as u64;
-    (0..ranges)
-        .map(|range| {
-            let first_seed = 1 + range * 1_000_000;
-            let started = Instant::now();
-            let mut next = first_seed;
-            loop {
-                let failure = pool.install(|| {
-                    (next..next + round).into_par_iter().find_map_first(|seed| {
-                        let mut scenario = Scenario { seed, ..preset.clone() };
-                        scenario.protocol.bugs = bugs;
-                        let violation = Simulation::new(scenario).expect("valid").run_to_end()?;
-                        Some((seed, violation.invariant.name().to_string()))
-                    })
-                });
-                next += round;
-                let seconds = started.elapsed().as_secs_f64();
-                if failure.is_some() || seconds > seconds_max {
-                    let last_seed = failure.as_ref().map_or(next - 1, |(seed, _)| *seed);
-                    return Hunt {
-                        first_seed,
-                        seeds: last_seed - first_seed + 1,
-                        seconds,
-                        check: failure.map(|(_, check)| check),
-                    };
-                }
-            }
-        })
-        .collect()
-}
-
-/// The median of some values (the lower middle for an even count).
-pub fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[(values.len() - 1) / 2]
 }

@@ -1,0 +1,240 @@
+//! The command line: every subcommand and flag `raftsim` accepts, with its help text. The
+//! commands themselves live in `commands/`; this file only says what they take.
+//!
+//! Help that lists bugs or presets is built from the core's tables when the command line is
+//! parsed, so that it cannot fall behind the catalogue the way a hand-written list does.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+
+use crate::commands::check_history;
+use crate::exit;
+use crate::inputs;
+
+/// Reads the command line into the subcommand's name (for the commands' messages) and its
+/// arguments. For `--help`, `--version` or a command line clap rejects, prints what clap says
+/// and gives the exit code instead: 0 for help and version, 3 (bad input) for the rest.
+pub fn parse() -> Result<(String, Command), ExitCode> {
+    let reject = |error: clap::Error| {
+        let _ = error.print();
+        ExitCode::from(if error.use_stderr() { exit::BAD_INPUT } else { exit::SUCCESS })
+    };
+    let mut matches = Cli::command().try_get_matches().map_err(reject)?;
+    let name = matches.subcommand_name().expect("clap requires a subcommand").to_string();
+    let cli = Cli::from_arg_matches_mut(&mut matches).map_err(|error| reject(error.format(&mut Cli::command())))?;
+    Ok((name, cli.command))
+}
+
+/// raftsim: a deterministic Raft simulator.
+///
+/// Exit status: 0 success; 1 a check failed (a violation, or a history that is not
+/// linearizable); 2 the answer is unknown; 3 bad input (arguments, files, links).
+#[derive(Parser)]
+#[command(name = "raftsim", version = raftsim_core::ENGINE_VERSION)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run many seeds of a scenario on every core and report each failing seed with the check
+    /// that fired and a page link that replays it. Exit status: 0 no failure, 1 failures found,
+    /// 3 bad arguments.
+    Sweep(SweepArgs),
+    /// For each catalogued bug, hunt it with the random sweep in several seed ranges, on every
+    /// core, and report the median seeds and wall time to the first failure. Exit status: 0
+    /// every bug found in every range, 1 some hunt gave up, 3 bad arguments.
+    BenchBugs(BenchBugsArgs),
+    /// Combine the JSON reports of sweep shards into one. Exit status: 0 no failure, 1 failures,
+    /// 3 bad input.
+    Merge(MergeArgs),
+    /// Replay a share link (a URL or its fragment) and print the events before the point it
+    /// stopped at, and the violation if there is one. Exit status: 0 no violation, 1 a
+    /// violation, 3 a bad link.
+    Replay(ReplayArgs),
+    /// Shrink a failing run: try fewer nodes, clients, user actions, scripted faults and fault
+    /// kinds, a calmer network and an earlier stop, keep what still fails the same check, and
+    /// print the smallest link found. Exit status: 0 shrunk, 2 the run does not fail, 3 a bad
+    /// link.
+    Shrink(ShrinkArgs),
+    /// Check a Jepsen history for linearizability. Exit status: 0 linearizable, 1 not
+    /// linearizable, 2 unknown (the step budget ran out), 3 bad input.
+    CheckHistory(CheckHistoryArgs),
+    /// Time the checker on every labelled history of a directory (labels.tsv) and compare
+    /// each verdict with its label. Exit status 1 if any verdict differs.
+    BenchHistory(BenchHistoryArgs),
+    /// Run one scenario to its end and print what the seed drew, what happened and whether
+    /// every check passed.
+    Run(RunArgs),
+    /// Measure simulation speed with every check on: events per second on one core for the
+    /// default scenario, and how the cost per event scales with nodes and simulated time.
+    Bench(BenchArgs),
+}
+
+#[derive(Args)]
+pub struct SweepArgs {
+    /// The preset to sweep (see `raftsim run --help`): by default `swarm`, where each seed
+    /// also draws the cluster size and protocol options.
+    #[arg(long, default_value = "swarm")]
+    pub scenario: String,
+    /// Sweep a scenario from a JSON file instead of a preset.
+    #[arg(long)]
+    pub file: Option<PathBuf>,
+    // The help lists the catalogue's names. (Clap drops a doc comment's final period, so the
+    // built text has none either.)
+    #[arg(long, help = format!("Switch on a catalogued bug ({})", inputs::bug_names()))]
+    pub bug: Option<String>,
+    /// Seeds, inclusive: A..B.
+    #[arg(long, default_value = "1..1000")]
+    pub seeds: String,
+    /// Threads (default: every core).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Run only shard I of N (I from 0), every N-th seed of the range: give each machine of
+    /// a batch job its own index, then combine the reports with `raftsim merge`.
+    #[arg(long)]
+    pub shard: Option<String>,
+    /// Write the report as JSON to this file.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+    /// The page the replay links point at.
+    #[arg(long, default_value = "http://127.0.0.1:8080/")]
+    pub base_url: String,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+#[derive(Args)]
+pub struct BenchBugsArgs {
+    /// The preset swept.
+    #[arg(long, default_value = "swarm")]
+    pub scenario: String,
+    /// Threads (default: every core).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Seed ranges per bug.
+    #[arg(long, default_value_t = 5)]
+    pub ranges: u64,
+    /// Give up on a range after this many seconds.
+    #[arg(long, default_value_t = 10.0)]
+    pub seconds: f64,
+}
+
+#[derive(Args)]
+pub struct MergeArgs {
+    /// Shard reports written by `raftsim sweep --json`.
+    #[arg(required = true)]
+    pub reports: Vec<PathBuf>,
+    /// Write the merged report as JSON to this file.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct ReplayArgs {
+    /// The link.
+    pub link: String,
+    /// How many events to print before the stop.
+    #[arg(long, default_value_t = 30)]
+    pub context: u64,
+}
+
+#[derive(Args)]
+pub struct ShrinkArgs {
+    /// The failing run's link (a URL or its fragment).
+    pub link: String,
+    /// Give up simplifying after this many reruns.
+    #[arg(long, default_value_t = 2_000)]
+    pub runs: u64,
+    /// The page the printed link points at.
+    #[arg(long, default_value = "http://127.0.0.1:8080/")]
+    pub base_url: String,
+}
+
+#[derive(Args)]
+pub struct CheckHistoryArgs {
+    /// A Jepsen log (INFO  jepsen.util - ...) or EDN history ({:process ...}).
+    pub file: PathBuf,
+    /// The sequential specification.
+    #[arg(long, value_enum)]
+    pub model: check_history::ModelName,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Check the whole history as one instead of key by key (slower; for comparison).
+    #[arg(long)]
+    pub no_partition: bool,
+    /// Model steps allowed before the answer is "unknown".
+    #[arg(long, default_value_t = 100_000_000)]
+    pub budget: u64,
+}
+
+#[derive(Args)]
+pub struct BenchHistoryArgs {
+    /// The directory holding labels.tsv.
+    #[arg(long, default_value = "../shared/data/histories")]
+    pub dir: PathBuf,
+}
+
+#[derive(Args)]
+pub struct RunArgs {
+    // The help lists the core's presets.
+    #[arg(long, default_value = "default", help = format!("A preset: {}", inputs::preset_names()))]
+    pub scenario: String,
+    /// A scenario as JSON instead of a preset.
+    #[arg(long, conflicts_with = "scenario")]
+    pub file: Option<PathBuf>,
+    /// Replace the scenario's seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct BenchArgs {
+    /// Seeds per measurement of the standard workload.
+    #[arg(long, default_value_t = 40)]
+    pub seeds: u64,
+    /// Also write the figures as JSON to this file.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+    /// Measure only the standard workload (no scaling tables).
+    #[arg(long)]
+    pub standard_only: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The help of one subcommand's flag, as `raftsim <subcommand> --help` shows it.
+    fn flag_help(subcommand: &str, flag: &str) -> String {
+        let command = Cli::command();
+        let subcommand = command.find_subcommand(subcommand).expect("a subcommand");
+        let argument = subcommand.get_arguments().find(|argument| argument.get_id() == flag).expect("a flag");
+        argument.get_help().expect("help text").to_string()
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn help_lists_every_catalogued_bug_and_preset() {
+        let bug_help = flag_help("sweep", "bug");
+        for bug in raftsim_core::raft::BUG_CATALOGUE {
+            assert!(bug_help.contains(bug.name), "{bug_help}");
+        }
+        let preset_help = flag_help("run", "scenario");
+        for preset in raftsim_core::scenario::PRESET_NAMES {
+            assert!(preset_help.contains(preset), "{preset_help}");
+        }
+    }
+}

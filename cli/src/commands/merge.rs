@@ -1,0 +1,74 @@
+//! `raftsim merge`: the reports of a sweep's shards, combined into the report of the whole sweep.
+
+use crate::args::MergeArgs;
+use crate::commands::sweep::{merge_ranges, print, read_report, write_report, FailingSeed, Report};
+use crate::exit::{self, Failure};
+
+/// Reads the shard reports, merges them and prints the result; exit status 1 if any seed failed.
+pub fn execute(args: &MergeArgs) -> Result<u8, Failure> {
+    let reports = args.reports.iter().map(|path| read_report(path)).collect::<Result<Vec<_>, _>>()?;
+    let report = merge(reports)?;
+    write_report(&report, args.json.as_deref())?;
+    print(&report);
+    Ok(exit::status(!report.failures.is_empty()))
+}
+
+/// Combines shard reports of one sweep; refuses reports of different scenarios or bugs.
+fn merge(reports: Vec<Report>) -> Result<Report, String> {
+    let first = reports.first().ok_or("nothing to merge")?;
+    let (scenario, bug) = (first.scenario.clone(), first.bug.clone());
+    if let Some(other) = reports.iter().find(|report| report.scenario != scenario || report.bug != bug) {
+        return Err(format!(
+            "cannot merge a sweep of {:?} (bug {:?}) with one of {:?} (bug {:?})",
+            scenario, bug, other.scenario, other.bug
+        ));
+    }
+    let mut failures: Vec<FailingSeed> = reports.iter().flat_map(|report| report.failures.clone()).collect();
+    failures.sort_by_key(|failure| failure.seed);
+    failures.dedup_by_key(|failure| failure.seed);
+    Ok(Report {
+        scenario,
+        bug,
+        ranges: merge_ranges(reports.iter().flat_map(|report| report.ranges.clone()).collect()),
+        seeds: reports.iter().map(|report| report.seeds).sum(),
+        events: reports.iter().map(|report| report.events).sum(),
+        wall_seconds: reports.iter().map(|report| report.wall_seconds).fold(0.0, f64::max),
+        failures,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::sweep::shard_seeds;
+
+    #[test]
+    fn merged_shards_cover_the_whole_range_once() {
+        let report = |index: u64, failures: Vec<u64>| Report {
+            scenario: "default".into(),
+            bug: None,
+            ranges: merge_ranges(shard_seeds(1, 8, index, 2).into_iter().map(|seed| (seed, seed)).collect()),
+            seeds: 4,
+            events: 100,
+            wall_seconds: 1.0,
+            failures: failures
+                .into_iter()
+                .map(|seed| FailingSeed {
+                    seed,
+                    check: "LogInv".into(),
+                    event: 1,
+                    time_us: 1,
+                    message: String::new(),
+                    link: String::new(),
+                })
+                .collect(),
+        };
+        let merged = merge(vec![report(0, vec![5]), report(1, vec![2])]).unwrap();
+        assert_eq!(merged.ranges, vec![(1, 8)]);
+        assert_eq!(merged.seeds, 8);
+        assert_eq!(merged.failures.iter().map(|failure| failure.seed).collect::<Vec<_>>(), vec![2, 5]);
+        let mut other = report(0, vec![]);
+        other.bug = Some("figure8_commit".into());
+        assert!(merge(vec![report(1, vec![]), other]).is_err());
+    }
+}

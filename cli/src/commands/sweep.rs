@@ -1,0 +1,257 @@
+//! `raftsim sweep`: many seeds of one scenario on every core, and the report that lists the
+//! failing ones (which `raftsim merge` combines across shards).
+
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use raftsim_core::scenario::share::encode;
+use raftsim_core::scenario::{RunSpec, Scenario};
+use raftsim_core::sim::Simulation;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::args::SweepArgs;
+use crate::exit::{self, Failure};
+use crate::inputs;
+
+/// The most seeds one sweep takes: the sweep holds its seed list in memory (8 bytes a seed), so a
+/// larger range is spread over several sweeps with `--shard`.
+const SEEDS_MAX: u64 = 100_000_000;
+
+/// Sweeps the seeds `--seeds` (or this shard's share of them) and prints the report; exit
+/// status 1 if any seed failed.
+pub fn execute(args: &SweepArgs) -> Result<u8, Failure> {
+    let mut scenario = inputs::scenario(&args.scenario, args.file.as_deref(), None)?;
+    if let Some(bug) = &args.bug {
+        scenario.protocol.bugs = inputs::bug_switches(bug)?;
+    }
+    let seeds = seeds_to_run(&args.seeds, args.shard.as_deref())?;
+    let threads = inputs::threads(args.jobs);
+    let report = sweep(&scenario, args.bug.as_deref(), &seeds, threads, &args.base_url, !args.quiet);
+    write_report(&report, args.json.as_deref())?;
+    print(&report);
+    Ok(exit::status(!report.failures.is_empty()))
+}
+
+/// The seeds of `--seeds A..B` that `--shard I/N` (if given) leaves to this sweep.
+fn seeds_to_run(range: &str, shard: Option<&str>) -> Result<Vec<u64>, String> {
+    let (first, last) = parse_range(range)?;
+    if last - first >= SEEDS_MAX {
+        return Err("--seeds: at most 100,000,000 seeds in one sweep; use --shard to spread more".into());
+    }
+    let (index, count) = shard.map(parse_shard).transpose()?.unwrap_or((0, 1));
+    Ok(shard_seeds(first, last, index, count))
+}
+
+/// `A..B`, inclusive.
+fn parse_range(text: &str) -> Result<(u64, u64), String> {
+    let (first, last) = text.split_once("..").ok_or_else(|| format!("--seeds takes A..B, not {text:?}"))?;
+    let number = |part: &str| {
+        part.trim().parse::<u64>().map_err(|_| format!("--seeds takes A..B with whole numbers, not {text:?}"))
+    };
+    let (first, last) = (number(first)?, number(last)?);
+    if first > last {
+        return Err(format!("--seeds {text}: the first seed is after the last"));
+    }
+    Ok((first, last))
+}
+
+/// `I/N`, with I from 0.
+fn parse_shard(text: &str) -> Result<(u64, u64), String> {
+    let (index, count) = text.split_once('/').ok_or_else(|| format!("--shard takes I/N, not {text:?}"))?;
+    let number = |part: &str| {
+        part.trim().parse::<u64>().map_err(|_| format!("--shard takes I/N with whole numbers, not {text:?}"))
+    };
+    let (index, count) = (number(index)?, number(count)?);
+    if count == 0 || index >= count {
+        return Err(format!("--shard {text}: I must be from 0 to N-1"));
+    }
+    Ok((index, count))
+}
+
+/// One failing seed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailingSeed {
+    pub seed: u64,
+    /// The invariant (or liveness or linearizability check) that fired.
+    pub check: String,
+    pub event: u64,
+    pub time_us: u64,
+    pub message: String,
+    /// The page link that replays the run to the violating event.
+    pub link: String,
+}
+
+/// A sweep's report (mergeable across shards).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub scenario: String,
+    pub bug: Option<String>,
+    /// Seed ranges covered, `[first, last]` inclusive, sorted and merged.
+    pub ranges: Vec<(u64, u64)>,
+    pub seeds: u64,
+    pub events: u64,
+    pub wall_seconds: f64,
+    pub failures: Vec<FailingSeed>,
+}
+
+/// The seeds of shard `index` (from 0) of `count` over `first..=last`: every `count`-th seed,
+/// so that shards get equal mixes.
+pub fn shard_seeds(first: u64, last: u64, index: u64, count: u64) -> Vec<u64> {
+    assert!(index < count && count > 0);
+    (first..=last).filter(|seed| (seed - first) % count == index).collect()
+}
+
+/// Runs `seeds` of `scenario` in parallel (`jobs` threads), with a progress bar on stderr.
+pub fn sweep(
+    scenario: &Scenario,
+    bug: Option<&str>,
+    seeds: &[u64],
+    jobs: usize,
+    base_url: &str,
+    show_progress: bool,
+) -> Report {
+    let progress = progress_bar(seeds.len() as u64, show_progress);
+    let failures = Mutex::new(Vec::new());
+    let events = AtomicU64::new(0);
+    let started = Instant::now();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().expect("a thread pool");
+    pool.install(|| {
+        seeds.par_iter().for_each(|&seed| {
+            let (seed_events, failure) = run_seed(scenario, seed, base_url);
+            events.fetch_add(seed_events, Ordering::Relaxed);
+            if let Some(failure) = failure {
+                let mut failures = failures.lock().expect("not poisoned");
+                failures.push(failure);
+                progress.set_message(format!("{} failing", failures.len()));
+            }
+            progress.inc(1);
+        });
+    });
+    progress.finish_and_clear();
+    let mut failures = failures.into_inner().expect("not poisoned");
+    failures.sort_by_key(|failure| failure.seed);
+    Report {
+        scenario: scenario.name.clone(),
+        bug: bug.map(String::from),
+        ranges: merge_ranges(seeds.iter().map(|&seed| (seed, seed)).collect()),
+        seeds: seeds.len() as u64,
+        events: events.into_inner(),
+        wall_seconds: started.elapsed().as_secs_f64(),
+        failures,
+    }
+}
+
+/// The sweep's progress bar on stderr (hidden if `shown` is false).
+fn progress_bar(seeds: u64, shown: bool) -> ProgressBar {
+    let progress = if shown { ProgressBar::new(seeds) } else { ProgressBar::hidden() };
+    progress.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} seeds  {per_sec}  {msg}  eta {eta}")
+            .expect("the template is valid"),
+    );
+    progress
+}
+
+/// Runs one seed to its end: its event count, and the failure with a link that replays it to the
+/// violating event, if a check fired.
+fn run_seed(scenario: &Scenario, seed: u64, base_url: &str) -> (u64, Option<FailingSeed>) {
+    let seeded = Scenario { seed, ..scenario.clone() };
+    let mut simulation = Simulation::new(seeded.clone()).expect("validated before the sweep");
+    let violation = simulation.run_to_end();
+    let failure = violation.map(|violation| {
+        let spec =
+            RunSpec { scenario: seeded, actions: Vec::new(), stop_at_event: Some(violation.event), stop_at_us: None };
+        FailingSeed {
+            seed,
+            check: violation.invariant.name().to_string(),
+            event: violation.event,
+            time_us: violation.time_us,
+            message: violation.message.clone(),
+            link: format!("{base_url}#{}", encode(&spec)),
+        }
+    });
+    (simulation.events(), failure)
+}
+
+/// Sorts ranges and merges those that touch or overlap.
+pub fn merge_ranges(mut ranges: Vec<(u64, u64)>) -> Vec<(u64, u64)> {
+    ranges.sort_unstable();
+    let mut merged: Vec<(u64, u64)> = Vec::new();
+    for (first, last) in ranges {
+        match merged.last_mut() {
+            Some(previous) if first <= previous.1.saturating_add(1) => previous.1 = previous.1.max(last),
+            _ => merged.push((first, last)),
+        }
+    }
+    merged
+}
+
+/// Prints a report's summary and its failures.
+pub fn print(report: &Report) {
+    let ranges: Vec<String> = report
+        .ranges
+        .iter()
+        .map(|(first, last)| if first == last { first.to_string() } else { format!("{first}..{last}") })
+        .collect();
+    println!(
+        "{} seeds of {}{} ({}): {} failing, {} events in {:.1} s ({:.0} seeds/s)",
+        report.seeds,
+        report.scenario,
+        report.bug.as_ref().map_or(String::new(), |bug| format!(" with bug {bug}")),
+        ranges.join(", "),
+        report.failures.len(),
+        report.events,
+        report.wall_seconds,
+        report.seeds as f64 / report.wall_seconds.max(1e-9)
+    );
+    for failure in &report.failures {
+        println!(
+            "  seed {}: {} at event {} ({} ms): {}",
+            failure.seed,
+            failure.check,
+            failure.event,
+            failure.time_us / 1000,
+            failure.message
+        );
+        println!("    replay: {}", failure.link);
+    }
+}
+
+/// Writes the report as JSON to `path`, if one is given.
+pub fn write_report(report: &Report, path: Option<&Path>) -> Result<(), String> {
+    let Some(path) = path else { return Ok(()) };
+    let text = serde_json::to_string_pretty(report).expect("a report serializes");
+    std::fs::write(path, text).map_err(|error| format!("cannot write {}: {error}", path.display()))
+}
+
+/// Reads a report written by `--json`.
+pub fn read_report(path: &Path) -> Result<Report, String> {
+    let text = std::fs::read_to_string(path).map_err(|error| format!("{}: {error}", path.display()))?;
+    serde_json::from_str(&text).map_err(|error| format!("{}: not a sweep report: {error}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_partition_the_range() {
+        let all: Vec<u64> = (0..4).flat_map(|index| shard_seeds(10, 29, index, 4)).collect();
+        let mut sorted = all.clone();
+        sorted.sort();
+        assert_eq!(sorted, (10..=29).collect::<Vec<_>>());
+        assert_eq!(shard_seeds(10, 29, 1, 4), vec![11, 15, 19, 23, 27]);
+    }
+
+    #[test]
+    fn seeds_and_shard_flags_read_as_documented() {
+        assert_eq!(seeds_to_run("1..8", None), Ok((1..=8).collect()));
+        assert_eq!(seeds_to_run(" 1 .. 8 ", Some("1/2")), Ok(vec![2, 4, 6, 8]));
+        assert_eq!(seeds_to_run("8..1", None), Err("--seeds 8..1: the first seed is after the last".into()));
+        assert_eq!(seeds_to_run("1..8", Some("2/2")), Err("--shard 2/2: I must be from 0 to N-1".into()));
+        assert!(seeds_to_run("0..100000000", None).is_err());
+    }
+}

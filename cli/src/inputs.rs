@@ -1,0 +1,102 @@
+//! What several commands read from the user, read one way for all of them: a scenario (preset
+//! or file), a bug name, a share link, a thread count.
+
+use std::path::Path;
+
+use raftsim_core::raft::{Bugs, BUG_CATALOGUE};
+use raftsim_core::scenario::share::{decode, Decoded};
+use raftsim_core::scenario::{bug_preset, preset, Scenario, PRESET_NAMES};
+
+use crate::exit::{self, Failure};
+
+/// Loads a scenario from a preset name (`bug-<name>` for a bug's preset) or a JSON file, with
+/// the seed replaced if given, and validates it so that the commands can run it unchecked.
+pub fn scenario(preset_name: &str, file: Option<&Path>, seed: Option<u64>) -> Result<Scenario, String> {
+    let mut scenario = match file {
+        Some(path) => scenario_file(path)?,
+        None => named_scenario(preset_name)?,
+    };
+    if let Some(seed) = seed {
+        scenario.seed = seed;
+    }
+    scenario.validate().map_err(|error| format!("invalid scenario: {error}"))?;
+    Ok(scenario)
+}
+
+fn scenario_file(path: &Path) -> Result<Scenario, String> {
+    let text = std::fs::read_to_string(path).map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+    serde_json::from_str(&text).map_err(|error| format!("{}: {error}", path.display()))
+}
+
+fn named_scenario(preset_name: &str) -> Result<Scenario, String> {
+    match preset_name.strip_prefix("bug-") {
+        Some(bug) => bug_preset(bug).ok_or_else(|| format!("no bug preset named '{preset_name}'")),
+        None => preset(preset_name).ok_or_else(|| {
+            format!(
+                "no preset named '{preset_name}'; the presets are: {}, and bug-<name> for the bug catalogue",
+                preset_names()
+            )
+        }),
+    }
+}
+
+/// The presets, as the help and the errors list them.
+pub fn preset_names() -> String {
+    PRESET_NAMES.join(", ")
+}
+
+/// The catalogued bugs' names, as the help and the errors list them.
+pub fn bug_names() -> String {
+    BUG_CATALOGUE.iter().map(|bug| bug.name).collect::<Vec<_>>().join(", ")
+}
+
+/// The bug switches with only the catalogued bug `name` on.
+pub fn bug_switches(name: &str) -> Result<Bugs, String> {
+    Bugs::only(name).ok_or_else(|| format!("no bug named {name:?}; the catalogue has {}", bug_names()))
+}
+
+/// Decodes a share link. A link from another engine version still decodes, but `command`
+/// warns that its run may not be the one its author saw, and what that means for it
+/// (`consequence`).
+pub fn share_link(link: &str, command: &str, consequence: &str) -> Result<Decoded, Failure> {
+    let decoded = decode(link).map_err(Failure::bad_input)?;
+    if !decoded.engine_matches() {
+        exit::say(
+            command,
+            format!(
+                "the link was made by engine {}; this is engine {}, so {consequence}",
+                decoded.engine_version,
+                raftsim_core::ENGINE_VERSION
+            ),
+        );
+    }
+    Ok(decoded)
+}
+
+/// The threads a parallel command uses: `--jobs` if given, else every core.
+pub fn threads(jobs: Option<usize>) -> usize {
+    jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_listed_bug_and_preset_loads() {
+        for bug in BUG_CATALOGUE {
+            assert!(bug_switches(bug.name).is_ok(), "{}", bug.name);
+        }
+        for name in PRESET_NAMES {
+            assert!(scenario(name, None, Some(7)).is_ok_and(|scenario| scenario.seed == 7), "{name}");
+        }
+    }
+
+    #[test]
+    fn unknown_names_are_refused_with_the_list() {
+        let problem = bug_switches("nope").unwrap_err();
+        assert!(problem.starts_with("no bug named \"nope\"; the catalogue has figure8_commit, "), "{problem}");
+        let problem = scenario("nope", None, None).unwrap_err();
+        assert!(problem.contains(&preset_names()), "{problem}");
+    }
+}
