@@ -1,12 +1,17 @@
-//! The bug catalogue: with a switch on, the default random sweep (`swarm`) finds a failure and
-//! the check that fires names what the bug breaks; with every switch off the same seeds pass;
-//! and each bug's hand-written preset fails within three simulated seconds, and passes without
-//! the bug.
+//! The bug catalogue (`raft::BUG_CATALOGUE`): with a switch on, the default random sweep
+//! (`swarm`) finds a failure and the check that fires is one the catalogue names; with every
+//! switch off the same seeds pass; and each bug's preset fails one of its checks within three
+//! simulated seconds, and passes without the bug.
 
-use raftsim_core::check::violation::Invariant;
-use raftsim_core::raft::Bugs;
-use raftsim_core::scenario::{preset, Scenario};
+use raftsim_core::check::violation::{Invariant, Violation};
+use raftsim_core::raft::{Bugs, BUG_CATALOGUE};
+use raftsim_core::scenario::{bug_preset, preset, Scenario};
 use raftsim_core::sim::Simulation;
+
+/// The most seeds a hunt may need: the seeds are deterministic, so each bug's first failing
+/// seed is fixed (prevote_low_term_deadlock needs the most, a few hundred); with no bug on,
+/// all of them pass.
+const SEEDS_HUNTED_MAX: u64 = 1_000;
 
 /// The first seed from 1 whose `swarm` run with `bug` on fails, within `seeds_max`.
 fn first_failure(bug: &str, seeds_max: u64) -> Option<(u64, Invariant)> {
@@ -17,35 +22,13 @@ fn first_failure(bug: &str, seeds_max: u64) -> Option<(u64, Invariant)> {
     })
 }
 
-/// For each bug: the most seeds the sweep may need and the checks that may fire. The seeds
-/// are deterministic, so the first failing seed is fixed; the bounds leave room for it.
-const HUNTS: [(&str, u64, &[Invariant]); 7] = [
-    ("figure8_commit", 50, &[Invariant::LeaderCommitsOwnTermInv]),
-    ("stale_vote_counted", 100, &[Invariant::LeaderVotesInv, Invariant::MoreThanOneLeaderInv]),
-    ("lone_voter_no_reelect", 100, &[Invariant::LeaderLiveness, Invariant::ClientLiveness]),
-    ("vote_before_durable", 20, &[Invariant::VoteDurableInv]),
-    (
-        "stale_append_truncates",
-        50,
-        &[Invariant::QuorumLogInv, Invariant::LogInv, Invariant::LeaderCompletenessInv, Invariant::ClientLiveness],
-    ),
-    ("leader_counts_unsynced_self", 50, &[Invariant::CommittedIsDurableInv]),
-    ("prevote_low_term_deadlock", 1_000, &[Invariant::LeaderLiveness]),
-];
-
-/// The most seeds any hunt above runs: with no bug on, all of them pass.
-const SEEDS_HUNTED_MAX: u64 = 1_000;
-
 #[test]
 fn the_random_sweep_finds_every_catalogued_bug() {
-    for (bug, seeds_max, expected) in HUNTS {
-        let (seed, invariant) =
-            first_failure(bug, seeds_max).unwrap_or_else(|| panic!("{bug}: not found in {seeds_max} swarm seeds"));
-        assert!(expected.contains(&invariant), "{bug}, seed {seed}: {invariant:?}");
+    for bug in BUG_CATALOGUE {
+        let (seed, invariant) = first_failure(bug.name, SEEDS_HUNTED_MAX)
+            .unwrap_or_else(|| panic!("{}: not found in {SEEDS_HUNTED_MAX} swarm seeds", bug.name));
+        assert!(Invariant::catching(&bug).contains(&invariant), "{}, seed {seed}: {invariant:?}", bug.name);
     }
-    let catalogued: Vec<&str> = raftsim_core::raft::BUG_CATALOGUE.iter().map(|bug| bug.name).collect();
-    let hunted: Vec<&str> = HUNTS.iter().map(|(bug, ..)| *bug).collect();
-    assert_eq!(hunted, catalogued, "every catalogued bug is hunted");
 }
 
 #[test]
@@ -60,10 +43,8 @@ fn the_same_sweep_without_bugs_finds_nothing() {
 }
 
 /// Runs a bug's preset with the bug on and off.
-fn preset_outcomes(
-    bug: &str,
-) -> (Option<raftsim_core::check::violation::Violation>, Option<raftsim_core::check::violation::Violation>) {
-    let on = raftsim_core::scenario::bug_preset(bug).expect("the bug has a preset");
+fn preset_outcomes(bug: &str) -> (Option<Violation>, Option<Violation>) {
+    let on = bug_preset(bug).unwrap_or_else(|| panic!("{bug} has no preset"));
     let mut off = on.clone();
     off.protocol.bugs = Bugs::default();
     (Simulation::new(on).unwrap().run_to_end(), Simulation::new(off).unwrap().run_to_end())
@@ -71,24 +52,16 @@ fn preset_outcomes(
 
 #[test]
 fn each_bug_preset_fails_its_check_with_the_bug_and_passes_without() {
-    let cases = [
-        ("figure8_commit", vec![Invariant::LeaderCommitsOwnTermInv]),
-        ("lone_voter_no_reelect", vec![Invariant::LeaderLiveness]),
-        ("vote_before_durable", vec![Invariant::VoteDurableInv]),
-        ("stale_vote_counted", vec![Invariant::LeaderVotesInv]),
-        ("leader_counts_unsynced_self", vec![Invariant::CommittedIsDurableInv]),
-        ("stale_append_truncates", vec![Invariant::QuorumLogInv, Invariant::LogInv]),
-        ("prevote_low_term_deadlock", vec![Invariant::LeaderLiveness]),
-    ];
-    for (bug, expected) in cases {
-        let (on, off) = preset_outcomes(bug);
-        let violation = on.unwrap_or_else(|| panic!("{bug}: the preset did not fail"));
-        assert!(expected.contains(&violation.invariant), "{bug}: {violation}");
+    for bug in BUG_CATALOGUE {
+        let (on, off) = preset_outcomes(bug.name);
+        let violation = on.unwrap_or_else(|| panic!("{}: the preset did not fail", bug.name));
+        assert!(Invariant::catching(&bug).contains(&violation.invariant), "{}: {violation}", bug.name);
         assert!(
             violation.time_us <= 3_000_000,
-            "{bug}: shows within 3 simulated seconds, not {} us",
+            "{}: shows within 3 simulated seconds, not {} us",
+            bug.name,
             violation.time_us
         );
-        assert_eq!(off, None, "{bug}: the same scenario without the bug passes");
+        assert_eq!(off, None, "{}: the same scenario without the bug passes", bug.name);
     }
 }

@@ -20,9 +20,6 @@ use web_sys::CanvasRenderingContext2d;
 use crate::render::{glyphs, logs, Dashes, Pen};
 use crate::{parse_js, to_js};
 
-/// The prefix that turns a catalogued bug's name into its preset's name.
-const BUG_PREFIX: &str = "bug-";
-
 /// The names of the preset scenarios, in menu order.
 #[wasm_bindgen]
 pub fn preset_names() -> Vec<String> {
@@ -51,7 +48,7 @@ pub fn presets() -> Result<JsValue, JsError> {
         group: "scenarios",
     });
     let bugs = BUG_CATALOGUE.iter().map(|bug| PresetEntry {
-        name: format!("{BUG_PREFIX}{}", bug.name),
+        name: format!("{}{}", scenario::BUG_PRESET_PREFIX, bug.name),
         label: bug.name.replace('_', " "),
         description: format!(
             "A known bug, from {}: {}. The run stops at the first check that fails, usually the broken rule itself, before the damage it leads to.",
@@ -65,11 +62,7 @@ pub fn presets() -> Result<JsValue, JsError> {
 /// The preset scenario called `name` (a bug preset is `bug-NAME`), as a plain object.
 #[wasm_bindgen]
 pub fn preset(name: &str) -> Result<JsValue, JsError> {
-    let scenario = match name.strip_prefix(BUG_PREFIX) {
-        Some(bug) => scenario::bug_preset(bug),
-        None => scenario::preset(name),
-    };
-    let scenario = scenario.ok_or_else(|| {
+    let scenario = scenario::any_preset(name).ok_or_else(|| {
         JsError::new(&format!(
             "no preset named {name:?}; the presets are {}, and bug-NAME for each catalogued bug",
             PRESET_NAMES.join(", ")

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::raft::{Index, NodeId, Term};
+use crate::raft::{BugInfo, Index, NodeId, Term};
 
 /// Every property raftsim checks. Safety invariants carry the names of etcd-raft's TLA+ spec
 /// (`tla/etcdraft.tla`) where they come from there.
@@ -121,6 +121,17 @@ impl Invariant {
             Invariant::Linearizability => CheckedWhen::AtEnd,
             _ => CheckedWhen::EveryEvent,
         }
+    }
+
+    /// The property called `name` (as [`Invariant::name`] spells it).
+    pub fn named(name: &str) -> Option<Invariant> {
+        Invariant::ALL.into_iter().find(|invariant| invariant.name() == name)
+    }
+
+    /// The checks expected to catch a catalogued bug first (its `fires` names, resolved).
+    pub fn catching(bug: &BugInfo) -> Vec<Invariant> {
+        let resolve = |name: &&str| Invariant::named(name).unwrap_or_else(|| panic!("{}: no check {name}", bug.name));
+        bug.fires.iter().map(resolve).collect()
     }
 
     /// Every property, safety first, in the order the page lists them.
@@ -257,6 +268,16 @@ impl std::fmt::Display for Violation {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::raft::BUG_CATALOGUE;
+
+    #[test]
+    fn every_catalogued_bug_names_checks_that_exist() {
+        for bug in BUG_CATALOGUE {
+            assert!(!Invariant::catching(&bug).is_empty(), "{}", bug.name);
+        }
+        assert_eq!(Invariant::named("LogInv"), Some(Invariant::LogInv));
+        assert_eq!(Invariant::named("NoSuchInv"), None);
+    }
 
     #[test]
     fn nodes_and_durations_read_as_words() {

@@ -3,82 +3,104 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The bug switches. All off is the correct protocol.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Bugs {
-    /// Figure 8 of the Raft paper: a leader commits an entry of an earlier term by counting
-    /// replicas. A later leader can then overwrite a committed entry (§5.4.2).
-    pub figure8_commit: bool,
-    /// A candidate counts vote responses left over from an earlier campaign (the liferaft
-    /// bug): grants for an old term make it leader of the new one without a quorum.
-    pub stale_vote_counted: bool,
-    /// A lone voter never re-elects itself after a restart (raft.cr): on restart it believes
-    /// its old vote still stands and never counts a vote for itself again.
-    pub lone_voter_no_reelect: bool,
-    /// A vote is sent before it is durable: a crash can erase it, and the restarted node votes
-    /// again in the same term (two leaders).
-    pub vote_before_durable: bool,
-    /// A follower truncates everything after a stale AppendEntries' entries, even where they
-    /// matched, dropping entries it acknowledged and that may be committed.
-    pub stale_append_truncates: bool,
-    /// A leader counts its own entry toward commitment before its write is durable (etcd
-    /// #14370): a crash can lose an entry already answered as committed.
-    pub leader_counts_unsynced_self: bool,
-    /// PreVote without etcd's answer to a lower-term pre-vote (etcd #8243): a node stuck at a
-    /// higher term with a stale log never learns it is behind, and the cluster can deadlock.
-    pub prevote_low_term_deadlock: bool,
-}
-
-/// One catalogued bug: its switch name, where it came from, and what it breaks.
+/// One catalogued bug: its switch, where it came from, what it breaks and the checks expected to
+/// catch it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct BugInfo {
-    /// The switch's name (a field of [`Bugs`]).
+    /// The switch's name (a field of [`Bugs`]); its preset is `bug-<name>`.
     pub name: &'static str,
     /// Where the bug was found.
     pub origin: &'static str,
     /// What goes wrong.
     pub effect: &'static str,
+    /// The checks that may fire first when it strikes, by name (`check::violation::Invariant`
+    /// names; a test resolves each): in its preset and in a random sweep.
+    pub fires: &'static [&'static str],
 }
 
-/// Every catalogued bug, in the order of the brief.
-pub const BUG_CATALOGUE: [BugInfo; 7] = [
-    BugInfo {
-        name: "figure8_commit",
+/// Declares the bug catalogue: each row is a switch (a field of [`Bugs`], with its
+/// documentation) and its [`BugInfo`]. Adding a bug is a row here, the line where the switch is
+/// read, and its preset in `scenario/presets.rs`.
+macro_rules! bug_catalogue {
+    ($(
+        $(#[doc = $doc:literal])*
+        $field:ident { origin: $origin:literal, effect: $effect:literal, fires: [$($fires:literal),+ $(,)?] $(,)? }
+    ),* $(,)?) => {
+        /// The bug switches. All off is the correct protocol.
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields, default)]
+        pub struct Bugs {
+            $($(#[doc = $doc])* pub $field: bool,)*
+        }
+
+        /// Every catalogued bug, in the order of the brief.
+        pub const BUG_CATALOGUE: [BugInfo; [$(stringify!($field)),*].len()] = [$(
+            BugInfo { name: stringify!($field), origin: $origin, effect: $effect, fires: &[$($fires),+] },
+        )*];
+
+        impl Bugs {
+            /// The switch called `name`.
+            pub fn switch(&mut self, name: &str) -> Option<&mut bool> {
+                match name {
+                    $(stringify!($field) => Some(&mut self.$field),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+bug_catalogue! {
+    /// Figure 8 of the Raft paper: a leader commits an entry of an earlier term by counting
+    /// replicas. A later leader can then overwrite a committed entry (§5.4.2).
+    figure8_commit {
         origin: "the Raft paper, Figure 8 (§5.4.2)",
         effect: "a committed entry is overwritten by a later leader",
+        fires: ["LeaderCommitsOwnTermInv"],
     },
-    BugInfo {
-        name: "stale_vote_counted",
+    /// A candidate counts vote responses left over from an earlier campaign (the liferaft
+    /// bug): grants for an old term make it leader of the new one without a quorum.
+    stale_vote_counted {
         origin: "liferaft",
         effect: "a candidate wins with votes from an earlier campaign: two leaders in one term",
+        fires: ["LeaderVotesInv", "MoreThanOneLeaderInv"],
     },
-    BugInfo {
-        name: "lone_voter_no_reelect",
+    /// A lone voter never re-elects itself after a restart (raft.cr): on restart it believes
+    /// its old vote still stands and never counts a vote for itself again.
+    lone_voter_no_reelect {
         origin: "raft.cr",
         effect: "a one-node cluster never has a leader again after a restart",
+        fires: ["LeaderLiveness", "ClientLiveness"],
     },
-    BugInfo {
-        name: "vote_before_durable",
+    /// A vote is sent before it is durable: a crash can erase it, and the restarted node votes
+    /// again in the same term (two leaders).
+    vote_before_durable {
         origin: "persist-before-send, Figure 2",
         effect: "a node votes twice in one term across a crash: two leaders",
+        fires: ["VoteDurableInv"],
     },
-    BugInfo {
-        name: "stale_append_truncates",
+    /// A follower truncates everything after a stale AppendEntries' entries, even where they
+    /// matched, dropping entries it acknowledged and that may be committed.
+    stale_append_truncates {
         origin: "§5.3, receiver step 3 misread",
         effect: "a follower drops acknowledged, committed entries",
+        fires: ["QuorumLogInv", "LogInv", "LeaderCompletenessInv", "ClientLiveness"],
     },
-    BugInfo {
-        name: "leader_counts_unsynced_self",
+    /// A leader counts its own entry toward commitment before its write is durable (etcd
+    /// #14370): a crash can lose an entry already answered as committed.
+    leader_counts_unsynced_self {
         origin: "etcd #14370",
         effect: "a leader commits past its own durable log",
+        fires: ["CommittedIsDurableInv"],
     },
-    BugInfo {
-        name: "prevote_low_term_deadlock",
+    /// PreVote without etcd's answer to a lower-term pre-vote (etcd #8243): a node stuck at a
+    /// higher term with a stale log never learns it is behind, and the cluster can deadlock.
+    prevote_low_term_deadlock {
         origin: "etcd #8243 and #8501 (a rolling upgrade to PreVote)",
         effect: "a cluster with PreVote never elects a leader again",
+        fires: ["LeaderLiveness"],
     },
-];
+}
 
 impl Bugs {
     /// The switches with only the bug `name` on; `None` for an unknown name.
@@ -86,20 +108,6 @@ impl Bugs {
         let mut bugs = Bugs::default();
         *bugs.switch(name)? = true;
         Some(bugs)
-    }
-
-    /// The switch called `name`.
-    pub fn switch(&mut self, name: &str) -> Option<&mut bool> {
-        Some(match name {
-            "figure8_commit" => &mut self.figure8_commit,
-            "stale_vote_counted" => &mut self.stale_vote_counted,
-            "lone_voter_no_reelect" => &mut self.lone_voter_no_reelect,
-            "vote_before_durable" => &mut self.vote_before_durable,
-            "stale_append_truncates" => &mut self.stale_append_truncates,
-            "leader_counts_unsynced_self" => &mut self.leader_counts_unsynced_self,
-            "prevote_low_term_deadlock" => &mut self.prevote_low_term_deadlock,
-            _ => return None,
-        })
     }
 
     /// Whether any bug is on.

@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 use crate::raft::{Bugs, Config, NodeId, Op};
 
 pub use faults::{FaultKind, FaultKinds, FaultWeights, FAULT_WEIGHT_MAX};
-pub use presets::{bug_preset, determinism_corpus, preset, preset_description, PRESET_NAMES};
+pub use presets::{
+    any_preset, bug_preset, determinism_corpus, preset, preset_description, BUG_PRESET_PREFIX, PRESET_NAMES,
+};
 pub use share::{RunSpec, UserAction};
 
 /// The smallest cluster a scenario may describe.

@@ -170,6 +170,17 @@ fn disk_loss_on_crash() -> Scenario {
     scenario
 }
 
+/// What a bug's preset is called: the prefix, then the bug's switch name.
+pub const BUG_PRESET_PREFIX: &str = "bug-";
+
+/// The preset called `name`: a scenario preset, or `bug-<name>` for a catalogued bug's.
+pub fn any_preset(name: &str) -> Option<Scenario> {
+    match name.strip_prefix(BUG_PRESET_PREFIX) {
+        Some(bug) => bug_preset(bug),
+        None => preset(name),
+    }
+}
+
 /// A scenario that shows the catalogued bug `name` failing a check within a few simulated
 /// seconds, with the bug switched on; `None` for a bug without one yet. Off, the same scenario
 /// passes.
@@ -184,7 +195,7 @@ pub fn bug_preset(name: &str) -> Option<Scenario> {
         "prevote_low_term_deadlock" => prevote_rolling_upgrade(),
         _ => return None,
     };
-    scenario.name = format!("bug-{name}");
+    scenario.name = format!("{BUG_PRESET_PREFIX}{name}");
     scenario.protocol.bugs = crate::raft::Bugs::only(name).expect("catalogued");
     Some(scenario)
 }
