@@ -1,6 +1,7 @@
 //! Leader election (§5.2), the election restriction (§5.4.1), PreVote (thesis §9.6) and the
 //! leader lease that CheckQuorum makes safe (thesis §4.2.3, §6.2).
 
+use super::super::config::quorum;
 use super::super::message::{Body, Message};
 use super::super::types::{NodeId, Role, Term};
 use super::Node;
@@ -110,7 +111,7 @@ impl Node {
             .filter(|&(&voter, &grant)| grant && (voter != self.config.id || own_vote_durable))
             .count();
         let refused = self.votes.values().filter(|&&grant| !grant).count();
-        let quorum = self.config.quorum();
+        let quorum = quorum(self.config.voters.len());
         if granted >= quorum {
             match self.role {
                 Role::PreCandidate => {

@@ -1,6 +1,7 @@
 //! Log replication (§5.3), commitment (§5.4.2, the Figure 8 rule), heartbeats, CheckQuorum
 //! (thesis §6.2), client requests and applying committed entries.
 
+use super::super::config::quorum;
 use super::super::io::{Applied, ClientReply, ReplyOutcome, Timer};
 use super::super::kv::Command;
 use super::super::log::{Entry, Payload};
@@ -156,7 +157,7 @@ impl Node {
         for progress in self.progress.values_mut() {
             progress.recent_active = false;
         }
-        if active_peers + 1 < self.config.quorum() {
+        if active_peers + 1 < quorum(self.config.voters.len()) {
             self.become_follower(self.hard_state.term, None);
         } else {
             self.arm_fixed_timer(Timer::CheckQuorum, self.config.election_timeout_us_min);
@@ -265,7 +266,7 @@ impl Node {
         // Never past the leader's own durable log, even when followers alone form a quorum:
         // etcd-raft's CommittedIsDurableInv, so that what a leader applies and answers is on its
         // own disk too.
-        let quorum_index = matched[self.config.quorum() - 1].min(own_index);
+        let quorum_index = matched[quorum(self.config.voters.len()) - 1].min(own_index);
         if quorum_index <= self.commit_index {
             return;
         }
