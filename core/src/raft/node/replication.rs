@@ -102,7 +102,7 @@ impl Node {
         };
         let last_index = self.log.last_index();
         let Some(progress) = self.progress.get_mut(&from) else { return };
-        progress.recent_active = true;
+        progress.mark_active();
         match outcome {
             AppendOutcome::Accepted { match_index } => {
                 assert!(match_index <= last_index, "follower {from} claims entries the leader lacks");
@@ -134,7 +134,7 @@ impl Node {
         let last_index = self.log.last_index();
         let Some(progress) = self.progress.get_mut(&from) else { return };
         progress.on_heartbeat_answered(window);
-        if progress.match_index < last_index || progress.mode == Mode::Probe {
+        if progress.match_index() < last_index || progress.mode() == Mode::Probe {
             self.send_appends_to(from);
         }
     }
@@ -143,7 +143,7 @@ impl Node {
         let peers: Vec<NodeId> = self.config.peers().collect();
         for peer in peers {
             let progress = self.progress.get_mut(&peer).expect("peer tracked");
-            let commit = self.commit_index.min(progress.match_index);
+            let commit = self.commit_index.min(progress.match_index());
             progress.on_commit_sent(commit, commit);
             self.send_now(peer, Body::Heartbeat { commit });
         }
@@ -153,9 +153,11 @@ impl Node {
     /// CheckQuorum (thesis §6.2): a leader that has not heard from a quorum during an election
     /// timeout steps down, so that clients stop waiting on a leader that cannot commit.
     pub(super) fn on_check_quorum_timer(&mut self) {
-        let active_peers = self.progress.values().filter(|progress| progress.recent_active).count();
+        let mut active_peers = 0;
         for progress in self.progress.values_mut() {
-            progress.recent_active = false;
+            if progress.take_recent_active() {
+                active_peers += 1;
+            }
         }
         if active_peers + 1 < quorum(self.config.voters.len()) {
             self.become_follower(self.hard_state.term, None);
@@ -193,8 +195,8 @@ impl Node {
         let last_index = self.log.last_index();
         loop {
             let progress = &self.progress[&peer];
-            let has_entries = progress.next_index <= last_index;
-            let probing = progress.mode == Mode::Probe;
+            let has_entries = progress.next_index() <= last_index;
+            let probing = progress.mode() == Mode::Probe;
             if !progress.can_send(window) || !(has_entries || probing) {
                 return;
             }
@@ -208,9 +210,9 @@ impl Node {
     /// Sends one AppendEntries from the peer's `next_index`.
     fn send_append(&mut self, peer: NodeId) {
         let progress = &self.progress[&peer];
-        let prev_log_index = progress.next_index - 1;
+        let prev_log_index = progress.next_index() - 1;
         let prev_log_term = self.log.term_at(prev_log_index).expect("a leader holds every entry before next_index");
-        let entries = self.log.slice(progress.next_index, self.config.entries_per_append_max);
+        let entries = self.log.slice(progress.next_index(), self.config.entries_per_append_max);
         let last_sent = entries.last().map(|entry| entry.index);
         let progress = self.progress.get_mut(&peer).expect("peer tracked");
         progress.on_sent(last_sent);
@@ -235,12 +237,12 @@ impl Node {
     /// in flight.
     fn send_commit_if_unknown(&mut self, peer: NodeId) {
         let progress = &self.progress[&peer];
-        let learnable = self.commit_index.min(progress.match_index);
-        let everything_sent = progress.next_index > self.log.last_index();
-        if !everything_sent || progress.mode != Mode::Replicate || learnable <= progress.commit_sent {
+        let learnable = self.commit_index.min(progress.match_index());
+        let everything_sent = progress.next_index() > self.log.last_index();
+        if !everything_sent || progress.mode() != Mode::Replicate || learnable <= progress.commit_sent() {
             return;
         }
-        let prev_log_index = progress.match_index;
+        let prev_log_index = progress.match_index();
         let prev_log_term = self.log.term_at(prev_log_index).expect("match is inside the log");
         let leader_commit = self.commit_index;
         self.progress.get_mut(&peer).expect("peer tracked").on_commit_sent(leader_commit, prev_log_index);
@@ -260,7 +262,7 @@ impl Node {
             .config
             .voters
             .iter()
-            .map(|&voter| if voter == self.config.id { own_index } else { self.progress[&voter].match_index })
+            .map(|&voter| if voter == self.config.id { own_index } else { self.progress[&voter].match_index() })
             .collect();
         matched.sort_unstable_by(|a, b| b.cmp(a));
         // Never past the leader's own durable log, even when followers alone form a quorum:
