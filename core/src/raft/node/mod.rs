@@ -2,8 +2,8 @@
 //!
 //! Shape (after etcd-raft's `raft.go`): `step` handles the term comparison and the
 //! role-independent messages once, then hands the message to the role's own step function.
-//! Roles change only in the `become_*` functions, which assert the transition is legal and reset
-//! the per-term state in one place.
+//! Roles change only in the `become_*` functions, which assert the transition is legal and call
+//! one `reset(term)` for the state every role change clears, then set up their own role.
 //!
 //! Persist before send: every write gets an id; a message is held until every write issued
 //! before it is durable (Figure 2: "Updated on stable storage before responding to RPCs"). The
@@ -265,16 +265,24 @@ impl Node {
 
     // ---- role transitions ----
 
-    /// Becomes a follower in `term` (at least the current one), following `leader` if known.
-    fn become_follower(&mut self, term: Term, leader: Option<NodeId>) {
+    /// What every role change resets (etcd-raft's `reset`): the vote belongs to one term, and the
+    /// known leader, the campaign's votes and the peers' progress belong to one role in one term.
+    /// Moving to a higher term records it with no vote. The caller then sets up its role.
+    fn reset(&mut self, term: Term) {
         assert!(term >= self.hard_state.term, "a node never goes back in term");
         if term > self.hard_state.term {
             self.persist_hard_state(HardState { term, voted_for: None });
         }
-        self.role = Role::Follower;
-        self.leader = leader;
+        self.leader = None;
         self.votes.clear();
         self.progress.clear();
+    }
+
+    /// Becomes a follower in `term` (at least the current one), following `leader` if known.
+    fn become_follower(&mut self, term: Term, leader: Option<NodeId>) {
+        self.reset(term);
+        self.role = Role::Follower;
+        self.leader = leader;
         self.cancel_timer(Timer::Heartbeat);
         self.cancel_timer(Timer::CheckQuorum);
         // Figure 2: only hearing from the current leader or granting a vote restarts the
@@ -289,22 +297,21 @@ impl Node {
     fn become_pre_candidate(&mut self) {
         assert!(self.config.prevote, "pre-candidacy needs PreVote");
         assert_ne!(self.role, Role::Leader, "a leader does not campaign");
+        self.reset(self.hard_state.term);
         self.role = Role::PreCandidate;
-        self.leader = None;
-        self.progress.clear();
-        self.votes = BTreeMap::from([(self.config.id, true)]);
+        self.votes.insert(self.config.id, true);
         self.arm_election_timer();
     }
 
     /// Becomes a candidate (§5.2): a new term, a vote for itself, durable before it is asked for.
+    /// The new term and the vote become one write (see [`Node::persist_hard_state`]).
     fn become_candidate(&mut self) {
         assert_ne!(self.role, Role::Leader, "a leader does not campaign");
         let term = self.hard_state.term + 1;
+        self.reset(term);
         self.persist_hard_state(HardState { term, voted_for: Some(self.config.id) });
         self.role = Role::Candidate;
-        self.leader = None;
-        self.progress.clear();
-        self.votes = BTreeMap::from([(self.config.id, true)]);
+        self.votes.insert(self.config.id, true);
         self.arm_election_timer();
     }
 
@@ -313,9 +320,9 @@ impl Node {
     fn become_leader(&mut self) {
         assert_eq!(self.role, Role::Candidate, "only a candidate can win an election");
         assert_eq!(self.hard_state.voted_for, Some(self.config.id));
+        self.reset(self.hard_state.term);
         self.role = Role::Leader;
         self.leader = Some(self.config.id);
-        self.votes.clear();
         let next_index = self.log.last_index() + 1;
         let peers: Vec<NodeId> = self.config.peers().collect();
         self.progress = peers.into_iter().map(|peer| (peer, Progress::new(next_index))).collect();
