@@ -138,11 +138,11 @@ impl Progress {
 
     /// Records an AppendEntries sent with entries ending at `last_index` (or none, if `None`).
     pub fn on_sent(&mut self, last_index: Option<Index>) {
+        assert!(last_index.is_none_or(|last| last >= self.next_index), "entries sent start at next_index");
         match self.mode {
             Mode::Probe => self.probe_sent = true,
             Mode::Replicate => {
                 if let Some(last) = last_index {
-                    assert!(last >= self.next_index, "entries sent start at next_index");
                     self.next_index = last + 1;
                     self.inflight.push_back(last);
                 }
@@ -153,6 +153,7 @@ impl Progress {
 
     /// The follower holds entries up to `match_index`. Returns whether that is news.
     pub fn on_accepted(&mut self, match_index: Index) -> bool {
+        let match_before = self.match_index;
         let news = match_index > self.match_index;
         if news {
             self.match_index = match_index;
@@ -166,6 +167,7 @@ impl Progress {
             self.probe_sent = false;
             self.next_index = self.match_index + 1;
         }
+        assert!(self.match_index >= match_before.max(match_index), "match_index never decreases");
         self.assert_invariants();
         news
     }
@@ -186,6 +188,7 @@ impl Progress {
         self.mode = Mode::Probe;
         self.probe_sent = false;
         self.inflight.clear();
+        assert!(self.next_index <= rejected_prev.max(self.match_index + 1), "a rejection steps back");
         self.assert_invariants();
         true
     }
@@ -210,7 +213,7 @@ mod tests {
     fn probe_sends_one_at_a_time_then_replicates_after_a_match() {
         let mut progress = Progress::new(5);
         assert!(progress.can_send(4));
-        progress.on_sent(Some(4));
+        progress.on_sent(None);
         assert!(!progress.can_send(4), "a probe waits for its answer");
         assert!(progress.on_accepted(4));
         assert_eq!(progress.mode(), Mode::Replicate);

@@ -117,6 +117,17 @@ impl Node {
         assert_eq!(self.role == Role::Leader, self.leader == Some(self.config.id));
         let progress_expected = if self.role == Role::Leader { self.config.voters.len() - 1 } else { 0 };
         assert_eq!(self.progress.len(), progress_expected, "only a leader tracks its peers");
+        let campaigning = matches!(self.role, Role::PreCandidate | Role::Candidate);
+        assert_eq!(self.votes.contains_key(&self.config.id), campaigning, "only a campaign counts votes");
+        if matches!(self.role, Role::Candidate | Role::Leader) {
+            assert_eq!(self.hard_state.voted_for, Some(self.config.id), "a candidate votes for itself");
+        }
+        for progress in self.progress.values() {
+            assert!(progress.next_index() <= self.log.last_index() + 1, "a leader sends only what it holds");
+        }
+        // Persist before send: a message is held only behind a write that is not yet durable.
+        assert!(self.held.iter().all(|&(needed, _)| needed > self.write_id_durable && needed <= self.write_id_last));
+        assert!(self.append_marks.iter().all(|&(id, _)| id > self.write_id_durable));
     }
 
     /// The term comparison every message goes through first (Figure 2, "Rules for Servers": a
@@ -276,6 +287,7 @@ impl Node {
         self.leader = None;
         self.votes.clear();
         self.progress.clear();
+        assert_eq!(self.hard_state.term, term);
     }
 
     /// Becomes a follower in `term` (at least the current one), following `leader` if known.
@@ -313,6 +325,8 @@ impl Node {
         self.role = Role::Candidate;
         self.votes.insert(self.config.id, true);
         self.arm_election_timer();
+        let written = self.out.writes.last().map(|request| &request.write);
+        assert_eq!(written, Some(&Write::HardState(self.hard_state)), "the new term and the self-vote are one write");
     }
 
     /// Becomes leader of the current term after winning its election (§5.2), and appends the
@@ -331,6 +345,7 @@ impl Node {
         if self.config.check_quorum {
             self.arm_fixed_timer(Timer::CheckQuorum, self.config.election_timeout_us_min);
         }
+        assert!(self.progress.keys().copied().eq(self.config.peers()), "a leader tracks every peer");
         self.append_to_own_log(super::log::Payload::Noop);
     }
 
@@ -346,6 +361,12 @@ impl Node {
     /// Records a new term or vote. Two in one step (a new term, then a vote in it) become one
     /// write: the first has not left the node yet, so the second can replace it.
     fn persist_hard_state(&mut self, hard_state: HardState) {
+        assert!(hard_state.term >= self.hard_state.term, "a node never goes back in term");
+        assert!(
+            hard_state.term > self.hard_state.term
+                || self.hard_state.voted_for.is_none_or(|voted| hard_state.voted_for == Some(voted)),
+            "a vote, once cast, stands for the rest of its term (Figure 2)"
+        );
         self.hard_state = hard_state;
         if let Some(WriteRequest { write: Write::HardState(pending), .. }) = self.out.writes.last_mut() {
             *pending = hard_state;
@@ -357,6 +378,7 @@ impl Node {
     /// Removes log entries from `from` on, in memory and on disk.
     fn truncate_log(&mut self, from: Index) {
         assert!(from > self.commit_index, "committed entries are never truncated (§5.3)");
+        assert!(from <= self.log.last_index(), "a truncation removes at least one entry");
         self.log.truncate_from(from);
         self.issue_write(Write::Truncate { from });
         // The disk no longer matches the log past `from - 1`, including for earlier appends that
@@ -372,6 +394,7 @@ impl Node {
     /// the checks, not an assertion, report what went wrong. Only bug switches call this.
     fn truncate_log_unchecked(&mut self, from: Index) {
         assert!(self.config.bugs.any(), "only a bug switch truncates without the commit check");
+        assert!(from <= self.log.last_index(), "a truncation removes at least one entry");
         self.commit_index = self.commit_index.min(from - 1);
         self.applied_index = self.applied_index.min(self.commit_index);
         self.log.truncate_from(from);
@@ -407,6 +430,7 @@ impl Node {
     /// Sends a message once every write issued so far is durable (persist before send).
     fn send_message(&mut self, message: Message) {
         assert_eq!(message.from, self.config.id);
+        assert_ne!(message.to, self.config.id, "a node never messages itself");
         if self.all_writes_durable() {
             self.out.messages.push(message);
         } else {
@@ -419,6 +443,7 @@ impl Node {
     /// leader's vote requests waited for it.
     fn send_now(&mut self, to: NodeId, body: Body) {
         assert_eq!(self.role, Role::Leader, "only a leader sends ahead of its disk");
+        assert!(self.progress.contains_key(&to), "a leader sends only to peers it tracks");
         let message = Message { from: self.config.id, to, term: self.hard_state.term, body };
         self.out.messages.push(message);
     }

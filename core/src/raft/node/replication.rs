@@ -18,6 +18,9 @@ impl Node {
         let Body::AppendRequest { prev_log_index, prev_log_term, entries, leader_commit } = message.body else {
             unreachable!("called for AppendEntries only")
         };
+        // A candidate that hears from the leader of its term becomes its follower first.
+        assert_eq!(self.role, Role::Follower, "only a follower takes entries");
+        assert_eq!(message.term, self.hard_state.term);
         let leader = message.from;
         self.leader = Some(leader);
         self.arm_election_timer();
@@ -71,16 +74,22 @@ impl Node {
                 self.truncate_log_unchecked(end + 1);
             }
         }
-        let Some(first_new) = self.log.first_new_or_conflicting(&entries) else { return };
-        let from = entries[first_new].index;
-        if from <= self.log.last_index() {
-            self.truncate_log(from);
+        let last_new = entries.last().map(|entry| (entry.index, entry.term));
+        if let Some(first_new) = self.log.first_new_or_conflicting(&entries) {
+            let from = entries[first_new].index;
+            if from <= self.log.last_index() {
+                self.truncate_log(from);
+            }
+            self.append_entries_to_log(entries.into_iter().skip(first_new).collect());
         }
-        self.append_entries_to_log(entries.into_iter().skip(first_new).collect());
+        if let Some((index, term)) = last_new {
+            assert!(self.log.matches(index, term), "the log holds the leader's entries after storing them");
+        }
     }
 
     /// A heartbeat: the leader is alive; its commit index is capped at what we hold for it.
     pub(super) fn on_heartbeat(&mut self, leader: NodeId, commit: Index) {
+        assert_eq!(self.role, Role::Follower, "only a follower takes heartbeats");
         self.leader = Some(leader);
         self.arm_election_timer();
         let commit = commit.min(self.log.last_index());
@@ -94,6 +103,7 @@ impl Node {
 
     /// A follower's answer to AppendEntries.
     pub(super) fn on_append_response(&mut self, from: NodeId, prev_log_index: Index, outcome: AppendOutcome) {
+        assert_eq!(self.role, Role::Leader);
         let next_hint = match outcome {
             AppendOutcome::Rejected { conflict_term, conflict_index } => {
                 Some(self.next_after_conflict(conflict_term, conflict_index))
@@ -130,6 +140,7 @@ impl Node {
     }
 
     pub(super) fn on_heartbeat_response(&mut self, from: NodeId) {
+        assert_eq!(self.role, Role::Leader);
         let window = self.config.inflight_appends_max;
         let last_index = self.log.last_index();
         let Some(progress) = self.progress.get_mut(&from) else { return };
@@ -140,6 +151,7 @@ impl Node {
     }
 
     pub(super) fn on_heartbeat_timer(&mut self) {
+        assert_eq!(self.role, Role::Leader);
         let peers: Vec<NodeId> = self.config.peers().collect();
         for peer in peers {
             let progress = self.progress.get_mut(&peer).expect("peer tracked");
@@ -153,6 +165,8 @@ impl Node {
     /// CheckQuorum (thesis §6.2): a leader that has not heard from a quorum during an election
     /// timeout steps down, so that clients stop waiting on a leader that cannot commit.
     pub(super) fn on_check_quorum_timer(&mut self) {
+        assert_eq!(self.role, Role::Leader);
+        assert!(self.config.check_quorum, "the CheckQuorum timer is armed only with CheckQuorum on");
         let mut active_peers = 0;
         for progress in self.progress.values_mut() {
             if progress.take_recent_active() {
@@ -182,6 +196,7 @@ impl Node {
         assert_eq!(self.role, Role::Leader);
         let entry = Entry { term: self.hard_state.term, index: self.log.last_index() + 1, payload };
         self.append_entries_to_log(vec![entry]);
+        assert_eq!(self.log.last_term(), self.hard_state.term);
         let peers: Vec<NodeId> = self.config.peers().collect();
         for peer in peers {
             self.send_appends_to(peer);
@@ -191,6 +206,7 @@ impl Node {
     /// Sends `peer` what flow control allows: one probe in `Probe` mode (empty if there is
     /// nothing new), or batches of new entries up to the window in `Replicate` mode.
     fn send_appends_to(&mut self, peer: NodeId) {
+        assert!(self.progress.contains_key(&peer), "a leader sends appends only to peers it tracks");
         let window = self.config.inflight_appends_max;
         let last_index = self.log.last_index();
         loop {
@@ -210,6 +226,7 @@ impl Node {
     /// Sends one AppendEntries from the peer's `next_index`.
     fn send_append(&mut self, peer: NodeId) {
         let progress = &self.progress[&peer];
+        assert!(progress.can_send(self.config.inflight_appends_max), "flow control allows this append");
         let prev_log_index = progress.next_index() - 1;
         let prev_log_term = self.log.term_at(prev_log_index).expect("a leader holds every entry before next_index");
         let entries = self.log.slice(progress.next_index(), self.config.entries_per_append_max);
@@ -277,6 +294,8 @@ impl Node {
         if self.log.term_at(quorum_index) != Some(self.hard_state.term) && !self.config.bugs.figure8_commit {
             return;
         }
+        let holders = matched.iter().filter(|&&index| index >= quorum_index).count();
+        assert!(holders >= quorum(self.config.voters.len()), "a quorum holds every committed entry");
         self.commit_index = quorum_index;
         self.broadcast_commit();
     }
@@ -302,5 +321,6 @@ impl Node {
             self.out.applied.push(applied);
             self.applied_index = index;
         }
+        assert_eq!(self.applied_index, self.commit_index);
     }
 }
