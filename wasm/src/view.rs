@@ -222,9 +222,9 @@ fn progress_of(node: &Node) -> Vec<PeerProgress> {
         .filter_map(|peer| {
             node.progress(peer).map(|progress| PeerProgress {
                 peer,
-                match_index: progress.match_index,
-                next_index: progress.next_index,
-                mode: match progress.mode {
+                match_index: progress.match_index(),
+                next_index: progress.next_index(),
+                mode: match progress.mode() {
                     raftsim_core::raft::Mode::Probe => "probe",
                     raftsim_core::raft::Mode::Replicate => "replicate",
                 },

@@ -33,6 +33,14 @@ pub struct Config {
     pub bugs: Bugs,
 }
 
+/// How many of `voters` make a majority: the votes that win an election and the copies that
+/// commit an entry (§5.2, §5.3). Any two majorities share a voter, which is what makes one leader
+/// per term and committed entries surviving a change of leader possible.
+pub fn quorum(voters: usize) -> usize {
+    assert!(voters >= 1, "a cluster needs at least one voter");
+    voters / 2 + 1
+}
+
 /// Why a [`Config`] was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfigError(pub String);
@@ -91,11 +99,6 @@ impl Config {
             return fail("inflight_appends_max and entries_per_append_max: must be at least 1".into());
         }
         Ok(())
-    }
-
-    /// How many votes or acknowledgements make a majority of the voters.
-    pub fn quorum(&self) -> usize {
-        self.voters.len() / 2 + 1
     }
 
     /// The other voters, in id order.

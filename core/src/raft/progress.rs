@@ -18,25 +18,31 @@ pub enum Mode {
     Replicate,
 }
 
-/// One follower's replication state, kept by the leader.
+/// One follower's replication state, kept by the leader. The fields are private so that every
+/// change goes through a method that ends by checking the invariants below.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Progress {
-    /// Invariant: the follower durably holds the leader's entries up to here.
-    pub match_index: Index,
-    /// Invariant: `match_index < next_index`; the next entry to send.
-    pub next_index: Index,
+    /// The follower durably holds the leader's entries up to here.
+    /// Invariant: `match_index < next_index`; never decreases.
+    match_index: Index,
+    /// The next entry to send.
+    /// Invariant: `match_index < next_index`.
+    next_index: Index,
     /// The sending mode.
-    pub mode: Mode,
+    mode: Mode,
     /// In `Probe`: an AppendEntries is outstanding, so wait.
-    pub probe_sent: bool,
-    /// In `Replicate`: the last index of each unacknowledged AppendEntries, increasing, each in
-    /// `match_index + 1 .. next_index`. Empty in `Probe`.
-    pub inflight: VecDeque<Index>,
-    /// The follower answered since the last CheckQuorum round.
-    pub recent_active: bool,
+    /// Invariant: `false` in `Replicate`.
+    probe_sent: bool,
+    /// In `Replicate`: the last index of each unacknowledged AppendEntries.
+    /// Invariant: strictly increasing, each in `match_index + 1 .. next_index`; empty in `Probe`.
+    inflight: VecDeque<Index>,
+    /// The follower answered since the last CheckQuorum round (set by any answer, cleared by
+    /// [`Progress::take_recent_active`]).
+    recent_active: bool,
     /// The highest commit index the follower can have learned from what the leader sent:
     /// `min(leader commit, last index the message vouches for)` over everything sent.
-    pub commit_sent: Index,
+    /// Invariant: never decreases.
+    commit_sent: Index,
 }
 
 impl Progress {
@@ -67,6 +73,41 @@ impl Progress {
         }
     }
 
+    /// The follower durably holds the leader's entries up to here (Figure 2's matchIndex).
+    pub fn match_index(&self) -> Index {
+        self.match_index
+    }
+
+    /// The next entry to send (Figure 2's nextIndex).
+    pub fn next_index(&self) -> Index {
+        self.next_index
+    }
+
+    /// How the leader sends to this follower now.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// In `Probe`: whether an AppendEntries is outstanding.
+    pub fn probe_sent(&self) -> bool {
+        self.probe_sent
+    }
+
+    /// In `Replicate`: the last index of each unacknowledged AppendEntries, oldest first.
+    pub fn inflight(&self) -> impl Iterator<Item = Index> + '_ {
+        self.inflight.iter().copied()
+    }
+
+    /// Whether the follower answered since the last CheckQuorum round.
+    pub fn recent_active(&self) -> bool {
+        self.recent_active
+    }
+
+    /// The highest commit index the follower can have learned from what the leader sent.
+    pub fn commit_sent(&self) -> Index {
+        self.commit_sent
+    }
+
     /// Whether the leader may send another AppendEntries carrying entries now.
     pub fn can_send(&self, inflight_appends_max: usize) -> bool {
         match self.mode {
@@ -78,15 +119,30 @@ impl Progress {
     /// Records that the follower was told `commit`, vouched for up to `covered_index`.
     pub fn on_commit_sent(&mut self, commit: Index, covered_index: Index) {
         self.commit_sent = self.commit_sent.max(commit.min(covered_index));
+        self.assert_invariants();
+    }
+
+    /// The follower answered something: it counts as active for the current CheckQuorum round.
+    pub fn mark_active(&mut self) {
+        self.recent_active = true;
+        self.assert_invariants();
+    }
+
+    /// Ends a CheckQuorum round for this follower: returns whether it answered during the round
+    /// and clears the mark for the next one.
+    pub fn take_recent_active(&mut self) -> bool {
+        let recent_active = std::mem::take(&mut self.recent_active);
+        self.assert_invariants();
+        recent_active
     }
 
     /// Records an AppendEntries sent with entries ending at `last_index` (or none, if `None`).
     pub fn on_sent(&mut self, last_index: Option<Index>) {
+        assert!(last_index.is_none_or(|last| last >= self.next_index), "entries sent start at next_index");
         match self.mode {
             Mode::Probe => self.probe_sent = true,
             Mode::Replicate => {
                 if let Some(last) = last_index {
-                    assert!(last >= self.next_index, "entries sent start at next_index");
                     self.next_index = last + 1;
                     self.inflight.push_back(last);
                 }
@@ -97,6 +153,7 @@ impl Progress {
 
     /// The follower holds entries up to `match_index`. Returns whether that is news.
     pub fn on_accepted(&mut self, match_index: Index) -> bool {
+        let match_before = self.match_index;
         let news = match_index > self.match_index;
         if news {
             self.match_index = match_index;
@@ -110,6 +167,7 @@ impl Progress {
             self.probe_sent = false;
             self.next_index = self.match_index + 1;
         }
+        assert!(self.match_index >= match_before.max(match_index), "match_index never decreases");
         self.assert_invariants();
         news
     }
@@ -130,6 +188,7 @@ impl Progress {
         self.mode = Mode::Probe;
         self.probe_sent = false;
         self.inflight.clear();
+        assert!(self.next_index <= rejected_prev.max(self.match_index + 1), "a rejection steps back");
         self.assert_invariants();
         true
     }
@@ -137,7 +196,7 @@ impl Progress {
     /// The follower answered a heartbeat: it is alive, so resume probing, and free one slot of
     /// a full window in case an AppendEntries was lost (etcd-raft does the same).
     pub fn on_heartbeat_answered(&mut self, inflight_appends_max: usize) {
-        self.recent_active = true;
+        self.mark_active();
         self.probe_sent = false;
         if self.mode == Mode::Replicate && self.inflight.len() >= inflight_appends_max {
             self.inflight.pop_front();
@@ -154,11 +213,11 @@ mod tests {
     fn probe_sends_one_at_a_time_then_replicates_after_a_match() {
         let mut progress = Progress::new(5);
         assert!(progress.can_send(4));
-        progress.on_sent(Some(4));
+        progress.on_sent(None);
         assert!(!progress.can_send(4), "a probe waits for its answer");
         assert!(progress.on_accepted(4));
-        assert_eq!(progress.mode, Mode::Replicate);
-        assert_eq!(progress.next_index, 5);
+        assert_eq!(progress.mode(), Mode::Replicate);
+        assert_eq!(progress.next_index(), 5);
     }
 
     #[test]
@@ -170,10 +229,10 @@ mod tests {
             progress.on_sent(Some(last));
         }
         assert!(!progress.can_send(2), "window of two is full");
-        assert_eq!(progress.next_index, 5);
+        assert_eq!(progress.next_index(), 5);
         progress.on_accepted(2);
         assert!(progress.can_send(2));
-        assert_eq!(progress.inflight, VecDeque::from([4]));
+        assert_eq!(progress.inflight().collect::<Vec<_>>(), [4]);
     }
 
     #[test]
@@ -182,8 +241,8 @@ mod tests {
         progress.on_sent(None);
         assert!(!progress.on_rejected(3, 2), "probe waits on prev 9, not 3");
         assert!(progress.on_rejected(9, 4));
-        assert_eq!(progress.next_index, 4);
-        assert!(!progress.probe_sent);
+        assert_eq!(progress.next_index(), 4);
+        assert!(!progress.probe_sent());
     }
 
     #[test]
@@ -192,8 +251,8 @@ mod tests {
         progress.on_accepted(6);
         progress.on_sent(Some(9));
         assert!(progress.on_rejected(9, 2));
-        assert_eq!(progress.next_index, 7);
-        assert_eq!(progress.mode, Mode::Probe);
+        assert_eq!(progress.next_index(), 7);
+        assert_eq!(progress.mode(), Mode::Probe);
     }
 
     #[test]
@@ -204,6 +263,6 @@ mod tests {
         progress.on_sent(Some(2));
         progress.on_heartbeat_answered(2);
         assert!(progress.can_send(2));
-        assert!(progress.recent_active);
+        assert!(progress.recent_active());
     }
 }

@@ -1,8 +1,9 @@
 //! Leader election (§5.2), the election restriction (§5.4.1), PreVote (thesis §9.6) and the
 //! leader lease that CheckQuorum makes safe (thesis §4.2.3, §6.2).
 
+use super::super::config::quorum;
 use super::super::message::{Body, Message};
-use super::super::types::{NodeId, Role, Term};
+use super::super::types::{HardState, NodeId, Role, Term};
 use super::Node;
 
 impl Node {
@@ -27,6 +28,7 @@ impl Node {
     }
 
     fn request_votes(&mut self) {
+        assert!(matches!(self.role, Role::PreCandidate | Role::Candidate), "only a campaign asks for votes");
         let prevote = self.role == Role::PreCandidate;
         let body =
             Body::VoteRequest { prevote, last_log_index: self.log.last_index(), last_log_term: self.log.last_term() };
@@ -50,6 +52,10 @@ impl Node {
         let Body::VoteRequest { prevote, last_log_index, last_log_term } = message.body else {
             unreachable!("called for vote requests only")
         };
+        // Vote requests of older terms were answered in `step_message`, and a real vote request
+        // of a newer term made this node a follower in that term first.
+        assert!(message.term >= self.hard_state.term);
+        assert!(prevote || message.term == self.hard_state.term);
         let candidate = message.from;
         let can_vote = self.hard_state.voted_for == Some(candidate)
             // We have not voted and know no leader in this term...
@@ -58,8 +64,7 @@ impl Node {
             || (prevote && message.term > self.hard_state.term);
         let granted = can_vote && self.log.is_up_to_date(last_log_index, last_log_term);
         if granted && !prevote {
-            self.hard_state.voted_for = Some(candidate);
-            self.persist_hard_state(self.hard_state);
+            self.persist_hard_state(HardState { voted_for: Some(candidate), ..self.hard_state });
             // Granting a vote resets the election timer (Figure 2, "Followers").
             self.arm_election_timer();
         }
@@ -80,6 +85,7 @@ impl Node {
     /// once a candidate, or one for another term) are ignored: counting a stale vote in a later
     /// campaign is a known bug (the liferaft case in the bug catalogue).
     pub(super) fn on_vote_response(&mut self, from: NodeId, term: Term, prevote: bool, granted: bool) {
+        assert!(matches!(self.role, Role::PreCandidate | Role::Candidate), "only a campaign counts votes");
         let campaign_is_prevote = self.role == Role::PreCandidate;
         let campaign_term = if campaign_is_prevote { self.hard_state.term + 1 } else { self.hard_state.term };
         // A PreVote refusal carries the voter's term, which is ours (a higher one made us a
@@ -110,7 +116,8 @@ impl Node {
             .filter(|&(&voter, &grant)| grant && (voter != self.config.id || own_vote_durable))
             .count();
         let refused = self.votes.values().filter(|&&grant| !grant).count();
-        let quorum = self.config.quorum();
+        assert_eq!(self.votes.get(&self.config.id), Some(&true), "a campaign starts with the node's own vote");
+        let quorum = quorum(self.config.voters.len());
         if granted >= quorum {
             match self.role {
                 Role::PreCandidate => {

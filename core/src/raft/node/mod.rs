@@ -2,8 +2,8 @@
 //!
 //! Shape (after etcd-raft's `raft.go`): `step` handles the term comparison and the
 //! role-independent messages once, then hands the message to the role's own step function.
-//! Roles change only in the `become_*` functions, which assert the transition is legal and reset
-//! the per-term state in one place.
+//! Roles change only in the `become_*` functions, which assert the transition is legal and call
+//! one `reset(term)` for the state every role change clears, then set up their own role.
 //!
 //! Persist before send: every write gets an id; a message is held until every write issued
 //! before it is durable (Figure 2: "Updated on stable storage before responding to RPCs"). The
@@ -117,6 +117,17 @@ impl Node {
         assert_eq!(self.role == Role::Leader, self.leader == Some(self.config.id));
         let progress_expected = if self.role == Role::Leader { self.config.voters.len() - 1 } else { 0 };
         assert_eq!(self.progress.len(), progress_expected, "only a leader tracks its peers");
+        let campaigning = matches!(self.role, Role::PreCandidate | Role::Candidate);
+        assert_eq!(self.votes.contains_key(&self.config.id), campaigning, "only a campaign counts votes");
+        if matches!(self.role, Role::Candidate | Role::Leader) {
+            assert_eq!(self.hard_state.voted_for, Some(self.config.id), "a candidate votes for itself");
+        }
+        for progress in self.progress.values() {
+            assert!(progress.next_index() <= self.log.last_index() + 1, "a leader sends only what it holds");
+        }
+        // Persist before send: a message is held only behind a write that is not yet durable.
+        assert!(self.held.iter().all(|&(needed, _)| needed > self.write_id_durable && needed <= self.write_id_last));
+        assert!(self.append_marks.iter().all(|&(id, _)| id > self.write_id_durable));
     }
 
     /// The term comparison every message goes through first (Figure 2, "Rules for Servers": a
@@ -265,16 +276,25 @@ impl Node {
 
     // ---- role transitions ----
 
-    /// Becomes a follower in `term` (at least the current one), following `leader` if known.
-    fn become_follower(&mut self, term: Term, leader: Option<NodeId>) {
+    /// What every role change resets (etcd-raft's `reset`): the vote belongs to one term, and the
+    /// known leader, the campaign's votes and the peers' progress belong to one role in one term.
+    /// Moving to a higher term records it with no vote. The caller then sets up its role.
+    fn reset(&mut self, term: Term) {
         assert!(term >= self.hard_state.term, "a node never goes back in term");
         if term > self.hard_state.term {
             self.persist_hard_state(HardState { term, voted_for: None });
         }
-        self.role = Role::Follower;
-        self.leader = leader;
+        self.leader = None;
         self.votes.clear();
         self.progress.clear();
+        assert_eq!(self.hard_state.term, term);
+    }
+
+    /// Becomes a follower in `term` (at least the current one), following `leader` if known.
+    fn become_follower(&mut self, term: Term, leader: Option<NodeId>) {
+        self.reset(term);
+        self.role = Role::Follower;
+        self.leader = leader;
         self.cancel_timer(Timer::Heartbeat);
         self.cancel_timer(Timer::CheckQuorum);
         // Figure 2: only hearing from the current leader or granting a vote restarts the
@@ -289,23 +309,24 @@ impl Node {
     fn become_pre_candidate(&mut self) {
         assert!(self.config.prevote, "pre-candidacy needs PreVote");
         assert_ne!(self.role, Role::Leader, "a leader does not campaign");
+        self.reset(self.hard_state.term);
         self.role = Role::PreCandidate;
-        self.leader = None;
-        self.progress.clear();
-        self.votes = BTreeMap::from([(self.config.id, true)]);
+        self.votes.insert(self.config.id, true);
         self.arm_election_timer();
     }
 
     /// Becomes a candidate (§5.2): a new term, a vote for itself, durable before it is asked for.
+    /// The new term and the vote become one write (see [`Node::persist_hard_state`]).
     fn become_candidate(&mut self) {
         assert_ne!(self.role, Role::Leader, "a leader does not campaign");
         let term = self.hard_state.term + 1;
+        self.reset(term);
         self.persist_hard_state(HardState { term, voted_for: Some(self.config.id) });
         self.role = Role::Candidate;
-        self.leader = None;
-        self.progress.clear();
-        self.votes = BTreeMap::from([(self.config.id, true)]);
+        self.votes.insert(self.config.id, true);
         self.arm_election_timer();
+        let written = self.out.writes.last().map(|request| &request.write);
+        assert_eq!(written, Some(&Write::HardState(self.hard_state)), "the new term and the self-vote are one write");
     }
 
     /// Becomes leader of the current term after winning its election (§5.2), and appends the
@@ -313,9 +334,9 @@ impl Node {
     fn become_leader(&mut self) {
         assert_eq!(self.role, Role::Candidate, "only a candidate can win an election");
         assert_eq!(self.hard_state.voted_for, Some(self.config.id));
+        self.reset(self.hard_state.term);
         self.role = Role::Leader;
         self.leader = Some(self.config.id);
-        self.votes.clear();
         let next_index = self.log.last_index() + 1;
         let peers: Vec<NodeId> = self.config.peers().collect();
         self.progress = peers.into_iter().map(|peer| (peer, Progress::new(next_index))).collect();
@@ -324,6 +345,7 @@ impl Node {
         if self.config.check_quorum {
             self.arm_fixed_timer(Timer::CheckQuorum, self.config.election_timeout_us_min);
         }
+        assert!(self.progress.keys().copied().eq(self.config.peers()), "a leader tracks every peer");
         self.append_to_own_log(super::log::Payload::Noop);
     }
 
@@ -339,6 +361,12 @@ impl Node {
     /// Records a new term or vote. Two in one step (a new term, then a vote in it) become one
     /// write: the first has not left the node yet, so the second can replace it.
     fn persist_hard_state(&mut self, hard_state: HardState) {
+        assert!(hard_state.term >= self.hard_state.term, "a node never goes back in term");
+        assert!(
+            hard_state.term > self.hard_state.term
+                || self.hard_state.voted_for.is_none_or(|voted| hard_state.voted_for == Some(voted)),
+            "a vote, once cast, stands for the rest of its term (Figure 2)"
+        );
         self.hard_state = hard_state;
         if let Some(WriteRequest { write: Write::HardState(pending), .. }) = self.out.writes.last_mut() {
             *pending = hard_state;
@@ -350,6 +378,7 @@ impl Node {
     /// Removes log entries from `from` on, in memory and on disk.
     fn truncate_log(&mut self, from: Index) {
         assert!(from > self.commit_index, "committed entries are never truncated (§5.3)");
+        assert!(from <= self.log.last_index(), "a truncation removes at least one entry");
         self.log.truncate_from(from);
         self.issue_write(Write::Truncate { from });
         // The disk no longer matches the log past `from - 1`, including for earlier appends that
@@ -365,6 +394,7 @@ impl Node {
     /// the checks, not an assertion, report what went wrong. Only bug switches call this.
     fn truncate_log_unchecked(&mut self, from: Index) {
         assert!(self.config.bugs.any(), "only a bug switch truncates without the commit check");
+        assert!(from <= self.log.last_index(), "a truncation removes at least one entry");
         self.commit_index = self.commit_index.min(from - 1);
         self.applied_index = self.applied_index.min(self.commit_index);
         self.log.truncate_from(from);
@@ -400,6 +430,7 @@ impl Node {
     /// Sends a message once every write issued so far is durable (persist before send).
     fn send_message(&mut self, message: Message) {
         assert_eq!(message.from, self.config.id);
+        assert_ne!(message.to, self.config.id, "a node never messages itself");
         if self.all_writes_durable() {
             self.out.messages.push(message);
         } else {
@@ -412,6 +443,7 @@ impl Node {
     /// leader's vote requests waited for it.
     fn send_now(&mut self, to: NodeId, body: Body) {
         assert_eq!(self.role, Role::Leader, "only a leader sends ahead of its disk");
+        assert!(self.progress.contains_key(&to), "a leader sends only to peers it tracks");
         let message = Message { from: self.config.id, to, term: self.hard_state.term, body };
         self.out.messages.push(message);
     }

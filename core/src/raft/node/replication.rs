@@ -1,6 +1,7 @@
 //! Log replication (§5.3), commitment (§5.4.2, the Figure 8 rule), heartbeats, CheckQuorum
 //! (thesis §6.2), client requests and applying committed entries.
 
+use super::super::config::quorum;
 use super::super::io::{Applied, ClientReply, ReplyOutcome, Timer};
 use super::super::kv::Command;
 use super::super::log::{Entry, Payload};
@@ -17,6 +18,9 @@ impl Node {
         let Body::AppendRequest { prev_log_index, prev_log_term, entries, leader_commit } = message.body else {
             unreachable!("called for AppendEntries only")
         };
+        // A candidate that hears from the leader of its term becomes its follower first.
+        assert_eq!(self.role, Role::Follower, "only a follower takes entries");
+        assert_eq!(message.term, self.hard_state.term);
         let leader = message.from;
         self.leader = Some(leader);
         self.arm_election_timer();
@@ -70,16 +74,22 @@ impl Node {
                 self.truncate_log_unchecked(end + 1);
             }
         }
-        let Some(first_new) = self.log.first_new_or_conflicting(&entries) else { return };
-        let from = entries[first_new].index;
-        if from <= self.log.last_index() {
-            self.truncate_log(from);
+        let last_new = entries.last().map(|entry| (entry.index, entry.term));
+        if let Some(first_new) = self.log.first_new_or_conflicting(&entries) {
+            let from = entries[first_new].index;
+            if from <= self.log.last_index() {
+                self.truncate_log(from);
+            }
+            self.append_entries_to_log(entries.into_iter().skip(first_new).collect());
         }
-        self.append_entries_to_log(entries.into_iter().skip(first_new).collect());
+        if let Some((index, term)) = last_new {
+            assert!(self.log.matches(index, term), "the log holds the leader's entries after storing them");
+        }
     }
 
     /// A heartbeat: the leader is alive; its commit index is capped at what we hold for it.
     pub(super) fn on_heartbeat(&mut self, leader: NodeId, commit: Index) {
+        assert_eq!(self.role, Role::Follower, "only a follower takes heartbeats");
         self.leader = Some(leader);
         self.arm_election_timer();
         let commit = commit.min(self.log.last_index());
@@ -93,6 +103,7 @@ impl Node {
 
     /// A follower's answer to AppendEntries.
     pub(super) fn on_append_response(&mut self, from: NodeId, prev_log_index: Index, outcome: AppendOutcome) {
+        assert_eq!(self.role, Role::Leader);
         let next_hint = match outcome {
             AppendOutcome::Rejected { conflict_term, conflict_index } => {
                 Some(self.next_after_conflict(conflict_term, conflict_index))
@@ -101,7 +112,7 @@ impl Node {
         };
         let last_index = self.log.last_index();
         let Some(progress) = self.progress.get_mut(&from) else { return };
-        progress.recent_active = true;
+        progress.mark_active();
         match outcome {
             AppendOutcome::Accepted { match_index } => {
                 assert!(match_index <= last_index, "follower {from} claims entries the leader lacks");
@@ -129,20 +140,22 @@ impl Node {
     }
 
     pub(super) fn on_heartbeat_response(&mut self, from: NodeId) {
+        assert_eq!(self.role, Role::Leader);
         let window = self.config.inflight_appends_max;
         let last_index = self.log.last_index();
         let Some(progress) = self.progress.get_mut(&from) else { return };
         progress.on_heartbeat_answered(window);
-        if progress.match_index < last_index || progress.mode == Mode::Probe {
+        if progress.match_index() < last_index || progress.mode() == Mode::Probe {
             self.send_appends_to(from);
         }
     }
 
     pub(super) fn on_heartbeat_timer(&mut self) {
+        assert_eq!(self.role, Role::Leader);
         let peers: Vec<NodeId> = self.config.peers().collect();
         for peer in peers {
             let progress = self.progress.get_mut(&peer).expect("peer tracked");
-            let commit = self.commit_index.min(progress.match_index);
+            let commit = self.commit_index.min(progress.match_index());
             progress.on_commit_sent(commit, commit);
             self.send_now(peer, Body::Heartbeat { commit });
         }
@@ -152,11 +165,15 @@ impl Node {
     /// CheckQuorum (thesis §6.2): a leader that has not heard from a quorum during an election
     /// timeout steps down, so that clients stop waiting on a leader that cannot commit.
     pub(super) fn on_check_quorum_timer(&mut self) {
-        let active_peers = self.progress.values().filter(|progress| progress.recent_active).count();
+        assert_eq!(self.role, Role::Leader);
+        assert!(self.config.check_quorum, "the CheckQuorum timer is armed only with CheckQuorum on");
+        let mut active_peers = 0;
         for progress in self.progress.values_mut() {
-            progress.recent_active = false;
+            if progress.take_recent_active() {
+                active_peers += 1;
+            }
         }
-        if active_peers + 1 < self.config.quorum() {
+        if active_peers + 1 < quorum(self.config.voters.len()) {
             self.become_follower(self.hard_state.term, None);
         } else {
             self.arm_fixed_timer(Timer::CheckQuorum, self.config.election_timeout_us_min);
@@ -179,6 +196,7 @@ impl Node {
         assert_eq!(self.role, Role::Leader);
         let entry = Entry { term: self.hard_state.term, index: self.log.last_index() + 1, payload };
         self.append_entries_to_log(vec![entry]);
+        assert_eq!(self.log.last_term(), self.hard_state.term);
         let peers: Vec<NodeId> = self.config.peers().collect();
         for peer in peers {
             self.send_appends_to(peer);
@@ -188,12 +206,13 @@ impl Node {
     /// Sends `peer` what flow control allows: one probe in `Probe` mode (empty if there is
     /// nothing new), or batches of new entries up to the window in `Replicate` mode.
     fn send_appends_to(&mut self, peer: NodeId) {
+        assert!(self.progress.contains_key(&peer), "a leader sends appends only to peers it tracks");
         let window = self.config.inflight_appends_max;
         let last_index = self.log.last_index();
         loop {
             let progress = &self.progress[&peer];
-            let has_entries = progress.next_index <= last_index;
-            let probing = progress.mode == Mode::Probe;
+            let has_entries = progress.next_index() <= last_index;
+            let probing = progress.mode() == Mode::Probe;
             if !progress.can_send(window) || !(has_entries || probing) {
                 return;
             }
@@ -207,9 +226,10 @@ impl Node {
     /// Sends one AppendEntries from the peer's `next_index`.
     fn send_append(&mut self, peer: NodeId) {
         let progress = &self.progress[&peer];
-        let prev_log_index = progress.next_index - 1;
+        assert!(progress.can_send(self.config.inflight_appends_max), "flow control allows this append");
+        let prev_log_index = progress.next_index() - 1;
         let prev_log_term = self.log.term_at(prev_log_index).expect("a leader holds every entry before next_index");
-        let entries = self.log.slice(progress.next_index, self.config.entries_per_append_max);
+        let entries = self.log.slice(progress.next_index(), self.config.entries_per_append_max);
         let last_sent = entries.last().map(|entry| entry.index);
         let progress = self.progress.get_mut(&peer).expect("peer tracked");
         progress.on_sent(last_sent);
@@ -234,12 +254,12 @@ impl Node {
     /// in flight.
     fn send_commit_if_unknown(&mut self, peer: NodeId) {
         let progress = &self.progress[&peer];
-        let learnable = self.commit_index.min(progress.match_index);
-        let everything_sent = progress.next_index > self.log.last_index();
-        if !everything_sent || progress.mode != Mode::Replicate || learnable <= progress.commit_sent {
+        let learnable = self.commit_index.min(progress.match_index());
+        let everything_sent = progress.next_index() > self.log.last_index();
+        if !everything_sent || progress.mode() != Mode::Replicate || learnable <= progress.commit_sent() {
             return;
         }
-        let prev_log_index = progress.match_index;
+        let prev_log_index = progress.match_index();
         let prev_log_term = self.log.term_at(prev_log_index).expect("match is inside the log");
         let leader_commit = self.commit_index;
         self.progress.get_mut(&peer).expect("peer tracked").on_commit_sent(leader_commit, prev_log_index);
@@ -259,13 +279,13 @@ impl Node {
             .config
             .voters
             .iter()
-            .map(|&voter| if voter == self.config.id { own_index } else { self.progress[&voter].match_index })
+            .map(|&voter| if voter == self.config.id { own_index } else { self.progress[&voter].match_index() })
             .collect();
         matched.sort_unstable_by(|a, b| b.cmp(a));
         // Never past the leader's own durable log, even when followers alone form a quorum:
         // etcd-raft's CommittedIsDurableInv, so that what a leader applies and answers is on its
         // own disk too.
-        let quorum_index = matched[self.config.quorum() - 1].min(own_index);
+        let quorum_index = matched[quorum(self.config.voters.len()) - 1].min(own_index);
         if quorum_index <= self.commit_index {
             return;
         }
@@ -274,6 +294,8 @@ impl Node {
         if self.log.term_at(quorum_index) != Some(self.hard_state.term) && !self.config.bugs.figure8_commit {
             return;
         }
+        let holders = matched.iter().filter(|&&index| index >= quorum_index).count();
+        assert!(holders >= quorum(self.config.voters.len()), "a quorum holds every committed entry");
         self.commit_index = quorum_index;
         self.broadcast_commit();
     }
@@ -299,5 +321,6 @@ impl Node {
             self.out.applied.push(applied);
             self.applied_index = index;
         }
+        assert_eq!(self.applied_index, self.commit_index);
     }
 }
