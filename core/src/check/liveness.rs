@@ -11,7 +11,7 @@ use super::violation::{duration_words, instant_words, Invariant, Violation};
 /// `cluster_size` nodes, counted among the `running` ones (itself included), follow in that term.
 pub fn leader_with_quorum(running: &[&Node], cluster_size: u32) -> Option<NodeId> {
     assert!(running.len() <= cluster_size as usize, "more nodes run than the cluster has");
-    let quorum = cluster_size as usize / 2 + 1;
+    let quorum = crate::raft::quorum(cluster_size as usize);
     running.iter().find_map(|leader| {
         let (id, term, commit) = (leader.id(), leader.term(), leader.commit_index());
         let committed_own_term =

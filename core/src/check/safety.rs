@@ -160,7 +160,7 @@ impl SafetyChecker {
         assert!(nodes >= 1);
         let running = NodeSnapshot { running: true, ..NodeSnapshot::default() };
         SafetyChecker {
-            quorum: nodes as usize / 2 + 1,
+            quorum: crate::raft::quorum(nodes as usize),
             shadows: (0..nodes).map(|_| Shadow { state: running, ..Shadow::default() }).collect(),
             leaders: BTreeMap::new(),
             grants: BTreeMap::new(),

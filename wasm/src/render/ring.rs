@@ -247,7 +247,7 @@ fn role_label(simulation: &Simulation, server: &Server, compact: bool, tiny: boo
     // Tiny nodes (nine on a phone) leave room for the role alone.
     if matches!(node.role(), Role::Candidate | Role::PreCandidate) && !(compact && tiny) {
         let granted = node.votes().values().filter(|&&granted| granted).count();
-        let quorum = simulation.servers().len() / 2 + 1;
+        let quorum = raftsim_core::raft::quorum(simulation.servers().len());
         let votes = if granted == 1 { "vote" } else { "votes" };
         if compact {
             label.push_str(&format!(" · {granted} of {quorum} {votes}"));
