@@ -114,10 +114,10 @@ fn cluster_options(words: &[&str]) -> (u32, Config) {
         let on = value == "on";
         match key {
             "nodes" => count = value.parse().expect("nodes=N"),
-            "prevote" => template.prevote = on,
-            "checkquorum" => template.check_quorum = on,
-            "window" => template.inflight_appends_max = value.parse().expect("window=N"),
-            "batch" => template.entries_per_append_max = value.parse().expect("batch=N"),
+            "prevote" => template.protocol.prevote = on,
+            "checkquorum" => template.protocol.check_quorum = on,
+            "window" => template.protocol.inflight_appends_max = value.parse().expect("window=N"),
+            "batch" => template.protocol.entries_per_append_max = value.parse().expect("batch=N"),
             other => panic!("unknown cluster option '{other}'"),
         }
     }

@@ -10,7 +10,10 @@ use raftsim_core::raft::{
 
 fn plain() -> Config {
     // PreVote and CheckQuorum off: the protocol of the paper's Figure 2.
-    Config { prevote: false, check_quorum: false, ..config(&[1]) }
+    config(&[1]).with(|protocol| {
+        protocol.prevote = false;
+        protocol.check_quorum = false;
+    })
 }
 
 fn put(key: &str, value: &str) -> Op {
@@ -225,7 +228,10 @@ fn a_follower_rejects_entries_that_do_not_follow_a_matching_prefix() {
 
 #[test]
 fn the_leader_pipelines_appends_up_to_its_window() {
-    let template = Config { inflight_appends_max: 2, entries_per_append_max: 1, ..plain() };
+    let template = plain().with(|protocol| {
+        protocol.inflight_appends_max = 2;
+        protocol.entries_per_append_max = 1;
+    });
     let mut cluster = Cluster::new(2, &template);
     cluster.elect(1);
     cluster.isolate(2);
@@ -469,7 +475,10 @@ fn a_single_node_cluster_elects_itself_and_commits_once_durable() {
 // ---- PreVote (thesis §9.6) ----
 
 fn with_prevote() -> Config {
-    Config { prevote: true, check_quorum: false, ..config(&[1]) }
+    config(&[1]).with(|protocol| {
+        protocol.prevote = true;
+        protocol.check_quorum = false;
+    })
 }
 
 #[test]
@@ -557,7 +566,10 @@ fn a_lower_term_prevote_gets_a_refusal_carrying_the_current_term() {
 // ---- CheckQuorum (thesis §6.2) and the leader lease (thesis §4.2.3) ----
 
 fn with_check_quorum() -> Config {
-    Config { prevote: false, check_quorum: true, ..config(&[1]) }
+    config(&[1]).with(|protocol| {
+        protocol.prevote = false;
+        protocol.check_quorum = true;
+    })
 }
 
 #[test]
@@ -614,9 +626,9 @@ fn invalid_configurations_are_refused_with_the_field_named() {
         (Config { voters: vec![], ..config(&[1]) }, "voters"),
         (Config { voters: vec![2, 1], ..config(&[1, 2]) }, "voters"),
         (Config { id: 4, ..config(&[1, 2, 3]) }, "id"),
-        (Config { election_timeout_us_max: 150_000, ..config(&[1]) }, "election_timeout_us_max"),
-        (Config { heartbeat_interval_us: 200_000, ..config(&[1]) }, "heartbeat_interval_us"),
-        (Config { inflight_appends_max: 0, ..config(&[1]) }, "inflight_appends_max"),
+        (config(&[1]).with(|protocol| protocol.election_timeout_us_max = 150_000), "election_timeout_us_max"),
+        (config(&[1]).with(|protocol| protocol.heartbeat_interval_us = 200_000), "heartbeat_interval_us"),
+        (config(&[1]).with(|protocol| protocol.inflight_appends_max = 0), "inflight_appends_max"),
     ];
     for (config, field) in cases {
         let error = Node::restart(config, DurableState::default()).expect_err("must be refused");

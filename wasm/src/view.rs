@@ -203,8 +203,8 @@ pub fn node_detail(simulation: &Simulation, id: NodeId) -> NodeDetail {
             .unwrap_or_default(),
         progress: node.map(progress_of).unwrap_or_default(),
         client_ops: client_ops_at(simulation, id),
-        prevote: server.config.prevote,
-        check_quorum: server.config.check_quorum,
+        prevote: server.config.protocol.prevote,
+        check_quorum: server.config.protocol.check_quorum,
     }
 }
 

@@ -54,7 +54,7 @@ fn the_page_sees_the_core_engine_version() {
 
 #[wasm_bindgen_test]
 fn the_protocol_runs_in_the_browser() {
-    let config = Config { prevote: false, ..Config::new(1, vec![1]) };
+    let config = Config::new(1, vec![1]).with(|protocol| protocol.prevote = false);
     let (mut node, _) = Node::restart(config, DurableState::default()).expect("valid config");
     let outputs = node.step(Input::TimerFired(Timer::Election));
     let write = outputs.writes.last().expect("the vote is written");

@@ -5,14 +5,27 @@ use serde::{Deserialize, Serialize};
 use super::bugs::Bugs;
 use super::types::NodeId;
 
-/// The protocol options one node runs with. Every voter of a cluster runs with the same values
-/// except `id`.
+/// The protocol options one node runs with: its identity and the cluster's options.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Config {
     /// This node's id; must be one of `voters`.
     pub id: NodeId,
     /// Every voting member, this node included, sorted by id without repeats.
     pub voters: Vec<NodeId>,
+    /// The options every voter runs with (a scenario sets them for the whole cluster).
+    pub protocol: ProtocolOptions,
+}
+
+/// The protocol options every voter of a cluster runs with: the one definition that a node's
+/// [`Config`], a scenario and a share link all use.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProtocolOptions {
+    /// Run a PreVote round before raising the term (thesis §9.6).
+    pub prevote: bool,
+    /// A leader steps down without a quorum heard from per election timeout, and followers in
+    /// contact with a leader ignore vote requests (thesis §6.2 and §4.2.3).
+    pub check_quorum: bool,
     /// The shortest election timeout (§5.2); also the CheckQuorum period.
     pub election_timeout_us_min: u64,
     /// The longest election timeout: the driver draws each timeout from
@@ -20,17 +33,29 @@ pub struct Config {
     pub election_timeout_us_max: u64,
     /// How often a leader sends heartbeats; must be well under the election timeout (§5.6).
     pub heartbeat_interval_us: u64,
-    /// Run a PreVote round before raising the term (thesis §9.6).
-    pub prevote: bool,
-    /// A leader steps down without a quorum heard from per election timeout, and followers in
-    /// contact with a leader ignore vote requests (thesis §6.2 and §4.2.3).
-    pub check_quorum: bool,
     /// AppendEntries a leader keeps in flight to one follower while replicating (pipelining).
-    pub inflight_appends_max: usize,
+    pub inflight_appends_max: u32,
     /// Entries carried by one AppendEntries at most.
-    pub entries_per_append_max: usize,
-    /// Known bugs to switch on (all off: the correct protocol).
+    pub entries_per_append_max: u32,
+    /// Known bugs to switch on (all off: the correct protocol; see [`super::BUG_CATALOGUE`]).
     pub bugs: Bugs,
+}
+
+impl Default for ProtocolOptions {
+    /// A 150–300 ms election timeout and 50 ms heartbeats, as in the Raft paper's evaluation
+    /// (§9.3), PreVote and CheckQuorum on, eight appends in flight of up to 64 entries.
+    fn default() -> Self {
+        ProtocolOptions {
+            prevote: true,
+            check_quorum: true,
+            election_timeout_us_min: 150_000,
+            election_timeout_us_max: 300_000,
+            heartbeat_interval_us: 50_000,
+            inflight_appends_max: 8,
+            entries_per_append_max: 64,
+            bugs: Bugs::default(),
+        }
+    }
 }
 
 /// How many of `voters` make a majority: the votes that win an election and the copies that
@@ -54,26 +79,21 @@ impl std::fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 impl Config {
-    /// The defaults for node `id` of `voters`: a 150–300 ms election timeout and 50 ms
-    /// heartbeats, as in the Raft paper's evaluation (§9.3), PreVote and CheckQuorum on.
+    /// Node `id` of `voters` with the default [`ProtocolOptions`].
     pub fn new(id: NodeId, voters: Vec<NodeId>) -> Self {
-        Config {
-            id,
-            voters,
-            election_timeout_us_min: 150_000,
-            election_timeout_us_max: 300_000,
-            heartbeat_interval_us: 50_000,
-            prevote: true,
-            check_quorum: true,
-            inflight_appends_max: 8,
-            entries_per_append_max: 64,
-            bugs: Bugs::default(),
-        }
+        Config { id, voters, protocol: ProtocolOptions::default() }
+    }
+
+    /// The same node with its protocol options changed by `change` (for tests and tools).
+    pub fn with(mut self, change: impl FnOnce(&mut ProtocolOptions)) -> Self {
+        change(&mut self.protocol);
+        self
     }
 
     /// Checks the options a node relies on; the error says which one and why.
     pub fn validate(&self) -> Result<(), ConfigError> {
         let fail = |text: String| Err(ConfigError(text));
+        let protocol = &self.protocol;
         if self.voters.is_empty() {
             return fail("voters: a cluster needs at least one voter".into());
         }
@@ -83,19 +103,19 @@ impl Config {
         if !self.voters.contains(&self.id) {
             return fail(format!("id: node {} is not among the voters {:?}", self.id, self.voters));
         }
-        if self.election_timeout_us_min == 0 {
+        if protocol.election_timeout_us_min == 0 {
             return fail("election_timeout_us_min: must be above zero".into());
         }
-        if self.election_timeout_us_max <= self.election_timeout_us_min {
+        if protocol.election_timeout_us_max <= protocol.election_timeout_us_min {
             return fail(
                 "election_timeout_us_max: must exceed election_timeout_us_min so that timeouts are randomized (§5.2)"
                     .into(),
             );
         }
-        if self.heartbeat_interval_us == 0 || self.heartbeat_interval_us >= self.election_timeout_us_min {
+        if protocol.heartbeat_interval_us == 0 || protocol.heartbeat_interval_us >= protocol.election_timeout_us_min {
             return fail("heartbeat_interval_us: must be above zero and below election_timeout_us_min".into());
         }
-        if self.inflight_appends_max == 0 || self.entries_per_append_max == 0 {
+        if protocol.inflight_appends_max == 0 || protocol.entries_per_append_max == 0 {
             return fail("inflight_appends_max and entries_per_append_max: must be at least 1".into());
         }
         Ok(())

@@ -16,7 +16,7 @@ mod progress;
 mod types;
 
 pub use bugs::{BugInfo, Bugs, BUG_CATALOGUE};
-pub use config::{quorum, Config, ConfigError};
+pub use config::{quorum, Config, ConfigError, ProtocolOptions};
 pub use io::{
     Applied, ClientReply, DurableState, Input, Outputs, ReplyOutcome, Timer, TimerCommand, Write, WriteRequest,
 };

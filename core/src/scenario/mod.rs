@@ -10,7 +10,9 @@ pub mod share;
 
 use serde::{Deserialize, Serialize};
 
-use crate::raft::{Bugs, Config, NodeId, Op};
+use crate::raft::{Config, NodeId, Op};
+
+pub use crate::raft::ProtocolOptions;
 
 pub use faults::{FaultKind, FaultKinds, FaultWeights, FAULT_WEIGHT_MAX};
 pub use presets::{
@@ -68,28 +70,6 @@ pub struct Scenario {
     pub phases: PhaseOptions,
     /// Faults and user actions at given times, in any order.
     pub script: Vec<Scripted>,
-}
-
-/// The protocol options of [`Config`] that a scenario sets for every node.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct ProtocolOptions {
-    /// PreVote (thesis §9.6).
-    pub prevote: bool,
-    /// CheckQuorum and the leader lease (thesis §6.2).
-    pub check_quorum: bool,
-    /// Shortest election timeout.
-    pub election_timeout_us_min: u64,
-    /// Longest election timeout.
-    pub election_timeout_us_max: u64,
-    /// Leader heartbeat period.
-    pub heartbeat_interval_us: u64,
-    /// AppendEntries in flight per follower.
-    pub inflight_appends_max: u32,
-    /// Entries per AppendEntries.
-    pub entries_per_append_max: u32,
-    /// Known bugs switched on (see `raft::BUG_CATALOGUE`).
-    pub bugs: Bugs,
 }
 
 /// The network: per directed link, a latency drawn from a range, sometimes a straggler, and
@@ -361,22 +341,6 @@ impl Default for Scenario {
     }
 }
 
-impl Default for ProtocolOptions {
-    fn default() -> Self {
-        let config = Config::new(1, vec![1]);
-        ProtocolOptions {
-            prevote: config.prevote,
-            check_quorum: config.check_quorum,
-            election_timeout_us_min: config.election_timeout_us_min,
-            election_timeout_us_max: config.election_timeout_us_max,
-            heartbeat_interval_us: config.heartbeat_interval_us,
-            inflight_appends_max: config.inflight_appends_max as u32,
-            entries_per_append_max: config.entries_per_append_max as u32,
-            bugs: Bugs::default(),
-        }
-    }
-}
-
 impl Default for NetworkOptions {
     fn default() -> Self {
         NetworkOptions {
@@ -445,19 +409,7 @@ impl Scenario {
 
     /// The protocol configuration of node `id`.
     pub fn node_config(&self, id: NodeId) -> Config {
-        let options = &self.protocol;
-        Config {
-            id,
-            voters: self.node_ids(),
-            election_timeout_us_min: options.election_timeout_us_min,
-            election_timeout_us_max: options.election_timeout_us_max,
-            heartbeat_interval_us: options.heartbeat_interval_us,
-            prevote: options.prevote,
-            check_quorum: options.check_quorum,
-            inflight_appends_max: options.inflight_appends_max as usize,
-            entries_per_append_max: options.entries_per_append_max as usize,
-            bugs: options.bugs,
-        }
+        Config { id, voters: self.node_ids(), protocol: self.protocol.clone() }
     }
 
     /// The end of the run: both phases.

@@ -26,7 +26,7 @@ impl Simulation {
             }
             Action::Upgrade { node, prevote } => {
                 let server = self.server_mut(node);
-                server.config.prevote = prevote;
+                server.config.protocol.prevote = prevote;
                 if server.node.is_some() {
                     self.crash(node);
                     self.boot(node);
@@ -74,7 +74,7 @@ impl Simulation {
         let targets = Targets {
             running: self.servers.iter().map(|server| server.node.is_some()).collect(),
             paused: self.servers.iter().map(|server| server.paused).collect(),
-            prevote: self.servers.iter().map(|server| server.config.prevote).collect(),
+            prevote: self.servers.iter().map(|server| server.config.protocol.prevote).collect(),
             leader: self.current_leader().map(Node::id),
         };
         if let Some(fault) = choose_fault(&mut self.rng_nemesis, &self.parameters, &targets) {

@@ -228,7 +228,7 @@ fn draw_election_timer(pen: &Pen, simulation: &Simulation, center: Point, radius
     }
     let now_us = simulation.now_us();
     let deadline_us = server.clock.true_us_at(deadline_local_us, now_us);
-    let span_us = node.config().election_timeout_us_max.max(1);
+    let span_us = node.config().protocol.election_timeout_us_max.max(1);
     let remaining = deadline_us.saturating_sub(now_us) as f64 / span_us as f64;
     let arc_radius = radius + 4.5;
     pen.stroke_circle(center, arc_radius, palette::TIMER_TRACK, 3.0);

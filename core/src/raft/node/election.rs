@@ -12,13 +12,13 @@ impl Node {
     /// only until its election timer fires, so "knows a leader" means "heard from it within an
     /// election timeout".
     pub(super) fn in_leader_lease(&self) -> bool {
-        self.config.check_quorum && self.leader.is_some() && matches!(self.role, Role::Follower | Role::Leader)
+        self.config.protocol.check_quorum && self.leader.is_some() && matches!(self.role, Role::Follower | Role::Leader)
     }
 
     /// The election timer fired (§5.2): start a campaign, with a PreVote round first if enabled.
     pub(super) fn campaign(&mut self) {
         assert_ne!(self.role, Role::Leader);
-        if self.config.prevote {
+        if self.config.protocol.prevote {
             self.become_pre_candidate();
         } else {
             self.become_candidate();
@@ -73,7 +73,7 @@ impl Node {
         let term = if granted { message.term } else { self.hard_state.term };
         let body = Body::VoteResponse { prevote, granted };
         let response = Message { from: self.config.id, to: candidate, term, body };
-        if granted && !prevote && self.config.bugs.vote_before_durable {
+        if granted && !prevote && self.config.protocol.bugs.vote_before_durable {
             // Bug switch: the vote leaves before it is on disk; a crash can erase it.
             self.out.messages.push(response);
             return;
@@ -108,7 +108,7 @@ impl Node {
         }
         // Bug switch (raft.cr): after a restart the node believes its old vote stands and never
         // counts its own vote again; alone, it can never win.
-        let forgets_own_vote = self.config.bugs.lone_voter_no_reelect && self.restarted;
+        let forgets_own_vote = self.config.protocol.bugs.lone_voter_no_reelect && self.restarted;
         let own_vote_durable = (self.role == Role::PreCandidate || self.all_writes_durable()) && !forgets_own_vote;
         let granted = self
             .votes

@@ -153,7 +153,7 @@ impl Node {
                 _ => self.become_follower(message.term, None),
             }
         } else if message.term < self.hard_state.term {
-            if self.config.bugs.stale_vote_counted && self.role == Role::Candidate {
+            if self.config.protocol.bugs.stale_vote_counted && self.role == Role::Candidate {
                 // Bug switch (liferaft): a grant from an earlier campaign counted in this one.
                 if let Body::VoteResponse { prevote: false, granted: true } = message.body {
                     self.votes.entry(message.from).or_insert(true);
@@ -188,7 +188,7 @@ impl Node {
             // a longer log keeps pre-campaigning; without this refusal carrying our term it never
             // learns the term and the cluster can deadlock.
             // Bug switch (etcd #8243): without this answer the pre-candidate never learns our term.
-            Body::VoteRequest { prevote: true, .. } if self.config.bugs.prevote_low_term_deadlock => None,
+            Body::VoteRequest { prevote: true, .. } if self.config.protocol.bugs.prevote_low_term_deadlock => None,
             Body::VoteRequest { prevote: true, .. } => Some(Body::VoteResponse { prevote: true, granted: false }),
             _ => None,
         };
@@ -307,7 +307,7 @@ impl Node {
 
     /// Becomes a pre-candidate: asks for pre-votes for `term + 1` without raising the term.
     fn become_pre_candidate(&mut self) {
-        assert!(self.config.prevote, "pre-candidacy needs PreVote");
+        assert!(self.config.protocol.prevote, "pre-candidacy needs PreVote");
         assert_ne!(self.role, Role::Leader, "a leader does not campaign");
         self.reset(self.hard_state.term);
         self.role = Role::PreCandidate;
@@ -341,9 +341,9 @@ impl Node {
         let peers: Vec<NodeId> = self.config.peers().collect();
         self.progress = peers.into_iter().map(|peer| (peer, Progress::new(next_index))).collect();
         self.cancel_timer(Timer::Election);
-        self.arm_fixed_timer(Timer::Heartbeat, self.config.heartbeat_interval_us);
-        if self.config.check_quorum {
-            self.arm_fixed_timer(Timer::CheckQuorum, self.config.election_timeout_us_min);
+        self.arm_fixed_timer(Timer::Heartbeat, self.config.protocol.heartbeat_interval_us);
+        if self.config.protocol.check_quorum {
+            self.arm_fixed_timer(Timer::CheckQuorum, self.config.protocol.election_timeout_us_min);
         }
         assert!(self.progress.keys().copied().eq(self.config.peers()), "a leader tracks every peer");
         self.append_to_own_log(super::log::Payload::Noop);
@@ -393,7 +393,7 @@ impl Node {
     /// commit and applied indexes fall back with the log, so the node stays self-consistent and
     /// the checks, not an assertion, report what went wrong. Only bug switches call this.
     fn truncate_log_unchecked(&mut self, from: Index) {
-        assert!(self.config.bugs.any(), "only a bug switch truncates without the commit check");
+        assert!(self.config.protocol.bugs.any(), "only a bug switch truncates without the commit check");
         assert!(from <= self.log.last_index(), "a truncation removes at least one entry");
         self.commit_index = self.commit_index.min(from - 1);
         self.applied_index = self.applied_index.min(self.commit_index);
@@ -452,8 +452,8 @@ impl Node {
         self.election_timer_armed = true;
         self.out.timers.push(TimerCommand::Arm {
             timer: Timer::Election,
-            after_us_min: self.config.election_timeout_us_min,
-            after_us_max: self.config.election_timeout_us_max,
+            after_us_min: self.config.protocol.election_timeout_us_min,
+            after_us_max: self.config.protocol.election_timeout_us_max,
         });
     }
 

@@ -66,7 +66,7 @@ impl Node {
     /// the first conflict and appends the rest (Figure 2, receiver steps 3 and 4). A stale or
     /// duplicated request whose entries are all present changes nothing.
     fn store_leader_entries(&mut self, entries: Vec<Entry>, prev_log_index: Index) {
-        if self.config.bugs.stale_append_truncates {
+        if self.config.protocol.bugs.stale_append_truncates {
             // Bug switch: dropping everything after the request's entries, conflicting or not, so
             // a stale or reordered AppendEntries erases entries this node already acknowledged.
             let end = prev_log_index + entries.len() as Index;
@@ -141,7 +141,7 @@ impl Node {
 
     pub(super) fn on_heartbeat_response(&mut self, from: NodeId) {
         assert_eq!(self.role, Role::Leader);
-        let window = self.config.inflight_appends_max;
+        let window = self.config.protocol.inflight_appends_max as usize;
         let last_index = self.log.last_index();
         let Some(progress) = self.progress.get_mut(&from) else { return };
         progress.on_heartbeat_answered(window);
@@ -159,14 +159,14 @@ impl Node {
             progress.on_commit_sent(commit, commit);
             self.send_now(peer, Body::Heartbeat { commit });
         }
-        self.arm_fixed_timer(Timer::Heartbeat, self.config.heartbeat_interval_us);
+        self.arm_fixed_timer(Timer::Heartbeat, self.config.protocol.heartbeat_interval_us);
     }
 
     /// CheckQuorum (thesis §6.2): a leader that has not heard from a quorum during an election
     /// timeout steps down, so that clients stop waiting on a leader that cannot commit.
     pub(super) fn on_check_quorum_timer(&mut self) {
         assert_eq!(self.role, Role::Leader);
-        assert!(self.config.check_quorum, "the CheckQuorum timer is armed only with CheckQuorum on");
+        assert!(self.config.protocol.check_quorum, "the CheckQuorum timer is armed only with CheckQuorum on");
         let mut active_peers = 0;
         for progress in self.progress.values_mut() {
             if progress.take_recent_active() {
@@ -176,7 +176,7 @@ impl Node {
         if active_peers + 1 < quorum(self.config.voters.len()) {
             self.become_follower(self.hard_state.term, None);
         } else {
-            self.arm_fixed_timer(Timer::CheckQuorum, self.config.election_timeout_us_min);
+            self.arm_fixed_timer(Timer::CheckQuorum, self.config.protocol.election_timeout_us_min);
         }
     }
 
@@ -207,7 +207,7 @@ impl Node {
     /// nothing new), or batches of new entries up to the window in `Replicate` mode.
     fn send_appends_to(&mut self, peer: NodeId) {
         assert!(self.progress.contains_key(&peer), "a leader sends appends only to peers it tracks");
-        let window = self.config.inflight_appends_max;
+        let window = self.config.protocol.inflight_appends_max as usize;
         let last_index = self.log.last_index();
         loop {
             let progress = &self.progress[&peer];
@@ -226,10 +226,13 @@ impl Node {
     /// Sends one AppendEntries from the peer's `next_index`.
     fn send_append(&mut self, peer: NodeId) {
         let progress = &self.progress[&peer];
-        assert!(progress.can_send(self.config.inflight_appends_max), "flow control allows this append");
+        assert!(
+            progress.can_send(self.config.protocol.inflight_appends_max as usize),
+            "flow control allows this append"
+        );
         let prev_log_index = progress.next_index() - 1;
         let prev_log_term = self.log.term_at(prev_log_index).expect("a leader holds every entry before next_index");
-        let entries = self.log.slice(progress.next_index(), self.config.entries_per_append_max);
+        let entries = self.log.slice(progress.next_index(), self.config.protocol.entries_per_append_max as usize);
         let last_sent = entries.last().map(|entry| entry.index);
         let progress = self.progress.get_mut(&peer).expect("peer tracked");
         progress.on_sent(last_sent);
@@ -273,8 +276,11 @@ impl Node {
     pub(super) fn maybe_commit(&mut self) {
         assert_eq!(self.role, Role::Leader);
         // Bug switch (etcd #14370): counting the leader's own copy before it is durable.
-        let own_index =
-            if self.config.bugs.leader_counts_unsynced_self { self.log.last_index() } else { self.log_index_durable };
+        let own_index = if self.config.protocol.bugs.leader_counts_unsynced_self {
+            self.log.last_index()
+        } else {
+            self.log_index_durable
+        };
         let mut matched: Vec<Index> = self
             .config
             .voters
@@ -291,7 +297,7 @@ impl Node {
         }
         // Bug switch (Figure 8): without this check a leader commits an earlier term's entry by
         // counting replicas, and a later leader may overwrite it.
-        if self.log.term_at(quorum_index) != Some(self.hard_state.term) && !self.config.bugs.figure8_commit {
+        if self.log.term_at(quorum_index) != Some(self.hard_state.term) && !self.config.protocol.bugs.figure8_commit {
             return;
         }
         let holders = matched.iter().filter(|&&index| index >= quorum_index).count();
