@@ -87,7 +87,7 @@ pub fn run_view(simulation: &Simulation, frontier: (u64, u64), user_actions: usi
         ops_unknown: counts.unknown,
         ops_pending: counts.pending,
         user_actions,
-        random_faults: simulation.parameters().kinds.any(),
+        random_faults: simulation.parameters().nemesis.kinds.any(),
         cut_links: simulation.network().cut_links().len(),
         held_messages: simulation.network().held_count(),
     }

@@ -48,13 +48,17 @@ fn print_drawn(simulation: &Simulation) {
         scenario.name, scenario.seed, scenario.nodes, scenario.workload.clients
     );
     let parameters = simulation.parameters();
-    println!("fault mix{}: {:?}", if scenario.nemesis.swarm { " (drawn by the seed)" } else { "" }, parameters.kinds);
+    println!(
+        "fault mix{}: {:?}",
+        if scenario.nemesis.swarm { " (drawn by the seed)" } else { "" },
+        parameters.nemesis.kinds
+    );
     println!(
         "  faults every {}..{} ms, down {}..{} ms; network {}..{} us latency, {} ppm drop, {} ppm duplicate, {} ppm stragglers (up to {} ms); fsync {}..{} us, torn tail {} ppm; clock drift up to {} ppm",
-        parameters.interval_us_min / 1000,
-        parameters.interval_us_max / 1000,
-        parameters.downtime_us_min / 1000,
-        parameters.downtime_us_max / 1000,
+        parameters.nemesis.interval_us_min / 1000,
+        parameters.nemesis.interval_us_max / 1000,
+        parameters.nemesis.downtime_us_min / 1000,
+        parameters.nemesis.downtime_us_max / 1000,
         parameters.network.latency_us_min,
         parameters.network.latency_us_max,
         parameters.network.drop_ppm,
@@ -64,7 +68,7 @@ fn print_drawn(simulation: &Simulation) {
         parameters.disk.fsync_us_min,
         parameters.disk.fsync_us_max,
         parameters.disk.torn_tail_ppm,
-        parameters.drift_ppm_max
+        parameters.clock.drift_ppm_max
     );
 }
 

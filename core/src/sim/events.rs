@@ -44,7 +44,7 @@ impl Simulation {
             // A rolling upgrade in progress completes: the nodes not yet moved to the other
             // PreVote setting restart with it, as an operator finishing the rollout would.
             let prevote_from = self.parameters.protocol.prevote;
-            if self.parameters.kinds.upgrade && self.server(id).config.protocol.prevote == prevote_from {
+            if self.parameters.nemesis.kinds.upgrade && self.server(id).config.protocol.prevote == prevote_from {
                 self.act(Action::Upgrade { node: id, prevote: !prevote_from });
             }
         }

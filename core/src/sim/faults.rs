@@ -61,7 +61,8 @@ impl Simulation {
             return;
         }
         let crash_us = self.rng_nemesis.between(self.now_us, last_us.max(self.now_us));
-        let downtime_us = self.rng_nemesis.between(self.parameters.downtime_us_min, self.parameters.downtime_us_max);
+        let downtime_us =
+            self.rng_nemesis.between(self.parameters.nemesis.downtime_us_min, self.parameters.nemesis.downtime_us_max);
         self.telemetry.faults_injected += 1;
         self.queue.push(crash_us, Event::Act(Action::Crash { node: id }));
         self.queue.push(crash_us + downtime_us, Event::Act(Action::Restart { node: id }));
@@ -84,7 +85,8 @@ impl Simulation {
             }
             self.act(fault.action);
         }
-        let interval = self.rng_nemesis.between(self.parameters.interval_us_min, self.parameters.interval_us_max);
+        let interval =
+            self.rng_nemesis.between(self.parameters.nemesis.interval_us_min, self.parameters.nemesis.interval_us_max);
         self.queue.push(self.now_us + interval, Event::NemesisTick);
     }
 }

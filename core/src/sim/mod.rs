@@ -269,7 +269,7 @@ impl Simulation {
         let scenario = Scenario { nodes: parameters.nodes, protocol: parameters.protocol.clone(), ..scenario };
         scenario.validate()?;
         let mut rng_clocks = Rng::new(seed, Stream::Clocks);
-        let drift_max = i64::from(parameters.drift_ppm_max);
+        let drift_max = i64::from(parameters.clock.drift_ppm_max);
         let servers = scenario
             .node_ids()
             .into_iter()
@@ -425,8 +425,10 @@ impl Simulation {
         for scripted in self.scenario.script.clone() {
             self.queue.push(scripted.at_us, Event::Act(scripted.action));
         }
-        if self.parameters.kinds.any() {
-            let first = self.rng_nemesis.between(self.parameters.interval_us_min, self.parameters.interval_us_max);
+        if self.parameters.nemesis.kinds.any() {
+            let first = self
+                .rng_nemesis
+                .between(self.parameters.nemesis.interval_us_min, self.parameters.nemesis.interval_us_max);
             self.queue.push(first, Event::NemesisTick);
         }
         let phases = self.scenario.phases.clone();

@@ -6,32 +6,25 @@ use serde::{Deserialize, Serialize};
 
 use crate::raft::NodeId;
 use crate::scenario::{
-    Action, DiskOptions, FaultKind, FaultKinds, FaultWeights, NetworkOptions, ProtocolOptions, Scenario,
+    Action, ClockOptions, DiskOptions, FaultKind, FaultKinds, NemesisOptions, NetworkOptions, ProtocolOptions, Scenario,
 };
 
 use super::rng::Rng;
 
-/// The fault mix of one run: drawn from the seed under swarm testing, else the scenario's own.
+/// The world one run runs in: the scenario's own options under a fixed mix, else what the seed
+/// drew for itself under swarm testing. The same option types as the scenario's, so a draw can
+/// be written back into a scenario (the shrinker does) and printed as one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SwarmParameters {
-    /// Fault kinds the nemesis may inject.
-    pub kinds: FaultKinds,
-    /// How often each kind is picked, relative to the others (the scenario's, never drawn).
-    pub weights: FaultWeights,
-    /// Shortest time between random faults.
-    pub interval_us_min: u64,
-    /// Longest time between random faults.
-    pub interval_us_max: u64,
-    /// Shortest downtime of a crash, pause, partition or hold.
-    pub downtime_us_min: u64,
-    /// Longest such downtime.
-    pub downtime_us_max: u64,
+    /// The random faults in force: kinds, weights (the scenario's, never drawn), intervals and
+    /// downtimes. Its `swarm` switches are the scenario's.
+    pub nemesis: NemesisOptions,
     /// The network in force during the safety phase.
     pub network: NetworkOptions,
     /// The disks: fsync latency and torn tails.
     pub disk: DiskOptions,
-    /// Largest clock rate error.
-    pub drift_ppm_max: u32,
+    /// The clocks' largest rate error.
+    pub clock: ClockOptions,
     /// The cluster size in force.
     pub nodes: u32,
     /// The protocol options in force.
@@ -69,20 +62,25 @@ pub const SWARM_CLUSTER_DRAWN: [&str; 7] = [
 impl SwarmParameters {
     /// The scenario's parameters as given, drawing nothing.
     pub fn from_scenario(scenario: &Scenario) -> Self {
-        let nemesis = &scenario.nemesis;
         SwarmParameters {
-            kinds: nemesis.kinds,
-            weights: nemesis.weights,
-            interval_us_min: nemesis.interval_us_min,
-            interval_us_max: nemesis.interval_us_max,
-            downtime_us_min: nemesis.downtime_us_min,
-            downtime_us_max: nemesis.downtime_us_max,
+            nemesis: scenario.nemesis.clone(),
             network: scenario.network.clone(),
             disk: scenario.disk.clone(),
-            drift_ppm_max: scenario.clock.drift_ppm_max,
+            clock: scenario.clock.clone(),
             nodes: scenario.nodes,
             protocol: scenario.protocol.clone(),
         }
+    }
+
+    /// Writes this world into `scenario` as a fixed mix, with no swarm draw left: the scenario
+    /// then runs the same world without drawing it.
+    pub fn fix_into(self, scenario: &mut Scenario) {
+        scenario.nemesis = NemesisOptions { swarm: false, swarm_cluster: false, ..self.nemesis };
+        scenario.network = self.network;
+        scenario.disk = self.disk;
+        scenario.clock = self.clock;
+        scenario.nodes = self.nodes;
+        scenario.protocol = self.protocol;
     }
 
     /// Draws a seed's own mix: each fault kind on with probability one half, rates anywhere from
@@ -123,19 +121,15 @@ impl SwarmParameters {
         } else {
             (scenario.nodes, scenario.protocol.clone())
         };
-        SwarmParameters {
-            nodes,
-            protocol,
+        let nemesis = NemesisOptions {
             kinds,
-            weights: scenario.nemesis.weights,
             interval_us_min,
             interval_us_max,
             downtime_us_min,
             downtime_us_max,
-            network,
-            disk,
-            drift_ppm_max,
-        }
+            ..scenario.nemesis.clone()
+        };
+        SwarmParameters { nemesis, network, disk, clock: ClockOptions { drift_ppm_max }, nodes, protocol }
     }
 }
 
@@ -187,15 +181,15 @@ pub struct Targets {
 /// apply now (a crash of a node already down, a partition of one node).
 pub fn choose_fault(rng: &mut Rng, parameters: &SwarmParameters, targets: &Targets) -> Option<Fault> {
     // The targeted kinds strike at events, not at the nemesis's ticks.
-    let ticked = |kind: FaultKind| parameters.kinds.get(kind) && !kind.targeted();
+    let ticked = |kind: FaultKind| parameters.nemesis.kinds.get(kind) && !kind.targeted();
     let weights: Vec<u32> =
-        FaultKind::ALL.into_iter().map(|kind| u32::from(ticked(kind)) * parameters.weights.get(kind)).collect();
+        FaultKind::ALL.into_iter().map(|kind| u32::from(ticked(kind)) * parameters.nemesis.weights.get(kind)).collect();
     if weights.iter().all(|&weight| weight == 0) {
         return None;
     }
     let nodes = targets.running.len() as u32;
     let node = rng.between(1, u64::from(nodes)) as NodeId;
-    let downtime = rng.between(parameters.downtime_us_min, parameters.downtime_us_max);
+    let downtime = rng.between(parameters.nemesis.downtime_us_min, parameters.nemesis.downtime_us_max);
     let index = node as usize - 1;
     let fault = match FaultKind::ALL[rng.weighted(&weights)] {
         FaultKind::Crash if targets.running[index] => {
@@ -279,7 +273,7 @@ mod tests {
     fn faults_only_target_what_they_can_apply_to() {
         let scenario = Scenario::default();
         let mut parameters = SwarmParameters::from_scenario(&scenario);
-        parameters.kinds = FaultKinds { crash: true, ..FaultKinds::default() };
+        parameters.nemesis.kinds = FaultKinds { crash: true, ..FaultKinds::default() };
         let mut rng = Rng::new(3, Stream::Nemesis);
         let targets = Targets {
             running: vec![false, true, false],
@@ -298,8 +292,8 @@ mod tests {
     fn weights_set_how_often_each_kind_is_picked() {
         let scenario = Scenario::default();
         let mut parameters = SwarmParameters::from_scenario(&scenario);
-        parameters.kinds = FaultKinds { crash: true, partition: true, ..FaultKinds::default() };
-        parameters.weights.crash = 9;
+        parameters.nemesis.kinds = FaultKinds { crash: true, partition: true, ..FaultKinds::default() };
+        parameters.nemesis.weights.crash = 9;
         let targets = Targets { running: vec![true; 5], paused: vec![false; 5], prevote: vec![false; 5], leader: None };
         let mut rng = Rng::new(4, Stream::Nemesis);
         let (mut crashes, mut partitions) = (0, 0);
@@ -311,7 +305,7 @@ mod tests {
             }
         }
         assert!((1_700..=1_900).contains(&crashes), "about nine crashes for each partition: {crashes} to {partitions}");
-        parameters.weights.crash = 0;
+        parameters.nemesis.weights.crash = 0;
         assert!((0..200).all(|_| !matches!(
             choose_fault(&mut rng, &parameters, &targets),
             Some(Fault { action: Action::Crash { .. }, .. })
@@ -342,12 +336,12 @@ mod drawn_tests {
         let mut drawn = scenario.clone();
         drawn.network = parameters.network.clone();
         drawn.disk = parameters.disk.clone();
-        drawn.clock.drift_ppm_max = parameters.drift_ppm_max;
-        drawn.nemesis.kinds = parameters.kinds;
-        drawn.nemesis.interval_us_min = parameters.interval_us_min;
-        drawn.nemesis.interval_us_max = parameters.interval_us_max;
-        drawn.nemesis.downtime_us_min = parameters.downtime_us_min;
-        drawn.nemesis.downtime_us_max = parameters.downtime_us_max;
+        drawn.clock.drift_ppm_max = parameters.clock.drift_ppm_max;
+        drawn.nemesis.kinds = parameters.nemesis.kinds;
+        drawn.nemesis.interval_us_min = parameters.nemesis.interval_us_min;
+        drawn.nemesis.interval_us_max = parameters.nemesis.interval_us_max;
+        drawn.nemesis.downtime_us_min = parameters.nemesis.downtime_us_min;
+        drawn.nemesis.downtime_us_max = parameters.nemesis.downtime_us_max;
         drawn.protocol = parameters.protocol.clone();
         let mut lines = BTreeSet::new();
         flatten("", &serde_json::to_value(&drawn).expect("serializes"), &mut lines);

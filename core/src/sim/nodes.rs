@@ -44,7 +44,7 @@ impl Simulation {
         let after = (node.role(), node.term());
         if node.role() == Role::Leader && was_leader_term != Some(node.term()) {
             self.telemetry.leader_changes += 1;
-            if self.parameters.kinds.crash_new_leader {
+            if self.parameters.nemesis.kinds.crash_new_leader {
                 let round_trip_us = 2 * self.parameters.network.latency_us_max;
                 self.maybe_crash_within(id, NEW_LEADER_CRASH_PPM, self.now_us + round_trip_us);
             }
@@ -101,7 +101,7 @@ impl Simulation {
         if let Some((done_us, write_id)) = server.disk.issue(writes, self.now_us, fsync_us) {
             let incarnation = server.incarnation;
             self.queue.push(done_us, Event::Synced { node: id, incarnation, write_id });
-            if self.parameters.kinds.crash_during_fsync {
+            if self.parameters.nemesis.kinds.crash_during_fsync {
                 self.maybe_crash_within(id, FSYNC_CRASH_PPM, done_us - 1);
             }
         }

@@ -120,19 +120,7 @@ fn candidates(spec: &RunSpec, violation: &Violation) -> Vec<(String, RunSpec)> {
 /// phase's calm disks differ).
 fn make_explicit(scenario: &mut Scenario) {
     let Ok(simulation) = Simulation::new(scenario.clone()) else { return };
-    let parameters = simulation.parameters().clone();
-    scenario.nemesis.swarm = false;
-    scenario.nemesis.swarm_cluster = false;
-    scenario.nemesis.kinds = parameters.kinds;
-    scenario.nemesis.interval_us_min = parameters.interval_us_min;
-    scenario.nemesis.interval_us_max = parameters.interval_us_max;
-    scenario.nemesis.downtime_us_min = parameters.downtime_us_min;
-    scenario.nemesis.downtime_us_max = parameters.downtime_us_max;
-    scenario.network = parameters.network;
-    scenario.disk = parameters.disk;
-    scenario.clock.drift_ppm_max = parameters.drift_ppm_max;
-    scenario.nodes = parameters.nodes;
-    scenario.protocol = parameters.protocol;
+    simulation.parameters().clone().fix_into(scenario);
 }
 
 /// Earlier stops: a safety violation needs no time after it, and a shorter faulty phase is a
