@@ -186,7 +186,7 @@ pub fn feed_kinds() -> Result<JsValue, JsError> {
 /// The named partitions the page offers.
 #[wasm_bindgen]
 pub fn partitions() -> Result<JsValue, JsError> {
-    to_js(&crate::partitions::PARTITIONS)
+    to_js(&raftsim_core::scenario::partitions::PARTITIONS)
 }
 
 /// The legend's entries (`key`, `label`, `group`); [`draw_swatch`] draws each key.

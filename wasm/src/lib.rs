@@ -8,7 +8,6 @@
 #![deny(missing_docs)]
 
 mod catalogue;
-mod partitions;
 mod render;
 mod simulation;
 mod view;

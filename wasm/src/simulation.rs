@@ -252,8 +252,8 @@ impl Simulation {
         let simulation = self.session.simulation();
         let nodes = simulation.scenario().node_ids();
         let leader = simulation.current_leader().map(|node| node.id());
-        let action =
-            crate::partitions::partition_action(name, &nodes, leader).map_err(|problem| JsError::new(&problem))?;
+        let action = raftsim_core::scenario::partitions::named_partition(name, &nodes, leader)
+            .map_err(|problem| JsError::new(&problem))?;
         self.apply(action)
     }
 

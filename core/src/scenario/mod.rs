@@ -5,6 +5,7 @@
 //! same way. Probabilities are integers in parts per million; times are integer microseconds.
 
 mod faults;
+pub mod partitions;
 mod presets;
 pub mod share;
 

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::raft::NodeId;
+use crate::scenario::partitions;
 use crate::scenario::{
     Action, ClockOptions, DiskOptions, FaultKind, FaultKinds, NemesisOptions, NetworkOptions, ProtocolOptions, Scenario,
 };
@@ -233,25 +234,16 @@ fn draw_partition(rng: &mut Rng, nodes: u32) -> Action {
         shuffled.swap(position, other);
     }
     let cut = rng.between(1, u64::from(nodes) - 1) as usize;
-    let (left, right) = (shuffled[..cut].to_vec(), shuffled[cut..].to_vec());
     match rng.below(5) {
-        0 => Action::Partition { groups: vec![left, right] },
-        1 => {
-            let minority = (nodes as usize - 1) / 2;
-            Action::Partition {
-                groups: vec![shuffled[..minority.max(1)].to_vec(), shuffled[minority.max(1)..].to_vec()],
-            }
-        }
+        0 => partitions::cut_after(&shuffled, cut),
+        1 => partitions::cut_after(&shuffled, partitions::minority_size(nodes as usize).max(1)),
         2 => Action::Isolate { node: shuffled[0] },
-        3 => Action::OneWay { from: left, to: right },
+        3 => Action::OneWay { from: shuffled[..cut].to_vec(), to: shuffled[cut..].to_vec() },
         _ if nodes >= 3 => {
-            let bridge = shuffled[0];
             let middle = rng.between(1, u64::from(nodes) - 2) as usize + 1;
-            let left_side: Vec<NodeId> = std::iter::once(bridge).chain(shuffled[1..middle].iter().copied()).collect();
-            let right_side: Vec<NodeId> = std::iter::once(bridge).chain(shuffled[middle..].iter().copied()).collect();
-            Action::Bridge { bridge, left: left_side, right: right_side }
+            partitions::bridged(shuffled[0], &shuffled[1..middle], &shuffled[middle..])
         }
-        _ => Action::Partition { groups: vec![left, right] },
+        _ => partitions::cut_after(&shuffled, cut),
     }
 }
 
