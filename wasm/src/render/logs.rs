@@ -21,41 +21,55 @@ pub fn height_px(nodes: u32) -> f64 {
     HEADER_PX + ROW_PX * f64::from(nodes) + FOOTER_PX
 }
 
-/// One row's facts.
+/// One row's facts, with the terms of only the entries in view: the cost of drawing the strips
+/// must not grow with the logs.
 struct Row {
     running: bool,
     role: &'static str,
     commit: Index,
     applied: Index,
     durable: Index,
-    /// The term of each entry, from index 1.
+    /// The log's last index.
+    length: Index,
+    /// The term of each entry in view, from the window's first index on.
     terms: Vec<Term>,
 }
 
 impl Row {
-    fn of(server: &Server) -> Row {
+    /// The row of `server`, with the terms of `columns` entries from index `first`.
+    fn of(server: &Server, first: Index, columns: u64) -> Row {
+        assert!(first >= 1, "log indexes count from 1");
+        let in_view = |length: Index| first..=length.min(first + columns - 1);
         match &server.node {
-            Some(node) => Row {
-                running: true,
-                role: node.role().name(),
-                commit: node.commit_index(),
-                applied: node.applied_index(),
-                durable: node.log_index_durable(),
-                terms: node.log().entries().iter().map(|entry| entry.term).collect(),
-            },
-            None => {
-                let durable = server.disk.durable();
+            Some(node) => {
+                let log = node.log();
+                let terms = in_view(log.last_index()).map(|index| log.term_at(index).expect("in the log")).collect();
                 Row {
-                    running: false,
-                    role: "down",
-                    commit: 0,
-                    applied: 0,
-                    durable: durable.entries.len() as Index,
-                    terms: durable.entries.iter().map(|entry| entry.term).collect(),
+                    running: true,
+                    role: node.role().name(),
+                    commit: node.commit_index(),
+                    applied: node.applied_index(),
+                    durable: node.log_index_durable(),
+                    length: log.last_index(),
+                    terms,
                 }
+            }
+            None => {
+                let entries = &server.disk.durable().entries;
+                let length = entries.len() as Index;
+                let terms = in_view(length).map(|index| entries[index as usize - 1].term).collect();
+                Row { running: false, role: "down", commit: 0, applied: 0, durable: length, length, terms }
             }
         }
     }
+}
+
+/// Each node's last log index, by id.
+fn lengths(simulation: &Simulation) -> Vec<Index> {
+    let length = |server: &Server| {
+        server.node.as_ref().map_or(server.disk.durable().entries.len() as Index, |node| node.log().last_index())
+    };
+    simulation.servers().iter().map(length).collect()
 }
 
 /// A fingerprint of everything the strips show: the page redraws them only when it changes,
@@ -79,9 +93,9 @@ pub fn signature(simulation: &Simulation, selected: Option<NodeId>) -> u64 {
 /// The index shown in the first column and the number of columns, for a strip `width` wide:
 /// the newest entries when the logs are longer than the strip, unless a violation names an
 /// older index, which is then kept in view.
-fn window(rows: &[Row], width: f64, flagged: &[Index]) -> (Index, u64) {
+fn window(lengths: &[Index], width: f64, flagged: &[Index]) -> (Index, u64) {
     let columns = (((width - LABEL_PX - 8.0) / CELL_PX).floor() as u64).max(1);
-    let last = rows.iter().map(|row| row.terms.len() as Index).max().unwrap_or(0);
+    let last = lengths.iter().copied().max().unwrap_or(0);
     let newest_first = last.saturating_sub(columns) + 1;
     match flagged.iter().min() {
         Some(&oldest) if oldest < newest_first => (oldest.saturating_sub(2).max(1), columns),
@@ -95,22 +109,23 @@ fn flagged_indexes(simulation: &Simulation) -> Vec<Index> {
 
 /// The log entry drawn at (`x`, `y`) in a strip `width` wide: its node and index.
 pub fn cell_at(simulation: &Simulation, width: f64, x: f64, y: f64) -> Option<(NodeId, Index)> {
-    let rows: Vec<Row> = simulation.servers().iter().map(Row::of).collect();
-    let (first, columns) = window(&rows, width, &flagged_indexes(simulation));
+    let lengths = lengths(simulation);
+    let (first, columns) = window(&lengths, width, &flagged_indexes(simulation));
     if x < LABEL_PX || y < HEADER_PX {
         return None;
     }
     let (column, row) = (((x - LABEL_PX) / CELL_PX) as u64, ((y - HEADER_PX) / ROW_PX) as usize);
     let index = first + column;
-    let held = rows.get(row).is_some_and(|row| index <= row.terms.len() as Index);
+    let held = lengths.get(row).is_some_and(|&length| index <= length);
     (column < columns && held).then_some((row as NodeId + 1, index))
 }
 
 /// Draws every node's log in a `width`-pixel strip; `selected` is tinted.
 pub fn draw(pen: &Pen, simulation: &Simulation, width: f64, selected: Option<NodeId>) {
-    let rows: Vec<Row> = simulation.servers().iter().map(Row::of).collect();
-    let (first, columns) = window(&rows, width, &flagged_indexes(simulation));
-    let last = rows.iter().map(|row| row.terms.len() as Index).max().unwrap_or(0);
+    let lengths = lengths(simulation);
+    let (first, columns) = window(&lengths, width, &flagged_indexes(simulation));
+    let last = lengths.iter().copied().max().unwrap_or(0);
+    let rows: Vec<Row> = simulation.servers().iter().map(|server| Row::of(server, first, columns)).collect();
     draw_header(pen, first, columns, last);
     let (flagged_nodes, flagged_indexes) = simulation
         .violation()
@@ -167,7 +182,7 @@ fn draw_label(pen: &Pen, id: NodeId, row: &Row, top: f64) {
 fn draw_cells(pen: &Pen, row: &Row, top: f64, first: Index, columns: u64, marked: &[Index]) {
     let cell_top = top + 4.0;
     let cell_height = ROW_PX - 9.0;
-    let length = row.terms.len() as Index;
+    let length = row.length;
     if !row.running {
         pen.alpha(0.6);
     }
@@ -179,7 +194,7 @@ fn draw_cells(pen: &Pen, row: &Row, top: f64, first: Index, columns: u64, marked
             pen.stroke_rect(corner, CELL_PX - 2.0, cell_height, 3.0, "#dfe3e9", 1.0);
             continue;
         }
-        let term = row.terms[index as usize - 1];
+        let term = row.terms[(index - first) as usize];
         let durable = index <= row.durable;
         pen.alpha(if durable { 1.0 } else { 0.4 } * if row.running { 1.0 } else { 0.6 });
         pen.fill_rect(corner, CELL_PX - 2.0, cell_height, 3.0, palette::term(term));
@@ -212,5 +227,31 @@ fn draw_marks(pen: &Pen, row: &Row, top: f64, first: Index, columns: u64) {
         let base = top + ROW_PX - 0.5;
         let triangle = [Point { x, y: base - 5.0 }, Point { x: x - 4.0, y: base }, Point { x: x + 4.0, y: base }];
         pen.fill_polygon(&triangle, palette::INK);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use raftsim_core::scenario::preset;
+
+    #[test]
+    fn a_row_reads_only_the_entries_in_view() {
+        let mut scenario = preset("classroom").expect("a preset");
+        scenario.workload.clients = 8;
+        scenario.workload.think_us_max = scenario.workload.think_us_min + 1_000;
+        let mut simulation = Simulation::new(scenario).expect("valid");
+        simulation.run_until(5_000_000);
+        let lengths = lengths(&simulation);
+        let longest = lengths.iter().copied().max().expect("nodes");
+        assert!(longest > 20, "the clients made a long log: {longest}");
+        let (first, columns) = window(&lengths, LABEL_PX + 8.0 + CELL_PX * 10.0, &[]);
+        assert_eq!((first, columns), (longest - 9, 10), "the newest ten entries");
+        for server in simulation.servers() {
+            let row = Row::of(server, first, columns);
+            assert!(row.terms.len() <= 10);
+            let log_terms = server.node.as_ref().map(|node| node.log().term_at(row.length));
+            assert_eq!(row.terms.last().copied(), log_terms.flatten().filter(|_| row.length >= first));
+        }
     }
 }
