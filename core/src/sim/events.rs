@@ -29,6 +29,7 @@ impl Simulation {
     /// The end of the safety phase: heal the network, release holds, restart and resume every
     /// node, and calm the network for the liveness phase.
     fn on_heal(&mut self) {
+        assert_eq!(self.phase, Phase::Safety, "the heal ends the safety phase");
         self.phase = Phase::Liveness;
         let nodes = self.scenario.node_ids();
         self.network.apply(&Action::Heal, &nodes);
@@ -48,11 +49,14 @@ impl Simulation {
                 self.act(Action::Upgrade { node: id, prevote: !prevote_from });
             }
         }
+        let all_up = self.servers.iter().all(|server| server.node.is_some() && !server.paused);
+        assert!(self.violation.is_some() || all_up, "after the heal every node runs");
     }
 
     /// The leader bound after the heal has passed: some running leader must have committed an
     /// entry of its term and be followed by a quorum of running nodes in that term.
     fn on_leader_deadline(&mut self) {
+        assert_eq!(self.phase, Phase::Liveness, "the leader deadline falls after the heal");
         if self.violation.is_some() {
             return;
         }
@@ -76,6 +80,8 @@ impl Simulation {
 
     /// The end of the run: client liveness, then linearizability of the whole history.
     fn on_end(&mut self) {
+        assert_eq!(self.phase, Phase::Liveness, "the run ends after the heal");
+        assert_eq!(self.now_us, self.scenario.run_us(), "the run ends at its length");
         self.phase = Phase::Finished;
         if self.violation.is_none() {
             let phases = &self.scenario.phases;

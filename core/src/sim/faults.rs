@@ -9,6 +9,8 @@ use super::nemesis::{choose_fault, Targets};
 use super::{Event, Phase, Simulation};
 
 impl Simulation {
+    /// Applies a fault or user action now. Actions name nodes of the cluster (the scenario's
+    /// validation and the page's checks see to it).
     pub(super) fn act(&mut self, action: Action) {
         let nodes = self.scenario.node_ids();
         match action {
@@ -23,6 +25,7 @@ impl Simulation {
                 if self.server(node).node.is_none() {
                     self.boot(node);
                 }
+                assert!(self.server(node).node.is_some(), "a restarted node runs");
             }
             Action::Upgrade { node, prevote } => {
                 let server = self.server_mut(node);
@@ -35,6 +38,7 @@ impl Simulation {
             Action::Pause { node } => {
                 let server = self.server_mut(node);
                 server.paused = server.node.is_some();
+                assert!(!server.paused || server.backlog.is_empty(), "a pause starts with nothing waiting");
             }
             Action::Resume { node } => self.resume(node),
             Action::ClockJump { node, by_us } => self.jump_clock(node, by_us),
@@ -61,6 +65,7 @@ impl Simulation {
             return;
         }
         let crash_us = self.rng_nemesis.between(self.now_us, last_us.max(self.now_us));
+        assert!(crash_us >= self.now_us, "a targeted crash is in the future");
         let downtime_us =
             self.rng_nemesis.between(self.parameters.nemesis.downtime_us_min, self.parameters.nemesis.downtime_us_max);
         self.telemetry.faults_injected += 1;
@@ -69,6 +74,7 @@ impl Simulation {
     }
 
     pub(super) fn on_nemesis_tick(&mut self) {
+        assert!(self.parameters.nemesis.kinds.any(), "the nemesis ticks only with a fault kind on");
         if self.phase != Phase::Safety {
             return;
         }
@@ -87,6 +93,7 @@ impl Simulation {
         }
         let interval =
             self.rng_nemesis.between(self.parameters.nemesis.interval_us_min, self.parameters.nemesis.interval_us_max);
+        assert!(interval > 0, "the nemesis moves on in time");
         self.queue.push(self.now_us + interval, Event::NemesisTick);
     }
 }

@@ -122,6 +122,8 @@ impl SwarmParameters {
         } else {
             (scenario.nodes, scenario.protocol.clone())
         };
+        assert!(interval_us_min <= interval_us_max && downtime_us_min <= downtime_us_max, "ranges are ordered");
+        assert!(network.latency_us_min <= network.latency_us_max, "latencies are ordered");
         let nemesis = NemesisOptions {
             kinds,
             interval_us_min,
@@ -138,7 +140,7 @@ impl SwarmParameters {
 /// to long, batches of one entry to many, windows of one append to many. Bug switches are kept.
 fn draw_protocol(rng: &mut Rng, base: &ProtocolOptions) -> ProtocolOptions {
     let election_timeout_us_min = rng.between(50_000, 300_000);
-    ProtocolOptions {
+    let protocol = ProtocolOptions {
         prevote: rng.chance(500_000),
         check_quorum: rng.chance(500_000),
         election_timeout_us_min,
@@ -147,7 +149,10 @@ fn draw_protocol(rng: &mut Rng, base: &ProtocolOptions) -> ProtocolOptions {
         inflight_appends_max: rng.between(1, 8) as u32,
         entries_per_append_max: [1, 2, 4, 64][rng.below(4) as usize],
         bugs: base.bugs,
-    }
+    };
+    assert!(protocol.heartbeat_interval_us < protocol.election_timeout_us_min, "heartbeats beat elections");
+    assert!(protocol.election_timeout_us_min < protocol.election_timeout_us_max, "timeouts are randomized");
+    protocol
 }
 
 /// A fault, and the action that undoes it after a downtime (none for a clock jump).
@@ -189,6 +194,8 @@ pub fn choose_fault(rng: &mut Rng, parameters: &SwarmParameters, targets: &Targe
         return None;
     }
     let nodes = targets.running.len() as u32;
+    assert!(nodes >= 1 && targets.paused.len() == nodes as usize, "targets describe every node");
+    assert_eq!(targets.prevote.len(), nodes as usize, "targets describe every node");
     let node = rng.between(1, u64::from(nodes)) as NodeId;
     let downtime = rng.between(parameters.nemesis.downtime_us_min, parameters.nemesis.downtime_us_max);
     let index = node as usize - 1;
@@ -228,6 +235,7 @@ pub fn choose_fault(rng: &mut Rng, parameters: &SwarmParameters, targets: &Targe
 /// One of the partition shapes: a random split, a minority cut off, an isolated node, a one-way
 /// cut, or a bridge.
 fn draw_partition(rng: &mut Rng, nodes: u32) -> Action {
+    assert!(nodes >= 2, "a partition needs two nodes");
     let mut shuffled: Vec<NodeId> = (1..=nodes).collect();
     for position in (1..shuffled.len()).rev() {
         let other = rng.below(position as u64 + 1) as usize;

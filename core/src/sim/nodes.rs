@@ -27,6 +27,7 @@ impl Simulation {
         if let Err(violation) = self.safety.on_restart(id, snapshot, self.term_at_crash[slot(id)]) {
             self.violation = Some(*violation);
         }
+        assert!(self.server(id).node.is_some(), "node {id} runs once booted");
         self.absorb(id, outputs);
     }
 
@@ -42,6 +43,7 @@ impl Simulation {
         let before = (node.role(), node.term());
         let outputs = node.step(input);
         let after = (node.role(), node.term());
+        assert!(after.1 >= before.1, "a node's term never goes back within a run of it");
         if node.role() == Role::Leader && was_leader_term != Some(node.term()) {
             self.telemetry.leader_changes += 1;
             if self.parameters.nemesis.kinds.crash_new_leader {
@@ -75,6 +77,10 @@ impl Simulation {
             self.commit_watch.observe(step, &outputs.writes, node.commit_index(), self.now_us, latency_us);
         }
         let Outputs { writes, messages, timers, applied: _, replies } = outputs;
+        assert!(
+            messages.iter().all(|message| message.from == id && message.to != id),
+            "a node sends only its own messages to others"
+        );
         self.issue_writes(id, writes);
         for message in messages {
             self.send(message);
@@ -99,6 +105,7 @@ impl Simulation {
         let fsync_us = self.rng_disks.between(disk.fsync_us_min, disk.fsync_us_max);
         let server = &mut self.servers[slot(id)];
         if let Some((done_us, write_id)) = server.disk.issue(writes, self.now_us, fsync_us) {
+            assert!(done_us > self.now_us, "an fsync takes time");
             let incarnation = server.incarnation;
             self.queue.push(done_us, Event::Synced { node: id, incarnation, write_id });
             if self.parameters.nemesis.kinds.crash_during_fsync {
@@ -108,6 +115,8 @@ impl Simulation {
     }
 
     pub(super) fn send(&mut self, message: Message) {
+        assert!(message.from != message.to, "a node never sends to itself");
+        assert!(message.to as usize <= self.servers.len(), "the receiver is in the cluster");
         let kind = message.body.kind();
         self.telemetry.messages_of(kind).sent += 1;
         let route = self.network.route(&mut self.rng_network, &message);
@@ -143,6 +152,7 @@ impl Simulation {
     }
 
     pub(super) fn on_deliver(&mut self, message: Message, incarnation: u32, sent_us: u64) {
+        assert!(sent_us <= self.now_us, "a message arrives after it was sent");
         let kind = message.body.kind();
         let server = self.server(message.to);
         let down = server.node.is_none() || server.incarnation != incarnation;
@@ -170,6 +180,7 @@ impl Simulation {
                 slot.deadline_local_us = Some(deadline_local_us);
                 let generation = slot.generation;
                 let fire_us = server.clock.true_us_at(deadline_local_us, now_us);
+                assert!(fire_us >= now_us, "a timer armed now fires now or later");
                 self.queue.push(fire_us, Event::Timer { node: id, timer, generation });
             }
             TimerCommand::Cancel(timer) => {
@@ -194,6 +205,7 @@ impl Simulation {
         if server.incarnation != incarnation {
             return;
         }
+        assert!(server.node.is_some(), "an fsync of the current incarnation completes while it runs");
         server.disk.synced(write_id);
         self.step_node(id, Input::Persisted(write_id));
     }
@@ -212,6 +224,7 @@ impl Simulation {
             slot.generation += 1;
             slot.deadline_local_us = None;
         }
+        assert!(server.timers.iter().all(|timer| timer.deadline_local_us.is_none()), "a crashed node has no timers");
         self.term_at_crash[slot(id)] = server.disk.durable().hard_state.term;
         if self.violation.is_none() {
             if let Err(violation) = self.safety.on_crash(id, server.disk.durable().entries.iter()) {
@@ -226,6 +239,7 @@ impl Simulation {
             return;
         }
         server.paused = false;
+        assert!(server.node.is_some(), "only a running node is paused");
         for input in std::mem::take(&mut server.backlog) {
             if self.violation.is_some() {
                 return;

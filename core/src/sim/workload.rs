@@ -21,6 +21,7 @@ impl Simulation {
         let pending = client_state.pending.as_mut().expect("an operation is outstanding");
         pending.attempt += 1;
         let (attempt, command, node) = (pending.attempt, pending.command.clone(), client_state.target);
+        assert!(node >= 1 && node <= self.scenario.nodes, "a client aims at a node of the cluster");
         let incarnation = self.server(node).incarnation;
         let delay = self.network.latency_us(&mut self.rng_network);
         self.queue.push(self.now_us + delay, Event::Request { node, incarnation, command });
@@ -36,7 +37,10 @@ impl Simulation {
         self.start_op(client, op);
     }
 
+    /// Starts client `client`'s next operation: it has none outstanding (one at a time, as Jepsen's
+    /// clients), and the history records the invocation now.
     pub(super) fn start_op(&mut self, client: u32, op: Op) {
+        assert!(self.clients[client as usize].pending.is_none(), "one operation at a time per client");
         let process = self.clients[client as usize].process;
         let position = self.history.invoke(client, process, op.clone(), self.now_us);
         let deadline = self.now_us + self.scenario.workload.op_timeout_us;
@@ -73,7 +77,9 @@ impl Simulation {
         if cas_applied {
             client_state.observe(&pending.command.op, value);
         }
-        let invoked_us = self.history.ops[pending.history_position].invoke_us;
+        let invoked = &self.history.ops[pending.history_position];
+        assert_eq!(invoked.outcome, Outcome::Pending, "an operation completes once");
+        let invoked_us = invoked.invoke_us;
         self.telemetry.op_latency_us.record(self.now_us - invoked_us);
         self.history.complete(pending.history_position, Outcome::Ok { result, complete_us: self.now_us });
         self.schedule_next_op(client);
@@ -100,6 +106,7 @@ impl Simulation {
             return;
         }
         let pending = client_state.pending.take().expect("checked");
+        assert!(self.history.ops[pending.history_position].outcome == Outcome::Pending, "a client gives up once");
         client_state.process = self.process_next;
         self.process_next += 1;
         self.history.complete(pending.history_position, Outcome::Unknown { gave_up_us: self.now_us });
