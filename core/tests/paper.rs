@@ -260,8 +260,9 @@ fn a_leader_does_not_commit_an_older_term_entry_by_counting_replicas() {
     }
     cluster.isolate(5);
     cluster.isolate(4);
-    // S1 wins term 4 with S2 and S3 and replicates (index 2, term 2) to S3, then loses contact
-    // before its own no-op (index 3, term 4) reaches anyone.
+    // S1 wins term 4 with S2 and S3 (S4 and S5 are cut off) and replicates both the old entry
+    // (index 2, term 2) and its own no-op (index 3, term 4) to S3: the no-op on a majority is
+    // what lets it commit index 2.
     cluster.fire(1, Timer::Election);
     cluster.stabilize();
     assert_eq!(cluster.node(1).role(), Role::Leader);

@@ -20,597 +20,614 @@ function link(run, { format = "r1", engine = ENGINE } = {}) {
   return `${format}~${engine}~${Buffer.from(JSON.stringify(run)).toString("base64url")}`;
 }
 
+/** What every case gets, for one browser: pages, screenshots and the page's state. Each helper
+ * is an arrow field, so a case can take the ones it uses by destructuring. */
+class Harness {
+  constructor(browserName) {
+    this.browserName = browserName;
+    this.engine = ENGINE;
+    this.server = null;
+    this.browser = null;
+  }
+
+  /** Serves the page and launches the browser (before the cases). */
+  start = async () => {
+    this.server = await serve(join(ROOT, "web"));
+    this.browser = await launch(this.browserName);
+    mkdirSync(join(SHOTS, this.browserName), { recursive: true });
+  };
+
+  /** Closes the browser and the server (after the cases). */
+  stop = async () => {
+    await this.browser?.close();
+    await this.server?.close();
+  };
+
+  /** A fresh page at `suffix` (query and fragment), loaded and ready; collects page errors. */
+  open = async (suffix = "?paused", { width = 1400, height = 1000, allowOpening = false } = {}) => {
+    const page = await this.browser.newPage();
+    await page.setViewport({ width, height });
+    page.errors = [];
+    page.on("pageerror", (error) => page.errors.push(error.message));
+    page.on("console", (message) => {
+      if (message.type() === "error") page.errors.push(message.text());
+    });
+    await page.goto(this.server.url + suffix);
+    await page.waitForFunction(
+      (opening) => document.body.dataset.ready === "true" && document.body.dataset.firstFrame === "drawn" && (opening || document.body.dataset.opening === "done"),
+      { timeout: WAIT_MS },
+      allowOpening,
+    );
+    assert.equal(await page.evaluate(() => document.body.dataset.engineVersion), ENGINE, "the page runs this workspace's engine");
+    return page;
+  };
+
+  /** A case: its pages are closed after it, and on failure each open one is photographed. */
+  test = (name, body) => {
+    it(name, async () => {
+      const before = new Set(await this.browser.pages());
+      try {
+        await body();
+      } catch (error) {
+        const pages = (await this.browser.pages()).filter((page) => !before.has(page));
+        for (const [position, page] of pages.entries()) {
+          await page.screenshot({ path: join(SHOTS, this.browserName, `FAILED-${name.slice(0, 40).replace(/\W+/g, "-")}-${position}.png`) }).catch(() => {});
+        }
+        throw error;
+      }
+    });
+  };
+
+  shot = async (page, name) => {
+    await page.screenshot({ path: join(SHOTS, this.browserName, `${name}.png`) });
+  };
+
+  state = async (page) => {
+    return page.evaluate(() => ({
+      events: window.raftsim.app.sim.events(),
+      hash: document.getElementById("run-hash").textContent,
+      shownEvent: document.getElementById("run-event").textContent,
+      time: document.getElementById("run-time").textContent,
+      leader: Number(document.body.dataset.leader),
+      nodes: [...document.querySelectorAll("#node-list li")].map((item) => ({ role: item.dataset.role, text: item.textContent })),
+    }));
+  };
+
+  /** Runs to simulated second `seconds` with the "run to" box and waits until there. */
+  runTo = async (page, seconds) => {
+    await page.evaluate((value) => {
+      document.getElementById("run-to-time").value = String(value);
+      document.getElementById("run-to").requestSubmit();
+    }, seconds);
+    await page.waitForFunction((target) => {
+      const app = window.raftsim.app;
+      return app.travelTo === null && (app.sim.now_us() >= target || app.sim.finished());
+    }, { timeout: WAIT_MS }, seconds * 1e6);
+    await this.settle(page);
+  };
+
+  /** Waits until the panels show the engine's state as it is now. */
+  settle = async (page) => {
+    await page.evaluate(() => window.raftsim.panelsRefreshed());
+  };
+
+  setSpeed = async (page, label) => {
+    await page.evaluate((wanted) => {
+      const input = document.getElementById("speed");
+      for (let level = 0; level <= Number(input.max); level += 1) {
+        input.value = String(level);
+        input.dispatchEvent(new Event("input"));
+        if (document.getElementById("speed-label").textContent === wanted) return;
+      }
+      throw new Error(`no speed ${wanted}`);
+    }, label);
+  };
+
+  clickNode = async (page, node) => {
+    const point = await page.evaluate((id) => window.raftsim.nodeCenter(id), node);
+    await page.mouse.click(point.x, point.y);
+    await page.waitForSelector("#menu:not([hidden])");
+  };
+
+  clickMenuButton = async (page, text) => {
+    const clicked = await page.evaluate((wanted) => {
+      const button = [...document.querySelectorAll("#menu button")].find((candidate) => candidate.textContent.trim().startsWith(wanted));
+      button?.click();
+      return Boolean(button);
+    }, text);
+    assert.ok(clicked, `the menu has a "${text}" button`);
+  };
+
+  assertNoErrors = (page) => {
+    assert.deepEqual(page.errors, [], "no errors in the page's console");
+  };
+}
+
+/** The cases, each run in every browser with a fresh set of pages. */
+const CASES = [
+  ["loads, plays by itself and elects a leader", async ({ open, shot, state, runTo, settle, setSpeed, clickNode, clickMenuButton, assertNoErrors, server, browser, browserName, engine }) => {
+    const page = await open("");
+    await page.waitForFunction(() => Number(document.body.dataset.leader) > 0, { timeout: WAIT_MS });
+    const now = await state(page);
+    assert.ok(now.events > 0);
+    assert.equal(now.nodes.filter((node) => node.role === "leader").length, 1);
+    assert.equal(await page.evaluate(() => document.body.dataset.playing), "true");
+    await shot(page, "01-leader-elected");
+    assertNoErrors(page);
+    await page.close();
+  }],
+
+  ["plays and pauses", async ({ open, shot, state, runTo, settle, setSpeed, clickNode, clickMenuButton, assertNoErrors, server, browser, browserName, engine }) => {
+    const page = await open();
+    assert.equal(await page.evaluate(() => document.body.dataset.playing), "false");
+    const paused = (await state(page)).events;
+    await new Promise((done) => setTimeout(done, 400));
+    assert.equal((await state(page)).events, paused, "nothing moves while paused");
+    await setSpeed(page, "real time");
+    await page.click("#play");
+    await page.waitForFunction((from) => window.raftsim.app.sim.events() > from + 20, { timeout: WAIT_MS }, paused);
+    await page.click("#play");
+    assert.equal(await page.evaluate(() => document.body.dataset.playing), "false");
+    const stopped = (await state(page)).events;
+    await new Promise((done) => setTimeout(done, 400));
+    assert.equal((await state(page)).events, stopped);
+    await shot(page, "02-paused");
+    assertNoErrors(page);
+    await page.close();
+  }],
+
+  ["crashes the leader from its menu and sees a new one elected", async ({ open, shot, state, runTo, settle, setSpeed, clickNode, clickMenuButton, assertNoErrors, server, browser, browserName, engine }) => {
+    const page = await open();
+    await runTo(page, 3);
+    const before = await state(page);
+    assert.ok(before.leader > 0, "a leader by 3 s");
+    await clickNode(page, before.leader);
+    await shot(page, "03-node-menu");
+    await clickMenuButton(page, "Crash");
+    await settle(page);
+    const crashed = await state(page);
+    assert.equal(crashed.nodes[before.leader - 1].role, "down");
+    await runTo(page, 6);
+    const after = await state(page);
+    assert.ok(after.leader > 0 && after.leader !== before.leader, `a new leader (was S${before.leader}, now S${after.leader})`);
+    await shot(page, "03-new-leader");
+    assertNoErrors(page);
+    await page.close();
+  }],
+
+  ["partitions a minority away, sees the majority go on, and heals", async ({ open, shot, state, runTo, settle, setSpeed, clickNode, clickMenuButton, assertNoErrors, server, browser, browserName, engine }) => {
+    const page = await open();
+    await runTo(page, 3);
+    await page.click('[data-partition="majority-minority"]');
+    const cut = await page.evaluate(() => window.raftsim.app.sim.is_cut(1, 5) && window.raftsim.app.sim.is_cut(5, 1) && !window.raftsim.app.sim.is_cut(1, 2));
+    assert.ok(cut, "S5 is cut off from S1 both ways, S1 still reaches S2");
+    await runTo(page, 8);
+    await shot(page, "04-partitioned");
+    const during = await state(page);
+    assert.ok(during.leader > 0 && during.leader <= 3, "the majority side {1, 2, 3} has the leader");
+    await page.click('[data-partition="heal"]');
+    assert.equal(await page.evaluate(() => window.raftsim.app.sim.is_cut(1, 5)), false);
+    await runTo(page, 12);
+    const healed = await page.evaluate(() => window.raftsim.app.sim.node_lines());
+    const terms = new Set(healed.map((node) => node.term));
+    const commits = new Set(healed.map((node) => node.commit_index));
+    assert.equal(terms.size, 1, "every node agrees on the term after the heal");
+    assert.equal(commits.size, 1, "every node has committed the same entries after the heal");
+    await shot(page, "04-healed");
+    assertNoErrors(page);
+    await page.close();
+  }],
+
+  ["cuts one direction of a link from the link's menu", async ({ open, shot, state, runTo, settle, setSpeed, clickNode, clickMenuButton, assertNoErrors, server, browser, browserName, engine }) => {
+    const page = await open();
+    await runTo(page, 2);
+    const middle = await page.evaluate(() => {
+      const [a, b] = [window.raftsim.nodeCenter(1), window.raftsim.nodeCenter(3)];
+      return { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+    });
+    await page.mouse.click(middle.x, middle.y);
+    await page.waitForSelector("#menu:not([hidden])");
+    assert.match(await page.$eval("#menu h3", (title) => title.textContent), /Link S1 — S3/);
+    await clickMenuButton(page, "Cut S1 → S3 only");
+    const cuts = await page.evaluate(() => [window.raftsim.app.sim.is_cut(1, 3), window.raftsim.app.sim.is_cut(3, 1)]);
+    assert.deepEqual(cuts, [true, false]);
+    await shot(page, "05-one-way-cut");
+    assertNoErrors(page);
+    await page.close();
+  }],
+
+  ["sends client requests and sees them commit", async ({ open, shot, state, runTo, settle, setSpeed, clickNode, clickMenuButton, assertNoErrors, server, browser, browserName, engine }) => {
+    const page = await open();
+    await runTo(page, 3);
+    const leader = (await state(page)).leader;
+    const before = await page.evaluate((id) => window.raftsim.app.sim.node_detail(id), leader);
+    await clickNode(page, leader);
+    await page.evaluate(() => {
+      const form = document.querySelector("#menu form");
+      form.querySelector('[aria-label="Key"]').value = "k";
+      form.querySelector('[aria-label="Value"]').value = "hello";
+      form.requestSubmit();
+    });
+    await runTo(page, 3.5);
+    const after = await page.evaluate((id) => window.raftsim.app.sim.node_detail(id), leader);
+    assert.ok(after.last_index > before.last_index, "the leader appended the request");
+    assert.ok(after.commit_index >= before.last_index + 1, "and committed it");
+    const history = await page.evaluate(() => window.raftsim.app.sim.history());
+    const mine = history.ops.find((op) => op.op.Put?.key === "k" && op.op.Put?.value === "hello");
+    assert.ok(mine && mine.outcome.Ok, `our put completed: ${JSON.stringify(mine)}`);
+    const feed = await page.$$eval("#feed li.kind-user", (rows) => rows.map((row) => row.textContent));
+    assert.ok(feed.some((text) => text.includes(`you: send put "k" "hello" to S${leader}`)), `the feed shows what we did: ${feed}`);
+    await shot(page, "06-request-committed");
+    assertNoErrors(page);
+    await page.close();
+  }],
+
+  ["lists every action in the feed, also when paused, with role changes in words", async ({ open, shot, state, runTo, settle, setSpeed, clickNode, clickMenuButton, assertNoErrors, server, browser, browserName, engine }) => {
+    const page = await open();
+    await runTo(page, 3);
+    const leader = (await state(page)).leader;
+    await clickNode(page, leader);
+    await clickMenuButton(page, "Crash");
+    await settle(page);
+    let feed = await page.$$eval("#feed li", (rows) => rows.map((row) => row.textContent));
+    assert.ok(feed.some((text) => text.includes(`you: crash S${leader}`)), "the crash, at once");
+    await clickNode(page, leader);
+    await clickMenuButton(page, "Restart");
+    await settle(page);
+    feed = await page.$$eval("#feed li", (rows) => rows.map((row) => row.textContent));
+    assert.ok(feed.some((text) => text.includes(`you: restart S${leader} from its disk`)), "the restart, though no event ran between");
+    await runTo(page, 5);
+    feed = await page.$$eval("#feed li.kind-role", (rows) => rows.map((row) => row.textContent));
+    assert.ok(feed.some((text) => /S\d wins the election: leader of term \d+/.test(text)), `a role change in words: ${feed.slice(-3)}`);
+    const box = await page.$eval("#logs", (canvas) => { const rect = canvas.getBoundingClientRect(); return { x: rect.left, y: rect.top }; });
+    await page.mouse.move(box.x + 110, box.y + 30);
+    await page.waitForSelector("#log-tip:not([hidden])");
+    assert.match(await page.$eval("#log-tip", (tip) => tip.textContent), /S1, index 1, term 1/);
+    await shot(page, "07-feed-and-tooltip");
+    assertNoErrors(page);
+    await page.close();
+  }],
+
+  ["steps forward and back to the identical state", async ({ open, shot, state, runTo, settle, setSpeed, clickNode, clickMenuButton, assertNoErrors, server, browser, browserName, engine }) => {
+    const page = await open();
+    await runTo(page, 1.5);
+    const start = await state(page);
+    for (let step = 0; step < 7; step += 1) await page.click("#step");
+    await settle(page);
+    const ahead = await state(page);
+    assert.equal(ahead.events, start.events + 7);
+    assert.notEqual(ahead.hash, start.hash);
+    for (let step = 0; step < 7; step += 1) await page.click("#step-back");
+    await settle(page);
+    const back = await state(page);
+    assert.equal(back.events, start.events);
+    assert.equal(back.hash, start.hash);
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("ArrowLeft");
+    await settle(page);
+    assert.equal((await state(page)).events, start.events + 1, "the arrow keys step too");
+    await shot(page, "07-stepped");
+    assertNoErrors(page);
+    await page.close();
+  }],
+
+  ["copies a link that opens to the identical state in a fresh page", async ({ open, shot, state, runTo, settle, setSpeed, clickNode, clickMenuButton, assertNoErrors, server, browser, browserName, engine }) => {
+    const page = await open();
+    await runTo(page, 2);
+    await clickNode(page, 2);
+    await clickMenuButton(page, "Crash");
+    await runTo(page, 2.5);
+    await page.click('[data-partition="isolate-leader"]');
+    await runTo(page, 3.2);
+    await page.click("#step");
+    await runTo(page, 3.2103);
+    await page.click("#copy-link");
+    await page.waitForFunction(() => document.body.dataset.shareLink);
+    const shared = await page.evaluate(() => document.body.dataset.shareLink);
+    const original = await state(page);
+    await shot(page, "08-link-copied");
+    const context = await browser.createBrowserContext();
+    const fresh = await context.newPage();
+    await fresh.setViewport({ width: 1400, height: 1000 });
+    await fresh.goto(shared);
+    await fresh.waitForFunction(() => document.body.dataset.ready === "true" && document.body.dataset.opening === "done", { timeout: WAIT_MS });
+    await fresh.evaluate(() => window.raftsim.panelsRefreshed());
+    const replayed = await state(fresh);
+    assert.equal(replayed.events, original.events);
+    assert.equal(replayed.hash, original.hash);
+    assert.equal(replayed.shownEvent, original.shownEvent);
+    assert.equal(replayed.time, original.time, "the link keeps the moment shown, between events too");
+    assert.deepEqual(replayed.nodes, original.nodes);
+    await fresh.screenshot({ path: join(SHOTS, browserName, "08-link-opened.png") });
+    await context.close();
+    assertNoErrors(page);
+    await page.close();
+  }],
+
+  ["runs a bug preset to its violation: board red, named nodes circled", async ({ open, shot, state, runTo, settle, setSpeed, clickNode, clickMenuButton, assertNoErrors, server, browser, browserName, engine }) => {
+    const page = await open();
+    await page.select("#preset", "bug-figure8_commit");
+    await page.waitForFunction(() => window.raftsim.app.lastRunView?.name === "bug-figure8_commit");
+    await setSpeed(page, "as fast as it goes");
+    await page.click("#play");
+    await page.waitForFunction(() => document.body.dataset.checks === "failed", { timeout: WAIT_MS });
+    await settle(page);
+    const failed = await page.$$eval(".check.failed", (rows) => rows.map((row) => row.dataset.check));
+    assert.deepEqual(failed, ["LeaderCommitsOwnTermInv"]);
+    assert.equal(await page.evaluate(() => document.body.dataset.playing), "false", "the run stops at the violation");
+    const violation = await page.evaluate(() => window.raftsim.app.sim.violation());
+    assert.ok(violation.nodes.length > 0);
+    const banner = await page.$eval(".notice.violation", (element) => element.textContent);
+    assert.match(banner, /LeaderCommitsOwnTermInv failed at event/);
+    // The renderer circles each named node in red: sample the canvas just outside its rim.
+    const reds = await page.evaluate(() => {
+      const canvas = document.getElementById("ring");
+      const context = canvas.getContext("2d");
+      const box = canvas.getBoundingClientRect();
+      const ratio = canvas.width / box.width;
+      const red = (node) => {
+        const center = window.raftsim.nodeCenter(node);
+        const [x0, y0] = [(center.x - box.left) * ratio, (center.y - box.top) * ratio];
+        let count = 0;
+        for (let angle = 0; angle < 360; angle += 6) {
+          for (let distance = 30; distance < 60; distance += 2) {
+            const x = Math.round(x0 + Math.cos((angle * Math.PI) / 180) * distance * ratio);
+            const y = Math.round(y0 + Math.sin((angle * Math.PI) / 180) * distance * ratio);
+            const [r, g, b] = context.getImageData(x, y, 1, 1).data;
+            // The violation ring's colour (#c5221f), not the red of a refused vote or a loss.
+            if (Math.abs(r - 197) < 8 && Math.abs(g - 34) < 8 && Math.abs(b - 31) < 8) count += 1;
+          }
+        }
+        return count;
+      };
+      return Object.fromEntries([1, 2, 3, 4, 5].map((node) => [node, red(node)]));
+    });
+    for (const node of [1, 2, 3, 4, 5]) {
+      if (violation.nodes.includes(node)) assert.ok(reds[node] > 20, `S${node} is circled in red (${reds[node]} red samples)`);
+      else assert.ok(reds[node] < 5, `S${node} is not circled (${reds[node]} red samples)`);
+    }
+    await shot(page, "09-violation");
+    assertNoErrors(page);
+    await page.close();
+  }],
+
+  ["refuses out-of-range settings next to the field", async ({ open, shot, state, runTo, settle, setSpeed, clickNode, clickMenuButton, assertNoErrors, server, browser, browserName, engine }) => {
+    const page = await open();
+    const before = await state(page);
+    await page.click("#open-settings");
+    await page.evaluate(() => {
+      document.getElementById("setting-nodes").value = "12";
+      document.getElementById("settings-form").requestSubmit();
+    });
+    const message = await page.$eval("#setting-nodes-error", (element) => (element.hidden ? "" : element.textContent));
+    assert.match(message, /at most 9/);
+    await page.evaluate(() => {
+      document.getElementById("setting-nodes").value = "5";
+      document.getElementById("setting-network-latency_us_min").value = "50";
+      document.getElementById("setting-network-latency_us_max").value = "10";
+      document.getElementById("settings-form").requestSubmit();
+    });
+    const engineSays = await page.$eval("#setting-network-latency_us_min-error", (element) => (element.hidden ? "" : element.textContent));
+    assert.match(engineSays, /above/, "the engine's own validation, shown next to the field");
+    await page.evaluate(() => {
+      document.getElementById("setting-network-latency_us_min").value = "1";
+      document.getElementById("setting-nemesis-weights-crash").value = "5000";
+      document.getElementById("settings-form").requestSubmit();
+    });
+    const weightSays = await page.$eval("#setting-nemesis-weights-crash-error", (element) => (element.hidden ? "" : element.textContent));
+    assert.match(weightSays, /at most 1000/, "a fault kind's weight has its bound from the engine");
+    await shot(page, "10-settings-refused");
+    assert.equal((await state(page)).hash, before.hash, "no new run started");
+    await page.close();
+  }],
+
+  ["runs nine nodes from the settings", async ({ open, shot, state, runTo, settle, setSpeed, clickNode, clickMenuButton, assertNoErrors, server, browser, browserName, engine }) => {
+    const page = await open();
+    await page.click("#open-settings");
+    await page.evaluate(() => {
+      document.getElementById("setting-nodes").value = "9";
+      document.getElementById("setting-workload-clients").value = "10";
+      document.getElementById("setting-network-drop_ppm").value = "5";
+      document.getElementById("settings-form").requestSubmit();
+    });
+    await page.waitForFunction(() => window.raftsim.app.lastRunView?.nodes === 9);
+    await runTo(page, 4.0);
+    const now = await state(page);
+    assert.equal(now.nodes.length, 9);
+    assert.ok(now.leader > 0);
+    await setSpeed(page, "1/10 ×");
+    await page.click("#play");
+    await new Promise((done) => setTimeout(done, 800));
+    await page.click("#play");
+    await shot(page, "11-nine-nodes");
+    assertNoErrors(page);
+    await page.close();
+  }],
+
+  ["goes back and forward between runs with the browser's buttons", async ({ open, shot, state, runTo, settle, setSpeed, clickNode, clickMenuButton, assertNoErrors, server, browser, browserName, engine }) => {
+    const page = await open();
+    await runTo(page, 1);
+    const first = await state(page);
+    await page.evaluate(() => {
+      document.getElementById("seed").value = "42";
+      document.getElementById("seed").dispatchEvent(new Event("change"));
+    });
+    await page.waitForFunction(() => window.raftsim.app.lastRunView?.seed === 42);
+    await page.goBack();
+    await page.waitForFunction(() => window.raftsim.app.lastRunView?.seed === 1, { timeout: WAIT_MS });
+    await settle(page);
+    const back = await state(page);
+    assert.equal(back.events, first.events, "back returns to the run we left, where we left it");
+    assert.equal(back.hash, first.hash);
+    await page.goForward();
+    await page.waitForFunction(() => window.raftsim.app.lastRunView?.seed === 42, { timeout: WAIT_MS });
+    await shot(page, "12-history");
+    assertNoErrors(page);
+    await page.close();
+  }],
+
+  ["shows a clear message and a safe default run for hostile links", async ({ open, shot, state, runTo, settle, setSpeed, clickNode, clickMenuButton, assertNoErrors, server, browser, browserName, engine }) => {
+    const good = { scenario: { seed: 3, nodes: 3 }, actions: [], stop_at_event: 50 };
+    const cases = [
+      ["garbage", "hello-there", /not a raftsim link/],
+      ["truncated base64", link(good).slice(0, -7) + "!", /damaged/],
+      ["huge numbers", link({ scenario: { seed: 1e300, nodes: 3 } }), /damaged|seed/],
+      ["too many nodes", link({ scenario: { nodes: 4_000_000_000 } }), /nodes/],
+      ["unknown share format", link(good, { format: "r9" }), /share format "r9"/],
+      ["markup as the engine version", link(good, { engine: "<img src=x onerror=alert(1)>" }), /engine version is malformed|not a raftsim link/],
+      ["an unknown field", link({ ...good, script: "<b>x</b>" }), /unknown field/],
+    ];
+    const page = await open();
+    for (const [name, fragment, expected] of cases) {
+      await page.evaluate((value) => { location.hash = value; }, fragment);
+      await page.waitForFunction(() => document.querySelector('.notice.error[data-id="link"]'), { timeout: WAIT_MS });
+      const message = await page.$eval('.notice.error[data-id="link"]', (element) => element.textContent);
+      assert.match(message, expected, name);
+      assert.match(message, /Showing the classroom run instead/, name);
+      const run = await page.evaluate(() => window.raftsim.app.lastRunView);
+      assert.equal(run.name, "classroom", `${name}: a safe default run`);
+      assert.equal(await page.$("img"), null, `${name}: no markup reached the page`);
+      await page.evaluate(() => document.querySelector('.notice[data-id="link"]')?.remove());
+    }
+    await shot(page, "13-hostile-link");
+    await page.close();
+  }],
+
+  ["opens a link to a moment billions of events away without freezing, and can stop", async ({ open, shot, state, runTo, settle, setSpeed, clickNode, clickMenuButton, assertNoErrors, server, browser, browserName, engine }) => {
+    const scenario = { nodes: 9, seed: 2, protocol: { heartbeat_interval_us: 1000 }, workload: { clients: 64 }, phases: { safety_us: 3_500_000_000 } };
+    const page = await open(`#${link({ scenario, actions: [], stop_at_event: 9e12 })}`.replace("#", "?paused#"), { allowOpening: true });
+    await page.waitForSelector('.notice[data-id="opening"]', { timeout: WAIT_MS });
+    const responsive = await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => done(true))));
+    assert.ok(responsive, "frames keep coming while the link opens");
+    assert.match(await page.$eval('.notice[data-id="opening"]', (element) => element.textContent), /replaying the run to event 9,000,000,000,000/);
+    await page.evaluate(() => [...document.querySelectorAll('.notice[data-id="opening"] button')].find((button) => button.textContent === "Stop").click());
+    await page.waitForFunction(() => document.body.dataset.opening === "done");
+    const events = await page.evaluate(() => window.raftsim.app.sim.events());
+    assert.ok(events > 0 && events < 9e12, `stopped part way (${events} events)`);
+    await shot(page, "14-link-opening-stopped");
+    await page.close();
+  }],
+
+  ["shows a 10 MB fragment's error instead of freezing", async ({ open, shot, state, runTo, settle, setSpeed, clickNode, clickMenuButton, assertNoErrors, server, browser, browserName, engine }) => {
+    // A fragment set on a loaded page. Chromium passes all 10 MB on; Firefox refuses URLs
+    // over 1 MiB itself (network.standard-url.max-length: "malformed URI"), so there the page
+    // gets the largest it allows. Either way the page answers with the engine's message and a
+    // safe default run.
+    const page = await open();
+    let delivered = 0;
+    for (const size of [10 * 1024 * 1024, 1_000_000]) {
+      const accepted = await page.evaluate((length, version) => {
+        try {
+          location.hash = `r1~${version}~${"A".repeat(length)}`;
+          return true;
+        } catch {
+          return false;
+        }
+      }, size, engine);
+      if (!accepted) continue;
+      await page.waitForFunction(() => document.querySelector('.notice.error[data-id="link"]'), { timeout: WAIT_MS });
+      const message = await page.$eval('.notice.error[data-id="link"]', (element) => element.textContent);
+      delivered = Number(/the link is (\d+) characters long/.exec(message)?.[1] ?? 0);
+      break;
+    }
+    assert.ok(delivered >= 1_000_000, `the page answered a fragment of ${delivered} characters`);
+    if (browserName === "chromium") assert.ok(delivered > 10_000_000, "Chromium passes the whole 10 MB on");
+    assert.equal((await page.evaluate(() => window.raftsim.app.lastRunView)).name, "classroom");
+    assert.ok(await page.evaluate(() => location.hash.length < 100_000), "the refused link leaves the address bar");
+    await shot(page, "14-huge-link");
+    await page.close();
+  }],
+
+  ["opens a link whose scenario name is markup as plain text", async ({ open, shot, state, runTo, settle, setSpeed, clickNode, clickMenuButton, assertNoErrors, server, browser, browserName, engine }) => {
+    const name = '<img src=x onerror="document.body.dataset.owned=1">';
+    const page = await open(`#${link({ scenario: { name, seed: 5, nodes: 3 }, actions: [], stop_at_event: 40 }, { engine })}`);
+    await settle(page);
+    assert.equal(await page.$eval("#run-scenario", (element) => element.textContent), name);
+    assert.equal(await page.$("img"), null);
+    assert.equal(await page.evaluate(() => document.body.dataset.owned), undefined);
+    assert.equal((await state(page)).events, 40);
+    await shot(page, "15-markup-name");
+    await page.close();
+  }],
+
+  ["warns about a link from another engine version and still opens it", async ({ open, shot, state, runTo, settle, setSpeed, clickNode, clickMenuButton, assertNoErrors, server, browser, browserName, engine }) => {
+    const page = await open(`#${link({ scenario: { seed: 5, nodes: 3 }, actions: [], stop_at_event: 30 }, { engine: "0.0.1" })}`);
+    await page.waitForSelector('.notice.warning[data-id="link"]');
+    const message = await page.$eval('.notice.warning[data-id="link"]', (element) => element.textContent);
+    assert.match(message, /engine 0\.0\.1/);
+    assert.equal((await state(page)).events, 30);
+    await shot(page, "16-old-engine");
+    await page.close();
+  }],
+
+  ["reports an engine panic with the seed, a link to the run so far and a way to start over", async ({ open, shot, state, runTo, settle, setSpeed, clickNode, clickMenuButton, assertNoErrors, server, browser, browserName, engine }) => {
+    const page = await open();
+    await runTo(page, 1);
+    const events = (await state(page)).events;
+    await page.evaluate((at) => window.raftsim.app.sim.fail_at_event_for_testing(at), events + 30);
+    await setSpeed(page, "real time");
+    await page.click("#play");
+    await page.waitForSelector("#panic[open]", { timeout: WAIT_MS });
+    const report = await page.evaluate(() => ({
+      seed: document.getElementById("panic-seed").textContent,
+      message: document.getElementById("panic-message").textContent,
+      link: document.getElementById("panic-link").value,
+    }));
+    assert.equal(report.seed, "1");
+    assert.match(report.message, /asked for a panic/);
+    assert.match(report.link, /^http:\/\/127\.0\.0\.1:\d+\/#r1~/);
+    await shot(page, "17-panic");
+    const replay = await browser.newPage();
+    await replay.goto(report.link);
+    await replay.waitForFunction(() => document.body.dataset.ready === "true" && document.body.dataset.opening === "done");
+    const replayedEvents = await replay.evaluate(() => window.raftsim.app.sim.events());
+    const panickedAt = Number(/the run is at event (\d+)/.exec(report.message)[1]);
+    assert.ok(replayedEvents >= events && replayedEvents <= panickedAt, `the link replays to the last healthy frame (${replayedEvents}, panic at ${panickedAt})`);
+    await replay.close();
+    await page.click("#panic-restart");
+    await page.waitForFunction(() => document.body.dataset.ready === "true" && !document.body.dataset.panicked, { timeout: WAIT_MS });
+    await page.close();
+  }],
+
+  ["lays out in one column on a narrow window", async ({ open, shot, state, runTo, settle, setSpeed, clickNode, clickMenuButton, assertNoErrors, server, browser, browserName, engine }) => {
+    const page = await open("?paused", { width: 420, height: 900 });
+    await runTo(page, 3);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 1, `no sideways scrolling (${overflow}px too wide)`);
+    await page.screenshot({ path: join(SHOTS, browserName, "18-narrow.png"), fullPage: true });
+    assertNoErrors(page);
+    await page.close();
+  }],
+
+  ["works under its Content-Security-Policy, with no violation reported", async ({ open, shot, state, runTo, settle, setSpeed, clickNode, clickMenuButton, assertNoErrors, server, browser, browserName, engine }) => {
+    const page = await browser.newPage();
+    const violations = [];
+    page.on("console", (message) => {
+      if (/Content.Security.Policy|Refused to/i.test(message.text())) violations.push(message.text());
+    });
+    await page.evaluateOnNewDocument?.(() => {
+      document.addEventListener("securitypolicyviolation", (event) => {
+        window.cspViolations = (window.cspViolations ?? 0) + 1;
+        console.error(`Refused to load: ${event.violatedDirective}`);
+      });
+    });
+    await page.goto(server.url + "?paused");
+    await page.waitForFunction(() => document.body.dataset.firstFrame === "drawn", { timeout: WAIT_MS });
+    await shot(page, "19-csp");
+    const policy = await page.$eval('meta[http-equiv="Content-Security-Policy"]', (meta) => meta.content);
+    assert.match(policy, /script-src 'self' 'wasm-unsafe-eval'/);
+    assert.doesNotMatch(policy, /unsafe-inline/);
+    assert.deepEqual(violations, []);
+    await page.close();
+  }],
+];
+
 for (const browserName of BROWSERS) {
   describe(`the page in ${browserName}`, () => {
-    let server;
-    let browser;
-    const engine = ENGINE;
-
-    before(async () => {
-      server = await serve(join(ROOT, "web"));
-      browser = await launch(browserName);
-      mkdirSync(join(SHOTS, browserName), { recursive: true });
-    });
-
-    after(async () => {
-      await browser?.close();
-      await server?.close();
-    });
-
-    /** A fresh page at `suffix` (query and fragment), loaded and ready; collects page errors. */
-    async function open(suffix = "?paused", { width = 1400, height = 1000, allowOpening = false } = {}) {
-      const page = await browser.newPage();
-      await page.setViewport({ width, height });
-      page.errors = [];
-      page.on("pageerror", (error) => page.errors.push(error.message));
-      page.on("console", (message) => {
-        if (message.type() === "error") page.errors.push(message.text());
-      });
-      await page.goto(server.url + suffix);
-      await page.waitForFunction(
-        (opening) => document.body.dataset.ready === "true" && document.body.dataset.firstFrame === "drawn" && (opening || document.body.dataset.opening === "done"),
-        { timeout: WAIT_MS },
-        allowOpening,
-      );
-      assert.equal(await page.evaluate(() => document.body.dataset.engineVersion), ENGINE, "the page runs this workspace's engine");
-      return page;
-    }
-
-    /** A case: its pages are closed after it, and on failure each open one is photographed. */
-    function test(name, body) {
-      it(name, async () => {
-        const before = new Set(await browser.pages());
-        try {
-          await body();
-        } catch (error) {
-          const pages = (await browser.pages()).filter((page) => !before.has(page));
-          for (const [position, page] of pages.entries()) {
-            await page.screenshot({ path: join(SHOTS, browserName, `FAILED-${name.slice(0, 40).replace(/\W+/g, "-")}-${position}.png`) }).catch(() => {});
-          }
-          throw error;
-        }
-      });
-    }
-
-    async function shot(page, name) {
-      await page.screenshot({ path: join(SHOTS, browserName, `${name}.png`) });
-    }
-
-    async function state(page) {
-      return page.evaluate(() => ({
-        events: window.raftsim.app.sim.events(),
-        hash: document.getElementById("run-hash").textContent,
-        shownEvent: document.getElementById("run-event").textContent,
-        time: document.getElementById("run-time").textContent,
-        leader: Number(document.body.dataset.leader),
-        nodes: [...document.querySelectorAll("#node-list li")].map((item) => ({ role: item.dataset.role, text: item.textContent })),
-      }));
-    }
-
-    /** Runs to simulated second `seconds` with the "run to" box and waits until there. */
-    async function runTo(page, seconds) {
-      await page.evaluate((value) => {
-        document.getElementById("run-to-time").value = String(value);
-        document.getElementById("run-to").requestSubmit();
-      }, seconds);
-      await page.waitForFunction((target) => {
-        const app = window.raftsim.app;
-        return app.travelTo === null && (app.sim.now_us() >= target || app.sim.finished());
-      }, { timeout: WAIT_MS }, seconds * 1e6);
-      await settle(page);
-    }
-
-    /** Waits until the panels show the engine's state as it is now. */
-    async function settle(page) {
-      await page.evaluate(() => window.raftsim.panelsRefreshed());
-    }
-
-    async function setSpeed(page, label) {
-      await page.evaluate((wanted) => {
-        const input = document.getElementById("speed");
-        for (let level = 0; level <= Number(input.max); level += 1) {
-          input.value = String(level);
-          input.dispatchEvent(new Event("input"));
-          if (document.getElementById("speed-label").textContent === wanted) return;
-        }
-        throw new Error(`no speed ${wanted}`);
-      }, label);
-    }
-
-    async function clickNode(page, node) {
-      const point = await page.evaluate((id) => window.raftsim.nodeCenter(id), node);
-      await page.mouse.click(point.x, point.y);
-      await page.waitForSelector("#menu:not([hidden])");
-    }
-
-    async function clickMenuButton(page, text) {
-      const clicked = await page.evaluate((wanted) => {
-        const button = [...document.querySelectorAll("#menu button")].find((candidate) => candidate.textContent.trim().startsWith(wanted));
-        button?.click();
-        return Boolean(button);
-      }, text);
-      assert.ok(clicked, `the menu has a "${text}" button`);
-    }
-
-    function assertNoErrors(page) {
-      assert.deepEqual(page.errors, [], "no errors in the page's console");
-    }
-
-    test("loads, plays by itself and elects a leader", async () => {
-      const page = await open("");
-      await page.waitForFunction(() => Number(document.body.dataset.leader) > 0, { timeout: WAIT_MS });
-      const now = await state(page);
-      assert.ok(now.events > 0);
-      assert.equal(now.nodes.filter((node) => node.role === "leader").length, 1);
-      assert.equal(await page.evaluate(() => document.body.dataset.playing), "true");
-      await shot(page, "01-leader-elected");
-      assertNoErrors(page);
-      await page.close();
-    });
-
-    test("plays and pauses", async () => {
-      const page = await open();
-      assert.equal(await page.evaluate(() => document.body.dataset.playing), "false");
-      const paused = (await state(page)).events;
-      await new Promise((done) => setTimeout(done, 400));
-      assert.equal((await state(page)).events, paused, "nothing moves while paused");
-      await setSpeed(page, "real time");
-      await page.click("#play");
-      await page.waitForFunction((from) => window.raftsim.app.sim.events() > from + 20, { timeout: WAIT_MS }, paused);
-      await page.click("#play");
-      assert.equal(await page.evaluate(() => document.body.dataset.playing), "false");
-      const stopped = (await state(page)).events;
-      await new Promise((done) => setTimeout(done, 400));
-      assert.equal((await state(page)).events, stopped);
-      await shot(page, "02-paused");
-      assertNoErrors(page);
-      await page.close();
-    });
-
-    test("crashes the leader from its menu and sees a new one elected", async () => {
-      const page = await open();
-      await runTo(page, 3);
-      const before = await state(page);
-      assert.ok(before.leader > 0, "a leader by 3 s");
-      await clickNode(page, before.leader);
-      await shot(page, "03-node-menu");
-      await clickMenuButton(page, "Crash");
-      await settle(page);
-      const crashed = await state(page);
-      assert.equal(crashed.nodes[before.leader - 1].role, "down");
-      await runTo(page, 6);
-      const after = await state(page);
-      assert.ok(after.leader > 0 && after.leader !== before.leader, `a new leader (was S${before.leader}, now S${after.leader})`);
-      await shot(page, "03-new-leader");
-      assertNoErrors(page);
-      await page.close();
-    });
-
-    test("partitions a minority away, sees the majority go on, and heals", async () => {
-      const page = await open();
-      await runTo(page, 3);
-      await page.click('[data-partition="majority-minority"]');
-      const cut = await page.evaluate(() => window.raftsim.app.sim.is_cut(1, 5) && window.raftsim.app.sim.is_cut(5, 1) && !window.raftsim.app.sim.is_cut(1, 2));
-      assert.ok(cut, "S5 is cut off from S1 both ways, S1 still reaches S2");
-      await runTo(page, 8);
-      await shot(page, "04-partitioned");
-      const during = await state(page);
-      assert.ok(during.leader > 0 && during.leader <= 3, "the majority side {1, 2, 3} has the leader");
-      await page.click('[data-partition="heal"]');
-      assert.equal(await page.evaluate(() => window.raftsim.app.sim.is_cut(1, 5)), false);
-      await runTo(page, 12);
-      const healed = await page.evaluate(() => window.raftsim.app.sim.node_lines());
-      const terms = new Set(healed.map((node) => node.term));
-      const commits = new Set(healed.map((node) => node.commit_index));
-      assert.equal(terms.size, 1, "every node agrees on the term after the heal");
-      assert.equal(commits.size, 1, "every node has committed the same entries after the heal");
-      await shot(page, "04-healed");
-      assertNoErrors(page);
-      await page.close();
-    });
-
-    test("cuts one direction of a link from the link's menu", async () => {
-      const page = await open();
-      await runTo(page, 2);
-      const middle = await page.evaluate(() => {
-        const [a, b] = [window.raftsim.nodeCenter(1), window.raftsim.nodeCenter(3)];
-        return { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
-      });
-      await page.mouse.click(middle.x, middle.y);
-      await page.waitForSelector("#menu:not([hidden])");
-      assert.match(await page.$eval("#menu h3", (title) => title.textContent), /Link S1 — S3/);
-      await clickMenuButton(page, "Cut S1 → S3 only");
-      const cuts = await page.evaluate(() => [window.raftsim.app.sim.is_cut(1, 3), window.raftsim.app.sim.is_cut(3, 1)]);
-      assert.deepEqual(cuts, [true, false]);
-      await shot(page, "05-one-way-cut");
-      assertNoErrors(page);
-      await page.close();
-    });
-
-    test("sends client requests and sees them commit", async () => {
-      const page = await open();
-      await runTo(page, 3);
-      const leader = (await state(page)).leader;
-      const before = await page.evaluate((id) => window.raftsim.app.sim.node_detail(id), leader);
-      await clickNode(page, leader);
-      await page.evaluate(() => {
-        const form = document.querySelector("#menu form");
-        form.querySelector('[aria-label="Key"]').value = "k";
-        form.querySelector('[aria-label="Value"]').value = "hello";
-        form.requestSubmit();
-      });
-      await runTo(page, 3.5);
-      const after = await page.evaluate((id) => window.raftsim.app.sim.node_detail(id), leader);
-      assert.ok(after.last_index > before.last_index, "the leader appended the request");
-      assert.ok(after.commit_index >= before.last_index + 1, "and committed it");
-      const history = await page.evaluate(() => window.raftsim.app.sim.history());
-      const mine = history.ops.find((op) => op.op.Put?.key === "k" && op.op.Put?.value === "hello");
-      assert.ok(mine && mine.outcome.Ok, `our put completed: ${JSON.stringify(mine)}`);
-      const feed = await page.$$eval("#feed li.kind-user", (rows) => rows.map((row) => row.textContent));
-      assert.ok(feed.some((text) => text.includes(`you: send put "k" "hello" to S${leader}`)), `the feed shows what we did: ${feed}`);
-      await shot(page, "06-request-committed");
-      assertNoErrors(page);
-      await page.close();
-    });
-
-    test("lists every action in the feed, also when paused, with role changes in words", async () => {
-      const page = await open();
-      await runTo(page, 3);
-      const leader = (await state(page)).leader;
-      await clickNode(page, leader);
-      await clickMenuButton(page, "Crash");
-      await settle(page);
-      let feed = await page.$$eval("#feed li", (rows) => rows.map((row) => row.textContent));
-      assert.ok(feed.some((text) => text.includes(`you: crash S${leader}`)), "the crash, at once");
-      await clickNode(page, leader);
-      await clickMenuButton(page, "Restart");
-      await settle(page);
-      feed = await page.$$eval("#feed li", (rows) => rows.map((row) => row.textContent));
-      assert.ok(feed.some((text) => text.includes(`you: restart S${leader} from its disk`)), "the restart, though no event ran between");
-      await runTo(page, 5);
-      feed = await page.$$eval("#feed li.kind-role", (rows) => rows.map((row) => row.textContent));
-      assert.ok(feed.some((text) => /S\d wins the election: leader of term \d+/.test(text)), `a role change in words: ${feed.slice(-3)}`);
-      const box = await page.$eval("#logs", (canvas) => { const rect = canvas.getBoundingClientRect(); return { x: rect.left, y: rect.top }; });
-      await page.mouse.move(box.x + 110, box.y + 30);
-      await page.waitForSelector("#log-tip:not([hidden])");
-      assert.match(await page.$eval("#log-tip", (tip) => tip.textContent), /S1, index 1, term 1/);
-      await shot(page, "07-feed-and-tooltip");
-      assertNoErrors(page);
-      await page.close();
-    });
-
-    test("steps forward and back to the identical state", async () => {
-      const page = await open();
-      await runTo(page, 1.5);
-      const start = await state(page);
-      for (let step = 0; step < 7; step += 1) await page.click("#step");
-      await settle(page);
-      const ahead = await state(page);
-      assert.equal(ahead.events, start.events + 7);
-      assert.notEqual(ahead.hash, start.hash);
-      for (let step = 0; step < 7; step += 1) await page.click("#step-back");
-      await settle(page);
-      const back = await state(page);
-      assert.equal(back.events, start.events);
-      assert.equal(back.hash, start.hash);
-      await page.keyboard.press("ArrowRight");
-      await page.keyboard.press("ArrowRight");
-      await page.keyboard.press("ArrowLeft");
-      await settle(page);
-      assert.equal((await state(page)).events, start.events + 1, "the arrow keys step too");
-      await shot(page, "07-stepped");
-      assertNoErrors(page);
-      await page.close();
-    });
-
-    test("copies a link that opens to the identical state in a fresh page", async () => {
-      const page = await open();
-      await runTo(page, 2);
-      await clickNode(page, 2);
-      await clickMenuButton(page, "Crash");
-      await runTo(page, 2.5);
-      await page.click('[data-partition="isolate-leader"]');
-      await runTo(page, 3.2);
-      await page.click("#step");
-      await runTo(page, 3.2103);
-      await page.click("#copy-link");
-      await page.waitForFunction(() => document.body.dataset.shareLink);
-      const shared = await page.evaluate(() => document.body.dataset.shareLink);
-      const original = await state(page);
-      await shot(page, "08-link-copied");
-      const context = await browser.createBrowserContext();
-      const fresh = await context.newPage();
-      await fresh.setViewport({ width: 1400, height: 1000 });
-      await fresh.goto(shared);
-      await fresh.waitForFunction(() => document.body.dataset.ready === "true" && document.body.dataset.opening === "done", { timeout: WAIT_MS });
-      await fresh.evaluate(() => window.raftsim.panelsRefreshed());
-      const replayed = await state(fresh);
-      assert.equal(replayed.events, original.events);
-      assert.equal(replayed.hash, original.hash);
-      assert.equal(replayed.shownEvent, original.shownEvent);
-      assert.equal(replayed.time, original.time, "the link keeps the moment shown, between events too");
-      assert.deepEqual(replayed.nodes, original.nodes);
-      await fresh.screenshot({ path: join(SHOTS, browserName, "08-link-opened.png") });
-      await context.close();
-      assertNoErrors(page);
-      await page.close();
-    });
-
-    test("runs a bug preset to its violation: board red, named nodes circled", async () => {
-      const page = await open();
-      await page.select("#preset", "bug-figure8_commit");
-      await page.waitForFunction(() => window.raftsim.app.lastRunView?.name === "bug-figure8_commit");
-      await setSpeed(page, "as fast as it goes");
-      await page.click("#play");
-      await page.waitForFunction(() => document.body.dataset.checks === "failed", { timeout: WAIT_MS });
-      await settle(page);
-      const failed = await page.$$eval(".check.failed", (rows) => rows.map((row) => row.dataset.check));
-      assert.deepEqual(failed, ["LeaderCommitsOwnTermInv"]);
-      assert.equal(await page.evaluate(() => document.body.dataset.playing), "false", "the run stops at the violation");
-      const violation = await page.evaluate(() => window.raftsim.app.sim.violation());
-      assert.ok(violation.nodes.length > 0);
-      const banner = await page.$eval(".notice.violation", (element) => element.textContent);
-      assert.match(banner, /LeaderCommitsOwnTermInv failed at event/);
-      // The renderer circles each named node in red: sample the canvas just outside its rim.
-      const reds = await page.evaluate(() => {
-        const canvas = document.getElementById("ring");
-        const context = canvas.getContext("2d");
-        const box = canvas.getBoundingClientRect();
-        const ratio = canvas.width / box.width;
-        const red = (node) => {
-          const center = window.raftsim.nodeCenter(node);
-          const [x0, y0] = [(center.x - box.left) * ratio, (center.y - box.top) * ratio];
-          let count = 0;
-          for (let angle = 0; angle < 360; angle += 6) {
-            for (let distance = 30; distance < 60; distance += 2) {
-              const x = Math.round(x0 + Math.cos((angle * Math.PI) / 180) * distance * ratio);
-              const y = Math.round(y0 + Math.sin((angle * Math.PI) / 180) * distance * ratio);
-              const [r, g, b] = context.getImageData(x, y, 1, 1).data;
-              // The violation ring's colour (#c5221f), not the red of a refused vote or a loss.
-              if (Math.abs(r - 197) < 8 && Math.abs(g - 34) < 8 && Math.abs(b - 31) < 8) count += 1;
-            }
-          }
-          return count;
-        };
-        return Object.fromEntries([1, 2, 3, 4, 5].map((node) => [node, red(node)]));
-      });
-      for (const node of [1, 2, 3, 4, 5]) {
-        if (violation.nodes.includes(node)) assert.ok(reds[node] > 20, `S${node} is circled in red (${reds[node]} red samples)`);
-        else assert.ok(reds[node] < 5, `S${node} is not circled (${reds[node]} red samples)`);
-      }
-      await shot(page, "09-violation");
-      assertNoErrors(page);
-      await page.close();
-    });
-
-    test("refuses out-of-range settings next to the field", async () => {
-      const page = await open();
-      const before = await state(page);
-      await page.click("#open-settings");
-      await page.evaluate(() => {
-        document.getElementById("setting-nodes").value = "12";
-        document.getElementById("settings-form").requestSubmit();
-      });
-      const message = await page.$eval("#setting-nodes-error", (element) => (element.hidden ? "" : element.textContent));
-      assert.match(message, /at most 9/);
-      await page.evaluate(() => {
-        document.getElementById("setting-nodes").value = "5";
-        document.getElementById("setting-network-latency_us_min").value = "50";
-        document.getElementById("setting-network-latency_us_max").value = "10";
-        document.getElementById("settings-form").requestSubmit();
-      });
-      const engineSays = await page.$eval("#setting-network-latency_us_min-error", (element) => (element.hidden ? "" : element.textContent));
-      assert.match(engineSays, /above/, "the engine's own validation, shown next to the field");
-      await page.evaluate(() => {
-        document.getElementById("setting-network-latency_us_min").value = "1";
-        document.getElementById("setting-nemesis-weights-crash").value = "5000";
-        document.getElementById("settings-form").requestSubmit();
-      });
-      const weightSays = await page.$eval("#setting-nemesis-weights-crash-error", (element) => (element.hidden ? "" : element.textContent));
-      assert.match(weightSays, /at most 1000/, "a fault kind's weight has its bound from the engine");
-      await shot(page, "10-settings-refused");
-      assert.equal((await state(page)).hash, before.hash, "no new run started");
-      await page.close();
-    });
-
-    test("runs nine nodes from the settings", async () => {
-      const page = await open();
-      await page.click("#open-settings");
-      await page.evaluate(() => {
-        document.getElementById("setting-nodes").value = "9";
-        document.getElementById("setting-workload-clients").value = "10";
-        document.getElementById("setting-network-drop_ppm").value = "5";
-        document.getElementById("settings-form").requestSubmit();
-      });
-      await page.waitForFunction(() => window.raftsim.app.lastRunView?.nodes === 9);
-      await runTo(page, 4.0);
-      const now = await state(page);
-      assert.equal(now.nodes.length, 9);
-      assert.ok(now.leader > 0);
-      await setSpeed(page, "1/10 ×");
-      await page.click("#play");
-      await new Promise((done) => setTimeout(done, 800));
-      await page.click("#play");
-      await shot(page, "11-nine-nodes");
-      assertNoErrors(page);
-      await page.close();
-    });
-
-    test("goes back and forward between runs with the browser's buttons", async () => {
-      const page = await open();
-      await runTo(page, 1);
-      const first = await state(page);
-      await page.evaluate(() => {
-        document.getElementById("seed").value = "42";
-        document.getElementById("seed").dispatchEvent(new Event("change"));
-      });
-      await page.waitForFunction(() => window.raftsim.app.lastRunView?.seed === 42);
-      await page.goBack();
-      await page.waitForFunction(() => window.raftsim.app.lastRunView?.seed === 1, { timeout: WAIT_MS });
-      await settle(page);
-      const back = await state(page);
-      assert.equal(back.events, first.events, "back returns to the run we left, where we left it");
-      assert.equal(back.hash, first.hash);
-      await page.goForward();
-      await page.waitForFunction(() => window.raftsim.app.lastRunView?.seed === 42, { timeout: WAIT_MS });
-      await shot(page, "12-history");
-      assertNoErrors(page);
-      await page.close();
-    });
-
-    test("shows a clear message and a safe default run for hostile links", async () => {
-      const good = { scenario: { seed: 3, nodes: 3 }, actions: [], stop_at_event: 50 };
-      const cases = [
-        ["garbage", "hello-there", /not a raftsim link/],
-        ["truncated base64", link(good).slice(0, -7) + "!", /damaged/],
-        ["huge numbers", link({ scenario: { seed: 1e300, nodes: 3 } }), /damaged|seed/],
-        ["too many nodes", link({ scenario: { nodes: 4_000_000_000 } }), /nodes/],
-        ["unknown share format", link(good, { format: "r9" }), /share format "r9"/],
-        ["markup as the engine version", link(good, { engine: "<img src=x onerror=alert(1)>" }), /engine version is malformed|not a raftsim link/],
-        ["an unknown field", link({ ...good, script: "<b>x</b>" }), /unknown field/],
-      ];
-      const page = await open();
-      for (const [name, fragment, expected] of cases) {
-        await page.evaluate((value) => { location.hash = value; }, fragment);
-        await page.waitForFunction(() => document.querySelector('.notice.error[data-id="link"]'), { timeout: WAIT_MS });
-        const message = await page.$eval('.notice.error[data-id="link"]', (element) => element.textContent);
-        assert.match(message, expected, name);
-        assert.match(message, /Showing the classroom run instead/, name);
-        const run = await page.evaluate(() => window.raftsim.app.lastRunView);
-        assert.equal(run.name, "classroom", `${name}: a safe default run`);
-        assert.equal(await page.$("img"), null, `${name}: no markup reached the page`);
-        await page.evaluate(() => document.querySelector('.notice[data-id="link"]')?.remove());
-      }
-      await shot(page, "13-hostile-link");
-      await page.close();
-    });
-
-    test("opens a link to a moment billions of events away without freezing, and can stop", async () => {
-      const scenario = { nodes: 9, seed: 2, protocol: { heartbeat_interval_us: 1000 }, workload: { clients: 64 }, phases: { safety_us: 3_500_000_000 } };
-      const page = await open(`#${link({ scenario, actions: [], stop_at_event: 9e12 })}`.replace("#", "?paused#"), { allowOpening: true });
-      await page.waitForSelector('.notice[data-id="opening"]', { timeout: WAIT_MS });
-      const responsive = await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => done(true))));
-      assert.ok(responsive, "frames keep coming while the link opens");
-      assert.match(await page.$eval('.notice[data-id="opening"]', (element) => element.textContent), /replaying the run to event 9,000,000,000,000/);
-      await page.evaluate(() => [...document.querySelectorAll('.notice[data-id="opening"] button')].find((button) => button.textContent === "Stop").click());
-      await page.waitForFunction(() => document.body.dataset.opening === "done");
-      const events = await page.evaluate(() => window.raftsim.app.sim.events());
-      assert.ok(events > 0 && events < 9e12, `stopped part way (${events} events)`);
-      await shot(page, "14-link-opening-stopped");
-      await page.close();
-    });
-
-    test("shows a 10 MB fragment's error instead of freezing", async () => {
-      // A fragment set on a loaded page. Chromium passes all 10 MB on; Firefox refuses URLs
-      // over 1 MiB itself (network.standard-url.max-length: "malformed URI"), so there the page
-      // gets the largest it allows. Either way the page answers with the engine's message and a
-      // safe default run.
-      const page = await open();
-      let delivered = 0;
-      for (const size of [10 * 1024 * 1024, 1_000_000]) {
-        const accepted = await page.evaluate((length, version) => {
-          try {
-            location.hash = `r1~${version}~${"A".repeat(length)}`;
-            return true;
-          } catch {
-            return false;
-          }
-        }, size, engine);
-        if (!accepted) continue;
-        await page.waitForFunction(() => document.querySelector('.notice.error[data-id="link"]'), { timeout: WAIT_MS });
-        const message = await page.$eval('.notice.error[data-id="link"]', (element) => element.textContent);
-        delivered = Number(/the link is (\d+) characters long/.exec(message)?.[1] ?? 0);
-        break;
-      }
-      assert.ok(delivered >= 1_000_000, `the page answered a fragment of ${delivered} characters`);
-      if (browserName === "chromium") assert.ok(delivered > 10_000_000, "Chromium passes the whole 10 MB on");
-      assert.equal((await page.evaluate(() => window.raftsim.app.lastRunView)).name, "classroom");
-      assert.ok(await page.evaluate(() => location.hash.length < 100_000), "the refused link leaves the address bar");
-      await shot(page, "14-huge-link");
-      await page.close();
-    });
-
-    test("opens a link whose scenario name is markup as plain text", async () => {
-      const name = '<img src=x onerror="document.body.dataset.owned=1">';
-      const page = await open(`#${link({ scenario: { name, seed: 5, nodes: 3 }, actions: [], stop_at_event: 40 }, { engine })}`);
-      await settle(page);
-      assert.equal(await page.$eval("#run-scenario", (element) => element.textContent), name);
-      assert.equal(await page.$("img"), null);
-      assert.equal(await page.evaluate(() => document.body.dataset.owned), undefined);
-      assert.equal((await state(page)).events, 40);
-      await shot(page, "15-markup-name");
-      await page.close();
-    });
-
-    test("warns about a link from another engine version and still opens it", async () => {
-      const page = await open(`#${link({ scenario: { seed: 5, nodes: 3 }, actions: [], stop_at_event: 30 }, { engine: "0.0.1" })}`);
-      await page.waitForSelector('.notice.warning[data-id="link"]');
-      const message = await page.$eval('.notice.warning[data-id="link"]', (element) => element.textContent);
-      assert.match(message, /engine 0\.0\.1/);
-      assert.equal((await state(page)).events, 30);
-      await shot(page, "16-old-engine");
-      await page.close();
-    });
-
-    test("reports an engine panic with the seed, a link to the run so far and a way to start over", async () => {
-      const page = await open();
-      await runTo(page, 1);
-      const events = (await state(page)).events;
-      await page.evaluate((at) => window.raftsim.app.sim.fail_at_event_for_testing(at), events + 30);
-      await setSpeed(page, "real time");
-      await page.click("#play");
-      await page.waitForSelector("#panic[open]", { timeout: WAIT_MS });
-      const report = await page.evaluate(() => ({
-        seed: document.getElementById("panic-seed").textContent,
-        message: document.getElementById("panic-message").textContent,
-        link: document.getElementById("panic-link").value,
-      }));
-      assert.equal(report.seed, "1");
-      assert.match(report.message, /asked for a panic/);
-      assert.match(report.link, /^http:\/\/127\.0\.0\.1:\d+\/#r1~/);
-      await shot(page, "17-panic");
-      const replay = await browser.newPage();
-      await replay.goto(report.link);
-      await replay.waitForFunction(() => document.body.dataset.ready === "true" && document.body.dataset.opening === "done");
-      const replayedEvents = await replay.evaluate(() => window.raftsim.app.sim.events());
-      const panickedAt = Number(/the run is at event (\d+)/.exec(report.message)[1]);
-      assert.ok(replayedEvents >= events && replayedEvents <= panickedAt, `the link replays to the last healthy frame (${replayedEvents}, panic at ${panickedAt})`);
-      await replay.close();
-      await page.click("#panic-restart");
-      await page.waitForFunction(() => document.body.dataset.ready === "true" && !document.body.dataset.panicked, { timeout: WAIT_MS });
-      await page.close();
-    });
-
-    test("lays out in one column on a narrow window", async () => {
-      const page = await open("?paused", { width: 420, height: 900 });
-      await runTo(page, 3);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-      assert.ok(overflow <= 1, `no sideways scrolling (${overflow}px too wide)`);
-      await page.screenshot({ path: join(SHOTS, browserName, "18-narrow.png"), fullPage: true });
-      assertNoErrors(page);
-      await page.close();
-    });
-
-    test("works under its Content-Security-Policy, with no violation reported", async () => {
-      const page = await browser.newPage();
-      const violations = [];
-      page.on("console", (message) => {
-        if (/Content.Security.Policy|Refused to/i.test(message.text())) violations.push(message.text());
-      });
-      await page.evaluateOnNewDocument?.(() => {
-        document.addEventListener("securitypolicyviolation", (event) => {
-          window.cspViolations = (window.cspViolations ?? 0) + 1;
-          console.error(`Refused to load: ${event.violatedDirective}`);
-        });
-      });
-      await page.goto(server.url + "?paused");
-      await page.waitForFunction(() => document.body.dataset.firstFrame === "drawn", { timeout: WAIT_MS });
-      await shot(page, "19-csp");
-      const policy = await page.$eval('meta[http-equiv="Content-Security-Policy"]', (meta) => meta.content);
-      assert.match(policy, /script-src 'self' 'wasm-unsafe-eval'/);
-      assert.doesNotMatch(policy, /unsafe-inline/);
-      assert.deepEqual(violations, []);
-      await page.close();
-    });
+    const harness = new Harness(browserName);
+    before(harness.start);
+    after(harness.stop);
+    for (const [name, body] of CASES) harness.test(name, () => body(harness));
   });
 }
