@@ -5,12 +5,19 @@
 //!
 //! - [`raft`]: the protocol as a pure state machine (inputs in, outputs out). It knows nothing
 //!   of the simulator that drives it.
-//! - [`scenario`]: what a run is made of, its validation and the named presets.
-//! - [`sim`]: the seeded world (network, disks, clocks, clients, faults) that drives the nodes.
-//! - [`check`]: safety invariants, liveness and the client history.
+//! - [`check`]: safety invariants, liveness and the linearizability of the client history. The
+//!   checks observe protocol values and never import the world.
+//! - [`scenario`]: what a run is made of, its validation, the fault kinds, partition shapes and
+//!   named presets.
+//! - [`sim`]: the seeded world (network, disks, clocks, clients, faults) that drives the nodes
+//!   and calls the checks.
+//! - [`fingerprint`] and [`shared_vec`]: leaves every layer uses.
+//!
+//! Dependencies run one way: `raft` ← (`check`, `scenario`) ← `sim` (see `ARCHITECTURE.md`;
+//! `tests/layers.rs` enforces it).
 #![deny(missing_docs)]
-// Rule 3 of ARCHITECTURE.md: no floating point in any decision. Float transcendental functions
-// give different bits natively and in wasm, so the whole crate refuses float arithmetic.
+// "No floats in decisions" (ARCHITECTURE.md, Determinism): float transcendental functions give
+// different bits natively and in wasm, so the whole crate refuses float arithmetic.
 #![deny(clippy::float_arithmetic)]
 
 pub mod check;

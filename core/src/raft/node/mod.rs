@@ -95,7 +95,7 @@ impl Node {
         Ok((node, outputs))
     }
 
-    /// Processes one input and returns what the driver must do (see [`super::io`]).
+    /// Processes one input and returns what the driver must do (the contract is in `raft/io.rs`).
     pub fn step(&mut self, input: Input) -> Outputs {
         assert!(self.out.is_empty(), "outputs of the previous step were not taken");
         match input {
