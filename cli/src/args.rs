@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use raftsim_core::check::linearizability::MEMORY_BUDGET_NATIVE_BYTES;
 
 use crate::commands::check_history;
 use crate::exit;
@@ -61,7 +62,7 @@ pub enum Command {
     /// link.
     Shrink(ShrinkArgs),
     /// Check a Jepsen history for linearizability. Exit status: 0 linearizable, 1 not
-    /// linearizable, 2 unknown (the step budget ran out), 3 bad input.
+    /// linearizable, 2 unknown (the step or memory budget ran out), 3 bad input.
     CheckHistory(CheckHistoryArgs),
     /// Time the checker on every labelled history of a directory (labels.tsv) and compare
     /// each verdict with its label. Exit status 1 if any verdict differs.
@@ -171,6 +172,10 @@ pub struct CheckHistoryArgs {
     /// Model steps allowed before the answer is "unknown".
     #[arg(long, default_value_t = 100_000_000)]
     pub budget: u64,
+    /// Memory the search's memo tables may hold in all, in MiB, before the partition that
+    /// would outgrow it answers "unknown" (the checker then holds at most about 1.5 times this).
+    #[arg(long, default_value_t = MEMORY_BUDGET_NATIVE_BYTES >> 20)]
+    pub memory_budget_mib: usize,
 }
 
 #[derive(Args)]

@@ -4,8 +4,9 @@
 use std::path::Path;
 use std::time::Instant;
 
-use raftsim_core::check::jepsen::Format;
+use raftsim_core::check::jepsen::{parse, write_kv_edn, write_register_log, Format};
 use raftsim_core::check::linearizability::{Options, Verdict};
+use raftsim_core::sim::histories::{kv_history, register_history, with_stale_read};
 
 use crate::args::BenchHistoryArgs;
 use crate::commands::check_history::{read, run_check, ModelName};
@@ -29,7 +30,10 @@ pub fn execute(args: &BenchHistoryArgs) -> Result<u8, Failure> {
     let all_right = timings.iter().all(|timing| timing.verdict == timing.expected);
     print_table(&timings, all_right);
     time_unpartitioned(&args.dir)?;
-    Ok(exit::status(!all_right))
+    let wide = time_wide()?;
+    println!();
+    print_table(&wide, wide.iter().all(|timing| timing.verdict == timing.expected));
+    Ok(exit::status(!all_right || wide.iter().any(|timing| timing.verdict != timing.expected)))
 }
 
 /// Checks and times each history that `directory/labels.tsv` lists (`file<TAB>label` rows).
@@ -72,6 +76,35 @@ fn print_table(timings: &[Timing], all_right: bool) {
         total_seconds * 1e3 / timings.len() as f64,
         if all_right { "as labelled" } else { "NOT as labelled" }
     );
+}
+
+/// Times the wide histories the simulator makes (not in the labelled set): 50 clients over 16
+/// keys, with and without one stale read, and a 10-client register, each written in its Jepsen
+/// format and read back.
+fn time_wide() -> Result<Vec<Timing>, String> {
+    let kv = kv_history(1, 50, 16, 4_000);
+    let stale = with_stale_read(&kv, "7").ok_or("no get to make stale")?;
+    let register = register_history(1, 10, 2_000);
+    let cases = [
+        ("wide: kv, 50 clients", write_kv_edn(&kv)?, ModelName::Kv, Verdict::Linearizable),
+        ("wide: kv, one stale read", write_kv_edn(&stale)?, ModelName::Kv, Verdict::NotLinearizable),
+        ("wide: register, 10 clients", write_register_log(&register)?, ModelName::Register, Verdict::Linearizable),
+    ];
+    let mut timings = Vec::new();
+    for (name, text, model, expected) in cases {
+        let (_, operations) = parse(&text).map_err(|error| format!("{name}: {error}"))?;
+        let started = Instant::now();
+        let result = run_check(model, &operations, Options::default())?;
+        let seconds = started.elapsed().as_secs_f64();
+        timings.push(Timing {
+            file: name.into(),
+            operations: operations.len(),
+            seconds,
+            verdict: result.verdict,
+            expected,
+        });
+    }
+    Ok(timings)
 }
 
 /// Times the two 10-client kv histories checked as one history rather than key by key, to show

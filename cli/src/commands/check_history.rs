@@ -5,7 +5,9 @@ use std::time::Instant;
 
 use raftsim_core::check::jepsen::{parse, Format};
 use raftsim_core::check::linearizability::model::{Kv, Register};
-use raftsim_core::check::linearizability::{check, describe_counterexample, CheckResult, Operation, Options, Verdict};
+use raftsim_core::check::linearizability::{
+    check_timed, describe_counterexample, CheckResult, Operation, Options, PartitionVerdict, Verdict,
+};
 
 use crate::args::CheckHistoryArgs;
 use crate::exit::{self, Failure};
@@ -28,11 +30,13 @@ pub fn read(path: &Path) -> Result<(Format, Vec<Operation>), String> {
     parse(&text).map_err(|error| format!("{}: {error}", path.display()))
 }
 
-/// Checks `operations` against `model`'s sequential specification.
+/// Checks `operations` against `model`'s sequential specification, timing each partition.
 pub fn run_check(model: ModelName, operations: &[Operation], options: Options) -> Result<CheckResult, String> {
+    let started = Instant::now();
+    let mut clock = || u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
     match model {
-        ModelName::Register => check(&Register, operations, options),
-        ModelName::Kv => check(&Kv, operations, options),
+        ModelName::Register => check_timed(&Register, operations, options, &mut clock),
+        ModelName::Kv => check_timed(&Kv, operations, options, &mut clock),
     }
 }
 
@@ -40,7 +44,11 @@ pub fn run_check(model: ModelName, operations: &[Operation], options: Options) -
 pub fn execute(args: &CheckHistoryArgs) -> Result<u8, Failure> {
     let path = &args.file;
     let (_, operations) = read(path)?;
-    let options = Options { partition_by_key: !args.no_partition, step_budget: args.budget };
+    let options = Options {
+        partition_by_key: !args.no_partition,
+        step_budget: args.budget,
+        memory_budget_bytes: args.memory_budget_mib.saturating_mul(1 << 20),
+    };
     let started = Instant::now();
     let result = run_check(args.model, &operations, options)
         .map_err(|problem| Failure::bad_input(format!("{}: {problem}", path.display())))?;
@@ -58,7 +66,13 @@ pub fn execute(args: &CheckHistoryArgs) -> Result<u8, Failure> {
 }
 
 fn print_json(path: &Path, model: ModelName, seconds: f64, result: &CheckResult) {
-    let report = serde_json::json!({ "file": path, "model": format!("{model:?}").to_lowercase(), "seconds": seconds, "result": result });
+    let report = serde_json::json!({
+        "file": path,
+        "model": format!("{model:?}").to_lowercase(),
+        "seconds": seconds,
+        "memo_bytes_peak": result.memo_bytes_peak,
+        "result": result,
+    });
     println!("{}", serde_json::to_string_pretty(&report).expect("serializable"));
 }
 
@@ -67,18 +81,50 @@ fn print_verdict(path: &Path, operations: &[Operation], seconds: f64, result: &C
     let verdict = match result.verdict {
         Verdict::Linearizable => "linearizable",
         Verdict::NotLinearizable => "NOT linearizable",
-        Verdict::Unknown => "unknown (the step budget ran out; raise --budget)",
+        Verdict::Unknown => "unknown (a budget ran out: raise --budget or --memory-budget-mib)",
     };
     println!(
-        "{}: {verdict}\n  {} operations in {} independent sub-histories, {} model steps, {:.1} ms",
+        "{}: {verdict}\n  {} operations in {} independent sub-histories, {} model steps, memo peak {:.1} MiB, {:.1} ms",
         path.display(),
         result.operations,
         result.partitions,
         result.steps,
+        result.memo_bytes_peak as f64 / f64::from(1 << 20),
         seconds * 1e3
     );
+    print_partitions(result);
     if let Some(counterexample) = &result.counterexample {
         println!("  operations are numbered from 0 in file order; times are line numbers");
         println!("  {}", describe_counterexample(operations, counterexample).replace('\n', "\n  "));
+    }
+}
+
+/// A line for each partition that is not linearizable or has no answer, and a count of those
+/// left unfinished once another failed.
+fn print_partitions(result: &CheckResult) {
+    let mut unfinished = 0;
+    for partition in &result.partition_results {
+        let what = match partition.verdict {
+            PartitionVerdict::Linearizable => continue,
+            PartitionVerdict::Unfinished => {
+                unfinished += 1;
+                continue;
+            }
+            PartitionVerdict::NotLinearizable => "NOT linearizable",
+            PartitionVerdict::OutOfSteps => "unknown: the step budget ran out",
+            PartitionVerdict::OutOfMemory => "unknown: its memo reached the memory budget and was freed",
+        };
+        println!(
+            "  key {:?}: {what} ({} operations, {} steps, {} memo entries, {:.1} MiB, {:.1} ms)",
+            partition.key,
+            partition.operations,
+            partition.steps,
+            partition.memo_entries,
+            partition.memo_bytes_peak as f64 / f64::from(1 << 20),
+            partition.time_us as f64 / 1e3
+        );
+    }
+    if unfinished > 0 {
+        println!("  {unfinished} other sub-histories left unfinished: one that fails is enough");
     }
 }

@@ -1,9 +1,9 @@
 //! Reads Jepsen histories in the two formats of `shared/data/histories` (see its README):
 //!
 //! - Jepsen's log lines for a single register (the etcd test):
-//!   `INFO  jepsen.util - <process>\t:<type>\t:<f>\t<value>`, where type is `invoke`, `ok`,
-//!   `fail` or `info`, f is `read`, `write` or `cas`, and value is `nil`, an integer, `[from to]`
-//!   or `:timed-out`;
+//!   `INFO  jepsen.util - <process> :<type> :<f> <value>`, the fields separated by a tab or any
+//!   run of spaces (Jepsen writes both), where type is `invoke`, `ok`, `fail` or `info`, f is
+//!   `read`, `write` or `cas`, and value is `nil`, an integer, `[from to]` or `:timed-out`;
 //! - one EDN map per line for a key-value store:
 //!   `{:process 0, :type :invoke, :f :append, :key "0", :value "x 0 0 y"}`.
 //!
@@ -11,7 +11,9 @@
 //! except a failed cas, which ran and found another value; `:info` means the outcome is unknown;
 //! operations still open at the end are unknown too. Times are line numbers.
 //!
-//! The reader is strict: anything else is an error naming the line and what was expected.
+//! The reader is strict: anything else is an error naming the line and what was expected. The
+//! writers ([`write_kv_edn`], [`write_register_log`]) produce both formats, so histories the
+//! simulator makes can be checked as files.
 
 use std::collections::BTreeMap;
 
@@ -162,18 +164,36 @@ fn split_log_line(raw: &str, line: usize) -> Result<(u64, Kind, &str, &str), Par
     let Some(rest) = rest.and_then(|rest| rest.strip_prefix('-')).map(str::trim_start) else {
         return error(line, "expected a line starting with \"INFO  jepsen.util - \"");
     };
-    let fields: Vec<&str> = rest.split('\t').collect();
-    let [process, kind_word, f, value] = fields[..] else {
-        return error(
-            line,
-            format!("expected 4 tab-separated fields (process, type, f, value), found {}", fields.len()),
-        );
-    };
+    // Jepsen separates the fields with a tab or a run of spaces; the value is the rest of the
+    // line, since a cas value has a space inside: `[1 2]`.
+    let mut rest = rest;
+    let mut fields = [""; 3];
+    for (position, field) in fields.iter_mut().enumerate() {
+        let Some((word, after)) = next_field(rest) else {
+            let found = position + usize::from(!rest.trim().is_empty());
+            return error(
+                line,
+                format!("expected 4 fields separated by tabs or spaces (process, type, f, value), found {found}"),
+            );
+        };
+        (*field, rest) = (word, after);
+    }
+    let [process, kind_word, f] = fields;
+    let value = rest.trim();
+    if value.is_empty() {
+        return error(line, "expected 4 fields separated by tabs or spaces (process, type, f, value), found 3");
+    }
     let process = process
-        .trim()
         .parse()
         .map_err(|_| ParseError { line, message: format!("expected a process number, found {process:?}") })?;
-    Ok((process, kind(kind_word, line)?, f, value.trim_end()))
+    Ok((process, kind(kind_word, line)?, f, value))
+}
+
+/// The first field of `text` (after any spaces or tabs) and what follows it.
+fn next_field(text: &str) -> Option<(&str, &str)> {
+    let text = text.trim_start_matches([' ', '\t']);
+    let end = text.find([' ', '\t'])?;
+    Some((&text[..end], &text[end..]))
 }
 
 fn integer(text: &str, line: usize) -> Result<i64, ParseError> {
@@ -371,6 +391,80 @@ fn apply_kv_map(builder: &mut Builder, map: &BTreeMap<String, Edn>, line: usize)
     Ok(())
 }
 
+// ---- writing histories ----
+
+/// The invocations and completions of `operations` as (time, completion?, operation) in the
+/// order they are written: by time, and at equal times invocations first, so operations that
+/// touch stay concurrent when read back (times become line numbers).
+fn lines_in_order(operations: &[Operation]) -> Vec<(u64, bool, usize)> {
+    let mut lines: Vec<(u64, bool, usize)> = Vec::with_capacity(operations.len() * 2);
+    for (position, op) in operations.iter().enumerate() {
+        lines.push((op.invoke, false, position));
+        if let Some(complete) = op.complete {
+            assert!(complete >= op.invoke, "an operation completes after its call");
+            lines.push((complete, true, position));
+        }
+    }
+    lines.sort_unstable();
+    lines
+}
+
+/// Writes a key-value history as EDN maps, one line per invocation and completion, the form
+/// [`parse_kv_edn`] reads. An unknown outcome is left open (the reader counts it unknown). Gets,
+/// puts and appends only: the format has no compare-and-set.
+pub fn write_kv_edn(operations: &[Operation]) -> Result<String, String> {
+    let mut text = String::new();
+    for (_, completion, position) in lines_in_order(operations) {
+        let op = &operations[position];
+        let (f, key, value) = match &op.call {
+            Call::Get { key } => ("get", key, None),
+            Call::Put { key, value } => ("put", key, Some(value)),
+            Call::Append { key, value } => ("append", key, Some(value)),
+            Call::Cas { .. } => return Err(format!("operation {position}: the EDN format has no cas")),
+        };
+        let value = match (&op.ret, completion, value) {
+            (Return::Value(Some(seen)), true, _) => edn_string(seen),
+            (Return::Value(None), true, _) | (_, _, None) => "nil".to_string(),
+            (_, _, Some(written)) => edn_string(written),
+        };
+        let kind = if completion { "ok" } else { "invoke" };
+        let key = edn_string(key);
+        text.push_str(&format!("{{:process {}, :type :{kind}, :f :{f}, :key {key}, :value {value}}}\n", op.process));
+    }
+    Ok(text)
+}
+
+fn edn_string(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n").replace('\t', "\\t"))
+}
+
+/// Writes a register history as Jepsen log lines with the fields separated by runs of spaces,
+/// as Jepsen's own logs often are: `INFO  jepsen.util - 3   :invoke :write  7`. Values must be
+/// integers; a cas that returned false is written as `:fail`, as Jepsen does.
+pub fn write_register_log(operations: &[Operation]) -> Result<String, String> {
+    let mut text = String::new();
+    for (_, completion, position) in lines_in_order(operations) {
+        let op = &operations[position];
+        let integer = |value: &str| {
+            value.parse::<i64>().map_err(|_| format!("operation {position}: {value:?} is not an integer"))
+        };
+        let (f, value) = match (&op.call, &op.ret, completion) {
+            (Call::Get { .. }, Return::Value(Some(seen)), true) => ("read", integer(seen)?.to_string()),
+            (Call::Get { .. }, ..) => ("read", "nil".to_string()),
+            (Call::Put { value, .. }, ..) => ("write", integer(value)?.to_string()),
+            (Call::Cas { from, to, .. }, ..) => ("cas", format!("[{} {}]", integer(from)?, integer(to)?)),
+            (Call::Append { .. }, ..) => return Err(format!("operation {position}: a register has no append")),
+        };
+        let kind = match (completion, &op.ret) {
+            (false, _) => "invoke",
+            (true, Return::Cas(false)) => "fail",
+            (true, _) => "ok",
+        };
+        text.push_str(&format!("INFO  jepsen.util - {}   :{kind} :{f}  {value}\n", op.process));
+    }
+    Ok(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -391,6 +485,59 @@ mod tests {
         assert_eq!(ops[1].ret, Return::Cas(false), "a failed cas ran and found another value");
         assert_eq!((ops[2].ret.clone(), ops[2].complete), (Return::Unknown, None), "open at the end");
         assert_eq!((ops[3].ret.clone(), ops[3].complete), (Return::Unknown, None), ":info is unknown");
+    }
+
+    #[test]
+    fn log_fields_may_be_separated_by_any_run_of_spaces_or_tabs() {
+        let log = "INFO  jepsen.util - 1   :invoke :write  3\n\
+                   INFO jepsen.util -  1 \t:ok\t  :write 3  \n\
+                   INFO  jepsen.util - 2\t:invoke :cas   [3 4]\n\
+                   INFO  jepsen.util - 2 :ok :cas [3 4]\n";
+        let (format, ops) = parse(log).unwrap();
+        assert_eq!(format, Format::EtcdLog);
+        assert_eq!(ops[0].call, Call::Put { key: String::new(), value: "3".into() });
+        assert_eq!((ops[1].ret.clone(), ops[1].complete), (Return::Cas(true), Some(4)));
+        for (text, expected) in [
+            ("INFO  jepsen.util - 1   :invoke :write\n", "expected 4 fields separated by tabs or spaces"),
+            ("INFO  jepsen.util - 1   :invoke\n", "found 2"),
+            ("INFO  jepsen.util - 1   :invoke :write 3 4\n", "expected an integer"),
+            ("INFO  jepsen.util - 1   :begin :write 3\n", "expected a type"),
+        ] {
+            let failure = parse(text).expect_err(text);
+            assert_eq!(failure.line, 1, "{text:?}");
+            assert!(failure.message.contains(expected), "{text:?}: {failure}");
+        }
+    }
+
+    #[test]
+    fn written_histories_read_back_as_they_were() {
+        let put = Operation {
+            process: 3,
+            call: Call::Put { key: "k\"1".into(), value: "a b".into() },
+            ret: Return::Done,
+            invoke: 1,
+            complete: Some(5),
+        };
+        let get = Operation {
+            process: 4,
+            call: Call::Get { key: "k\"1".into() },
+            ret: Return::Value(Some("a b".into())),
+            invoke: 5,
+            complete: Some(7),
+        };
+        let open = Operation {
+            process: 5,
+            call: Call::Append { key: "k".into(), value: "x".into() },
+            ret: Return::Unknown,
+            invoke: 6,
+            complete: None,
+        };
+        let (_, read) = parse(&write_kv_edn(&[put.clone(), get.clone(), open.clone()]).unwrap()).unwrap();
+        let calls: Vec<(&Call, &Return)> = read.iter().map(|op| (&op.call, &op.ret)).collect();
+        assert_eq!(calls, vec![(&put.call, &put.ret), (&get.call, &get.ret), (&open.call, &open.ret)]);
+        assert!(read[1].invoke < read[0].complete.unwrap(), "touching operations stay concurrent");
+        let register = Operation { call: Call::Put { key: String::new(), value: "x".into() }, ..put };
+        assert!(write_register_log(&[register]).is_err(), "a register log holds integers");
     }
 
     #[test]

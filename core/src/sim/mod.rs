@@ -14,6 +14,7 @@ pub mod describe;
 pub mod disk;
 mod events;
 mod faults;
+pub mod histories;
 pub mod nemesis;
 pub mod network;
 mod nodes;

@@ -14,7 +14,7 @@ use crate::check::violation::{Invariant, Violation};
 use crate::raft::OpResult;
 
 use model::{Model, Values};
-use search::{search, Found, Prepared};
+use search::{Found, Prepared, Search};
 
 /// What a client asked: the protocol's own operation type (get, put, append, compare-and-set),
 /// so that a simulated history needs no conversion. A register's calls use an empty key.
@@ -97,8 +97,47 @@ pub struct CheckResult {
     pub partitions: usize,
     /// Model steps spent.
     pub steps: u64,
+    /// The most memory the memos held at once (all partitions' together).
+    pub memo_bytes_peak: usize,
+    /// Each partition, in key order.
+    pub partition_results: Vec<PartitionResult>,
     /// When the answer is "no".
     pub counterexample: Option<Counterexample>,
+}
+
+/// What became of one partition (one key's sub-history, or the whole history unpartitioned).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartitionVerdict {
+    /// It has a linearization.
+    Linearizable,
+    /// It has none.
+    NotLinearizable,
+    /// The shared step budget ran out before an answer.
+    OutOfSteps,
+    /// Its memo reached the shared memory budget before an answer; the memo was freed.
+    OutOfMemory,
+    /// Left unfinished: another partition was found not linearizable first.
+    Unfinished,
+}
+
+/// One partition's result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartitionResult {
+    /// Its key.
+    pub key: String,
+    /// Its operations.
+    pub operations: usize,
+    /// What became of it.
+    pub verdict: PartitionVerdict,
+    /// Model steps it spent.
+    pub steps: u64,
+    /// Configurations in its memo when it stopped.
+    pub memo_entries: usize,
+    /// The most memory its memo held.
+    pub memo_bytes_peak: usize,
+    /// Time it took, in microseconds, as the caller's clock measured it (0 without a clock).
+    pub time_us: u64,
 }
 
 /// How to check.
@@ -109,17 +148,43 @@ pub struct Options {
     pub partition_by_key: bool,
     /// Model steps allowed in all, after which the answer is `Unknown`.
     pub step_budget: u64,
+    /// Memory the memos may hold in all, after which the partition that would outgrow it
+    /// answers `Unknown` and frees its memo. The checker's worst case is this, plus the
+    /// transient copy of one table as it regrows (at most half as much again), plus a few
+    /// words per operation for the history itself.
+    pub memory_budget_bytes: usize,
 }
+
+/// The memory budget of a check on the command line: 1 GiB.
+pub const MEMORY_BUDGET_NATIVE_BYTES: usize = 1 << 30;
+/// The memory budget of a check the page asks for: 128 MiB of the tab's wasm memory.
+pub const MEMORY_BUDGET_BROWSER_BYTES: usize = 128 << 20;
+/// The first slice of steps each partition gets in its turn; slices double every round.
+const SLICE_STEPS_FIRST: u64 = 10_000;
+/// The largest slice.
+const SLICE_STEPS_MAX: u64 = 1 << 22;
 
 impl Default for Options {
     fn default() -> Self {
-        Options { partition_by_key: true, step_budget: 20_000_000 }
+        Options { partition_by_key: true, step_budget: 20_000_000, memory_budget_bytes: MEMORY_BUDGET_NATIVE_BYTES }
     }
 }
 
 /// Checks `operations` against `model`. Operations the model cannot judge make the check an
 /// error (for example an append against the register model).
 pub fn check<M: Model>(model: &M, operations: &[Operation], options: Options) -> Result<CheckResult, String> {
+    check_timed(model, operations, options, &mut || 0)
+}
+
+/// [`check`], with `clock` (microseconds, from anywhere) timing each partition. The clock only
+/// measures: the partitions' turns are counted in model steps, so the verdict and the
+/// counterexample are the same whatever the clock says.
+pub fn check_timed<M: Model>(
+    model: &M,
+    operations: &[Operation],
+    options: Options,
+    clock: &mut dyn FnMut() -> u64,
+) -> Result<CheckResult, String> {
     if let Some((position, reason)) = operations
         .iter()
         .enumerate()
@@ -129,33 +194,144 @@ pub fn check<M: Model>(model: &M, operations: &[Operation], options: Options) ->
     }
     let partitions = partition(operations, options.partition_by_key);
     let mut values = Values::default();
-    let mut budget = options.step_budget;
-    let mut verdict = Verdict::Linearizable;
-    let mut counterexample = None;
-    for (key, positions) in &partitions {
-        let prepared: Vec<Prepared<M::Step>> = positions
-            .iter()
-            .map(|&position| {
-                let op = &operations[position];
-                Prepared {
-                    step: model.compile(&op.call, &op.ret, &mut values),
-                    invoke: op.invoke,
-                    complete: op.complete,
+    let prepared: Vec<Vec<Prepared<M::Step>>> =
+        partitions.iter().map(|(_, positions)| prepare(model, operations, positions, &mut values)).collect();
+    let mut turns = Turns::new(model, &partitions, &prepared, options);
+    let failed = turns.run(clock);
+    let counterexample = failed.map(|(index, longest_prefix)| {
+        let (key, positions) = &partitions[index];
+        explain(model, key, &prepared[index], &values, positions, &longest_prefix)
+    });
+    Ok(turns.result(operations.len(), counterexample))
+}
+
+/// Compiles the operations at `positions` for the search.
+fn prepare<M: Model>(
+    model: &M,
+    operations: &[Operation],
+    positions: &[usize],
+    values: &mut Values,
+) -> Vec<Prepared<M::Step>> {
+    let compile = |position: &usize| {
+        let op = &operations[*position];
+        Prepared { step: model.compile(&op.call, &op.ret, values), invoke: op.invoke, complete: op.complete }
+    };
+    positions.iter().map(compile).collect()
+}
+
+/// The partitions' searches taking turns: each round, every unfinished partition runs a slice
+/// of steps (doubling each round) within what memory the others leave it, so a bad partition
+/// is found in about the steps its own sub-history takes, and a hard one cannot starve the rest
+/// of memory. One thread, in key order: the same history gives the same answer every time.
+struct Turns<'a, M: Model> {
+    searches: Vec<Option<Search<'a, M>>>,
+    results: Vec<PartitionResult>,
+    options: Options,
+    steps_left: u64,
+    memo_bytes_peak: usize,
+}
+
+impl<'a, M: Model> Turns<'a, M> {
+    fn new(
+        model: &'a M,
+        partitions: &[(String, Vec<usize>)],
+        prepared: &'a [Vec<Prepared<M::Step>>],
+        options: Options,
+    ) -> Self {
+        assert_eq!(partitions.len(), prepared.len(), "one search per partition");
+        let searches = prepared.iter().map(|ops| Some(Search::new(model, ops))).collect();
+        let result = |(key, positions): &(String, Vec<usize>)| PartitionResult {
+            key: key.clone(),
+            operations: positions.len(),
+            verdict: PartitionVerdict::Unfinished,
+            steps: 0,
+            memo_entries: 0,
+            memo_bytes_peak: 0,
+            time_us: 0,
+        };
+        let results = partitions.iter().map(result).collect();
+        Turns { searches, results, options, steps_left: options.step_budget, memo_bytes_peak: 0 }
+    }
+
+    /// Runs rounds until every partition has an answer or one is not linearizable: then its
+    /// index and longest linearizable prefix.
+    fn run(&mut self, clock: &mut dyn FnMut() -> u64) -> Option<(usize, Vec<usize>)> {
+        let mut slice = SLICE_STEPS_FIRST;
+        while self.searches.iter().any(Option::is_some) {
+            for index in 0..self.searches.len() {
+                if let Some(longest_prefix) = self.turn(index, slice, clock) {
+                    return Some((index, longest_prefix));
                 }
-            })
-            .collect();
-        match search(model, &prepared, &mut budget) {
-            Found::Linearizable => {}
-            Found::OutOfBudget => verdict = Verdict::Unknown,
+            }
+            slice = (slice * 2).min(SLICE_STEPS_MAX);
+        }
+        None
+    }
+
+    /// Partition `index`'s turn of at most `slice` steps; the longest prefix if it failed.
+    fn turn(&mut self, index: usize, slice: u64, clock: &mut dyn FnMut() -> u64) -> Option<Vec<usize>> {
+        let others: usize = self.live_memo_bytes() - self.searches[index].as_ref()?.memo_bytes();
+        let search = self.searches[index].as_mut().expect("checked above");
+        if self.steps_left == 0 {
+            self.finish(index, PartitionVerdict::OutOfSteps);
+            return None;
+        }
+        let (started_us, steps_before) = (clock(), search.steps);
+        let found = search.run(slice.min(self.steps_left), self.options.memory_budget_bytes.saturating_sub(others));
+        assert!(search.steps - steps_before <= self.steps_left, "a turn keeps to the budget");
+        self.steps_left -= search.steps - steps_before;
+        self.memo_bytes_peak = self.memo_bytes_peak.max(others + search.memo_bytes());
+        self.results[index].time_us += clock().saturating_sub(started_us);
+        match found? {
+            Found::Linearizable => self.finish(index, PartitionVerdict::Linearizable),
+            Found::OutOfMemory => self.finish(index, PartitionVerdict::OutOfMemory),
             Found::NotLinearizable { longest_prefix } => {
-                verdict = Verdict::NotLinearizable;
-                counterexample = Some(explain(model, key, &prepared, &values, positions, &longest_prefix));
-                break;
+                self.finish(index, PartitionVerdict::NotLinearizable);
+                return Some(longest_prefix);
             }
         }
+        None
     }
-    let steps = options.step_budget - budget;
-    Ok(CheckResult { verdict, operations: operations.len(), partitions: partitions.len(), steps, counterexample })
+
+    fn live_memo_bytes(&self) -> usize {
+        self.searches.iter().flatten().map(Search::memo_bytes).sum()
+    }
+
+    /// Records partition `index`'s answer and frees its search.
+    fn finish(&mut self, index: usize, verdict: PartitionVerdict) {
+        let search = self.searches[index].take().expect("a partition finishes once");
+        let result = &mut self.results[index];
+        result.verdict = verdict;
+        result.steps = search.steps;
+        result.memo_entries = search.memo_entries();
+        result.memo_bytes_peak = search.memo_bytes_peak;
+    }
+
+    /// The whole answer; partitions still searching are left unfinished.
+    fn result(mut self, operations: usize, counterexample: Option<Counterexample>) -> CheckResult {
+        for index in 0..self.searches.len() {
+            if self.searches[index].is_some() {
+                self.finish(index, PartitionVerdict::Unfinished);
+            }
+        }
+        let gave_up = |result: &PartitionResult| {
+            matches!(result.verdict, PartitionVerdict::OutOfSteps | PartitionVerdict::OutOfMemory)
+        };
+        let verdict = match counterexample {
+            Some(_) => Verdict::NotLinearizable,
+            None if self.results.iter().any(gave_up) => Verdict::Unknown,
+            None => Verdict::Linearizable,
+        };
+        CheckResult {
+            verdict,
+            operations,
+            partitions: self.results.len(),
+            steps: self.options.step_budget - self.steps_left,
+            memo_bytes_peak: self.memo_bytes_peak,
+            partition_results: self.results,
+            counterexample,
+        }
+    }
 }
 
 /// Groups operation positions by key, keys in order; one group of everything when unpartitioned.
@@ -223,11 +399,15 @@ pub fn from_history(history: &History) -> Vec<Operation> {
 /// Model steps the end-of-run check may spend: a hard history then answers "unknown", which is
 /// reported but is not a violation, instead of hanging the run.
 pub const END_OF_RUN_STEP_BUDGET: u64 = 5_000_000;
+/// Memory the end-of-run check may hold: the browser's budget, on every target, so that a run
+/// ends with the same answer natively and in the page.
+pub const END_OF_RUN_MEMORY_BUDGET_BYTES: usize = MEMORY_BUDGET_BROWSER_BYTES;
 
 /// Checks a run's client history against the key-value model within `step_budget` model steps
-/// (operations still waiting count as unknown: they may yet take effect).
+/// and the browser's memory budget (operations still waiting count as unknown: they may yet
+/// take effect).
 pub fn check_kv_history(history: &History, step_budget: u64) -> CheckResult {
-    let options = Options { step_budget, ..Options::default() };
+    let options = Options { step_budget, memory_budget_bytes: END_OF_RUN_MEMORY_BUDGET_BYTES, ..Options::default() };
     check(&model::Kv, &from_history(history), options).expect("the kv model judges every operation")
 }
 

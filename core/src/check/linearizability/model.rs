@@ -55,6 +55,12 @@ pub trait Model {
     fn step(&self, state: &Self::State, step: &Self::Step) -> Option<Self::State>;
     /// A fingerprint of a state for the search's memo table.
     fn fingerprint(&self, state: &Self::State) -> u64;
+    /// What a state holds on the heap, in bytes (an estimate that errs high), so the memo can
+    /// keep to its memory budget; asked only of states new to the memo. States with nothing on
+    /// the heap keep the default.
+    fn heap_bytes(&self, _state: &Self::State) -> usize {
+        0
+    }
     /// The state in words, for counterexamples.
     fn describe(&self, state: &Self::State, values: &Values) -> String;
 }
@@ -191,7 +197,7 @@ impl Model for Kv {
             }
             (Call::Get { .. }, _) => Some(state.clone()),
             (Call::Put { value, .. }, _) => with(value.clone()),
-            (Call::Append { value, .. }, _) => with(format!("{current}{value}")),
+            (Call::Append { value, .. }, _) => with([current, value.as_str()].concat()),
             (Call::Cas { from, to, .. }, Return::Cas(true)) => (current == from).then(|| with(to.clone())).flatten(),
             (Call::Cas { from, .. }, Return::Cas(false)) => (current != from).then(|| state.clone()),
             (Call::Cas { from, to, .. }, _) => {
@@ -211,6 +217,14 @@ impl Model for Kv {
             hash.text(value);
         }
         hash.value()
+    }
+
+    /// The map's node and each entry's `Arc`s and text, counted for every state even where
+    /// states share them: the memo then errs high.
+    fn heap_bytes(&self, state: &Self::State) -> usize {
+        const MAP_BYTES: usize = 64;
+        const ENTRY_BYTES: usize = 2 * 16 + 48;
+        MAP_BYTES + state.iter().map(|(key, value)| ENTRY_BYTES + key.len() + value.len()).sum::<usize>()
     }
 
     fn describe(&self, state: &Self::State, _values: &Values) -> String {
