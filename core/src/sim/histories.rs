@@ -70,7 +70,7 @@ pub fn with_stale_read(operations: &[Operation], key: &str) -> Option<Vec<Operat
     let writes: Vec<&Operation> = operations.iter().filter(on_key).filter(|op| !is_get(op)).collect();
     let (victim, stale) = gets.iter().find_map(|get| {
         let earlier = writes.iter().filter(|write| write.complete < Some(get.invoke));
-        let before = earlier
+        let mut before = earlier
             .filter_map(|write| gets.iter().find(|seen| seen.complete < Some(write.invoke) && seen.ret != get.ret));
         before.next_back().map(|before| (get.invoke, before.ret.clone()))
     })?;
