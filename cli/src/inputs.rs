@@ -5,7 +5,7 @@ use std::path::Path;
 
 use raftsim_core::raft::{Bugs, BUG_CATALOGUE};
 use raftsim_core::scenario::share::{decode, Decoded};
-use raftsim_core::scenario::{bug_preset, preset, Scenario, BUG_PRESET_PREFIX, PRESET_NAMES};
+use raftsim_core::scenario::{any_preset, Scenario, BUG_PRESET_PREFIX, PRESET_NAMES};
 
 use crate::exit::{self, Failure};
 
@@ -29,15 +29,13 @@ fn scenario_file(path: &Path) -> Result<Scenario, String> {
 }
 
 fn named_scenario(preset_name: &str) -> Result<Scenario, String> {
-    match preset_name.strip_prefix(BUG_PRESET_PREFIX) {
-        Some(bug) => bug_preset(bug).ok_or_else(|| format!("no bug preset named '{preset_name}'")),
-        None => preset(preset_name).ok_or_else(|| {
-            format!(
-                "no preset named '{preset_name}'; the presets are: {}, and bug-<name> for the bug catalogue",
-                preset_names()
-            )
-        }),
-    }
+    any_preset(preset_name).ok_or_else(|| match preset_name.starts_with(BUG_PRESET_PREFIX) {
+        true => format!("no bug preset named '{preset_name}'"),
+        false => format!(
+            "no preset named '{preset_name}'; the presets are: {}, and bug-<name> for the bug catalogue",
+            preset_names()
+        ),
+    })
 }
 
 /// The presets, as the help and the errors list them.

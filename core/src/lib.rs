@@ -11,7 +11,8 @@
 //!   named presets.
 //! - [`sim`]: the seeded world (network, disks, clocks, clients, faults) that drives the nodes
 //!   and calls the checks.
-//! - [`fingerprint`] and [`shared_vec`]: leaves every layer uses.
+//! - [`shared_vec`]: a leaf every layer uses; [`fingerprint`]: the canonical encoding of the
+//!   protocol's values, which the checks and the world both hash.
 //!
 //! Dependencies run one way: `raft` ← (`check`, `scenario`) ← `sim` (see `ARCHITECTURE.md`;
 //! `tests/layers.rs` enforces it).

@@ -46,12 +46,17 @@ pub struct HistoryOp {
 pub struct History {
     /// The operations.
     pub ops: SharedVec<HistoryOp>,
+    /// The operations by outcome, kept as they change: the page and the telemetry read them
+    /// every frame and every second, which must not cost a walk over the run.
+    #[serde(skip)]
+    counts: OutcomeCounts,
 }
 
 impl History {
     /// Records an invocation; returns the operation's position.
     pub fn invoke(&mut self, client: u32, process: u32, op: Op, invoke_us: u64) -> usize {
         self.ops.push(HistoryOp { client, process, op, invoke_us, outcome: Outcome::Pending });
+        self.counts.pending += 1;
         self.ops.len() - 1
     }
 
@@ -60,11 +65,24 @@ impl History {
         let op = self.ops.get_mut(position).expect("the operation was invoked");
         assert_eq!(op.outcome, Outcome::Pending, "an operation completes once");
         assert_ne!(outcome, Outcome::Pending);
+        match &outcome {
+            Outcome::Ok { result: OpResult::CasResult(false), .. } => self.counts.failed += 1,
+            Outcome::Ok { .. } => self.counts.ok += 1,
+            Outcome::Unknown { .. } => self.counts.unknown += 1,
+            Outcome::Pending => unreachable!("checked above"),
+        }
+        self.counts.pending -= 1;
         op.outcome = outcome;
     }
 
     /// Counts of operations by outcome: (ok, failed cas, unknown, pending).
     pub fn outcome_counts(&self) -> OutcomeCounts {
+        debug_assert_eq!(self.counts, self.counted(), "the counts follow the operations");
+        self.counts
+    }
+
+    /// The counts, by a walk over every operation (what `counts` must equal).
+    fn counted(&self) -> OutcomeCounts {
         let mut counts = OutcomeCounts::default();
         for op in &self.ops {
             match &op.outcome {

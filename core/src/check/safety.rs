@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 
 use crate::fingerprint::Fingerprint;
 use crate::raft::{
-    Applied, Body, ClientId, Entry, HardState, Index, Message, Node, NodeId, Outputs, RequestSeq, Role, Term, Write,
+    position_of, Applied, Body, ClientId, Entry, HardState, Index, Message, Node, NodeId, Outputs, RequestSeq, Role,
+    Term, Write,
 };
 use crate::shared_vec::SharedVec;
 
@@ -202,11 +203,11 @@ impl SafetyChecker {
     }
 
     fn shadow(&self, node: NodeId) -> &Shadow {
-        &self.shadows[node_slot(node)]
+        &self.shadows[position_of(node)]
     }
 
     fn shadow_mut(&mut self, node: NodeId) -> &mut Shadow {
-        &mut self.shadows[node_slot(node)]
+        &mut self.shadows[position_of(node)]
     }
 
     fn ids(&self) -> impl Iterator<Item = NodeId> {
@@ -677,9 +678,4 @@ impl SafetyChecker {
             message,
         ))
     }
-}
-/// Where node `node`'s shadow sits (ids count from 1).
-fn node_slot(node: NodeId) -> usize {
-    assert!(node >= 1, "node ids count from 1");
-    node as usize - 1
 }

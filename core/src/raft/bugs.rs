@@ -20,7 +20,8 @@ pub struct BugInfo {
 
 /// Declares the bug catalogue: each row is a switch (a field of [`Bugs`], with its
 /// documentation) and its [`BugInfo`]. Adding a bug is a row here, the line where the switch is
-/// read, and its preset in `scenario/presets.rs`.
+/// read, and the scenario that shows it (`BUG_PRESETS` in `scenario/presets.rs`, which a test
+/// holds to this table).
 macro_rules! bug_catalogue {
     ($(
         $(#[doc = $doc:literal])*

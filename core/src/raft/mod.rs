@@ -25,4 +25,4 @@ pub use log::{Entry, Payload, RaftLog};
 pub use message::{AppendOutcome, Body, Message, MessageKind};
 pub use node::Node;
 pub use progress::{Mode, Progress};
-pub use types::{ClientId, HardState, Index, NodeId, RequestSeq, Role, Term, WriteId};
+pub use types::{position_of, ClientId, HardState, Index, NodeId, RequestSeq, Role, Term, WriteId};

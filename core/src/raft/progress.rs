@@ -66,13 +66,18 @@ impl Progress {
             Mode::Probe => assert!(self.inflight.is_empty(), "probing keeps no window"),
             Mode::Replicate => assert!(!self.probe_sent, "replicating never waits on a probe"),
         }
-        // The walk over the window runs in test builds: it runs at every change of progress.
+        let mut previous = self.match_index;
+        for &last in &self.inflight {
+            assert!(last > previous && last < self.next_index, "in-flight window out of order");
+            previous = last;
+        }
+    }
+
+    /// After a change to a field no invariant above reads (`commit_sent`, `recent_active`): the
+    /// invariants cannot have broken, so the check runs in test builds only, off the hot path.
+    fn assert_invariants_unchanged(&self) {
         if cfg!(debug_assertions) {
-            let mut previous = self.match_index;
-            for &last in &self.inflight {
-                assert!(last > previous && last < self.next_index, "in-flight window out of order");
-                previous = last;
-            }
+            self.assert_invariants();
         }
     }
 
@@ -122,20 +127,20 @@ impl Progress {
     /// Records that the follower was told `commit`, vouched for up to `covered_index`.
     pub fn on_commit_sent(&mut self, commit: Index, covered_index: Index) {
         self.commit_sent = self.commit_sent.max(commit.min(covered_index));
-        self.assert_invariants();
+        self.assert_invariants_unchanged();
     }
 
     /// The follower answered something: it counts as active for the current CheckQuorum round.
     pub fn mark_active(&mut self) {
         self.recent_active = true;
-        self.assert_invariants();
+        self.assert_invariants_unchanged();
     }
 
     /// Ends a CheckQuorum round for this follower: returns whether it answered during the round
     /// and clears the mark for the next one.
     pub fn take_recent_active(&mut self) -> bool {
         let recent_active = std::mem::take(&mut self.recent_active);
-        self.assert_invariants();
+        self.assert_invariants_unchanged();
         recent_active
     }
 

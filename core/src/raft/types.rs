@@ -6,6 +6,12 @@ use serde::{Deserialize, Serialize};
 /// every loop over peers stays deterministic.
 pub type NodeId = u32;
 
+/// Where node `id` sits in a list of a cluster's nodes in id order (ids count from 1).
+pub fn position_of(id: NodeId) -> usize {
+    assert!(id >= 1, "node ids count from 1");
+    id as usize - 1
+}
+
 /// A Raft term (§5.1 of the paper). Term 0 is the term before any election.
 pub type Term = u64;
 

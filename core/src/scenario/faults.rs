@@ -1,8 +1,10 @@
 //! The kinds of random fault, declared once in the table at the bottom of this file: from it
 //! come the [`FaultKind`] enum, the scenario's switches ([`FaultKinds`]) and weights
 //! ([`FaultWeights`]), and what the swarm draw, the nemesis, the shrinker, the CLI and the page
-//! read. Adding a kind is a row here plus its behaviour in `sim/nemesis.rs` (a ticked kind) or
-//! at the event it aims for (a targeted kind).
+//! read. Adding a kind is a row here plus its behaviour in `sim/nemesis.rs` (a ticked kind: the
+//! compiler asks for its arm in `choose_fault`) or at the event it aims for (a targeted kind).
+//! A new row changes every swarm draw (one more coin per seed), so it comes with a new engine
+//! version and a rewritten golden file.
 
 use serde::{Deserialize, Serialize};
 

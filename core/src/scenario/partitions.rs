@@ -29,11 +29,11 @@ pub fn in_three(nodes: &[NodeId]) -> Action {
     Action::Partition { groups: nodes.chunks(nodes.len().div_ceil(3).max(1)).map(<[NodeId]>::to_vec).collect() }
 }
 
-/// `left` and `right` cut apart, with `bridge` on both sides, reaching everyone.
-pub fn bridged(bridge: NodeId, left: &[NodeId], right: &[NodeId]) -> Action {
-    assert!(!left.contains(&bridge) && !right.contains(&bridge), "the bridge is named once");
-    let side = |others: &[NodeId]| std::iter::once(bridge).chain(others.iter().copied()).collect();
-    Action::Bridge { bridge, left: side(left), right: side(right) }
+/// `left` and `right` cut apart but for `bridge`, which is on both sides and reaches everyone.
+pub fn bridged(bridge: NodeId, left: Vec<NodeId>, right: Vec<NodeId>) -> Action {
+    assert!(left.contains(&bridge) && right.contains(&bridge), "the bridge is on both sides");
+    assert!(left.iter().all(|node| *node == bridge || !right.contains(node)), "the sides share only the bridge");
+    Action::Bridge { bridge, left, right }
 }
 
 /// One partition the page offers by name.
@@ -93,7 +93,7 @@ pub fn named_partition(name: &str, nodes: &[NodeId], leader: Option<NodeId>) -> 
         "split-three" => in_three(nodes),
         "bridge" if nodes.len() >= 3 => {
             let middle = nodes.len() / 2;
-            bridged(nodes[middle], &nodes[..middle], &nodes[middle + 1..])
+            bridged(nodes[middle], nodes[..=middle].to_vec(), nodes[middle..].to_vec())
         }
         "bridge" => return Err("a bridge needs at least 3 nodes".into()),
         other => {
@@ -126,7 +126,7 @@ mod tests {
         let Action::Bridge { bridge, left, right } = named_partition("bridge", &nodes, None).unwrap() else {
             unreachable!()
         };
-        assert_eq!((bridge, left, right), (3, vec![3, 1, 2], vec![3, 4, 5]));
+        assert_eq!((bridge, left, right), (3, vec![1, 2, 3], vec![3, 4, 5]));
         assert!(named_partition("nonsense", &nodes, None).is_err());
     }
 

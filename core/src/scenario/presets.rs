@@ -170,6 +170,20 @@ fn disk_loss_on_crash() -> Scenario {
     scenario
 }
 
+/// A function that builds a scenario.
+type BuildScenario = fn() -> Scenario;
+
+/// Each catalogued bug's scenario, in the catalogue's order (a test holds them together).
+const BUG_PRESETS: [(&str, BuildScenario); 7] = [
+    ("figure8_commit", figure8),
+    ("stale_vote_counted", stale_vote_counted),
+    ("lone_voter_no_reelect", lone_voter),
+    ("vote_before_durable", vote_before_durable),
+    ("stale_append_truncates", reordering_network),
+    ("leader_counts_unsynced_self", slow_disks),
+    ("prevote_low_term_deadlock", prevote_rolling_upgrade),
+];
+
 /// What a bug's preset is called: the prefix, then the bug's switch name.
 pub const BUG_PRESET_PREFIX: &str = "bug-";
 
@@ -185,16 +199,8 @@ pub fn any_preset(name: &str) -> Option<Scenario> {
 /// seconds, with the bug switched on; `None` for a bug without one yet. Off, the same scenario
 /// passes.
 pub fn bug_preset(name: &str) -> Option<Scenario> {
-    let mut scenario = match name {
-        "figure8_commit" => figure8(),
-        "lone_voter_no_reelect" => lone_voter(),
-        "vote_before_durable" => vote_before_durable(),
-        "stale_vote_counted" => stale_vote_counted(),
-        "leader_counts_unsynced_self" => slow_disks(),
-        "stale_append_truncates" => reordering_network(),
-        "prevote_low_term_deadlock" => prevote_rolling_upgrade(),
-        _ => return None,
-    };
+    let (_, build) = BUG_PRESETS.iter().find(|(bug, _)| *bug == name)?;
+    let mut scenario = build();
     scenario.name = format!("{BUG_PRESET_PREFIX}{name}");
     scenario.protocol.bugs = crate::raft::Bugs::only(name).expect("catalogued");
     Some(scenario)
@@ -359,6 +365,18 @@ fn reordering_network() -> Scenario {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_catalogued_bug_has_its_preset_in_order() {
+        let presets: Vec<&str> = BUG_PRESETS.iter().map(|(bug, _)| *bug).collect();
+        let catalogue: Vec<&str> = crate::raft::BUG_CATALOGUE.iter().map(|bug| bug.name).collect();
+        assert_eq!(presets, catalogue);
+        for bug in catalogue {
+            let scenario = any_preset(&format!("{BUG_PRESET_PREFIX}{bug}")).expect("a preset");
+            assert_eq!(scenario.protocol.bugs, crate::raft::Bugs::only(bug).expect("a switch"));
+            scenario.validate().expect("valid");
+        }
+    }
 
     #[test]
     fn every_preset_is_valid_and_named_as_listed() {

@@ -74,6 +74,8 @@ impl Simulation {
             messages_dropped: total.dropped,
             ops: self.history.outcome_counts(),
         };
+        let after_last = self.telemetry.samples.last().is_none_or(|last| last.time_us < sample.time_us);
+        assert!(after_last, "samples are taken in time order, one per second");
         self.telemetry.samples.push(sample);
         self.queue.push(self.now_us + 1_000_000, Event::Sample);
     }

@@ -38,7 +38,7 @@ impl Simulation {
             Action::Pause { node } => {
                 let server = self.server_mut(node);
                 server.paused = server.node.is_some();
-                assert!(!server.paused || server.backlog.is_empty(), "a pause starts with nothing waiting");
+                assert!(server.paused || server.backlog.is_empty(), "only a paused node has inputs waiting");
             }
             Action::Resume { node } => self.resume(node),
             Action::ClockJump { node, by_us } => self.jump_clock(node, by_us),

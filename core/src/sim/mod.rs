@@ -32,7 +32,7 @@ use crate::check::history::History;
 use crate::check::safety::SafetyChecker;
 use crate::check::violation::Violation;
 use crate::fingerprint::Fingerprint;
-use crate::raft::{ClientReply, Command, Config, Message, Node, NodeId, Term, Timer};
+use crate::raft::{position_of, ClientReply, Command, Config, Message, Node, NodeId, Term, Timer};
 use crate::scenario::{Action, RunSpec, Scenario, ScenarioError, UserAction};
 
 use client::Client;
@@ -200,12 +200,6 @@ pub struct Loss {
     pub lost_us: u64,
     /// Why.
     pub cause: LossCause,
-}
-
-/// Where node `id` sits in `Simulation::servers` (ids count from 1).
-fn slot(id: NodeId) -> usize {
-    assert!(id >= 1, "node ids count from 1");
-    id as usize - 1
 }
 
 /// Lost messages kept for the page while events are recorded: enough for the ones fading out
@@ -573,11 +567,11 @@ impl Simulation {
     }
     /// The slot of node `id`.
     pub fn server(&self, id: NodeId) -> &Server {
-        &self.servers[slot(id)]
+        &self.servers[position_of(id)]
     }
     /// The slot of node `id`, to change.
     fn server_mut(&mut self, id: NodeId) -> &mut Server {
-        &mut self.servers[slot(id)]
+        &mut self.servers[position_of(id)]
     }
     /// The network.
     pub fn network(&self) -> &Network {

@@ -198,7 +198,7 @@ pub fn choose_fault(rng: &mut Rng, parameters: &SwarmParameters, targets: &Targe
     assert_eq!(targets.prevote.len(), nodes as usize, "targets describe every node");
     let node = rng.between(1, u64::from(nodes)) as NodeId;
     let downtime = rng.between(parameters.nemesis.downtime_us_min, parameters.nemesis.downtime_us_max);
-    let index = node as usize - 1;
+    let index = crate::raft::position_of(node);
     let fault = match FaultKind::ALL[rng.weighted(&weights)] {
         FaultKind::Crash if targets.running[index] => {
             Fault { action: Action::Crash { node }, undo: Some((downtime, Action::Restart { node })) }
@@ -227,7 +227,14 @@ pub fn choose_fault(rng: &mut Rng, parameters: &SwarmParameters, targets: &Targe
         FaultKind::Upgrade if targets.prevote[index] == parameters.protocol.prevote => {
             Fault { action: Action::Upgrade { node, prevote: !parameters.protocol.prevote }, undo: None }
         }
-        _ => return None,
+        // The kind does not apply now (its node is down, or alone, or no one leads).
+        FaultKind::Crash
+        | FaultKind::Pause
+        | FaultKind::Partition
+        | FaultKind::Hold
+        | FaultKind::CrashLeader
+        | FaultKind::Upgrade => return None,
+        FaultKind::CrashNewLeader | FaultKind::CrashDuringFsync => unreachable!("targeted kinds weigh 0 here"),
     };
     Some(fault)
 }
@@ -249,7 +256,9 @@ fn draw_partition(rng: &mut Rng, nodes: u32) -> Action {
         3 => Action::OneWay { from: shuffled[..cut].to_vec(), to: shuffled[cut..].to_vec() },
         _ if nodes >= 3 => {
             let middle = rng.between(1, u64::from(nodes) - 2) as usize + 1;
-            partitions::bridged(shuffled[0], &shuffled[1..middle], &shuffled[middle..])
+            let bridge = shuffled[0];
+            let side = |others: &[NodeId]| std::iter::once(bridge).chain(others.iter().copied()).collect();
+            partitions::bridged(bridge, side(&shuffled[1..middle]), side(&shuffled[middle..]))
         }
         _ => partitions::cut_after(&shuffled, cut),
     }

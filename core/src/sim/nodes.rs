@@ -1,14 +1,14 @@
 //! The nodes' side of the world: booting from disk, stepping a node and acting on its outputs
-//! (writes, messages, timers, replies), delivery, crashes, pauses and clock steps. Every change
-//! to a node goes through `step_node`, which runs the safety checks on the node's outputs before
-//! the world acts on them.
+//! (writes, messages, timers, replies), delivery, crashes, pauses and clock steps. Every input
+//! to a running node goes through `step_node`, and every output of a node (at boot too) through
+//! `absorb`, which runs the safety checks on it before the world acts on it.
 
 use crate::check::safety::NodeSnapshot;
-use crate::raft::{Input, Message, Node, NodeId, Outputs, Role, Timer, TimerCommand};
+use crate::raft::{position_of, Input, Message, Node, NodeId, Outputs, Role, Timer, TimerCommand};
 
 use super::describe::{self, FeedKind};
 use super::nemesis::{FSYNC_CRASH_PPM, NEW_LEADER_CRASH_PPM};
-use super::{slot, Event, LossCause, Phase, Simulation};
+use super::{Event, LossCause, Phase, Simulation};
 
 impl Simulation {
     /// Starts (or restarts) node `id` from its disk.
@@ -24,7 +24,7 @@ impl Simulation {
             let text = format!("S{id} starts again from its disk: term {term}, {entries} entries");
             self.note(self.events, FeedKind::Role, text);
         }
-        if let Err(violation) = self.safety.on_restart(id, snapshot, self.term_at_crash[slot(id)]) {
+        if let Err(violation) = self.safety.on_restart(id, snapshot, self.term_at_crash[position_of(id)]) {
             self.violation = Some(*violation);
         }
         assert!(self.server(id).node.is_some(), "node {id} runs once booted");
@@ -59,7 +59,7 @@ impl Simulation {
 
     /// Checks a step's outputs, then acts on them: writes, messages, timers, replies.
     pub(super) fn absorb(&mut self, id: NodeId, outputs: Outputs) {
-        let node = self.servers[slot(id)].node.as_ref().expect("a running node produced these");
+        let node = self.servers[position_of(id)].node.as_ref().expect("a running node produced these");
         let snapshot = NodeSnapshot::of(node);
         if self.violation.is_none() {
             let durable = self.server(id).disk.durable().hard_state;
@@ -103,9 +103,9 @@ impl Simulation {
         // otherwise keep a correct cluster from meeting the liveness bounds.
         let disk = if self.phase == Phase::Liveness { &self.scenario.disk } else { &self.parameters.disk };
         let fsync_us = self.rng_disks.between(disk.fsync_us_min, disk.fsync_us_max);
-        let server = &mut self.servers[slot(id)];
+        let server = &mut self.servers[position_of(id)];
         if let Some((done_us, write_id)) = server.disk.issue(writes, self.now_us, fsync_us) {
-            assert!(done_us > self.now_us, "an fsync takes time");
+            assert!(done_us >= self.now_us, "an fsync completes now or later");
             let incarnation = server.incarnation;
             self.queue.push(done_us, Event::Synced { node: id, incarnation, write_id });
             if self.parameters.nemesis.kinds.crash_during_fsync {
@@ -145,6 +145,7 @@ impl Simulation {
 
     /// Schedules a message released from a hold, with an ordinary latency.
     pub(super) fn deliver_later(&mut self, message: Message) {
+        assert!(message.from != message.to, "a held message went between two nodes");
         let delay = self.network.latency_us(&mut self.rng_network);
         let incarnation = self.server(message.to).incarnation;
         let sent_us = self.now_us;
@@ -196,6 +197,7 @@ impl Simulation {
         if slot.generation != generation {
             return;
         }
+        assert!(slot.deadline_local_us.is_some(), "a current timer is armed");
         slot.deadline_local_us = None;
         self.step_node(id, Input::TimerFired(timer));
     }
@@ -212,7 +214,7 @@ impl Simulation {
 
     pub(super) fn crash(&mut self, id: NodeId) {
         let torn_tail_ppm = self.parameters.disk.torn_tail_ppm;
-        let server = &mut self.servers[slot(id)];
+        let server = &mut self.servers[position_of(id)];
         if server.node.take().is_none() {
             return;
         }
@@ -225,7 +227,7 @@ impl Simulation {
             slot.deadline_local_us = None;
         }
         assert!(server.timers.iter().all(|timer| timer.deadline_local_us.is_none()), "a crashed node has no timers");
-        self.term_at_crash[slot(id)] = server.disk.durable().hard_state.term;
+        self.term_at_crash[position_of(id)] = server.disk.durable().hard_state.term;
         if self.violation.is_none() {
             if let Err(violation) = self.safety.on_crash(id, server.disk.durable().entries.iter()) {
                 self.violation = Some(*violation);
@@ -251,7 +253,7 @@ impl Simulation {
     /// Steps a node's clock; its pending timers now fire at other true times.
     pub(super) fn jump_clock(&mut self, id: NodeId, by_us: i64) {
         let now_us = self.now_us;
-        let server = &mut self.servers[slot(id)];
+        let server = &mut self.servers[position_of(id)];
         server.clock.offset_us += by_us;
         for timer in Timer::ALL {
             let slot = &mut server.timers[timer.slot()];

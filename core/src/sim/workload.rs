@@ -9,6 +9,7 @@ use super::{Event, Phase, Simulation};
 
 impl Simulation {
     pub(super) fn on_request(&mut self, id: NodeId, incarnation: u32, command: Command) {
+        assert!(command.client >= 1 && command.seq >= 1, "requests come from clients, numbered from 1");
         let server = self.server(id);
         if server.node.is_none() || server.incarnation != incarnation {
             return;
@@ -49,6 +50,7 @@ impl Simulation {
     }
 
     pub(super) fn on_reply(&mut self, client: u32, reply: ClientReply) {
+        assert_eq!(reply.client, u64::from(client) + 1, "a reply reaches the client that asked");
         let client_state = &mut self.clients[client as usize];
         let Some(pending) = &client_state.pending else { return };
         if pending.command.seq != reply.seq {

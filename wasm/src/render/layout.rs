@@ -2,7 +2,7 @@
 //! click at a point means. Pure geometry in CSS pixels, so it is tested natively and the page's
 //! JS never repeats it: JS asks [`Layout::pick`] what is under the pointer.
 
-use raftsim_core::raft::NodeId;
+use raftsim_core::raft::{position_of, NodeId};
 use serde::Serialize;
 
 /// Room kept around the ring for labels and client tags, in CSS pixels (less on a small canvas).
@@ -82,7 +82,7 @@ impl Layout {
 
     /// The centre of node `id`.
     pub fn center_of(&self, id: NodeId) -> Point {
-        self.centers[id as usize - 1]
+        self.centers[position_of(id)]
     }
 
     /// The lane a message from `from` to `to` travels: from the sender's rim to the receiver's,

@@ -3,7 +3,7 @@
 //! time), lost messages fading out, cut links as walls, and client operations waiting at the
 //! node they were sent to.
 
-use raftsim_core::raft::{Node, NodeId, Op, Role, Timer};
+use raftsim_core::raft::{position_of, Node, NodeId, Op, Role, Timer};
 use raftsim_core::sim::{Event, LossCause, Server, Simulation};
 
 use super::glyphs::{self, Glyph};
@@ -85,7 +85,7 @@ fn draw_links(pen: &Pen, simulation: &Simulation, layout: &Layout, highlight: &H
             let hovered = highlight.hover == Some(Pick::Link { a, b });
             let (start, end) = (layout.center_of(a), layout.center_of(b));
             let (cut_ab, cut_ba) = (network.is_cut(a, b), network.is_cut(b, a));
-            let between_sides = groups[a as usize - 1] != groups[b as usize - 1];
+            let between_sides = groups[position_of(a)] != groups[position_of(b)];
             if cut_ab && cut_ba && between_sides {
                 glyphs::link_between_sides(pen, start, end, hovered);
             } else {
@@ -284,7 +284,7 @@ fn draw_clients(pen: &Pen, simulation: &Simulation, layout: &Layout) {
     for client in simulation.clients() {
         let Some(pending) = &client.pending else { continue };
         let text = format!("c{} {}", client.client_id, op_label(&pending.command.op));
-        tags[client.target as usize - 1].push(text);
+        tags[position_of(client.target)].push(text);
     }
     for (position, node_tags) in tags.iter().enumerate() {
         if node_tags.is_empty() {
