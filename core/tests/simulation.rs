@@ -237,3 +237,19 @@ fn telemetry_counts_what_happened() {
         "a commit takes a round trip and is quicker than a client's whole operation: {commit_p50} us"
     );
 }
+
+#[test]
+fn edge_settings_run_to_the_end_instead_of_tripping_an_assertion() {
+    // Instant disks, and a node paused twice before it is resumed: both are valid scenarios.
+    let mut scenario = seeded("calm-election", 3);
+    scenario.disk.fsync_us_min = 0;
+    scenario.disk.fsync_us_max = 0;
+    scenario.script =
+        [(1_000, Action::Pause { node: 1 }), (2_000, Action::Pause { node: 1 }), (3_000, Action::Resume { node: 1 })]
+            .into_iter()
+            .map(|(at_ms, action)| Scripted { at_us: at_ms * 1_000, action })
+            .collect();
+    let simulation = run(scenario);
+    assert_eq!(simulation.phase(), Phase::Finished);
+    assert_eq!(simulation.violation(), None);
+}
