@@ -46,8 +46,55 @@ fn sequential_history(calls: Vec<Call>, windows: Vec<(u64, u64, bool)>) -> Vec<O
     operations
 }
 
+/// Cases per property: 300 in `./dev test`; run long by hand with `PROPTEST_CASES=N` (the
+/// closing note of issue 12 reports a million).
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|cases| cases.parse().ok()).unwrap_or(300)
+}
+
+/// A history of any shape: calls with random results and random, overlapping windows, some
+/// never answered. Mostly not linearizable.
+fn random_history(calls: Vec<(u8, u8, u8, u8)>, windows: Vec<(u64, u64, bool)>, results: Vec<u8>) -> Vec<Operation> {
+    let returned = |call: &Call, result: u8| match call {
+        Call::Get { .. } if result == 0 => Return::Value(None),
+        Call::Get { .. } => Return::Value(Some((result % 5).to_string())),
+        Call::Cas { .. } => Return::Cas(result % 2 == 0),
+        _ => Return::Done,
+    };
+    let triples = calls.into_iter().zip(windows).zip(results);
+    let operations = triples.enumerate().map(|(position, ((call, (start, length, lost)), result))| {
+        let call = call_of(call, true);
+        let ret = if lost { Return::Unknown } else { returned(&call, result) };
+        let complete = (!lost).then_some(start * 10 + length * 10 + 5);
+        Operation { process: position as u64, call, ret, invoke: start * 10, complete }
+    });
+    operations.collect()
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_checker_answers_any_history_within_its_budgets(
+        calls in proptest::collection::vec(arbitrary_call(), 1..30),
+        windows in proptest::collection::vec((0u64..20, 0u64..6, proptest::bool::weighted(0.1)), 30),
+        results in proptest::collection::vec(0u8..6, 30),
+        memory_budget_kib in 16usize..4096,
+        partition_by_key in any::<bool>(),
+    ) {
+        let history = random_history(calls, windows, results);
+        let options = Options {
+            partition_by_key,
+            step_budget: 200_000,
+            memory_budget_bytes: memory_budget_kib << 10,
+        };
+        let result = check(&Kv, &history, options).unwrap();
+        prop_assert_eq!(result.partition_results.len(), result.partitions);
+        prop_assert_eq!(result.verdict == Verdict::NotLinearizable, result.counterexample.is_some());
+        prop_assert!(result.steps <= options.step_budget);
+        prop_assert!(result.memo_bytes_peak <= options.memory_budget_bytes);
+        prop_assert_eq!(check(&Kv, &history, options).unwrap(), result, "the same answer every time");
+    }
 
     #[test]
     fn a_register_history_from_a_sequential_run_is_linearizable(
