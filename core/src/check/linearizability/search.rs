@@ -108,10 +108,7 @@ impl<S: Clone + Eq> Memo<S> {
                 break;
             }
             let index = index as usize;
-            // Word by word: the sets are short (a word per 64 operations), where a call to
-            // `memcmp` costs more than the comparison.
-            let stored = &self.sets[index * self.words..(index + 1) * self.words];
-            let same_set = || stored.iter().zip(&linearized.words).all(|(stored, word)| stored == word);
+            let same_set = || self.sets[index * self.words..(index + 1) * self.words] == linearized.words[..];
             if self.fingerprints[index] == fingerprint && same_set() && self.states[index] == *state {
                 return Inserted::Seen;
             }
