@@ -65,13 +65,8 @@ impl History {
         let op = self.ops.get_mut(position).expect("the operation was invoked");
         assert_eq!(op.outcome, Outcome::Pending, "an operation completes once");
         assert_ne!(outcome, Outcome::Pending);
-        match &outcome {
-            Outcome::Ok { result: OpResult::CasResult(false), .. } => self.counts.failed += 1,
-            Outcome::Ok { .. } => self.counts.ok += 1,
-            Outcome::Unknown { .. } => self.counts.unknown += 1,
-            Outcome::Pending => unreachable!("checked above"),
-        }
         self.counts.pending -= 1;
+        self.counts.tally(&outcome);
         op.outcome = outcome;
     }
 
@@ -85,12 +80,7 @@ impl History {
     fn counted(&self) -> OutcomeCounts {
         let mut counts = OutcomeCounts::default();
         for op in &self.ops {
-            match &op.outcome {
-                Outcome::Ok { result: OpResult::CasResult(false), .. } => counts.failed += 1,
-                Outcome::Ok { .. } => counts.ok += 1,
-                Outcome::Unknown { .. } => counts.unknown += 1,
-                Outcome::Pending => counts.pending += 1,
-            }
+            counts.tally(&op.outcome);
         }
         counts
     }
@@ -107,4 +97,16 @@ pub struct OutcomeCounts {
     pub unknown: u64,
     /// Still waiting.
     pub pending: u64,
+}
+
+impl OutcomeCounts {
+    /// Counts one operation that has `outcome`.
+    fn tally(&mut self, outcome: &Outcome) {
+        match outcome {
+            Outcome::Ok { result: OpResult::CasResult(false), .. } => self.failed += 1,
+            Outcome::Ok { .. } => self.ok += 1,
+            Outcome::Unknown { .. } => self.unknown += 1,
+            Outcome::Pending => self.pending += 1,
+        }
+    }
 }

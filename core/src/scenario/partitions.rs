@@ -5,10 +5,9 @@ use crate::raft::NodeId;
 
 use super::Action;
 
-/// The most nodes a side can hold and still be a minority of `nodes`.
+/// The most nodes a side can hold and still be a minority of `nodes`: all but a quorum.
 pub fn minority_size(nodes: usize) -> usize {
-    assert!(nodes >= 1, "a cluster has a node");
-    (nodes - 1) / 2
+    nodes - crate::raft::quorum(nodes)
 }
 
 /// The first `count` nodes of `order` against the rest (both directions cut).
