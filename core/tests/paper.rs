@@ -605,6 +605,49 @@ fn a_follower_in_contact_with_its_leader_ignores_vote_requests() {
     assert!(cluster.take_transcript().iter().all(|line| !line.contains("send")));
 }
 
+/// Thesis §4.2.3 and etcd's `inLease`: the lease lasts the *minimum* election timeout from the
+/// last contact with the leader, not until the follower's own randomized election timer (drawn
+/// up to the maximum) runs out. Holding it longer kept a restarted, up-to-date candidate out
+/// for over a second (swarm seeds 9003110 and 5009660).
+#[test]
+fn a_follower_lease_ends_at_the_minimum_election_timeout_not_its_own_timer() {
+    let mut cluster = Cluster::new(3, &with_check_quorum());
+    cluster.elect(1);
+    let request = |term| Message {
+        from: 3,
+        to: 2,
+        term,
+        body: Body::VoteRequest { prevote: false, last_log_index: 9, last_log_term: 9 },
+    };
+    cluster.fire(2, Timer::Lease);
+    assert_eq!(cluster.node(2).role(), Role::Follower, "the lease running out starts no campaign");
+    assert_eq!(cluster.node(2).leader(), Some(1), "the follower still knows its leader");
+    cluster.take_transcript();
+    cluster.step(2, Input::Message(request(9)));
+    assert_eq!(cluster.node(2).term(), 9, "past the lease a higher-term candidate is heard");
+    cluster.persist(2);
+    let transcript = cluster.take_transcript().join("\n");
+    assert!(transcript.contains("send 2->3 VoteResp t9 granted"), "{transcript}");
+}
+
+/// Hearing from the leader again starts a new lease.
+#[test]
+fn a_message_from_the_leader_renews_the_lease() {
+    let mut cluster = Cluster::new(3, &with_check_quorum());
+    cluster.elect(1);
+    cluster.fire(2, Timer::Lease);
+    cluster.fire(1, Timer::Heartbeat);
+    cluster.stabilize();
+    let request = Message {
+        from: 3,
+        to: 2,
+        term: 9,
+        body: Body::VoteRequest { prevote: false, last_log_index: 9, last_log_term: 9 },
+    };
+    cluster.step(2, Input::Message(request));
+    assert_eq!(cluster.node(2).term(), 1, "the heartbeat renewed the lease");
+}
+
 #[test]
 fn without_check_quorum_a_higher_term_vote_request_is_honoured() {
     let mut cluster = Cluster::new(3, &plain());

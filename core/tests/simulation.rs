@@ -253,3 +253,15 @@ fn edge_settings_run_to_the_end_instead_of_tripping_an_assertion() {
     assert_eq!(simulation.phase(), Phase::Finished);
     assert_eq!(simulation.violation(), None);
 }
+
+/// Swarm seeds that failed LeaderLiveness while a follower's lease lasted until its own
+/// election timer ran out (up to 4× the minimum timeout): a follower refused a restarted,
+/// up-to-date candidate for over a second after the heal.
+#[test]
+fn followers_hold_their_lease_only_for_the_minimum_election_timeout() {
+    for seed in [9_003_110, 5_009_660] {
+        let simulation = run(seeded("swarm", seed));
+        assert_eq!(simulation.violation(), None, "seed {seed}");
+        assert_eq!(simulation.phase(), Phase::Finished, "seed {seed}");
+    }
+}

@@ -41,11 +41,15 @@ pub enum Timer {
     Heartbeat,
     /// A leader's check that a quorum answered during the last election timeout (§6.2).
     CheckQuorum,
+    /// A follower's leader lease, with CheckQuorum: the minimum election timeout from the last
+    /// time it heard from its leader (thesis §4.2.3). While it runs the follower ignores vote
+    /// requests of higher terms; the election timer, drawn up to the maximum, may run longer.
+    Lease,
 }
 
 impl Timer {
     /// Every timer kind, in declaration order (so `ALL[timer.slot()] == timer`).
-    pub const ALL: [Timer; 3] = [Timer::Election, Timer::Heartbeat, Timer::CheckQuorum];
+    pub const ALL: [Timer; 4] = [Timer::Election, Timer::Heartbeat, Timer::CheckQuorum, Timer::Lease];
 
     /// The timer's position in [`Timer::ALL`], for per-kind arrays.
     pub fn slot(self) -> usize {

@@ -182,12 +182,17 @@ impl Progress {
 
     /// The follower rejected the AppendEntries whose `prev_log_index` was `rejected_prev`; the
     /// leader wants to resume from `next_hint`. Returns `false` (and changes nothing) when the
-    /// rejection is stale: answered to an older request than the one the leader is waiting on.
+    /// rejection is stale: answered to an older request than the one the leader is waiting on,
+    /// or about an index the follower has already acknowledged holding (etcd-raft's
+    /// `MaybeDecrTo`). Without the second test a probe at `match_index + 1` that is rejected
+    /// leaves `next_index` where it was, so every duplicate of the rejection passes as fresh
+    /// and sends another probe, whose rejections are duplicated in turn.
     pub fn on_rejected(&mut self, rejected_prev: Index, next_hint: Index) -> bool {
-        let stale = match self.mode {
-            Mode::Replicate => rejected_prev <= self.match_index,
-            Mode::Probe => rejected_prev + 1 != self.next_index,
-        };
+        let stale = rejected_prev <= self.match_index
+            || match self.mode {
+                Mode::Replicate => false,
+                Mode::Probe => rejected_prev + 1 != self.next_index,
+            };
         if stale {
             return false;
         }
@@ -251,6 +256,19 @@ mod tests {
         assert!(progress.on_rejected(9, 4));
         assert_eq!(progress.next_index(), 4);
         assert!(!progress.probe_sent());
+    }
+
+    #[test]
+    fn a_rejection_of_an_acknowledged_index_is_stale_in_probe_too() {
+        let mut progress = Progress::new(1);
+        progress.on_accepted(6);
+        progress.on_sent(Some(9));
+        assert!(progress.on_rejected(9, 2), "the follower lacks 7..=9: probe from 7");
+        assert_eq!((progress.mode(), progress.next_index()), (Mode::Probe, 7));
+        progress.on_sent(None);
+        assert!(!progress.on_rejected(6, 1), "index 6 was acknowledged: stale (or a lost disk), not a reason to probe");
+        assert!(progress.probe_sent(), "the outstanding probe is still awaited");
+        assert_eq!(progress.next_index(), 7);
     }
 
     #[test]

@@ -205,6 +205,10 @@ pub fn timer(node: NodeId, timer: Timer, current: bool) -> (FeedKind, String) {
         Timer::Election => (FeedKind::Timer, format!("S{node}'s election timer runs out")),
         Timer::Heartbeat => (FeedKind::Heartbeat, format!("S{node}'s heartbeat timer fires")),
         Timer::CheckQuorum => (FeedKind::Timer, format!("S{node} checks it heard from a quorum (CheckQuorum)")),
+        Timer::Lease => (
+            FeedKind::Timer,
+            format!("S{node}'s leader lease runs out: it would now vote for a candidate of a higher term"),
+        ),
     }
 }
 
@@ -213,6 +217,7 @@ fn timer_name(timer: Timer) -> &'static str {
         Timer::Election => "election",
         Timer::Heartbeat => "heartbeat",
         Timer::CheckQuorum => "CheckQuorum",
+        Timer::Lease => "lease",
     }
 }
 

@@ -136,19 +136,32 @@ pub struct Server {
     pub paused: bool,
     /// Inputs that arrived while paused, in order.
     pub backlog: Vec<crate::raft::Input>,
-    /// Per timer kind: the current arming's generation and local deadline.
-    pub timers: [TimerSlot; 3],
+    /// Per timer kind (by [`Timer::slot`]): its deadline and its wake-up in the queue.
+    pub timers: [TimerSlot; Timer::ALL.len()],
     /// The node's own random stream (timer delays).
     rng: Rng,
 }
 
-/// A timer's current arming.
+/// A timer's current arming. Re-arming does not queue an event each time (a follower re-arms
+/// its election timer at every message from its leader): the slot keeps one wake-up, the
+/// earliest it has queued, and a wake-up that finds the deadline later queues the next one. So a
+/// slot has few events in the queue however often it is re-armed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TimerSlot {
-    /// Bumped at every arm and cancel, so stale firings are ignored.
+    /// Bumped when every queued wake-up must be forgotten (a crash, a clock step).
     pub generation: u64,
     /// The local-clock deadline while armed.
     pub deadline_local_us: Option<i128>,
+    /// The earliest wake-up of this generation still in the queue (true time), if any.
+    pub wake_us: Option<u64>,
+}
+
+impl TimerSlot {
+    /// Whether a wake-up at `now_us` of generation `generation` fires the timer: it is current
+    /// and the deadline, at `fire_us`, has come.
+    fn fires(&self, generation: u64, fire_us: Option<u64>, now_us: u64) -> bool {
+        self.generation == generation && fire_us.is_some_and(|fire_us| fire_us <= now_us)
+    }
 }
 
 /// Where the run is.
@@ -276,7 +289,7 @@ impl Simulation {
                 incarnation: 0,
                 paused: false,
                 backlog: Vec::new(),
-                timers: [TimerSlot::default(); 3],
+                timers: [TimerSlot::default(); Timer::ALL.len()],
                 rng: Rng::new(seed, Stream::Node(id)),
             })
             .collect();
@@ -433,11 +446,14 @@ impl Simulation {
         self.queue.push(self.scenario.run_us(), Event::End);
     }
 
-    /// Whether `event` is a timer firing for its node's current arming (other events: true).
+    /// Whether `event`, happening now, fires its node's timer (other events: true).
     fn is_current_timer(&self, event: &Event) -> bool {
         match event {
             Event::Timer { node, timer, generation } => {
-                self.server(*node).timers[timer.slot()].generation == *generation
+                let server = self.server(*node);
+                let slot = &server.timers[timer.slot()];
+                let fire_us = slot.deadline_local_us.map(|deadline| server.clock.true_us_at(deadline, self.now_us));
+                slot.fires(*generation, fire_us, self.now_us)
             }
             _ => true,
         }

@@ -8,7 +8,7 @@ use crate::raft::{position_of, Input, Message, Node, NodeId, Outputs, Role, Time
 
 use super::describe::{self, FeedKind};
 use super::nemesis::{FSYNC_CRASH_PPM, NEW_LEADER_CRASH_PPM};
-use super::{Event, LossCause, Phase, Simulation};
+use super::{Event, LossCause, Phase, Simulation, TimerSlot};
 
 impl Simulation {
     /// Starts (or restarts) node `id` from its disk.
@@ -176,28 +176,47 @@ impl Simulation {
             TimerCommand::Arm { timer, after_us_min, after_us_max } => {
                 let delay_us = server.rng.between(after_us_min, after_us_max);
                 let deadline_local_us = server.clock.local_us(now_us) + i128::from(delay_us);
-                let slot = &mut server.timers[timer.slot()];
-                slot.generation += 1;
-                slot.deadline_local_us = Some(deadline_local_us);
-                let generation = slot.generation;
-                let fire_us = server.clock.true_us_at(deadline_local_us, now_us);
-                assert!(fire_us >= now_us, "a timer armed now fires now or later");
-                self.queue.push(fire_us, Event::Timer { node: id, timer, generation });
+                server.timers[timer.slot()].deadline_local_us = Some(deadline_local_us);
+                self.wake_timer_by_deadline(id, timer);
             }
-            TimerCommand::Cancel(timer) => {
-                let slot = &mut server.timers[timer.slot()];
-                slot.generation += 1;
-                slot.deadline_local_us = None;
-            }
+            TimerCommand::Cancel(timer) => server.timers[timer.slot()].deadline_local_us = None,
         }
     }
 
+    /// Queues a wake-up at the armed deadline of `id`'s `timer`, unless one at or before it is
+    /// queued already (that one will find the deadline later and queue the next).
+    fn wake_timer_by_deadline(&mut self, id: NodeId, timer: Timer) {
+        let now_us = self.now_us;
+        let server = self.server_mut(id);
+        let slot = &mut server.timers[timer.slot()];
+        let Some(deadline_local_us) = slot.deadline_local_us else { return };
+        let fire_us = server.clock.true_us_at(deadline_local_us, now_us);
+        assert!(fire_us >= now_us, "a timer armed now fires now or later");
+        if slot.wake_us.is_some_and(|wake_us| wake_us <= fire_us) {
+            return;
+        }
+        slot.wake_us = Some(fire_us);
+        let generation = slot.generation;
+        self.queue.push(fire_us, Event::Timer { node: id, timer, generation });
+    }
+
+    /// A wake-up of `id`'s `timer`: fires the timer if its deadline has come, else queues the
+    /// wake-up for the later deadline it was re-armed to.
     pub(super) fn on_timer(&mut self, id: NodeId, timer: Timer, generation: u64) {
-        let slot = &mut self.server_mut(id).timers[timer.slot()];
+        let now_us = self.now_us;
+        let server = self.server_mut(id);
+        let slot = &mut server.timers[timer.slot()];
         if slot.generation != generation {
             return;
         }
-        assert!(slot.deadline_local_us.is_some(), "a current timer is armed");
+        if slot.wake_us.is_some_and(|wake_us| wake_us <= now_us) {
+            slot.wake_us = None;
+        }
+        let fire_us = slot.deadline_local_us.map(|deadline| server.clock.true_us_at(deadline, now_us));
+        if !slot.fires(generation, fire_us, now_us) {
+            self.wake_timer_by_deadline(id, timer);
+            return;
+        }
         slot.deadline_local_us = None;
         self.step_node(id, Input::TimerFired(timer));
     }
@@ -223,8 +242,7 @@ impl Simulation {
         server.paused = false;
         server.backlog.clear();
         for slot in &mut server.timers {
-            slot.generation += 1;
-            slot.deadline_local_us = None;
+            *slot = TimerSlot { generation: slot.generation + 1, deadline_local_us: None, wake_us: None };
         }
         assert!(server.timers.iter().all(|timer| timer.deadline_local_us.is_none()), "a crashed node has no timers");
         self.term_at_crash[position_of(id)] = server.disk.durable().hard_state.term;
@@ -250,18 +268,16 @@ impl Simulation {
         }
     }
 
-    /// Steps a node's clock; its pending timers now fire at other true times.
+    /// Steps a node's clock; its pending timers now fire at other true times, so their queued
+    /// wake-ups are forgotten and queued again.
     pub(super) fn jump_clock(&mut self, id: NodeId, by_us: i64) {
-        let now_us = self.now_us;
         let server = &mut self.servers[position_of(id)];
         server.clock.offset_us += by_us;
+        for slot in &mut server.timers {
+            *slot = TimerSlot { generation: slot.generation + 1, wake_us: None, ..*slot };
+        }
         for timer in Timer::ALL {
-            let slot = &mut server.timers[timer.slot()];
-            let Some(deadline_local_us) = slot.deadline_local_us else { continue };
-            slot.generation += 1;
-            let generation = slot.generation;
-            let fire_us = server.clock.true_us_at(deadline_local_us, now_us);
-            self.queue.push(fire_us, Event::Timer { node: id, timer, generation });
+            self.wake_timer_by_deadline(id, timer);
         }
     }
 }

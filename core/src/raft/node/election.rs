@@ -8,11 +8,18 @@ use super::Node;
 
 impl Node {
     /// Whether this node is in contact with a live leader of its term and CheckQuorum is on: then
-    /// it ignores vote requests from higher terms (thesis §4.2.3). A follower keeps its leader
-    /// only until its election timer fires, so "knows a leader" means "heard from it within an
-    /// election timeout".
+    /// it ignores vote requests from higher terms (thesis §4.2.3). A leader is in contact with
+    /// itself (CheckQuorum deposes it when it loses its quorum); a follower only within the
+    /// *minimum* election timeout of hearing from its leader, as etcd's `inLease` has it. Its
+    /// election timer, drawn up to the maximum, can run several times longer: holding the lease
+    /// until then kept a restarted, up-to-date candidate out for over a second.
     pub(super) fn in_leader_lease(&self) -> bool {
-        self.config.protocol.check_quorum && self.leader.is_some() && matches!(self.role, Role::Follower | Role::Leader)
+        self.config.protocol.check_quorum
+            && match self.role {
+                Role::Leader => true,
+                Role::Follower => self.leader.is_some() && self.lease_running,
+                Role::PreCandidate | Role::Candidate => false,
+            }
     }
 
     /// The election timer fired (§5.2): start a campaign, with a PreVote round first if enabled.

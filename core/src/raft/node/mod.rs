@@ -59,6 +59,9 @@ pub struct Node {
     /// Whether this node's last command for its election timer armed it (and it has not fired
     /// since): the driver keeps it running until told otherwise.
     election_timer_armed: bool,
+    /// A follower with CheckQuorum: it heard from its leader less than the minimum election
+    /// timeout ago (the lease timer runs). Only then does it ignore vote requests.
+    lease_running: bool,
 }
 
 impl Node {
@@ -89,6 +92,7 @@ impl Node {
             out: Outputs::default(),
             restarted,
             election_timer_armed: false,
+            lease_running: false,
         };
         node.arm_election_timer();
         let outputs = std::mem::take(&mut node.out);
@@ -115,6 +119,10 @@ impl Node {
         assert!(self.write_id_durable <= self.write_id_last);
         assert!(self.log_index_durable <= self.log.last_index());
         assert_eq!(self.role == Role::Leader, self.leader == Some(self.config.id));
+        assert!(
+            !self.lease_running || (self.role == Role::Follower && self.leader.is_some()),
+            "a lease is a follower's"
+        );
         let progress_expected = if self.role == Role::Leader { self.config.voters.len() - 1 } else { 0 };
         assert_eq!(self.progress.len(), progress_expected, "only a leader tracks its peers");
         let campaigning = matches!(self.role, Role::PreCandidate | Role::Candidate);
@@ -246,6 +254,9 @@ impl Node {
         if timer == Timer::Election {
             self.election_timer_armed = false;
         }
+        if timer == Timer::Lease {
+            self.lease_running = false;
+        }
         match (timer, self.role) {
             (Timer::Election, Role::Follower | Role::PreCandidate | Role::Candidate) => self.campaign(),
             (Timer::Heartbeat, Role::Leader) => self.on_heartbeat_timer(),
@@ -290,6 +301,7 @@ impl Node {
             self.persist_hard_state(HardState { term, voted_for: None });
         }
         self.leader = None;
+        self.lease_running = false;
         self.votes.clear();
         self.progress.clear();
         assert_eq!(self.hard_state.term, term);
@@ -305,7 +317,9 @@ impl Node {
         // Figure 2: only hearing from the current leader or granting a vote restarts the
         // election timeout. Learning a higher term from a candidate we refuse must not, or a
         // candidate with a stale log that keeps retrying keeps everyone else from standing.
-        if leader.is_some() || !self.election_timer_armed {
+        if leader.is_some() {
+            self.heard_from_leader();
+        } else if !self.election_timer_armed {
             self.arm_election_timer();
         }
     }
@@ -460,6 +474,18 @@ impl Node {
             after_us_min: self.config.protocol.election_timeout_us_min,
             after_us_max: self.config.protocol.election_timeout_us_max,
         });
+    }
+
+    /// A follower heard from the leader of its term: the election timeout starts again
+    /// (Figure 2), and so does the lease (thesis §4.2.3) when CheckQuorum makes it safe.
+    fn heard_from_leader(&mut self) {
+        assert_eq!(self.role, Role::Follower, "only a follower has a leader to hear from");
+        assert!(self.leader.is_some(), "the leader is known once heard from");
+        self.arm_election_timer();
+        if self.config.protocol.check_quorum {
+            self.lease_running = true;
+            self.arm_fixed_timer(Timer::Lease, self.config.protocol.election_timeout_us_min);
+        }
     }
 
     fn arm_fixed_timer(&mut self, timer: Timer, after_us: u64) {

@@ -23,7 +23,7 @@ impl Node {
         assert_eq!(message.term, self.hard_state.term);
         let leader = message.from;
         self.leader = Some(leader);
-        self.arm_election_timer();
+        self.heard_from_leader();
         if prev_log_index < self.commit_index {
             // Everything up to our commit index already matches the leader's log (Leader
             // Completeness, §5.4), so say where we are and let the leader continue from there.
@@ -91,7 +91,7 @@ impl Node {
     pub(super) fn on_heartbeat(&mut self, leader: NodeId, commit: Index) {
         assert_eq!(self.role, Role::Follower, "only a follower takes heartbeats");
         self.leader = Some(leader);
-        self.arm_election_timer();
+        self.heard_from_leader();
         let commit = commit.min(self.log.last_index());
         if commit > self.commit_index {
             self.commit_index = commit;
