@@ -17,7 +17,8 @@ pub use crate::raft::ProtocolOptions;
 
 pub use faults::{FaultKind, FaultKinds, FaultWeights, FAULT_WEIGHT_MAX};
 pub use presets::{
-    any_preset, bug_preset, determinism_corpus, preset, preset_description, BUG_PRESET_PREFIX, PRESET_NAMES,
+    all_preset_names, any_preset, bug_preset, determinism_corpus, preset, preset_description, BUG_PRESET_PREFIX,
+    PRESET_NAMES,
 };
 pub use share::{RunSpec, UserAction};
 
