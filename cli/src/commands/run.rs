@@ -1,6 +1,7 @@
 //! `raftsim run`: one run, with everything it drew and everything it counted.
 
 use raftsim_core::raft::MessageKind;
+use raftsim_core::scenario::FaultKinds;
 use raftsim_core::sim::Simulation;
 
 use crate::args::RunArgs;
@@ -48,17 +49,20 @@ fn print_drawn(simulation: &Simulation) {
         scenario.name, scenario.seed, scenario.nodes, scenario.workload.clients
     );
     let parameters = simulation.parameters();
+    let kinds = parameters.nemesis.kinds;
+    println!("{}", fault_mix(kinds, scenario.nemesis.swarm));
+    let pace = match kinds.any() {
+        true => format!(
+            "faults every {}..{} ms, down {}..{} ms; ",
+            parameters.nemesis.interval_us_min / 1000,
+            parameters.nemesis.interval_us_max / 1000,
+            parameters.nemesis.downtime_us_min / 1000,
+            parameters.nemesis.downtime_us_max / 1000
+        ),
+        false => String::new(),
+    };
     println!(
-        "fault mix{}: {:?}",
-        if scenario.nemesis.swarm { " (drawn by the seed)" } else { "" },
-        parameters.nemesis.kinds
-    );
-    println!(
-        "  faults every {}..{} ms, down {}..{} ms; network {}..{} us latency, {} ppm drop, {} ppm duplicate, {} ppm stragglers (up to {} ms); fsync {}..{} us, torn tail {} ppm; clock drift up to {} ppm",
-        parameters.nemesis.interval_us_min / 1000,
-        parameters.nemesis.interval_us_max / 1000,
-        parameters.nemesis.downtime_us_min / 1000,
-        parameters.nemesis.downtime_us_max / 1000,
+        "  {pace}network {}..{} us latency, {} ppm drop, {} ppm duplicate, {} ppm stragglers (up to {} ms); fsync {}..{} us, torn tail {} ppm; clock drift up to {} ppm",
         parameters.network.latency_us_min,
         parameters.network.latency_us_max,
         parameters.network.drop_ppm,
@@ -70,6 +74,17 @@ fn print_drawn(simulation: &Simulation) {
         parameters.disk.torn_tail_ppm,
         parameters.clock.drift_ppm_max
     );
+}
+
+/// The random faults that are on, in words (the table's names), and whether the seed chose
+/// them; "no random faults" when none is, as in a preset whose faults are all scripted.
+fn fault_mix(kinds: FaultKinds, drawn: bool) -> String {
+    let drawn = if drawn { " (drawn by the seed)" } else { "" };
+    if !kinds.any() {
+        return format!("no random faults{drawn}");
+    }
+    let names: Vec<String> = kinds.enabled().map(|kind| kind.name().replace('_', " ")).collect();
+    format!("random faults{drawn}: {}", names.join(", "))
 }
 
 /// What happened: events, leader changes, faults, client operations, latencies and messages.
@@ -109,5 +124,21 @@ fn print_messages(simulation: &Simulation) {
             counts.dropped,
             counts.duplicated
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use raftsim_core::scenario::FaultKind;
+
+    #[test]
+    fn the_fault_mix_names_the_kinds_that_are_on() {
+        assert_eq!(fault_mix(FaultKinds::default(), false), "no random faults");
+        assert_eq!(fault_mix(FaultKinds::default(), true), "no random faults (drawn by the seed)");
+        let mut kinds = FaultKinds::default();
+        kinds.set(FaultKind::Crash, true);
+        kinds.set(FaultKind::CrashDuringFsync, true);
+        assert_eq!(fault_mix(kinds, true), "random faults (drawn by the seed): crash, crash during fsync");
     }
 }
