@@ -36,6 +36,7 @@ fn print_json(simulation: &Simulation) {
         "trace_hash": format!("{:016x}", simulation.trace_hash()),
         "violation": simulation.violation(),
         "telemetry": simulation.telemetry(),
+        "scripted_faults": simulation.scripted_faults_due(),
         "ops": simulation.history().outcome_counts(),
     });
     println!("{}", serde_json::to_string_pretty(&report).expect("serializable"));
@@ -97,9 +98,15 @@ fn print_counts(simulation: &Simulation) {
     );
     let telemetry = simulation.telemetry();
     let ops = simulation.history().outcome_counts();
+    let (random, scripted) = (telemetry.faults_injected, simulation.scripted_faults_due());
     println!(
-        "leader changes {}, faults injected {}; ops: {} ok, {} failed (cas), {} unknown, {} pending",
-        telemetry.leader_changes, telemetry.faults_injected, ops.ok, ops.failed, ops.unknown, ops.pending
+        "leader changes {}, faults injected {} ({random} random, {scripted} scripted); ops: {} ok, {} failed (cas), {} unknown, {} pending",
+        telemetry.leader_changes,
+        random + scripted,
+        ops.ok,
+        ops.failed,
+        ops.unknown,
+        ops.pending
     );
     for (name, histogram) in [
         ("commit latency (leader append to commit)", &telemetry.commit_latency_us),

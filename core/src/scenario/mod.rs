@@ -551,6 +551,34 @@ impl Action {
             Action::Heal | Action::CrashLeader { .. } => Vec::new(),
         }
     }
+
+    /// Whether the action breaks something (a node, a link, a clock), as the nemesis's random
+    /// faults do, rather than undo a fault (restart, resume, heal, release), nudge the protocol
+    /// (a forced timeout) or ask something of it (a client request). Reports count a script's
+    /// faults by it.
+    pub fn is_fault(&self) -> bool {
+        match self {
+            Action::Crash { .. }
+            | Action::CrashLeader { .. }
+            | Action::Upgrade { .. }
+            | Action::Pause { .. }
+            | Action::Partition { .. }
+            | Action::OneWay { .. }
+            | Action::Bridge { .. }
+            | Action::CutLink { .. }
+            | Action::Isolate { .. }
+            | Action::Hold { .. }
+            | Action::ClockJump { .. } => true,
+            Action::Restart { .. }
+            | Action::Resume { .. }
+            | Action::HealOneWay { .. }
+            | Action::HealLink { .. }
+            | Action::Heal
+            | Action::Release { .. }
+            | Action::ForceTimeout { .. }
+            | Action::ClientRequest { .. } => false,
+        }
+    }
 }
 
 fn error(field: &str, reason: &str) -> ScenarioError {
