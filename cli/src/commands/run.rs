@@ -7,6 +7,7 @@ use raftsim_core::sim::Simulation;
 use crate::args::RunArgs;
 use crate::exit::{self, Failure};
 use crate::inputs;
+use crate::output::out;
 
 /// Runs the scenario to its end and prints the report; exit status 1 if a check failed.
 pub fn execute(args: &RunArgs) -> Result<u8, Failure> {
@@ -19,8 +20,8 @@ pub fn execute(args: &RunArgs) -> Result<u8, Failure> {
         print_drawn(&simulation);
         print_counts(&simulation);
         match &violation {
-            Some(violation) => println!("FAILED: {violation}"),
-            None => println!("passed: every safety invariant after every event, and liveness after the heal"),
+            Some(violation) => out!("FAILED: {violation}"),
+            None => out!("passed: every safety invariant after every event, and liveness after the heal"),
         }
     }
     Ok(exit::status(violation.is_some()))
@@ -39,19 +40,22 @@ fn print_json(simulation: &Simulation) {
         "scripted_faults": simulation.scripted_faults_due(),
         "ops": simulation.history().outcome_counts(),
     });
-    println!("{}", serde_json::to_string_pretty(&report).expect("serializable"));
+    out!("{}", serde_json::to_string_pretty(&report).expect("serializable"));
 }
 
 /// What the scenario and its seed chose: the cluster, the fault mix and the environment.
 fn print_drawn(simulation: &Simulation) {
     let scenario = simulation.scenario();
-    println!(
+    out!(
         "scenario {} seed {}: {} nodes, {} clients",
-        scenario.name, scenario.seed, scenario.nodes, scenario.workload.clients
+        scenario.name,
+        scenario.seed,
+        scenario.nodes,
+        scenario.workload.clients
     );
     let parameters = simulation.parameters();
     let kinds = parameters.nemesis.kinds;
-    println!("{}", fault_mix(kinds, scenario.nemesis.swarm));
+    out!("{}", fault_mix(kinds, scenario.nemesis.swarm));
     let pace = match kinds.any() {
         true => format!(
             "faults every {}..{} ms, down {}..{} ms; ",
@@ -62,7 +66,7 @@ fn print_drawn(simulation: &Simulation) {
         ),
         false => String::new(),
     };
-    println!(
+    out!(
         "  {pace}network {}..{} us latency, {} ppm drop, {} ppm duplicate, {} ppm stragglers (up to {} ms); fsync {}..{} us, torn tail {} ppm; clock drift up to {} ppm",
         parameters.network.latency_us_min,
         parameters.network.latency_us_max,
@@ -90,7 +94,7 @@ fn fault_mix(kinds: FaultKinds, drawn: bool) -> String {
 
 /// What happened: events, leader changes, faults, client operations, latencies and messages.
 fn print_counts(simulation: &Simulation) {
-    println!(
+    out!(
         "{} events over {} ms, trace hash {:016x}",
         simulation.events(),
         simulation.now_us() / 1000,
@@ -99,7 +103,7 @@ fn print_counts(simulation: &Simulation) {
     let telemetry = simulation.telemetry();
     let ops = simulation.history().outcome_counts();
     let (random, scripted) = (telemetry.faults_injected, simulation.scripted_faults_due());
-    println!(
+    out!(
         "leader changes {}, faults injected {} ({random} random, {scripted} scripted); ops: {} ok, {} failed (cas), {} unknown, {} pending",
         telemetry.leader_changes,
         random + scripted,
@@ -113,7 +117,7 @@ fn print_counts(simulation: &Simulation) {
         ("op latency (client-observed)", &telemetry.op_latency_us),
     ] {
         if let (Some(p50), Some(p99)) = (histogram.percentile(500), histogram.percentile(990)) {
-            println!("{name}: p50 {:.1} ms, p99 {:.1} ms", p50 as f64 / 1000.0, p99 as f64 / 1000.0);
+            out!("{name}: p50 {:.1} ms, p99 {:.1} ms", p50 as f64 / 1000.0, p99 as f64 / 1000.0);
         }
     }
     print_messages(simulation);
@@ -121,9 +125,9 @@ fn print_counts(simulation: &Simulation) {
 
 /// The message table: per kind, how many were sent, delivered, dropped and duplicated.
 fn print_messages(simulation: &Simulation) {
-    println!("messages        sent  delivered    dropped duplicated");
+    out!("messages        sent  delivered    dropped duplicated");
     for (kind, counts) in MessageKind::ALL.iter().zip(&simulation.telemetry().messages) {
-        println!(
+        out!(
             "  {:<13} {:>6} {:>10} {:>10} {:>10}",
             kind.name(),
             counts.sent,
