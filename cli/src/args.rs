@@ -77,9 +77,9 @@ pub enum Command {
 
 #[derive(Args)]
 pub struct SweepArgs {
-    /// The preset to sweep (see `raftsim run --help`): by default `swarm`, where each seed
-    /// also draws the cluster size and protocol options.
-    #[arg(long, default_value = "swarm")]
+    /// The preset to sweep: by default `swarm`, where each seed also draws the cluster size
+    /// and protocol options.
+    #[arg(long, default_value = "swarm", value_parser = inputs::preset_parser())]
     pub scenario: String,
     /// Sweep a scenario from a JSON file instead of a preset.
     #[arg(long)]
@@ -111,8 +111,8 @@ pub struct SweepArgs {
 
 #[derive(Args)]
 pub struct BenchBugsArgs {
-    /// The preset swept.
-    #[arg(long, default_value = "swarm")]
+    /// The preset swept, with each catalogued bug switched on in turn.
+    #[arg(long, default_value = "swarm", value_parser = inputs::preset_parser())]
     pub scenario: String,
     /// Threads (default: every core).
     #[arg(long)]
@@ -187,8 +187,8 @@ pub struct BenchHistoryArgs {
 
 #[derive(Args)]
 pub struct RunArgs {
-    // The help lists the core's presets.
-    #[arg(long, default_value = "default", help = format!("A preset: {}", inputs::preset_names()))]
+    /// The preset to run.
+    #[arg(long, default_value = "default", value_parser = inputs::preset_parser())]
     pub scenario: String,
     /// A scenario as JSON instead of a preset.
     #[arg(long, conflicts_with = "scenario")]
@@ -237,9 +237,30 @@ mod tests {
         for bug in raftsim_core::raft::BUG_CATALOGUE {
             assert!(bug_help.contains(bug.name), "{bug_help}");
         }
-        let preset_help = flag_help("run", "scenario");
-        for preset in raftsim_core::scenario::PRESET_NAMES {
-            assert!(preset_help.contains(preset), "{preset_help}");
+    }
+
+    /// Every subcommand that takes `--scenario` lists every preset, the bugs' included, in
+    /// its help, and accepts each.
+    #[test]
+    fn every_scenario_flag_lists_and_accepts_every_preset() {
+        let presets = raftsim_core::scenario::all_preset_names();
+        assert!(presets.iter().any(|name| name.starts_with(raftsim_core::scenario::BUG_PRESET_PREFIX)));
+        let mut command = Cli::command();
+        let mut flags = 0;
+        for subcommand in command.get_subcommands_mut() {
+            let name = subcommand.get_name().to_string();
+            if subcommand.get_arguments().all(|argument| argument.get_id() != "scenario") {
+                continue;
+            }
+            flags += 1;
+            let help = subcommand.render_long_help().to_string();
+            for preset in &presets {
+                assert!(help.contains(&format!("- {preset}: ")), "raftsim {name} --help lacks {preset}:\n{help}");
+                let line = ["raftsim", &name, "--scenario", preset];
+                assert!(Cli::try_parse_from(line).is_ok(), "raftsim {name} refuses --scenario {preset}");
+            }
+            assert!(Cli::try_parse_from(["raftsim", &name, "--scenario", "no-such-preset"]).is_err());
         }
+        assert_eq!(flags, 3, "run, sweep and bench-bugs take --scenario");
     }
 }

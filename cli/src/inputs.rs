@@ -3,9 +3,10 @@
 
 use std::path::Path;
 
+use clap::builder::{PossibleValue, PossibleValuesParser};
 use raftsim_core::raft::{Bugs, BUG_CATALOGUE};
 use raftsim_core::scenario::share::{decode, Decoded};
-use raftsim_core::scenario::{any_preset, Scenario, BUG_PRESET_PREFIX, PRESET_NAMES};
+use raftsim_core::scenario::{all_preset_names, any_preset, preset_description, Scenario, BUG_PRESET_PREFIX};
 
 use crate::exit::{self, Failure};
 
@@ -31,16 +32,34 @@ fn scenario_file(path: &Path) -> Result<Scenario, String> {
 fn named_scenario(preset_name: &str) -> Result<Scenario, String> {
     any_preset(preset_name).ok_or_else(|| match preset_name.starts_with(BUG_PRESET_PREFIX) {
         true => format!("no bug preset named '{preset_name}'"),
-        false => format!(
-            "no preset named '{preset_name}'; the presets are: {}, and bug-<name> for the bug catalogue",
-            preset_names()
-        ),
+        false => format!("no preset named '{preset_name}'; the presets are: {}", preset_names()),
     })
 }
 
-/// The presets, as the help and the errors list them.
+/// The presets, as the errors list them: every name `--scenario` accepts.
 pub fn preset_names() -> String {
-    PRESET_NAMES.join(", ")
+    all_preset_names().join(", ")
+}
+
+/// What `--scenario` accepts, built from the core's preset tables: clap refuses any other name
+/// and lists these, each with its one-line description, in the help (`-h` gives the names only).
+pub fn preset_parser() -> PossibleValuesParser {
+    PossibleValuesParser::new(all_preset_names().into_iter().map(|name| {
+        let help = preset_help(&name);
+        PossibleValue::new(name).help(help)
+    }))
+}
+
+/// A preset's line in the help: its description, or for a bug's preset what the bug breaks.
+fn preset_help(name: &str) -> String {
+    if let Some(description) = preset_description(name) {
+        return description.to_string();
+    }
+    let bug = name.strip_prefix(BUG_PRESET_PREFIX).and_then(|bug| BUG_CATALOGUE.iter().find(|info| info.name == bug));
+    match bug {
+        Some(bug) => format!("A known bug, from {}: {}.", bug.origin, bug.effect),
+        None => String::new(),
+    }
 }
 
 /// The catalogued bugs' names, as the help and the errors list them.
@@ -85,8 +104,8 @@ mod tests {
         for bug in BUG_CATALOGUE {
             assert!(bug_switches(bug.name).is_ok(), "{}", bug.name);
         }
-        for name in PRESET_NAMES {
-            assert!(scenario(name, None, Some(7)).is_ok_and(|scenario| scenario.seed == 7), "{name}");
+        for name in all_preset_names() {
+            assert!(scenario(&name, None, Some(7)).is_ok_and(|scenario| scenario.seed == 7), "{name}");
         }
     }
 

@@ -134,6 +134,22 @@ fn disk_loss_on_crash_crashes_nodes() {
     assert!(simulation.telemetry().faults_injected > 0);
 }
 
+/// A preset's scripted faults count once their time comes: the leader crash, a partition (its
+/// heal is no fault), two clock jumps; a calm run has none.
+#[test]
+fn scripted_faults_count_once_due() {
+    for (name, due) in [("leader-crash", 1), ("minority-partition", 1), ("clock-drift", 2), ("calm-election", 0)] {
+        let simulation = run(seeded(name, 1));
+        assert_eq!(simulation.scripted_faults_due(), due, "{name}");
+        assert_eq!(simulation.telemetry().faults_injected, 0, "{name} has no random faults");
+    }
+    let mut simulation = Simulation::new(seeded("leader-crash", 1)).unwrap();
+    simulation.run_until(1_499_999);
+    assert_eq!(simulation.scripted_faults_due(), 0, "the crash is due at 1.5 s");
+    simulation.run_until(1_500_000);
+    assert_eq!(simulation.scripted_faults_due(), 1);
+}
+
 // ---- liveness ----
 
 fn calm_with(script: Vec<Scripted>) -> Scenario {

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::args::BenchArgs;
 use crate::exit::{self, Failure};
+use crate::output::out;
 
 /// Measures and prints, then writes the figures to `--json` if given.
 pub fn execute(args: &BenchArgs) -> Result<u8, Failure> {
@@ -24,9 +25,12 @@ pub fn execute(args: &BenchArgs) -> Result<u8, Failure> {
 /// Measures and prints the standard workload alone; returns its figures as JSON.
 fn standard_only(seeds: u64) -> String {
     let measurement = measure(5, 10_000_000, seeds);
-    println!(
+    out!(
         "{:.0} events/s, {:.1} ms per seed ({} events, {} violations)",
-        measurement.events_per_second, measurement.milliseconds_per_seed, measurement.events, measurement.violations
+        measurement.events_per_second,
+        measurement.milliseconds_per_seed,
+        measurement.events,
+        measurement.violations
     );
     serde_json::to_string_pretty(&measurement).expect("the measurement serializes")
 }
@@ -100,10 +104,10 @@ fn run(seeds: u64) -> Report {
 
 fn print(report: &Report) {
     let standard = &report.standard;
-    println!(
+    out!(
         "raftsim bench: default scenario (5 nodes, swarm faults, 3 clients, 10 s simulated), every check on, one core"
     );
-    println!(
+    out!(
         "  {} seeds, {} events in {:.2} s: {:.0} events/s, {:.1} ms per seed, {} violations",
         standard.seeds,
         standard.events,
@@ -112,10 +116,10 @@ fn print(report: &Report) {
         standard.milliseconds_per_seed,
         standard.violations
     );
-    println!("\n  cost per event by cluster size (10 s simulated):");
-    println!("    nodes   events/seed      ns/event   ms/seed");
+    out!("\n  cost per event by cluster size (10 s simulated):");
+    out!("    nodes   events/seed      ns/event   ms/seed");
     for measurement in &report.by_nodes {
-        println!(
+        out!(
             "    {:>5}   {:>11}   {:>11.0}   {:>7.1}",
             measurement.nodes,
             measurement.events / measurement.seeds,
@@ -123,10 +127,10 @@ fn print(report: &Report) {
             measurement.milliseconds_per_seed
         );
     }
-    println!("\n  cost per event by simulated time (5 nodes):");
-    println!("    simulated   events/seed      ns/event   ms/seed");
+    out!("\n  cost per event by simulated time (5 nodes):");
+    out!("    simulated   events/seed      ns/event   ms/seed");
     for measurement in &report.by_length {
-        println!(
+        out!(
             "    {:>7} s   {:>11}   {:>11.0}   {:>7.1}",
             measurement.simulated_us / 1_000_000,
             measurement.events / measurement.seeds,

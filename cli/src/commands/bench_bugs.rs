@@ -12,17 +12,20 @@ use serde::Serialize;
 use crate::args::BenchBugsArgs;
 use crate::exit::{self, Failure};
 use crate::inputs;
+use crate::output::out;
 
 /// Hunts every catalogued bug and prints a row per bug; exit status 1 if some hunt gave up.
 pub fn execute(args: &BenchBugsArgs) -> Result<u8, Failure> {
     let preset = inputs::scenario(&args.scenario, None, None)?;
     let jobs = inputs::threads(args.jobs);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().expect("a thread pool");
-    println!(
+    out!(
         "bug hunts: scenario {}, {} seed ranges per bug, {jobs} threads, at most {} s per range",
-        args.scenario, args.ranges, args.seconds
+        args.scenario,
+        args.ranges,
+        args.seconds
     );
-    println!("{:<28} {:>6} {:>14} {:>12}  checks that fired", "bug", "found", "median seeds", "median s");
+    out!("{:<28} {:>6} {:>14} {:>12}  checks that fired", "bug", "found", "median seeds", "median s");
     let mut all_found = true;
     for bug in BUG_CATALOGUE {
         let hunts = hunt(&pool, &preset, bug.name, args.ranges.max(1), args.seconds);
@@ -39,7 +42,7 @@ fn print_row(bug: &str, hunts: &[Hunt]) {
     let mut checks: Vec<&str> = hunts.iter().filter_map(|hunt| hunt.check.as_deref()).collect();
     checks.sort_unstable();
     checks.dedup();
-    println!(
+    out!(
         "{:<28} {:>3}/{:<2} {:>14.0} {:>12.2}  {}",
         bug,
         found,

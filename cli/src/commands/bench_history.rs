@@ -11,6 +11,7 @@ use raftsim_core::sim::histories::{kv_history, register_history, with_stale_read
 use crate::args::BenchHistoryArgs;
 use crate::commands::check_history::{read, run_check, ModelName};
 use crate::exit::{self, Failure};
+use crate::output::out;
 
 /// One labelled history, checked and timed.
 struct Timing {
@@ -31,7 +32,7 @@ pub fn execute(args: &BenchHistoryArgs) -> Result<u8, Failure> {
     print_table(&timings, all_right);
     time_unpartitioned(&args.dir)?;
     let wide = time_wide()?;
-    println!();
+    out!();
     print_table(&wide, wide.iter().all(|timing| timing.verdict == timing.expected));
     Ok(exit::status(!all_right || wide.iter().any(|timing| timing.verdict != timing.expected)))
 }
@@ -63,13 +64,13 @@ fn time_history(directory: &Path, file: &str, expected: Verdict) -> Result<Timin
 }
 
 fn print_table(timings: &[Timing], all_right: bool) {
-    println!("{:<28} {:>5} {:>10}  verdict", "history", "ops", "ms");
+    out!("{:<28} {:>5} {:>10}  verdict", "history", "ops", "ms");
     for Timing { file, operations, seconds, verdict, expected } in timings {
         let mark = if verdict == expected { "" } else { "   <- WRONG" };
-        println!("{file:<28} {operations:>5} {:>10.3}  {verdict:?}{mark}", seconds * 1e3);
+        out!("{file:<28} {operations:>5} {:>10.3}  {verdict:?}{mark}", seconds * 1e3);
     }
     let total_seconds = timings.iter().fold(0.0, |total, timing| total + timing.seconds);
-    println!(
+    out!(
         "\n{} histories in {:.1} ms in all ({:.3} ms each on average), every verdict {}",
         timings.len(),
         total_seconds * 1e3,
@@ -114,7 +115,7 @@ fn time_unpartitioned(directory: &Path) -> Result<(), String> {
         let (_, operations) = read(&directory.join(file))?;
         let started = Instant::now();
         let result = run_check(ModelName::Kv, &operations, Options { partition_by_key: false, ..Options::default() })?;
-        println!(
+        out!(
             "{file} without partitioning by key: {:?} in {:.1} ms ({} model steps)",
             result.verdict,
             started.elapsed().as_secs_f64() * 1e3,

@@ -11,6 +11,7 @@ use raftsim_core::check::linearizability::{
 
 use crate::args::CheckHistoryArgs;
 use crate::exit::{self, Failure};
+use crate::output::out;
 
 /// Exit status of `check-history` when the step budget ran out before a verdict.
 const UNKNOWN: u8 = 2;
@@ -73,7 +74,7 @@ fn print_json(path: &Path, model: ModelName, seconds: f64, result: &CheckResult)
         "memo_bytes_peak": result.memo_bytes_peak,
         "result": result,
     });
-    println!("{}", serde_json::to_string_pretty(&report).expect("serializable"));
+    out!("{}", serde_json::to_string_pretty(&report).expect("serializable"));
 }
 
 /// The verdict in words, with the counterexample if the history is not linearizable.
@@ -83,7 +84,7 @@ fn print_verdict(path: &Path, operations: &[Operation], seconds: f64, result: &C
         Verdict::NotLinearizable => "NOT linearizable",
         Verdict::Unknown => "unknown (a budget ran out: raise --budget or --memory-budget-mib)",
     };
-    println!(
+    out!(
         "{}: {verdict}\n  {} operations in {} independent sub-histories, {} model steps, memo peak {:.1} MiB, {:.1} ms",
         path.display(),
         result.operations,
@@ -94,8 +95,8 @@ fn print_verdict(path: &Path, operations: &[Operation], seconds: f64, result: &C
     );
     print_partitions(result);
     if let Some(counterexample) = &result.counterexample {
-        println!("  operations are numbered from 0 in file order; times are line numbers");
-        println!("  {}", describe_counterexample(operations, counterexample).replace('\n', "\n  "));
+        out!("  operations are numbered from 0 in file order; times are line numbers");
+        out!("  {}", describe_counterexample(operations, counterexample).replace('\n', "\n  "));
     }
 }
 
@@ -114,7 +115,7 @@ fn print_partitions(result: &CheckResult) {
             PartitionVerdict::OutOfSteps => "unknown: the step budget ran out",
             PartitionVerdict::OutOfMemory => "unknown: its memo reached the memory budget and was freed",
         };
-        println!(
+        out!(
             "  key {:?}: {what} ({} operations, {} steps, {} memo entries, {:.1} MiB, {:.1} ms)",
             partition.key,
             partition.operations,
@@ -125,6 +126,6 @@ fn print_partitions(result: &CheckResult) {
         );
     }
     if unfinished > 0 {
-        println!("  {unfinished} other sub-histories left unfinished: one that fails is enough");
+        out!("  {unfinished} other sub-histories left unfinished: one that fails is enough");
     }
 }

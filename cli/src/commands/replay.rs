@@ -8,6 +8,7 @@ use raftsim_core::sim::Simulation;
 use crate::args::ReplayArgs;
 use crate::exit::{self, Failure};
 use crate::inputs;
+use crate::output::out;
 
 /// Prints the last `--context` events before the link's stop and the violation if there is one;
 /// exit status 1 if there is.
@@ -32,7 +33,7 @@ fn replay_to_stop(spec: &RunSpec, context: u64) -> Result<Session, Failure> {
 
 fn print_events(simulation: &Simulation, user_actions: usize, context: u64) {
     let scenario = simulation.scenario();
-    println!(
+    out!(
         "{} seed {}, {} user actions; stopped after event {} at {} us",
         scenario.name,
         scenario.seed,
@@ -42,7 +43,7 @@ fn print_events(simulation: &Simulation, user_actions: usize, context: u64) {
     );
     let first_shown = simulation.events().saturating_sub(context);
     for record in simulation.events_since(0).into_iter().filter(|record| record.number > first_shown) {
-        println!("  #{:<8} {:>10} us  {}", record.number, record.time_us, record.text);
+        out!("  #{:<8} {:>10} us  {}", record.number, record.time_us, record.text);
     }
 }
 
@@ -50,11 +51,11 @@ fn print_events(simulation: &Simulation, user_actions: usize, context: u64) {
 fn print_verdict(simulation: &Simulation) -> bool {
     match simulation.violation() {
         Some(violation) => {
-            println!("{violation}");
+            out!("{violation}");
             true
         }
         None => {
-            println!("no violation up to here; trace hash {:016x}", simulation.trace_hash());
+            out!("no violation up to here; trace hash {:016x}", simulation.trace_hash());
             false
         }
     }

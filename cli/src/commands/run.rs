@@ -1,11 +1,13 @@
 //! `raftsim run`: one run, with everything it drew and everything it counted.
 
 use raftsim_core::raft::MessageKind;
+use raftsim_core::scenario::FaultKinds;
 use raftsim_core::sim::Simulation;
 
 use crate::args::RunArgs;
 use crate::exit::{self, Failure};
 use crate::inputs;
+use crate::output::out;
 
 /// Runs the scenario to its end and prints the report; exit status 1 if a check failed.
 pub fn execute(args: &RunArgs) -> Result<u8, Failure> {
@@ -18,8 +20,8 @@ pub fn execute(args: &RunArgs) -> Result<u8, Failure> {
         print_drawn(&simulation);
         print_counts(&simulation);
         match &violation {
-            Some(violation) => println!("FAILED: {violation}"),
-            None => println!("passed: every safety invariant after every event, and liveness after the heal"),
+            Some(violation) => out!("FAILED: {violation}"),
+            None => out!("passed: every safety invariant after every event, and liveness after the heal"),
         }
     }
     Ok(exit::status(violation.is_some()))
@@ -35,30 +37,37 @@ fn print_json(simulation: &Simulation) {
         "trace_hash": format!("{:016x}", simulation.trace_hash()),
         "violation": simulation.violation(),
         "telemetry": simulation.telemetry(),
+        "scripted_faults": simulation.scripted_faults_due(),
         "ops": simulation.history().outcome_counts(),
     });
-    println!("{}", serde_json::to_string_pretty(&report).expect("serializable"));
+    out!("{}", serde_json::to_string_pretty(&report).expect("serializable"));
 }
 
 /// What the scenario and its seed chose: the cluster, the fault mix and the environment.
 fn print_drawn(simulation: &Simulation) {
     let scenario = simulation.scenario();
-    println!(
+    out!(
         "scenario {} seed {}: {} nodes, {} clients",
-        scenario.name, scenario.seed, scenario.nodes, scenario.workload.clients
+        scenario.name,
+        scenario.seed,
+        scenario.nodes,
+        scenario.workload.clients
     );
     let parameters = simulation.parameters();
-    println!(
-        "fault mix{}: {:?}",
-        if scenario.nemesis.swarm { " (drawn by the seed)" } else { "" },
-        parameters.nemesis.kinds
-    );
-    println!(
-        "  faults every {}..{} ms, down {}..{} ms; network {}..{} us latency, {} ppm drop, {} ppm duplicate, {} ppm stragglers (up to {} ms); fsync {}..{} us, torn tail {} ppm; clock drift up to {} ppm",
-        parameters.nemesis.interval_us_min / 1000,
-        parameters.nemesis.interval_us_max / 1000,
-        parameters.nemesis.downtime_us_min / 1000,
-        parameters.nemesis.downtime_us_max / 1000,
+    let kinds = parameters.nemesis.kinds;
+    out!("{}", fault_mix(kinds, scenario.nemesis.swarm));
+    let pace = match kinds.any() {
+        true => format!(
+            "faults every {}..{} ms, down {}..{} ms; ",
+            parameters.nemesis.interval_us_min / 1000,
+            parameters.nemesis.interval_us_max / 1000,
+            parameters.nemesis.downtime_us_min / 1000,
+            parameters.nemesis.downtime_us_max / 1000
+        ),
+        false => String::new(),
+    };
+    out!(
+        "  {pace}network {}..{} us latency, {} ppm drop, {} ppm duplicate, {} ppm stragglers (up to {} ms); fsync {}..{} us, torn tail {} ppm; clock drift up to {} ppm",
         parameters.network.latency_us_min,
         parameters.network.latency_us_max,
         parameters.network.drop_ppm,
@@ -72,9 +81,20 @@ fn print_drawn(simulation: &Simulation) {
     );
 }
 
+/// The random faults that are on, in words (the table's names), and whether the seed chose
+/// them; "no random faults" when none is, as in a preset whose faults are all scripted.
+fn fault_mix(kinds: FaultKinds, drawn: bool) -> String {
+    let drawn = if drawn { " (drawn by the seed)" } else { "" };
+    if !kinds.any() {
+        return format!("no random faults{drawn}");
+    }
+    let names: Vec<String> = kinds.enabled().map(|kind| kind.name().replace('_', " ")).collect();
+    format!("random faults{drawn}: {}", names.join(", "))
+}
+
 /// What happened: events, leader changes, faults, client operations, latencies and messages.
 fn print_counts(simulation: &Simulation) {
-    println!(
+    out!(
         "{} events over {} ms, trace hash {:016x}",
         simulation.events(),
         simulation.now_us() / 1000,
@@ -82,16 +102,22 @@ fn print_counts(simulation: &Simulation) {
     );
     let telemetry = simulation.telemetry();
     let ops = simulation.history().outcome_counts();
-    println!(
-        "leader changes {}, faults injected {}; ops: {} ok, {} failed (cas), {} unknown, {} pending",
-        telemetry.leader_changes, telemetry.faults_injected, ops.ok, ops.failed, ops.unknown, ops.pending
+    let (random, scripted) = (telemetry.faults_injected, simulation.scripted_faults_due());
+    out!(
+        "leader changes {}, faults injected {} ({random} random, {scripted} scripted); ops: {} ok, {} failed (cas), {} unknown, {} pending",
+        telemetry.leader_changes,
+        random + scripted,
+        ops.ok,
+        ops.failed,
+        ops.unknown,
+        ops.pending
     );
     for (name, histogram) in [
         ("commit latency (leader append to commit)", &telemetry.commit_latency_us),
         ("op latency (client-observed)", &telemetry.op_latency_us),
     ] {
         if let (Some(p50), Some(p99)) = (histogram.percentile(500), histogram.percentile(990)) {
-            println!("{name}: p50 {:.1} ms, p99 {:.1} ms", p50 as f64 / 1000.0, p99 as f64 / 1000.0);
+            out!("{name}: p50 {:.1} ms, p99 {:.1} ms", p50 as f64 / 1000.0, p99 as f64 / 1000.0);
         }
     }
     print_messages(simulation);
@@ -99,9 +125,9 @@ fn print_counts(simulation: &Simulation) {
 
 /// The message table: per kind, how many were sent, delivered, dropped and duplicated.
 fn print_messages(simulation: &Simulation) {
-    println!("messages        sent  delivered    dropped duplicated");
+    out!("messages        sent  delivered    dropped duplicated");
     for (kind, counts) in MessageKind::ALL.iter().zip(&simulation.telemetry().messages) {
-        println!(
+        out!(
             "  {:<13} {:>6} {:>10} {:>10} {:>10}",
             kind.name(),
             counts.sent,
@@ -109,5 +135,21 @@ fn print_messages(simulation: &Simulation) {
             counts.dropped,
             counts.duplicated
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use raftsim_core::scenario::FaultKind;
+
+    #[test]
+    fn the_fault_mix_names_the_kinds_that_are_on() {
+        assert_eq!(fault_mix(FaultKinds::default(), false), "no random faults");
+        assert_eq!(fault_mix(FaultKinds::default(), true), "no random faults (drawn by the seed)");
+        let mut kinds = FaultKinds::default();
+        kinds.set(FaultKind::Crash, true);
+        kinds.set(FaultKind::CrashDuringFsync, true);
+        assert_eq!(fault_mix(kinds, true), "random faults (drawn by the seed): crash, crash during fsync");
     }
 }

@@ -8,6 +8,7 @@ use raftsim_core::sim::shrink::{shrink, size, Shrunk};
 use crate::args::ShrinkArgs;
 use crate::exit::{self, Failure};
 use crate::inputs;
+use crate::output::out;
 
 /// Exit status when the link's run passes every check, so there is nothing to shrink.
 const NOTHING_TO_SHRINK: u8 = 2;
@@ -17,17 +18,17 @@ pub fn execute(args: &ShrinkArgs) -> Result<u8, Failure> {
     let decoded = inputs::share_link(&args.link, "shrink", "the run may differ from its author's")?;
     let started = Instant::now();
     let shrunk = shrink(&decoded.spec, args.runs.max(1)).map_err(|problem| Failure::new(problem, NOTHING_TO_SHRINK))?;
-    println!("original: {}", size(&decoded.spec, &shrunk.original));
+    out!("original: {}", size(&decoded.spec, &shrunk.original));
     print_shrunk(&shrunk, started.elapsed().as_secs_f64(), &args.base_url);
     Ok(exit::SUCCESS)
 }
 
 fn print_shrunk(shrunk: &Shrunk, seconds: f64, base_url: &str) {
     for step in &shrunk.steps {
-        println!("  kept: {step}");
+        out!("  kept: {step}");
     }
-    println!("smallest: {}", size(&shrunk.spec, &shrunk.violation));
-    println!("  {}", shrunk.violation);
-    println!("  {} runs in {:.1} s", shrunk.runs, seconds);
-    println!("replay: {base_url}#{}", encode(&shrunk.spec));
+    out!("smallest: {}", size(&shrunk.spec, &shrunk.violation));
+    out!("  {}", shrunk.violation);
+    out!("  {} runs in {:.1} s", shrunk.runs, seconds);
+    out!("replay: {base_url}#{}", encode(&shrunk.spec));
 }

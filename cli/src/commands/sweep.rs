@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::args::SweepArgs;
 use crate::exit::{self, Failure};
 use crate::inputs;
+use crate::output::out;
 
 /// The most seeds one sweep takes: the sweep holds its seed list in memory (8 bytes a seed), so a
 /// larger range is spread over several sweeps with `--shard`.
@@ -196,7 +197,7 @@ pub fn print(report: &Report) {
         .iter()
         .map(|(first, last)| if first == last { first.to_string() } else { format!("{first}..{last}") })
         .collect();
-    println!(
+    out!(
         "{} seeds of {}{} ({}): {} failing, {} events in {:.1} s ({:.0} seeds/s)",
         report.seeds,
         report.scenario,
@@ -208,7 +209,7 @@ pub fn print(report: &Report) {
         report.seeds as f64 / report.wall_seconds.max(1e-9)
     );
     for failure in &report.failures {
-        println!(
+        out!(
             "  seed {}: {} at event {} ({} ms): {}",
             failure.seed,
             failure.check,
@@ -216,7 +217,7 @@ pub fn print(report: &Report) {
             failure.time_us / 1000,
             failure.message
         );
-        println!("    replay: {}", failure.link);
+        out!("    replay: {}", failure.link);
     }
 }
 

@@ -17,7 +17,8 @@ pub use crate::raft::ProtocolOptions;
 
 pub use faults::{FaultKind, FaultKinds, FaultWeights, FAULT_WEIGHT_MAX};
 pub use presets::{
-    any_preset, bug_preset, determinism_corpus, preset, preset_description, BUG_PRESET_PREFIX, PRESET_NAMES,
+    all_preset_names, any_preset, bug_preset, determinism_corpus, preset, preset_description, BUG_PRESET_PREFIX,
+    PRESET_NAMES,
 };
 pub use share::{RunSpec, UserAction};
 
@@ -548,6 +549,34 @@ impl Action {
             Action::Hold { from, to } | Action::Release { from, to } => vec![*from, *to],
             Action::CutLink { a, b } | Action::HealLink { a, b } => vec![*a, *b],
             Action::Heal | Action::CrashLeader { .. } => Vec::new(),
+        }
+    }
+
+    /// Whether the action breaks something (a node, a link, a clock), as the nemesis's random
+    /// faults do, rather than undo a fault (restart, resume, heal, release), nudge the protocol
+    /// (a forced timeout) or ask something of it (a client request). Reports count a script's
+    /// faults by it.
+    pub fn is_fault(&self) -> bool {
+        match self {
+            Action::Crash { .. }
+            | Action::CrashLeader { .. }
+            | Action::Upgrade { .. }
+            | Action::Pause { .. }
+            | Action::Partition { .. }
+            | Action::OneWay { .. }
+            | Action::Bridge { .. }
+            | Action::CutLink { .. }
+            | Action::Isolate { .. }
+            | Action::Hold { .. }
+            | Action::ClockJump { .. } => true,
+            Action::Restart { .. }
+            | Action::Resume { .. }
+            | Action::HealOneWay { .. }
+            | Action::HealLink { .. }
+            | Action::Heal
+            | Action::Release { .. }
+            | Action::ForceTimeout { .. }
+            | Action::ClientRequest { .. } => false,
         }
     }
 }

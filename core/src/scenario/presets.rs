@@ -187,6 +187,14 @@ const BUG_PRESETS: [(&str, BuildScenario); 7] = [
 /// What a bug's preset is called: the prefix, then the bug's switch name.
 pub const BUG_PRESET_PREFIX: &str = "bug-";
 
+/// Every name [`any_preset`] accepts, in menu order: the scenario presets, then `bug-<name>` for
+/// each bug preset. Read from the two tables, so that a list shown to people (the CLI's help)
+/// cannot fall behind them.
+pub fn all_preset_names() -> Vec<String> {
+    let bugs = BUG_PRESETS.iter().map(|(bug, _)| format!("{BUG_PRESET_PREFIX}{bug}"));
+    PRESET_NAMES.iter().map(|name| name.to_string()).chain(bugs).collect()
+}
+
 /// The preset called `name`: a scenario preset, or `bug-<name>` for a catalogued bug's.
 pub fn any_preset(name: &str) -> Option<Scenario> {
     match name.strip_prefix(BUG_PRESET_PREFIX) {
@@ -375,6 +383,17 @@ mod tests {
             let scenario = any_preset(&format!("{BUG_PRESET_PREFIX}{bug}")).expect("a preset");
             assert_eq!(scenario.protocol.bugs, crate::raft::Bugs::only(bug).expect("a switch"));
             scenario.validate().expect("valid");
+        }
+    }
+
+    #[test]
+    fn every_listed_name_is_a_preset_of_that_name() {
+        let names = all_preset_names();
+        assert_eq!(names.len(), PRESET_NAMES.len() + BUG_PRESETS.len());
+        assert!(names.contains(&"swarm".to_string()) && names.contains(&"bug-figure8_commit".to_string()));
+        for name in names {
+            let scenario = any_preset(&name).unwrap_or_else(|| panic!("{name} is listed but not a preset"));
+            assert_eq!(scenario.name, name);
         }
     }
 

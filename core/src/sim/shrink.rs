@@ -6,10 +6,10 @@
 //! keep the first that still fails with the same invariant, and start again from it until no
 //! variant fails. Each variant is a whole deterministic rerun, so what is kept replays exactly.
 
-use crate::check::violation::{Invariant, Violation};
-use crate::scenario::{RunSpec, Scenario};
+use crate::check::violation::{duration_words, Invariant, Violation};
+use crate::scenario::{RunSpec, Scenario, Scripted, UserAction};
 
-use super::Simulation;
+use super::{describe, Simulation};
 
 /// The outcome of shrinking.
 #[derive(Clone, Debug)]
@@ -104,8 +104,14 @@ fn candidates(spec: &RunSpec, violation: &Violation) -> Vec<(String, RunSpec)> {
             with(&|scenario| scenario.workload.clients -= 1),
         ));
     }
-    remove_each(&spec.actions, "user action", &mut out, |list| RunSpec { actions: list, ..spec.clone() });
-    remove_each(&scenario.script, "scripted action", &mut out, |list| RunSpec {
+    let user = |action: &UserAction| {
+        format!("the user action \"{}\" after event {}", describe::action(&action.action), action.after_event)
+    };
+    remove_each(&spec.actions, "user action", user, &mut out, |list| RunSpec { actions: list, ..spec.clone() });
+    let scripted = |scripted: &Scripted| {
+        format!("the scripted \"{}\" at {}", describe::action(&scripted.action), duration_words(scripted.at_us))
+    };
+    remove_each(&scenario.script, "scripted action", scripted, &mut out, |list| RunSpec {
         scenario: Scenario { script: list, ..scenario.clone() },
         ..spec.clone()
     });
@@ -143,10 +149,13 @@ fn stop_earlier(spec: &RunSpec, violation: &Violation, out: &mut Vec<(String, Ru
     }
 }
 
-/// Each item of `list` removed in turn (all of them first).
+/// Each item of `list` removed in turn (all of them first), each named by what it is
+/// (`name`): its position would not do, since the list is renumbered as items go, and a log of
+/// "without action 6" five times tells a person nothing.
 fn remove_each<T: Clone>(
     list: &[T],
     what: &str,
+    name: impl Fn(&T) -> String,
     out: &mut Vec<(String, RunSpec)>,
     rebuild: impl Fn(Vec<T>) -> RunSpec,
 ) {
@@ -155,8 +164,8 @@ fn remove_each<T: Clone>(
     }
     for position in 0..list.len() {
         let mut fewer = list.to_vec();
-        fewer.remove(position);
-        out.push((format!("without {what} {}", position + 1), rebuild(fewer)));
+        let removed = fewer.remove(position);
+        out.push((format!("without {}", name(&removed)), rebuild(fewer)));
     }
 }
 
@@ -212,6 +221,30 @@ mod tests {
         let replayed = run(&shrunk.spec).expect("the shrunk run fails when replayed");
         assert_eq!(replayed, shrunk.violation, "it replays exactly");
         assert_eq!(shrunk.spec.stop_at_event, Some(shrunk.violation.event));
+    }
+
+    /// Each scripted action removed is named by what it does and when, once: the log reads as
+    /// the list of what went, not as positions renumbered after every removal.
+    #[test]
+    fn each_removed_scripted_action_is_named_by_its_content() {
+        let scenario = crate::scenario::bug_preset("figure8_commit").expect("a bug preset");
+        let spec = RunSpec { scenario, actions: Vec::new(), stop_at_event: None, stop_at_us: None };
+        let shrunk = shrink(&spec, 500).expect("it fails");
+        let named = |scripted: &Scripted| {
+            format!(
+                "without the scripted \"{}\" at {}",
+                describe::action(&scripted.action),
+                duration_words(scripted.at_us)
+            )
+        };
+        let removed: Vec<&String> = shrunk.steps.iter().filter(|step| step.starts_with("without ")).collect();
+        assert!(removed.len() > 1, "{:?}", shrunk.steps);
+        for (position, step) in removed.iter().enumerate() {
+            assert!(!removed[..position].contains(step), "{step} twice in {:?}", shrunk.steps);
+            assert!(spec.scenario.script.iter().any(|scripted| named(scripted) == **step), "{step} was in the script");
+            assert!(shrunk.spec.scenario.script.iter().all(|scripted| named(scripted) != **step), "{step} is gone");
+        }
+        assert!(removed.contains(&&"without the scripted \"crash S5\" at 230 ms".to_string()), "{removed:?}");
     }
 
     #[test]
