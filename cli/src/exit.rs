@@ -10,6 +10,8 @@ pub const SUCCESS: u8 = 0;
 /// Exit status: a check failed (a violation, a hunt that gave up, a history that is not
 /// linearizable).
 pub const CHECK_FAILED: u8 = 1;
+/// Exit status: no answer (a budget ran out before a check could decide), which is not a pass.
+pub const UNKNOWN: u8 = 2;
 /// Exit status: bad input (arguments, files, links).
 pub const BAD_INPUT: u8 = 3;
 

@@ -281,3 +281,48 @@ fn followers_hold_their_lease_only_for_the_minimum_election_timeout() {
         assert_eq!(simulation.phase(), Phase::Finished, "seed {seed}");
     }
 }
+
+/// A run that uses up its event budget stops there with its own verdict, never a hang.
+#[test]
+fn a_run_past_its_event_budget_stops_as_a_runaway() {
+    let mut simulation = Simulation::new(seeded("calm-election", 1)).expect("valid scenario");
+    simulation.set_event_budget(500);
+    let violation = simulation.run_to_end().expect("stopped");
+    assert_eq!(violation.invariant, Invariant::Runaway);
+    assert_eq!(violation.event, 500);
+    assert!(violation.message.starts_with("runaway: 500 events by "), "{}", violation.message);
+    assert_eq!(simulation.phase(), Phase::Finished);
+    assert!(!simulation.step(), "a runaway run takes no more events");
+}
+
+/// The default budget leaves ordinary runs alone: every preset runs to its end well within it.
+#[test]
+fn the_event_budget_is_far_above_what_a_run_takes() {
+    for name in raftsim_core::scenario::PRESET_NAMES {
+        let scenario = seeded(name, 7);
+        let budget = raftsim_core::sim::event_budget(&scenario);
+        let simulation = run(scenario);
+        assert!(simulation.events() * 10 < budget, "{name}: {} events of a budget of {budget}", simulation.events());
+    }
+}
+
+/// The leader bound follows the cluster's timeouts: with election timeouts of up to 1.2 s, 2 s
+/// is not enough for a follower's timer, a split vote and another campaign, so the bound rises
+/// and the liveness phase grows by as much; with the default timeouts the scenario's bound stands.
+#[test]
+fn the_leader_bound_is_derived_from_the_election_timeouts() {
+    let calm = seeded("calm-election", 1);
+    let given = calm.phases.clone();
+    let simulation = Simulation::new(calm.clone()).expect("valid");
+    assert_eq!(simulation.scenario().phases, given, "default timeouts need no more than the given bound");
+    let mut slow = calm;
+    slow.protocol.election_timeout_us_min = 300_000;
+    slow.protocol.election_timeout_us_max = 1_200_000;
+    slow.protocol.heartbeat_interval_us = 100_000;
+    let simulation = Simulation::new(slow).expect("valid");
+    let phases = &simulation.scenario().phases;
+    assert!(phases.leader_bound_us >= 3 * 1_200_000, "bound {}", phases.leader_bound_us);
+    let extra_us = phases.leader_bound_us - given.leader_bound_us;
+    assert_eq!(phases.liveness_us, given.liveness_us + extra_us, "the client window keeps its length");
+    assert_eq!(phases.safety_us, given.safety_us);
+}

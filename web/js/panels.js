@@ -71,6 +71,15 @@ function updateClock() {
   setText(byId("run-event"), format.count(app.sim.events()));
 }
 
+/** The end of a run in words: a check that ran out of budget is unknown, never a pass. */
+function finishedWords(view) {
+  if (view.violation) return "stopped at a violation";
+  if (view.linearizability === "unknown") {
+    return "finished, but linearizability is unknown: the checker's budget ran out before an answer";
+  }
+  return "finished: every check passed";
+}
+
 function updateRun(view) {
   setText(byId("run-scenario"), view.name);
   setText(byId("run-seed"), String(view.seed));
@@ -79,7 +88,7 @@ function updateRun(view) {
       ? `random faults strike until the heal at ${format.shortTime(view.heal_us)}`
       : `no random faults: free play until the heal at ${format.shortTime(view.heal_us)}`,
     recovery: "recovery: every fault healed, liveness being checked",
-    finished: view.violation ? "stopped at a violation" : "finished",
+    finished: finishedWords(view),
   }[view.phase];
   setText(byId("run-phase"), phase);
   const leader = view.leader ? `S${view.leader} (term ${view.leader_term})` : "none";

@@ -13,9 +13,6 @@ use crate::args::CheckHistoryArgs;
 use crate::exit::{self, Failure};
 use crate::output::out;
 
-/// Exit status of `check-history` when the step budget ran out before a verdict.
-const UNKNOWN: u8 = 2;
-
 /// Which sequential specification to check against.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum ModelName {
@@ -62,7 +59,7 @@ pub fn execute(args: &CheckHistoryArgs) -> Result<u8, Failure> {
     Ok(match result.verdict {
         Verdict::Linearizable => exit::SUCCESS,
         Verdict::NotLinearizable => exit::CHECK_FAILED,
-        Verdict::Unknown => UNKNOWN,
+        Verdict::Unknown => exit::UNKNOWN,
     })
 }
 

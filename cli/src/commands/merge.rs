@@ -26,6 +26,12 @@ fn merge(reports: Vec<Report>) -> Result<Report, String> {
     let mut failures: Vec<FailingSeed> = reports.iter().flat_map(|report| report.failures.clone()).collect();
     failures.sort_by_key(|failure| failure.seed);
     failures.dedup_by_key(|failure| failure.seed);
+    let mut linearizability_unknown: Vec<u64> =
+        reports.iter().flat_map(|report| report.linearizability_unknown.clone()).collect();
+    linearizability_unknown.sort_unstable();
+    linearizability_unknown.dedup();
+    let slowest =
+        reports.iter().filter_map(|report| report.slowest.clone()).max_by(|a, b| a.wall_ms.total_cmp(&b.wall_ms));
     Ok(Report {
         scenario,
         bug,
@@ -34,13 +40,15 @@ fn merge(reports: Vec<Report>) -> Result<Report, String> {
         events: reports.iter().map(|report| report.events).sum(),
         wall_seconds: reports.iter().map(|report| report.wall_seconds).fold(0.0, f64::max),
         failures,
+        linearizability_unknown,
+        slowest,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::commands::sweep::shard_seeds;
+    use crate::commands::sweep::{shard_seeds, SlowestSeed};
 
     #[test]
     fn merged_shards_cover_the_whole_range_once() {
@@ -51,6 +59,8 @@ mod tests {
             seeds: 4,
             events: 100,
             wall_seconds: 1.0,
+            linearizability_unknown: vec![index + 10],
+            slowest: Some(SlowestSeed { seed: index + 1, wall_ms: index as f64, events: 7 }),
             failures: failures
                 .into_iter()
                 .map(|seed| FailingSeed {
@@ -67,6 +77,8 @@ mod tests {
         assert_eq!(merged.ranges, vec![(1, 8)]);
         assert_eq!(merged.seeds, 8);
         assert_eq!(merged.failures.iter().map(|failure| failure.seed).collect::<Vec<_>>(), vec![2, 5]);
+        assert_eq!(merged.linearizability_unknown, vec![10, 11], "unknown seeds of every shard, once each");
+        assert_eq!(merged.slowest.map(|slowest| slowest.seed), Some(2), "the slowest of the shards' slowest");
         let mut other = report(0, vec![]);
         other.bug = Some("figure8_commit".into());
         assert!(merge(vec![report(1, vec![]), other]).is_err());

@@ -1,5 +1,6 @@
 //! `raftsim run`: one run, with everything it drew and everything it counted.
 
+use raftsim_core::check::linearizability::Verdict;
 use raftsim_core::raft::MessageKind;
 use raftsim_core::scenario::FaultKinds;
 use raftsim_core::sim::Simulation;
@@ -19,12 +20,29 @@ pub fn execute(args: &RunArgs) -> Result<u8, Failure> {
     } else {
         print_drawn(&simulation);
         print_counts(&simulation);
-        match &violation {
-            Some(violation) => out!("FAILED: {violation}"),
-            None => out!("passed: every safety invariant after every event, and liveness after the heal"),
-        }
+        out!("{}", verdict_line(&simulation));
     }
-    Ok(exit::status(violation.is_some()))
+    let unknown = simulation.linearizability().is_some_and(|result| result.verdict == Verdict::Unknown);
+    Ok(if violation.is_none() && unknown { exit::UNKNOWN } else { exit::status(violation.is_some()) })
+}
+
+/// The run's verdict in one line: failed, passed, or passed but for a linearizability check
+/// that ran out of budget (said as unknown, never as passed; exit status 2).
+fn verdict_line(simulation: &Simulation) -> String {
+    if let Some(violation) = simulation.violation() {
+        return format!("FAILED: {violation}");
+    }
+    let checks = "every safety invariant after every event, and liveness after the heal";
+    match simulation.linearizability() {
+        Some(result) if result.verdict == Verdict::Unknown => format!(
+            "UNKNOWN: {checks} passed, but the linearizability check of {} operations ran out of budget ({} model steps, {} KiB of memo) before an answer",
+            result.operations,
+            result.steps,
+            result.memo_bytes_peak / 1024
+        ),
+        Some(result) => format!("passed: {checks}; the history of {} operations is linearizable", result.operations),
+        None => format!("passed: {checks} (the run stopped before its end, so linearizability was not checked)"),
+    }
 }
 
 /// The whole report as one JSON object, for scripts.
@@ -39,6 +57,12 @@ fn print_json(simulation: &Simulation) {
         "telemetry": simulation.telemetry(),
         "scripted_faults": simulation.scripted_faults_due(),
         "ops": simulation.history().outcome_counts(),
+        "linearizability": simulation.linearizability().map(|result| serde_json::json!({
+            "verdict": result.verdict,
+            "operations": result.operations,
+            "steps": result.steps,
+            "memo_bytes_peak": result.memo_bytes_peak,
+        })),
     });
     out!("{}", serde_json::to_string_pretty(&report).expect("serializable"));
 }

@@ -2,11 +2,11 @@
 //! failing ones (which `raftsim merge` combines across shards).
 
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use raftsim_core::check::linearizability::Verdict;
 use raftsim_core::scenario::share::encode;
 use raftsim_core::scenario::{RunSpec, Scenario};
 use raftsim_core::sim::Simulation;
@@ -97,6 +97,29 @@ pub struct Report {
     pub events: u64,
     pub wall_seconds: f64,
     pub failures: Vec<FailingSeed>,
+    /// Seeds that passed every check but whose end-of-run linearizability check ran out of
+    /// budget: neither passed nor failed, so listed apart.
+    #[serde(default)]
+    pub linearizability_unknown: Vec<u64>,
+    /// The seed that took longest (wall time), to spot one that nearly ran away.
+    #[serde(default)]
+    pub slowest: Option<SlowestSeed>,
+}
+
+/// The slowest seed of a sweep.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SlowestSeed {
+    pub seed: u64,
+    pub wall_ms: f64,
+    pub events: u64,
+}
+
+/// What one seed's run came to.
+struct SeedOutcome {
+    events: u64,
+    failure: Option<FailingSeed>,
+    linearizability_unknown: bool,
+    wall_ms: f64,
 }
 
 /// The seeds of shard `index` (from 0) of `count` over `first..=last`: every `count`-th seed,
@@ -116,33 +139,43 @@ pub fn sweep(
     show_progress: bool,
 ) -> Report {
     let progress = progress_bar(seeds.len() as u64, show_progress);
-    let failures = Mutex::new(Vec::new());
-    let events = AtomicU64::new(0);
+    let outcomes = Mutex::new(Vec::new());
     let started = Instant::now();
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().expect("a thread pool");
     pool.install(|| {
         seeds.par_iter().for_each(|&seed| {
-            let (seed_events, failure) = run_seed(scenario, seed, base_url);
-            events.fetch_add(seed_events, Ordering::Relaxed);
-            if let Some(failure) = failure {
-                let mut failures = failures.lock().expect("not poisoned");
-                failures.push(failure);
-                progress.set_message(format!("{} failing", failures.len()));
+            let outcome = run_seed(scenario, seed, base_url);
+            let mut outcomes = outcomes.lock().expect("not poisoned");
+            outcomes.push((seed, outcome));
+            let failing = outcomes.iter().filter(|(_, outcome)| outcome.failure.is_some()).count();
+            if failing > 0 {
+                progress.set_message(format!("{failing} failing"));
             }
             progress.inc(1);
         });
     });
     progress.finish_and_clear();
-    let mut failures = failures.into_inner().expect("not poisoned");
-    failures.sort_by_key(|failure| failure.seed);
+    let mut outcomes = outcomes.into_inner().expect("not poisoned");
+    outcomes.sort_by_key(|(seed, _)| *seed);
+    let slowest = outcomes.iter().max_by(|(_, a), (_, b)| a.wall_ms.total_cmp(&b.wall_ms));
     Report {
         scenario: scenario.name.clone(),
         bug: bug.map(String::from),
         ranges: merge_ranges(seeds.iter().map(|&seed| (seed, seed)).collect()),
         seeds: seeds.len() as u64,
-        events: events.into_inner(),
+        events: outcomes.iter().map(|(_, outcome)| outcome.events).sum(),
         wall_seconds: started.elapsed().as_secs_f64(),
-        failures,
+        slowest: slowest.map(|(seed, outcome)| SlowestSeed {
+            seed: *seed,
+            wall_ms: outcome.wall_ms,
+            events: outcome.events,
+        }),
+        linearizability_unknown: outcomes
+            .iter()
+            .filter(|(_, outcome)| outcome.linearizability_unknown)
+            .map(|(seed, _)| *seed)
+            .collect(),
+        failures: outcomes.into_iter().filter_map(|(_, outcome)| outcome.failure).collect(),
     }
 }
 
@@ -156,9 +189,10 @@ fn progress_bar(seeds: u64, shown: bool) -> ProgressBar {
     progress
 }
 
-/// Runs one seed to its end: its event count, and the failure with a link that replays it to the
-/// violating event, if a check fired.
-fn run_seed(scenario: &Scenario, seed: u64, base_url: &str) -> (u64, Option<FailingSeed>) {
+/// Runs one seed to its end: its event count, the failure with a link that replays it to the
+/// violating event if a check fired, whether linearizability went unanswered, and its time.
+fn run_seed(scenario: &Scenario, seed: u64, base_url: &str) -> SeedOutcome {
+    let started = Instant::now();
     let seeded = Scenario { seed, ..scenario.clone() };
     let mut simulation = Simulation::new(seeded.clone()).expect("validated before the sweep");
     let violation = simulation.run_to_end();
@@ -174,7 +208,13 @@ fn run_seed(scenario: &Scenario, seed: u64, base_url: &str) -> (u64, Option<Fail
             link: format!("{base_url}#{}", encode(&spec)),
         }
     });
-    (simulation.events(), failure)
+    let linearizability_unknown = simulation.linearizability().is_some_and(|result| result.verdict == Verdict::Unknown);
+    SeedOutcome {
+        events: simulation.events(),
+        failure,
+        linearizability_unknown,
+        wall_ms: started.elapsed().as_secs_f64() * 1000.0,
+    }
 }
 
 /// Sorts ranges and merges those that touch or overlap.
@@ -208,6 +248,17 @@ pub fn print(report: &Report) {
         report.wall_seconds,
         report.seeds as f64 / report.wall_seconds.max(1e-9)
     );
+    if let Some(slowest) = &report.slowest {
+        out!("  slowest seed: {} ({:.1} ms, {} events)", slowest.seed, slowest.wall_ms, slowest.events);
+    }
+    if !report.linearizability_unknown.is_empty() {
+        let seeds: Vec<String> = report.linearizability_unknown.iter().map(u64::to_string).collect();
+        out!(
+            "  linearizability unknown (the checker's budget ran out; not a pass) for {} seeds: {}",
+            seeds.len(),
+            seeds.join(", ")
+        );
+    }
     for failure in &report.failures {
         out!(
             "  seed {}: {} at event {} ({} ms): {}",

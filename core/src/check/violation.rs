@@ -49,6 +49,9 @@ pub enum Invariant {
     ClientLiveness,
     /// The client history has a linearization (checked at the end of the run).
     Linearizability,
+    /// The run stays within its event budget (a protocol that floods the world is stopped and
+    /// reported rather than left to hang or exhaust memory).
+    Runaway,
 }
 
 impl Invariant {
@@ -75,6 +78,7 @@ impl Invariant {
             Invariant::LeaderLiveness => "LeaderLiveness",
             Invariant::ClientLiveness => "ClientLiveness",
             Invariant::Linearizability => "Linearizability",
+            Invariant::Runaway => "Runaway",
         }
     }
 
@@ -111,6 +115,9 @@ impl Invariant {
             }
             Invariant::ClientLiveness => "After the heal, client operations complete within the bound.",
             Invariant::Linearizability => "The clients' history has a linearization (checked at the end of the run).",
+            Invariant::Runaway => {
+                "The run stays within its event budget: traffic that grows without bound is stopped and reported."
+            }
         }
     }
 
@@ -135,7 +142,7 @@ impl Invariant {
     }
 
     /// Every property, safety first, in the order the page lists them.
-    pub const ALL: [Invariant; 20] = [
+    pub const ALL: [Invariant; 21] = [
         Invariant::LogInv,
         Invariant::MoreThanOneLeaderInv,
         Invariant::ElectionSafetyInv,
@@ -156,6 +163,7 @@ impl Invariant {
         Invariant::LeaderLiveness,
         Invariant::ClientLiveness,
         Invariant::Linearizability,
+        Invariant::Runaway,
     ];
 
     /// Every safety invariant, checked after every event: the first of [`Invariant::ALL`].

@@ -2,7 +2,7 @@
 //! version that made it, and the run itself (scenario, every user action with the event and time
 //! it happened at, the event to stop at) as base64url JSON:
 //!
-//! `r1~0.2.0~eyJzY2VuYXJpbyI6...`
+//! `r1~0.3.0~eyJzY2VuYXJpbyI6...`
 //!
 //! Decoding is strict and bounded: a hand-edited or hostile link gets an error that says what is
 //! wrong, never a panic; a link from another engine version decodes, but says so, because

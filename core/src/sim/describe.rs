@@ -83,12 +83,13 @@ impl FeedKind {
     }
 }
 
-/// An event in words for the event feed, with what it is about. `timer_current`: for a timer,
-/// whether it is still the node's current arming (a stale one fires and is ignored).
-pub fn event(event: &Event, timer_current: bool) -> (FeedKind, String) {
+/// An event in words for the event feed, with what it is about. `takes_effect`: for a timer,
+/// whether its deadline has come (a stale wake-up is ignored); for a targeted crash, whether it
+/// strikes (it is called off after the heal).
+pub fn event(event: &Event, takes_effect: bool) -> (FeedKind, String) {
     match event {
         Event::Deliver { message, .. } => self::message(message),
-        Event::Timer { node, timer, .. } => self::timer(*node, *timer, timer_current),
+        Event::Timer { node, timer, .. } => self::timer(*node, *timer, takes_effect),
         Event::Synced { node, write_id, .. } => {
             (FeedKind::Disk, format!("S{node}'s fsync completes: its writes up to #{write_id} are on disk"))
         }
@@ -102,6 +103,12 @@ pub fn event(event: &Event, timer_current: bool) -> (FeedKind, String) {
             (FeedKind::Client, format!("client {}: attempt {attempt} timed out", client + 1))
         }
         Event::Act(action) => (FeedKind::Fault, format!("fault: {}", self::action(action))),
+        Event::TargetedCrash { node, .. } if takes_effect => {
+            (FeedKind::Fault, format!("fault: S{node} crashes at the moment the nemesis aimed for"))
+        }
+        Event::TargetedCrash { node, .. } => {
+            (FeedKind::Internal, format!("a targeted crash of S{node} is called off: every fault was healed"))
+        }
         Event::NemesisTick => (FeedKind::Internal, "the nemesis picks its next fault".into()),
         Event::Heal => (FeedKind::Phase, "the heal: every fault is undone, and the recovery phase begins".into()),
         Event::LeaderDeadline => {

@@ -18,6 +18,7 @@ impl Simulation {
             Event::ClientIssue { client } => self.on_client_issue(client),
             Event::ClientTimeout { client, attempt } => self.on_client_timeout(client, attempt),
             Event::Act(action) => self.act(action),
+            Event::TargetedCrash { node, downtime_us } => self.on_targeted_crash(node, downtime_us),
             Event::NemesisTick => self.on_nemesis_tick(),
             Event::Heal => self.on_heal(),
             Event::LeaderDeadline => self.on_leader_deadline(),

@@ -59,7 +59,7 @@ impl Simulation {
 
     /// The targeted faults (FoundationDB's "buggify"): during the safety phase, with chance
     /// `chance_ppm`, crash node `id` at a random time from now to `last_us` and restart it after
-    /// a downtime.
+    /// a downtime. The crash is judged again when it comes (see [`Simulation::on_targeted_crash`]).
     pub(super) fn maybe_crash_within(&mut self, id: NodeId, chance_ppm: u32, last_us: u64) {
         if self.phase != Phase::Safety || !self.rng_nemesis.chance(chance_ppm) {
             return;
@@ -68,9 +68,19 @@ impl Simulation {
         assert!(crash_us >= self.now_us, "a targeted crash is in the future");
         let downtime_us =
             self.rng_nemesis.between(self.parameters.nemesis.downtime_us_min, self.parameters.nemesis.downtime_us_max);
+        self.queue.push(crash_us, Event::TargetedCrash { node: id, downtime_us });
+    }
+
+    /// A targeted crash comes due. It strikes only in the safety phase: one aimed just before
+    /// the heal must not land after it, when every fault is promised undone (seed 5009660 had
+    /// a crash 4.7 ms after the heal).
+    pub(super) fn on_targeted_crash(&mut self, id: NodeId, downtime_us: u64) {
+        if self.phase != Phase::Safety {
+            return;
+        }
         self.telemetry.faults_injected += 1;
-        self.queue.push(crash_us, Event::Act(Action::Crash { node: id }));
-        self.queue.push(crash_us + downtime_us, Event::Act(Action::Restart { node: id }));
+        self.crash(id);
+        self.queue.push(self.now_us + downtime_us, Event::Act(Action::Restart { node: id }));
     }
 
     pub(super) fn on_nemesis_tick(&mut self) {

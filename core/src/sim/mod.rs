@@ -107,6 +107,15 @@ pub enum Event {
     },
     /// A fault or user action.
     Act(Action),
+    /// A targeted crash the nemesis aimed at a moment (a new leader, an fsync in progress),
+    /// judged when it comes: after the heal it is called off, since the heal promised every
+    /// fault undone.
+    TargetedCrash {
+        /// The node.
+        node: NodeId,
+        /// How long it stays down.
+        downtime_us: u64,
+    },
     /// The nemesis picks its next random fault.
     NemesisTick,
     /// The safety phase ends: every fault is healed.
@@ -219,6 +228,46 @@ pub struct Loss {
 /// at once in a busy 9-node cluster.
 const LOSSES_MAX: usize = 128;
 
+/// The phases a run keeps: the scenario's, with the leader bound raised to what the cluster's
+/// timeouts need if the scenario's is shorter (a swarm seed draws election timeouts up to
+/// 1.2 s, against a default bound of 2 s), and the liveness phase lengthened by as much so the
+/// window of client operations judged keeps its length.
+///
+/// The bound needed: three maximum election timeouts (a follower's timer running out, a split
+/// vote, a campaign lost to a voter with a longer log), two fsyncs of the calm disk (the
+/// candidate's vote, the leader's first entry) and ten one-way latencies (PreVote, vote and
+/// append round trips).
+fn phases_for(scenario: &Scenario, parameters: &SwarmParameters) -> crate::scenario::PhaseOptions {
+    let needed_us = 3 * parameters.protocol.election_timeout_us_max
+        + 2 * scenario.disk.fsync_us_max
+        + 10 * parameters.network.latency_us_max;
+    let phases = &scenario.phases;
+    let room_us = crate::scenario::RUN_US_MAX.saturating_sub(phases.safety_us + phases.liveness_us);
+    let extra_us = needed_us.saturating_sub(phases.leader_bound_us).min(room_us);
+    crate::scenario::PhaseOptions {
+        leader_bound_us: phases.leader_bound_us + extra_us,
+        liveness_us: phases.liveness_us + extra_us,
+        ..phases.clone()
+    }
+}
+
+/// Events a run may process before it is stopped as a runaway: a floor, plus per simulated
+/// second a rate per node pair and per client. Over swarm seeds 1..=3000 the busiest run had
+/// 486 events a second per (nodes² + clients) and 6,584 in all; the budget allows 10,000 per
+/// unit, about twenty times that, so only traffic that grows without bound reaches it.
+pub fn event_budget(scenario: &Scenario) -> u64 {
+    const FLOOR: u64 = 1_000_000;
+    const PER_UNIT_PER_S: u64 = 10_000;
+    let units = u64::from(scenario.nodes).pow(2) + u64::from(scenario.workload.clients);
+    let seconds = scenario.run_us().div_ceil(1_000_000);
+    FLOOR + seconds * units * PER_UNIT_PER_S
+}
+
+/// Events that may wait in the queue at once before the run is stopped as a runaway (the
+/// busiest of swarm seeds 1..=3000 had 1,709): a bound on the world's memory whatever the
+/// protocol does.
+pub const QUEUE_LEN_MAX: usize = 1_000_000;
+
 /// The whole simulated world. Cloning it makes a checkpoint: the clone continues exactly as the
 /// original would.
 #[derive(Clone)]
@@ -260,6 +309,8 @@ pub struct Simulation {
     /// The durable term of each node when it crashed, for the restart check.
     term_at_crash: Vec<Term>,
     process_next: u32,
+    /// [`event_budget`] of the scenario run.
+    events_max: u64,
 }
 
 impl Simulation {
@@ -272,9 +323,10 @@ impl Simulation {
         } else {
             SwarmParameters::from_scenario(&scenario)
         };
-        // The world runs the drawn cluster; share links keep the scenario as given, from which
-        // the seed draws the same cluster again.
-        let scenario = Scenario { nodes: parameters.nodes, protocol: parameters.protocol.clone(), ..scenario };
+        // The world runs the drawn cluster, with the phases its timeouts need; share links keep
+        // the scenario as given, from which the seed draws the same cluster again.
+        let phases = phases_for(&scenario, &parameters);
+        let scenario = Scenario { nodes: parameters.nodes, protocol: parameters.protocol.clone(), phases, ..scenario };
         scenario.validate()?;
         let mut rng_clocks = Rng::new(seed, Stream::Clocks);
         let drift_max = i64::from(parameters.clock.drift_ppm_max);
@@ -322,6 +374,7 @@ impl Simulation {
             linearizability: None,
             term_at_crash: vec![0; nodes as usize],
             process_next: 1_000_000,
+            events_max: event_budget(&scenario),
             scenario,
         };
         simulation.start();
@@ -446,9 +499,11 @@ impl Simulation {
         self.queue.push(self.scenario.run_us(), Event::End);
     }
 
-    /// Whether `event`, happening now, fires its node's timer (other events: true).
-    fn is_current_timer(&self, event: &Event) -> bool {
+    /// Whether `event`, happening now, takes effect: a timer's wake-up fires it, a targeted
+    /// crash strikes before the heal (other events: true).
+    fn takes_effect(&self, event: &Event) -> bool {
         match event {
+            Event::TargetedCrash { .. } => self.phase == Phase::Safety,
             Event::Timer { node, timer, generation } => {
                 let server = self.server(*node);
                 let slot = &server.timers[timer.slot()];
@@ -480,15 +535,38 @@ impl Simulation {
         self.safety.at_event(self.events, self.now_us);
         trace::record_event(&mut self.trace, self.events, self.now_us, &scheduled.event);
         if self.recent_capacity > 0 {
-            let (kind, text) = describe::event(&scheduled.event, self.is_current_timer(&scheduled.event));
+            let (kind, text) = describe::event(&scheduled.event, self.takes_effect(&scheduled.event));
             self.note(self.events, kind, text);
         }
         self.handle(scheduled.event);
+        if self.violation.is_none() && (self.events >= self.events_max || self.queue.len() > QUEUE_LEN_MAX) {
+            self.violation = Some(self.runaway());
+        }
         if self.violation.is_some() {
             self.phase = Phase::Finished;
         }
         self.apply_due_actions();
         true
+    }
+
+    /// Replaces the run's event budget (by default [`event_budget`] of its scenario): a run
+    /// that reaches it stops with a [`Runaway`](crate::check::violation::Invariant::Runaway)
+    /// report.
+    pub fn set_event_budget(&mut self, events_max: u64) {
+        assert!(events_max > 0, "a run may take at least one event");
+        self.events_max = events_max;
+    }
+
+    /// The report of a run stopped for using its event budget or filling its queue.
+    fn runaway(&self) -> Violation {
+        let message = format!(
+            "runaway: {} events by {} ({} more waiting; the budget of this run is {} events): the traffic grows without bound",
+            self.events,
+            crate::check::violation::instant_words(self.now_us),
+            self.queue.len(),
+            self.events_max
+        );
+        Violation::new(crate::check::violation::Invariant::Runaway, self.events, self.now_us, message)
     }
 
     /// Runs events up to and including simulated time `time_us` (or until the run finishes).

@@ -46,6 +46,8 @@ pub enum EventTag {
     End = 13,
     /// A user action, applied after an event (not an event itself).
     UserAction = 14,
+    /// A targeted crash comes due: node, downtime.
+    TargetedCrash = 15,
 }
 
 impl EventTag {
@@ -60,6 +62,7 @@ impl EventTag {
             Event::ClientIssue { .. } => EventTag::ClientIssue,
             Event::ClientTimeout { .. } => EventTag::ClientTimeout,
             Event::Act(_) => EventTag::Act,
+            Event::TargetedCrash { .. } => EventTag::TargetedCrash,
             Event::NemesisTick => EventTag::NemesisTick,
             Event::Heal => EventTag::Heal,
             Event::LeaderDeadline => EventTag::LeaderDeadline,
@@ -105,6 +108,10 @@ pub fn record_event(trace: &mut Fingerprint, number: u64, time_us: u64, event: &
             trace.word(u64::from(*attempt));
         }
         Event::Act(action) => trace.text(&format!("{action:?}")),
+        Event::TargetedCrash { node, downtime_us } => {
+            trace.word(u64::from(*node));
+            trace.word(*downtime_us);
+        }
         Event::NemesisTick | Event::Heal | Event::LeaderDeadline | Event::Sample | Event::End => {}
     }
 }
