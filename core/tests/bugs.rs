@@ -65,3 +65,20 @@ fn each_bug_preset_fails_its_check_with_the_bug_and_passes_without() {
         assert_eq!(off, None, "{}: the same scenario without the bug passes", bug.name);
     }
 }
+
+/// With `stale_append_truncates` on, swarm seeds 12, 87 and 90 once ran past 30 s and 7 GB:
+/// a probe rejected at an index the follower had acknowledged left `next_index` where it was,
+/// so each duplicate of the rejection sent another probe. They now end, far within their
+/// event budget, whatever check catches the bug.
+#[test]
+fn a_sweep_with_a_bug_on_ends_for_every_seed() {
+    for seed in [12, 87, 90] {
+        let mut scenario = Scenario { seed, ..preset("swarm").expect("the swarm preset") };
+        scenario.protocol.bugs = Bugs::only("stale_append_truncates").expect("catalogued");
+        let mut simulation = Simulation::new(scenario.clone()).expect("valid");
+        let violation = simulation.run_to_end();
+        let budget = raftsim_core::sim::event_budget(simulation.scenario());
+        assert!(simulation.events() * 20 < budget, "seed {seed}: {} events", simulation.events());
+        assert_ne!(violation.map(|violation| violation.invariant), Some(Invariant::Runaway), "seed {seed}");
+    }
+}
