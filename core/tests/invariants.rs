@@ -25,6 +25,10 @@ fn put_op(value: &str) -> Op {
     Op::Put { key: "k".into(), value: value.into() }
 }
 
+fn cas_op(from: &str, to: &str) -> Op {
+    Op::Cas { key: "k".into(), from: from.into(), to: to.into() }
+}
+
 fn entry(index: Index, term: Term, command: &Arc<Command>) -> Entry {
     Entry { term, index, payload: Payload::Command(Arc::clone(command)) }
 }
@@ -423,13 +427,33 @@ fn apply(run: &mut Run, node: NodeId, state: NodeSnapshot, applied: Vec<Applied>
 }
 
 #[test]
-fn state_machine_safety_fires_for_different_commands_applied_at_one_index() {
-    let (a, b) = (command(7, 1, put_op("a")), command(7, 1, put_op("b")));
-    let after = NodeSnapshot { applied_index: 1, ..follower(1, 0) };
+fn state_machine_safety_fires_for_an_applied_entry_other_than_the_committed_one() {
+    let a = command(7, 1, put_op("a"));
+    let mut run = committed(vec![entry(1, 1, &a)]);
+    let b = command(7, 1, put_op("b"));
+    fails(
+        apply(&mut run, 1, follower(1, 1), vec![applied(1, 1, &b, OpResult::Done, true)]),
+        Invariant::StateMachineSafety,
+    );
+}
+
+#[test]
+fn state_machine_safety_fires_for_an_applied_entry_no_node_committed() {
+    let a = command(7, 1, put_op("a"));
     let mut run = Run::new(3);
-    pass(run.step(1, after, Outputs { applied: vec![applied(1, 1, &a, OpResult::Done, true)], ..Outputs::default() }));
-    let other = Outputs { applied: vec![applied(1, 1, &b, OpResult::Done, true)], ..Outputs::default() };
-    fails(run.step(2, after, other), Invariant::StateMachineSafety);
+    pass(run.step(1, follower(1, 0), appends(vec![entry(1, 1, &a)])));
+    let after = NodeSnapshot { applied_index: 1, ..follower(1, 0) };
+    let outputs = Outputs { applied: vec![applied(1, 1, &a, OpResult::Done, true)], ..Outputs::default() };
+    fails(run.step(1, after, outputs), Invariant::StateMachineSafety);
+}
+
+#[test]
+fn state_machine_safety_fires_for_one_command_with_two_results() {
+    let cas = command(7, 1, cas_op("", "x"));
+    let mut run = committed(vec![entry(1, 1, &cas)]);
+    pass(apply(&mut run, 1, follower(1, 1), vec![applied(1, 1, &cas, OpResult::CasResult(true), true)]));
+    let diverged = vec![applied(1, 1, &cas, OpResult::CasResult(false), true)];
+    fails(apply(&mut run, 2, follower(1, 0), diverged), Invariant::StateMachineSafety);
 }
 
 #[test]
@@ -473,11 +497,36 @@ fn monotonic_vote_fires_for_a_changed_vote_in_one_term() {
 }
 
 #[test]
-fn exactly_once_apply_fires_for_a_request_executed_twice() {
-    let a = command(7, 1, put_op("a"));
-    let mut run = committed(vec![entry(1, 1, &a), entry(2, 1, &a)]);
-    let twice = vec![applied(1, 1, &a, OpResult::Done, true), applied(2, 1, &a, OpResult::Done, true)];
-    fails(apply(&mut run, 1, follower(1, 2), twice), Invariant::ExactlyOnceApply);
+fn exactly_once_apply_fires_for_a_retry_run_a_second_time() {
+    // The same compare-and-set twice in the log (a client's retry): the second copy must get
+    // the first one's answer, not run again and fail.
+    let cas = command(7, 1, cas_op("", "x"));
+    let mut run = committed(vec![entry(1, 1, &cas), entry(2, 1, &cas)]);
+    let first = applied(1, 1, &cas, OpResult::CasResult(true), true);
+    // The node even says the retry took no effect; its answer says otherwise.
+    let again = applied(2, 1, &cas, OpResult::CasResult(false), false);
+    fails(apply(&mut run, 1, follower(1, 2), vec![first, again]), Invariant::ExactlyOnceApply);
+}
+
+#[test]
+fn exactly_once_apply_fires_for_an_older_request_run_after_a_newer_one() {
+    let (older, newer) = (command(7, 1, put_op("a")), command(7, 2, put_op("b")));
+    let mut run = committed(vec![entry(1, 1, &newer), entry(2, 1, &older)]);
+    let both = vec![applied(1, 1, &newer, OpResult::Done, true), applied(2, 1, &older, OpResult::Done, true)];
+    fails(apply(&mut run, 1, follower(1, 2), both), Invariant::ExactlyOnceApply);
+}
+
+#[test]
+fn exactly_once_apply_judges_by_the_answers_not_the_nodes_flag() {
+    let cas = command(7, 2, cas_op("", "x"));
+    let older = command(7, 1, put_op("old"));
+    let mut run = committed(vec![entry(1, 1, &cas), entry(2, 1, &cas), entry(3, 1, &older)]);
+    let answers = vec![
+        applied(1, 1, &cas, OpResult::CasResult(true), false),
+        applied(2, 1, &cas, OpResult::CasResult(true), true),
+        applied(3, 1, &older, OpResult::Stale, true),
+    ];
+    pass(apply(&mut run, 1, follower(1, 3), answers));
 }
 
 #[test]
@@ -487,13 +536,13 @@ fn a_healthy_history_passes_every_invariant() {
     pass(run.self_vote(1, 1));
     pass(run.step(1, candidate(1), outputs(vec![], vec![Message { from: 1, to: 2, term: 1, body: request }])));
     pass(run.grant(2, follower(1, 0), 1));
-    let cas = command(7, 1, put_op("x"));
+    let cas = command(7, 1, cas_op("", "x"));
     pass(run.step(1, leader(1, 0), appends(vec![noop(1, 1), entry(2, 1, &cas)])));
     pass(run.step(2, follower(1, 0), appends(vec![noop(1, 1), entry(2, 1, &cas)])));
     pass(run.step(2, follower(1, 0), outputs(vec![], vec![ack(2, 1, 1, 2)])));
     let answers = vec![
         Applied { index: 1, term: 1, command: None, result: None, effective: false },
-        applied(2, 1, &cas, OpResult::Done, true),
+        applied(2, 1, &cas, OpResult::CasResult(true), true),
     ];
     pass(apply(&mut run, 1, leader(1, 0), answers.clone()));
     pass(run.step(3, follower(1, 0), appends(vec![noop(1, 1), entry(2, 1, &cas)])));

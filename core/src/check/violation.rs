@@ -38,7 +38,7 @@ pub enum Invariant {
     AckDurableInv,
     /// A message (PreVote aside) carries only a term its sender's disk holds.
     TermDurableInv,
-    /// No two nodes apply different commands at the same index (§5.4.3).
+    /// Every node applies at each index the entry committed there, with the same result (§5.4.3).
     StateMachineSafety,
     /// A node's term never decreases.
     MonotonicTerm,
@@ -117,12 +117,16 @@ impl Invariant {
             Invariant::TermDurableInv => {
                 "A node speaks in a term only once that term is on its disk (PreVote aside), so a crash cannot make it forget the term."
             }
-            Invariant::StateMachineSafety => "No two nodes apply different commands at the same index.",
+            Invariant::StateMachineSafety => {
+                "Every node applies at each index the entry committed there, and gets the same result."
+            }
             Invariant::MonotonicTerm => "A node's term never decreases, across crashes too.",
             Invariant::MonotonicCommit => "A running node's commit index never decreases.",
             Invariant::MonotonicApplied => "A node applies entries in index order, one after the other.",
             Invariant::MonotonicVote => "A node never changes its vote within a term.",
-            Invariant::ExactlyOnceApply => "Each client request takes effect at most once on each state machine.",
+            Invariant::ExactlyOnceApply => {
+                "Each client request takes effect at most once on each state machine: a retry gets the first answer."
+            }
             Invariant::LeaderLiveness => {
                 "After the heal, a leader with a quorum commits an entry of its term within the bound."
             }

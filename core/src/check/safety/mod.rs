@@ -17,8 +17,8 @@ mod wire;
 use std::collections::BTreeMap;
 
 use crate::raft::{
-    position_of, ClientId, DurableState, HardState, Index, Node, NodeId, Outputs, RequestSeq, Role, Term, Write,
-    WriteRequest,
+    position_of, ClientId, DurableState, HardState, Index, Node, NodeId, OpResult, Outputs, RequestSeq, Role, Term,
+    Write, WriteRequest,
 };
 use crate::shared_vec::SharedVec;
 
@@ -67,8 +67,9 @@ struct Shadow {
     disk: LogShadow,
     /// The term and vote on its disk.
     disk_hard_state: HardState,
-    /// Per client, the last request number that took effect on this node's state machine.
-    effective_seq: BTreeMap<ClientId, RequestSeq>,
+    /// Per client, the last request that took effect on this node's state machine and what it
+    /// answered, as the sequence of applied commands shows it.
+    sessions: BTreeMap<ClientId, (RequestSeq, OpResult)>,
 }
 
 /// The safety checker for one cluster.
@@ -89,7 +90,7 @@ pub struct SafetyChecker {
     /// For each committed index, the term in which it was first committed (the term of the
     /// node whose commit index first covered it). Non-decreasing along the log.
     committed_in_term: SharedVec<Term>,
-    /// What was applied at each index, by whichever node applied it first.
+    /// What was applied at each index and what it returned, by whichever node applied it first.
     applied: SharedVec<u64>,
     /// The event being checked, and its time, for reports.
     event: u64,
@@ -217,7 +218,7 @@ impl SafetyChecker {
         shadow.disk_hard_state = disk.hard_state;
         shadow.log = shadow.disk.clone();
         shadow.state = NodeSnapshot { running: false, ..NodeSnapshot::default() };
-        shadow.effective_seq.clear();
+        shadow.sessions.clear();
         self.check_quorum_log()?;
         self.check_more_up_to_date(node)
     }
