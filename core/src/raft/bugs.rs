@@ -101,6 +101,22 @@ bug_catalogue! {
         effect: "a cluster with PreVote never elects a leader again",
         fires: ["LeaderLiveness"],
     },
+    /// A node counts an append as durable once it has written it, before its fsync completes:
+    /// its own bookkeeping says its whole log is on disk, and as leader it counts its unsynced
+    /// entries toward commitment. Unlike `leader_counts_unsynced_self`, the node's account of
+    /// its disk is wrong, so only a check that reads the disk sees it.
+    claims_durable {
+        origin: "a write counted as durable once submitted, not once synced (as in c5 #263)",
+        effect: "a leader commits entries its disk does not hold: a crash can lose them",
+        fires: ["CommittedIsDurableInv"],
+    },
+    /// A follower acknowledges AppendEntries before the entries are on its disk: a crash can
+    /// take entries the leader counted toward commitment off a quorum of disks.
+    ack_before_durable {
+        origin: "c5 #263 (followers answered before their log writes completed); etcd #8144 asks the same of etcd",
+        effect: "a committed entry is on fewer disks than a quorum",
+        fires: ["AckDurableInv"],
+    },
 }
 
 impl Bugs {
