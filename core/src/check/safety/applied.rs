@@ -26,6 +26,17 @@ fn applied_digest(applied: &Applied) -> u64 {
     hash.value()
 }
 
+/// An answer as a violation names it: `"1.3"`, `nothing`, `done`, `cas true`, `stale`.
+fn answer_words(result: &OpResult) -> String {
+    match result {
+        OpResult::Value(Some(value)) => format!("{:?}", value.as_str()),
+        OpResult::Value(None) => "nothing".into(),
+        OpResult::Done => "done".into(),
+        OpResult::CasResult(written) => format!("cas {written}"),
+        OpResult::Stale => "stale".into(),
+    }
+}
+
 impl SafetyChecker {
     /// The checks for what a step applied, in index order.
     pub(super) fn check_applied(&mut self, node: NodeId, before: &NodeSnapshot, applied: &[Applied]) -> Checked {
@@ -122,8 +133,12 @@ impl SafetyChecker {
         }
         let last = sessions.get(&command.client).map_or(0, |(last, _)| *last);
         let message = format!(
-            "S{node} ran request {} of client {} again at index {} (answer {result:?}, where {expected:?} was due): request {last} of that client had already taken effect",
-            command.seq, command.client, applied.index
+            "S{node} ran request {} of client {} again at index {}: it answered {} where {} was due, as request {last} of that client had already taken effect",
+            command.seq,
+            command.client,
+            applied.index,
+            answer_words(result),
+            answer_words(&expected)
         );
         Err(self.violation(Invariant::ExactlyOnceApply, vec![node], vec![applied.term], vec![applied.index], message))
     }

@@ -78,7 +78,10 @@ impl SafetyChecker {
         let message = format!(
             "S{voter} voted for {now} in term {term} after voting for {earlier} in that term: one vote per term"
         );
-        Err(self.violation(Invariant::VoteOnceInv, vec![voter, first, candidate], vec![term], vec![], message))
+        let mut nodes = vec![voter, first, candidate];
+        nodes.sort_unstable();
+        nodes.dedup();
+        Err(self.violation(Invariant::VoteOnceInv, nodes, vec![term], vec![], message))
     }
 
     /// AckDurableInv: a follower acknowledges entries only once its disk holds them (Figure 2),
