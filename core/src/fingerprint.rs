@@ -7,14 +7,15 @@
 //! followed by the value, strings as their byte length then their bytes packed eight to a word,
 //! little-endian, zero-padded, and sequences as their length then their items. Messages encode
 //! as from, to, term, a body tag and the body's fields; entries as index, term, a payload tag
-//! and the command (client, request number, operation tag, strings).
+//! and the command (client, request number, operation tag, strings); an operation's result as a
+//! tag and its value.
 //!
 //! Mixing. Each word `w` updates the state `h` as `h = (h.rotate_left(5) ^ w) * K` (wrapping),
 //! with `K = 0x517c_c1b7_2722_0a95` (the FxHash constant); the state starts at
 //! `0xcbf2_9ce4_8422_2325`. It is a fingerprint for comparing runs and states across
 //! targets, not a cryptographic hash.
 
-use crate::raft::{AppendOutcome, Body, Command, Entry, Message, Op, Payload};
+use crate::raft::{AppendOutcome, Body, Command, Entry, Message, Op, OpResult, Payload};
 
 const MULTIPLIER: u64 = 0x517c_c1b7_2722_0a95;
 const INITIAL: u64 = 0xcbf2_9ce4_8422_2325;
@@ -162,6 +163,23 @@ impl Fingerprint {
                 self.text(from);
                 self.text(to);
             }
+        }
+    }
+
+    /// Absorbs what applying an operation returned.
+    pub fn result(&mut self, result: &OpResult) {
+        match result {
+            OpResult::Value(None) => self.word(1),
+            OpResult::Value(Some(value)) => {
+                self.word(2);
+                self.text(value);
+            }
+            OpResult::Done => self.word(3),
+            OpResult::CasResult(written) => {
+                self.word(4);
+                self.flag(*written);
+            }
+            OpResult::Stale => self.word(5),
         }
     }
 }

@@ -1,27 +1,60 @@
 //! Each safety invariant, fed a hand-built state that violates it, must fire, and name itself.
-//! The states are built through the checker's own inputs: node snapshots and step outputs.
+//! The states are built through the checker's own inputs: node snapshots, step outputs, the
+//! writes the world reports durable, and crashes.
+
+use std::sync::Arc;
 
 use raftsim_core::check::safety::{NodeSnapshot, SafetyChecker};
-use raftsim_core::check::violation::Invariant;
+use raftsim_core::check::violation::{Invariant, Violation};
 use raftsim_core::raft::{
-    Applied, Body, Command, Entry, HardState, Index, Message, NodeId, Op, OpResult, Outputs, Payload, Role, Term,
-    Write, WriteRequest,
+    AppendOutcome, Applied, Body, Command, DurableState, Entry, HardState, Index, Message, NodeId, Op, OpResult,
+    Outputs, Payload, Role, Term, Write, WriteRequest,
 };
+
+type Checked = Result<(), Box<Violation>>;
 
 fn noop(index: Index, term: Term) -> Entry {
     Entry { term, index, payload: Payload::Noop }
 }
 
+fn command(client: u64, seq: u64, op: Op) -> Arc<Command> {
+    Arc::new(Command { client, seq, op })
+}
+
+fn put_op(value: &str) -> Op {
+    Op::Put { key: "k".into(), value: value.into() }
+}
+
+fn cas_op(from: &str, to: &str) -> Op {
+    Op::Cas { key: "k".into(), from: from.into(), to: to.into() }
+}
+
+fn entry(index: Index, term: Term, command: &Arc<Command>) -> Entry {
+    Entry { term, index, payload: Payload::Command(Arc::clone(command)) }
+}
+
 fn put(index: Index, term: Term, value: &str) -> Entry {
-    let command = Command { client: 1, seq: index, op: Op::Put { key: "k".into(), value: value.into() } };
-    Entry { term, index, payload: Payload::Command(std::sync::Arc::new(command)) }
+    entry(index, term, &command(1, index, put_op(value)))
+}
+
+fn hard_state(term: Term, vote: Option<NodeId>) -> Write {
+    Write::HardState(HardState { term, voted_for: vote })
+}
+
+fn outputs(writes: Vec<Write>, messages: Vec<Message>) -> Outputs {
+    let writes = writes.into_iter().zip(1..).map(|(write, id)| WriteRequest { id, write }).collect();
+    Outputs { writes, messages, ..Outputs::default() }
 }
 
 fn appends(entries: Vec<Entry>) -> Outputs {
-    Outputs { writes: vec![WriteRequest { id: 1, write: Write::Append(entries) }], ..Outputs::default() }
+    outputs(vec![Write::Append(entries)], vec![])
 }
 
-/// A vote for `candidate` in `term`, sent by whichever node takes the step.
+fn nothing() -> Outputs {
+    Outputs::default()
+}
+
+/// A vote for `candidate` in `term`, sent by `voter`.
 fn vote(voter: NodeId, candidate: NodeId, term: Term) -> Message {
     Message { from: voter, to: candidate, term, body: Body::VoteResponse { prevote: false, granted: true } }
 }
@@ -32,316 +65,489 @@ fn granting(mut outputs: Outputs, voter: NodeId, candidate: NodeId, term: Term) 
     outputs
 }
 
-/// Node `voter`, a follower in `term`, votes for `candidate`.
-fn votes(voter: NodeId, candidate: NodeId, term: Term) -> (NodeId, NodeSnapshot, Outputs) {
-    (voter, follower(term, 0, 0), granting(Outputs::default(), voter, candidate, term))
+/// `follower` acknowledging its leader's entries up to `match_index` in `term`.
+fn ack(follower: NodeId, leader: NodeId, term: Term, match_index: Index) -> Message {
+    let outcome = AppendOutcome::Accepted { match_index };
+    Message { from: follower, to: leader, term, body: Body::AppendResponse { prev_log_index: 0, outcome } }
 }
 
-fn follower(term: Term, commit_index: Index, log_index_durable: Index) -> NodeSnapshot {
-    NodeSnapshot {
-        running: true,
-        role: Role::Follower,
-        term,
-        voted_for: None,
-        commit_index,
-        applied_index: 0,
-        log_index_durable,
+fn follower(term: Term, commit_index: Index) -> NodeSnapshot {
+    NodeSnapshot { running: true, role: Role::Follower, term, voted_for: None, commit_index, applied_index: 0 }
+}
+
+fn leader(term: Term, commit_index: Index) -> NodeSnapshot {
+    NodeSnapshot { role: Role::Leader, ..follower(term, commit_index) }
+}
+
+fn candidate(term: Term) -> NodeSnapshot {
+    NodeSnapshot { role: Role::Candidate, ..follower(term, 0) }
+}
+
+/// A checker fed one input at a time, each counted as an event.
+struct Run {
+    checker: SafetyChecker,
+    events: u64,
+}
+
+impl Run {
+    fn new(nodes: u32) -> Run {
+        Run { checker: SafetyChecker::new(nodes), events: 0 }
+    }
+
+    fn next_event(&mut self) -> &mut SafetyChecker {
+        self.events += 1;
+        self.checker.at_event(self.events, 0);
+        &mut self.checker
+    }
+
+    /// Node `node` takes a step; then its disk makes the step's writes durable.
+    fn step(&mut self, node: NodeId, after: NodeSnapshot, outputs: Outputs) -> Checked {
+        self.next_event().on_step(node, after, &outputs)?;
+        self.next_event().on_durable(node, &outputs.writes)
+    }
+
+    /// Node `node` takes a step whose writes are not durable yet.
+    fn step_unsynced(&mut self, node: NodeId, after: NodeSnapshot, outputs: Outputs) -> Checked {
+        self.next_event().on_step(node, after, &outputs)
+    }
+
+    /// Node `node`'s disk makes `writes` durable.
+    fn sync(&mut self, node: NodeId, writes: Vec<Write>) -> Checked {
+        let synced = outputs(writes, vec![]).writes;
+        self.next_event().on_durable(node, &synced)
+    }
+
+    /// `voter`, now `after`, grants its vote in `after.term` to `candidate`, the vote on its
+    /// disk first.
+    fn grant(&mut self, voter: NodeId, after: NodeSnapshot, candidate: NodeId) -> Checked {
+        self.sync(voter, vec![hard_state(after.term, Some(candidate))])?;
+        self.step(voter, after, granting(nothing(), voter, candidate, after.term))
+    }
+
+    /// `node`'s vote for itself in `term` reaches its disk.
+    fn self_vote(&mut self, node: NodeId, term: Term) -> Checked {
+        self.sync(node, vec![hard_state(term, Some(node))])
     }
 }
 
-fn leader(term: Term, commit_index: Index, log_index_durable: Index) -> NodeSnapshot {
-    NodeSnapshot { role: Role::Leader, voted_for: None, ..follower(term, commit_index, log_index_durable) }
+fn pass(checked: Checked) {
+    if let Err(violation) = checked {
+        panic!("should pass: {violation}");
+    }
 }
 
-/// Runs the steps in order; the last must fail with `expected`, and every earlier one pass.
-fn expect(nodes: u32, steps: Vec<(NodeId, NodeSnapshot, Outputs)>, expected: Invariant) {
-    let mut checker = SafetyChecker::new(nodes);
-    let last = steps.len() - 1;
-    for (position, (node, snapshot, outputs)) in steps.into_iter().enumerate() {
-        checker.at_event(position as u64 + 1, 0);
-        let result = checker.on_step(node, snapshot, &outputs);
-        if position < last {
-            assert!(result.is_ok(), "step {position} should pass: {:?}", result.err());
-        } else {
-            let violation = result.expect_err("the last step violates the invariant");
-            assert_eq!(violation.invariant, expected, "{violation}");
-            assert_eq!(violation.event, position as u64 + 1);
-            assert!(!violation.message.is_empty());
-        }
-    }
+fn fails(checked: Checked, expected: Invariant) {
+    let violation = checked.expect_err("this input violates the invariant");
+    assert_eq!(violation.invariant, expected, "{violation}");
+    assert!(!violation.message.is_empty());
 }
 
 #[test]
 fn log_inv_fires_when_committed_prefixes_disagree() {
-    expect(
-        3,
-        vec![
-            (1, follower(1, 0, 1), appends(vec![noop(1, 1)])),
-            (2, follower(1, 0, 1), appends(vec![noop(1, 1)])),
-            (1, follower(1, 1, 1), Outputs::default()),
-            // Node 3 holds a different entry at index 1 and counts it committed.
-            (3, follower(2, 1, 1), appends(vec![noop(1, 2)])),
-        ],
-        Invariant::LogInv,
-    );
+    let mut run = Run::new(3);
+    pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
+    pass(run.step(2, follower(1, 0), appends(vec![noop(1, 1)])));
+    pass(run.step(1, follower(1, 1), nothing()));
+    // Node 3 holds a different entry at index 1 and counts it committed.
+    fails(run.step(3, follower(2, 1), appends(vec![noop(1, 2)])), Invariant::LogInv);
 }
 
 #[test]
 fn log_inv_fires_when_a_committed_entry_is_truncated() {
-    let truncate =
-        Outputs { writes: vec![WriteRequest { id: 2, write: Write::Truncate { from: 1 } }], ..Outputs::default() };
-    expect(
-        1,
-        vec![
-            (1, follower(1, 0, 1), appends(vec![noop(1, 1)])),
-            (1, follower(1, 1, 1), Outputs::default()),
-            (1, follower(1, 1, 0), truncate),
-        ],
-        Invariant::LogInv,
-    );
+    let mut run = Run::new(1);
+    pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
+    pass(run.step(1, follower(1, 1), nothing()));
+    fails(run.step(1, follower(1, 1), outputs(vec![Write::Truncate { from: 1 }], vec![])), Invariant::LogInv);
+}
+
+/// Two nodes each lead term 2 on the other's vote. Contrived so that every other check on the
+/// way holds: neither node's vote for itself went out on the wire (a vote request would carry it,
+/// and VoteOnceInv would fire at the second vote instead).
+fn two_leaders_of_term_two(run: &mut Run, first_steps_down: bool) -> Checked {
+    run.grant(2, follower(2, 0), 1)?;
+    run.self_vote(1, 2)?;
+    run.step(1, leader(2, 0), nothing())?;
+    run.grant(1, leader(2, 0), 2)?;
+    if first_steps_down {
+        run.step(1, follower(3, 0), outputs(vec![hard_state(3, None)], vec![]))?;
+    }
+    run.self_vote(2, 2)?;
+    run.step(2, leader(2, 0), nothing())
 }
 
 #[test]
 fn more_than_one_leader_inv_fires_for_two_leaders_of_one_term() {
-    expect(
-        3,
-        vec![
-            votes(3, 1, 2),
-            (1, leader(2, 0, 0), Outputs::default()),
-            // Node 3 votes twice in term 2 (as a node that lost its vote in a crash would).
-            votes(3, 2, 2),
-            (2, leader(2, 0, 0), Outputs::default()),
-        ],
-        Invariant::MoreThanOneLeaderInv,
-    );
+    fails(two_leaders_of_term_two(&mut Run::new(2), false), Invariant::MoreThanOneLeaderInv);
 }
 
 #[test]
 fn more_than_one_leader_inv_remembers_leaders_of_the_past() {
-    expect(
-        3,
-        vec![
-            votes(3, 1, 2),
-            (1, leader(2, 0, 0), Outputs::default()),
-            (1, follower(3, 0, 0), Outputs::default()),
-            // Node 1 no longer leads, but term 2 already had its leader.
-            votes(3, 2, 2),
-            (2, leader(2, 0, 0), Outputs::default()),
-        ],
-        Invariant::MoreThanOneLeaderInv,
-    );
+    // Node 1 no longer leads when node 2 takes office, but term 2 already had its leader.
+    fails(two_leaders_of_term_two(&mut Run::new(2), true), Invariant::MoreThanOneLeaderInv);
 }
 
 #[test]
 fn election_safety_inv_fires_for_an_entry_of_the_term_beyond_its_leader_log() {
-    expect(
-        3,
-        vec![
-            votes(2, 1, 2),
-            (1, leader(2, 0, 0), appends(vec![noop(1, 2)])),
-            (2, follower(2, 0, 0), appends(vec![noop(1, 2), noop(2, 2)])),
-        ],
-        Invariant::ElectionSafetyInv,
-    );
+    let mut run = Run::new(3);
+    pass(run.grant(2, follower(2, 0), 1));
+    pass(run.self_vote(1, 2));
+    pass(run.step(1, leader(2, 0), appends(vec![noop(1, 2)])));
+    let beyond = appends(vec![noop(1, 2), noop(2, 2)]);
+    fails(run.step(2, follower(2, 0), beyond), Invariant::ElectionSafetyInv);
 }
 
 #[test]
 fn log_matching_inv_fires_for_same_index_and_term_with_different_prefixes() {
-    expect(
-        3,
-        vec![
-            (1, follower(1, 0, 0), appends(vec![put(1, 1, "a")])),
-            (2, follower(1, 0, 0), appends(vec![put(1, 1, "b")])),
-        ],
-        Invariant::LogMatchingInv,
-    );
+    let mut run = Run::new(3);
+    pass(run.step(1, follower(1, 0), appends(vec![put(1, 1, "a")])));
+    fails(run.step(2, follower(1, 0), appends(vec![put(1, 1, "b")])), Invariant::LogMatchingInv);
 }
 
 #[test]
-fn quorum_log_inv_fires_for_an_entry_committed_on_too_few_logs() {
-    expect(
-        3,
-        vec![(1, follower(1, 0, 1), appends(vec![noop(1, 1)])), (1, follower(1, 1, 1), Outputs::default())],
-        Invariant::QuorumLogInv,
-    );
+fn quorum_log_inv_fires_for_an_entry_committed_on_too_few_disks() {
+    let mut run = Run::new(3);
+    pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
+    fails(run.step(1, follower(1, 1), nothing()), Invariant::QuorumLogInv);
+}
+
+#[test]
+fn quorum_log_inv_counts_only_entries_on_disk() {
+    // Node 2's log holds the entry, but its write is not durable: a crash would take it.
+    let mut run = Run::new(3);
+    pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
+    pass(run.step_unsynced(2, follower(1, 0), appends(vec![noop(1, 1)])));
+    fails(run.step(1, follower(1, 1), nothing()), Invariant::QuorumLogInv);
+}
+
+#[test]
+fn quorum_log_inv_asks_for_a_whole_quorum_in_an_even_cluster() {
+    // Four nodes: two copies meet every quorum of three, but a quorum of disks is three.
+    let mut run = Run::new(4);
+    pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
+    pass(run.step(2, follower(1, 0), appends(vec![noop(1, 1)])));
+    fails(run.step(1, follower(1, 1), nothing()), Invariant::QuorumLogInv);
+}
+
+#[test]
+fn quorum_log_inv_fires_when_a_crash_takes_a_committed_entry_off_a_disk() {
+    let mut run = Run::new(3);
+    pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
+    pass(run.step(2, follower(1, 0), appends(vec![noop(1, 1)])));
+    pass(run.step(1, follower(1, 1), nothing()));
+    // Node 2 comes back from its crash with an empty disk (a broken disk, say).
+    fails(run.next_event().on_crash(2, &DurableState::default()), Invariant::QuorumLogInv);
 }
 
 #[test]
 fn more_up_to_date_correct_inv_fires_for_an_up_to_date_log_missing_committed_entries() {
-    expect(
-        3,
-        vec![
-            (1, follower(1, 0, 1), appends(vec![noop(1, 1)])),
-            (2, follower(1, 0, 1), appends(vec![noop(1, 1)])),
-            (1, follower(1, 1, 1), Outputs::default()),
-            // Node 3's log ends in a later term, so it could win votes, but lacks index 1 of term 1.
-            (3, follower(2, 0, 0), appends(vec![noop(1, 2)])),
-        ],
-        Invariant::MoreUpToDateCorrectInv,
-    );
+    let mut run = Run::new(3);
+    pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
+    pass(run.step(2, follower(1, 0), appends(vec![noop(1, 1)])));
+    pass(run.step(1, follower(1, 1), nothing()));
+    // Node 3's log ends in a later term, so it could win votes, but lacks index 1 of term 1.
+    fails(run.step(3, follower(2, 0), appends(vec![noop(1, 2)])), Invariant::MoreUpToDateCorrectInv);
 }
 
 #[test]
 fn leader_completeness_inv_fires_for_a_leader_missing_a_committed_entry() {
-    expect(
-        3,
-        vec![
-            (1, follower(1, 0, 1), appends(vec![noop(1, 1)])),
-            (2, follower(1, 0, 1), appends(vec![noop(1, 1)])),
-            (1, follower(1, 1, 1), Outputs::default()),
-            (1, follower(2, 1, 1), granting(Outputs::default(), 1, 3, 2)),
-            (3, leader(2, 0, 0), Outputs::default()),
-        ],
-        Invariant::LeaderCompletenessInv,
-    );
+    let mut run = Run::new(3);
+    pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
+    pass(run.step(2, follower(1, 0), appends(vec![noop(1, 1)])));
+    pass(run.step(1, follower(1, 1), nothing()));
+    pass(run.grant(1, follower(2, 1), 3));
+    pass(run.self_vote(3, 2));
+    fails(run.step(3, leader(2, 0), nothing()), Invariant::LeaderCompletenessInv);
 }
 
 #[test]
 fn committed_is_durable_inv_fires_for_a_leader_committing_past_its_disk() {
-    expect(
-        1,
-        vec![(1, leader(1, 0, 0), appends(vec![noop(1, 1), noop(2, 1)])), (1, leader(1, 2, 1), Outputs::default())],
-        Invariant::CommittedIsDurableInv,
-    );
+    let mut run = Run::new(1);
+    pass(run.self_vote(1, 1));
+    let two_appends = outputs(vec![Write::Append(vec![noop(1, 1)]), Write::Append(vec![noop(2, 1)])], vec![]);
+    pass(run.step_unsynced(1, leader(1, 0), two_appends));
+    pass(run.sync(1, vec![Write::Append(vec![noop(1, 1)])]));
+    // Whatever the node believes of its disk, the disk holds index 1 only.
+    fails(run.step(1, leader(1, 2), nothing()), Invariant::CommittedIsDurableInv);
+}
+
+#[test]
+fn committed_is_durable_inv_fires_for_a_disk_holding_other_entries_than_the_log() {
+    let mut run = Run::new(1);
+    pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
+    pass(run.self_vote(1, 2));
+    let replace = outputs(vec![Write::Truncate { from: 1 }, Write::Append(vec![noop(1, 2)])], vec![]);
+    pass(run.step_unsynced(1, leader(2, 0), replace));
+    // The disk still holds the entry of term 1 at index 1; the leader commits its own.
+    fails(run.step(1, leader(2, 1), nothing()), Invariant::CommittedIsDurableInv);
 }
 
 #[test]
 fn leader_commits_own_term_inv_fires_for_an_earlier_term_entry_committed_by_counting() {
-    expect(
-        1,
-        vec![
-            (1, follower(1, 0, 1), appends(vec![noop(1, 1)])),
-            (1, leader(2, 0, 1), Outputs::default()),
-            // Figure 8: leading term 2, it commits index 1 of term 1 before any entry of term 2.
-            (1, leader(2, 1, 1), Outputs::default()),
-        ],
-        Invariant::LeaderCommitsOwnTermInv,
-    );
+    let mut run = Run::new(1);
+    pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
+    pass(run.self_vote(1, 2));
+    pass(run.step(1, leader(2, 0), nothing()));
+    // Figure 8: leading term 2, it commits index 1 of term 1 before any entry of term 2.
+    fails(run.step(1, leader(2, 1), nothing()), Invariant::LeaderCommitsOwnTermInv);
 }
 
 #[test]
 fn leader_votes_inv_fires_for_a_leader_without_a_quorum_of_votes_of_its_term() {
-    expect(
-        3,
-        vec![
-            // A grant of term 1 does not count in term 2 (the liferaft bug counted it).
-            votes(2, 1, 1),
-            (1, leader(2, 0, 0), Outputs::default()),
-        ],
-        Invariant::LeaderVotesInv,
-    );
+    let mut run = Run::new(3);
+    // A grant of term 1 does not count in term 2 (the liferaft bug counted it).
+    pass(run.grant(2, follower(1, 0), 1));
+    pass(run.self_vote(1, 2));
+    fails(run.step(1, leader(2, 0), nothing()), Invariant::LeaderVotesInv);
+}
+
+/// Node 2, whose disk holds `disk`, grants its vote in term 3 to node 1.
+fn grant_with_disk(disk: HardState) -> Checked {
+    let mut run = Run::new(3);
+    pass(run.sync(2, vec![Write::HardState(disk)]));
+    run.step(2, follower(disk.term.max(3), 0), granting(nothing(), 2, 1, 3))
 }
 
 #[test]
 fn vote_durable_inv_fires_for_a_grant_sent_before_the_vote_is_on_disk() {
-    let checker = SafetyChecker::new(3);
-    let grant = [vote(2, 1, 3)];
-    let violation = checker
-        .check_votes_sent(2, &grant, HardState { term: 3, voted_for: None })
-        .expect_err("the vote is not on disk yet");
-    assert_eq!(violation.invariant, Invariant::VoteDurableInv, "{violation}");
-    let on_disk = HardState { term: 3, voted_for: Some(1) };
-    assert!(checker.check_votes_sent(2, &grant, on_disk).is_ok());
-    let later_term = HardState { term: 4, voted_for: None };
-    assert!(checker.check_votes_sent(2, &grant, later_term).is_ok(), "written in order before term 4");
-}
-
-fn applied(index: Index, client: u64, seq: u64, value: &str, effective: bool) -> Applied {
-    let command = Command { client, seq, op: Op::Put { key: "k".into(), value: value.into() } };
-    Applied { index, term: 1, command: Some(std::sync::Arc::new(command)), result: Some(OpResult::Done), effective }
-}
-
-fn applying(entries: Vec<Applied>) -> Outputs {
-    Outputs { applied: entries, ..Outputs::default() }
+    fails(grant_with_disk(HardState { term: 3, voted_for: None }), Invariant::VoteDurableInv);
+    pass(grant_with_disk(HardState { term: 3, voted_for: Some(1) }));
+    // Written in order before term 4.
+    pass(grant_with_disk(HardState { term: 4, voted_for: None }));
 }
 
 #[test]
-fn state_machine_safety_fires_for_different_commands_applied_at_one_index() {
-    let mut after = follower(1, 0, 0);
-    after.applied_index = 1;
-    expect(
-        3,
-        vec![
-            (1, after, applying(vec![applied(1, 7, 1, "a", true)])),
-            (2, after, applying(vec![applied(1, 7, 1, "b", true)])),
-        ],
+fn vote_durable_inv_fires_for_a_vote_request_before_the_self_vote_is_on_disk() {
+    let mut run = Run::new(3);
+    pass(run.sync(1, vec![hard_state(2, None)]));
+    let request = Body::VoteRequest { prevote: false, last_log_index: 0, last_log_term: 0 };
+    let asking = outputs(vec![hard_state(3, Some(1))], vec![Message { from: 1, to: 2, term: 3, body: request }]);
+    fails(run.step_unsynced(1, candidate(3), asking), Invariant::VoteDurableInv);
+}
+
+#[test]
+fn vote_durable_inv_fires_for_a_leader_whose_own_vote_is_not_on_disk() {
+    let mut run = Run::new(3);
+    pass(run.grant(2, follower(2, 0), 1));
+    pass(run.sync(1, vec![hard_state(2, None)]));
+    fails(run.step(1, leader(2, 0), nothing()), Invariant::VoteDurableInv);
+}
+
+#[test]
+fn vote_once_inv_fires_for_a_second_vote_in_a_term_after_a_crash() {
+    let mut run = Run::new(3);
+    pass(run.grant(3, follower(2, 0), 1));
+    // The disk lost the vote (a broken disk); node 3 restarts as new and votes again.
+    pass(run.next_event().on_crash(3, &DurableState::default()));
+    pass(run.next_event().on_restart(3, follower(0, 0), 0));
+    fails(run.grant(3, follower(2, 0), 2), Invariant::VoteOnceInv);
+}
+
+#[test]
+fn vote_once_inv_counts_a_vote_request_as_a_vote_for_oneself() {
+    let mut run = Run::new(3);
+    pass(run.self_vote(1, 2));
+    let request = Body::VoteRequest { prevote: false, last_log_index: 0, last_log_term: 0 };
+    pass(run.step(1, candidate(2), outputs(vec![], vec![Message { from: 1, to: 2, term: 2, body: request }])));
+    fails(run.grant(1, follower(2, 0), 3), Invariant::VoteOnceInv);
+}
+
+#[test]
+fn ack_durable_inv_fires_for_an_acknowledgement_ahead_of_the_disk() {
+    let mut run = Run::new(3);
+    pass(run.sync(2, vec![hard_state(1, None)]));
+    let acked = outputs(vec![Write::Append(vec![noop(1, 1)])], vec![ack(2, 1, 1, 1)]);
+    fails(run.step_unsynced(2, follower(1, 0), acked), Invariant::AckDurableInv);
+}
+
+#[test]
+fn ack_durable_inv_fires_for_a_disk_holding_other_entries_than_the_acknowledged_ones() {
+    let mut run = Run::new(3);
+    pass(run.step(2, follower(1, 0), appends(vec![noop(1, 1)])));
+    pass(run.sync(2, vec![hard_state(2, None)]));
+    // The leader of term 2 replaces index 1; the disk still holds the entry of term 1.
+    let replaced = outputs(vec![Write::Truncate { from: 1 }, Write::Append(vec![noop(1, 2)])], vec![ack(2, 1, 2, 1)]);
+    fails(run.step_unsynced(2, follower(2, 0), replaced), Invariant::AckDurableInv);
+}
+
+#[test]
+fn an_acknowledgement_released_late_is_judged_by_the_term_it_was_sent_in() {
+    let mut run = Run::new(3);
+    pass(run.sync(2, vec![hard_state(1, None)]));
+    pass(run.step(2, follower(1, 0), appends(vec![noop(1, 1), noop(2, 1)])));
+    // A later leader's entries replace index 2 in memory; the disk is still as acknowledged.
+    let replace =
+        outputs(vec![hard_state(2, None), Write::Truncate { from: 2 }, Write::Append(vec![noop(2, 2)])], vec![]);
+    pass(run.step_unsynced(2, follower(2, 0), replace.clone()));
+    pass(run.step_unsynced(2, follower(2, 0), outputs(vec![], vec![ack(2, 1, 1, 2)])));
+    // Once the new term is on disk, a term-1 acknowledgement promises nothing more of it.
+    pass(run.sync(2, replace.writes.into_iter().map(|request| request.write).collect()));
+    pass(run.step_unsynced(2, follower(2, 0), outputs(vec![], vec![ack(2, 1, 1, 2)])));
+}
+
+#[test]
+fn term_durable_inv_fires_for_a_message_in_a_term_not_yet_on_disk() {
+    let mut run = Run::new(3);
+    pass(run.sync(2, vec![hard_state(1, None)]));
+    let answer = Message { from: 2, to: 1, term: 2, body: Body::HeartbeatResponse };
+    fails(
+        run.step_unsynced(2, follower(2, 0), outputs(vec![hard_state(2, None)], vec![answer])),
+        Invariant::TermDurableInv,
+    );
+}
+
+#[test]
+fn a_prevote_may_ask_about_a_term_not_on_disk() {
+    let mut run = Run::new(3);
+    pass(run.sync(1, vec![hard_state(1, None)]));
+    let prevote = Body::VoteRequest { prevote: true, last_log_index: 0, last_log_term: 0 };
+    let asking = NodeSnapshot { role: Role::PreCandidate, ..follower(1, 0) };
+    pass(run.step(1, asking, outputs(vec![], vec![Message { from: 1, to: 2, term: 2, body: prevote }])));
+}
+
+fn applied(index: Index, term: Term, command: &Arc<Command>, result: OpResult, effective: bool) -> Applied {
+    Applied { index, term, command: Some(Arc::clone(command)), result: Some(result), effective }
+}
+
+/// Nodes 1 and 2 of three hold `entries` (from index 1, term 1) on disk, and node 1 commits them.
+fn committed(entries: Vec<Entry>) -> Run {
+    let mut run = Run::new(3);
+    let last = entries.len() as Index;
+    pass(run.step(1, follower(1, 0), appends(entries.clone())));
+    pass(run.step(2, follower(1, 0), appends(entries)));
+    pass(run.step(1, follower(1, last), nothing()));
+    run
+}
+
+/// Node `node`, now `state` but with `applied` committed and applied, takes the step that
+/// applies it.
+fn apply(run: &mut Run, node: NodeId, state: NodeSnapshot, applied: Vec<Applied>) -> Checked {
+    let last = applied.last().map_or(state.applied_index, |entry| entry.index);
+    let after = NodeSnapshot { commit_index: state.commit_index.max(last), applied_index: last, ..state };
+    run.step(node, after, Outputs { applied, ..Outputs::default() })
+}
+
+#[test]
+fn state_machine_safety_fires_for_an_applied_entry_other_than_the_committed_one() {
+    let a = command(7, 1, put_op("a"));
+    let mut run = committed(vec![entry(1, 1, &a)]);
+    let b = command(7, 1, put_op("b"));
+    fails(
+        apply(&mut run, 1, follower(1, 1), vec![applied(1, 1, &b, OpResult::Done, true)]),
         Invariant::StateMachineSafety,
     );
 }
 
 #[test]
+fn state_machine_safety_fires_for_an_applied_entry_no_node_committed() {
+    let a = command(7, 1, put_op("a"));
+    let mut run = Run::new(3);
+    pass(run.step(1, follower(1, 0), appends(vec![entry(1, 1, &a)])));
+    let after = NodeSnapshot { applied_index: 1, ..follower(1, 0) };
+    let outputs = Outputs { applied: vec![applied(1, 1, &a, OpResult::Done, true)], ..Outputs::default() };
+    fails(run.step(1, after, outputs), Invariant::StateMachineSafety);
+}
+
+#[test]
+fn state_machine_safety_fires_for_one_command_with_two_results() {
+    let cas = command(7, 1, cas_op("", "x"));
+    let mut run = committed(vec![entry(1, 1, &cas)]);
+    pass(apply(&mut run, 1, follower(1, 1), vec![applied(1, 1, &cas, OpResult::CasResult(true), true)]));
+    let diverged = vec![applied(1, 1, &cas, OpResult::CasResult(false), true)];
+    fails(apply(&mut run, 2, follower(1, 0), diverged), Invariant::StateMachineSafety);
+}
+
+#[test]
 fn monotonic_term_fires_when_a_term_goes_back() {
-    expect(
-        1,
-        vec![(1, follower(3, 0, 0), Outputs::default()), (1, follower(2, 0, 0), Outputs::default())],
-        Invariant::MonotonicTerm,
-    );
+    let mut run = Run::new(1);
+    pass(run.step(1, follower(3, 0), nothing()));
+    fails(run.step(1, follower(2, 0), nothing()), Invariant::MonotonicTerm);
 }
 
 #[test]
 fn monotonic_term_fires_when_a_restart_loses_a_durable_term() {
     let mut checker = SafetyChecker::new(1);
-    checker.on_crash(1, &[]).expect("a crash alone is fine");
-    let violation = checker.on_restart(1, follower(2, 0, 0), 5).expect_err("term 5 was durable");
+    checker.on_crash(1, &DurableState::default()).expect("a crash alone is fine");
+    let violation = checker.on_restart(1, follower(2, 0), 5).expect_err("term 5 was durable");
     assert_eq!(violation.invariant, Invariant::MonotonicTerm);
 }
 
 #[test]
 fn monotonic_commit_fires_when_a_running_node_forgets_commitment() {
-    expect(
-        1,
-        vec![
-            (1, follower(1, 0, 1), appends(vec![noop(1, 1)])),
-            (1, follower(1, 1, 1), Outputs::default()),
-            (1, follower(1, 0, 1), Outputs::default()),
-        ],
-        Invariant::MonotonicCommit,
-    );
+    let mut run = Run::new(1);
+    pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
+    pass(run.step(1, follower(1, 1), nothing()));
+    fails(run.step(1, follower(1, 0), nothing()), Invariant::MonotonicCommit);
 }
 
 #[test]
 fn monotonic_applied_fires_for_a_gap_in_applying() {
-    let mut after = follower(1, 0, 0);
-    after.applied_index = 3;
-    expect(1, vec![(1, after, applying(vec![applied(3, 7, 1, "a", true)]))], Invariant::MonotonicApplied);
+    let a = command(7, 1, put_op("a"));
+    let mut run = Run::new(1);
+    let after = NodeSnapshot { applied_index: 3, ..follower(1, 0) };
+    let outputs = Outputs { applied: vec![applied(3, 1, &a, OpResult::Done, true)], ..Outputs::default() };
+    fails(run.step(1, after, outputs), Invariant::MonotonicApplied);
 }
 
 #[test]
 fn monotonic_vote_fires_for_a_changed_vote_in_one_term() {
-    let voted = |candidate| NodeSnapshot { voted_for: Some(candidate), ..follower(4, 0, 0) };
-    expect(3, vec![(1, voted(2), Outputs::default()), (1, voted(3), Outputs::default())], Invariant::MonotonicVote);
+    let voted = |candidate| NodeSnapshot { voted_for: Some(candidate), ..follower(4, 0) };
+    let mut run = Run::new(3);
+    pass(run.step(1, voted(2), nothing()));
+    fails(run.step(1, voted(3), nothing()), Invariant::MonotonicVote);
 }
 
 #[test]
-fn exactly_once_apply_fires_for_a_request_executed_twice() {
-    let mut first = follower(1, 0, 0);
-    first.applied_index = 1;
-    let mut second = first;
-    second.applied_index = 2;
-    expect(
-        1,
-        vec![
-            (1, first, applying(vec![applied(1, 7, 1, "a", true)])),
-            (1, second, applying(vec![applied(2, 7, 1, "a", true)])),
-        ],
-        Invariant::ExactlyOnceApply,
-    );
+fn exactly_once_apply_fires_for_a_retry_run_a_second_time() {
+    // The same compare-and-set twice in the log (a client's retry): the second copy must get
+    // the first one's answer, not run again and fail.
+    let cas = command(7, 1, cas_op("", "x"));
+    let mut run = committed(vec![entry(1, 1, &cas), entry(2, 1, &cas)]);
+    let first = applied(1, 1, &cas, OpResult::CasResult(true), true);
+    // The node even says the retry took no effect; its answer says otherwise.
+    let again = applied(2, 1, &cas, OpResult::CasResult(false), false);
+    fails(apply(&mut run, 1, follower(1, 2), vec![first, again]), Invariant::ExactlyOnceApply);
+}
+
+#[test]
+fn exactly_once_apply_fires_for_an_older_request_run_after_a_newer_one() {
+    let (older, newer) = (command(7, 1, put_op("a")), command(7, 2, put_op("b")));
+    let mut run = committed(vec![entry(1, 1, &newer), entry(2, 1, &older)]);
+    let both = vec![applied(1, 1, &newer, OpResult::Done, true), applied(2, 1, &older, OpResult::Done, true)];
+    fails(apply(&mut run, 1, follower(1, 2), both), Invariant::ExactlyOnceApply);
+}
+
+#[test]
+fn exactly_once_apply_judges_by_the_answers_not_the_nodes_flag() {
+    let cas = command(7, 2, cas_op("", "x"));
+    let older = command(7, 1, put_op("old"));
+    let mut run = committed(vec![entry(1, 1, &cas), entry(2, 1, &cas), entry(3, 1, &older)]);
+    let answers = vec![
+        applied(1, 1, &cas, OpResult::CasResult(true), false),
+        applied(2, 1, &cas, OpResult::CasResult(true), true),
+        applied(3, 1, &older, OpResult::Stale, true),
+    ];
+    pass(apply(&mut run, 1, follower(1, 3), answers));
 }
 
 #[test]
 fn a_healthy_history_passes_every_invariant() {
-    let mut checker = SafetyChecker::new(3);
-    let steps = vec![
-        votes(2, 1, 1),
-        (1, leader(1, 0, 1), appends(vec![noop(1, 1)])),
-        (2, follower(1, 0, 1), appends(vec![noop(1, 1)])),
-        (1, leader(1, 1, 1), Outputs::default()),
-        (3, follower(1, 1, 1), appends(vec![noop(1, 1)])),
+    let mut run = Run::new(3);
+    let request = Body::VoteRequest { prevote: false, last_log_index: 0, last_log_term: 0 };
+    pass(run.self_vote(1, 1));
+    pass(run.step(1, candidate(1), outputs(vec![], vec![Message { from: 1, to: 2, term: 1, body: request }])));
+    pass(run.grant(2, follower(1, 0), 1));
+    let cas = command(7, 1, cas_op("", "x"));
+    pass(run.step(1, leader(1, 0), appends(vec![noop(1, 1), entry(2, 1, &cas)])));
+    pass(run.step(2, follower(1, 0), appends(vec![noop(1, 1), entry(2, 1, &cas)])));
+    pass(run.step(2, follower(1, 0), outputs(vec![], vec![ack(2, 1, 1, 2)])));
+    let answers = vec![
+        Applied { index: 1, term: 1, command: None, result: None, effective: false },
+        applied(2, 1, &cas, OpResult::CasResult(true), true),
     ];
-    for (node, snapshot, outputs) in steps {
-        checker.on_step(node, snapshot, &outputs).expect("a correct run passes");
-    }
-    assert_eq!(checker.committed_len(), 1);
+    pass(apply(&mut run, 1, leader(1, 0), answers.clone()));
+    pass(run.step(3, follower(1, 0), appends(vec![noop(1, 1), entry(2, 1, &cas)])));
+    pass(apply(&mut run, 3, follower(1, 0), answers));
+    assert_eq!(run.checker.committed_len(), 2);
 }
 
 // The refinements to two TLA+ formulas: states a correct cluster reaches that the literal formulas
@@ -353,17 +559,15 @@ fn a_stale_leader_need_not_hold_an_entry_committed_after_its_term() {
     // Node 1 still leads term 4 (partitioned, no CheckQuorum) while node 2, leader of term 5,
     // commits index 2 (an entry of term 2). Node 1 lacks it; that is not a violation: it was
     // committed in term 5, after node 1's term (§5.4.3).
-    let mut checker = SafetyChecker::new(3);
-    let steps = vec![
-        votes(3, 1, 4),
-        (1, leader(4, 0, 1), appends(vec![noop(1, 1)])),
-        (2, follower(5, 0, 2), appends(vec![noop(1, 1), noop(2, 2)])),
-        (3, follower(5, 0, 2), granting(appends(vec![noop(1, 1), noop(2, 2)]), 3, 2, 5)),
-        (2, leader(5, 2, 2), Outputs::default()),
-    ];
-    for (node, snapshot, outputs) in steps {
-        checker.on_step(node, snapshot, &outputs).expect("a correct cluster can be here");
-    }
+    let mut run = Run::new(3);
+    pass(run.grant(3, follower(4, 0), 1));
+    pass(run.self_vote(1, 4));
+    pass(run.step(1, leader(4, 0), appends(vec![noop(1, 1)])));
+    pass(run.step(2, follower(5, 0), appends(vec![noop(1, 1), noop(2, 2)])));
+    pass(run.sync(3, vec![hard_state(5, Some(2))]));
+    pass(run.step(3, follower(5, 0), granting(appends(vec![noop(1, 1), noop(2, 2)]), 3, 2, 5)));
+    pass(run.self_vote(2, 5));
+    pass(run.step(2, leader(5, 2), nothing()));
 }
 
 #[test]
@@ -372,14 +576,11 @@ fn a_stale_log_of_a_later_term_need_not_hold_entries_committed_after_that_term()
     // term 2 on nodes 2 and 3. Node 1's log looks more up to date than node 2's (last term 3 > 2)
     // yet lacks node 2's committed entry; it can never win a majority, and the entry was
     // committed in term 4, after node 1's last term.
-    let mut checker = SafetyChecker::new(3);
-    let steps = vec![
-        (1, follower(3, 0, 3), appends(vec![noop(1, 1), noop(2, 1), noop(3, 3)])),
-        (2, follower(4, 0, 2), appends(vec![noop(1, 1), noop(2, 2)])),
-        (3, follower(4, 0, 2), granting(appends(vec![noop(1, 1), noop(2, 2)]), 3, 2, 4)),
-        (2, leader(4, 2, 2), Outputs::default()),
-    ];
-    for (node, snapshot, outputs) in steps {
-        checker.on_step(node, snapshot, &outputs).expect("a correct cluster can be here");
-    }
+    let mut run = Run::new(3);
+    pass(run.step(1, follower(3, 0), appends(vec![noop(1, 1), noop(2, 1), noop(3, 3)])));
+    pass(run.step(2, follower(4, 0), appends(vec![noop(1, 1), noop(2, 2)])));
+    pass(run.sync(3, vec![hard_state(4, Some(2))]));
+    pass(run.step(3, follower(4, 0), granting(appends(vec![noop(1, 1), noop(2, 2)]), 3, 2, 4)));
+    pass(run.self_vote(2, 4));
+    pass(run.step(2, leader(4, 2), nothing()));
 }

@@ -17,21 +17,28 @@ pub enum Invariant {
     ElectionSafetyInv,
     /// Two logs with an entry of the same index and term agree on everything before it.
     LogMatchingInv,
-    /// Every committed entry is in the log of a node of every quorum.
+    /// Every committed entry is on the disks of at least a quorum, so every quorum holds it.
     QuorumLogInv,
     /// A log at least as up-to-date as another's holds the other's committed entries.
     MoreUpToDateCorrectInv,
     /// Every committed entry is in the log of every leader of a later term.
     LeaderCompletenessInv,
-    /// A leader's commit index never exceeds its durable log.
+    /// A leader's commit index never passes what its own disk holds.
     CommittedIsDurableInv,
     /// A leader advances its commit index only to an entry of its own term (§5.4.2, Figure 8).
     LeaderCommitsOwnTermInv,
     /// A leader of a term was granted votes of that term by a quorum, itself included (§5.2).
     LeaderVotesInv,
-    /// A granted vote is on the voter's disk before the grant is sent (Figure 2).
+    /// A node votes for one candidate per term, across crashes too (§5.2).
+    VoteOnceInv,
+    /// A vote is on the voter's disk before it is sent, and a leader's vote for itself before it
+    /// takes office (Figure 2).
     VoteDurableInv,
-    /// No two nodes apply different commands at the same index (§5.4.3).
+    /// A follower acknowledges only entries its disk holds (Figure 2).
+    AckDurableInv,
+    /// A message (PreVote aside) carries only a term its sender's disk holds.
+    TermDurableInv,
+    /// Every node applies at each index the entry committed there, with the same result (§5.4.3).
     StateMachineSafety,
     /// A node's term never decreases.
     MonotonicTerm,
@@ -68,7 +75,10 @@ impl Invariant {
             Invariant::CommittedIsDurableInv => "CommittedIsDurableInv",
             Invariant::LeaderCommitsOwnTermInv => "LeaderCommitsOwnTermInv",
             Invariant::LeaderVotesInv => "LeaderVotesInv",
+            Invariant::VoteOnceInv => "VoteOnceInv",
             Invariant::VoteDurableInv => "VoteDurableInv",
+            Invariant::AckDurableInv => "AckDurableInv",
+            Invariant::TermDurableInv => "TermDurableInv",
             Invariant::StateMachineSafety => "StateMachineSafety",
             Invariant::MonotonicTerm => "MonotonicTerm",
             Invariant::MonotonicCommit => "MonotonicCommit",
@@ -93,23 +103,34 @@ impl Invariant {
             Invariant::LogMatchingInv => {
                 "Two logs with an entry of the same index and term agree on everything before it."
             }
-            Invariant::QuorumLogInv => "Every committed entry is in the log of some node of every quorum.",
+            Invariant::QuorumLogInv => "Every committed entry is on the disks of at least a quorum of nodes.",
             Invariant::MoreUpToDateCorrectInv => {
                 "A log at least as up-to-date as another holds the other's committed entries."
             }
             Invariant::LeaderCompletenessInv => "Every committed entry is in the log of every leader of a later term.",
-            Invariant::CommittedIsDurableInv => "A leader's commit index never passes its own durable log.",
+            Invariant::CommittedIsDurableInv => "A leader counts as committed only entries on its own disk.",
             Invariant::LeaderCommitsOwnTermInv => {
                 "A leader commits by counting replicas only entries of its own term (Figure 8)."
             }
             Invariant::LeaderVotesInv => "A leader was granted votes of its term by a quorum, itself included.",
-            Invariant::VoteDurableInv => "A vote is on the voter's disk before the grant is sent.",
-            Invariant::StateMachineSafety => "No two nodes apply different commands at the same index.",
+            Invariant::VoteOnceInv => "A node votes for at most one candidate in each term, even across a crash.",
+            Invariant::VoteDurableInv => {
+                "A vote is on the voter's disk before it is sent, and a new leader's own vote before it leads."
+            }
+            Invariant::AckDurableInv => "A follower acknowledges entries only once they are on its disk.",
+            Invariant::TermDurableInv => {
+                "A node speaks in a term only once that term is on its disk (PreVote aside), so a crash cannot make it forget the term."
+            }
+            Invariant::StateMachineSafety => {
+                "Every node applies at each index the entry committed there, and gets the same result."
+            }
             Invariant::MonotonicTerm => "A node's term never decreases, across crashes too.",
             Invariant::MonotonicCommit => "A running node's commit index never decreases.",
             Invariant::MonotonicApplied => "A node applies entries in index order, one after the other.",
             Invariant::MonotonicVote => "A node never changes its vote within a term.",
-            Invariant::ExactlyOnceApply => "Each client request takes effect at most once on each state machine.",
+            Invariant::ExactlyOnceApply => {
+                "Each client request takes effect at most once on each state machine: a retry gets the first answer."
+            }
             Invariant::LeaderLiveness => {
                 "After the heal, a leader with a quorum commits an entry of its term within the bound."
             }
@@ -142,7 +163,7 @@ impl Invariant {
     }
 
     /// Every property, safety first, in the order the page lists them.
-    pub const ALL: [Invariant; 21] = [
+    pub const ALL: [Invariant; 24] = [
         Invariant::LogInv,
         Invariant::MoreThanOneLeaderInv,
         Invariant::ElectionSafetyInv,
@@ -153,7 +174,10 @@ impl Invariant {
         Invariant::CommittedIsDurableInv,
         Invariant::LeaderCommitsOwnTermInv,
         Invariant::LeaderVotesInv,
+        Invariant::VoteOnceInv,
         Invariant::VoteDurableInv,
+        Invariant::AckDurableInv,
+        Invariant::TermDurableInv,
         Invariant::StateMachineSafety,
         Invariant::MonotonicTerm,
         Invariant::MonotonicCommit,
@@ -167,7 +191,7 @@ impl Invariant {
     ];
 
     /// Every safety invariant, checked after every event: the first of [`Invariant::ALL`].
-    pub const SAFETY: &[Invariant] = Invariant::ALL.split_at(17).0;
+    pub const SAFETY: &[Invariant] = Invariant::ALL.split_at(20).0;
 }
 
 /// Nodes as the page and the paper name them: `S2`, `S1 and S3`, `S1, S2 and S5`.
@@ -288,8 +312,15 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), Invariant::ALL.len());
-        assert!(Invariant::SAFETY.iter().all(|invariant| Invariant::ALL.contains(invariant)));
-        assert!(Invariant::SAFETY.iter().all(|invariant| invariant.when_checked() == CheckedWhen::EveryEvent));
+        let (safety, rest) = Invariant::ALL.split_at(Invariant::SAFETY.len());
+        assert!(safety.iter().all(|invariant| invariant.when_checked() == CheckedWhen::EveryEvent));
+        // Runaway is judged after every event too, but bounds the world rather than the protocol.
+        assert!(
+            rest.iter().all(
+                |&invariant| invariant.when_checked() != CheckedWhen::EveryEvent || invariant == Invariant::Runaway
+            ),
+            "SAFETY is all of them"
+        );
         assert!(Invariant::ALL.iter().all(|invariant| invariant.description().ends_with('.')));
     }
 }

@@ -85,7 +85,7 @@ bug_catalogue! {
     stale_append_truncates {
         origin: "§5.3, receiver step 3 misread",
         effect: "a follower drops acknowledged, committed entries",
-        fires: ["QuorumLogInv", "LogInv", "LeaderCompletenessInv", "ClientLiveness"],
+        fires: ["AckDurableInv", "QuorumLogInv", "LogInv", "LeaderCompletenessInv", "ClientLiveness"],
     },
     /// A leader counts its own entry toward commitment before its write is durable (etcd
     /// #14370): a crash can lose an entry already answered as committed.
@@ -100,6 +100,22 @@ bug_catalogue! {
         origin: "etcd #8243 and #8501 (a rolling upgrade to PreVote)",
         effect: "a cluster with PreVote never elects a leader again",
         fires: ["LeaderLiveness"],
+    },
+    /// A node counts an append as durable once it has written it, before its fsync completes:
+    /// its own bookkeeping says its whole log is on disk, and as leader it counts its unsynced
+    /// entries toward commitment. Unlike `leader_counts_unsynced_self`, the node's account of
+    /// its disk is wrong, so only a check that reads the disk sees it.
+    claims_durable {
+        origin: "a write counted as durable once submitted, not once synced (as in c5 #263)",
+        effect: "a leader commits entries its disk does not hold: a crash can lose them",
+        fires: ["CommittedIsDurableInv"],
+    },
+    /// A follower acknowledges AppendEntries before the entries are on its disk: a crash can
+    /// take entries the leader counted toward commitment off a quorum of disks.
+    ack_before_durable {
+        origin: "c5 #263 (followers answered before their log writes completed); etcd #8144 asks the same of etcd",
+        effect: "a committed entry is on fewer disks than a quorum",
+        fires: ["AckDurableInv"],
     },
 }
 

@@ -174,7 +174,7 @@ fn disk_loss_on_crash() -> Scenario {
 type BuildScenario = fn() -> Scenario;
 
 /// Each catalogued bug's scenario, in the catalogue's order (a test holds them together).
-const BUG_PRESETS: [(&str, BuildScenario); 7] = [
+const BUG_PRESETS: [(&str, BuildScenario); 9] = [
     ("figure8_commit", figure8),
     ("stale_vote_counted", stale_vote_counted),
     ("lone_voter_no_reelect", lone_voter),
@@ -182,6 +182,8 @@ const BUG_PRESETS: [(&str, BuildScenario); 7] = [
     ("stale_append_truncates", reordering_network),
     ("leader_counts_unsynced_self", slow_disks),
     ("prevote_low_term_deadlock", prevote_rolling_upgrade),
+    ("claims_durable", slow_disks),
+    ("ack_before_durable", slow_follower_disks),
 ];
 
 /// What a bug's preset is called: the prefix, then the bug's switch name.
@@ -332,6 +334,19 @@ fn slow_disks() -> Scenario {
     scenario.disk.fsync_us_max = 30_000;
     scenario.network.latency_us_max = 2_000;
     scenario
+}
+
+/// Node 1 leads three nodes whose fsyncs take 50 ms. With the bug a follower acknowledges node
+/// 1's entries as soon as it has written them, before its fsync, and node 1 counts them toward
+/// commitment: a crash of that follower now would leave a committed entry on fewer disks than a
+/// quorum. The checker stops the run at the first acknowledgement ahead of the disk
+/// (AckDurableInv). Without the bug the acknowledgement waits for the fsync.
+fn slow_follower_disks() -> Scenario {
+    let mut scenario = clockwork(3);
+    scenario.disk.fsync_us_min = 50_000;
+    scenario.disk.fsync_us_max = 50_000;
+    scenario.script = vec![at(10, Action::ForceTimeout { node: 1 })];
+    short(scenario)
 }
 
 /// A rolling upgrade to PreVote during a partition (etcd #8501, the deadlock of #8243). Node 1

@@ -60,12 +60,16 @@ impl Disk {
         Some((done_us, last))
     }
 
-    /// The fsync covering writes up to `write_id` completed: they become durable.
-    pub fn synced(&mut self, write_id: WriteId) {
+    /// The fsync covering writes up to `write_id` completed: they become durable. Returns them,
+    /// in order, for the checks.
+    pub fn synced(&mut self, write_id: WriteId) -> Vec<WriteRequest> {
+        let mut synced = Vec::new();
         while self.unsynced.front().is_some_and(|request| request.id <= write_id) {
             let request = self.unsynced.pop_front().expect("checked");
             self.durable.apply(&request.write);
+            synced.push(request);
         }
+        synced
     }
 
     /// The node crashed. Unsynced writes are lost; with probability `torn_tail_ppm` they had in

@@ -62,12 +62,7 @@ impl Simulation {
         let node = self.servers[position_of(id)].node.as_ref().expect("a running node produced these");
         let snapshot = NodeSnapshot::of(node);
         if self.violation.is_none() {
-            let durable = self.server(id).disk.durable().hard_state;
-            let checked = self
-                .safety
-                .on_step(id, snapshot, &outputs)
-                .and_then(|()| self.safety.check_votes_sent(id, &outputs.messages, durable));
-            if let Err(violation) = checked {
+            if let Err(violation) = self.safety.on_step(id, snapshot, &outputs) {
                 self.violation = Some(*violation);
             }
         }
@@ -227,7 +222,13 @@ impl Simulation {
             return;
         }
         assert!(server.node.is_some(), "an fsync of the current incarnation completes while it runs");
-        server.disk.synced(write_id);
+        let synced = server.disk.synced(write_id);
+        // The checker learns what is durable from the disk, before the node hears of it.
+        if self.violation.is_none() {
+            if let Err(violation) = self.safety.on_durable(id, &synced) {
+                self.violation = Some(*violation);
+            }
+        }
         self.step_node(id, Input::Persisted(write_id));
     }
 
@@ -247,7 +248,7 @@ impl Simulation {
         assert!(server.timers.iter().all(|timer| timer.deadline_local_us.is_none()), "a crashed node has no timers");
         self.term_at_crash[position_of(id)] = server.disk.durable().hard_state.term;
         if self.violation.is_none() {
-            if let Err(violation) = self.safety.on_crash(id, server.disk.durable().entries.iter()) {
+            if let Err(violation) = self.safety.on_crash(id, server.disk.durable()) {
                 self.violation = Some(*violation);
             }
         }

@@ -432,6 +432,11 @@ impl Node {
             self.log.push(entry.clone());
         }
         let id = self.issue_write(Write::Append(entries));
+        if self.config.protocol.bugs.claims_durable {
+            // Bug switch: the append counted as durable once written, not once its fsync is done.
+            self.log_index_durable = last_index;
+            return;
+        }
         self.append_marks.push_back((id, last_index));
     }
 

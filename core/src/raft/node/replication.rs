@@ -45,7 +45,13 @@ impl Node {
             self.commit_index = commit;
         }
         let outcome = AppendOutcome::Accepted { match_index: last_new_index };
-        self.send(leader, Body::AppendResponse { prev_log_index, outcome });
+        let body = Body::AppendResponse { prev_log_index, outcome };
+        if self.config.protocol.bugs.ack_before_durable {
+            // Bug switch: the acknowledgement leaves before the entries are on disk.
+            self.out.messages.push(Message { from: self.config.id, to: leader, term: self.hard_state.term, body });
+            return;
+        }
+        self.send(leader, body);
     }
 
     /// The hint for a failed consistency check at `prev_log_index` (thesis §5.3): the term of our

@@ -1,23 +1,32 @@
 //! The safety invariants, checked after every event that changes a node, incrementally.
 //!
-//! The checker never reads a node's log. It keeps a shadow of each node's log as cumulative
-//! prefix hashes (`prefix[i]` fingerprints entries `1..=i+1`), maintained from the node's own
-//! `Write` outputs, plus the canonical committed log and the history of leaders. Comparing two
-//! prefixes is then one integer comparison, so the cost of an event does not grow with the log:
-//! it is proportional to the entries it appends or commits and to the number of nodes.
+//! The checker never reads a node's log, and never takes the node's word for what is durable.
+//! It keeps two shadows of each node's log as cumulative prefix hashes (`prefix[i]`
+//! fingerprints entries `1..=i+1`): the log as the node wrote it, kept from the node's own
+//! `Write` outputs, and the log on its disk, kept from what the world reports durable
+//! ([`SafetyChecker::on_durable`]) and read again from the disk at a crash; plus the term and
+//! vote on that disk, the canonical committed log, the history of leaders and of votes cast.
+//! Comparing two prefixes is one integer comparison, so the cost of an event does not grow with
+//! the log: it is proportional to the entries it appends, makes durable, commits or applies and
+//! to the number of nodes.
+
+mod applied;
+mod shadow;
+mod wire;
 
 use std::collections::BTreeMap;
 
-use crate::fingerprint::Fingerprint;
 use crate::raft::{
-    position_of, Applied, Body, ClientId, Entry, HardState, Index, Message, Node, NodeId, Outputs, RequestSeq, Role,
-    Term, Write,
+    position_of, ClientId, DurableState, HardState, Index, Node, NodeId, OpResult, Outputs, RequestSeq, Role, Term,
+    Write, WriteRequest,
 };
 use crate::shared_vec::SharedVec;
 
 use super::violation::{node_names, Invariant, Violation};
+use shadow::{first_prefix, LogShadow};
 
-/// What the checker needs to know of a node after a step.
+/// What the checker needs to know of a node after a step. Nothing about durability: that the
+/// checker learns from the world's disks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct NodeSnapshot {
     /// Whether the node runs (a crashed node keeps only its disk).
@@ -32,8 +41,6 @@ pub struct NodeSnapshot {
     pub commit_index: Index,
     /// Its applied index.
     pub applied_index: Index,
-    /// The index up to which its disk matches its log.
-    pub log_index_durable: Index,
 }
 
 impl NodeSnapshot {
@@ -46,7 +53,6 @@ impl NodeSnapshot {
             voted_for: node.voted_for(),
             commit_index: node.commit_index(),
             applied_index: node.applied_index(),
-            log_index_durable: node.log_index_durable(),
         }
     }
 }
@@ -55,76 +61,15 @@ impl NodeSnapshot {
 #[derive(Clone, Debug, Default)]
 struct Shadow {
     state: NodeSnapshot,
-    /// `prefix[i]`: fingerprint of the log's entries `1..=i+1`.
-    prefix: SharedVec<u64>,
-    /// `terms[i]`: the term of entry `i+1`.
-    terms: SharedVec<Term>,
-    /// Per client, the last request number that took effect on this node's state machine.
-    effective_seq: BTreeMap<ClientId, RequestSeq>,
-}
-
-impl Shadow {
-    fn last_index(&self) -> Index {
-        self.prefix.len() as Index
-    }
-
-    fn last_term(&self) -> Term {
-        self.terms.last().copied().unwrap_or(0)
-    }
-
-    /// Whether this log holds the prefix `1..=index` fingerprinted by `prefix_hash`.
-    fn holds(&self, index: Index, prefix_hash: u64) -> bool {
-        index == 0 || self.prefix.get(index as usize - 1) == Some(&prefix_hash)
-    }
-
-    fn push(&mut self, entry: &Entry) {
-        let previous = self.prefix.last().copied().unwrap_or(0);
-        self.prefix.push(chain(previous, entry));
-        self.terms.push(entry.term);
-    }
-
-    fn rebuild<'a>(&mut self, entries: impl IntoIterator<Item = &'a Entry>) {
-        self.prefix = SharedVec::new();
-        self.terms = SharedVec::new();
-        for entry in entries {
-            self.push(entry);
-        }
-    }
-}
-
-/// The prefix fingerprint first seen at (`index`, `term`) in any log; records `prefix` if this
-/// is the first time.
-fn first_prefix(positions: &mut SharedVec<Vec<(Term, u64)>>, index: Index, term: Term, prefix: u64) -> u64 {
-    let position = index as usize - 1;
-    assert!(position <= positions.len(), "index {index} appended before any log held {}", index - 1);
-    if position == positions.len() {
-        positions.push(Vec::new());
-    }
-    if let Some(&(_, first)) = positions[position].iter().find(|(seen, _)| *seen == term) {
-        return first;
-    }
-    positions.get_mut(position).expect("pushed above").push((term, prefix));
-    prefix
-}
-
-/// The fingerprint of a log prefix extended by `entry`.
-fn chain(previous: u64, entry: &Entry) -> u64 {
-    let mut hash = Fingerprint::default();
-    hash.word(previous);
-    hash.entry(entry);
-    hash.value()
-}
-
-/// The fingerprint of what an applied entry did (its position and command).
-fn applied_digest(applied: &Applied) -> u64 {
-    let mut hash = Fingerprint::default();
-    hash.word(applied.index);
-    hash.word(applied.term);
-    match &applied.command {
-        Some(command) => hash.command(command),
-        None => hash.word(0),
-    }
-    hash.value()
+    /// The log as the node wrote it, durable or not.
+    log: LogShadow,
+    /// The log on its disk: what a crash leaves.
+    disk: LogShadow,
+    /// The term and vote on its disk.
+    disk_hard_state: HardState,
+    /// Per client, the last request that took effect on this node's state machine and what it
+    /// answered, as the sequence of applied commands shows it.
+    sessions: BTreeMap<ClientId, (RequestSeq, OpResult)>,
 }
 
 /// The safety checker for one cluster.
@@ -134,19 +79,18 @@ pub struct SafetyChecker {
     shadows: Vec<Shadow>,
     /// Every leader ever seen, by term.
     leaders: BTreeMap<Term, NodeId>,
-    /// Every vote granted, by term: voter to candidate. (A correct node grants one per term.)
-    grants: BTreeMap<Term, BTreeMap<NodeId, NodeId>>,
-    /// Every (index, term) ever appended anywhere, with the prefix it ended: at position
-    /// `index - 1`, each term seen there and its prefix. Dense, because a log appends index `i`
-    /// only once it holds `i - 1`.
+    /// Every vote cast, by term: voter to candidate, as the wire shows them (a granted vote, or
+    /// a vote request: a candidate's vote for itself). Kept across crashes.
+    votes: BTreeMap<Term, BTreeMap<NodeId, NodeId>>,
+    /// Every (index, term) ever appended anywhere, with the prefix it ended (see
+    /// [`shadow::first_prefix`]).
     positions: SharedVec<Vec<(Term, u64)>>,
-    /// The canonical committed log: prefix fingerprints and terms.
-    committed_prefix: SharedVec<u64>,
-    committed_terms: SharedVec<Term>,
+    /// The canonical committed log.
+    committed: LogShadow,
     /// For each committed index, the term in which it was first committed (the term of the
     /// node whose commit index first covered it). Non-decreasing along the log.
     committed_in_term: SharedVec<Term>,
-    /// What was applied at each index, by whichever node applied it first.
+    /// What was applied at each index and what it returned, by whichever node applied it first.
     applied: SharedVec<u64>,
     /// The event being checked, and its time, for reports.
     event: u64,
@@ -156,7 +100,7 @@ pub struct SafetyChecker {
 type Checked = Result<(), Box<Violation>>;
 
 impl SafetyChecker {
-    /// A checker for nodes `1..=nodes`, all new and empty.
+    /// A checker for nodes `1..=nodes`, all new, with empty disks.
     pub fn new(nodes: u32) -> Self {
         assert!(nodes >= 1);
         let running = NodeSnapshot { running: true, ..NodeSnapshot::default() };
@@ -164,10 +108,9 @@ impl SafetyChecker {
             quorum: crate::raft::quorum(nodes as usize),
             shadows: (0..nodes).map(|_| Shadow { state: running, ..Shadow::default() }).collect(),
             leaders: BTreeMap::new(),
-            grants: BTreeMap::new(),
+            votes: BTreeMap::new(),
             positions: SharedVec::new(),
-            committed_prefix: SharedVec::new(),
-            committed_terms: SharedVec::new(),
+            committed: LogShadow::default(),
             committed_in_term: SharedVec::new(),
             applied: SharedVec::new(),
             event: 0,
@@ -183,7 +126,7 @@ impl SafetyChecker {
 
     /// The longest committed log seen so far.
     pub fn committed_len(&self) -> Index {
-        self.committed_prefix.len() as Index
+        self.committed.last_index()
     }
 
     /// The leader of each term seen so far.
@@ -214,7 +157,15 @@ impl SafetyChecker {
         1..=self.shadows.len() as NodeId
     }
 
-    /// Checks node `node` after a step that produced `outputs` and left it as `after`.
+    /// The canonical committed prefix up to `index` (which it reaches).
+    fn committed_prefix(&self, index: Index) -> u64 {
+        self.committed.prefix_at(index).expect("within the committed log")
+    }
+
+    /// Checks node `node` after a step that produced `outputs` and left it as `after`: what the
+    /// step made of it first (a new leader's election), then what it said, judged against its
+    /// disk as it is now (the writes of this step are not durable yet), then what it committed
+    /// and applied.
     pub fn on_step(&mut self, node: NodeId, after: NodeSnapshot, outputs: &Outputs) -> Checked {
         let before = self.shadow(node).state;
         assert!(before.running && after.running, "a step is taken by a running node");
@@ -222,17 +173,15 @@ impl SafetyChecker {
         for request in &outputs.writes {
             self.apply_write(node, before.commit_index, &request.write)?;
         }
-        for message in &outputs.messages {
-            if let Body::VoteResponse { prevote: false, granted: true } = message.body {
-                self.grants.entry(message.term).or_default().insert(node, message.to);
-            }
-        }
         self.check_term_and_vote(node, &before, &after)?;
         self.shadow_mut(node).state = after;
         self.check_leadership(node, &before, &after)?;
+        for message in &outputs.messages {
+            self.check_message(node, after.term, message)?;
+        }
         let canonical_grew = self.check_commit(node, &before, &after)?;
         self.check_applied(node, &before, &outputs.applied)?;
-        if log_changed || canonical_grew {
+        if canonical_grew {
             self.check_quorum_log()?;
         }
         if log_changed || after.commit_index != before.commit_index {
@@ -244,38 +193,38 @@ impl SafetyChecker {
         Ok(())
     }
 
-    /// VoteDurableInv for what node `node` sends while its disk holds `durable`: a granted vote
-    /// is on disk before the grant leaves (Figure 2: persistent state is "updated on stable
-    /// storage before responding to RPCs"). Otherwise a crash erases the vote and the node can
-    /// vote again in the same term.
-    pub fn check_votes_sent(&self, node: NodeId, messages: &[Message], durable: HardState) -> Checked {
-        for message in messages {
-            let Body::VoteResponse { prevote: false, granted: true } = message.body else { continue };
-            let on_disk =
-                durable.term > message.term || (durable.term == message.term && durable.voted_for == Some(message.to));
-            if !on_disk {
-                let message = format!(
-                    "S{node} sent its vote for S{} in term {} before the vote was on its disk (durable: term {}, vote {:?})",
-                    message.to, message.term, durable.term, durable.voted_for
-                );
-                return Err(self.violation(Invariant::VoteDurableInv, vec![node], vec![durable.term], vec![], message));
+    /// Node `node`'s disk completed an fsync: `synced`, in order, are now durable. Only a
+    /// truncation can take a committed entry off a disk, so only then is QuorumLogInv judged.
+    pub fn on_durable(&mut self, node: NodeId, synced: &[WriteRequest]) -> Checked {
+        let shadow = self.shadow_mut(node);
+        assert!(shadow.state.running, "a disk syncs for a running node");
+        for request in synced {
+            if let Write::HardState(hard_state) = request.write {
+                assert!(hard_state.term >= shadow.disk_hard_state.term, "a durable term never decreases");
+                shadow.disk_hard_state = hard_state;
             }
+            shadow.disk.apply(&request.write);
+        }
+        if synced.iter().any(|request| matches!(request.write, Write::Truncate { .. })) {
+            self.check_quorum_log()?;
         }
         Ok(())
     }
 
-    /// The node crashed: only its disk remains (its durable term, vote and log).
-    pub fn on_crash<'a>(&mut self, node: NodeId, durable_entries: impl IntoIterator<Item = &'a Entry>) -> Checked {
+    /// The node crashed: only its disk remains, read here once (torn tail included).
+    pub fn on_crash(&mut self, node: NodeId, disk: &DurableState) -> Checked {
         let shadow = self.shadow_mut(node);
-        shadow.rebuild(durable_entries);
+        shadow.disk = LogShadow::of(disk.entries.iter());
+        shadow.disk_hard_state = disk.hard_state;
+        shadow.log = shadow.disk.clone();
         shadow.state = NodeSnapshot { running: false, ..NodeSnapshot::default() };
-        shadow.effective_seq.clear();
+        shadow.sessions.clear();
         self.check_quorum_log()?;
         self.check_more_up_to_date(node)
     }
 
-    /// The node restarted from its disk and is now `after`; `term_before_crash` is the durable
-    /// term it had when it crashed.
+    /// The node restarted from its disk and is now `after`; `durable_term_at_crash` is the
+    /// durable term it had when it crashed.
     pub fn on_restart(&mut self, node: NodeId, after: NodeSnapshot, durable_term_at_crash: Term) -> Checked {
         if after.term < durable_term_at_crash {
             let message = format!(
@@ -310,9 +259,7 @@ impl SafetyChecker {
                         message,
                     ));
                 }
-                let shadow = self.shadow_mut(node);
-                shadow.prefix.truncate(*from as usize - 1);
-                shadow.terms.truncate(*from as usize - 1);
+                self.shadow_mut(node).log.truncate(*from);
                 Ok(())
             }
             Write::Append(entries) => {
@@ -324,11 +271,8 @@ impl SafetyChecker {
         }
     }
 
-    fn append_entry(&mut self, node: NodeId, entry: &Entry) -> Checked {
-        let shadow = self.shadow_mut(node);
-        assert_eq!(entry.index, shadow.last_index() + 1, "node {node} appended out of order");
-        shadow.push(entry);
-        let prefix = *shadow.prefix.last().expect("just pushed");
+    fn append_entry(&mut self, node: NodeId, entry: &crate::raft::Entry) -> Checked {
+        let prefix = self.shadow_mut(node).log.push(entry);
         let first = first_prefix(&mut self.positions, entry.index, entry.term, prefix);
         if first != prefix {
             let message = format!(
@@ -348,14 +292,15 @@ impl SafetyChecker {
 
     /// ElectionSafetyInv: the leader of `entry.term`, while it leads, holds the highest index of
     /// that term anywhere.
-    fn check_election_safety(&self, node: NodeId, entry: &Entry) -> Checked {
+    fn check_election_safety(&self, node: NodeId, entry: &crate::raft::Entry) -> Checked {
         let Some(&leader) = self.leaders.get(&entry.term) else { return Ok(()) };
         let shadow = self.shadow(leader);
         let leads_now = shadow.state.running && shadow.state.role == Role::Leader && shadow.state.term == entry.term;
         if leader == node || !leads_now {
             return Ok(());
         }
-        let leader_last_of_term = if shadow.last_term() == entry.term { shadow.last_index() } else { 0 };
+        let log = &shadow.log;
+        let leader_last_of_term = if log.last_term() == entry.term { log.last_index() } else { 0 };
         if entry.index > leader_last_of_term {
             let message = format!(
                 "S{node} holds an entry of term {} at index {}, beyond the last entry of that term ({leader_last_of_term}) in the log of its leader, S{leader}",
@@ -401,30 +346,20 @@ impl SafetyChecker {
         Ok(())
     }
 
-    /// MoreThanOneLeaderInv (over all time), CommittedIsDurableInv, and LeaderCompletenessInv
-    /// for a node that just became leader.
+    /// For a leader after a step: CommittedIsDurableInv; and once it takes office,
+    /// LeaderVotesInv, VoteDurableInv for its own vote, MoreThanOneLeaderInv (over all time) and
+    /// LeaderCompletenessInv.
     fn check_leadership(&mut self, node: NodeId, before: &NodeSnapshot, after: &NodeSnapshot) -> Checked {
         if after.role != Role::Leader {
             return Ok(());
         }
-        if after.commit_index > after.log_index_durable {
-            let message = format!(
-                "leader S{node} counts index {} as committed, but its own log is durable only up to {}",
-                after.commit_index, after.log_index_durable
-            );
-            return Err(self.violation(
-                Invariant::CommittedIsDurableInv,
-                vec![node],
-                vec![after.term],
-                vec![after.commit_index, after.log_index_durable],
-                message,
-            ));
-        }
+        self.check_committed_durable(node, after)?;
         let became_leader = before.role != Role::Leader || before.term != after.term;
         if !became_leader {
             return Ok(());
         }
         self.check_leader_votes(node, after.term)?;
+        self.check_own_vote_durable(node, after.term)?;
         let first = *self.leaders.entry(after.term).or_insert(node);
         if first != node {
             let message = format!("S{first} and S{node} were both elected leader of term {}", after.term);
@@ -439,12 +374,39 @@ impl SafetyChecker {
         self.check_leader_complete(node)
     }
 
+    /// CommittedIsDurableInv, judged from the leader's disk: what a leader counts as committed
+    /// is on its own disk, the same entries as in its log, so that what it applies and answers
+    /// survives its crash.
+    fn check_committed_durable(&self, leader: NodeId, after: &NodeSnapshot) -> Checked {
+        let shadow = self.shadow(leader);
+        let commit = after.commit_index;
+        let prefix = shadow.log.prefix_at(commit).expect("a node commits within its log");
+        if shadow.disk.holds(commit, prefix) {
+            return Ok(());
+        }
+        let on_disk = shadow.disk.last_index();
+        let message = if on_disk < commit {
+            format!(
+                "leader S{leader} counts index {commit} as committed, but its disk holds entries only up to {on_disk}"
+            )
+        } else {
+            format!("leader S{leader} counts index {commit} as committed, but its disk holds other entries up to there than its log")
+        };
+        Err(self.violation(
+            Invariant::CommittedIsDurableInv,
+            vec![leader],
+            vec![after.term],
+            vec![commit, on_disk],
+            message,
+        ))
+    }
+
     /// LeaderVotesInv: "a candidate wins an election if it receives votes from a majority of the
     /// servers in the full cluster for the same term" (§5.2). Counts the grants sent for `term`
     /// to `leader`, and its own vote.
     fn check_leader_votes(&self, leader: NodeId, term: Term) -> Checked {
-        let granted = self.grants.get(&term).map_or(0, |grants| {
-            grants.iter().filter(|&(&voter, &candidate)| candidate == leader && voter != leader).count()
+        let granted = self.votes.get(&term).map_or(0, |votes| {
+            votes.iter().filter(|&(&voter, &candidate)| candidate == leader && voter != leader).count()
         });
         if granted + 1 >= self.quorum {
             return Ok(());
@@ -471,15 +433,14 @@ impl SafetyChecker {
         let shadow = self.shadow(leader);
         let term = shadow.state.term;
         let required = self.committed_before(term);
-        if required == 0 || shadow.holds(required, self.committed_prefix[required as usize - 1]) {
+        if shadow.log.holds(required, self.committed_prefix(required)) {
             return Ok(());
         }
-        let missing = (1..=required)
-            .find(|&index| !shadow.holds(index, self.committed_prefix[index as usize - 1]))
-            .unwrap_or(required);
+        let missing =
+            (1..=required).find(|&index| !shadow.log.holds(index, self.committed_prefix(index))).unwrap_or(required);
         let message = format!(
             "leader S{leader} of term {term} lacks the entry at index {missing} (of term {}, committed in term {})",
-            self.committed_terms[missing as usize - 1],
+            self.committed.term_at(missing).expect("committed"),
             self.committed_in_term[missing as usize - 1]
         );
         Err(self.violation(Invariant::LeaderCompletenessInv, vec![leader], vec![term], vec![missing], message))
@@ -517,10 +478,9 @@ impl SafetyChecker {
         if after.commit_index == before.commit_index {
             return Ok(false);
         }
-        let shadow = self.shadow(node);
-        assert!(after.commit_index <= shadow.last_index(), "node {node} commits past its log");
+        let log = &self.shadow(node).log;
+        let commit_term = log.term_at(after.commit_index).expect("a node commits within its log");
         let leading_throughout = before.role == Role::Leader && after.role == Role::Leader && before.term == after.term;
-        let commit_term = shadow.terms[after.commit_index as usize - 1];
         if leading_throughout && commit_term != after.term {
             let message = format!(
                 "leader S{node} of term {} advanced its commit index to {}, an entry of term {commit_term}: only entries of the leader's own term are committed by counting replicas (§5.4.2, Figure 8)",
@@ -535,102 +495,46 @@ impl SafetyChecker {
             ));
         }
         let known = after.commit_index.min(self.committed_len());
-        if known > 0 && !shadow.holds(known, self.committed_prefix[known as usize - 1]) {
-            let first_difference = (1..=known)
-                .find(|&index| !shadow.holds(index, self.committed_prefix[index as usize - 1]))
-                .unwrap_or(known);
+        if !log.holds(known, self.committed_prefix(known)) {
+            let first_difference =
+                (1..=known).find(|&index| !log.holds(index, self.committed_prefix(index))).unwrap_or(known);
             let message = format!(
                 "S{node} committed a different entry at index {first_difference} than another node committed there"
             );
             return Err(self.violation(Invariant::LogInv, vec![node], vec![], vec![first_difference], message));
         }
-        let grew = after.commit_index > self.committed_len();
+        self.extend_committed(node, after);
+        Ok(after.commit_index > known)
+    }
+
+    /// Extends the canonical committed log from node `node`'s log up to its commit index.
+    fn extend_committed(&mut self, node: NodeId, after: &NodeSnapshot) {
         for index in self.committed_len() + 1..=after.commit_index {
-            let position = index as usize - 1;
-            let (prefix, term) = (self.shadow(node).prefix[position], self.shadow(node).terms[position]);
-            self.committed_prefix.push(prefix);
-            self.committed_terms.push(term);
+            let shadow = &self.shadows[position_of(node)];
+            let (prefix, term) = (shadow.log.prefix_at(index), shadow.log.term_at(index));
+            self.committed.extend_with(prefix.expect("within the log"), term.expect("within the log"));
             self.committed_in_term.push(after.term);
         }
-        Ok(grew)
     }
 
-    /// StateMachineSafety, MonotonicApplied and ExactlyOnceApply for what a step applied.
-    fn check_applied(&mut self, node: NodeId, before: &NodeSnapshot, applied: &[Applied]) -> Checked {
-        let mut applied_index = before.applied_index;
-        for entry in applied {
-            if entry.index != applied_index + 1 {
-                let message = format!("S{node} applied index {} right after index {applied_index}", entry.index);
-                return Err(self.violation(
-                    Invariant::MonotonicApplied,
-                    vec![node],
-                    vec![entry.term],
-                    vec![applied_index, entry.index],
-                    message,
-                ));
-            }
-            applied_index = entry.index;
-            let digest = applied_digest(entry);
-            match self.applied.get(entry.index as usize - 1) {
-                Some(&first) if first != digest => {
-                    let message = format!(
-                        "S{node} applied a different command at index {} than another node applied there",
-                        entry.index
-                    );
-                    return Err(self.violation(
-                        Invariant::StateMachineSafety,
-                        vec![node],
-                        vec![entry.term],
-                        vec![entry.index],
-                        message,
-                    ));
-                }
-                Some(_) => {}
-                None => {
-                    assert_eq!(entry.index as usize, self.applied.len() + 1, "applies are in order everywhere");
-                    self.applied.push(digest);
-                }
-            }
-            self.check_exactly_once(node, entry)?;
-        }
-        Ok(())
-    }
-
-    fn check_exactly_once(&mut self, node: NodeId, entry: &Applied) -> Checked {
-        let (Some(command), true) = (&entry.command, entry.effective) else { return Ok(()) };
-        let sessions = &mut self.shadow_mut(node).effective_seq;
-        let last = sessions.insert(command.client, command.seq);
-        if last.is_some_and(|last| last >= command.seq) {
-            let message = format!(
-                "S{node} executed request {} of client {} at index {} although request {} of that client had already taken effect",
-                command.seq, command.client, entry.index, last.unwrap_or(0)
-            );
-            return Err(self.violation(
-                Invariant::ExactlyOnceApply,
-                vec![node],
-                vec![entry.term],
-                vec![entry.index],
-                message,
-            ));
-        }
-        Ok(())
-    }
-
-    /// QuorumLogInv: the committed log is held by enough nodes that every quorum includes one.
+    /// QuorumLogInv, judged from the disks: every committed entry is on the disks of at least a
+    /// quorum, so that every quorum (the one that elects the next leader) includes a node that
+    /// holds it durably. Entries in memory only do not count: a crash takes them.
     fn check_quorum_log(&self) -> Checked {
         let committed = self.committed_len();
         if committed == 0 {
             return Ok(());
         }
-        let prefix = self.committed_prefix[committed as usize - 1];
-        let holders: Vec<NodeId> = self.ids().filter(|&node| self.shadow(node).holds(committed, prefix)).collect();
-        let nodes = self.shadows.len();
-        if holders.len() + self.quorum > nodes {
+        let prefix = self.committed_prefix(committed);
+        let holders: Vec<NodeId> = self.ids().filter(|&node| self.shadow(node).disk.holds(committed, prefix)).collect();
+        if holders.len() >= self.quorum {
             return Ok(());
         }
         let message = format!(
-            "entries up to index {committed} are committed, but only {} hold them: a quorum of {} without any of them exists",
-            if holders.is_empty() { "none of the nodes".to_string() } else { node_names(&holders) },
+            "entries up to index {committed} are committed, but only {} of the {} nodes {} them on disk; a quorum is {}",
+            holders.len(),
+            self.shadows.len(),
+            if holders.is_empty() { "hold".to_string() } else { format!("({}) hold", node_names(&holders)) },
             self.quorum
         );
         Err(self.violation(Invariant::QuorumLogInv, holders, vec![], vec![committed], message))
@@ -654,15 +558,16 @@ impl SafetyChecker {
     /// leader's commits an entry that a stale log of a later term, which can never win a
     /// majority, does not hold.
     fn check_up_to_date_pair(&self, candidate: NodeId, voter: NodeId) -> Checked {
-        let (log, other) = (self.shadow(candidate), self.shadow(voter));
-        let at_least_as_up_to_date = (log.last_term(), log.last_index()) >= (other.last_term(), other.last_index());
+        let (log, other) = (&self.shadow(candidate).log, self.shadow(voter));
+        let at_least_as_up_to_date =
+            (log.last_term(), log.last_index()) >= (other.log.last_term(), other.log.last_index());
         let known = other.state.commit_index.min(self.committed_len());
         if candidate == voter || known == 0 || !at_least_as_up_to_date {
             return Ok(());
         }
         // The binary search last: the cheap tests above settle most pairs.
         let committed = known.min(self.committed_before(log.last_term()));
-        if committed == 0 || log.holds(committed, self.committed_prefix[committed as usize - 1]) {
+        if log.holds(committed, self.committed_prefix(committed)) {
             return Ok(());
         }
         let message = format!(

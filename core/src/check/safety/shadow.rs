@@ -1,0 +1,110 @@
+//! The checker's picture of one log: cumulative prefix fingerprints and terms, so that whether
+//! two logs agree up to an index is one integer comparison.
+
+use crate::fingerprint::Fingerprint;
+use crate::raft::{Entry, Index, Term, Write};
+use crate::shared_vec::SharedVec;
+
+/// A log as prefix fingerprints: `prefix[i]` fingerprints entries `1..=i+1`, `terms[i]` is the
+/// term of entry `i+1`.
+#[derive(Clone, Debug, Default)]
+pub(super) struct LogShadow {
+    prefix: SharedVec<u64>,
+    terms: SharedVec<Term>,
+}
+
+impl LogShadow {
+    /// The shadow of a log held in full (a disk read at a crash).
+    pub(super) fn of<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> Self {
+        let mut shadow = LogShadow::default();
+        for entry in entries {
+            shadow.push(entry);
+        }
+        shadow
+    }
+
+    pub(super) fn last_index(&self) -> Index {
+        self.prefix.len() as Index
+    }
+
+    pub(super) fn last_term(&self) -> Term {
+        self.terms.last().copied().unwrap_or(0)
+    }
+
+    /// The fingerprint of entries `1..=index` (0 for the empty prefix), if the log reaches `index`.
+    pub(super) fn prefix_at(&self, index: Index) -> Option<u64> {
+        match index {
+            0 => Some(0),
+            _ => self.prefix.get(index as usize - 1).copied(),
+        }
+    }
+
+    /// The term of the entry at `index`, if the log reaches it.
+    pub(super) fn term_at(&self, index: Index) -> Option<Term> {
+        self.terms.get(index.checked_sub(1)? as usize).copied()
+    }
+
+    /// Whether this log holds the prefix `1..=index` fingerprinted by `prefix_hash`.
+    pub(super) fn holds(&self, index: Index, prefix_hash: u64) -> bool {
+        index == 0 || self.prefix_at(index) == Some(prefix_hash)
+    }
+
+    /// Adds `entry`, which must follow the last one; returns the new prefix fingerprint.
+    pub(super) fn push(&mut self, entry: &Entry) -> u64 {
+        assert_eq!(entry.index, self.last_index() + 1, "a log grows one index at a time");
+        let prefix = chain(self.prefix.last().copied().unwrap_or(0), entry);
+        self.prefix.push(prefix);
+        self.terms.push(entry.term);
+        prefix
+    }
+
+    /// Adds an entry known only by its prefix fingerprint and term (copied from another shadow).
+    pub(super) fn extend_with(&mut self, prefix: u64, term: Term) {
+        self.prefix.push(prefix);
+        self.terms.push(term);
+    }
+
+    /// Removes the entries from index `from` on.
+    pub(super) fn truncate(&mut self, from: Index) {
+        assert!(from >= 1, "index 0 is never removed");
+        self.prefix.truncate(from as usize - 1);
+        self.terms.truncate(from as usize - 1);
+    }
+
+    /// Applies one write that changes the log (a term and vote change nothing here).
+    pub(super) fn apply(&mut self, write: &Write) {
+        match write {
+            Write::HardState(_) => {}
+            Write::Truncate { from } => self.truncate(*from),
+            Write::Append(entries) => {
+                for entry in entries {
+                    self.push(entry);
+                }
+            }
+        }
+    }
+}
+
+/// The fingerprint of a log prefix (`previous`, 0 for the empty one) extended by `entry`.
+pub(super) fn chain(previous: u64, entry: &Entry) -> u64 {
+    let mut hash = Fingerprint::default();
+    hash.word(previous);
+    hash.entry(entry);
+    hash.value()
+}
+
+/// The prefix fingerprint first seen at (`index`, `term`) in any log; records `prefix` if this
+/// is the first time. `positions[index - 1]` holds each term seen at that index and its prefix:
+/// dense, because a log appends index `i` only once it holds `i - 1`.
+pub(super) fn first_prefix(positions: &mut SharedVec<Vec<(Term, u64)>>, index: Index, term: Term, prefix: u64) -> u64 {
+    let position = index as usize - 1;
+    assert!(position <= positions.len(), "index {index} appended before any log held {}", index - 1);
+    if position == positions.len() {
+        positions.push(Vec::new());
+    }
+    if let Some(&(_, first)) = positions[position].iter().find(|(seen, _)| *seen == term) {
+        return first;
+    }
+    positions.get_mut(position).expect("pushed above").push((term, prefix));
+    prefix
+}
