@@ -42,14 +42,14 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Run many seeds of a scenario on every core and report each failing seed with the check
-    /// that fired and a page link that replays it. Exit status: 0 no failure, 1 failures found,
+    /// that fired and a page link that replays it. Exit status: 0 no failure, 1 failures found, 2 none failed but some seed's linearizability check ran out of budget,
     /// 3 bad arguments.
     Sweep(SweepArgs),
     /// For each catalogued bug, hunt it with the random sweep in several seed ranges, on every
     /// core, and report the median seeds and wall time to the first failure. Exit status: 0
     /// every bug found in every range, 1 some hunt gave up, 3 bad arguments.
     BenchBugs(BenchBugsArgs),
-    /// Combine the JSON reports of sweep shards into one. Exit status: 0 no failure, 1 failures,
+    /// Combine the JSON reports of sweep shards into one. Exit status: 0 no failure, 1 failures, 2 none failed but some linearizability went unanswered,
     /// 3 bad input.
     Merge(MergeArgs),
     /// Replay a share link (a URL or its fragment) and print the events before the point it

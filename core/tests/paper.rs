@@ -5,7 +5,8 @@ mod common;
 
 use common::{config, Cluster};
 use raftsim_core::raft::{
-    AppendOutcome, Body, Config, DurableState, HardState, Input, Message, Node, Op, OpResult, ReplyOutcome, Role, Timer,
+    AppendOutcome, Body, Config, DurableState, HardState, Input, Message, Node, Op, OpResult, ReplyOutcome, Role,
+    Timer, TimerCommand,
 };
 
 fn plain() -> Config {
@@ -628,6 +629,32 @@ fn a_follower_lease_ends_at_the_minimum_election_timeout_not_its_own_timer() {
     cluster.persist(2);
     let transcript = cluster.take_transcript().join("\n");
     assert!(transcript.contains("send 2->3 VoteResp t9 granted"), "{transcript}");
+}
+
+/// The lease is armed for exactly the minimum election timeout (a fixed delay), while the
+/// election timer is drawn from the whole range.
+#[test]
+fn the_lease_is_armed_for_the_minimum_election_timeout() {
+    let config = Config::new(2, vec![1, 2, 3]).with(|protocol| {
+        protocol.prevote = false;
+        protocol.check_quorum = true;
+        protocol.election_timeout_us_min = 150_000;
+        protocol.election_timeout_us_max = 600_000;
+    });
+    let durable = DurableState { hard_state: HardState { term: 1, voted_for: None }, entries: Default::default() };
+    let (mut node, _) = Node::restart(config, durable).expect("valid");
+    let heartbeat = Message { from: 1, to: 2, term: 1, body: Body::Heartbeat { commit: 0 } };
+    let outputs = node.step(Input::Message(heartbeat));
+    let armed: Vec<_> = outputs
+        .timers
+        .iter()
+        .filter_map(|command| match *command {
+            TimerCommand::Arm { timer, after_us_min, after_us_max } => Some((timer, after_us_min, after_us_max)),
+            TimerCommand::Cancel(_) => None,
+        })
+        .collect();
+    assert!(armed.contains(&(Timer::Lease, 150_000, 150_000)), "{armed:?}");
+    assert!(armed.contains(&(Timer::Election, 150_000, 600_000)), "{armed:?}");
 }
 
 /// Hearing from the leader again starts a new lease.

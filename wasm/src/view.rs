@@ -192,7 +192,7 @@ pub fn node_detail(simulation: &Simulation, id: NodeId) -> NodeDetail {
         last_term: node.map_or(durable.entries.last().map_or(0, |entry| entry.term), |node| node.log().last_term()),
         commit_index: node.map_or(0, Node::commit_index),
         applied_index: node.map_or(0, Node::applied_index),
-        durable_index: node.map_or(durable.entries.len() as Index, Node::log_index_durable),
+        durable_index: server.log_index_durable(),
         unsynced_writes: server.disk.unsynced_count(),
         held_messages: node.map_or(0, Node::held_message_count),
         clock_drift_ppm: server.clock.drift_ppm,
@@ -293,7 +293,7 @@ pub fn entry_view(simulation: &Simulation, id: NodeId, index: Index) -> Option<E
         text,
         committed: node.is_some_and(|node| index <= node.commit_index()),
         applied: node.is_some_and(|node| index <= node.applied_index()),
-        durable: node.is_none_or(|node| index <= node.log_index_durable()),
+        durable: index <= server.log_index_durable(),
     })
 }
 

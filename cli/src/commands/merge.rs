@@ -2,7 +2,7 @@
 
 use crate::args::MergeArgs;
 use crate::commands::sweep::{merge_ranges, print, read_report, write_report, FailingSeed, Report};
-use crate::exit::{self, Failure};
+use crate::exit::Failure;
 
 /// Reads the shard reports, merges them and prints the result; exit status 1 if any seed failed.
 pub fn execute(args: &MergeArgs) -> Result<u8, Failure> {
@@ -10,7 +10,7 @@ pub fn execute(args: &MergeArgs) -> Result<u8, Failure> {
     let report = merge(reports)?;
     write_report(&report, args.json.as_deref())?;
     print(&report);
-    Ok(exit::status(!report.failures.is_empty()))
+    Ok(report.exit_status())
 }
 
 /// Combines shard reports of one sweep; refuses reports of different scenarios or bugs.
@@ -78,6 +78,9 @@ mod tests {
         assert_eq!(merged.seeds, 8);
         assert_eq!(merged.failures.iter().map(|failure| failure.seed).collect::<Vec<_>>(), vec![2, 5]);
         assert_eq!(merged.linearizability_unknown, vec![10, 11], "unknown seeds of every shard, once each");
+        assert_eq!(merged.exit_status(), crate::exit::CHECK_FAILED);
+        let unknown_only = merge(vec![report(0, vec![]), report(1, vec![])]).unwrap();
+        assert_eq!(unknown_only.exit_status(), crate::exit::UNKNOWN, "unknown is not a pass");
         assert_eq!(merged.slowest.map(|slowest| slowest.seed), Some(2), "the slowest of the shards' slowest");
         let mut other = report(0, vec![]);
         other.bug = Some("figure8_commit".into());

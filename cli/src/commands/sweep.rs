@@ -34,7 +34,7 @@ pub fn execute(args: &SweepArgs) -> Result<u8, Failure> {
     let report = sweep(&scenario, args.bug.as_deref(), &seeds, threads, &args.base_url, !args.quiet);
     write_report(&report, args.json.as_deref())?;
     print(&report);
-    Ok(exit::status(!report.failures.is_empty()))
+    Ok(report.exit_status())
 }
 
 /// The seeds of `--seeds A..B` that `--shard I/N` (if given) leaves to this sweep.
@@ -104,6 +104,18 @@ pub struct Report {
     /// The seed that took longest (wall time), to spot one that nearly ran away.
     #[serde(default)]
     pub slowest: Option<SlowestSeed>,
+}
+
+impl Report {
+    /// 1 if a seed failed; else 2 if a seed's linearizability went unanswered (not a pass);
+    /// else 0.
+    pub fn exit_status(&self) -> u8 {
+        match (self.failures.is_empty(), self.linearizability_unknown.is_empty()) {
+            (false, _) => exit::CHECK_FAILED,
+            (true, false) => exit::UNKNOWN,
+            (true, true) => exit::SUCCESS,
+        }
+    }
 }
 
 /// The slowest seed of a sweep.

@@ -106,9 +106,10 @@ pub fn event(event: &Event, takes_effect: bool) -> (FeedKind, String) {
         Event::TargetedCrash { node, .. } if takes_effect => {
             (FeedKind::Fault, format!("fault: S{node} crashes at the moment the nemesis aimed for"))
         }
-        Event::TargetedCrash { node, .. } => {
-            (FeedKind::Internal, format!("a targeted crash of S{node} is called off: every fault was healed"))
-        }
+        Event::TargetedCrash { node, .. } => (
+            FeedKind::Internal,
+            format!("a targeted crash of S{node} is called off: the faults are healed, or S{node} is already down"),
+        ),
         Event::NemesisTick => (FeedKind::Internal, "the nemesis picks its next fault".into()),
         Event::Heal => (FeedKind::Phase, "the heal: every fault is undone, and the recovery phase begins".into()),
         Event::LeaderDeadline => {

@@ -75,7 +75,8 @@ impl Simulation {
     /// the heal must not land after it, when every fault is promised undone (seed 5009660 had
     /// a crash 4.7 ms after the heal).
     pub(super) fn on_targeted_crash(&mut self, id: NodeId, downtime_us: u64) {
-        if self.phase != Phase::Safety {
+        // A node already down (another fault got there first) has nothing to crash.
+        if self.phase != Phase::Safety || self.server(id).node.is_none() {
             return;
         }
         self.telemetry.faults_injected += 1;

@@ -151,6 +151,22 @@ pub struct Server {
     rng: Rng,
 }
 
+impl Server {
+    /// The index up to which the disk holds the running node's log, read from the disk itself
+    /// (what the page shows as durable; the node's own count is what a bug could get wrong).
+    /// Disk and log differ at most in a suffix, so the walk back is short.
+    pub fn log_index_durable(&self) -> crate::raft::Index {
+        let disk = &self.disk.durable().entries;
+        let Some(node) = &self.node else { return disk.len() as crate::raft::Index };
+        let log = node.log();
+        let mut index = log.last_index().min(disk.len() as crate::raft::Index);
+        while index > 0 && log.term_at(index) != Some(disk[index as usize - 1].term) {
+            index -= 1;
+        }
+        index
+    }
+}
+
 /// A timer's current arming. Re-arming does not queue an event each time (a follower re-arms
 /// its election timer at every message from its leader): the slot keeps one wake-up, the
 /// earliest it has queued, and a wake-up that finds the deadline later queues the next one. So a
@@ -243,7 +259,9 @@ fn phases_for(scenario: &Scenario, parameters: &SwarmParameters) -> crate::scena
         + 10 * parameters.network.latency_us_max;
     let phases = &scenario.phases;
     let room_us = crate::scenario::RUN_US_MAX.saturating_sub(phases.safety_us + phases.liveness_us);
-    let extra_us = needed_us.saturating_sub(phases.leader_bound_us).min(room_us);
+    // Within the scenario's own limits: a run at most an hour long, a bound at most a minute.
+    let bound_room_us = crate::scenario::DELAY_US_MAX.saturating_sub(phases.leader_bound_us);
+    let extra_us = needed_us.saturating_sub(phases.leader_bound_us).min(room_us).min(bound_room_us);
     crate::scenario::PhaseOptions {
         leader_bound_us: phases.leader_bound_us + extra_us,
         liveness_us: phases.liveness_us + extra_us,
@@ -503,7 +521,7 @@ impl Simulation {
     /// crash strikes before the heal (other events: true).
     fn takes_effect(&self, event: &Event) -> bool {
         match event {
-            Event::TargetedCrash { .. } => self.phase == Phase::Safety,
+            Event::TargetedCrash { node, .. } => self.phase == Phase::Safety && self.server(*node).node.is_some(),
             Event::Timer { node, timer, generation } => {
                 let server = self.server(*node);
                 let slot = &server.timers[timer.slot()];

@@ -103,7 +103,7 @@ pub struct Telemetry {
     pub messages: [MessageCounts; 8],
     /// Times a node became leader of a new term.
     pub leader_changes: u64,
-    /// Random faults the nemesis injected (a targeted crash when it is scheduled). The
+    /// Random faults the nemesis injected (a targeted crash when it strikes). The
     /// script's faults are [`super::Simulation::scripted_faults_due`].
     pub faults_injected: u64,
     /// Client-observed latency of completed operations: invocation to answer (the commit

@@ -49,7 +49,7 @@ impl Row {
                     role: node.role().name(),
                     commit: node.commit_index(),
                     applied: node.applied_index(),
-                    durable: node.log_index_durable(),
+                    durable: server.log_index_durable(),
                     length: log.last_index(),
                     terms,
                 }
@@ -83,7 +83,7 @@ pub fn signature(simulation: &Simulation, selected: Option<NodeId>) -> u64 {
         hash.word(row.map_or(0, |node| node.log().last_term()));
         hash.word(row.map_or(0, |node| node.commit_index()));
         hash.word(row.map_or(0, |node| node.applied_index()));
-        hash.word(row.map_or(0, |node| node.log_index_durable()));
+        hash.word(server.log_index_durable());
     }
     hash.option(selected.map(u64::from));
     hash.flag(simulation.violation().is_some());
