@@ -567,6 +567,11 @@ fn a_lower_term_prevote_gets_a_refusal_carrying_the_current_term() {
 
 // ---- CheckQuorum (thesis §6.2) and the leader lease (thesis §4.2.3) ----
 
+/// A vote request from S3 to S2 in `term`, with a log far ahead of anyone's.
+fn vote_request_to_s2(term: u64) -> Message {
+    Message { from: 3, to: 2, term, body: Body::VoteRequest { prevote: false, last_log_index: 9, last_log_term: 9 } }
+}
+
 fn with_check_quorum() -> Config {
     config(&[1]).with(|protocol| {
         protocol.prevote = false;
@@ -594,12 +599,7 @@ fn a_leader_that_loses_its_quorum_steps_down() {
 fn a_follower_in_contact_with_its_leader_ignores_vote_requests() {
     let mut cluster = Cluster::new(3, &with_check_quorum());
     cluster.elect(1);
-    let request = Message {
-        from: 3,
-        to: 2,
-        term: 9,
-        body: Body::VoteRequest { prevote: false, last_log_index: 9, last_log_term: 9 },
-    };
+    let request = vote_request_to_s2(9);
     cluster.take_transcript();
     cluster.step(2, Input::Message(request));
     assert_eq!(cluster.node(2).term(), 1, "the lease keeps the term");
@@ -614,17 +614,11 @@ fn a_follower_in_contact_with_its_leader_ignores_vote_requests() {
 fn a_follower_lease_ends_at_the_minimum_election_timeout_not_its_own_timer() {
     let mut cluster = Cluster::new(3, &with_check_quorum());
     cluster.elect(1);
-    let request = |term| Message {
-        from: 3,
-        to: 2,
-        term,
-        body: Body::VoteRequest { prevote: false, last_log_index: 9, last_log_term: 9 },
-    };
     cluster.fire(2, Timer::Lease);
     assert_eq!(cluster.node(2).role(), Role::Follower, "the lease running out starts no campaign");
     assert_eq!(cluster.node(2).leader(), Some(1), "the follower still knows its leader");
     cluster.take_transcript();
-    cluster.step(2, Input::Message(request(9)));
+    cluster.step(2, Input::Message(vote_request_to_s2(9)));
     assert_eq!(cluster.node(2).term(), 9, "past the lease a higher-term candidate is heard");
     cluster.persist(2);
     let transcript = cluster.take_transcript().join("\n");
@@ -665,12 +659,7 @@ fn a_message_from_the_leader_renews_the_lease() {
     cluster.fire(2, Timer::Lease);
     cluster.fire(1, Timer::Heartbeat);
     cluster.stabilize();
-    let request = Message {
-        from: 3,
-        to: 2,
-        term: 9,
-        body: Body::VoteRequest { prevote: false, last_log_index: 9, last_log_term: 9 },
-    };
+    let request = vote_request_to_s2(9);
     cluster.step(2, Input::Message(request));
     assert_eq!(cluster.node(2).term(), 1, "the heartbeat renewed the lease");
 }
@@ -679,12 +668,7 @@ fn a_message_from_the_leader_renews_the_lease() {
 fn without_check_quorum_a_higher_term_vote_request_is_honoured() {
     let mut cluster = Cluster::new(3, &plain());
     cluster.elect(1);
-    let request = Message {
-        from: 3,
-        to: 2,
-        term: 9,
-        body: Body::VoteRequest { prevote: false, last_log_index: 9, last_log_term: 9 },
-    };
+    let request = vote_request_to_s2(9);
     cluster.step(2, Input::Message(request));
     assert_eq!(cluster.node(2).term(), 9);
 }
