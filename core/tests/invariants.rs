@@ -338,7 +338,7 @@ fn vote_once_inv_fires_for_a_second_vote_in_a_term_after_a_crash() {
     pass(run.grant(3, follower(2, 0), 1));
     // The disk lost the vote (a broken disk); node 3 restarts as new and votes again.
     pass(run.next_event().on_crash(3, &DurableState::default()));
-    pass(run.next_event().on_restart(3, follower(0, 0), 0));
+    pass(run.next_event().on_restart(3, follower(0, 0)));
     fails(run.grant(3, follower(2, 0), 2), Invariant::VoteOnceInv);
 }
 
@@ -466,8 +466,9 @@ fn monotonic_term_fires_when_a_term_goes_back() {
 #[test]
 fn monotonic_term_fires_when_a_restart_loses_a_durable_term() {
     let mut checker = SafetyChecker::new(1);
-    checker.on_crash(1, &DurableState::default()).expect("a crash alone is fine");
-    let violation = checker.on_restart(1, follower(2, 0), 5).expect_err("term 5 was durable");
+    let disk = DurableState { hard_state: HardState { term: 5, voted_for: None }, ..DurableState::default() };
+    checker.on_crash(1, &disk).expect("a crash alone is fine");
+    let violation = checker.on_restart(1, follower(2, 0)).expect_err("term 5 was durable");
     assert_eq!(violation.invariant, Invariant::MonotonicTerm);
 }
 

@@ -1,6 +1,5 @@
 //! `raftsim run`: one run, with everything it drew and everything it counted.
 
-use raftsim_core::check::linearizability::Verdict;
 use raftsim_core::raft::MessageKind;
 use raftsim_core::scenario::FaultKinds;
 use raftsim_core::sim::Simulation;
@@ -22,8 +21,8 @@ pub fn execute(args: &RunArgs) -> Result<u8, Failure> {
         print_counts(&simulation);
         out!("{}", verdict_line(&simulation));
     }
-    let unknown = simulation.linearizability().is_some_and(|result| result.verdict == Verdict::Unknown);
-    Ok(if violation.is_none() && unknown { exit::UNKNOWN } else { exit::status(violation.is_some()) })
+    let unknown = violation.is_none() && simulation.linearizability_unknown();
+    Ok(if unknown { exit::UNKNOWN } else { exit::status(violation.is_some()) })
 }
 
 /// The run's verdict in one line: failed, passed, or passed but for a linearizability check
@@ -34,7 +33,7 @@ fn verdict_line(simulation: &Simulation) -> String {
     }
     let checks = "every safety invariant after every event, and liveness after the heal";
     match simulation.linearizability() {
-        Some(result) if result.verdict == Verdict::Unknown => format!(
+        Some(result) if simulation.linearizability_unknown() => format!(
             "UNKNOWN: {checks} passed, but the linearizability check of {} operations ran out of budget ({} model steps, {} KiB of memo) before an answer",
             result.operations,
             result.steps,

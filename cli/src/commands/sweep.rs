@@ -2,11 +2,11 @@
 //! failing ones (which `raftsim merge` combines across shards).
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use raftsim_core::check::linearizability::Verdict;
 use raftsim_core::scenario::share::encode;
 use raftsim_core::scenario::{RunSpec, Scenario};
 use raftsim_core::sim::Simulation;
@@ -152,17 +152,17 @@ pub fn sweep(
 ) -> Report {
     let progress = progress_bar(seeds.len() as u64, show_progress);
     let outcomes = Mutex::new(Vec::new());
+    let failing = AtomicU64::new(0);
     let started = Instant::now();
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().expect("a thread pool");
     pool.install(|| {
         seeds.par_iter().for_each(|&seed| {
             let outcome = run_seed(scenario, seed, base_url);
-            let mut outcomes = outcomes.lock().expect("not poisoned");
-            outcomes.push((seed, outcome));
-            let failing = outcomes.iter().filter(|(_, outcome)| outcome.failure.is_some()).count();
-            if failing > 0 {
+            if outcome.failure.is_some() {
+                let failing = failing.fetch_add(1, Ordering::Relaxed) + 1;
                 progress.set_message(format!("{failing} failing"));
             }
+            outcomes.lock().expect("not poisoned").push((seed, outcome));
             progress.inc(1);
         });
     });
@@ -220,11 +220,10 @@ fn run_seed(scenario: &Scenario, seed: u64, base_url: &str) -> SeedOutcome {
             link: format!("{base_url}#{}", encode(&spec)),
         }
     });
-    let linearizability_unknown = simulation.linearizability().is_some_and(|result| result.verdict == Verdict::Unknown);
     SeedOutcome {
         events: simulation.events(),
         failure,
-        linearizability_unknown,
+        linearizability_unknown: simulation.linearizability_unknown(),
         wall_ms: started.elapsed().as_secs_f64() * 1000.0,
     }
 }

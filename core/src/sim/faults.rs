@@ -71,12 +71,17 @@ impl Simulation {
         self.queue.push(crash_us, Event::TargetedCrash { node: id, downtime_us });
     }
 
+    /// Whether a targeted crash of `id` due now strikes: before the heal, and only a node that
+    /// runs (another fault may have got there first).
+    pub(super) fn targeted_crash_strikes(&self, id: NodeId) -> bool {
+        self.phase == Phase::Safety && self.server(id).node.is_some()
+    }
+
     /// A targeted crash comes due. It strikes only in the safety phase: one aimed just before
     /// the heal must not land after it, when every fault is promised undone (seed 5009660 had
     /// a crash 4.7 ms after the heal).
     pub(super) fn on_targeted_crash(&mut self, id: NodeId, downtime_us: u64) {
-        // A node already down (another fault got there first) has nothing to crash.
-        if self.phase != Phase::Safety || self.server(id).node.is_none() {
+        if !self.targeted_crash_strikes(id) {
             return;
         }
         self.telemetry.faults_injected += 1;

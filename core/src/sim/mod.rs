@@ -152,6 +152,15 @@ pub struct Server {
 }
 
 impl Server {
+    /// Whether a wake-up of `timer`, of generation `generation`, fires it at `now_us`: the
+    /// wake-up is current and the armed deadline has come on this node's clock.
+    fn timer_fires(&self, timer: Timer, generation: u64, now_us: u64) -> bool {
+        let slot = &self.timers[timer.slot()];
+        let deadline_come =
+            slot.deadline_local_us.is_some_and(|deadline| self.clock.true_us_at(deadline, now_us) <= now_us);
+        slot.generation == generation && deadline_come
+    }
+
     /// The index up to which the disk holds the running node's log, read from the disk itself
     /// (what the page shows as durable; the node's own count is what a bug could get wrong).
     /// Disk and log differ at most in a suffix, so the walk back is short.
@@ -179,14 +188,6 @@ pub struct TimerSlot {
     pub deadline_local_us: Option<i128>,
     /// The earliest wake-up of this generation still in the queue (true time), if any.
     pub wake_us: Option<u64>,
-}
-
-impl TimerSlot {
-    /// Whether a wake-up at `now_us` of generation `generation` fires the timer: it is current
-    /// and the deadline, at `fire_us`, has come.
-    fn fires(&self, generation: u64, fire_us: Option<u64>, now_us: u64) -> bool {
-        self.generation == generation && fire_us.is_some_and(|fire_us| fire_us <= now_us)
-    }
 }
 
 /// Where the run is.
@@ -324,8 +325,6 @@ pub struct Simulation {
     losses: std::collections::VecDeque<Loss>,
     /// The linearizability check of the history, once the run has ended.
     linearizability: Option<crate::check::linearizability::CheckResult>,
-    /// The durable term of each node when it crashed, for the restart check.
-    term_at_crash: Vec<Term>,
     process_next: u32,
     /// [`event_budget`] of the scenario run.
     events_max: u64,
@@ -390,7 +389,6 @@ impl Simulation {
             recent_seq: 0,
             losses: std::collections::VecDeque::new(),
             linearizability: None,
-            term_at_crash: vec![0; nodes as usize],
             process_next: 1_000_000,
             events_max: event_budget(&scenario),
             scenario,
@@ -521,12 +519,9 @@ impl Simulation {
     /// crash strikes before the heal (other events: true).
     fn takes_effect(&self, event: &Event) -> bool {
         match event {
-            Event::TargetedCrash { node, .. } => self.phase == Phase::Safety && self.server(*node).node.is_some(),
+            Event::TargetedCrash { node, .. } => self.targeted_crash_strikes(*node),
             Event::Timer { node, timer, generation } => {
-                let server = self.server(*node);
-                let slot = &server.timers[timer.slot()];
-                let fire_us = slot.deadline_local_us.map(|deadline| server.clock.true_us_at(deadline, self.now_us));
-                slot.fires(*generation, fire_us, self.now_us)
+                self.server(*node).timer_fires(*timer, *generation, self.now_us)
             }
             _ => true,
         }
@@ -643,6 +638,13 @@ impl Simulation {
     /// The client history so far.
     pub fn history(&self) -> &History {
         &self.history
+    }
+    /// Whether the end-of-run linearizability check ran out of budget before an answer (which
+    /// is not a pass).
+    pub fn linearizability_unknown(&self) -> bool {
+        self.linearizability
+            .as_ref()
+            .is_some_and(|result| result.verdict == crate::check::linearizability::Verdict::Unknown)
     }
     /// The linearizability check made at the end of the run, if it has ended.
     pub fn linearizability(&self) -> Option<&crate::check::linearizability::CheckResult> {

@@ -24,7 +24,7 @@ impl Simulation {
             let text = format!("S{id} starts again from its disk: term {term}, {entries} entries");
             self.note(self.events, FeedKind::Role, text);
         }
-        if let Err(violation) = self.safety.on_restart(id, snapshot, self.term_at_crash[position_of(id)]) {
+        if let Err(violation) = self.safety.on_restart(id, snapshot) {
             self.violation = Some(*violation);
         }
         assert!(self.server(id).node.is_some(), "node {id} runs once booted");
@@ -200,15 +200,15 @@ impl Simulation {
     pub(super) fn on_timer(&mut self, id: NodeId, timer: Timer, generation: u64) {
         let now_us = self.now_us;
         let server = self.server_mut(id);
-        let slot = &mut server.timers[timer.slot()];
-        if slot.generation != generation {
+        if server.timers[timer.slot()].generation != generation {
             return;
         }
+        let fires = server.timer_fires(timer, generation, now_us);
+        let slot = &mut server.timers[timer.slot()];
         if slot.wake_us.is_some_and(|wake_us| wake_us <= now_us) {
             slot.wake_us = None;
         }
-        let fire_us = slot.deadline_local_us.map(|deadline| server.clock.true_us_at(deadline, now_us));
-        if !slot.fires(generation, fire_us, now_us) {
+        if !fires {
             self.wake_timer_by_deadline(id, timer);
             return;
         }
@@ -246,7 +246,6 @@ impl Simulation {
             *slot = TimerSlot { generation: slot.generation + 1, deadline_local_us: None, wake_us: None };
         }
         assert!(server.timers.iter().all(|timer| timer.deadline_local_us.is_none()), "a crashed node has no timers");
-        self.term_at_crash[position_of(id)] = server.disk.durable().hard_state.term;
         if self.violation.is_none() {
             if let Err(violation) = self.safety.on_crash(id, server.disk.durable()) {
                 self.violation = Some(*violation);

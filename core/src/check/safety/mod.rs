@@ -223,9 +223,10 @@ impl SafetyChecker {
         self.check_more_up_to_date(node)
     }
 
-    /// The node restarted from its disk and is now `after`; `durable_term_at_crash` is the
-    /// durable term it had when it crashed.
-    pub fn on_restart(&mut self, node: NodeId, after: NodeSnapshot, durable_term_at_crash: Term) -> Checked {
+    /// The node restarted from its disk and is now `after`: it holds at least the term its disk
+    /// held when it crashed (the checker's copy of that disk).
+    pub fn on_restart(&mut self, node: NodeId, after: NodeSnapshot) -> Checked {
+        let durable_term_at_crash = self.shadow(node).disk_hard_state.term;
         if after.term < durable_term_at_crash {
             let message = format!(
                 "S{node} restarted in term {} but had durably reached term {durable_term_at_crash}: its disk lost acknowledged state",
