@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 mod catalogue;
+mod history;
 mod render;
 mod simulation;
 mod view;
@@ -18,6 +19,10 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 pub use catalogue::*;
+pub use history::{
+    check_history_file, check_run_history, history_file_bytes_max, history_time_fraction, history_timeline_height,
+    HistoryFile, HistoryMarks,
+};
 pub use simulation::Simulation;
 
 thread_local! {

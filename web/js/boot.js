@@ -6,6 +6,7 @@ import { app, guard } from "./app.js";
 import { nodeClientPoint, setupCanvases } from "./canvas.js";
 import { setupControls } from "./controls.js";
 import { byId } from "./dom.js";
+import { historyState, setupHistory } from "./history.js";
 import { setupKeys } from "./keys.js";
 import { setupLegend } from "./legend.js";
 import { setupMenus } from "./menus.js";
@@ -39,6 +40,7 @@ function exposeHandle() {
     nodeCenter: (node) => nodeClientPoint(node),
     start: (scenario) => startScenario(scenario),
     panelsRefreshed,
+    history: historyState,
     wasmMemoryBytes: () => app.memory.buffer.byteLength,
   };
 }
@@ -59,6 +61,7 @@ async function boot() {
   setupShare();
   setupKeys();
   setupLegend();
+  setupHistory();
   exposeHandle();
   setSpeed(DEFAULT_SPEED);
   const fromLink = location.hash.length > 1;

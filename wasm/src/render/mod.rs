@@ -10,6 +10,7 @@ pub mod layout;
 pub mod logs;
 pub mod palette;
 pub mod ring;
+pub mod timeline;
 
 use wasm_bindgen::JsValue;
 use web_sys::CanvasRenderingContext2d;

@@ -6,10 +6,11 @@
 
 pub mod model;
 mod search;
+pub mod sentence;
 
 use serde::{Deserialize, Serialize};
 
-use crate::check::history::{History, Outcome};
+use crate::check::history::{History, HistoryOp, Outcome};
 use crate::check::violation::{Invariant, Violation};
 use crate::raft::OpResult;
 
@@ -376,24 +377,23 @@ fn explain<M: Model>(
 /// The operations of a simulation's history, for the kv model. Pending operations count as
 /// unknown: they may yet take effect.
 pub fn from_history(history: &History) -> Vec<Operation> {
-    history
-        .ops
-        .iter()
-        .map(|op| {
-            let call = op.op.clone();
-            let (ret, complete) = match &op.outcome {
-                Outcome::Ok { result, complete_us } => match result {
-                    OpResult::Value(value) => (Return::Value(value.as_deref().cloned()), Some(*complete_us)),
-                    OpResult::Done => (Return::Done, Some(*complete_us)),
-                    OpResult::CasResult(applied) => (Return::Cas(*applied), Some(*complete_us)),
-                    // A stale request's result is forgotten: the client cannot know what it did.
-                    OpResult::Stale => (Return::Unknown, None),
-                },
-                Outcome::Unknown { .. } | Outcome::Pending => (Return::Unknown, None),
-            };
-            Operation { process: u64::from(op.process), call, ret, invoke: op.invoke_us, complete }
-        })
-        .collect()
+    history.ops.iter().map(from_history_op).collect()
+}
+
+/// One operation of a simulation's history as the checker reads it (see [`from_history`]).
+pub fn from_history_op(op: &HistoryOp) -> Operation {
+    let call = op.op.clone();
+    let (ret, complete) = match &op.outcome {
+        Outcome::Ok { result, complete_us } => match result {
+            OpResult::Value(value) => (Return::Value(value.as_deref().cloned()), Some(*complete_us)),
+            OpResult::Done => (Return::Done, Some(*complete_us)),
+            OpResult::CasResult(applied) => (Return::Cas(*applied), Some(*complete_us)),
+            // A stale request's result is forgotten: the client cannot know what it did.
+            OpResult::Stale => (Return::Unknown, None),
+        },
+        Outcome::Unknown { .. } | Outcome::Pending => (Return::Unknown, None),
+    };
+    Operation { process: u64::from(op.process), call, ret, invoke: op.invoke_us, complete }
 }
 
 /// Model steps the end-of-run check may spend: a hard history then answers "unknown", which is

@@ -1,0 +1,154 @@
+// The client-history panel, end to end in Chromium and Firefox: the run's timeline follows the
+// scrubber with a live verdict checked in a worker, clicking an operation goes to it, Jepsen
+// files from ../shared/data/histories open with their labelled verdicts and counterexamples,
+// dropped files are read, and a malformed file is refused with its line.
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { text } from "./harness.mjs";
+import { ROOT, WAIT_MS, runCases } from "./cases.mjs";
+
+const HISTORIES = join(ROOT, "..", "shared", "data", "histories");
+/** The labelled verdicts, by file: "linearizable" or "not-linearizable". */
+const LABELS = new Map(
+  text(join(HISTORIES, "labels.tsv"))
+    .split("\n")
+    .filter((line) => line.trim() && !line.startsWith("#"))
+    .map((line) => line.split("\t").map((field) => field.trim())),
+);
+const EXPECTED_KIND = { linearizable: "ok", "not-linearizable": "bad" };
+
+/** Brings the panel into view, for a screenshot that shows it. */
+async function reveal(page) {
+  await page.$eval("#panel-history", (panel) => panel.scrollIntoView({ block: "start" }));
+}
+
+async function historyState(page) {
+  return page.evaluate(() => window.raftsim.history());
+}
+
+/** Waits until the run's verdict is an answer for the history as it now stands. */
+async function settledVerdict(page) {
+  await page.waitForFunction(() => {
+    const state = window.raftsim.history();
+    return state.runResult && !state.verdict.includes("checking it again") && state.verdictKind !== "wait";
+  }, { timeout: WAIT_MS });
+  return historyState(page);
+}
+
+/** Opens `path` through the panel's file input and waits for its verdict or its refusal. */
+async function openFile(page, path) {
+  const before = await page.evaluate(() => window.raftsim.history().metrics.lastFileCheckMs);
+  const input = await page.$("#history-file");
+  await input.uploadFile(path);
+  await page.waitForFunction(
+    (previous) => {
+      const state = window.raftsim.history();
+      const refused = !document.getElementById("history-error").hidden;
+      return refused || (state.fileResult && state.metrics.lastFileCheckMs !== previous && state.verdictKind !== "wait");
+    },
+    { timeout: WAIT_MS },
+    before,
+  );
+  return historyState(page);
+}
+
+const CASES = [
+  ["shows the run's operations on a timeline that follows the scrubber, with a live verdict", async ({ open, shot, runTo, assertNoErrors }) => {
+    const page = await open();
+    await runTo(page, 8);
+    const later = await settledVerdict(page);
+    assert.equal(later.verdictKind, "ok", later.verdict);
+    assert.match(later.verdict, /Linearizable so far/);
+    assert.ok(later.runResult.operations > 4, `operations by 8 s: ${later.runResult.operations}`);
+    assert.ok(later.follow, "the timeline follows now");
+    assert.ok(later.window.start < 8e6 && later.window.end >= 8e6, `the window ${JSON.stringify(later.window)} holds now`);
+    await reveal(page);
+    await shot(page, "30-history-run");
+    await runTo(page, 3);
+    const earlier = await settledVerdict(page);
+    assert.ok(earlier.runResult.operations < later.runResult.operations, "going back checks the shorter history");
+    assert.ok(earlier.window.end < later.window.end, "the window went back with the scrubber");
+    assertNoErrors(page);
+    await page.close();
+  }],
+
+  ["clicking an operation goes to its call", async ({ open, runTo, assertNoErrors }) => {
+    const page = await open();
+    await runTo(page, 8);
+    await page.$eval("#history", (canvas) => canvas.scrollIntoView({ block: "center" }));
+    const target = await page.evaluate(() => {
+      const sim = window.raftsim.app.sim;
+      const { start, end } = window.raftsim.history().window;
+      const canvas = document.getElementById("history");
+      const box = canvas.getBoundingClientRect();
+      for (let position = 200; position >= 0; position -= 1) {
+        const op = sim.history_op(position);
+        if (!op || op.end == null || op.invoke < start + 200_000 || op.end > end) continue;
+        const [x, y] = sim.history_op_point(position, box.width, start, end);
+        return { op, x: box.left + x, y: box.top + y };
+      }
+      return null;
+    });
+    assert.ok(target, "an answered operation in view");
+    await page.mouse.click(target.x, target.y);
+    await page.waitForFunction((invoke) => window.raftsim.app.sim.now_us() === invoke && window.raftsim.app.travelTo === null, { timeout: WAIT_MS }, target.op.invoke);
+    assertNoErrors(page);
+    await page.close();
+  }],
+
+  ["opens Jepsen histories from the shared set with their labelled verdicts", async ({ open, shot, assertNoErrors }) => {
+    const page = await open();
+    for (const name of ["jepsen-etcd/etcd_000.log", "jepsen-etcd/etcd_002.log", "kv/c01-bad.txt"]) {
+      const expected = LABELS.get(name);
+      assert.ok(expected, `${name} is labelled`);
+      const state = await openFile(page, join(HISTORIES, name));
+      assert.equal(state.verdictKind, EXPECTED_KIND[expected], `${name}: ${state.verdict}`);
+      assert.equal(state.file, name.split("/").at(-1));
+      if (expected === "not-linearizable") {
+        assert.ok(state.fileResult.counterexample.cannot_go_next.length > 0);
+        assert.match(state.verdict, /^✗ Not linearizable at /);
+        const culprits = await page.$$eval("#history-culprits li", (items) => items.map((item) => item.textContent));
+        assert.ok(culprits.some((line) => line.startsWith("cannot go next:")), culprits.join(" | "));
+        await reveal(page);
+      await shot(page, name.includes("etcd") ? "31-history-file-counterexample" : "32-history-kv-counterexample");
+      }
+    }
+    await page.click("#history-back");
+    const back = await historyState(page);
+    assert.equal(back.file, null, "back to the run");
+    assertNoErrors(page);
+    await page.close();
+  }],
+
+  ["refuses a malformed file with its line, and reads a dropped one", async ({ open, shot, assertNoErrors }) => {
+    const page = await open();
+    const directory = mkdtempSync(join(tmpdir(), "raftsim-history-"));
+    const bad = join(directory, "bad.log");
+    writeFileSync(bad, "INFO  jepsen.util - 0\t:invoke\t:write\t3\nINFO  jepsen.util - 0\t:teleport\t:write\t3\n");
+    const refused = await openFile(page, bad);
+    const error = await page.$eval("#history-error", (element) => element.textContent);
+    assert.match(error, /line 2/, error);
+    assert.equal(refused.file, null, "a refused file is not opened");
+    await reveal(page);
+    await shot(page, "33-history-file-refused");
+    const dropped = text(join(HISTORIES, "jepsen-etcd", "etcd_002.log"));
+    await page.evaluate((content) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([content], "dropped.log", { type: "text/plain" }));
+      const target = document.getElementById("history-drop");
+      target.dispatchEvent(new DragEvent("dragover", { bubbles: true, cancelable: true, dataTransfer: transfer }));
+      target.dispatchEvent(new DragEvent("drop", { bubbles: true, cancelable: true, dataTransfer: transfer }));
+    }, dropped);
+    await page.waitForFunction(() => window.raftsim.history().fileResult?.verdict, { timeout: WAIT_MS });
+    const state = await historyState(page);
+    assert.equal(state.file, "dropped.log");
+    assert.equal(state.verdictKind, "ok", state.verdict);
+    assert.ok(await page.$eval("#history-error", (element) => element.hidden), "the earlier error is gone");
+    assertNoErrors(page);
+    await page.close();
+  }],
+];
+
+runCases("the client history", CASES);

@@ -1,0 +1,544 @@
+//! The client-history panel's engine side: the run's history (or an opened Jepsen file) as bars
+//! on a timeline, a row per client, and the linearizability checks the page's worker runs.
+//!
+//! The page draws the timeline every time the history or the view changes, so only the
+//! operations in view are read: a run's operations are in invocation order and none lasts
+//! longer than the clients' give-up time, so the first one in view is found by binary search.
+
+use raftsim_core::check::history::{History, HistoryOp, Outcome};
+use raftsim_core::check::jepsen::{self, Format};
+use raftsim_core::check::linearizability::model::{Kv, Register};
+use raftsim_core::check::linearizability::sentence::{counterexample_sentence, op_label};
+use raftsim_core::check::linearizability::{
+    self as lin, CheckResult, Counterexample, Operation, Options, Return, END_OF_RUN_STEP_BUDGET,
+    MEMORY_BUDGET_BROWSER_BYTES,
+};
+use raftsim_core::raft::OpResult;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use web_sys::CanvasRenderingContext2d;
+
+use crate::render::timeline::{self, Axis, Window};
+use crate::render::{Dashes, Pen};
+use crate::simulation::Simulation;
+use crate::to_js;
+
+/// Model steps a check of an opened file may spend (as `raftsim check-history`'s default).
+const FILE_STEP_BUDGET: u64 = 100_000_000;
+/// The largest history file the page reads, in bytes: the reader holds it whole.
+pub const FILE_BYTES_MAX: usize = 64 << 20;
+
+/// How an operation's bar ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum End {
+    /// It returned then.
+    Returned(u64),
+    /// The client gave up then, not knowing whether it took effect.
+    GaveUp(u64),
+    /// No answer by the end of what is shown (the bar runs to "now" or the history's end).
+    Open,
+}
+
+/// How an operation ended, as the timeline colours it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Returned a result.
+    Ok,
+    /// Returned "it did not take effect" (a compare-and-set that found another value).
+    Failed,
+    /// No answer, and none will come: it may or may not have taken effect.
+    Unknown,
+    /// Still waiting for its answer.
+    Pending,
+}
+
+/// One operation as the timeline draws it.
+#[derive(Clone, Debug)]
+pub struct Bar {
+    /// Its position in the history (what counterexamples name).
+    pub position: usize,
+    pub row: u32,
+    pub invoke: u64,
+    pub end: End,
+    pub kind: Kind,
+    pub label: String,
+}
+
+/// The run's history, read in place.
+pub struct RunBars<'a> {
+    history: &'a History,
+    /// Rows 0.. are the workload's clients; one more row holds the one-off requests (scripted
+    /// or sent from the page), once there are any.
+    clients: u32,
+    one_offs: bool,
+    /// No operation lasts longer: the clients give up after this.
+    span_us_max: u64,
+}
+
+impl<'a> RunBars<'a> {
+    pub fn of(simulation: &'a raftsim_core::sim::Simulation) -> RunBars<'a> {
+        let workload = &simulation.scenario().workload;
+        // A client gives up at the first event after its deadline; the margin covers the wait.
+        let span_us_max = workload.op_timeout_us.saturating_mul(2).saturating_add(1_000_000);
+        let one_offs = simulation.clients().len() > workload.clients as usize;
+        RunBars { history: simulation.history(), clients: workload.clients, one_offs, span_us_max }
+    }
+
+    /// The rows' names, top to bottom.
+    pub fn row_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = (1..=self.clients).map(|client| format!("client {client}")).collect();
+        if self.one_offs {
+            names.push("one-off".into());
+        }
+        names
+    }
+
+    fn bar(&self, position: usize, op: &HistoryOp) -> Bar {
+        let (end, kind) = match &op.outcome {
+            Outcome::Ok { result: OpResult::CasResult(false), complete_us } => {
+                (End::Returned(*complete_us), Kind::Failed)
+            }
+            Outcome::Ok { result: OpResult::Stale, complete_us } => (End::GaveUp(*complete_us), Kind::Unknown),
+            Outcome::Ok { complete_us, .. } => (End::Returned(*complete_us), Kind::Ok),
+            Outcome::Unknown { gave_up_us } => (End::GaveUp(*gave_up_us), Kind::Unknown),
+            Outcome::Pending => (End::Open, Kind::Pending),
+        };
+        let row = op.client.min(self.clients);
+        let label = op_label(&lin::from_history_op(op));
+        Bar { position, row, invoke: op.invoke_us, end, kind, label }
+    }
+
+    /// The operations that overlap `[start, end]` (pending ones run to now).
+    pub fn visible(&self, start: u64, end: u64) -> Vec<Bar> {
+        let ops = &self.history.ops;
+        let from = ops.partition_point(|op| op.invoke_us.saturating_add(self.span_us_max) < start);
+        let mut bars = Vec::new();
+        for (offset, op) in ops.iter_from(from).enumerate() {
+            if op.invoke_us > end {
+                break;
+            }
+            let bar = self.bar(from + offset, op);
+            if bar_end(&bar).is_none_or(|finish| finish >= start) {
+                bars.push(bar);
+            }
+        }
+        bars
+    }
+
+    /// The operation at `position`.
+    pub fn get(&self, position: usize) -> Option<Bar> {
+        self.history.ops.get(position).map(|op| self.bar(position, op))
+    }
+}
+
+/// Where a bar's drawn extent ends in time, if it is known.
+fn bar_end(bar: &Bar) -> Option<u64> {
+    match bar.end {
+        End::Returned(at) | End::GaveUp(at) => Some(at),
+        End::Open => None,
+    }
+}
+
+/// An opened history file: its operations, each on a row. A process keeps its row; a new one
+/// (Jepsen starts a new process after an unknown outcome) takes the first row that is free.
+#[wasm_bindgen]
+pub struct HistoryFile {
+    name: String,
+    format: Format,
+    operations: Vec<Operation>,
+    bars: Vec<Bar>,
+    row_names: Vec<String>,
+    span_max: u64,
+    extent: (u64, u64),
+    marks: timeline::Marks,
+    dashes: Dashes,
+}
+
+#[wasm_bindgen]
+impl HistoryFile {
+    /// Reads a Jepsen log or EDN history (the formats `raftsim check-history` reads); a bad file
+    /// is refused with its line and what was wrong.
+    #[wasm_bindgen(constructor)]
+    pub fn new(name: &str, text: &str) -> Result<HistoryFile, JsError> {
+        let (format, operations) = parse_file(text).map_err(|problem| JsError::new(&problem))?;
+        let (bars, row_names) = file_bars(&operations);
+        let span_max = bars.iter().map(|bar| bar_end(bar).unwrap_or(bar.invoke) - bar.invoke).max().unwrap_or(0);
+        let extent_end = bars.iter().map(|bar| bar_end(bar).unwrap_or(bar.invoke)).max().unwrap_or(0);
+        let extent = (bars.first().map_or(0, |bar| bar.invoke), extent_end.max(1));
+        Ok(HistoryFile {
+            name: name.chars().take(200).collect(),
+            format,
+            operations,
+            bars,
+            row_names,
+            span_max,
+            extent,
+            marks: timeline::Marks::default(),
+            dashes: Dashes::new(),
+        })
+    }
+
+    /// The file's name, as given.
+    pub fn name(&self) -> String {
+        self.name.clone()
+    }
+    /// "log" (Jepsen's log lines, one register) or "edn" (EDN maps, a key-value store).
+    pub fn format(&self) -> String {
+        match self.format {
+            Format::EtcdLog => "log".into(),
+            Format::KvEdn => "edn".into(),
+        }
+    }
+    /// The model its format implies: "register" for a log, "kv" for EDN.
+    pub fn default_model(&self) -> String {
+        match self.format {
+            Format::EtcdLog => "register".into(),
+            Format::KvEdn => "kv".into(),
+        }
+    }
+    /// How many operations it holds.
+    pub fn operations(&self) -> u32 {
+        self.operations.len() as u32
+    }
+    /// How many rows the timeline has.
+    pub fn rows(&self) -> u32 {
+        self.row_names.len() as u32
+    }
+    /// The first position of the history.
+    pub fn start(&self) -> f64 {
+        self.extent.0 as f64
+    }
+    /// The last position of the history.
+    pub fn end(&self) -> f64 {
+        self.extent.1 as f64
+    }
+
+    /// Shows a check's counterexample (the worker's result) on the timeline; `null` clears it.
+    pub fn set_result(&mut self, result: JsValue) -> Result<(), JsError> {
+        self.marks = marks_of(result)?;
+        Ok(())
+    }
+
+    /// Draws the positions `start`..`end` of the history on a canvas `width` CSS px wide.
+    pub fn draw(&self, context: &CanvasRenderingContext2d, width: f64, pixel_ratio: f64, start: f64, end: f64) {
+        let window = Window::new(start, end, width);
+        let bars = self.visible(window.start(), window.end());
+        let height = timeline::height_px(self.rows());
+        let pen = Pen::begin(context, &self.dashes, width, height, pixel_ratio);
+        timeline::draw(&pen, &bars, &self.row_names, &window, None, &self.marks, Axis::Positions);
+    }
+
+    /// The operation under (`x`, `y`) in a drawing of `start`..`end` `width` wide, or `null`:
+    /// `{position, label, invoke, complete, near_end}`.
+    pub fn op_at(&self, x: f64, y: f64, width: f64, start: f64, end: f64) -> Result<JsValue, JsError> {
+        let window = Window::new(start, end, width);
+        let bars = self.visible(window.start(), window.end());
+        let names = &self.row_names;
+        to_js(&timeline::bar_at(&bars, &window, x, y).map(|(bar, near_end)| pick_of(bar, near_end, Some(names))))
+    }
+
+    /// The operation at `position` of the file (as counterexamples name it), as
+    /// [`HistoryFile::op_at`] gives it, or `null`.
+    pub fn op(&self, position: u32) -> Result<JsValue, JsError> {
+        to_js(&self.bar(position as usize).map(|bar| pick_of(bar, false, Some(&self.row_names))))
+    }
+}
+
+impl HistoryFile {
+    fn bar(&self, position: usize) -> Option<&Bar> {
+        // Bars are in invocation order; find the one for `position`.
+        self.bars.iter().find(|bar| bar.position == position)
+    }
+
+    fn visible(&self, start: u64, end: u64) -> Vec<Bar> {
+        let from = self.bars.partition_point(|bar| bar.invoke.saturating_add(self.span_max) < start);
+        let overlaps = |bar: &&Bar| bar_end(bar).is_none_or(|finish| finish >= start);
+        self.bars[from..].iter().take_while(|bar| bar.invoke <= end).filter(overlaps).cloned().collect()
+    }
+}
+
+/// Reads a history file within the page's size limit.
+fn parse_file(text: &str) -> Result<(Format, Vec<Operation>), String> {
+    if text.len() > FILE_BYTES_MAX {
+        return Err(format!(
+            "the file holds {} bytes; the page reads at most {} MiB",
+            text.len(),
+            FILE_BYTES_MAX >> 20
+        ));
+    }
+    jepsen::parse(text).map_err(|error| error.to_string())
+}
+
+/// The file's operations as bars, each on a row, and the rows' names.
+fn file_bars(operations: &[Operation]) -> (Vec<Bar>, Vec<String>) {
+    let mut order: Vec<usize> = (0..operations.len()).collect();
+    order.sort_by_key(|&position| (operations[position].invoke, position));
+    let mut row_of_process: std::collections::BTreeMap<u64, u32> = std::collections::BTreeMap::new();
+    // Per row: its processes' names and when it is free again (an unknown outcome frees it).
+    let mut rows: Vec<(Vec<u64>, u64)> = Vec::new();
+    let mut bars = Vec::with_capacity(operations.len());
+    for position in order {
+        let op = &operations[position];
+        let row = *row_of_process.entry(op.process).or_insert_with(|| {
+            let free = rows.iter().position(|(_, free_at)| *free_at <= op.invoke);
+            let row = free.unwrap_or_else(|| {
+                rows.push((Vec::new(), 0));
+                rows.len() - 1
+            });
+            rows[row].0.push(op.process);
+            row as u32
+        });
+        let (end, kind) = match (op.complete, &op.ret) {
+            (Some(at), Return::Cas(false)) => (End::Returned(at), Kind::Failed),
+            (Some(at), Return::Unknown) => (End::GaveUp(at), Kind::Unknown),
+            (Some(at), _) => (End::Returned(at), Kind::Ok),
+            (None, _) => (End::Open, Kind::Unknown),
+        };
+        rows[row as usize].1 = rows[row as usize].1.max(op.complete.unwrap_or(op.invoke).saturating_add(1));
+        bars.push(Bar { position, row, invoke: op.invoke, end, kind, label: op_label(op) });
+    }
+    close_open_bars(&mut bars);
+    let names = rows.iter().map(|(processes, _)| process_names(processes)).collect();
+    (bars, names)
+}
+
+/// A bar with no answer ends where the next operation on its row starts (its process was
+/// replaced), or at the last position of the history.
+fn close_open_bars(bars: &mut [Bar]) {
+    let last = bars.iter().map(|bar| bar_end(bar).unwrap_or(bar.invoke)).max().unwrap_or(0);
+    let mut next_on_row: std::collections::BTreeMap<u32, u64> = std::collections::BTreeMap::new();
+    for bar in bars.iter_mut().rev() {
+        if bar.end == End::Open {
+            bar.end = End::GaveUp(next_on_row.get(&bar.row).copied().unwrap_or(last).max(bar.invoke));
+        }
+        next_on_row.insert(bar.row, bar.invoke);
+    }
+}
+
+/// A row's name from its processes: `p3`, `p3, p8`, or `p3 +4` when there are many.
+fn process_names(processes: &[u64]) -> String {
+    match processes {
+        [] => String::new(),
+        [one] => format!("p{one}"),
+        [one, two] => format!("p{one}, p{two}"),
+        [first, rest @ ..] => format!("p{first} +{}", rest.len()),
+    }
+}
+
+/// The counterexample of a worker's result (or nothing, for `null` or a result without one).
+fn marks_of(result: JsValue) -> Result<timeline::Marks, JsError> {
+    if result.is_null() || result.is_undefined() {
+        return Ok(timeline::Marks::default());
+    }
+    let result: CheckResult = crate::from_js(result, "invalid check result")?;
+    Ok(result.counterexample.as_ref().map(timeline::Marks::of).unwrap_or_default())
+}
+
+/// What the page learns of an operation it points at.
+#[derive(Serialize)]
+struct Picked {
+    position: usize,
+    label: String,
+    kind: &'static str,
+    invoke: u64,
+    /// When it returned, or when its client gave up.
+    end: Option<u64>,
+    /// The pointer is nearer its end than its start (a click then goes to its end).
+    near_end: bool,
+    /// The client or process row it is on.
+    row: String,
+}
+
+fn pick_of(bar: &Bar, near_end: bool, row_names: Option<&[String]>) -> Picked {
+    let kind = match bar.kind {
+        Kind::Ok => "ok",
+        Kind::Failed => "failed",
+        Kind::Unknown => "unknown",
+        Kind::Pending => "pending",
+    };
+    let row = row_names.and_then(|names| names.get(bar.row as usize)).cloned().unwrap_or_default();
+    Picked {
+        position: bar.position,
+        label: bar.label.clone(),
+        kind,
+        invoke: bar.invoke,
+        end: bar_end(bar),
+        near_end,
+        row,
+    }
+}
+
+/// The run's timeline, drawn by the [`Simulation`] handle.
+#[wasm_bindgen]
+impl Simulation {
+    /// How many rows the client-history timeline has (the workload's clients and one-off requests).
+    pub fn history_rows(&self) -> u32 {
+        RunBars::of(self.session.simulation()).row_names().len() as u32
+    }
+
+    /// Draws the client history from `start_us` to `end_us` on a canvas `width` CSS px wide,
+    /// with `marks` (a counterexample, or none) highlighted.
+    pub fn draw_history(
+        &self,
+        context: &CanvasRenderingContext2d,
+        width: f64,
+        pixel_ratio: f64,
+        start_us: f64,
+        end_us: f64,
+        marks: &HistoryMarks,
+    ) {
+        let simulation = self.session.simulation();
+        let bars = RunBars::of(simulation);
+        let window = Window::new(start_us, end_us, width);
+        let visible = bars.visible(window.start(), window.end());
+        let names = bars.row_names();
+        let pen = Pen::begin(context, &self.dashes, width, timeline::height_px(names.len() as u32), pixel_ratio);
+        let now = Some(simulation.now_us());
+        timeline::draw(&pen, &visible, &names, &window, now, &marks.marks, Axis::Microseconds);
+    }
+
+    /// The operation under (`x`, `y`) on the timeline of `start_us`..`end_us`, or `null`.
+    pub fn history_op_at(&self, x: f64, y: f64, width: f64, start_us: f64, end_us: f64) -> Result<JsValue, JsError> {
+        let bars = RunBars::of(self.session.simulation());
+        let window = Window::new(start_us, end_us, width);
+        let visible = bars.visible(window.start(), window.end());
+        let names = bars.row_names();
+        to_js(&timeline::bar_at(&visible, &window, x, y).map(|(bar, near_end)| pick_of(bar, near_end, Some(&names))))
+    }
+
+    /// Where operation `position` is drawn on a timeline of `start_us`..`end_us` `width` wide:
+    /// `[x, y]` of a point inside its bar near its start, in CSS pixels (for the page's tests,
+    /// like `node_center`), or `null` when it is not in the history.
+    pub fn history_op_point(&self, position: u32, width: f64, start_us: f64, end_us: f64) -> Option<Vec<f64>> {
+        let bar = RunBars::of(self.session.simulation()).get(position as usize)?;
+        let (x, y) = timeline::bar_point(&bar, &Window::new(start_us, end_us, width));
+        Some(vec![x, y])
+    }
+
+    /// The operation at `position` of the history, as [`Simulation::history_op_at`] gives it.
+    pub fn history_op(&self, position: u32) -> Result<JsValue, JsError> {
+        let bars = RunBars::of(self.session.simulation());
+        let names = bars.row_names();
+        to_js(&bars.get(position as usize).map(|bar| pick_of(&bar, false, Some(&names))))
+    }
+
+    /// A fingerprint of the history as it stands (operations, outcomes): the page re-checks
+    /// and redraws the timeline only when it changes.
+    pub fn history_signature(&self) -> String {
+        let history = self.session.simulation().history();
+        let counts = history.outcome_counts();
+        format!("{}:{}:{}:{}:{}", history.ops.len(), counts.ok, counts.failed, counts.unknown, counts.pending)
+    }
+
+    /// The history as the linearizability checker reads it, in JSON: what the page hands its
+    /// worker (operations still waiting count as unknown: they may yet take effect).
+    pub fn history_for_check(&self) -> String {
+        let operations = lin::from_history(self.session.simulation().history());
+        serde_json::to_string(&operations).expect("operations serialise")
+    }
+}
+
+/// A counterexample to highlight on a timeline, made once when a check's result arrives.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct HistoryMarks {
+    marks: timeline::Marks,
+}
+
+#[wasm_bindgen]
+impl HistoryMarks {
+    /// The marks of a check's result (`null`, or a result without a counterexample: none).
+    #[wasm_bindgen(constructor)]
+    pub fn new(result: JsValue) -> Result<HistoryMarks, JsError> {
+        Ok(HistoryMarks { marks: marks_of(result)? })
+    }
+}
+
+/// A check's answer as the page shows it: the result, and the counterexample in a sentence.
+#[derive(Serialize)]
+struct Checked {
+    #[serde(flatten)]
+    result: CheckResult,
+    /// The counterexample told in words, when there is one.
+    sentence: Option<String>,
+    /// The model the history was checked against.
+    model: &'static str,
+}
+
+/// Seconds as the page shows a run's times: `1.2345 s`.
+fn seconds(time_us: u64) -> String {
+    format!("{}.{:04} s", time_us / 1_000_000, time_us % 1_000_000 / 100)
+}
+
+fn checked(
+    operations: &[Operation],
+    result: CheckResult,
+    model: &'static str,
+    time: &dyn Fn(u64) -> String,
+) -> Checked {
+    let sentence = result
+        .counterexample
+        .as_ref()
+        .map(|counterexample: &Counterexample| counterexample_sentence(operations, counterexample, time));
+    Checked { result, sentence, model }
+}
+
+/// The worker's check of a run's history (JSON from [`Simulation::history_for_check`]) against
+/// the key-value store, within the end-of-run budgets: the same answer the run's own
+/// Linearizability check gives at its end.
+#[wasm_bindgen]
+pub fn check_run_history(operations_json: &str) -> Result<JsValue, JsError> {
+    let operations: Vec<Operation> =
+        serde_json::from_str(operations_json).map_err(|error| JsError::new(&format!("invalid history: {error}")))?;
+    let options = Options {
+        step_budget: END_OF_RUN_STEP_BUDGET,
+        memory_budget_bytes: MEMORY_BUDGET_BROWSER_BYTES,
+        ..Options::default()
+    };
+    let result = lin::check(&Kv, &operations, options).map_err(|problem| JsError::new(&problem))?;
+    to_js(&checked(&operations, result, "kv", &seconds))
+}
+
+/// The worker's check of a history file: read (a bad file is refused with its line), then
+/// checked against `model` ("register", "kv", or "" for the one its format implies) within
+/// the page's memory budget and `raftsim check-history`'s step budget.
+#[wasm_bindgen]
+pub fn check_history_file(text: &str, model: &str) -> Result<JsValue, JsError> {
+    let (format, operations) = parse_file(text).map_err(|problem| JsError::new(&problem))?;
+    let options = Options {
+        step_budget: FILE_STEP_BUDGET,
+        memory_budget_bytes: MEMORY_BUDGET_BROWSER_BYTES,
+        ..Options::default()
+    };
+    let line = |line: u64| format!("line {line}");
+    let model = match (model, format) {
+        ("register", _) | ("", Format::EtcdLog) => "register",
+        ("kv", _) | ("", Format::KvEdn) => "kv",
+        (other, _) => return Err(JsError::new(&format!("unknown model {other:?}: register or kv"))),
+    };
+    let result = match model {
+        "register" => lin::check(&Register, &operations, options),
+        _ => lin::check(&Kv, &operations, options),
+    }
+    .map_err(|problem| JsError::new(&problem))?;
+    to_js(&checked(&operations, result, model, &line))
+}
+
+/// The height of a client-history timeline of `rows` rows, in CSS pixels.
+#[wasm_bindgen]
+pub fn history_timeline_height(rows: u32) -> f64 {
+    timeline::height_px(rows)
+}
+
+/// Where canvas x `x` falls in a timeline `width` wide, as a fraction of its window (0 at the
+/// window's start, 1 at its end; outside the plot it runs past them).
+#[wasm_bindgen]
+pub fn history_time_fraction(x: f64, width: f64) -> f64 {
+    Window::new(0.0, 1_000_000.0, width).fraction_at(x)
+}
+
+/// The largest history file the page reads, in bytes.
+#[wasm_bindgen]
+pub fn history_file_bytes_max() -> f64 {
+    FILE_BYTES_MAX as f64
+}
