@@ -500,6 +500,19 @@ export function setupHistory() {
   });
 }
 
+/** The live verdict in a few words for the check board's Linearizability row while it waits
+ * for the run's end, or "" when there is none for the history as it stands. */
+export function liveVerdictWords() {
+  if (!app.sim || state.file || !isOpen() || !runCheck.result) return "";
+  if (runCheck.signature !== guard(() => app.sim.history_signature(), "")) return "";
+  const operations = `${count(runCheck.result.operations)} operations`;
+  return {
+    Linearizable: `So far (${operations}, checked live): linearizable.`,
+    NotLinearizable: `So far (${operations}, checked live): NOT linearizable; see the client history.`,
+    Unknown: `So far (${operations}, checked live): unknown, the budget ran out.`,
+  }[runCheck.result.verdict];
+}
+
 /** For the tests: the panel's state in words and numbers. */
 export function historyState() {
   return {

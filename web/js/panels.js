@@ -4,6 +4,7 @@
 import { app, emit, guard, on } from "./app.js";
 import { byId, h, setText } from "./dom.js";
 import * as format from "./format.js";
+import { liveVerdictWords } from "./history.js";
 import { notice, clearNotice } from "./notices.js";
 import { onFrame, pause, seekEvent } from "./player.js";
 
@@ -131,8 +132,10 @@ function updateChecks() {
     const { row, mark, why } = checkRows.get(name);
     row.className = `check ${state}`;
     setText(mark, MARKS[state] ?? "?");
-    setText(why, sentence);
-    why.hidden = sentence === "";
+    const live = name === "Linearizability" && state === "waiting" ? liveVerdictWords() : "";
+    const words = live ? `${sentence} ${live}` : sentence;
+    setText(why, words);
+    why.hidden = words === "";
     if (state === "failed") failed += 1;
     if (state === "holds") holding += 1;
   }
