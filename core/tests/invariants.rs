@@ -235,7 +235,7 @@ fn quorum_log_inv_fires_when_a_crash_takes_a_committed_entry_off_a_disk() {
     pass(run.step(2, follower(1, 0), appends(vec![noop(1, 1)])));
     pass(run.step(1, follower(1, 1), nothing()));
     // Node 2 comes back from its crash with an empty disk (a broken disk, say).
-    fails(run.next_event().on_crash(2, &DurableState::default()), Invariant::QuorumLogInv);
+    fails(run.next_event().on_crash(2, &DurableState::default(), Some(1)), Invariant::QuorumLogInv);
 }
 
 #[test]
@@ -337,7 +337,7 @@ fn vote_once_inv_fires_for_a_second_vote_in_a_term_after_a_crash() {
     let mut run = Run::new(3);
     pass(run.grant(3, follower(2, 0), 1));
     // The disk lost the vote (a broken disk); node 3 restarts as new and votes again.
-    pass(run.next_event().on_crash(3, &DurableState::default()));
+    pass(run.next_event().on_crash(3, &DurableState::default(), Some(1)));
     pass(run.next_event().on_restart(3, follower(0, 0)));
     fails(run.grant(3, follower(2, 0), 2), Invariant::VoteOnceInv);
 }
@@ -467,7 +467,7 @@ fn monotonic_term_fires_when_a_term_goes_back() {
 fn monotonic_term_fires_when_a_restart_loses_a_durable_term() {
     let mut checker = SafetyChecker::new(1);
     let disk = DurableState { hard_state: HardState { term: 5, voted_for: None }, ..DurableState::default() };
-    checker.on_crash(1, &disk).expect("a crash alone is fine");
+    checker.on_crash(1, &disk, None).expect("a crash alone is fine");
     let violation = checker.on_restart(1, follower(2, 0)).expect_err("term 5 was durable");
     assert_eq!(violation.invariant, Invariant::MonotonicTerm);
 }

@@ -29,6 +29,10 @@ pub struct CrashLoss {
     pub writes_lost: usize,
     /// With a torn tail: the index of the entry found half-written and discarded on restart.
     pub torn_index: Option<Index>,
+    /// The lowest log index the crash changed on disk (the unsynced writes that reached the
+    /// platter after all, and the torn entry): what a reader of the disk must read again. `None`
+    /// when the disk holds exactly what was synced.
+    pub changed_from: Option<Index>,
 }
 
 impl Disk {
@@ -83,13 +87,21 @@ impl Disk {
         let appends_something =
             unsynced.iter().any(|request| matches!(&request.write, Write::Append(entries) if !entries.is_empty()));
         if !appends_something || !rng.chance(torn_tail_ppm) {
-            return CrashLoss { writes_lost: unsynced.len(), torn_index: None };
+            return CrashLoss { writes_lost: unsynced.len(), torn_index: None, changed_from: None };
         }
+        let first_touched = |write: &Write| match write {
+            Write::Append(entries) => entries.first().map(|entry| entry.index),
+            Write::Truncate { from } => Some(*from),
+            Write::HardState(_) => None,
+        };
+        let mut changed_from = Index::MAX;
         for request in &unsynced {
+            changed_from = changed_from.min(first_touched(&request.write).unwrap_or(Index::MAX));
             self.durable.apply(&request.write);
         }
         let torn = self.durable.entries.pop().expect("an append reached the disk");
-        CrashLoss { writes_lost: 0, torn_index: Some(torn.index) }
+        let changed_from = changed_from.min(torn.index);
+        CrashLoss { writes_lost: 0, torn_index: Some(torn.index), changed_from: Some(changed_from) }
     }
 
     /// Wipes the disk entirely (a replaced drive): Raft's durability assumption broken on purpose.
@@ -143,7 +155,7 @@ mod tests {
         disk.synced(1);
         disk.issue(vec![append(2, 1)], 0, 10);
         let loss = disk.crash(&mut Rng::new(1, Stream::Disks), 0);
-        assert_eq!(loss, CrashLoss { writes_lost: 1, torn_index: None });
+        assert_eq!(loss, CrashLoss { writes_lost: 1, torn_index: None, changed_from: None });
         assert_eq!(disk.durable().hard_state, hard_state);
         assert!(disk.durable().entries.is_empty());
     }

@@ -238,7 +238,7 @@ impl Simulation {
         if server.node.take().is_none() {
             return;
         }
-        server.disk.crash(&mut self.rng_disks, torn_tail_ppm);
+        let loss = server.disk.crash(&mut self.rng_disks, torn_tail_ppm);
         server.incarnation += 1;
         server.paused = false;
         server.backlog.clear();
@@ -247,7 +247,7 @@ impl Simulation {
         }
         assert!(server.timers.iter().all(|timer| timer.deadline_local_us.is_none()), "a crashed node has no timers");
         if self.violation.is_none() {
-            if let Err(violation) = self.safety.on_crash(id, server.disk.durable()) {
+            if let Err(violation) = self.safety.on_crash(id, server.disk.durable(), loss.changed_from) {
                 self.violation = Some(*violation);
             }
         }

@@ -211,10 +211,23 @@ impl SafetyChecker {
         Ok(())
     }
 
-    /// The node crashed: only its disk remains, read here once (torn tail included).
-    pub fn on_crash(&mut self, node: NodeId, disk: &DurableState) -> Checked {
+    /// The node crashed: only its disk remains. What the crash changed on it (`changed_from` on,
+    /// the unsynced writes that reached the platter and the torn entry, as the world reports)
+    /// is read here; the rest is the copy `on_durable` kept, so a crash costs what it changed,
+    /// not the log's length. Test builds re-read the whole disk and compare.
+    pub fn on_crash(&mut self, node: NodeId, disk: &DurableState, changed_from: Option<Index>) -> Checked {
         let shadow = self.shadow_mut(node);
-        shadow.disk = LogShadow::of(disk.entries.iter());
+        if let Some(from) = changed_from {
+            assert!(from >= 1, "log indexes count from 1");
+            shadow.disk.truncate(from.min(shadow.disk.last_index() + 1));
+            for entry in disk.entries.iter_from(from as usize - 1) {
+                shadow.disk.push(entry);
+            }
+        }
+        if cfg!(debug_assertions) {
+            let whole = LogShadow::of(disk.entries.iter());
+            assert!(shadow.disk.same_as(&whole), "S{node}'s disk changed at a crash below index {changed_from:?}");
+        }
         shadow.disk_hard_state = disk.hard_state;
         shadow.log = shadow.disk.clone();
         shadow.state = NodeSnapshot { running: false, ..NodeSnapshot::default() };
