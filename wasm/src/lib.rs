@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 mod catalogue;
+mod hunt;
 mod render;
 mod simulation;
 mod view;
@@ -18,6 +19,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 pub use catalogue::*;
+pub use hunt::*;
 pub use simulation::Simulation;
 
 thread_local! {
