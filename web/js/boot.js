@@ -6,6 +6,8 @@ import { app, guard } from "./app.js";
 import { nodeClientPoint, setupCanvases } from "./canvas.js";
 import { setupControls } from "./controls.js";
 import { byId } from "./dom.js";
+import { setupExport } from "./export.js";
+import { setupHunt } from "./hunt.js";
 import { setupKeys } from "./keys.js";
 import { setupLegend } from "./legend.js";
 import { setupMenus } from "./menus.js";
@@ -57,6 +59,8 @@ async function boot() {
   setupMenus();
   setupSettings();
   setupShare();
+  setupExport();
+  setupHunt();
   setupKeys();
   setupLegend();
   exposeHandle();
