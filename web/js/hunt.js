@@ -17,6 +17,8 @@ const CHUNK_MS = 150;
 const CHUNK_SEEDS_MAX = 256;
 /** The figures line is redrawn at most this often while hunting. */
 const FIGURES_MS = 200;
+/** The seeds with an unanswered linearizability check kept by number (the rest are counted). */
+const UNKNOWN_KEPT_MAX = 1_000;
 
 let defaults = null;
 /** The hunt in progress, or the last one (also `app.hunt`, for the tests). */
@@ -89,7 +91,7 @@ function start(event) {
   clearFailures();
   hunt = {
     request, first: range.first, last: range.last, next: range.first, retry: [], done: 0, events: 0,
-    failing: 0, checks: new Map(), listed: [], unknown: [], crashed: [], msPerSeed: null, workers: [],
+    failing: 0, checks: new Map(), listed: [], unknown: [], unknownCount: 0, crashed: [], msPerSeed: null, workers: [],
     running: true, cancelled: false, problem: null, startedAt: performance.now(), finishedAt: null,
   };
   app.hunt = hunt;
@@ -163,7 +165,8 @@ function record(current, { reports, ms, count }) {
       current.checks.set(check, (current.checks.get(check) ?? 0) + 1);
       if (addFailure(report)) current.listed.push(report);
     } else if (report.verdict === "unknown") {
-      current.unknown.push(report.seed);
+      current.unknownCount += 1;
+      if (current.unknown.length < UNKNOWN_KEPT_MAX) current.unknown.push(report.seed);
     }
   }
   showFigures(false);
@@ -252,7 +255,7 @@ function verdict(current, seconds) {
   if (current.problem) return `${current.problem} ${failing}${crashes}`;
   const when = `${current.cancelled ? "Cancelled after" : "Done:"} ${seeds(current.done)} in ${seconds.toFixed(1)} s.`;
   if (current.failing === 0 && current.crashed.length === 0) {
-    const unknown = current.unknown.length > 0 ? ", but linearizability went unanswered on some (not a pass)" : "";
+    const unknown = current.unknownCount > 0 ? ", but linearizability went unanswered on some (not a pass)" : "";
     return `${when} No seed failed: every check held on every seed judged${unknown}.`;
   }
   return `${when} ${failing}${crashes}${more}`;
@@ -260,11 +263,11 @@ function verdict(current, seconds) {
 
 function showUnknown(current) {
   const element = byId("hunt-unknown");
-  element.hidden = current.unknown.length === 0;
+  element.hidden = current.unknownCount === 0;
   if (element.hidden) return;
   const unknown = [...current.unknown].sort((a, b) => a - b);
-  const shown = unknown.slice(0, 30).join(", ") + (unknown.length > 30 ? ", …" : "");
-  setText(element, `Linearizability unknown (the checker's budget ran out: neither a pass nor a failure) on ${seeds(unknown.length)}: ${shown}.`);
+  const shown = unknown.slice(0, 30).join(", ") + (current.unknownCount > 30 ? ", …" : "");
+  setText(element, `Linearizability unknown (the checker's budget ran out: neither a pass nor a failure) on ${seeds(current.unknownCount)}: ${shown}.`);
 }
 
 function buildScenarioMenu() {
