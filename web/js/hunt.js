@@ -68,10 +68,12 @@ function sentence(text) {
   return /[.!?]$/.test(capital) ? capital : `${capital}.`;
 }
 
+/** Judges the form with the engine and shows what it refused; the request if it is valid. */
 function validate() {
   const request = readRequest();
-  if (request.scenario === null) return showProblems([{ field: "scenario", reason: "there is no run on screen to take the scenario from" }]) && null;
-  const problems = guard(() => app.wasm.validate_hunt(request), null);
+  const problems = request.scenario === null
+    ? [{ field: "scenario", reason: "there is no run on screen to take the scenario from" }]
+    : guard(() => app.wasm.validate_hunt(request), null);
   return problems && showProblems(problems) ? request : null;
 }
 
@@ -82,12 +84,11 @@ function start(event) {
   if (!request) return;
   const range = guard(() => {
     const probe = new app.wasm.Hunt(request);
-    const seeds = { first: probe.first_seed(), last: probe.last_seed() };
+    const bounds = { first: probe.first_seed(), last: probe.last_seed() };
     probe.free();
-    return seeds;
+    return bounds;
   });
   if (!range) return;
-  cancelHunt();
   clearFailures();
   hunt = {
     request, first: range.first, last: range.last, next: range.first, retry: [], done: 0, events: 0,
