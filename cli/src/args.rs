@@ -53,8 +53,8 @@ pub enum Command {
     /// 3 bad input.
     Merge(MergeArgs),
     /// Replay a share link (a URL or its fragment) and print the events before the point it
-    /// stopped at, and the violation if there is one. Exit status: 0 no violation, 1 a
-    /// violation, 3 a bad link.
+    /// stopped at, the violation if there is one, and the trace hash there. Exit status: 0 no
+    /// violation, 1 a violation, 3 a bad link.
     Replay(ReplayArgs),
     /// Shrink a failing run: try fewer nodes, clients, user actions, scripted faults and fault
     /// kinds, a calmer network and an earlier stop, keep what still fails the same check, and
@@ -142,6 +142,10 @@ pub struct ReplayArgs {
     /// How many events to print before the stop.
     #[arg(long, default_value_t = 30)]
     pub context: u64,
+    /// Instead, print a Rust test file for core/tests/ that runs the link's run to its end and
+    /// asserts how it ends (the check that fails, or that every check holds).
+    #[arg(long)]
+    pub rust_test: bool,
 }
 
 #[derive(Args)]
@@ -149,11 +153,15 @@ pub struct ShrinkArgs {
     /// The failing run's link (a URL or its fragment).
     pub link: String,
     /// Give up simplifying after this many reruns.
-    #[arg(long, default_value_t = 2_000)]
+    #[arg(long, default_value_t = raftsim_core::sim::shrink::SHRINK_RUNS_DEFAULT)]
     pub runs: u64,
     /// The page the printed link points at.
     #[arg(long, default_value = "http://127.0.0.1:8080/")]
     pub base_url: String,
+    /// Then print, instead of the usual report, a Rust test file for core/tests/ that runs the
+    /// smallest run and asserts its violation.
+    #[arg(long)]
+    pub rust_test: bool,
 }
 
 #[derive(Args)]

@@ -9,6 +9,7 @@
 
 mod catalogue;
 mod history;
+mod hunt;
 mod render;
 mod simulation;
 mod view;
@@ -23,6 +24,7 @@ pub use history::{
     check_history_file, check_run_history, history_file_bytes_max, history_time_fraction, history_timeline_height,
     HistoryFile, HistoryMarks,
 };
+pub use hunt::*;
 pub use simulation::Simulation;
 
 thread_local! {

@@ -7,6 +7,8 @@ import { nodeClientPoint, setupCanvases } from "./canvas.js";
 import { setupControls } from "./controls.js";
 import { byId } from "./dom.js";
 import { historyState, setupHistory } from "./history.js";
+import { setupExport } from "./export.js";
+import { setupHunt } from "./hunt.js";
 import { setupKeys } from "./keys.js";
 import { setupLegend } from "./legend.js";
 import { setupMenus } from "./menus.js";
@@ -59,6 +61,8 @@ async function boot() {
   setupMenus();
   setupSettings();
   setupShare();
+  setupExport();
+  setupHunt();
   setupKeys();
   setupLegend();
   setupHistory();

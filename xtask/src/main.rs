@@ -368,12 +368,17 @@ fn json_strings(values: &[String]) -> String {
 
 /// The page's end-to-end tests (`tests/e2e/*.test.mjs`, run by `node --test`): they serve
 /// `web/` themselves and drive the browsers of wasm-pack.toml through puppeteer-core, Chromium
-/// over CDP and Firefox over WebDriver BiDi. Screenshots land in target/e2e/<browser>/.
+/// over CDP and Firefox over WebDriver BiDi, and the hunt's run the CLI (built first, passed as
+/// RAFTSIM_CLI). Screenshots land in target/e2e/<browser>/.
 fn page_tests(root: &Path, settings: &Settings) -> Result<(), String> {
     wasm_module_path(&settings.out_dir(root)).map_err(|problem| format!("{problem}: run the wasm step first"))?;
+    // The hunt's tests run the command line on what the page found and exported (the native
+    // step has usually built it already).
+    run(cargo(root).args(["build", "--quiet", "-p", "raftsim"]))?;
     let _ = std::fs::remove_dir_all(root.join("target/e2e"));
     let mut command = Command::new("node");
     command.current_dir(root).args(["--test", "--test-reporter=spec", "tests/e2e/"]);
+    command.env("RAFTSIM_CLI", root.join("target/debug/raftsim"));
     command.env("RAFTSIM_CHROMIUM", &settings.test.chromium);
     command.env("RAFTSIM_FIREFOX", &settings.test.firefox);
     command.env("RAFTSIM_CHROMIUM_ARGS", settings.test.chromium_args.join(" "));

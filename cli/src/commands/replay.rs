@@ -2,6 +2,7 @@
 //! there.
 
 use raftsim_core::scenario::RunSpec;
+use raftsim_core::sim::export::rust_test;
 use raftsim_core::sim::session::Session;
 use raftsim_core::sim::Simulation;
 
@@ -10,10 +11,14 @@ use crate::exit::{self, Failure};
 use crate::inputs;
 use crate::output::out;
 
-/// Prints the last `--context` events before the link's stop and the violation if there is one;
-/// exit status 1 if there is.
+/// Prints the last `--context` events before the link's stop, the violation if there is one and
+/// the trace hash there; exit status 1 if there is a violation. With `--rust-test`, prints the
+/// run as a Rust test instead (judged at the run's end, not at the link's stop).
 pub fn execute(args: &ReplayArgs) -> Result<u8, Failure> {
     let decoded = inputs::share_link(&args.link, "replay", "the replay may differ")?;
+    if args.rust_test {
+        return print_rust_test(&decoded.spec);
+    }
     let session = replay_to_stop(&decoded.spec, args.context)?;
     let simulation = session.simulation();
     print_events(simulation, decoded.spec.actions.len(), args.context);
@@ -47,11 +52,13 @@ fn print_events(simulation: &Simulation, user_actions: usize, context: u64) {
     }
 }
 
-/// Prints the violation, or that there is none; returns whether there is one.
+/// Prints the violation, or that there is none, and the trace hash (the page shows the same one
+/// at the same event); returns whether there is a violation.
 fn print_verdict(simulation: &Simulation) -> bool {
     match simulation.violation() {
         Some(violation) => {
             out!("{violation}");
+            out!("trace hash {:016x}", simulation.trace_hash());
             true
         }
         None => {
@@ -59,4 +66,12 @@ fn print_verdict(simulation: &Simulation) -> bool {
             false
         }
     }
+}
+
+/// Runs `spec` from its start to its end and prints it as a Rust test asserting how it ends;
+/// exit status 1 if it ends in a violation, as a replay's.
+fn print_rust_test(spec: &RunSpec) -> Result<u8, Failure> {
+    let violation = Simulation::from_spec(spec).map_err(Failure::bad_input)?.run_to_end();
+    out!("{}", rust_test(spec, violation.as_ref()).trim_end());
+    Ok(exit::status(violation.is_some()))
 }

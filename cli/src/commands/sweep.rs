@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use raftsim_core::scenario::share::encode;
-use raftsim_core::scenario::{RunSpec, Scenario};
-use raftsim_core::sim::Simulation;
+use raftsim_core::scenario::Scenario;
+use raftsim_core::sim::hunt::{failing_run, judge_seed, SeedRange, Verdict, HUNT_SEEDS_MAX};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -17,10 +17,6 @@ use crate::args::SweepArgs;
 use crate::exit::{self, Failure};
 use crate::inputs;
 use crate::output::out;
-
-/// The most seeds one sweep takes: the sweep holds its seed list in memory (8 bytes a seed), so a
-/// larger range is spread over several sweeps with `--shard`.
-const SEEDS_MAX: u64 = 100_000_000;
 
 /// Sweeps the seeds `--seeds` (or this shard's share of them) and prints the report; exit
 /// status 1 if any seed failed.
@@ -39,25 +35,22 @@ pub fn execute(args: &SweepArgs) -> Result<u8, Failure> {
 
 /// The seeds of `--seeds A..B` that `--shard I/N` (if given) leaves to this sweep.
 fn seeds_to_run(range: &str, shard: Option<&str>) -> Result<Vec<u64>, String> {
-    let (first, last) = parse_range(range)?;
-    if last - first >= SEEDS_MAX {
-        return Err("--seeds: at most 100,000,000 seeds in one sweep; use --shard to spread more".into());
-    }
+    let range = parse_range(range)?;
     let (index, count) = shard.map(parse_shard).transpose()?.unwrap_or((0, 1));
-    Ok(shard_seeds(first, last, index, count))
+    Ok(shard_seeds(range.first(), range.last(), index, count))
 }
 
-/// `A..B`, inclusive.
-fn parse_range(text: &str) -> Result<(u64, u64), String> {
+/// `A..B`, inclusive, judged as the page's hunt judges its range.
+fn parse_range(text: &str) -> Result<SeedRange, String> {
     let (first, last) = text.split_once("..").ok_or_else(|| format!("--seeds takes A..B, not {text:?}"))?;
     let number = |part: &str| {
         part.trim().parse::<u64>().map_err(|_| format!("--seeds takes A..B with whole numbers, not {text:?}"))
     };
     let (first, last) = (number(first)?, number(last)?);
-    if first > last {
-        return Err(format!("--seeds {text}: the first seed is after the last"));
-    }
-    Ok((first, last))
+    SeedRange::new(first, last).map_err(|error| {
+        let hint = if last.saturating_sub(first) >= HUNT_SEEDS_MAX { "; use --shard to spread more" } else { "" };
+        format!("--seeds {}: {}{hint}", text.trim(), error.reason)
+    })
 }
 
 /// `I/N`, with I from 0.
@@ -201,29 +194,27 @@ fn progress_bar(seeds: u64, shown: bool) -> ProgressBar {
     progress
 }
 
-/// Runs one seed to its end: its event count, the failure with a link that replays it to the
-/// violating event if a check fired, whether linearizability went unanswered, and its time.
+/// Runs one seed to its end, judged as the page's hunt judges it: its event count, the failure
+/// with a link that replays it to the violating event if a check fired, whether
+/// linearizability went unanswered, and its time.
 fn run_seed(scenario: &Scenario, seed: u64, base_url: &str) -> SeedOutcome {
     let started = Instant::now();
-    let seeded = Scenario { seed, ..scenario.clone() };
-    let mut simulation = Simulation::new(seeded.clone()).expect("validated before the sweep");
-    let violation = simulation.run_to_end();
-    let failure = violation.map(|violation| {
-        let spec =
-            RunSpec { scenario: seeded, actions: Vec::new(), stop_at_event: Some(violation.event), stop_at_us: None };
-        FailingSeed {
+    let outcome = judge_seed(scenario, seed);
+    let failure = match &outcome.verdict {
+        Verdict::Fails(violation) => Some(FailingSeed {
             seed,
             check: violation.invariant.name().to_string(),
             event: violation.event,
             time_us: violation.time_us,
             message: violation.message.clone(),
-            link: format!("{base_url}#{}", encode(&spec)),
-        }
-    });
+            link: format!("{base_url}#{}", encode(&failing_run(scenario, seed, violation))),
+        }),
+        Verdict::Pass | Verdict::LinearizabilityUnknown => None,
+    };
     SeedOutcome {
-        events: simulation.events(),
+        events: outcome.events,
         failure,
-        linearizability_unknown: simulation.linearizability_unknown(),
+        linearizability_unknown: outcome.verdict == Verdict::LinearizabilityUnknown,
         wall_ms: started.elapsed().as_secs_f64() * 1000.0,
     }
 }
@@ -313,8 +304,13 @@ mod tests {
     fn seeds_and_shard_flags_read_as_documented() {
         assert_eq!(seeds_to_run("1..8", None), Ok((1..=8).collect()));
         assert_eq!(seeds_to_run(" 1 .. 8 ", Some("1/2")), Ok(vec![2, 4, 6, 8]));
-        assert_eq!(seeds_to_run("8..1", None), Err("--seeds 8..1: the first seed is after the last".into()));
+        assert_eq!(seeds_to_run("8..1", None), Err("--seeds 8..1: the last seed is before the first".into()));
         assert_eq!(seeds_to_run("1..8", Some("2/2")), Err("--shard 2/2: I must be from 0 to N-1".into()));
-        assert!(seeds_to_run("0..100000000", None).is_err());
+        assert_eq!(
+            seeds_to_run("0..100000000", None),
+            Err("--seeds 0..100000000: at most 100,000,000 seeds in one hunt; use --shard to spread more".into())
+        );
+        let past_max = seeds_to_run("9007199254740991..9007199254740992", None).unwrap_err();
+        assert!(past_max.starts_with("--seeds 9007199254740991..9007199254740992: seeds go up to "), "{past_max}");
     }
 }

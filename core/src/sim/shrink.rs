@@ -45,31 +45,130 @@ pub fn size(spec: &RunSpec, violation: &Violation) -> String {
     )
 }
 
+/// How many reruns a shrink takes at most unless told otherwise (`raftsim shrink --runs`, and
+/// the page's shrinks).
+pub const SHRINK_RUNS_DEFAULT: u64 = 2_000;
+
 /// Shrinks the failing run `spec` with at most `runs_max` reruns. `Err` if it does not fail.
 pub fn shrink(spec: &RunSpec, runs_max: u64) -> Result<Shrunk, String> {
-    let original = run(spec).ok_or("the run passes every check: there is nothing to shrink")?;
-    let target = original.invariant;
-    let mut best = RunSpec { stop_at_event: None, stop_at_us: None, ..spec.clone() };
-    let mut violation = original.clone();
-    let mut steps = Vec::new();
-    let mut runs = 1;
-    'shrinking: while runs < runs_max {
-        for (description, candidate) in candidates(&best, &violation) {
-            if runs >= runs_max {
-                break 'shrinking;
-            }
-            runs += 1;
-            if let Some(found) = fails_with(&candidate, target) {
-                best = candidate;
-                violation = found;
-                steps.push(description);
-                continue 'shrinking;
-            }
-        }
-        break;
+    let mut shrinker = Shrinker::new(spec, runs_max)?;
+    while shrinker.step() {}
+    Ok(shrinker.finish())
+}
+
+/// A shrink one rerun at a time, so that a caller (the page, in a Web Worker) can report
+/// progress between reruns: [`Shrinker::step`] until it says `false`, then
+/// [`Shrinker::finish`]. Stepping to the end gives exactly what [`shrink`] gives.
+#[derive(Clone, Debug)]
+pub struct Shrinker {
+    /// The check every kept variant must fail.
+    target: Invariant,
+    original: Violation,
+    /// The smallest failing run so far (without a stop) and its violation.
+    best: RunSpec,
+    violation: Violation,
+    steps: Vec<String>,
+    runs: u64,
+    runs_max: u64,
+    /// The variants of `best` still to try, the next one last (popped).
+    untried: Vec<(String, RunSpec)>,
+    /// How many variants of `best` there are in all.
+    variants: usize,
+    finished: bool,
+}
+
+/// Where a shrink has got to, for people watching it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ShrinkProgress {
+    /// Reruns so far, the original's included.
+    pub runs: u64,
+    /// The most reruns allowed.
+    pub runs_max: u64,
+    /// The simplifications kept so far, in order, in words.
+    pub kept: Vec<String>,
+    /// How many of the current smallest run's variants have been tried, and how many there are.
+    pub variants_tried: usize,
+    /// See `variants_tried`.
+    pub variants: usize,
+    /// The next variant to try, in words (`None` once finished).
+    pub next: Option<String>,
+    /// The smallest failing run so far, in words ([`size`]).
+    pub smallest: String,
+    /// Whether the shrink has ended.
+    pub finished: bool,
+}
+
+impl Shrinker {
+    /// Starts shrinking the failing run `spec` (running it once) with at most `runs_max`
+    /// reruns. `Err` if it does not fail.
+    pub fn new(spec: &RunSpec, runs_max: u64) -> Result<Shrinker, String> {
+        let original = run(spec).ok_or("the run passes every check: there is nothing to shrink")?;
+        let best = RunSpec { stop_at_event: None, stop_at_us: None, ..spec.clone() };
+        let mut shrinker = Shrinker {
+            target: original.invariant,
+            violation: original.clone(),
+            original,
+            best,
+            steps: Vec::new(),
+            runs: 1,
+            runs_max,
+            untried: Vec::new(),
+            variants: 0,
+            finished: false,
+        };
+        shrinker.list_variants();
+        Ok(shrinker)
     }
-    best.stop_at_event = Some(violation.event);
-    Ok(Shrunk { spec: best, violation, original, steps, runs })
+
+    /// Tries the next variant: one rerun, kept if it fails the same check. `false` once the
+    /// shrink has ended (no variant of the smallest run fails, or the reruns are spent), and
+    /// then no rerun was made.
+    pub fn step(&mut self) -> bool {
+        if self.finished || self.runs >= self.runs_max {
+            self.finished = true;
+            return false;
+        }
+        let Some((description, candidate)) = self.untried.pop() else {
+            self.finished = true;
+            return false;
+        };
+        self.runs += 1;
+        if let Some(found) = fails_with(&candidate, self.target) {
+            self.best = candidate;
+            self.violation = found;
+            self.steps.push(description);
+            self.list_variants();
+        }
+        true
+    }
+
+    /// The variants of the smallest run so far, biggest simplifications first.
+    fn list_variants(&mut self) {
+        self.untried = candidates(&self.best, &self.violation);
+        self.variants = self.untried.len();
+        self.untried.reverse();
+    }
+
+    /// Where the shrink has got to.
+    pub fn progress(&self) -> ShrinkProgress {
+        ShrinkProgress {
+            runs: self.runs,
+            runs_max: self.runs_max,
+            kept: self.steps.clone(),
+            variants_tried: self.variants - self.untried.len(),
+            variants: self.variants,
+            next: if self.finished { None } else { self.untried.last().map(|(description, _)| description.clone()) },
+            smallest: size(&self.best, &self.violation),
+            finished: self.finished,
+        }
+    }
+
+    /// The smallest failing run found so far, set to stop at its violation.
+    pub fn finish(self) -> Shrunk {
+        let mut spec = self.best;
+        spec.stop_at_event = Some(self.violation.event);
+        Shrunk { spec, violation: self.violation, original: self.original, steps: self.steps, runs: self.runs }
+    }
 }
 
 /// Runs `spec` to its end; its violation, if any. An invalid spec counts as passing.
@@ -245,6 +344,43 @@ mod tests {
             assert!(shrunk.spec.scenario.script.iter().all(|scripted| named(scripted) != **step), "{step} is gone");
         }
         assert!(removed.contains(&&"without the scripted \"crash S5\" at 230 ms".to_string()), "{removed:?}");
+    }
+
+    /// Stepping reports each rerun and ends where the one-call shrink ends.
+    #[test]
+    fn stepping_gives_what_shrink_gives() {
+        let spec = failing_swarm_run("figure8_commit");
+        let whole = shrink(&spec, SHRINK_RUNS_DEFAULT).expect("it fails");
+        let mut shrinker = Shrinker::new(&spec, SHRINK_RUNS_DEFAULT).expect("it fails");
+        let mut seen = vec![shrinker.progress()];
+        while shrinker.step() {
+            seen.push(shrinker.progress());
+        }
+        assert!(!shrinker.step(), "an ended shrink stays ended");
+        let last = shrinker.progress();
+        let stepped = shrinker.finish();
+        assert_eq!(
+            (stepped.spec, stepped.violation, stepped.steps, stepped.runs),
+            (whole.spec, whole.violation, whole.steps, whole.runs)
+        );
+        assert!(last.finished && last.next.is_none());
+        assert_eq!(last.runs, whole.runs);
+        for pair in seen.windows(2) {
+            assert_eq!(pair[1].runs, pair[0].runs + 1, "one rerun per step");
+            assert!(pair[1].kept.len() >= pair[0].kept.len());
+        }
+        assert_eq!(seen[0].runs, 1);
+        assert!(seen[0].smallest.starts_with("LeaderCommitsOwnTermInv at event "), "{}", seen[0].smallest);
+    }
+
+    #[test]
+    fn a_shrink_stops_at_its_rerun_budget() {
+        let spec = failing_swarm_run("figure8_commit");
+        let mut shrinker = Shrinker::new(&spec, 3).expect("it fails");
+        assert!(shrinker.step() && shrinker.step());
+        assert!(!shrinker.step());
+        assert_eq!(shrinker.progress().runs, 3);
+        assert_eq!(shrink(&spec, 3).expect("it fails").runs, 3);
     }
 
     #[test]

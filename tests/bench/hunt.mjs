@@ -1,0 +1,132 @@
+// The seed hunt's and the shrink's speed in the browsers against the command line, on the
+// same seeds and machine (puppeteer-core, Debian's browsers; nothing downloaded):
+//   cargo build --release -p raftsim && ./dev build-wasm && node tests/bench/hunt.mjs [SEEDS]
+// The hunt: seeds 1..SEEDS (1000 by default) of `swarm` with every bug off, in the page's hunt
+// panel (one worker per core the browser reports, at most 8), and `raftsim sweep` (release)
+// with --jobs equal to the workers. The shrink: `raftsim shrink` and the page's shrink of the
+// same failing links (seed 1 of swarm with figure8_commit; seed 2 of a heavy cluster, 9 nodes,
+// 24 clients, 30 s of faults). Each figure is wall time and the CPU time of the browser's (or
+// the CLI's) processes: on a shared machine the CPU time is the steadier of the two.
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { launch, serve } from "../e2e/harness.mjs";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const CLI = process.env.RAFTSIM_CLI ?? join(ROOT, "target", "release", "raftsim");
+const SEEDS = Number(process.argv[2] ?? 1000);
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) of a process and all its descendants, from /proc. */
+function cpuSeconds(root) {
+  const children = new Map();
+  const own = new Map();
+  for (const name of readdirSync("/proc").filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      const text = readFileSync(`/proc/${name}/stat`, "utf8");
+      const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+      own.set(Number(name), (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND);
+      children.set(Number(fields[1]), [...(children.get(Number(fields[1])) ?? []), Number(name)]);
+    } catch {
+      // The process ended while we read.
+    }
+  }
+  let total = 0;
+  const stack = [root];
+  while (stack.length > 0) {
+    const pid = stack.pop();
+    total += own.get(pid) ?? 0;
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}
+
+/** Runs the CLI under /usr/bin/time: its wall and CPU seconds, and its output. */
+function timedCli(args) {
+  const timing = join(tmpdir(), `raftsim-bench-${process.pid}.txt`);
+  const output = execFileSync("/usr/bin/time", ["-f", "%e %U %S", "-o", timing, CLI, ...args], { encoding: "utf8", maxBuffer: 1 << 28 });
+  const [wall, user, system] = readFileSync(timing, "utf8").trim().split(/\s+/).slice(-3).map(Number);
+  return { wall, cpu: user + system, output };
+}
+
+async function fillHunt(page, { scenario, first, last, bugs }) {
+  await page.evaluate((form) => {
+    const select = document.getElementById("hunt-scenario");
+    select.value = form.scenario;
+    select.dispatchEvent(new Event("change"));
+    for (const input of document.querySelectorAll("#hunt-bugs input")) input.checked = form.bugs.includes(input.value);
+    document.getElementById("hunt-first").value = String(form.first);
+    document.getElementById("hunt-last").value = String(form.last);
+    document.getElementById("hunt-start").click();
+  }, { scenario, first, last, bugs });
+  await page.waitForFunction(() => document.body.dataset.hunt === "done", { timeout: 3_600_000, polling: 250 });
+  return page.evaluate(() => {
+    const hunt = window.raftsim.app.hunt;
+    return { seeds: hunt.done, events: hunt.events, failing: hunt.failing, workers: hunt.workersUsed, wall: (hunt.finishedAt - hunt.startedAt) / 1000, listed: hunt.listed };
+  });
+}
+
+async function shrinkRow(page, pid, seed) {
+  const cpuBefore = cpuSeconds(pid);
+  await page.click(`#hunt-failures li[data-seed="${seed}"] .shrink-button`);
+  await page.waitForFunction((wanted) => document.querySelector(`#hunt-failures li[data-seed="${wanted}"]`).dataset.shrink === "done", { timeout: 3_600_000, polling: 100 }, seed);
+  const status = await page.$eval(`#hunt-failures li[data-seed="${seed}"] .shrink-status`, (element) => element.textContent);
+  return { status, cpu: cpuSeconds(pid) - cpuBefore };
+}
+
+const HEAVY = () => {
+  const scenario = window.raftsim.app.wasm.preset("swarm");
+  Object.assign(scenario, { name: "heavy", nodes: 9 });
+  scenario.nemesis.swarm_cluster = false;
+  scenario.workload.clients = 24;
+  scenario.phases.safety_us = 30_000_000;
+  scenario.protocol.bugs.figure8_commit = true;
+  window.raftsim.start(scenario);
+};
+
+async function inBrowser(name, server) {
+  const browser = await launch(name);
+  const pid = browser.process().pid;
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1400, height: 1000 });
+  await page.goto(`${server.url}?paused`);
+  await page.waitForFunction(() => document.body.dataset.ready === "true", { timeout: 60_000 });
+  const cpuBefore = cpuSeconds(pid);
+  const hunt = await fillHunt(page, { scenario: "swarm", first: 1, last: SEEDS, bugs: [] });
+  hunt.cpu = cpuSeconds(pid) - cpuBefore;
+  const small = await fillHunt(page, { scenario: "swarm", first: 1, last: 1, bugs: ["figure8_commit"] });
+  const smallShrink = { link: small.listed[0].link, ...(await shrinkRow(page, pid, 1)) };
+  await page.evaluate(HEAVY);
+  const heavy = await fillHunt(page, { scenario: "", first: 2, last: 2, bugs: ["figure8_commit"] });
+  const heavyShrink = { link: heavy.listed[0].link, ...(await shrinkRow(page, pid, 2)) };
+  await browser.close();
+  return { hunt, shrinks: { "swarm seed 1, figure8_commit": smallShrink, "heavy seed 2, figure8_commit": heavyShrink } };
+}
+
+const server = await serve(join(ROOT, "web"));
+const results = {};
+for (const name of ["chromium", "firefox"]) results[name] = await inBrowser(name, server);
+await server.close();
+const workers = results.chromium.hunt.workers;
+const sweep = timedCli(["sweep", "--seeds", `1..${SEEDS}`, "--jobs", String(workers), "--quiet"]);
+const events = Number(/(\d+) events in/.exec(sweep.output)[1]);
+
+const rate = (seeds, seconds) => `${(seeds / seconds).toFixed(1)}`;
+console.log(`hunt: seeds 1..${SEEDS} of swarm, every bug off, ${workers} workers / --jobs ${workers}; seeds/s by wall time, and per CPU-second`);
+console.log(`  raftsim sweep   ${rate(SEEDS, sweep.wall).padStart(7)} seeds/s  ${rate(SEEDS, sweep.cpu).padStart(7)} per CPU-s  (${events} events, ${sweep.wall.toFixed(1)} s, ${sweep.cpu.toFixed(1)} CPU-s)`);
+for (const [name, result] of Object.entries(results)) {
+  const hunt = result.hunt;
+  const same = hunt.events === events ? "the same events" : `${hunt.events} events: NOT the CLI's`;
+  console.log(`  ${name.padEnd(15)} ${rate(hunt.seeds, hunt.wall).padStart(7)} seeds/s  ${rate(hunt.seeds, hunt.cpu).padStart(7)} per CPU-s  (${same}, ${hunt.wall.toFixed(1)} s, ${hunt.cpu.toFixed(1)} CPU-s, ${((100 * sweep.cpu) / hunt.cpu).toFixed(0)}% of native per CPU-s)`);
+}
+console.log("shrink: the same link, raftsim shrink (release) and the page's worker (its own time; CPU of the whole browser)");
+for (const label of Object.keys(results.chromium.shrinks)) {
+  const native = timedCli(["shrink", results.chromium.shrinks[label].link]);
+  console.log(`  ${label}: raftsim shrink ${/(\d+ runs) in/.exec(native.output)[1]}, ${native.wall.toFixed(2)} s wall, ${native.cpu.toFixed(2)} CPU-s`);
+  for (const [name, result] of Object.entries(results)) {
+    const shrink = result.shrinks[label];
+    console.log(`    ${name.padEnd(9)} ${shrink.status} ${shrink.cpu.toFixed(2)} CPU-s`);
+  }
+}

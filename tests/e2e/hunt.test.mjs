@@ -1,0 +1,312 @@
+// The seed hunt, shrink and export, end to end in Chromium and Firefox: a hunt in Web Workers
+// judges seeds as `raftsim sweep` does, a shrink in a worker gives what `raftsim shrink` gives,
+// the shrunk run opens at its violation, and the exported command, run natively, replays to the
+// trace hash the page shows. The command line is the debug build (`./dev test page` builds it
+// and passes it as RAFTSIM_CLI). Screenshots 50-59.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ROOT, WAIT_MS, runCases } from "./cases.mjs";
+
+const CLI = process.env.RAFTSIM_CLI ?? join(ROOT, "target", "debug", "raftsim");
+/** A hunt of the whole default range, in a browser on a busy machine, may take this long. */
+const HUNT_WAIT_MS = 240_000;
+
+/** Runs the command line; its stdout (a failing status is an answer, not an error, for some). */
+function cli(args, { allowStatus = [0] } = {}) {
+  assert.ok(existsSync(CLI), `the command line is built (${CLI}): cargo build -p raftsim, or ./dev test page`);
+  try {
+    return execFileSync(CLI, args, { encoding: "utf8", maxBuffer: 64 << 20 });
+  } catch (error) {
+    if (allowStatus.includes(error.status)) return error.stdout;
+    throw error;
+  }
+}
+
+/** A link's fragment: what follows `#` in a URL (or the link itself). */
+function fragment(link) {
+  return link.includes("#") ? link.slice(link.indexOf("#") + 1) : link;
+}
+
+/** Fills the hunt form and starts it; `scenario` is a preset name or "" for the run on screen. */
+async function hunt(page, { scenario = "swarm", first, last, bugs = [] }) {
+  await page.evaluate((form) => {
+    const select = document.getElementById("hunt-scenario");
+    select.value = form.scenario;
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+    for (const input of document.querySelectorAll("#hunt-bugs input")) input.checked = form.bugs.includes(input.value);
+    if (form.first !== undefined) document.getElementById("hunt-first").value = String(form.first);
+    if (form.last !== undefined) document.getElementById("hunt-last").value = String(form.last);
+    document.getElementById("hunt-start").click();
+  }, { scenario, first, last, bugs });
+}
+
+async function huntEnded(page, timeout = HUNT_WAIT_MS) {
+  await page.waitForFunction(() => ["done", "cancelled"].includes(document.body.dataset.hunt), { timeout });
+  return page.evaluate(() => {
+    const hunt = window.raftsim.app.hunt;
+    return {
+      state: document.body.dataset.hunt, done: hunt.done, failing: hunt.failing, unknown: hunt.unknown, workers: hunt.workers.length,
+      listed: hunt.listed.map((report) => ({ seed: report.seed, check: report.violation.invariant, event: report.violation.event, link: report.link })),
+      rows: [...document.querySelectorAll("#hunt-failures li")].map((row) => ({ seed: Number(row.dataset.seed), check: row.dataset.check })),
+      figures: document.getElementById("hunt-figures").textContent, verdict: document.getElementById("hunt-verdict").textContent,
+    };
+  });
+}
+
+/** Waits until an opened link has been replayed to its moment and the panels show it. */
+async function opened(page) {
+  await page.waitForFunction(() => document.body.dataset.opening === "done", { timeout: WAIT_MS });
+  await page.evaluate(() => window.raftsim.panelsRefreshed());
+}
+
+/** What the page shows of a violation: the run's, the failed check row, the scrubber's mark. */
+async function violationShown(page) {
+  return page.evaluate(() => ({
+    invariant: window.raftsim.app.sim.run_view().violation?.invariant ?? null,
+    event: window.raftsim.app.sim.events(),
+    failedChecks: [...document.querySelectorAll("#checks li.failed")].map((row) => row.dataset.check),
+    markShown: !document.getElementById("scrub-violation").hidden,
+    notice: document.querySelector('.notice.violation')?.textContent ?? "",
+    hash: document.getElementById("run-hash").textContent,
+  }));
+}
+
+/** Shrinks the listed seed `seed` and waits for the result; its status line and shrunk link. */
+async function shrinkSeed(page, seed) {
+  await page.click(`#hunt-failures li[data-seed="${seed}"] .shrink-button`);
+  await page.waitForFunction((wanted) => document.querySelector(`#hunt-failures li[data-seed="${wanted}"]`).dataset.shrink === "done", { timeout: HUNT_WAIT_MS }, seed);
+  return page.$eval(`#hunt-failures li[data-seed="${seed}"]`, (row) => ({ link: row.dataset.shrunkLink, status: row.querySelector(".shrink-status").textContent }));
+}
+
+/** Opens the export dialog for the run on screen and waits for the Rust test. */
+async function exported(page) {
+  await page.click("#export-run");
+  await page.waitForFunction(() => document.getElementById("export").dataset.state === "ready", { timeout: HUNT_WAIT_MS });
+  return page.evaluate(() => ({ command: document.getElementById("export-command").value, test: document.getElementById("export-test").value, note: document.getElementById("export-test-note").textContent }));
+}
+
+/** Runs an exported command as a shell would, with the CLI on PATH as `raftsim`. */
+function runExportedCommand(command) {
+  assert.match(command, /^raftsim replay '[^']+'$/);
+  const directory = mkdtempSync(join(tmpdir(), "raftsim-cli-"));
+  execFileSync("ln", ["-s", CLI, join(directory, "raftsim")]);
+  try {
+    return execFileSync("sh", ["-c", command], { encoding: "utf8", env: { ...process.env, PATH: `${directory}:${process.env.PATH}` } });
+  } catch (error) {
+    if (error.status === 1) return error.stdout;
+    throw error;
+  }
+}
+
+function traceHashOf(output) {
+  return /trace hash ([0-9a-f]{16})/.exec(output)?.[1] ?? null;
+}
+
+const CASES = [
+  ["a hunt with a bug on finds the seeds the CLI finds, shrinks one as raftsim shrink does, and the shrunk run opens at its violation", async ({ open, shot, assertNoErrors, browserName }) => {
+    const page = await open();
+    await hunt(page, { first: 1, last: 8, bugs: ["figure8_commit"] });
+    const found = await huntEnded(page);
+    assert.equal(found.state, "done");
+    assert.equal(found.done, 8);
+    const sweep = JSON.parse(readReport(["sweep", "--bug", "figure8_commit", "--seeds", "1..8", "--quiet"]));
+    const expected = sweep.failures.map((failure) => ({ seed: failure.seed, check: failure.check, event: failure.event, link: fragment(failure.link) }));
+    assert.ok(expected.length > 0, "the CLI finds figure8_commit in seeds 1..8");
+    assert.deepEqual(found.listed.sort((a, b) => a.seed - b.seed), expected, "the page judges each seed as raftsim sweep does, links included");
+    assert.deepEqual(found.rows, expected.map(({ seed, check }) => ({ seed, check })), "each failing seed is listed with its check, in seed order");
+    assert.match(found.verdict, /failing \(LeaderCommitsOwnTermInv on \d+\)/);
+    await page.evaluate(() => document.getElementById("panel-hunt").scrollIntoView());
+    await shot(page, "50-hunt-found");
+
+    const first = expected[0];
+    await page.click(`#hunt-failures li[data-seed="${first.seed}"] .open-button`);
+    await opened(page);
+    const atSeed = await violationShown(page);
+    assert.equal(atSeed.invariant, first.check);
+    assert.equal(atSeed.event, first.event, "the seed opens at its violating event");
+
+    const shrunk = await shrinkSeed(page, first.seed);
+    assert.match(shrunk.status, /^Shrunk in \d+ reruns/);
+    const native = cli(["shrink", first.link]);
+    const nativeLink = /^replay: (.+)$/m.exec(native)[1];
+    assert.equal(shrunk.link, fragment(nativeLink), "the browser's shrink ends where raftsim shrink does");
+    await page.evaluate((seed) => document.querySelector(`#hunt-failures li[data-seed="${seed}"]`).scrollIntoView(), first.seed);
+    await shot(page, "51-shrunk");
+
+    await page.click(`#hunt-failures li[data-seed="${first.seed}"] .open-shrunk`);
+    await opened(page);
+    const shown = await violationShown(page);
+    assert.equal(shown.invariant, first.check, "the shrunk run fails the same check");
+    assert.deepEqual(shown.failedChecks, [first.check], "its check is marked failed");
+    assert.ok(shown.markShown, "the scrubber marks the violation");
+    assert.match(shown.notice, new RegExp(`${first.check} failed at event`));
+    assert.ok(shown.event < first.event, `the shrunk run fails sooner (event ${shown.event}, was ${first.event})`);
+    await shot(page, "52-shrunk-opened");
+
+    const texts = await exported(page);
+    const replayed = runExportedCommand(texts.command);
+    assert.equal(traceHashOf(replayed), shown.hash, `the exported command replays to the page's trace hash in ${browserName}`);
+    assert.match(replayed, new RegExp(`${first.check} violated at event ${shown.event} `));
+    const link = /'([^']+)'/.exec(texts.command)[1];
+    assert.equal(texts.test, cli(["replay", "--rust-test", link], { allowStatus: [1] }), "the page's Rust test is the one raftsim replay --rust-test writes");
+    assert.match(texts.test, new RegExp(`assert_eq!\\(violation.invariant, Invariant::${first.check}, `));
+    assert.match(texts.note, new RegExp(`asserts that it fails ${first.check} at event`));
+    await shot(page, "53-export");
+    assertNoErrors(page);
+    await page.close();
+  }],
+
+  ["any run exports: a command that replays to the trace hash on screen, and a test the CLI would write", async ({ open, shot, runTo, settle, clickNode, clickMenuButton, assertNoErrors }) => {
+    const page = await open();
+    await runTo(page, 2);
+    const leader = await page.evaluate(() => Number(document.body.dataset.leader));
+    assert.ok(leader > 0, "a leader by 2 s");
+    await clickNode(page, leader);
+    await clickMenuButton(page, "Crash");
+    await runTo(page, 3);
+    await settle(page);
+    const hash = await page.$eval("#run-hash", (element) => element.textContent);
+    const texts = await exported(page);
+    const replayed = runExportedCommand(texts.command);
+    assert.equal(traceHashOf(replayed), hash, "the command replays the run, the crash included, to the page's trace hash");
+    assert.match(replayed, /no violation up to here/);
+    const link = /'([^']+)'/.exec(texts.command)[1];
+    assert.equal(texts.test, cli(["replay", "--rust-test", link], { allowStatus: [1] }));
+    assert.match(texts.test, /const RUN: &str = r#"/, "a run with a user action is written out whole");
+    assert.match(texts.note, /asserts that it (passes every check|fails)/);
+    await shot(page, "54-export-any-run");
+    assertNoErrors(page);
+    await page.close();
+  }],
+
+  ["cancel stops the workers", async ({ open, shot, assertNoErrors }) => {
+    const page = await open();
+    await hunt(page, { first: 1, last: 2000, bugs: ["figure8_commit"] });
+    await page.waitForFunction(() => window.raftsim.app.hunt?.done >= 200, { timeout: HUNT_WAIT_MS });
+    await page.evaluate(() => document.getElementById("panel-hunt").scrollIntoView());
+    await shot(page, "55-mid-hunt");
+    await page.click("#hunt-cancel");
+    const cancelled = await huntEnded(page, WAIT_MS);
+    assert.equal(cancelled.state, "cancelled");
+    assert.equal(cancelled.workers, 0, "every worker is terminated");
+    assert.ok(cancelled.done < 2000, `cancelled before the end (${cancelled.done} seeds judged)`);
+    await new Promise((done) => setTimeout(done, 1500));
+    const later = await huntEnded(page, WAIT_MS);
+    assert.equal(later.done, cancelled.done, "no seed is judged after the cancel");
+    assert.equal(later.figures, cancelled.figures);
+    assert.match(later.verdict, /^Cancelled after \d+ seeds? in /);
+    assert.equal(await page.$eval("#hunt-start", (button) => button.disabled), false, "a new hunt may start");
+    await shot(page, "55-cancelled");
+    assertNoErrors(page);
+    await page.close();
+  }],
+
+  ["the correct protocol fails no seed of the default range", async ({ open, shot, assertNoErrors }) => {
+    const page = await open();
+    const form = await page.evaluate(() => ({
+      scenario: document.getElementById("hunt-scenario").value,
+      first: document.getElementById("hunt-first").value,
+      last: document.getElementById("hunt-last").value,
+      bugs: [...document.querySelectorAll("#hunt-bugs input:checked")].length,
+    }));
+    assert.deepEqual(form, { scenario: "swarm", first: "1", last: "200", bugs: 0 }, "the default hunt: swarm, seeds 1 to 200, no bug");
+    const policy = await page.$eval('meta[http-equiv="Content-Security-Policy"]', (meta) => meta.content);
+    assert.match(policy, /worker-src 'self'/);
+    await page.evaluate(() => {
+      window.cspViolations = [];
+      document.addEventListener("securitypolicyviolation", (event) => window.cspViolations.push(event.violatedDirective));
+    });
+    await page.click("#hunt-start");
+    const result = await huntEnded(page);
+    assert.equal(result.state, "done");
+    assert.equal(result.done, 200);
+    assert.equal(result.failing, 0);
+    assert.deepEqual(result.unknown, []);
+    assert.deepEqual(result.rows, []);
+    assert.match(result.verdict, /No seed failed: every check held on every seed judged\.$/);
+    assert.deepEqual(await page.evaluate(() => window.cspViolations), [], "the workers run under the page's Content-Security-Policy");
+    await page.evaluate(() => document.getElementById("panel-hunt").scrollIntoView());
+    await shot(page, "56-correct-protocol");
+    assertNoErrors(page);
+    await page.close();
+  }],
+
+  ["bad ranges and bug switches are refused next to their field", async ({ open, shot, assertNoErrors }) => {
+    const page = await open();
+    const refused = async (form) => {
+      await hunt(page, form);
+      return page.evaluate(() => ({
+        hunt: document.body.dataset.hunt,
+        seeds: document.getElementById("hunt-seeds-error").hidden ? null : document.getElementById("hunt-seeds-error").textContent,
+        bugs: document.getElementById("hunt-bugs-error").hidden ? null : document.getElementById("hunt-bugs-error").textContent,
+      }));
+    };
+    assert.deepEqual(await refused({ first: 10, last: 5 }), { hunt: "idle", seeds: "The last seed is before the first.", bugs: null });
+    assert.match((await refused({ first: "abc", last: 5 })).seeds, /^A seed is a whole number from 0 to 9007199254740991, not "abc"\.$/);
+    assert.match((await refused({ first: 1, last: "9007199254740992" })).seeds, /^A seed is a whole number from 0 to 9007199254740991/);
+    assert.equal((await refused({ first: 0, last: 100000000 })).seeds, "At most 100,000,000 seeds in one hunt.");
+    await page.evaluate(() => document.getElementById("hunt-bugs").append(Object.assign(document.createElement("input"), { type: "checkbox", value: "no_such_bug" })));
+    const both = await refused({ first: 10, last: 5, bugs: ["no_such_bug"] });
+    assert.match(both.bugs, /^No bug named "no_such_bug"; the catalogue has figure8_commit, /);
+    assert.equal(both.seeds, "The last seed is before the first.", "each problem next to its own field");
+    assert.equal(both.hunt, "idle", "nothing started");
+    await page.evaluate(() => document.getElementById("panel-hunt").scrollIntoView());
+    await shot(page, "57-refused");
+    assertNoErrors(page);
+    await page.close();
+  }],
+
+  ["a long shrink shows its progress and can be cancelled", async ({ open, shot, assertNoErrors }) => {
+    const page = await open();
+    // Nine nodes, 24 clients and 30 s of faults: seed 2 fails late, and its shrink takes
+    // seconds natively (the figure8_commit bug on).
+    await page.evaluate(() => {
+      const scenario = window.raftsim.app.wasm.preset("swarm");
+      Object.assign(scenario, { name: "heavy", nodes: 9 });
+      scenario.nemesis.swarm_cluster = false;
+      scenario.workload.clients = 24;
+      scenario.phases.safety_us = 30_000_000;
+      scenario.protocol.bugs.figure8_commit = true;
+      window.raftsim.start(scenario);
+    });
+    await hunt(page, { scenario: "", first: 2, last: 2, bugs: ["figure8_commit"] });
+    const found = await huntEnded(page);
+    assert.deepEqual(found.rows.map((row) => row.seed), [2]);
+    await page.click('#hunt-failures li[data-seed="2"] .shrink-button');
+    await page.waitForFunction(() => /^Rerun \d+ .*[1-9]\d* simplifications? kept/.test(document.querySelector('#hunt-failures li[data-seed="2"] .shrink-status').textContent), { timeout: HUNT_WAIT_MS });
+    await page.evaluate(() => document.querySelector('#hunt-failures li[data-seed="2"]').scrollIntoView());
+    await shot(page, "58-shrinking");
+    await page.click('#hunt-failures li[data-seed="2"] .shrink-button');
+    const state = await page.$eval('#hunt-failures li[data-seed="2"]', (row) => ({ shrink: row.dataset.shrink, button: row.querySelector(".shrink-button").textContent, status: row.querySelector(".shrink-status").textContent }));
+    assert.deepEqual(state, { shrink: "cancelled", button: "Shrink", status: "Shrink cancelled." });
+    assertNoErrors(page);
+    await page.close();
+  }],
+
+  ["the panel and the export dialog at 600 px", async ({ open, shot, assertNoErrors }) => {
+    const page = await open("?paused", { width: 600, height: 900 });
+    await hunt(page, { first: 1, last: 6, bugs: ["vote_before_durable"] });
+    const found = await huntEnded(page);
+    assert.ok(found.failing > 0);
+    await page.evaluate(() => document.getElementById("panel-hunt").scrollIntoView());
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), "nothing overflows sideways");
+    await shot(page, "59-narrow-hunt");
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await exported(page);
+    await shot(page, "59-narrow-export");
+    assertNoErrors(page);
+    await page.close();
+  }],
+];
+
+/** `raftsim sweep … --json FILE`, read back. */
+function readReport(args) {
+  const file = join(mkdtempSync(join(tmpdir(), "raftsim-sweep-")), "report.json");
+  cli([...args, "--json", file], { allowStatus: [1] });
+  return readFileSync(file, "utf8");
+}
+
+runCases("hunt, shrink and export", CASES);
