@@ -1,9 +1,10 @@
 // A Web Worker with its own instance of the engine (a module worker of the page's own origin,
 // as the Content-Security-Policy's worker-src asks). It runs what the page hands it and posts
 // the results; workers.js starts and stops it. The work itself is the engine's: a Hunt judges
-// seeds as `raftsim sweep` does, a ShrinkJob is `raftsim shrink` one rerun at a time, and
-// rust_test writes what `raftsim replay --rust-test` prints.
-import init, { Hunt, ShrinkJob, last_panic, rust_test } from "../pkg/raftsim_wasm.js";
+// seeds as `raftsim sweep` does, a ShrinkJob is `raftsim shrink` one rerun at a time,
+// rust_test writes what `raftsim replay --rust-test` prints, and a check is the
+// linearizability checker on a run's history or a Jepsen file, off the frame loop.
+import init, { Hunt, ShrinkJob, check_history_file, check_run_history, last_panic, rust_test } from "../pkg/raftsim_wasm.js";
 
 /** How often a shrink reports its progress, at most. */
 const SHRINK_PROGRESS_MS = 100;
@@ -50,7 +51,16 @@ const JOBS = {
   seeds: runSeeds,
   shrink: runShrink,
   "rust-test": ({ link }) => post({ type: "rust-test", exported: rust_test(link) }),
+  check: runCheck,
 };
+
+/** A linearizability check: of a run's history (JSON, as the engine wrote it) or of a history
+ * file's text against a model. */
+function runCheck({ id, operations, text, model }) {
+  const started = performance.now();
+  const result = operations !== undefined ? check_run_history(operations) : check_history_file(text, model);
+  post({ type: "checked", id, result, ms: performance.now() - started });
+}
 
 self.onmessage = async ({ data }) => {
   try {
@@ -58,7 +68,7 @@ self.onmessage = async ({ data }) => {
   } catch (error) {
     // A panic is a bug in the engine, and this instance cannot be used after it.
     const panic = typeof last_panic === "function" ? safely(last_panic) : null;
-    post({ type: panic ? "crashed" : "failed", message: panic ?? String(error?.message ?? error), job: data.type, first: data.first });
+    post({ type: panic ? "crashed" : "failed", message: panic ?? String(error?.message ?? error), job: data.type, first: data.first, id: data.id });
   }
 };
 

@@ -7,6 +7,7 @@ import { app, guard, on } from "./app.js";
 import { byId, h, setText } from "./dom.js";
 import { count, time } from "./format.js";
 import { onFrame, travel } from "./player.js";
+import { EngineWorker } from "./workers.js";
 
 /** How much simulated time the timeline shows at first, following "now". */
 const SPAN_US_DEFAULT = 4_000_000;
@@ -128,19 +129,32 @@ function draw(now, changed) {
 
 // ---- checking: the run's history in one worker, files in another ----
 
+/** The worker for `kind` ("run" or "file"), started on first use. */
 function worker(kind) {
   if (!workers[kind]) {
-    workers[kind] = new Worker(new URL("./check-worker.js", import.meta.url), { type: "module" });
-    workers[kind].onmessage = ({ data }) => (kind === "run" ? runAnswered(data) : fileAnswered(data));
-    workers[kind].onerror = (event) => {
-      event.preventDefault?.();
-      dropWorker(kind);
-      const message = `the checker's worker failed to start (${event.message ?? "no reason given"})`;
-      if (kind === "run") runAnswered({ id: runCheck.generation, ok: false, error: message });
-      else fileAnswered({ id: fileCheck.id, ok: false, error: message });
-    };
+    const engine = new EngineWorker((message) => answered(kind, message));
+    engine.ready.catch((error) => answered(kind, { type: "failed", id: currentId(kind), message: error.message }));
+    workers[kind] = engine;
   }
   return workers[kind];
+}
+
+/** Sends `message` to the worker for `kind` once its engine has loaded. */
+function send(kind, message) {
+  const engine = worker(kind);
+  engine.ready.then(() => engine.post(message), () => {});
+}
+
+function currentId(kind) {
+  return kind === "run" ? runCheck.generation : fileCheck.id;
+}
+
+/** A worker's answer, in the form the panel reads: `{id, ok, result | error, ms, panic}`. */
+function answered(kind, { type, id, result, message, ms }) {
+  if (!["checked", "failed", "crashed"].includes(type)) return;
+  const answer = { id, ok: type === "checked", result, error: message, ms: ms ?? 0, panic: type === "crashed" };
+  if (kind === "run") runAnswered(answer);
+  else fileAnswered(answer);
 }
 
 function dropWorker(kind) {
@@ -157,7 +171,7 @@ function maybeCheckRun(now) {
   const operations = guard(() => app.sim.history_for_check());
   if (operations === undefined) return;
   Object.assign(runCheck, { sentSignature: signature, sentAt: now, inFlight: true });
-  worker("run").postMessage({ id: runCheck.generation, kind: "run", operations });
+  send("run", { type: "check", id: runCheck.generation, operations });
 }
 
 function runAnswered({ id, ok, result, error, ms, panic }) {
@@ -183,7 +197,7 @@ function checkFile() {
   fileCheck.result = null;
   fileCheck.startedAt = performance.now();
   byId("history-cancel").hidden = false;
-  worker("file").postMessage({ id: fileCheck.id, kind: "file", text: state.fileText, model: byId("history-model").value });
+  send("file", { type: "check", id: fileCheck.id, text: state.fileText, model: byId("history-model").value });
   showVerdict();
 }
 

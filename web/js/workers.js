@@ -27,7 +27,7 @@ export function workerCount(max) {
 
 /**
  * One worker with its engine. `onMessage(message)` hears what the worker posts (`seeds`,
- * `shrink-progress`, `shrunk`, `rust-test`, `failed`, `crashed`); `ready` settles once the engine
+ * `shrink-progress`, `shrunk`, `rust-test`, `checked`, `failed`, `crashed`); `ready` settles once the engine
  * has loaded.
  */
 export class EngineWorker {
@@ -64,7 +64,7 @@ export class EngineWorker {
     );
   }
 
-  /** Sends the worker a job (`hunt`, `seeds`, `shrink`, `rust-test`). */
+  /** Sends the worker a job (`hunt`, `seeds`, `shrink`, `rust-test`, `check`). */
   post(message) {
     if (this.alive) this.worker.postMessage(message);
   }
