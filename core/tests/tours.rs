@@ -19,7 +19,7 @@ fn spec(scenario: Scenario) -> RunSpec {
 /// The tour of preset `name` played on its own seed.
 fn played(name: &str) -> PinnedTour {
     let scenario = any_preset(name).unwrap_or_else(|| panic!("{name} is a preset"));
-    pin_tour(&spec(scenario), tour(name).expect("a tour")).expect("a valid scenario")
+    pin_tour(&spec(scenario), tour(name).expect("a tour"), u64::MAX).expect("a valid scenario")
 }
 
 /// The world of preset `name` right after event `event`.
@@ -144,7 +144,7 @@ fn other_seeds_pin_what_they_reach_in_order() {
     for name in all_tour_names() {
         for seed in 2..=4 {
             let scenario = Scenario { seed, ..any_preset(&name).expect("a preset") };
-            let tour = pin_tour(&spec(scenario), tour(&name).expect("a tour")).expect("valid");
+            let tour = pin_tour(&spec(scenario), tour(&name).expect("a tour"), u64::MAX).expect("valid");
             assert!(!tour.captions.is_empty() && tour.captions.len() <= tour.total, "{name} seed {seed}");
             assert!(tour.captions.windows(2).all(|pair| pair[0].event <= pair[1].event), "{name} seed {seed}");
         }
@@ -164,9 +164,13 @@ fn user_actions_are_part_of_the_run_a_tour_is_pinned_to() {
             action: raftsim_core::scenario::Action::Crash { node },
         })
         .collect();
-    let forked = pin_tour(&spec, tour(name).expect("a tour")).expect("valid");
+    let forked = pin_tour(&spec, tour(name).expect("a tour"), u64::MAX).expect("valid");
     assert!(forked.captions.len() < plain.captions.len(), "a lone server never wins: the tour stops before its leader");
     assert_eq!(forked.captions[0], plain.captions[0]);
+    let bounded =
+        pin_tour(&self::spec(any_preset(name).expect("a preset")), tour(name).expect("a tour"), 100).expect("valid");
+    assert!(bounded.captions.iter().all(|caption| caption.event <= 100), "a bound on the work stops the pinning");
+    assert!(bounded.captions.len() < plain.captions.len());
 }
 
 // ---- bug tours ----

@@ -10,6 +10,7 @@
 mod catalogue;
 mod render;
 mod simulation;
+mod tour;
 mod view;
 
 use std::cell::RefCell;

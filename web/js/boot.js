@@ -14,6 +14,7 @@ import { DEFAULT_SPEED, play, setSpeed, startLoop } from "./player.js";
 import { setupSettings } from "./settings.js";
 import { mayAutoplay, startScenario } from "./run.js";
 import { openFromAddress, setupShare } from "./share.js";
+import { currentTour, setupTours } from "./tours.js";
 
 const status = byId("engine-status");
 
@@ -39,6 +40,7 @@ function exposeHandle() {
     nodeCenter: (node) => nodeClientPoint(node),
     start: (scenario) => startScenario(scenario),
     panelsRefreshed,
+    tour: () => currentTour(),
     wasmMemoryBytes: () => app.memory.buffer.byteLength,
   };
 }
@@ -59,6 +61,7 @@ async function boot() {
   setupShare();
   setupKeys();
   setupLegend();
+  setupTours();
   exposeHandle();
   setSpeed(DEFAULT_SPEED);
   const fromLink = location.hash.length > 1;

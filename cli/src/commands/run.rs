@@ -68,11 +68,12 @@ fn print_tour(pinned: &PinnedTour) {
     for caption in &pinned.captions {
         let pause = if caption.pause { ", the page pauses" } else { "" };
         out!(
-            "  [{}/{}] event {} at {}{pause}:",
+            "  [{}/{}] event {} at {} ({}){pause}:",
             caption.number,
             pinned.total,
             caption.event,
-            raftsim_core::check::violation::instant_words(caption.time_us)
+            raftsim_core::check::violation::instant_words(caption.time_us),
+            caption.cue
         );
         out!("      {}", caption.text);
     }

@@ -23,6 +23,8 @@ pub struct PinnedCaption {
     pub time_us: u64,
     /// What it says, placeholders filled.
     pub text: String,
+    /// What it is pinned to, in words (its trigger).
+    pub cue: String,
     /// Whether the page stops there.
     pub pause: bool,
 }
@@ -383,6 +385,7 @@ impl CaptionWatch {
                 event: simulation.events(),
                 time_us: simulation.now_us(),
                 text,
+                cue: caption.trigger.describe(),
                 pause: caption.pause,
             });
         }
@@ -410,10 +413,11 @@ impl CaptionWatch {
 }
 
 /// Pins `tour`'s captions to the run `spec` describes (its scenario and user actions), running
-/// it from the start until every caption is pinned or the run ends.
-pub fn pin_tour(spec: &RunSpec, tour: &'static Tour) -> Result<PinnedTour, ScenarioError> {
+/// it from the start until every caption is pinned, the run ends, or `events_max` events have
+/// run (a page bounds the work a link can ask of it; captions not reached by then are left out).
+pub fn pin_tour(spec: &RunSpec, tour: &'static Tour, events_max: u64) -> Result<PinnedTour, ScenarioError> {
     let mut simulation = Simulation::from_spec(spec)?;
     let mut watch = CaptionWatch::new(tour, &simulation);
-    while !watch.done() && watch.step(&mut simulation) {}
+    while !watch.done() && simulation.events() < events_max && watch.step(&mut simulation) {}
     Ok(watch.finish())
 }

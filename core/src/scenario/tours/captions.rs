@@ -107,7 +107,7 @@ const PARTITION: &[Caption] = &[
 ];
 
 const FIGURE8: &[Caption] = &[
-    stop(Trigger::Start, "Figure 8 of the Raft paper, on the real engine: five servers, a script of crashes and partitions, and index 2. It shows why a leader never commits an entry of an earlier term by counting replicas (§5.4.2)."),
+    stop(Trigger::Start, "Figure 8 of the Raft paper, on the real engine: five servers, a script of crashes and partitions, and index 2 (follow it in the Logs panel). It shows why a leader never commits an entry of an earlier term by counting replicas (§5.4.2)."),
     say(Trigger::Commits { index: 1 }, "S1 leads term {term} and has committed its no-op, index {index}: all five servers store it."),
     stop(Trigger::Holds { node: 2, index: 2, term: 1 }, "(a) The script cuts S1 and S2 off from the others and sends S1 a client's put: S1 appends it as index 2 of term 1, and only S2 gets a copy. Two of five is not a majority: index 2 is not committed."),
     stop(leader(Some(5)), "(b) S1 crashes. S5 wins term {term} with the votes of S3 and S4, and as every new leader appends a no-op: index 2, of term {term}. A different entry at the same index as S1's."),

@@ -116,23 +116,35 @@ impl Trigger {
         }
     }
 
-    /// The trigger in words, for people reading a tour's captions without the run.
+    /// The trigger in words: what the caption is pinned to ("S2 holds index 2 of term 1").
     pub fn describe(&self) -> String {
-        let who = |node: &Option<NodeId>| node.map_or("a node".to_string(), |node| format!("S{node}"));
+        let who = |node: &Option<NodeId>| node.map_or("a server".to_string(), |node| format!("S{node}"));
         match self {
-            Trigger::Start => "the start".into(),
-            Trigger::Time { at_us } => format!("{}.{:04} s", at_us / 1_000_000, at_us % 1_000_000 / 100),
-            Trigger::Scripted { action, node } => match node {
-                Some(node) => format!("the script's {action} of S{node}"),
-                None => format!("the script's {action}"),
-            },
+            Trigger::Start => "the start of the run".into(),
+            Trigger::Time { at_us } => {
+                format!("the first event at {}.{:04} s or later", at_us / 1_000_000, at_us % 1_000_000 / 100)
+            }
+            Trigger::Scripted { action, node } => {
+                let action = action.replace('_', " ");
+                match node {
+                    Some(node) => format!("the script's {action} of S{node}"),
+                    None => format!("the script's {action}"),
+                }
+            }
             Trigger::Becomes { role, node } => format!("{} becomes {}", who(node), role.name()),
             Trigger::Contested { count } => format!("{count} candidates in one term"),
-            Trigger::NoWinner => "a campaign without a winner".into(),
-            Trigger::Commits { index } => format!("a leader commits index {index}"),
+            Trigger::NoWinner => "an election that ends with no leader".into(),
+            Trigger::Commits { index } => format!("a leader's commit index reaches {index}"),
             Trigger::Holds { node, index, term } => format!("S{node} holds index {index} of term {term}"),
-            Trigger::Delivered { kind, from, to, .. } => {
-                format!("a {} from {} to {}", kind.name(), who(from), who(to))
+            Trigger::Delivered { kind, from, to, ok } => {
+                let answer = match (kind, ok) {
+                    (MessageKind::VoteResponse | MessageKind::PreVoteResponse, Some(true)) => "a granted ",
+                    (MessageKind::VoteResponse | MessageKind::PreVoteResponse, Some(false)) => "a refused ",
+                    (_, Some(true)) => "an accepted ",
+                    (_, Some(false)) => "a rejected ",
+                    (_, None) => "a ",
+                };
+                format!("{answer}{} from {} to {}", kind.name(), who(from), who(to))
             }
             Trigger::Truncates { node } => format!("{} truncates its log", who(node)),
             Trigger::Heal => "the heal".into(),
