@@ -195,8 +195,8 @@ pub struct BenchHistoryArgs {
 
 #[derive(Args)]
 pub struct RunArgs {
-    /// The preset to run.
-    #[arg(long, default_value = "default", value_parser = inputs::preset_parser())]
+    /// The preset to run (`--preset` is the same): a guided tour's prints its captions.
+    #[arg(long, visible_alias = "preset", default_value = "default", value_parser = inputs::preset_parser())]
     pub scenario: String,
     /// A scenario as JSON instead of a preset.
     #[arg(long, conflicts_with = "scenario")]

@@ -212,8 +212,12 @@ const CASES = [
     await page.select("#preset", "bug-figure8_commit");
     await page.waitForFunction(() => window.raftsim.app.lastRunView?.name === "bug-figure8_commit");
     await setSpeed(page, "as fast as it goes");
-    await page.click("#play");
-    await page.waitForFunction(() => document.body.dataset.checks === "failed", { timeout: WAIT_MS });
+    // A bug preset is a guided tour: play on through the captions it pauses at.
+    await page.waitForFunction(() => {
+      if (document.body.dataset.checks === "failed") return true;
+      if (!window.raftsim.app.playing) document.getElementById("play").click();
+      return false;
+    }, { timeout: WAIT_MS, polling: 100 });
     await settle(page);
     const failed = await page.$$eval(".check.failed", (rows) => rows.map((row) => row.dataset.check));
     assert.deepEqual(failed, ["LeaderCommitsOwnTermInv"]);

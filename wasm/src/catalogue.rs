@@ -9,7 +9,7 @@ use raftsim_core::scenario::share::SHARE_LEN_MAX;
 use raftsim_core::scenario::FaultKind;
 use raftsim_core::scenario::{
     self, Scenario, CLIENTS_MAX, DELAY_US_MAX, DRIFT_PPM_MAX, FAULT_WEIGHT_MAX, KEYS_MAX, KEYS_MIN, NODES_MAX,
-    NODES_MIN, PPM_MAX, PRESET_NAMES, RUN_US_MAX, SEED_MAX,
+    NODES_MIN, PPM_MAX, PRESET_NAMES, RUN_US_MAX, SEED_MAX, TOUR_NAMES,
 };
 use raftsim_core::sim::describe::FeedKind;
 use raftsim_core::sim::nemesis::{SWARM_CLUSTER_DRAWN, SWARM_DRAWN};
@@ -33,12 +33,14 @@ struct PresetEntry {
     /// What the menu shows.
     label: String,
     description: String,
-    /// "scenarios" or "bugs".
+    /// "scenarios", "tours" or "bugs".
     group: &'static str,
+    /// Whether it carries a guided tour's captions (the tours and the bugs).
+    tour: bool,
 }
 
-/// Every preset with a one-line description: the scenarios, then one per catalogued bug
-/// (`bug-NAME`), which shows that bug failing a check within seconds.
+/// Every preset with a one-line description: the scenarios, the guided tours, then one per
+/// catalogued bug (`bug-NAME`), which shows that bug failing a check within seconds, captioned.
 #[wasm_bindgen]
 pub fn presets() -> Result<JsValue, JsError> {
     let scenarios = PRESET_NAMES.iter().map(|&name| PresetEntry {
@@ -46,17 +48,26 @@ pub fn presets() -> Result<JsValue, JsError> {
         label: name.into(),
         description: scenario::preset_description(name).unwrap_or_default().into(),
         group: "scenarios",
+        tour: scenario::tour(name).is_some(),
+    });
+    let tours = TOUR_NAMES.iter().map(|&name| PresetEntry {
+        name: name.into(),
+        label: scenario::tour(name).map_or(name, |tour| tour.title).into(),
+        description: scenario::preset_description(name).unwrap_or_default().into(),
+        group: "tours",
+        tour: true,
     });
     let bugs = BUG_CATALOGUE.iter().map(|bug| PresetEntry {
         name: format!("{}{}", scenario::BUG_PRESET_PREFIX, bug.name),
         label: bug.name.replace('_', " "),
         description: format!(
-            "A known bug, from {}: {}. The run stops at the first check that fails, usually the broken rule itself, before the damage it leads to.",
+            "A known bug, from {}: {}. Captions walk through it; the run stops at the first check that fails, usually the broken rule itself, before the damage it leads to.",
             bug.origin, bug.effect
         ),
         group: "bugs",
+        tour: scenario::tour(&format!("{}{}", scenario::BUG_PRESET_PREFIX, bug.name)).is_some(),
     });
-    to_js(&scenarios.chain(bugs).collect::<Vec<_>>())
+    to_js(&scenarios.chain(tours).chain(bugs).collect::<Vec<_>>())
 }
 
 /// The preset scenario called `name` (a bug preset is `bug-NAME`), as a plain object.
@@ -64,8 +75,9 @@ pub fn presets() -> Result<JsValue, JsError> {
 pub fn preset(name: &str) -> Result<JsValue, JsError> {
     let scenario = scenario::any_preset(name).ok_or_else(|| {
         JsError::new(&format!(
-            "no preset named {name:?}; the presets are {}, and bug-NAME for each catalogued bug",
-            PRESET_NAMES.join(", ")
+            "no preset named {name:?}; the presets are {}, the tours {}, and bug-NAME for each catalogued bug",
+            PRESET_NAMES.join(", "),
+            TOUR_NAMES.join(", ")
         ))
     })?;
     to_js(&scenario)

@@ -12,6 +12,7 @@ mod history;
 mod hunt;
 mod render;
 mod simulation;
+mod tour;
 mod view;
 
 use std::cell::RefCell;

@@ -94,6 +94,11 @@ impl Simulation {
         self.link_target = None;
     }
 
+    /// The session, for the handle's other modules (`tour.rs`).
+    pub(crate) fn session(&self) -> &Session {
+        &self.session
+    }
+
     /// A warning about the run (a link from another engine version), if any.
     pub fn warning(&self) -> Option<String> {
         self.warning.clone()

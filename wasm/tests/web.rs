@@ -177,3 +177,23 @@ fn acting_in_the_past_reports_the_events_it_drops() {
     assert_eq!(simulation.restart(1).unwrap(), 300.0);
     assert_eq!(simulation.frontier_events(), 1_200.0);
 }
+
+#[wasm_bindgen_test]
+fn a_tour_pins_the_same_captions_in_the_browser_as_natively() {
+    let tour = raftsim_core::scenario::tour("tour-figure8").expect("a tour");
+    let preset = raftsim_core::scenario::any_preset("tour-figure8").expect("a preset");
+    let spec = raftsim_core::scenario::RunSpec {
+        scenario: preset,
+        actions: Vec::new(),
+        stop_at_event: None,
+        stop_at_us: None,
+    };
+    let native = raftsim_core::sim::tour::pin_tour(&spec, tour, u64::MAX).expect("valid");
+    let simulation = Simulation::new(raftsim_wasm::preset("tour-figure8").unwrap()).unwrap();
+    let text = String::from(js_sys::JSON::stringify(&simulation.tour().unwrap()).unwrap());
+    let shown: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(shown, serde_json::to_value(&native).unwrap());
+    assert_eq!(shown["captions"].as_array().unwrap().len(), native.total);
+    let plain = Simulation::new(scenario(r#"{"seed": 2}"#)).unwrap();
+    assert!(plain.tour().unwrap().is_null(), "a run without a tour has none");
+}

@@ -17,6 +17,7 @@ import { DEFAULT_SPEED, play, setSpeed, startLoop } from "./player.js";
 import { setupSettings } from "./settings.js";
 import { mayAutoplay, startScenario } from "./run.js";
 import { openFromAddress, setupShare } from "./share.js";
+import { currentTour, setupTours } from "./tours.js";
 
 const status = byId("engine-status");
 
@@ -43,6 +44,7 @@ function exposeHandle() {
     start: (scenario) => startScenario(scenario),
     panelsRefreshed,
     history: historyState,
+    tour: () => currentTour(),
     wasmMemoryBytes: () => app.memory.buffer.byteLength,
   };
 }
@@ -66,6 +68,7 @@ async function boot() {
   setupKeys();
   setupLegend();
   setupHistory();
+  setupTours();
   exposeHandle();
   setSpeed(DEFAULT_SPEED);
   const fromLink = location.hash.length > 1;

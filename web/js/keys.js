@@ -6,6 +6,7 @@ import { nodeClientPoint } from "./canvas.js";
 import { pause, setSpeed, speedLevel, stepBack, stepForward, toStart, togglePlay } from "./player.js";
 import { copyLink } from "./share.js";
 import { openSettings, startFromSettings } from "./settings.js";
+import { nextCaption, previousCaption } from "./tours.js";
 
 /** Acts on the selected node, or says how to select one. */
 function onSelected(work) {
@@ -31,6 +32,8 @@ export const SHORTCUTS = [
   { keys: ["ArrowRight", "."], shown: "→ or .", label: "one event forward", run: stepForward },
   { keys: ["ArrowLeft", ","], shown: "← or ,", label: "one event back", run: stepBack },
   { keys: ["Home"], shown: "Home", label: "back to the start", run: toStart },
+  { keys: ["f", "PageDown"], shown: "f or PageDown", label: "guided tour: next caption", run: nextCaption },
+  { keys: ["b", "PageUp"], shown: "b or PageUp", label: "guided tour: previous caption", run: previousCaption },
   { keys: ["]", "+"], shown: "] or +", label: "faster", run: () => setSpeed(speedLevel() + 1) },
   { keys: ["[", "-"], shown: "[ or -", label: "slower", run: () => setSpeed(speedLevel() - 1) },
   { keys: ["1", "2", "3", "4", "5", "6", "7", "8", "9"], shown: "1 – 9", label: "select that node (again: open its menu)", run: null },

@@ -34,8 +34,17 @@ const FRAME_WORK_MS = 6;
 const CHUNK_MS = 1.5;
 
 let speedIndex = DEFAULT_SPEED;
+/** Where play must stop, given the event now: `{event, time_us}` (a guided tour's next pausing
+ * caption, which tours.js sets), or null. */
+let haltAt = () => null;
 let eventDebtMs = 0;
 let chunk = 500;
+
+/** Sets where play stops: `halt(events)` gives the event not to play past and its time, or
+ * null. */
+export function setHalt(halt) {
+  haltAt = halt;
+}
 
 export function speed() {
   return SPEEDS[speedIndex];
@@ -131,32 +140,55 @@ function moved(jumped) {
   emit("moved", { jumped });
 }
 
-/** Runs the engine for one frame of `elapsedMs` wall time at the current speed. */
+/** Runs the engine for one frame of `elapsedMs` wall time at the current speed, stopping at
+ * the event `haltAt` names. */
 function playFrame(elapsedMs) {
   const sim = app.sim;
   const level = speed();
+  const halt = haltAt(sim.events());
+  /** At most `count` events, and none past the halt. */
+  const allowed = (count) => (halt === null ? count : Math.max(0, Math.min(count, halt.event - sim.events())));
+  /** Time runs no further than the halt's event, so the clock stops at it too. */
+  const until = (time_us) => (halt === null ? time_us : Math.min(time_us, halt.time_us));
+  if (allowed(1) === 0) {
+    halted();
+    return;
+  }
   if (level.eventsPerSecond) {
     eventDebtMs += elapsedMs;
     const interval = 1_000 / level.eventsPerSecond;
-    while (eventDebtMs >= interval) {
+    while (eventDebtMs >= interval && allowed(1) > 0) {
       eventDebtMs -= interval;
       if (!sim.step()) break;
     }
   } else if (level.max) {
-    runForWallTime(sim, app.runEndUs);
+    runForWallTime(sim, until(app.runEndUs), allowed);
   } else {
-    const target = Math.min(sim.now_us() + Math.round(elapsedMs * 1_000 * level.rate), app.runEndUs);
-    sim.advance(target, EVENTS_PER_FRAME_MAX);
+    const target = until(Math.min(sim.now_us() + Math.round(elapsedMs * 1_000 * level.rate), app.runEndUs));
+    sim.advance(target, allowed(EVENTS_PER_FRAME_MAX));
   }
   if (sim.finished()) {
     pause();
     emit("finished");
+  } else if (allowed(1) === 0) {
+    halted();
   }
 }
 
-/** Runs events toward `target_us` for at most FRAME_WORK_MS of wall time; true once there. */
-function runForWallTime(sim, target_us) {
-  return withinFrameBudget((events) => sim.advance(target_us, events) < events);
+/** Play reached the event it must stop at. */
+function halted() {
+  pause();
+  app.dirty = true;
+  emit("halted", app.sim.events());
+}
+
+/** Runs events toward `target_us` for at most FRAME_WORK_MS of wall time, at most
+ * `allowed(n)` of each chunk of n; true once there (or once nothing more is allowed). */
+function runForWallTime(sim, target_us, allowed = (count) => count) {
+  return withinFrameBudget((events) => {
+    const count = allowed(events);
+    return count === 0 || sim.advance(target_us, count) < count;
+  });
 }
 
 /**

@@ -231,11 +231,15 @@ function readSeed() {
 
 function buildPresetMenu() {
   const select = byId("preset");
-  const groups = { scenarios: h("optgroup", { label: "Scenarios" }), bugs: h("optgroup", { label: "Known bugs: watch a check fail" }) };
+  const groups = {
+    scenarios: h("optgroup", { label: "Scenarios" }),
+    tours: h("optgroup", { label: "Guided tours" }),
+    bugs: h("optgroup", { label: "Known bugs, guided: watch a check fail" }),
+  };
   for (const preset of app.catalogue.presets) {
-    groups[preset.group].append(h("option", { value: preset.name }, preset.label));
+    groups[preset.group].append(h("option", { value: preset.name, dataset: { tour: preset.tour ? "true" : "false" } }, preset.label));
   }
-  select.replaceChildren(groups.scenarios, groups.bugs);
+  select.replaceChildren(groups.scenarios, groups.tours, groups.bugs);
 }
 
 function describePreset(name) {

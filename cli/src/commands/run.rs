@@ -1,7 +1,8 @@
 //! `raftsim run`: one run, with everything it drew and everything it counted.
 
 use raftsim_core::raft::MessageKind;
-use raftsim_core::scenario::FaultKinds;
+use raftsim_core::scenario::{tour, FaultKinds};
+use raftsim_core::sim::tour::{CaptionWatch, PinnedTour};
 use raftsim_core::sim::Simulation;
 
 use crate::args::RunArgs;
@@ -9,15 +10,31 @@ use crate::exit::{self, Failure};
 use crate::inputs;
 use crate::output::out;
 
-/// Runs the scenario to its end and prints the report; exit status 1 if a check failed.
+/// Runs the scenario to its end and prints the report, with the captions of its guided tour
+/// if it has one; exit status 1 if a check failed.
 pub fn execute(args: &RunArgs) -> Result<u8, Failure> {
     let scenario = inputs::scenario(&args.scenario, args.file.as_deref(), args.seed)?;
+    let tour = tour(&scenario.name);
     let mut simulation = Simulation::new(scenario).expect("validated by inputs::scenario");
-    let violation = simulation.run_to_end();
+    let pinned = match tour {
+        Some(tour) => {
+            let mut watch = CaptionWatch::new(tour, &simulation);
+            while watch.step(&mut simulation) {}
+            Some(watch.finish())
+        }
+        None => {
+            simulation.run_to_end();
+            None
+        }
+    };
+    let violation = simulation.violation().cloned();
     if args.json {
-        print_json(&simulation);
+        print_json(&simulation, pinned.as_ref());
     } else {
         print_drawn(&simulation);
+        if let Some(pinned) = &pinned {
+            print_tour(pinned);
+        }
         print_counts(&simulation);
         out!("{}", verdict_line(&simulation));
     }
@@ -44,8 +61,34 @@ fn verdict_line(simulation: &Simulation) -> String {
     }
 }
 
-/// The whole report as one JSON object, for scripts.
-fn print_json(simulation: &Simulation) {
+/// A tour's captions in the order the run reached them, each with its event and time; the
+/// page pauses at those marked so.
+fn print_tour(pinned: &PinnedTour) {
+    out!("guided tour: {} ({} captions)", pinned.title, pinned.total);
+    for caption in &pinned.captions {
+        let pause = if caption.pause { ", the page pauses" } else { "" };
+        out!(
+            "  [{}/{}] event {} at {} ({}){pause}:",
+            caption.number,
+            pinned.total,
+            caption.event,
+            raftsim_core::check::violation::instant_words(caption.time_us),
+            caption.cue
+        );
+        out!("      {}", caption.text);
+    }
+    if pinned.captions.len() < pinned.total {
+        out!(
+            "  this run reaches {} of the tour's {} captions: the rest tell what it does not do (the tour's story is its preset's own seed)",
+            pinned.captions.len(),
+            pinned.total
+        );
+    }
+}
+
+/// The whole report as one JSON object, for scripts: `captions` lists a tour's captions as the
+/// run reached them (empty without a tour).
+fn print_json(simulation: &Simulation, pinned: Option<&PinnedTour>) {
     let report = serde_json::json!({
         "scenario": simulation.scenario(),
         "parameters": simulation.parameters(),
@@ -56,6 +99,12 @@ fn print_json(simulation: &Simulation) {
         "telemetry": simulation.telemetry(),
         "scripted_faults": simulation.scripted_faults_due(),
         "ops": simulation.history().outcome_counts(),
+        "tour": pinned.map(|pinned| serde_json::json!({
+            "preset": pinned.preset,
+            "title": pinned.title,
+            "total": pinned.total,
+        })),
+        "captions": pinned.map_or(&[][..], |pinned| &pinned.captions[..]),
         "linearizability": simulation.linearizability().map(|result| serde_json::json!({
             "verdict": result.verdict,
             "operations": result.operations,

@@ -8,6 +8,7 @@ mod faults;
 pub mod partitions;
 mod presets;
 pub mod share;
+pub mod tours;
 
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +22,7 @@ pub use presets::{
     PRESET_NAMES,
 };
 pub use share::{RunSpec, UserAction};
+pub use tours::{tour, Caption, Tour, Trigger, TOUR_NAMES};
 
 /// The smallest cluster a scenario may describe.
 pub const NODES_MIN: u32 = 1;

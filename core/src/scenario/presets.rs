@@ -1,5 +1,6 @@
 //! Named scenarios that show one behaviour each, for the page's menu and the tests.
 
+use super::tours::{tour_description, tour_preset, TOUR_NAMES};
 use super::{Action, FaultKinds, NemesisOptions, Scenario, Scripted};
 
 /// Every preset, in menu order. The page opens the first.
@@ -17,11 +18,11 @@ pub const PRESET_NAMES: [&str; 10] = [
 ];
 
 /// The runs whose trace hashes `tests/golden/trace_hashes.json` pins, natively and in every
-/// browser: 128 seeds of each preset, each run shortened to 3 simulated seconds (1.5 s of faults,
+/// browser: 128 seeds of each preset (the scenarios, then the tours), each run shortened to 3 simulated seconds (1.5 s of faults,
 /// 1.5 s of recovery) so that the browsers check them all (1,280) quickly.
 pub fn determinism_corpus() -> Vec<Scenario> {
     let mut runs = Vec::new();
-    for name in PRESET_NAMES {
+    for name in PRESET_NAMES.into_iter().chain(TOUR_NAMES) {
         for seed in 1..=128 {
             let mut scenario = preset(name).expect("listed presets exist");
             scenario.seed = seed;
@@ -38,8 +39,8 @@ pub fn determinism_corpus() -> Vec<Scenario> {
     runs
 }
 
-/// What the preset called `name` shows, in one line for the page's menu and the CLI; `None`
-/// for an unknown name.
+/// What the preset called `name` (a scenario or a tour) shows, in one line for the page's menu
+/// and the CLI; `None` for an unknown name.
 pub fn preset_description(name: &str) -> Option<&'static str> {
     let description = match name {
         "classroom" => "A calm cluster on a slow network with long timeouts, so every message can be followed by eye. Nothing breaks until you break it.",
@@ -52,12 +53,12 @@ pub fn preset_description(name: &str) -> Option<&'static str> {
         "flaky-network" => "5% of messages lost, 2% duplicated, stragglers and a wide latency spread that reorders messages.",
         "clock-drift" => "Clocks run up to 5% fast or slow, and two of them jump: timeouts fire early or late.",
         "disk-loss-on-crash" => "Random crashes with slow disks: a crash loses writes not yet fsynced, and sometimes tears the last one.",
-        _ => return None,
+        _ => return tour_description(name),
     };
     Some(description)
 }
 
-/// The preset called `name`, with seed 1; `None` for an unknown name.
+/// The preset called `name` (a scenario or a tour), with seed 1; `None` for an unknown name.
 pub fn preset(name: &str) -> Option<Scenario> {
     let scenario = match name {
         "classroom" => classroom(),
@@ -70,7 +71,7 @@ pub fn preset(name: &str) -> Option<Scenario> {
         "flaky-network" => flaky_network(),
         "clock-drift" => clock_drift(),
         "disk-loss-on-crash" => disk_loss_on_crash(),
-        _ => return None,
+        _ => return tour_preset(name),
     };
     Some(scenario)
 }
@@ -84,7 +85,7 @@ fn swarm() -> Scenario {
 }
 
 /// No random faults: what the scenario shows comes from its script.
-fn calm(name: &str) -> Scenario {
+pub(super) fn calm(name: &str) -> Scenario {
     Scenario {
         name: name.into(),
         nemesis: NemesisOptions { swarm: false, kinds: FaultKinds::default(), ..NemesisOptions::default() },
@@ -115,7 +116,8 @@ fn classroom() -> Scenario {
     scenario
 }
 
-fn at(at_ms: u64, action: Action) -> Scripted {
+/// `action`, scripted at `at_ms` milliseconds.
+pub(super) fn at(at_ms: u64, action: Action) -> Scripted {
     Scripted { at_us: at_ms * 1_000, action }
 }
 
@@ -189,12 +191,12 @@ const BUG_PRESETS: [(&str, BuildScenario); 9] = [
 /// What a bug's preset is called: the prefix, then the bug's switch name.
 pub const BUG_PRESET_PREFIX: &str = "bug-";
 
-/// Every name [`any_preset`] accepts, in menu order: the scenario presets, then `bug-<name>` for
-/// each bug preset. Read from the two tables, so that a list shown to people (the CLI's help)
+/// Every name [`any_preset`] accepts, in menu order: the scenario presets, the tours, then
+/// `bug-<name>` for each bug preset. Read from the two tables, so that a list shown to people (the CLI's help)
 /// cannot fall behind them.
 pub fn all_preset_names() -> Vec<String> {
     let bugs = BUG_PRESETS.iter().map(|(bug, _)| format!("{BUG_PRESET_PREFIX}{bug}"));
-    PRESET_NAMES.iter().map(|name| name.to_string()).chain(bugs).collect()
+    PRESET_NAMES.iter().chain(&TOUR_NAMES).map(|name| name.to_string()).chain(bugs).collect()
 }
 
 /// The preset called `name`: a scenario preset, or `bug-<name>` for a catalogued bug's.
@@ -404,7 +406,7 @@ mod tests {
     #[test]
     fn every_listed_name_is_a_preset_of_that_name() {
         let names = all_preset_names();
-        assert_eq!(names.len(), PRESET_NAMES.len() + BUG_PRESETS.len());
+        assert_eq!(names.len(), PRESET_NAMES.len() + TOUR_NAMES.len() + BUG_PRESETS.len());
         assert!(names.contains(&"swarm".to_string()) && names.contains(&"bug-figure8_commit".to_string()));
         for name in names {
             let scenario = any_preset(&name).unwrap_or_else(|| panic!("{name} is listed but not a preset"));

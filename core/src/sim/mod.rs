@@ -25,6 +25,7 @@ pub mod rng;
 pub mod session;
 pub mod shrink;
 pub mod telemetry;
+pub mod tour;
 pub mod trace;
 mod workload;
 

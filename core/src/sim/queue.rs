@@ -59,6 +59,11 @@ impl<E> EventQueue<E> {
         self.heap.pop()
     }
 
+    /// The earliest event, without removing it.
+    pub fn peek(&self) -> Option<&Scheduled<E>> {
+        self.heap.peek()
+    }
+
     /// When the earliest event happens.
     pub fn peek_time_us(&self) -> Option<u64> {
         self.heap.peek().map(|scheduled| scheduled.time_us)
