@@ -242,10 +242,15 @@ function cancelFileCheck() {
 
 // ---- words: the verdict, the counterexample's operations ----
 
+/** "1 operation", "43 operations". */
+function operationCount(number) {
+  return `${count(number)} operation${number === 1 ? "" : "s"}`;
+}
+
 /** The verdict line for a result: [class, long text, short text]. */
 function verdictWords(result, ms, stale) {
   const took = `checked in ${ms < 10 ? ms.toFixed(1) : count(Math.round(ms))} ms`;
-  const operations = `${count(result.operations)} operations`;
+  const operations = operationCount(result.operations);
   const asOf = stale ? " The history has changed since; checking it again…" : "";
   if (result.verdict === "Linearizable") {
     const scope = state.file ? "Linearizable" : "Linearizable so far";
@@ -270,7 +275,7 @@ function showVerdict() {
 function currentVerdict() {
   if (state.file) {
     if (fileCheck.result?.cancelled) return ["unknown", "The check was cancelled: no verdict.", "cancelled"];
-    if (!fileCheck.result) return ["wait", `Checking ${count(state.file.operations())} operations against the ${modelName()} model in a worker…`, "checking…"];
+    if (!fileCheck.result) return ["wait", `Checking ${operationCount(state.file.operations())} against the ${modelName()} model in a worker…`, "checking…"];
     return verdictWords(fileCheck.result, fileCheck.ms, false);
   }
   const signature = app.sim ? guard(() => app.sim.history_signature(), "") : "";
@@ -519,7 +524,7 @@ export function setupHistory() {
 export function liveVerdictWords() {
   if (!app.sim || state.file || !isOpen() || !runCheck.result) return "";
   if (runCheck.signature !== guard(() => app.sim.history_signature(), "")) return "";
-  const operations = `${count(runCheck.result.operations)} operations`;
+  const operations = operationCount(runCheck.result.operations);
   return {
     Linearizable: `So far (${operations}, checked live): linearizable.`,
     NotLinearizable: `So far (${operations}, checked live): NOT linearizable; see the client history.`,
