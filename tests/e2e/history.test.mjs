@@ -39,14 +39,14 @@ async function settledVerdict(page) {
 
 /** Opens `path` through the panel's file input and waits for its verdict or its refusal. */
 async function openFile(page, path) {
-  const before = await page.evaluate(() => window.raftsim.history().metrics.lastFileCheckMs);
+  const before = await page.evaluate(() => window.raftsim.history().metrics.fileChecks);
   const input = await page.$("#history-file");
   await input.uploadFile(path);
   await page.waitForFunction(
     (previous) => {
       const state = window.raftsim.history();
       const refused = !document.getElementById("history-error").hidden;
-      return refused || (state.fileResult && state.metrics.lastFileCheckMs !== previous && state.verdictKind !== "wait");
+      return refused || (state.fileResult && state.metrics.fileChecks !== previous && state.verdictKind !== "wait");
     },
     { timeout: WAIT_MS },
     before,

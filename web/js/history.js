@@ -37,7 +37,7 @@ const workers = { run: null, file: null };
 let nextId = 1;
 
 /** Figures the tests and the benchmark read: the last check of each kind and its time. */
-export const historyMetrics = { runChecks: 0, lastRunCheckMs: null, lastFileCheckMs: null };
+export const historyMetrics = { runChecks: 0, fileChecks: 0, lastRunCheckMs: null, lastFileCheckMs: null };
 
 function isOpen() {
   return state.panel.open;
@@ -205,6 +205,7 @@ function fileAnswered({ id, ok, result, error, ms, panic }) {
   if (id !== fileCheck.id || !state.file) return;
   byId("history-cancel").hidden = true;
   if (panic) dropWorker("file");
+  historyMetrics.fileChecks += 1;
   historyMetrics.lastFileCheckMs = ms;
   if (!ok) {
     showError(error);
