@@ -64,6 +64,13 @@ impl Histogram {
         self.count
     }
 
+    /// Each bucket holding values, in order: its lower bound and its count (for a reader that
+    /// coarsens the histogram, as the page's health plots do).
+    pub fn buckets(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
+        let held = self.buckets.iter().enumerate().filter(|&(_, &count)| count > 0);
+        held.map(|(bucket, &count)| (Self::lower_bound(bucket), count))
+    }
+
     /// The value at `per_mille` thousandths (500 for the median), as its bucket's lower bound.
     pub fn percentile(&self, per_mille: u64) -> Option<u64> {
         if self.count == 0 {
