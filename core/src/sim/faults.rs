@@ -68,7 +68,7 @@ impl Simulation {
     pub(super) fn observe_action(&mut self, action: Action) {
         if self.observing {
             let cut_links = self.network.cut_links().len() as u32;
-            self.observe(crate::sim::record::Observed::Action { action, cut_links });
+            self.observe(crate::sim::record::Observed::Action { action: Box::new(action), cut_links });
         }
     }
 

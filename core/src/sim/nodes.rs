@@ -73,8 +73,15 @@ impl Simulation {
         }
         if node.role() == Role::Leader {
             let step = (id, node.term());
-            let latency_us = &mut self.telemetry.commit_latency_us;
-            self.commit_watch.observe(step, &outputs.writes, node.commit_index(), self.now_us, latency_us);
+            let (latency_us, observed) = (&mut self.telemetry.commit_latency_us, &mut self.observed);
+            let (observing, event, now_us) = (self.observing, self.events, self.now_us);
+            self.commit_watch.observe(step, &outputs.writes, node.commit_index(), now_us, |latency| {
+                latency_us.record(latency);
+                if observing {
+                    let what = Observed::Committed { latency_us: latency };
+                    observed.push(super::record::Observation { event, time_us: now_us, what });
+                }
+            });
         }
         let Outputs { writes, messages, timers, applied: _, replies } = outputs;
         assert!(

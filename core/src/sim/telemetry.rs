@@ -165,14 +165,14 @@ pub struct CommitWatch {
 
 impl CommitWatch {
     /// Takes in one step of `leader` in `term`: the appends it issued and its commit index
-    /// after the step; records into `latency_us` each watched entry now committed.
+    /// after the step; hands `record` the latency of each watched entry now committed.
     pub fn observe(
         &mut self,
         (leader, term): (NodeId, Term),
         writes: &[WriteRequest],
         commit: Index,
         now_us: u64,
-        latency_us: &mut Histogram,
+        mut record: impl FnMut(u64),
     ) {
         if self.appended.front().is_some_and(|&(id, id_term, ..)| (id, id_term) != (leader, term)) {
             self.appended.clear();
@@ -187,7 +187,7 @@ impl CommitWatch {
                 break;
             }
             assert!(now_us >= appended_us, "an entry commits after it is appended");
-            latency_us.record(now_us - appended_us);
+            record(now_us - appended_us);
             self.appended.pop_front();
         }
     }

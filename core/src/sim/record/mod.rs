@@ -84,10 +84,15 @@ pub enum Observed {
     },
     /// A fault or user action was applied.
     Action {
-        /// The action.
-        action: Action,
+        /// The action (boxed: actions are rare, and the other reports stay small).
+        action: Box<Action>,
         /// Directed links cut after it.
         cut_links: u32,
+    },
+    /// A leader committed an entry it appended `latency_us` ago.
+    Committed {
+        /// From append to commit.
+        latency_us: u64,
     },
 }
 
@@ -293,8 +298,9 @@ impl Record {
             }
             Observed::Action { action, cut_links } => {
                 bound(&mut self.actions, ACTIONS_MAX);
-                self.actions.push(ActionMark { time_us, event, action, cut_links });
+                self.actions.push(ActionMark { time_us, event, action: *action, cut_links });
             }
+            Observed::Committed { latency_us } => self.samples.count_latency(latency_us),
         }
     }
 
@@ -324,7 +330,7 @@ impl Record {
         self.leaders.truncate(kept);
         let kept = self.actions.partition_point(|action| action.event <= event);
         self.actions.truncate(kept);
-        self.samples.truncate(now_us);
+        self.samples.truncate(now_us, &simulation.telemetry().commit_latency_us);
         self.accept_from = event;
     }
 

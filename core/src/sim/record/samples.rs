@@ -43,14 +43,15 @@ pub fn latency_bucket_floor_us(bucket: usize) -> u64 {
     ((4 + (bucket % 4)) as u64) << (octave - 2)
 }
 
-/// The latency bucket of the telemetry histogram's bucket of lower bound `floor_us` (a
-/// telemetry bucket never straddles two of ours: ours are unions of its sixteenths).
-fn latency_bucket(floor_us: u64) -> usize {
-    if floor_us < 1 << LATENCY_OCTAVE_FIRST {
+/// The latency bucket of `value_us`. A bucket of the world's histogram (sixteen per power of
+/// two) never straddles two of ours, so its lower bound falls in the bucket of all its values:
+/// latencies counted one by one and a histogram coarsened at a fork agree.
+fn latency_bucket(value_us: u64) -> usize {
+    if value_us < 1 << LATENCY_OCTAVE_FIRST {
         return 0;
     }
-    let octave = 63 - floor_us.leading_zeros() as usize;
-    let quarter = ((floor_us >> (octave - 2)) & 3) as usize;
+    let octave = 63 - value_us.leading_zeros() as usize;
+    let quarter = ((value_us >> (octave - 2)) & 3) as usize;
     ((octave - LATENCY_OCTAVE_FIRST) * 4 + quarter).min(LATENCY_BUCKETS - 1)
 }
 
@@ -69,7 +70,8 @@ impl Sample {
     fn of(simulation: &Simulation, time_us: u64, latency: [u32; LATENCY_BUCKETS]) -> Sample {
         let telemetry = simulation.telemetry();
         let counts = simulation.history().outcome_counts();
-        let commit_index = simulation.running_nodes().iter().map(|node| node.commit_index()).max().unwrap_or(0);
+        let running = simulation.servers().iter().filter_map(|server| server.node.as_ref());
+        let commit_index = running.map(|node| node.commit_index()).max().unwrap_or(0);
         Sample {
             time_us,
             commit_index,
@@ -142,14 +144,14 @@ pub struct Samples {
     period_us: u64,
     /// The next moment to sample.
     next_us: u64,
-    /// The coarsened latency histogram at its last count, so that an unchanged histogram is not
-    /// coarsened again.
-    latency_cache: Option<(u64, [u32; LATENCY_BUCKETS])>,
+    /// The commit latencies so far, by bucket: counted as commits are reported, and coarsened
+    /// from the world's histogram once at a fork.
+    latency: [u32; LATENCY_BUCKETS],
 }
 
 impl Default for Samples {
     fn default() -> Self {
-        Samples { list: Vec::new(), period_us: PERIOD_US_INITIAL, next_us: 0, latency_cache: None }
+        Samples { list: Vec::new(), period_us: PERIOD_US_INITIAL, next_us: 0, latency: [0; LATENCY_BUCKETS] }
     }
 }
 
@@ -170,25 +172,20 @@ impl Samples {
         if self.next_us >= next_event_us {
             return;
         }
-        let latency = self.latency(&simulation.telemetry().commit_latency_us);
+        let sample = Sample::of(simulation, self.next_us, self.latency);
         while self.next_us < next_event_us {
             if self.list.len() == SAMPLES_MAX {
                 self.merge_pairs();
             }
-            self.list.push(Sample::of(simulation, self.next_us, latency));
+            self.list.push(Sample { time_us: self.next_us, ..sample.clone() });
             self.next_us += self.period_us;
         }
     }
 
-    fn latency(&mut self, histogram: &Histogram) -> [u32; LATENCY_BUCKETS] {
-        match self.latency_cache {
-            Some((count, buckets)) if count == histogram.count() => buckets,
-            _ => {
-                let buckets = coarsen(histogram);
-                self.latency_cache = Some((histogram.count(), buckets));
-                buckets
-            }
-        }
+    /// Counts a commit latency reported now.
+    pub fn count_latency(&mut self, latency_us: u64) {
+        let bucket = &mut self.latency[latency_bucket(latency_us)];
+        *bucket = bucket.wrapping_add(1);
     }
 
     /// Halves the samples: every other one goes, and the period doubles.
@@ -200,11 +197,12 @@ impl Samples {
         assert!(self.list.len() <= SAMPLES_MAX / 2 + 1, "merging halves the samples");
     }
 
-    /// Forgets the samples at or after `now_us` (they saw events of a dropped future).
-    pub fn truncate(&mut self, now_us: u64) {
+    /// Forgets the samples at or after `now_us` (they saw events of a dropped future); the
+    /// latencies counted so far are the world's `latency_us` histogram then.
+    pub fn truncate(&mut self, now_us: u64, latency_us: &Histogram) {
         self.list.retain(|sample| sample.time_us < now_us);
         self.next_us = self.list.last().map_or(0, |last| last.time_us + self.period_us);
-        self.latency_cache = None;
+        self.latency = coarsen(latency_us);
     }
 
     /// The index of the last sample at or before `time_us`, if any.
