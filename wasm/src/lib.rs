@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 mod catalogue;
+mod diagrams;
 mod render;
 mod simulation;
 mod view;

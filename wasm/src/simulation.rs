@@ -20,10 +20,10 @@ const EVENT_MAX: u64 = u64::MAX >> 11;
 /// One simulated run, driven by the page.
 #[wasm_bindgen]
 pub struct Simulation {
-    session: Session,
+    pub(crate) session: Session,
     warning: Option<String>,
     highlight: Highlight,
-    dashes: Dashes,
+    pub(crate) dashes: Dashes,
     /// For the page's own tests of its panic path: panic once this event is reached.
     fail_at_event: Option<u64>,
     /// The moment an opened link holds, still to be reached: (event, time shown).
@@ -60,7 +60,7 @@ impl Simulation {
     }
 
     fn open(spec: RunSpec, warning: Option<String>) -> Result<Simulation, JsError> {
-        let session = Session::new(spec, EVENT_FEED_LEN).map_err(|error| JsError::new(&error.to_string()))?;
+        let session = Session::recorded(spec, EVENT_FEED_LEN).map_err(|error| JsError::new(&error.to_string()))?;
         Ok(Simulation {
             session,
             warning,

@@ -7,11 +7,13 @@ import { nodeClientPoint, setupCanvases } from "./canvas.js";
 import { setupControls } from "./controls.js";
 import { byId } from "./dom.js";
 import { setupKeys } from "./keys.js";
+import { setupHealth } from "./health.js";
 import { setupLegend } from "./legend.js";
 import { setupMenus } from "./menus.js";
 import { panelsRefreshed, setupPanels } from "./panels.js";
 import { DEFAULT_SPEED, play, setSpeed, startLoop } from "./player.js";
 import { setupSettings } from "./settings.js";
+import { setupSpacetime } from "./spacetime.js";
 import { mayAutoplay, startScenario } from "./run.js";
 import { openFromAddress, setupShare } from "./share.js";
 
@@ -59,6 +61,8 @@ async function boot() {
   setupShare();
   setupKeys();
   setupLegend();
+  setupSpacetime();
+  setupHealth();
   exposeHandle();
   setSpeed(DEFAULT_SPEED);
   const fromLink = location.hash.length > 1;
