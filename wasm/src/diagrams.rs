@@ -27,7 +27,11 @@ impl Simulation {
     fn moment(&self) -> Moment {
         let simulation = self.session.simulation();
         let now_us = simulation.now_us();
-        Moment { now_us, frontier_us: self.session.frontier().1.max(now_us), heal_us: simulation.scenario().phases.safety_us }
+        Moment {
+            now_us,
+            frontier_us: self.session.frontier().1.max(now_us),
+            heal_us: simulation.scenario().phases.safety_us,
+        }
     }
 
     fn frame(&self, width: f64, height: f64, start_us: f64, span_us: f64, follow: bool) -> Frame {
@@ -142,7 +146,14 @@ impl Simulation {
         let drawn = spacetime::draw(&pen, self.session.simulation(), self.record(), &frame, self.moment());
         let window = frame.window;
         let counts = [drawn.arrows, drawn.marks, drawn.in_view].map(|count| count as f64);
-        vec![window.start_us as f64, window.span_us as f64, counts[0], counts[1], counts[2], f64::from(u8::from(drawn.crowded))]
+        vec![
+            window.start_us as f64,
+            window.span_us as f64,
+            counts[0],
+            counts[1],
+            counts[2],
+            f64::from(u8::from(drawn.crowded)),
+        ]
     }
 
     /// The time the diagram shows while the person has not zoomed: a round span holding
@@ -165,7 +176,15 @@ impl Simulation {
     }
 
     /// What is at (`x`, `y`) on the diagram, in words (a mark or a message), or `null`.
-    pub fn spacetime_pick(&self, x: f64, y: f64, width: f64, height: f64, start_us: f64, span_us: f64) -> Option<String> {
+    pub fn spacetime_pick(
+        &self,
+        x: f64,
+        y: f64,
+        width: f64,
+        height: f64,
+        start_us: f64,
+        span_us: f64,
+    ) -> Option<String> {
         let frame = self.frame(width, height, start_us, span_us, false);
         spacetime::pick(self.record(), &frame, self.moment().frontier_us, (x, y))
     }
@@ -295,5 +314,3 @@ impl Simulation {
 pub fn health_height() -> f64 {
     plots::height_px()
 }
-
-

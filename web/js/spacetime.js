@@ -57,10 +57,12 @@ function scrollTo(startUs) {
   changedView();
 }
 
-/** The window moved: this panel and the health strip's shading of it are redrawn. */
+/** The window moved: this panel and the health strip's shading of it are redrawn, and the
+ * tooltip, which described the old one, goes. */
 function changedView() {
   dirty = true;
   app.dirty = true;
+  byId("spacetime-tip").hidden = true;
 }
 
 /** Zooms by `factor` (>1: out) keeping the time at height `y` where it is. */

@@ -68,7 +68,8 @@ impl Strip {
     /// room for the lanes' labels when the page asks for too little.
     pub fn new(width: f64, left: f64, right: f64, run_us: u64) -> Strip {
         let width = if width.is_finite() { width.max(120.0) } else { 600.0 };
-        let left = if left.is_finite() && left >= 60.0 && left < width - 60.0 { left } else { 96.0_f64.min(width / 3.0) };
+        let left =
+            if left.is_finite() && left >= 60.0 && left < width - 60.0 { left } else { 96.0_f64.min(width / 3.0) };
         let right = if right.is_finite() && right > left + 40.0 && right <= width { right } else { width - 8.0 };
         Strip { left, right, run_us: run_us.max(1) }
     }
@@ -116,11 +117,15 @@ impl Bin {
     }
     /// Messages sent per second, by family.
     pub fn sent_per_s(&self) -> [f64; 4] {
-        FAMILIES.map(|(_, kinds, _)| kinds.iter().map(|kind| self.interval.sent[kind.slot()]).sum::<u64>() as f64 / self.seconds())
+        FAMILIES.map(|(_, kinds, _)| {
+            kinds.iter().map(|kind| self.interval.sent[kind.slot()]).sum::<u64>() as f64 / self.seconds()
+        })
     }
     /// Messages lost per second, by family.
     pub fn lost_per_s(&self) -> [f64; 4] {
-        FAMILIES.map(|(_, kinds, _)| kinds.iter().map(|kind| self.interval.lost[kind.slot()]).sum::<u64>() as f64 / self.seconds())
+        FAMILIES.map(|(_, kinds, _)| {
+            kinds.iter().map(|kind| self.interval.lost[kind.slot()]).sum::<u64>() as f64 / self.seconds()
+        })
     }
 }
 
@@ -161,13 +166,16 @@ pub fn draw(pen: &Pen, record: &Record, strip: &Strip, marks: Marks) -> Drawn {
         pen.text_right(Point { x: strip.left - 6.0, y: top + height / 2.0 }, label, 10.5, palette::INK);
         top += height + GAP_PX;
     }
+    draw_unexplored(pen, strip, marks.frontier_us, top);
     draw_window(pen, strip, marks.window, top);
     pen.square_ends(true);
     let mut top = TOP_PX;
     for (lane, _, height) in LANES {
         let area = Area { top, height, strip: *strip };
         match lane {
-            Lane::Leader => (drawn.leader_spans, drawn.leaderless_us) = draw_leaders(pen, record, &area, marks.frontier_us),
+            Lane::Leader => {
+                (drawn.leader_spans, drawn.leaderless_us) = draw_leaders(pen, record, &area, marks.frontier_us)
+            }
             Lane::Faults => draw_faults(pen, record, &area, marks.frontier_us),
             Lane::Commit => draw_commit(pen, &bins, &area),
             Lane::Ops => draw_ops(pen, &bins, &area),
@@ -178,7 +186,6 @@ pub fn draw(pen: &Pen, record: &Record, strip: &Strip, marks: Marks) -> Drawn {
         top += height + GAP_PX;
     }
     pen.square_ends(false);
-    draw_unexplored(pen, strip, marks.frontier_us, top);
     draw_axis(pen, strip, top);
     draw_moments(pen, strip, marks, top);
     drawn
@@ -260,13 +267,22 @@ fn draw_faults(pen: &Pen, record: &Record, area: &Area, frontier_us: u64) {
         let short = format!("S{node}");
         let text = [label, short].into_iter().find(|text| pen.text_width(text, 8.5, false) + 4.0 <= right - left);
         if let Some(text) = text {
-            pen.text(Point { x: left + 2.0, y: top + row_height / 2.0 }, &text, 8.5, false, palette::PAPER, Align::Left);
+            pen.text(
+                Point { x: left + 2.0, y: top + row_height / 2.0 },
+                &text,
+                8.5,
+                false,
+                palette::PAPER,
+                Align::Left,
+            );
         }
         row_free_x[row] = right + 1.0;
     }
     let mut cut_from: Option<u64> = None;
     let actions = record.actions_in(0, frontier_us);
-    for (time_us, cut) in actions.iter().map(|action| (action.time_us, action.cut_links > 0)).chain([(frontier_us, false)]) {
+    for (time_us, cut) in
+        actions.iter().map(|action| (action.time_us, action.cut_links > 0)).chain([(frontier_us, false)])
+    {
         match (cut_from, cut) {
             (None, true) => cut_from = Some(time_us),
             (Some(from_us), false) => {
@@ -409,7 +425,14 @@ fn draw_axis(pen: &Pen, strip: &Strip, top: f64) {
     while tick_us <= strip.run_us {
         let x = strip.x_of(tick_us);
         pen.line(Point { x, y: top - GAP_PX }, Point { x, y: top - 1.0 }, palette::MUTED, 1.0);
-        pen.text(Point { x, y: top + 6.0 }, &seconds_label(tick_us, step_us), 9.5, false, palette::MUTED, Align::Center);
+        pen.text(
+            Point { x, y: top + 6.0 },
+            &seconds_label(tick_us, step_us),
+            9.5,
+            false,
+            palette::MUTED,
+            Align::Center,
+        );
         tick_us += step_us;
     }
 }
@@ -419,7 +442,13 @@ fn draw_window(pen: &Pen, strip: &Strip, window: Option<Window>, bottom: f64) {
     let Some(window) = window else { return };
     let (left, right) = (strip.x_of(window.start_us), strip.x_of(window.end_us()));
     pen.alpha(0.13);
-    pen.fill_rect(Point { x: left, y: TOP_PX }, (right - left).max(2.0), bottom - GAP_PX - TOP_PX, 0.0, palette::SELECTED);
+    pen.fill_rect(
+        Point { x: left, y: TOP_PX },
+        (right - left).max(2.0),
+        bottom - GAP_PX - TOP_PX,
+        0.0,
+        palette::SELECTED,
+    );
     pen.alpha(1.0);
 }
 
@@ -484,6 +513,30 @@ pub fn words_at(record: &Record, strip: &Strip, time_us: u64, frontier_us: u64) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn session(preset: &str, until_us: u64) -> raftsim_core::sim::session::Session {
+        let scenario = raftsim_core::scenario::preset(preset).expect("a preset");
+        let spec = raftsim_core::scenario::RunSpec { scenario, actions: vec![], stop_at_event: None, stop_at_us: None };
+        let mut session = raftsim_core::sim::session::Session::recorded(spec, 0).expect("valid");
+        session.run_until(until_us);
+        session
+    }
+
+    #[test]
+    fn a_crashed_leader_is_an_outage_and_bins_add_up() {
+        let run = session("leader-crash", 4_000_000);
+        let record = run.record().unwrap();
+        let outages = outages(record, 4_000_000);
+        assert_eq!(outages.len(), 1, "{outages:?}");
+        let (node, from_us, to_us, down) = outages[0];
+        assert_eq!((from_us, to_us, down), (1_500_000, 2_500_000, true), "S{node} down for the second the script says");
+        let samples = record.samples().list();
+        let bins = bins(samples, run.simulation().scenario().run_us(), 200);
+        let sent: u64 = bins.iter().map(|bin| bin.interval.sent.iter().sum::<u64>()).sum();
+        let whole = Interval::between(&samples[0], samples.last().unwrap());
+        assert_eq!(sent, whole.sent.iter().sum::<u64>(), "the bins split the run without losing a message");
+        assert!(bins.windows(2).all(|pair| pair[0].to_us <= pair[1].from_us));
+    }
 
     #[test]
     fn the_axis_maps_both_ways_and_keeps_room_for_labels() {

@@ -79,7 +79,8 @@ impl Window {
         let whole = |value: f64, fallback: u64| if value.is_finite() && value >= 0.0 { value as u64 } else { fallback };
         let span_max = run_us.max(SPAN_US_MIN);
         let span_us = whole(span_us, SPAN_US_DEFAULT).clamp(SPAN_US_MIN, span_max);
-        let wanted = if follow { now_us.saturating_sub((span_us as f64 * FOLLOW_SHARE) as u64) } else { whole(start_us, 0) };
+        let wanted =
+            if follow { now_us.saturating_sub((span_us as f64 * FOLLOW_SHARE) as u64) } else { whole(start_us, 0) };
         let start_us = wanted.min(run_us.saturating_sub(span_us));
         Window { start_us, span_us }
     }
@@ -97,7 +98,12 @@ pub struct Frame {
 impl Frame {
     pub fn new(nodes: u32, width: f64, height: f64, window: Window) -> Frame {
         assert!(nodes >= 1 && window.span_us > 0, "a frame shows nodes over some time");
-        Frame { nodes, width: width.max(LEFT_PX + RIGHT_PX + 10.0), height: height.max(TOP_PX + BOTTOM_PX + 10.0), window }
+        Frame {
+            nodes,
+            width: width.max(LEFT_PX + RIGHT_PX + 10.0),
+            height: height.max(TOP_PX + BOTTOM_PX + 10.0),
+            window,
+        }
     }
 
     fn plot_height(&self) -> f64 {
@@ -283,7 +289,7 @@ fn draw_lines(pen: &Pen, record: &Record, frame: &Frame, moment: Moment) {
     if end_us <= start_us {
         return;
     }
-    let mut batches: Vec<((&str, Dash, f64), Vec<(Point, Point)>)> = Vec::new();
+    let mut batches: Vec<LineBatch> = Vec::new();
     for node in 1..=record.nodes() {
         let mut state = record.state_before(node, start_us);
         let mut from_us = start_us;
@@ -300,11 +306,10 @@ fn draw_lines(pen: &Pen, record: &Record, frame: &Frame, moment: Moment) {
     pen.dash(Dash::Solid);
 }
 
-fn add_stretch(
-    batches: &mut Vec<((&'static str, Dash, f64), Vec<(Point, Point)>)>,
-    style: (&'static str, Dash, f64),
-    segment: (Point, Point),
-) {
+/// A node-line style (colour, dash, width) and the stretches drawn in it.
+type LineBatch = ((&'static str, Dash, f64), Vec<(Point, Point)>);
+
+fn add_stretch(batches: &mut Vec<LineBatch>, style: (&'static str, Dash, f64), segment: (Point, Point)) {
     if segment.1.y - segment.0.y < 0.01 {
         return;
     }
@@ -398,7 +403,9 @@ fn shape(frame: &Frame, arrow: &Arrow, (end_us, fate): (u64, Fate), copy: bool, 
                 return Shape { from: start, to: start.lerp(end, share), end: End::Open, style, glyph, copy };
             }
             match fate {
-                Fate::Lost(_) => Shape { from: start, to: end, end: End::Cross, style: (color, answer, width, true), glyph, copy },
+                Fate::Lost(_) => {
+                    Shape { from: start, to: end, end: End::Cross, style: (color, answer, width, true), glyph, copy }
+                }
                 Fate::Delivered => Shape { from: start, to: end, end: End::Head, style, glyph, copy },
                 _ => Shape { from: start, to: end, end: End::Open, style, glyph, copy },
             }
@@ -520,12 +527,16 @@ fn draw_mark(pen: &Pen, at: Point, mark: &Mark) {
         Change::Crashed => glyphs::node(pen, at, 6.0, "down", false),
         Change::Restarted => glyphs::node(pen, at, 5.0, "follower", false),
         Change::Paused => glyphs::node(pen, at, 5.0, "follower", true),
-        Change::Resumed => pen.line(Point { x: at.x - 5.0, y: at.y }, Point { x: at.x + 5.0, y: at.y }, palette::INK, 2.0),
+        Change::Resumed => {
+            pen.line(Point { x: at.x - 5.0, y: at.y }, Point { x: at.x + 5.0, y: at.y }, palette::INK, 2.0)
+        }
         Change::Role => match mark.state.role {
             Role::Leader => glyphs::node(pen, at, 6.0, "leader", false),
             Role::Candidate => glyphs::node(pen, at, 5.5, "candidate", false),
             Role::PreCandidate => glyphs::node(pen, at, 5.0, "precandidate", false),
-            Role::Follower => pen.line(Point { x: at.x - 5.0, y: at.y }, Point { x: at.x + 5.0, y: at.y }, palette::MUTED, 2.0),
+            Role::Follower => {
+                pen.line(Point { x: at.x - 5.0, y: at.y }, Point { x: at.x + 5.0, y: at.y }, palette::MUTED, 2.0)
+            }
         },
     }
 }
@@ -592,13 +603,19 @@ fn draw_header(pen: &Pen, simulation: &Simulation, frame: &Frame) {
         let label_at = if narrow { Point { x, y: 9.0 } } else { Point { x: x + 6.0, y: TOP_PX / 2.0 + 2.0 } };
         pen.text(label_at, &format!("S{id}"), 12.0, true, palette::INK, Align::Center);
     }
-    pen.line(Point { x: LEFT_PX, y: TOP_PX - 1.0 }, Point { x: frame.width - RIGHT_PX, y: TOP_PX - 1.0 }, palette::LINK, 1.0);
+    pen.line(
+        Point { x: LEFT_PX, y: TOP_PX - 1.0 },
+        Point { x: frame.width - RIGHT_PX, y: TOP_PX - 1.0 },
+        palette::LINK,
+        1.0,
+    );
 }
 
+/// Says, at the foot of the plot, why no arrow is drawn.
 fn crowded_note(pen: &Pen, frame: &Frame, in_view: usize) {
     let text = format!("{in_view} messages in this window: zoom in to see them one by one");
     let width = pen.text_width(&text, 11.0, false) + 16.0;
-    let at = Point { x: LEFT_PX + (frame.plot_width() - width) / 2.0, y: TOP_PX + 8.0 };
+    let at = Point { x: LEFT_PX + (frame.plot_width() - width) / 2.0, y: frame.height - BOTTOM_PX - 28.0 };
     pen.fill_rect(at, width, 20.0, 10.0, palette::INK);
     pen.text(Point { x: at.x + width / 2.0, y: at.y + 10.0 }, &text, 11.0, false, palette::PAPER, Align::Center);
 }
@@ -673,7 +690,9 @@ pub fn arrow_words(record: &Record, position: usize) -> String {
         .duplicated
         .then(|| arrows.copy(arrows.id_at(position)))
         .flatten()
-        .map(|copy| format!("; the network duplicated it, and the copy {}", fate_words(arrow.sent_us, copy.end_us, copy.fate)))
+        .map(|copy| {
+            format!("; the network duplicated it, and the copy {}", fate_words(arrow.sent_us, copy.end_us, copy.fate))
+        })
         .unwrap_or_default();
     format!("{what}, {route}: sent at {}, {fate}{copy}", instant_words(arrow.sent_us))
 }
@@ -730,6 +749,58 @@ mod tests {
         assert_eq!(frame.time_at(frame.y_of(2_345_678)), 2_345_678);
         assert_eq!(frame.time_at(-50.0), 1_000_000, "above the plot is its first moment");
         assert!(frame.x_of(1) < frame.x_of(2) && frame.x_of(5) < 600.0 - RIGHT_PX);
+    }
+
+    fn session(preset: &str, until_us: u64) -> raftsim_core::sim::session::Session {
+        let scenario = raftsim_core::scenario::preset(preset).expect("a preset");
+        let spec = raftsim_core::scenario::RunSpec { scenario, actions: vec![], stop_at_event: None, stop_at_us: None };
+        let mut session = raftsim_core::sim::session::Session::recorded(spec, 0).expect("valid");
+        session.run_until(until_us);
+        session
+    }
+
+    #[test]
+    fn the_window_chosen_by_itself_fits_the_traffic() {
+        let calm = session("classroom", 6_000_000);
+        let calm_span = span_us_auto(calm.record().unwrap(), calm.simulation().parameters(), 6_000_000);
+        let busy = session("calm-election", 6_000_000);
+        let busy_span = span_us_auto(busy.record().unwrap(), busy.simulation().parameters(), 6_000_000);
+        assert!(calm_span >= 1_000_000, "the slow classroom cluster shows seconds: {calm_span}");
+        assert!((50_000..=200_000).contains(&busy_span), "a busy fast cluster, tens of milliseconds: {busy_span}");
+        let record = busy.record().unwrap();
+        let (first, last) = record.arrows().sent_range(6_000_000 - busy_span, 6_000_000);
+        assert!((40..=400).contains(&(last - first)), "about 150 messages in view: {}", last - first);
+        let quiet = session("calm-election", 0);
+        assert_eq!(span_us_auto(quiet.record().unwrap(), quiet.simulation().parameters(), 0), SPAN_US_DEFAULT);
+    }
+
+    #[test]
+    fn each_fate_has_its_shape() {
+        let busy = session("flaky-network", 3_000_000);
+        let arrows = busy.record().unwrap().arrows();
+        let frame = Frame::new(5, 800.0, 400.0, Window { start_us: 2_900_000, span_us: 100_000 });
+        let mut ends = std::collections::BTreeSet::new();
+        for position in arrows.in_window(2_900_000, 3_000_000) {
+            let arrow = arrows.at(position);
+            let drawn = shape(&frame, arrow, (arrow.end_us, arrow.fate), false, 2_950_000);
+            let end = match arrow.fate {
+                _ if arrow.sent_us > 2_950_000 => continue,
+                Fate::Lost(LossCause::Network) => End::Cross,
+                Fate::Lost(_) if arrow.end_us <= 2_950_000 => End::Cross,
+                Fate::Delivered if arrow.end_us <= 2_950_000 => End::Head,
+                _ => End::Open,
+            };
+            assert_eq!(drawn.end, end, "{arrow:?}");
+            assert_eq!(drawn.from, frame.at(arrow.from(), arrow.sent_us));
+            if end == End::Open {
+                assert!(
+                    (drawn.to.y - frame.y_of(2_950_000)).abs() < 0.01,
+                    "a message on its way reaches the time explored"
+                );
+            }
+            ends.insert(format!("{end:?}"));
+        }
+        assert_eq!(ends.len(), 3, "heads, crosses and open ends: {ends:?}");
     }
 
     #[test]
