@@ -209,6 +209,7 @@ fn a_long_run_stays_within_its_bounds() {
     assert!(record.arrows().kept_from_us() > 0, "the oldest arrows went");
     assert!(record.samples().list().len() <= SAMPLES_MAX);
     assert!(bytes_max <= Record::BYTES_MAX, "{bytes_max} bytes, bound {}", Record::BYTES_MAX);
+    assert!(bytes_max <= 16 << 20, "without duplicates or holds, about half of it: {bytes_max}");
     let now_us = session.simulation().now_us();
     let window = record.arrows().in_window(now_us - 1_000_000, now_us);
     assert!(!window.is_empty() && window.len() < ARROWS_MAX / 4, "a second holds {} arrows", window.len());

@@ -228,6 +228,17 @@ const CASES = [
     const healthCanvas = await page.$eval("#health", (canvas) => canvas.getBoundingClientRect().left);
     assert.ok(Math.abs(healthCanvas + health.left - scrubTrack - 7) < 1, "the strip's zero is under the scrubber's");
     await panelShot(page, browserName, "#panel-health", "44-leaderless-gap");
+    // A click on the strip goes to the time under it, as the scrubber does.
+    const strip = await page.$eval("#health", (canvas) => {
+      const rect = canvas.getBoundingClientRect();
+      return { left: rect.left, top: rect.top, width: rect.width };
+    });
+    const x = Math.round(health.left + (health.right - health.left) * 0.25);
+    const expected = await page.evaluate((at, width, left, right) => window.raftsim.app.sim.health_time_at(at, width, left, right), x, strip.width, health.left, health.right);
+    await page.mouse.click(strip.left + x, strip.top + 60);
+    await arrived(page);
+    assert.equal(await nowUs(page), expected, "a click on the strip travels there");
+    assert.ok(Math.abs(expected - 0.25 * (await page.evaluate(() => window.raftsim.app.lastRunView.run_us))) < 100_000);
     assertNoErrors(page);
     await page.close();
   }],

@@ -157,10 +157,12 @@ impl Simulation {
     }
 
     /// The time the diagram shows while the person has not zoomed: a round span holding
-    /// about 150 messages at the recent traffic (see `render::spacetime::span_us_auto`).
-    pub fn spacetime_span_auto(&self) -> f64 {
+    /// about 150 messages at the recent traffic, and at least `min_us` (see
+    /// `render::spacetime::span_us_auto`).
+    pub fn spacetime_span_auto(&self, min_us: f64) -> f64 {
         let simulation = self.session.simulation();
-        spacetime::span_us_auto(self.record(), simulation.parameters(), simulation.now_us()) as f64
+        let min_us = if min_us.is_finite() && min_us > 0.0 { min_us as u64 } else { 0 };
+        spacetime::span_us_auto(self.record(), simulation.parameters(), simulation.now_us(), min_us) as f64
     }
 
     /// The window the diagram shows for what the page asks: `[start_us, span_us]`.

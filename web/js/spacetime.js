@@ -6,7 +6,7 @@ import { app, guard, on } from "./app.js";
 import { fit } from "./canvas.js";
 import { byId, setText } from "./dom.js";
 import * as format from "./format.js";
-import { onFrame, pause, travel } from "./player.js";
+import { onFrame, pause, speed, travel } from "./player.js";
 
 const diagram = { canvas: null, context: null, width: 0, height: 0, ratio: 1 };
 /** The window asked for; the engine fits it to the run (and places it while following). */
@@ -15,7 +15,15 @@ const view = { startUs: 0, spanUs: 0, follow: true, auto: true };
 const CLICK_SLOP_PX = 4;
 const ZOOM_STEP = 2;
 const WHEEL_ZOOM_STEP = 1.25;
+/** While playing, the diagram is redrawn at most this often. */
+const INTERVAL_PLAYING_MS = 40;
+/** While playing, the window chosen by itself spans at least this much wall time at the speed
+ * played, so that an arrow stays in view long enough to be seen. */
+const WALL_SPAN_PLAYING_US = 2_000_000;
+/** The window while playing as fast as it goes (the clock races: any window flashes by). */
+const SPAN_FASTEST_US = 5_000_000;
 let dirty = true;
+let lastAt = 0;
 let press = null;
 
 /** What the last drawing showed (the page's tests read it through window.raftsim.app). */
@@ -25,12 +33,22 @@ function panel() {
   return byId("panel-spacetime");
 }
 
+/** The least span the window chosen by itself may have: some wall time at the speed played. */
+function spanPlaying() {
+  if (!app.playing) return 0;
+  const level = speed();
+  if (level.max) return SPAN_FASTEST_US;
+  return level.rate ? level.rate * WALL_SPAN_PLAYING_US : 0;
+}
+
 function draw(now, changed) {
   if (!app.sim || !panel().open) return;
   const resized = fit(diagram);
-  if (!changed && !resized && !dirty) return;
+  const throttled = app.playing && now - lastAt < INTERVAL_PLAYING_MS;
+  if (!resized && !dirty && (!changed || throttled)) return;
   dirty = false;
-  if (view.auto) view.spanUs = app.sim.spacetime_span_auto();
+  lastAt = now;
+  if (view.auto) view.spanUs = app.sim.spacetime_span_auto(spanPlaying());
   const drawn = app.sim.draw_spacetime(diagram.context, diagram.width, diagram.height, diagram.ratio, view.startUs, view.spanUs, view.follow);
   const [startUs, spanUs, arrows, marks, inView, crowded] = drawn;
   view.startUs = startUs;

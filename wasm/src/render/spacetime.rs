@@ -31,25 +31,36 @@ const ARROWS_AUTO: f64 = 150.0;
 /// [`ARROWS_AUTO`] messages at the rate of the last two seconds before `now_us`, at least ten
 /// of the slowest ordinary latencies (so arrows slant rather than lie flat) and at most five
 /// seconds. The calm classroom cluster gets two seconds; a five-node cluster on a 1 to 5 ms
-/// network with three busy clients, about a hundred milliseconds.
-pub fn span_us_auto(record: &Record, parameters: &raftsim_core::sim::nemesis::SwarmParameters, now_us: u64) -> u64 {
+/// network with three busy clients, about a hundred milliseconds. Never less than `min_us`
+/// (the page asks for two seconds of wall time while the run plays, so that an arrow stays in
+/// view long enough to be seen).
+pub fn span_us_auto(
+    record: &Record,
+    parameters: &raftsim_core::sim::nemesis::SwarmParameters,
+    now_us: u64,
+    min_us: u64,
+) -> u64 {
     let from_us = now_us.saturating_sub(2_000_000);
     let (first, last) = record.arrows().sent_range(from_us, now_us);
     let seconds = (now_us - from_us) as f64 / 1e6;
     if last - first < 20 || seconds < 0.05 {
-        return SPAN_US_DEFAULT;
+        return SPAN_US_DEFAULT.max(min_us);
     }
     let wanted_us = ARROWS_AUTO / ((last - first) as f64 / seconds) * 1e6;
     let round_us = round_down(wanted_us).min(SPAN_US_AUTO_MAX);
     let slant_us = (10 * parameters.network.latency_us_max).min(SPAN_US_AUTO_MAX);
-    round_us.max(slant_us).max(SPAN_US_MIN)
+    round_us.max(slant_us).max(SPAN_US_MIN).max(min_us)
 }
 /// While following the clock, "now" sits this far down the window.
 const FOLLOW_SHARE: f64 = 0.88;
 /// Arrows drawn one by one at most; a window holding more shows the lines only.
-pub const ARROWS_DRAWN_MAX: usize = 1_500;
+pub const ARROWS_DRAWN_MAX: usize = 1_000;
 /// Windows with at most this many arrows also show each message's glyph, as the ring does.
 const GLYPHS_MAX: usize = 80;
+/// Windows with more arrows draw them all one pixel wide. Canvases rasterise hairlines several
+/// times faster than wider lines (and dashed ones are slower still: 700 dashed arrows took
+/// 50 to 150 ms in both browsers), and in a crowded window width tells nothing anyway.
+const HAIRLINES_FROM: usize = 300;
 /// Marks drawn as glyphs at most; beyond, as ticks.
 const MARK_GLYPHS_MAX: usize = 400;
 
@@ -360,8 +371,10 @@ struct Shape {
     to: Point,
     /// Ends in an arrowhead (delivered), a cross (lost) or nothing (still on its way).
     end: End,
-    /// The batch: (colour, dashed, width, faded).
-    style: (&'static str, bool, f64, bool),
+    /// The batch: (colour, width, faded).
+    style: (&'static str, f64, bool),
+    /// An answer: its head is open, as the ring draws answers hollow.
+    answer: bool,
     glyph: Glyph,
     copy: bool,
 }
@@ -376,38 +389,40 @@ enum End {
 /// The shape of `arrow` (or of its duplicated `copy`) ending at `end_us` with `fate`, as far
 /// as the run has been explored (`frontier_us`): a message still on its way there is drawn up
 /// to where it has got, as the ring places it.
-fn shape(frame: &Frame, arrow: &Arrow, (end_us, fate): (u64, Fate), copy: bool, frontier_us: u64) -> Shape {
+fn shape(frame: &Frame, arrow: &Arrow, (end_us, fate): (u64, Fate), copy: bool, frontier_us: u64, thin: bool) -> Shape {
     let start = frame.at(arrow.from(), arrow.sent_us);
     let answer = is_answer(arrow.look.kind);
-    let width = match arrow.look.kind {
-        MessageKind::Heartbeat | MessageKind::HeartbeatResponse => 1.1,
-        _ => 1.8,
-    } * if answer { 0.85 } else { 1.0 };
+    let heartbeat = matches!(arrow.look.kind, MessageKind::Heartbeat | MessageKind::HeartbeatResponse);
+    let width = if thin || answer || heartbeat { 1.0 } else { 1.6 };
     let color = if copy { palette::DUPLICATE } else { kind_color(arrow.look.kind) };
     let glyph = glyph_of(arrow.look);
-    let style = (color, answer, width, false);
+    let shape = |to: Point, end: End, style: (&'static str, f64, bool)| Shape {
+        from: start,
+        to,
+        end,
+        style,
+        answer,
+        glyph,
+        copy,
+    };
     let dx = frame.x_of(arrow.to()) - start.x;
     match fate {
         Fate::Lost(LossCause::Network) => {
-            let to = Point { x: start.x + dx * 0.28, y: start.y + 7.0 };
-            Shape { from: start, to, end: End::Cross, style: (color, answer, width, true), glyph, copy }
+            shape(Point { x: start.x + dx * 0.28, y: start.y + 7.0 }, End::Cross, (color, width, true))
         }
         Fate::Held => {
-            let to = Point { x: start.x + dx * 0.3, y: frame.y_of(frontier_us) };
-            Shape { from: start, to, end: End::Open, style: (palette::HELD, true, 1.6, false), glyph, copy }
+            shape(Point { x: start.x + dx * 0.3, y: frame.y_of(frontier_us) }, End::Open, (palette::HELD, 1.0, false))
         }
         _ => {
             let end = frame.at(arrow.to(), end_us);
             if end_us > frontier_us {
                 let share = (frontier_us.saturating_sub(arrow.sent_us)) as f64 / (end_us - arrow.sent_us) as f64;
-                return Shape { from: start, to: start.lerp(end, share), end: End::Open, style, glyph, copy };
+                return shape(start.lerp(end, share), End::Open, (color, width, false));
             }
             match fate {
-                Fate::Lost(_) => {
-                    Shape { from: start, to: end, end: End::Cross, style: (color, answer, width, true), glyph, copy }
-                }
-                Fate::Delivered => Shape { from: start, to: end, end: End::Head, style, glyph, copy },
-                _ => Shape { from: start, to: end, end: End::Open, style, glyph, copy },
+                Fate::Lost(_) => shape(end, End::Cross, (color, width, true)),
+                Fate::Delivered => shape(end, End::Head, (color, width, false)),
+                _ => shape(end, End::Open, (color, width, false)),
             }
         }
     }
@@ -421,15 +436,16 @@ fn draw_arrows(pen: &Pen, record: &Record, frame: &Frame, moment: Moment) -> Dra
         return Drawn { in_view: last - first, crowded: true, ..Drawn::default() };
     }
     let positions = arrows.in_window(frame.window.start_us, frame.window.end_us());
+    let thin = positions.len() > HAIRLINES_FROM;
     let mut shapes = Vec::with_capacity(positions.len());
     for &position in &positions {
         let arrow = arrows.at(position);
         if arrow.sent_us > moment.frontier_us {
             continue;
         }
-        shapes.push(shape(frame, arrow, (arrow.end_us, arrow.fate), false, moment.frontier_us));
+        shapes.push(shape(frame, arrow, (arrow.end_us, arrow.fate), false, moment.frontier_us, thin));
         if let Some(copy) = arrow.duplicated.then(|| arrows.copy(arrows.id_at(position))).flatten() {
-            shapes.push(shape(frame, arrow, (copy.end_us, copy.fate), true, moment.frontier_us));
+            shapes.push(shape(frame, arrow, (copy.end_us, copy.fate), true, moment.frontier_us, thin));
         }
     }
     stroke_shapes(pen, &shapes);
@@ -446,8 +462,10 @@ fn draw_arrows(pen: &Pen, record: &Record, frame: &Frame, moment: Moment) -> Dra
     Drawn { arrows: positions.len(), in_view: positions.len(), ..Drawn::default() }
 }
 
+/// Strokes the shapes in one path per style, solid and square-ended (the fast way), requests
+/// with filled heads and answers with open ones.
 fn stroke_shapes(pen: &Pen, shapes: &[Shape]) {
-    type Batch = ((&'static str, bool, f64, bool), Vec<(Point, Point)>, Vec<[Point; 3]>);
+    type Batch = ((&'static str, f64, bool), Vec<(Point, Point)>, Vec<[Point; 3]>);
     let mut batches: Vec<Batch> = Vec::new();
     let mut crosses = Vec::new();
     for shape in shapes {
@@ -460,20 +478,24 @@ fn stroke_shapes(pen: &Pen, shapes: &[Shape]) {
         };
         batches[index].1.push((shape.from, shape.to));
         match shape.end {
+            End::Head if shape.answer => {
+                let [tip, left, right] = head(shape.from, shape.to);
+                batches[index].1.extend([(left, tip), (tip, right)]);
+            }
             End::Head => batches[index].2.push(head(shape.from, shape.to)),
             End::Cross => crosses.extend(cross(shape.to, 3.5)),
             End::Open => {}
         }
     }
-    for ((color, dashed, width, faded), segments, heads) in &batches {
+    pen.square_ends(true);
+    for ((color, width, faded), segments, heads) in &batches {
         pen.alpha(if *faded { 0.45 } else { 1.0 });
-        pen.dash(if *dashed { Dash::Dashed } else { Dash::Solid });
         pen.stroke_segments(segments, color, *width);
         pen.fill_triangles(heads, color);
     }
     pen.alpha(1.0);
-    pen.dash(Dash::Solid);
-    pen.stroke_segments(&crosses, palette::BAD, 1.8);
+    pen.stroke_segments(&crosses, palette::BAD, 1.5);
+    pen.square_ends(false);
 }
 
 /// An arrowhead at `to`, pointing away from `from`.
@@ -644,7 +666,7 @@ pub fn pick(record: &Record, frame: &Frame, frontier_us: u64, (x, y): (f64, f64)
         .filter(|&position| arrows.at(position).sent_us <= frontier_us)
         .map(|position| {
             let arrow = arrows.at(position);
-            let shape = shape(frame, arrow, (arrow.end_us, arrow.fate), false, frontier_us);
+            let shape = shape(frame, arrow, (arrow.end_us, arrow.fate), false, frontier_us, false);
             (distance_to_segment(pointer, shape.from, shape.to), position)
         })
         .filter(|(distance, _)| *distance <= PICK_ARROW_PX)
@@ -762,16 +784,18 @@ mod tests {
     #[test]
     fn the_window_chosen_by_itself_fits_the_traffic() {
         let calm = session("classroom", 6_000_000);
-        let calm_span = span_us_auto(calm.record().unwrap(), calm.simulation().parameters(), 6_000_000);
+        let calm_span = span_us_auto(calm.record().unwrap(), calm.simulation().parameters(), 6_000_000, 0);
         let busy = session("calm-election", 6_000_000);
-        let busy_span = span_us_auto(busy.record().unwrap(), busy.simulation().parameters(), 6_000_000);
+        let busy_span = span_us_auto(busy.record().unwrap(), busy.simulation().parameters(), 6_000_000, 0);
+        let playing = span_us_auto(busy.record().unwrap(), busy.simulation().parameters(), 6_000_000, 2_000_000);
+        assert_eq!(playing, 2_000_000, "at least what the page asks for");
         assert!(calm_span >= 1_000_000, "the slow classroom cluster shows seconds: {calm_span}");
         assert!((50_000..=200_000).contains(&busy_span), "a busy fast cluster, tens of milliseconds: {busy_span}");
         let record = busy.record().unwrap();
         let (first, last) = record.arrows().sent_range(6_000_000 - busy_span, 6_000_000);
         assert!((40..=400).contains(&(last - first)), "about 150 messages in view: {}", last - first);
         let quiet = session("calm-election", 0);
-        assert_eq!(span_us_auto(quiet.record().unwrap(), quiet.simulation().parameters(), 0), SPAN_US_DEFAULT);
+        assert_eq!(span_us_auto(quiet.record().unwrap(), quiet.simulation().parameters(), 0, 0), SPAN_US_DEFAULT);
     }
 
     #[test]
@@ -782,7 +806,7 @@ mod tests {
         let mut ends = std::collections::BTreeSet::new();
         for position in arrows.in_window(2_900_000, 3_000_000) {
             let arrow = arrows.at(position);
-            let drawn = shape(&frame, arrow, (arrow.end_us, arrow.fate), false, 2_950_000);
+            let drawn = shape(&frame, arrow, (arrow.end_us, arrow.fate), false, 2_950_000, false);
             let end = match arrow.fate {
                 _ if arrow.sent_us > 2_950_000 => continue,
                 Fate::Lost(LossCause::Network) => End::Cross,
