@@ -125,6 +125,15 @@ fn a_crashed_leader_leaves_a_gap_until_the_next_one() {
         .iter()
         .any(|action| matches!(action.action, Action::CrashLeader { .. })));
     assert!(!record.state_before(old.0, 2_000_000).running, "down in the gap");
+    let arrows = record.arrows();
+    let is_vote = |position: &usize| {
+        use MessageKind::{PreVote, PreVoteResponse, Vote, VoteResponse};
+        matches!(arrows.at(*position).look.kind, PreVote | PreVoteResponse | Vote | VoteResponse)
+    };
+    let elections = arrows.elections_in_window(1_500_000, 4_000_000, 1_000_000);
+    let votes: Vec<usize> = arrows.in_window(1_500_000, 4_000_000).into_iter().filter(is_vote).collect();
+    assert!(!elections.is_empty(), "the election after the crash");
+    assert_eq!(elections, votes, "the elections' own index finds every vote message in the window, and only those");
 }
 
 #[test]

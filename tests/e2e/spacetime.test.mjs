@@ -262,7 +262,8 @@ const CASES = [
     const whole = await drawn(page);
     const runUs = await page.evaluate(() => window.raftsim.app.lastRunView.run_us);
     assert.deepEqual([whole.start_us, whole.span_us], [0, runUs]);
-    assert.ok(whole.crowded && whole.arrows === 0 && whole.in_view > 1_500, "too many messages: the lines only, and how many");
+    assert.ok(whole.crowded && whole.in_view > 1_500, "too many messages to draw them all");
+    assert.ok(whole.arrows > 0 && whole.arrows < 200, `the elections' messages only: ${whole.arrows}`);
     await panelShot(page, browserName, "#panel-spacetime", "48-whole-run");
     await clickButton(page, "spacetime-follow");
     const following = await drawn(page);

@@ -61,6 +61,9 @@ const GLYPHS_MAX: usize = 80;
 /// times faster than wider lines (and dashed ones are slower still: 700 dashed arrows took
 /// 50 to 150 ms in both browsers), and in a crowded window width tells nothing anyway.
 const HAIRLINES_FROM: usize = 300;
+/// How long before a crowded window an election message may have been sent and still be drawn
+/// flying into it.
+const ELECTION_REACH_US: u64 = 1_000_000;
 /// Marks drawn as glyphs at most; beyond, as ticks.
 const MARK_GLYPHS_MAX: usize = 400;
 
@@ -187,7 +190,7 @@ pub fn draw(pen: &Pen, simulation: &Simulation, record: &Record, frame: &Frame, 
     draw_now(pen, frame, moment);
     draw_header(pen, simulation, frame);
     if drawn.crowded {
-        crowded_note(pen, frame, drawn.in_view);
+        crowded_note(pen, frame, drawn);
     }
     drawn
 }
@@ -431,11 +434,19 @@ fn shape(frame: &Frame, arrow: &Arrow, (end_us, fate): (u64, Fate), copy: bool, 
 /// The arrows in the window, batched by style; `crowded` instead when there are too many.
 fn draw_arrows(pen: &Pen, record: &Record, frame: &Frame, moment: Moment) -> Drawn {
     let arrows = record.arrows();
-    let (first, last) = arrows.sent_range(frame.window.start_us, frame.window.end_us());
-    if last - first > ARROWS_DRAWN_MAX {
-        return Drawn { in_view: last - first, crowded: true, ..Drawn::default() };
-    }
-    let positions = arrows.in_window(frame.window.start_us, frame.window.end_us());
+    let (start_us, end_us) = (frame.window.start_us, frame.window.end_us());
+    let (first, last) = arrows.sent_range(start_us, end_us);
+    let crowded = last - first > ARROWS_DRAWN_MAX;
+    let positions = if crowded {
+        // Too many to draw: the elections only, which are few and what such a window is for.
+        let elections = arrows.elections_in_window(start_us, end_us, ELECTION_REACH_US);
+        if elections.len() > ARROWS_DRAWN_MAX {
+            return Drawn { in_view: last - first, crowded, ..Drawn::default() };
+        }
+        elections
+    } else {
+        arrows.in_window(start_us, end_us)
+    };
     let thin = positions.len() > HAIRLINES_FROM;
     let mut shapes = Vec::with_capacity(positions.len());
     for &position in &positions {
@@ -459,7 +470,8 @@ fn draw_arrows(pen: &Pen, record: &Record, frame: &Frame, moment: Moment) -> Dra
             }
         }
     }
-    Drawn { arrows: positions.len(), in_view: positions.len(), ..Drawn::default() }
+    let in_view = if crowded { last - first } else { positions.len() };
+    Drawn { arrows: positions.len(), in_view, crowded, ..Drawn::default() }
 }
 
 /// Strokes the shapes in one path per style, solid and square-ended (the fast way), requests
@@ -633,9 +645,14 @@ fn draw_header(pen: &Pen, simulation: &Simulation, frame: &Frame) {
     );
 }
 
-/// Says, at the foot of the plot, why no arrow is drawn.
-fn crowded_note(pen: &Pen, frame: &Frame, in_view: usize) {
-    let text = format!("{in_view} messages in this window: zoom in to see them one by one");
+/// Says, at the foot of the plot, why not every arrow is drawn.
+fn crowded_note(pen: &Pen, frame: &Frame, drawn: Drawn) {
+    let in_view = drawn.in_view;
+    let text = if drawn.arrows > 0 {
+        format!("{in_view} messages here: only the {} election messages are drawn; zoom in to see all", drawn.arrows)
+    } else {
+        format!("{in_view} messages in this window: zoom in to see them one by one")
+    };
     let width = pen.text_width(&text, 11.0, false) + 16.0;
     let at = Point { x: LEFT_PX + (frame.plot_width() - width) / 2.0, y: frame.height - BOTTOM_PX - 28.0 };
     pen.fill_rect(at, width, 20.0, 10.0, palette::INK);
@@ -657,11 +674,15 @@ pub fn pick(record: &Record, frame: &Frame, frontier_us: u64, (x, y): (f64, f64)
     }
     let arrows = record.arrows();
     let (first, last) = arrows.sent_range(window.start_us, window.end_us());
-    if last - first > ARROWS_DRAWN_MAX {
+    let positions = if last - first > ARROWS_DRAWN_MAX {
+        arrows.elections_in_window(window.start_us, window.end_us(), ELECTION_REACH_US)
+    } else {
+        arrows.in_window(window.start_us, window.end_us())
+    };
+    if positions.len() > ARROWS_DRAWN_MAX {
         return None;
     }
-    let nearest = arrows
-        .in_window(window.start_us, window.end_us())
+    let nearest = positions
         .into_iter()
         .filter(|&position| arrows.at(position).sent_us <= frontier_us)
         .map(|position| {

@@ -126,6 +126,9 @@ pub struct Arrows {
     copies: Vec<Duplicate>,
     /// Releases of held messages, by message number.
     releases: Vec<Release>,
+    /// The numbers of the election messages (PreVote and RequestVote, asked and answered), in
+    /// order: few, and what a window too crowded to draw every arrow still shows.
+    elections: Vec<u64>,
     /// The latest end (copies included) in each block of arrows.
     tree: MaxTree,
     /// Messages sent before this time are no longer kept (0: all are).
@@ -133,15 +136,17 @@ pub struct Arrows {
 }
 
 impl Arrows {
-    /// The most one arrow costs: itself, a duplicated copy, a release, its share of the tree.
+    /// The most one arrow costs: itself, a duplicated copy, a release, its number among the
+    /// elections, its share of the tree.
     pub const BYTES_PER_ARROW_MAX: usize =
-        std::mem::size_of::<Arrow>() + std::mem::size_of::<Duplicate>() + std::mem::size_of::<Release>() + 1;
+        std::mem::size_of::<Arrow>() + std::mem::size_of::<Duplicate>() + std::mem::size_of::<Release>() + 8 + 1;
 
     /// The memory held now, in bytes (the tree holds at most four words per block).
     pub fn bytes(&self) -> usize {
         self.list.capacity() * std::mem::size_of::<Arrow>()
             + self.copies.capacity() * std::mem::size_of::<Duplicate>()
             + self.releases.capacity() * std::mem::size_of::<Release>()
+            + self.elections.capacity() * 8
             + self.tree.values.capacity() * 8
     }
 
@@ -201,6 +206,9 @@ impl Arrows {
             self.copies.push(Duplicate { id, end_us, settled_event: UNSETTLED, fate: Fate::Flying });
             reach_us = reach_us.max(end_us);
         }
+        if is_election(arrow.look.kind) {
+            self.elections.push(id);
+        }
         self.list.push(arrow);
         self.tree.raise((self.list.len() - 1) / BLOCK, reach_us);
     }
@@ -215,6 +223,7 @@ impl Arrows {
         let first_id = self.first_id;
         self.copies.retain(|copy| copy.id >= first_id);
         self.releases.retain(|release| release.id >= first_id);
+        self.elections.retain(|&id| id >= first_id);
         self.rebuild_tree();
     }
 
@@ -281,6 +290,7 @@ impl Arrows {
         }
         assert_eq!(self.next_id(), next_id, "the record holds every message sent up to the fork since it began");
         self.copies.retain(|copy| copy.id < next_id);
+        self.elections.retain(|&id| id < next_id);
         let undone: Vec<u64> =
             self.releases.iter().filter(|release| release.event > event).map(|release| release.id).collect();
         self.releases.retain(|release| release.event <= event && release.id < next_id);
@@ -331,6 +341,19 @@ impl Arrows {
         positions
     }
 
+    /// The positions of the election messages (PreVote and RequestVote, asked and answered)
+    /// drawn in the window `from_us..=to_us`: sent in it, or sent up to `reach_us` before it and
+    /// still flying when it starts. O(log n + found), for a window too crowded to draw in full.
+    pub fn elections_in_window(&self, from_us: u64, to_us: u64, reach_us: u64) -> Vec<usize> {
+        let sent_us = |id: &u64| self.list[(id - self.first_id) as usize].sent_us;
+        let first = self.elections.partition_point(|id| sent_us(id) < from_us.saturating_sub(reach_us));
+        let last = self.elections.partition_point(|id| sent_us(id) <= to_us);
+        let positions = self.elections[first..last.max(first)].iter().map(|&id| (id - self.first_id) as usize);
+        positions
+            .filter(|&position| self.list[position].sent_us >= from_us || self.reach_us(position) >= from_us)
+            .collect()
+    }
+
     /// The range of positions of the arrows sent in `from_us..=to_us`: O(log n), so the page
     /// can tell a window too crowded to draw one by one before collecting it.
     pub fn sent_range(&self, from_us: u64, to_us: u64) -> (usize, usize) {
@@ -338,6 +361,11 @@ impl Arrows {
         let last = self.list.partition_point(|arrow| arrow.sent_us <= to_us).max(first);
         (first, last)
     }
+}
+
+/// Whether messages of `kind` belong to an election.
+fn is_election(kind: MessageKind) -> bool {
+    matches!(kind, MessageKind::PreVote | MessageKind::PreVoteResponse | MessageKind::Vote | MessageKind::VoteResponse)
 }
 
 /// A binary tree of maxima over a growing array of leaves (blocks of arrows).
