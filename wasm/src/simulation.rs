@@ -60,7 +60,7 @@ impl Simulation {
     }
 
     fn open(spec: RunSpec, warning: Option<String>) -> Result<Simulation, JsError> {
-        let session = Session::new(spec, EVENT_FEED_LEN).map_err(|error| JsError::new(&error.to_string()))?;
+        let session = Session::recorded(spec, EVENT_FEED_LEN).map_err(|error| JsError::new(&error.to_string()))?;
         Ok(Simulation {
             session,
             warning,

@@ -31,7 +31,8 @@ export function nodeClientPoint(node) {
   return { x: box.left + x, y: box.top + y };
 }
 
-function fit(target) {
+/** Sizes `target.canvas` to its CSS box and the device pixel ratio; true if that changed. */
+export function fit(target) {
   const box = target.canvas.getBoundingClientRect();
   const ratio = window.devicePixelRatio || 1;
   const width = Math.max(1, Math.round(box.width));

@@ -10,7 +10,9 @@ use super::{Event, Phase, Simulation};
 impl Simulation {
     pub(super) fn handle(&mut self, event: Event) {
         match event {
-            Event::Deliver { message, incarnation, sent_us, .. } => self.on_deliver(message, incarnation, sent_us),
+            Event::Deliver { message, incarnation, sent_us, duplicate, id } => {
+                self.on_deliver(message, incarnation, sent_us, (id, duplicate))
+            }
             Event::Timer { node, timer, generation } => self.on_timer(node, timer, generation),
             Event::Synced { node, incarnation, write_id } => self.on_synced(node, incarnation, write_id),
             Event::Request { node, incarnation, command } => self.on_request(node, incarnation, command),
@@ -35,9 +37,10 @@ impl Simulation {
         let nodes = self.scenario.node_ids();
         self.network.apply(&Action::Heal, &nodes);
         self.network.calm();
-        for message in self.network.release_all() {
-            self.deliver_later(message);
+        for (id, message) in self.network.release_all() {
+            self.deliver_later(id, message);
         }
+        self.observe_action(Action::Heal);
         for id in nodes {
             if self.server(id).node.is_none() {
                 self.boot(id);

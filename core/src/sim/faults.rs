@@ -13,6 +13,7 @@ impl Simulation {
     /// validation and the page's checks see to it).
     pub(super) fn act(&mut self, action: Action) {
         let nodes = self.scenario.node_ids();
+        let observed = self.observing.then(|| action.clone());
         match action {
             Action::Crash { node } => self.crash(node),
             Action::CrashLeader { downtime_us } => {
@@ -39,6 +40,9 @@ impl Simulation {
                 let server = self.server_mut(node);
                 server.paused = server.node.is_some();
                 assert!(server.paused || server.backlog.is_empty(), "only a paused node has inputs waiting");
+                if server.paused {
+                    self.observe_node(node, crate::sim::record::Change::Paused);
+                }
             }
             Action::Resume { node } => self.resume(node),
             Action::ClockJump { node, by_us } => self.jump_clock(node, by_us),
@@ -50,10 +54,21 @@ impl Simulation {
             }
             network_action => {
                 let released = self.network.apply(&network_action, &nodes);
-                for message in released {
-                    self.deliver_later(message);
+                for (id, message) in released {
+                    self.deliver_later(id, message);
                 }
             }
+        }
+        if let Some(action) = observed {
+            self.observe_action(action);
+        }
+    }
+
+    /// Reports an action applied, with the links cut after it, when observed.
+    pub(super) fn observe_action(&mut self, action: Action) {
+        if self.observing {
+            let cut_links = self.network.cut_links().len() as u32;
+            self.observe(crate::sim::record::Observed::Action { action: Box::new(action), cut_links });
         }
     }
 
@@ -86,6 +101,7 @@ impl Simulation {
         }
         self.telemetry.faults_injected += 1;
         self.crash(id);
+        self.observe_action(Action::Crash { node: id });
         self.queue.push(self.now_us + downtime_us, Event::Act(Action::Restart { node: id }));
     }
 

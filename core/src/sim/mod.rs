@@ -21,6 +21,7 @@ pub mod nemesis;
 pub mod network;
 mod nodes;
 pub mod queue;
+pub mod record;
 pub mod rng;
 pub mod session;
 pub mod shrink;
@@ -61,6 +62,9 @@ pub enum Event {
         /// The extra copy of a message the network duplicated (for display only: the trace
         /// does not encode it, so a run's hash is the same with or without it).
         duplicate: bool,
+        /// The message's number in the run, counted at every send (for the page's record,
+        /// which matches the arrival with the send by it; not in the trace either).
+        id: u64,
     },
     /// A timer fires (if its generation is still current).
     Timer {
@@ -331,6 +335,13 @@ pub struct Simulation {
     process_next: u32,
     /// [`event_budget`] of the scenario run.
     events_max: u64,
+    /// Messages sent so far: the number the next one gets.
+    messages_sent: u64,
+    /// Whether what the world does is reported to `observed` (for a session's record; off by
+    /// default, when each report costs one test of this flag).
+    observing: bool,
+    /// What the world did since the record last took it in.
+    observed: Vec<record::Observation>,
 }
 
 impl Simulation {
@@ -394,6 +405,9 @@ impl Simulation {
             linearizability: None,
             process_next: 1_000_000,
             events_max: event_budget(&scenario),
+            messages_sent: 0,
+            observing: false,
+            observed: Vec::new(),
             scenario,
         };
         simulation.start();
@@ -484,6 +498,38 @@ impl Simulation {
     /// The most recent lost messages, oldest first (recorded only with [`Simulation::record_events`]).
     pub fn recent_losses(&self) -> impl Iterator<Item = &Loss> {
         self.losses.iter()
+    }
+
+    /// Reports what the world does (messages, node changes, actions) for a
+    /// [`record::Record`] to take in, or stops reporting. Observing changes nothing the world
+    /// does: it only writes reports.
+    pub fn set_observing(&mut self, observing: bool) {
+        self.observing = observing;
+    }
+
+    /// Whether what the world does is being reported.
+    pub fn observing(&self) -> bool {
+        self.observing
+    }
+
+    /// Reports `what`, done now, when observed.
+    fn observe(&mut self, what: record::Observed) {
+        debug_assert!(self.observing, "reports are built only while observed");
+        self.observed.push(record::Observation { event: self.events, time_us: self.now_us, what });
+    }
+
+    /// Reports a change of node `id`'s state, when observed.
+    fn observe_node(&mut self, id: NodeId, change: record::Change) {
+        if self.observing {
+            let state = record::state_of(self.server(id));
+            self.observe(record::Observed::Node { node: id, change, state });
+        }
+    }
+
+    /// Messages sent so far, of every kind and fate (held, dropped and duplicated ones count
+    /// once).
+    pub fn messages_sent(&self) -> u64 {
+        self.messages_sent
     }
 
     /// The user actions applied so far.

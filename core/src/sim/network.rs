@@ -31,12 +31,21 @@ pub struct Network {
     held: [[bool; SLOTS]; SLOTS],
     /// Messages waiting on held links, in send order.
     holding: Vec<Message>,
+    /// The number in the run of each message in `holding` (the page's record matches its
+    /// arrival by it).
+    holding_ids: Vec<u64>,
 }
 
 impl Network {
     /// A network with no faults yet.
     pub fn new(options: NetworkOptions) -> Self {
-        Network { options, cut: [[false; SLOTS]; SLOTS], held: [[false; SLOTS]; SLOTS], holding: Vec::new() }
+        Network {
+            options,
+            cut: [[false; SLOTS]; SLOTS],
+            held: [[false; SLOTS]; SLOTS],
+            holding: Vec::new(),
+            holding_ids: Vec::new(),
+        }
     }
 
     /// The options in force.
@@ -60,10 +69,11 @@ impl Network {
         delay
     }
 
-    /// Decides the fate of a message sent now.
-    pub fn route(&mut self, rng: &mut Rng, message: &Message) -> Route {
+    /// Decides the fate of message number `id`, sent now.
+    pub fn route(&mut self, rng: &mut Rng, message: &Message, id: u64) -> Route {
         if self.held[slot(message.from)][slot(message.to)] {
             self.holding.push(message.clone());
+            self.holding_ids.push(id);
             return Route { delays_us: Vec::new(), held: true };
         }
         if rng.chance(self.options.drop_ppm) {
@@ -81,8 +91,9 @@ impl Network {
         self.cut[slot(from)][slot(to)]
     }
 
-    /// Applies a network action; other actions are not the network's and are refused.
-    pub fn apply(&mut self, action: &Action, nodes: &[NodeId]) -> Vec<Message> {
+    /// Applies a network action; other actions are not the network's and are refused. Returns
+    /// the messages a release lets go, each with its number.
+    pub fn apply(&mut self, action: &Action, nodes: &[NodeId]) -> Vec<(u64, Message)> {
         match action {
             Action::Partition { groups } => {
                 let group_of = |node: NodeId| groups.iter().position(|group| group.contains(&node));
@@ -135,16 +146,18 @@ impl Network {
         Vec::new()
     }
 
-    /// Releases every hold and returns what they kept.
-    pub fn release_all(&mut self) -> Vec<Message> {
+    /// Releases every hold and returns what they kept, each with its number.
+    pub fn release_all(&mut self) -> Vec<(u64, Message)> {
         self.held = [[false; SLOTS]; SLOTS];
-        std::mem::take(&mut self.holding)
+        self.take_held(|_| true)
     }
 
-    fn take_held(&mut self, matches: impl Fn(&Message) -> bool) -> Vec<Message> {
-        let (released, kept) = std::mem::take(&mut self.holding).into_iter().partition(|message| matches(message));
-        self.holding = kept;
-        released
+    fn take_held(&mut self, matches: impl Fn(&Message) -> bool) -> Vec<(u64, Message)> {
+        assert_eq!(self.holding.len(), self.holding_ids.len(), "every held message has its number");
+        let held = std::mem::take(&mut self.holding).into_iter().zip(std::mem::take(&mut self.holding_ids));
+        let (released, kept): (Vec<_>, Vec<_>) = held.partition(|(message, _)| matches(message));
+        (self.holding, self.holding_ids) = kept.into_iter().unzip();
+        released.into_iter().map(|(message, id)| (id, message)).collect()
     }
 
     /// Directed links currently cut, in order, for display.
@@ -223,10 +236,10 @@ mod tests {
         let mut network = Network::new(NetworkOptions::default());
         let mut rng = Rng::new(1, Stream::Network);
         network.apply(&Action::Hold { from: 1, to: 2 }, &[1, 2]);
-        assert!(network.route(&mut rng, &message(1, 2)).held);
-        assert!(!network.route(&mut rng, &message(2, 1)).held);
+        assert!(network.route(&mut rng, &message(1, 2), 7).held);
+        assert!(!network.route(&mut rng, &message(2, 1), 8).held);
         let released = network.apply(&Action::Release { from: 1, to: 2 }, &[1, 2]);
-        assert_eq!(released, vec![message(1, 2)]);
+        assert_eq!(released, vec![(7, message(1, 2))]);
         assert_eq!(network.held_count(), 0);
     }
 
@@ -234,9 +247,9 @@ mod tests {
     fn drops_and_duplicates_follow_their_rates() {
         let options = NetworkOptions { drop_ppm: 1_000_000, ..NetworkOptions::default() };
         let mut rng = Rng::new(1, Stream::Network);
-        assert!(Network::new(options).route(&mut rng, &message(1, 2)).delays_us.is_empty());
+        assert!(Network::new(options).route(&mut rng, &message(1, 2), 0).delays_us.is_empty());
         let options = NetworkOptions { duplicate_ppm: 1_000_000, ..NetworkOptions::default() };
-        let route = Network::new(options).route(&mut rng, &message(1, 2));
+        let route = Network::new(options).route(&mut rng, &message(1, 2), 1);
         assert_eq!(route.delays_us.len(), 2);
         assert!(route.delays_us.iter().all(|&delay| (1_000..=105_000).contains(&delay)));
     }

@@ -8,6 +8,7 @@ use crate::raft::{position_of, Input, Message, Node, NodeId, Outputs, Role, Time
 
 use super::describe::{self, FeedKind};
 use super::nemesis::{FSYNC_CRASH_PPM, NEW_LEADER_CRASH_PPM};
+use super::record::{Change, Look, Observed, SentRoute};
 use super::{Event, LossCause, Phase, Simulation, TimerSlot};
 
 impl Simulation {
@@ -28,6 +29,7 @@ impl Simulation {
             self.violation = Some(*violation);
         }
         assert!(self.server(id).node.is_some(), "node {id} runs once booted");
+        self.observe_node(id, Change::Restarted);
         self.absorb(id, outputs);
     }
 
@@ -54,6 +56,9 @@ impl Simulation {
         if let Some(text) = describe::role_change(id, before, after) {
             self.note(self.events, FeedKind::Role, text);
         }
+        if before != after {
+            self.observe_node(id, Change::Role);
+        }
         self.absorb(id, outputs);
     }
 
@@ -68,8 +73,15 @@ impl Simulation {
         }
         if node.role() == Role::Leader {
             let step = (id, node.term());
-            let latency_us = &mut self.telemetry.commit_latency_us;
-            self.commit_watch.observe(step, &outputs.writes, node.commit_index(), self.now_us, latency_us);
+            let (latency_us, observed) = (&mut self.telemetry.commit_latency_us, &mut self.observed);
+            let (observing, event, now_us) = (self.observing, self.events, self.now_us);
+            self.commit_watch.observe(step, &outputs.writes, node.commit_index(), now_us, |latency| {
+                latency_us.record(latency);
+                if observing {
+                    let what = Observed::Committed { latency_us: latency };
+                    observed.push(super::record::Observation { event, time_us: now_us, what });
+                }
+            });
         }
         let Outputs { writes, messages, timers, applied: _, replies } = outputs;
         assert!(
@@ -114,48 +126,78 @@ impl Simulation {
         assert!(message.to as usize <= self.servers.len(), "the receiver is in the cluster");
         let kind = message.body.kind();
         self.telemetry.messages_of(kind).sent += 1;
-        let route = self.network.route(&mut self.rng_network, &message);
+        let id = self.messages_sent;
+        self.messages_sent += 1;
+        let route = self.network.route(&mut self.rng_network, &message, id);
         if route.held {
+            self.observe_sent(id, &message, SentRoute::Held);
             return;
         }
         if route.delays_us.is_empty() {
             self.telemetry.messages_of(kind).dropped += 1;
             self.note_loss(&message, self.now_us, LossCause::Network);
+            self.observe_sent(id, &message, SentRoute::Dropped);
             return;
         }
         if route.delays_us.len() > 1 {
             self.telemetry.messages_of(kind).duplicated += 1;
         }
+        assert!(route.delays_us.len() <= 2, "the network makes at most one extra copy");
         let incarnation = self.server(message.to).incarnation;
         let (last_delay, other_delays) = route.delays_us.split_last().expect("checked non-empty");
         let sent_us = self.now_us;
+        let arrive_us = self.now_us + last_delay;
+        let copy_arrive_us = other_delays.first().map(|delay| self.now_us + delay);
+        self.observe_sent(id, &message, SentRoute::Flying { arrive_us, copy_arrive_us });
         for delay in other_delays {
             let copy = message.clone();
-            let duplicate = Event::Deliver { message: copy, incarnation, sent_us, duplicate: true };
+            let duplicate = Event::Deliver { message: copy, incarnation, sent_us, duplicate: true, id };
             self.queue.push(self.now_us + delay, duplicate);
         }
-        let original = Event::Deliver { message, incarnation, sent_us, duplicate: false };
-        self.queue.push(self.now_us + last_delay, original);
+        let original = Event::Deliver { message, incarnation, sent_us, duplicate: false, id };
+        self.queue.push(arrive_us, original);
     }
 
-    /// Schedules a message released from a hold, with an ordinary latency.
-    pub(super) fn deliver_later(&mut self, message: Message) {
+    /// Reports message `id` sent, when observed.
+    fn observe_sent(&mut self, id: u64, message: &Message, route: SentRoute) {
+        if self.observing {
+            let (from, to, term, look) = (message.from, message.to, message.term, Look::of(&message.body));
+            self.observe(Observed::Sent { id, from, to, term, look, route });
+        }
+    }
+
+    /// Schedules message number `id`, released from a hold, with an ordinary latency.
+    pub(super) fn deliver_later(&mut self, id: u64, message: Message) {
         assert!(message.from != message.to, "a held message went between two nodes");
         let delay = self.network.latency_us(&mut self.rng_network);
         let incarnation = self.server(message.to).incarnation;
         let sent_us = self.now_us;
-        self.queue.push(self.now_us + delay, Event::Deliver { message, incarnation, sent_us, duplicate: false });
+        let arrive_us = self.now_us + delay;
+        if self.observing {
+            self.observe(Observed::Released { id, arrive_us });
+        }
+        self.queue.push(arrive_us, Event::Deliver { message, incarnation, sent_us, duplicate: false, id });
     }
 
-    pub(super) fn on_deliver(&mut self, message: Message, incarnation: u32, sent_us: u64) {
+    /// Message number `id` (its `duplicate` copy, or the original) arrives.
+    pub(super) fn on_deliver(
+        &mut self,
+        message: Message,
+        incarnation: u32,
+        sent_us: u64,
+        (id, duplicate): (u64, bool),
+    ) {
         assert!(sent_us <= self.now_us, "a message arrives after it was sent");
         let kind = message.body.kind();
         let server = self.server(message.to);
         let down = server.node.is_none() || server.incarnation != incarnation;
         let cut = self.network.is_cut(message.from, message.to);
-        if down || cut {
+        let lost = (down || cut).then_some(if down { LossCause::Down } else { LossCause::Cut });
+        if self.observing {
+            self.observe(Observed::Arrived { id, copy: duplicate, lost });
+        }
+        if let Some(cause) = lost {
             self.telemetry.messages_of(kind).dropped += 1;
-            let cause = if down { LossCause::Down } else { LossCause::Cut };
             self.note_loss(&message, sent_us, cause);
             return;
         }
@@ -251,6 +293,7 @@ impl Simulation {
                 self.violation = Some(*violation);
             }
         }
+        self.observe_node(id, Change::Crashed);
     }
 
     pub(super) fn resume(&mut self, id: NodeId) {
@@ -260,7 +303,9 @@ impl Simulation {
         }
         server.paused = false;
         assert!(server.node.is_some(), "only a running node is paused");
-        for input in std::mem::take(&mut server.backlog) {
+        let backlog = std::mem::take(&mut server.backlog);
+        self.observe_node(id, Change::Resumed);
+        for input in backlog {
             if self.violation.is_some() {
                 return;
             }

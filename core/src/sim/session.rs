@@ -6,6 +6,7 @@
 use crate::scenario::share::{encode, validate, ShareError};
 use crate::scenario::{Action, RunSpec, UserAction};
 
+use super::record::Record;
 use super::Simulation;
 
 /// How many checkpoints a session keeps; when full, every other one goes and the spacing
@@ -28,15 +29,34 @@ pub struct Session {
     /// The furthest this timeline has been run: (events, simulated time). Stepping back keeps
     /// it; acting forks the timeline and moves it to the present.
     frontier: (u64, u64),
+    /// The record of the explored run, for a session that keeps one ([`Session::recorded`]):
+    /// outside the checkpoints, fed once per event number, truncated at a fork.
+    record: Option<Record>,
 }
 
 impl Session {
     /// Starts the run `spec` describes, keeping the last `recent_capacity` events in words.
     pub fn new(spec: RunSpec, recent_capacity: usize) -> Result<Session, ShareError> {
+        Session::open(spec, recent_capacity, false)
+    }
+
+    /// As [`Session::new`], also keeping a [`Record`] of the run as it is explored (what the
+    /// page's space-time diagram and health plots draw).
+    pub fn recorded(spec: RunSpec, recent_capacity: usize) -> Result<Session, ShareError> {
+        Session::open(spec, recent_capacity, true)
+    }
+
+    fn open(spec: RunSpec, recent_capacity: usize, recorded: bool) -> Result<Session, ShareError> {
         validate(&spec)?;
         let mut simulation = Simulation::new(spec.scenario.clone()).map_err(|error| ShareError(error.to_string()))?;
         simulation.record_events(recent_capacity);
+        let mut record = recorded.then(|| Record::new(&simulation));
+        simulation.set_observing(recorded);
         simulation.set_pending_actions(spec.actions.clone());
+        if let Some(record) = &mut record {
+            record.absorb(&mut simulation);
+            record.close_through(simulation.events());
+        }
         let timeline = spec.actions.clone();
         Ok(Session {
             checkpoints: vec![simulation.clone()],
@@ -46,7 +66,13 @@ impl Session {
             timeline,
             recent_capacity,
             frontier: (0, 0),
+            record,
         })
+    }
+
+    /// The record of the run as explored, if this session keeps one.
+    pub fn record(&self) -> Option<&Record> {
+        self.record.as_ref()
     }
 
     /// The scenario as it was given (under swarm testing the world runs what the seed drew
@@ -62,12 +88,34 @@ impl Session {
 
     /// Processes one event; `false` once the run has finished.
     pub fn step(&mut self) -> bool {
+        self.before_step();
         let ran = self.simulation.step();
+        self.after_step();
         if ran && self.simulation.events() % self.spacing == 0 {
             self.checkpoint();
         }
         self.extend_frontier();
         ran
+    }
+
+    /// Observes the next event only if the record does not hold it yet, and takes the samples
+    /// due before it.
+    fn before_step(&mut self) {
+        let Some(record) = &mut self.record else { return };
+        let fresh = record.accepts(self.simulation.events() + 1);
+        self.simulation.set_observing(fresh);
+        let running = self.simulation.phase() != super::Phase::Finished;
+        if let Some(next_us) = self.simulation.queue.peek_time_us().filter(|_| fresh && running) {
+            record.sample_before(next_us, &self.simulation);
+        }
+    }
+
+    fn after_step(&mut self) {
+        let Some(record) = &mut self.record else { return };
+        if self.simulation.observing() {
+            record.absorb(&mut self.simulation);
+            record.close_through(self.simulation.events());
+        }
     }
 
     fn extend_frontier(&mut self) {
@@ -116,13 +164,22 @@ impl Session {
         self.extend_frontier();
     }
 
-    /// Applies a user action now. Any future the timeline held past this point is dropped.
+    /// Applies a user action now. Any future the timeline held past this point is dropped,
+    /// from the record too.
     pub fn act(&mut self, action: Action) -> UserAction {
         let now = self.simulation.events();
         self.frontier = (now, self.simulation.now_us());
         self.checkpoints.retain(|checkpoint| checkpoint.events() <= now);
         self.simulation.set_pending_actions(Vec::new());
+        if let Some(record) = &mut self.record {
+            record.truncate(&self.simulation);
+            self.simulation.set_observing(true);
+        }
         let user_action = self.simulation.act_now(action);
+        if let Some(record) = &mut self.record {
+            record.absorb(&mut self.simulation);
+            record.close_through(now);
+        }
         self.timeline = self.simulation.actions_applied().to_vec();
         user_action
     }
@@ -163,6 +220,8 @@ impl Session {
         let checkpoint = self.checkpoints.iter().rev().find(|checkpoint| fits(checkpoint));
         let mut restored = checkpoint.expect("the first checkpoint is the start").clone();
         restored.record_events(self.recent_capacity);
+        // The record holds what the replay redoes: nothing is reported until new events.
+        restored.set_observing(false);
         let applied = restored.actions_applied().len();
         assert!(applied <= self.timeline.len(), "a checkpoint is on the timeline");
         restored.set_pending_actions(self.timeline[applied..].to_vec());

@@ -64,6 +64,13 @@ impl Histogram {
         self.count
     }
 
+    /// Each bucket holding values, in order: its lower bound and its count (for a reader that
+    /// coarsens the histogram, as the page's health plots do).
+    pub fn buckets(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
+        let held = self.buckets.iter().enumerate().filter(|&(_, &count)| count > 0);
+        held.map(|(bucket, &count)| (Self::lower_bound(bucket), count))
+    }
+
     /// The value at `per_mille` thousandths (500 for the median), as its bucket's lower bound.
     pub fn percentile(&self, per_mille: u64) -> Option<u64> {
         if self.count == 0 {
@@ -158,14 +165,14 @@ pub struct CommitWatch {
 
 impl CommitWatch {
     /// Takes in one step of `leader` in `term`: the appends it issued and its commit index
-    /// after the step; records into `latency_us` each watched entry now committed.
+    /// after the step; hands `record` the latency of each watched entry now committed.
     pub fn observe(
         &mut self,
         (leader, term): (NodeId, Term),
         writes: &[WriteRequest],
         commit: Index,
         now_us: u64,
-        latency_us: &mut Histogram,
+        mut record: impl FnMut(u64),
     ) {
         if self.appended.front().is_some_and(|&(id, id_term, ..)| (id, id_term) != (leader, term)) {
             self.appended.clear();
@@ -180,7 +187,7 @@ impl CommitWatch {
                 break;
             }
             assert!(now_us >= appended_us, "an entry commits after it is appended");
-            latency_us.record(now_us - appended_us);
+            record(now_us - appended_us);
             self.appended.pop_front();
         }
     }

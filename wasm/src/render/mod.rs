@@ -9,7 +9,9 @@ pub mod glyphs;
 pub mod layout;
 pub mod logs;
 pub mod palette;
+pub mod plots;
 pub mod ring;
+pub mod spacetime;
 pub mod timeline;
 
 use wasm_bindgen::JsValue;
@@ -193,6 +195,63 @@ impl<'a> Pen<'a> {
             Align::Center => "center",
             Align::Left => "left",
         });
+        self.context.set_text_baseline("middle");
+        self.context.set_fill_style_str(color);
+        let _ = self.context.fill_text(text, at.x, at.y);
+    }
+
+    /// Many separate lines in one stroke (the space-time diagram draws hundreds of arrows a
+    /// frame: one path per style, not one per arrow).
+    pub fn stroke_segments(&self, segments: &[(Point, Point)], color: &str, width: f64) {
+        if segments.is_empty() {
+            return;
+        }
+        self.context.begin_path();
+        for (from, to) in segments {
+            self.context.move_to(from.x, from.y);
+            self.context.line_to(to.x, to.y);
+        }
+        self.stroke(color, width);
+    }
+
+    /// Square line ends (bars) or round ones (the default of a frame).
+    pub fn square_ends(&self, square: bool) {
+        self.context.set_line_cap(if square { "butt" } else { "round" });
+    }
+
+    /// Many triangles in one fill.
+    pub fn fill_triangles(&self, triangles: &[[Point; 3]], color: &str) {
+        if triangles.is_empty() {
+            return;
+        }
+        self.context.begin_path();
+        for [a, b, c] in triangles {
+            self.context.move_to(a.x, a.y);
+            self.context.line_to(b.x, b.y);
+            self.context.line_to(c.x, c.y);
+            self.context.close_path();
+        }
+        self.context.set_fill_style_str(color);
+        self.context.fill();
+    }
+
+    /// Draws only inside the rectangle from `corner`, `width` × `height`, until [`Pen::unclip`].
+    pub fn clip(&self, corner: Point, width: f64, height: f64) {
+        self.context.save();
+        self.context.begin_path();
+        self.context.rect(corner.x, corner.y, width.max(0.0), height.max(0.0));
+        self.context.clip();
+    }
+
+    /// Ends the last [`Pen::clip`].
+    pub fn unclip(&self) {
+        self.context.restore();
+    }
+
+    /// Text at `at` in a `size`-pixel font, right-aligned to `at.x`.
+    pub fn text_right(&self, at: Point, text: &str, size: f64, color: &str) {
+        self.font(size, false);
+        self.context.set_text_align("right");
         self.context.set_text_baseline("middle");
         self.context.set_fill_style_str(color);
         let _ = self.context.fill_text(text, at.x, at.y);
