@@ -61,7 +61,9 @@ pub struct Bar {
     pub invoke: u64,
     pub end: End,
     pub kind: Kind,
-    pub label: String,
+    /// Its label, when it was made with one: the run's bars in view get theirs only if the
+    /// drawing has room for it (see [`RunBars::label`]), so a crowded frame builds no strings.
+    pub label: Option<String>,
 }
 
 /// The run's history, read in place.
@@ -93,7 +95,12 @@ impl<'a> RunBars<'a> {
         names
     }
 
-    fn bar(&self, position: usize, op: &HistoryOp) -> Bar {
+    /// The label of the operation at `position`.
+    pub fn label(&self, position: usize) -> Option<String> {
+        self.history.ops.get(position).map(|op| op_label(&lin::from_history_op(op)))
+    }
+
+    fn bar(&self, position: usize, op: &HistoryOp, labelled: bool) -> Bar {
         let (end, kind) = match &op.outcome {
             Outcome::Ok { result: OpResult::CasResult(false), complete_us } => {
                 (End::Returned(*complete_us), Kind::Failed)
@@ -104,7 +111,7 @@ impl<'a> RunBars<'a> {
             Outcome::Pending => (End::Open, Kind::Pending),
         };
         let row = op.client.min(self.clients);
-        let label = op_label(&lin::from_history_op(op));
+        let label = labelled.then(|| op_label(&lin::from_history_op(op)));
         Bar { position, row, invoke: op.invoke_us, end, kind, label }
     }
 
@@ -117,7 +124,7 @@ impl<'a> RunBars<'a> {
             if op.invoke_us > end {
                 break;
             }
-            let bar = self.bar(from + offset, op);
+            let bar = self.bar(from + offset, op, false);
             if bar_end(&bar).is_none_or(|finish| finish >= start) {
                 bars.push(bar);
             }
@@ -127,7 +134,7 @@ impl<'a> RunBars<'a> {
 
     /// The operation at `position`.
     pub fn get(&self, position: usize) -> Option<Bar> {
-        self.history.ops.get(position).map(|op| self.bar(position, op))
+        self.history.ops.get(position).map(|op| self.bar(position, op, true))
     }
 }
 
@@ -225,7 +232,7 @@ impl HistoryFile {
         let bars = self.visible(window.start(), window.end());
         let height = timeline::height_px(self.rows());
         let pen = Pen::begin(context, &self.dashes, width, height, pixel_ratio);
-        timeline::draw(&pen, &bars, &self.row_names, &window, None, &self.marks, Axis::Positions);
+        timeline::draw(&pen, &bars, &self.row_names, &window, None, &self.marks, Axis::Positions, &|_| None);
     }
 
     /// The operation under (`x`, `y`) in a drawing of `start`..`end` `width` wide, or `null`:
@@ -295,7 +302,7 @@ fn file_bars(operations: &[Operation]) -> (Vec<Bar>, Vec<String>) {
             (None, _) => (End::Open, Kind::Unknown),
         };
         rows[row as usize].1 = rows[row as usize].1.max(op.complete.unwrap_or(op.invoke).saturating_add(1));
-        bars.push(Bar { position, row, invoke: op.invoke, end, kind, label: op_label(op) });
+        bars.push(Bar { position, row, invoke: op.invoke, end, kind, label: Some(op_label(op)) });
     }
     close_open_bars(&mut bars);
     let names = rows.iter().map(|(processes, _)| process_names(processes)).collect();
@@ -359,7 +366,7 @@ fn pick_of(bar: &Bar, near_end: bool, row_names: Option<&[String]>) -> Picked {
     let row = row_names.and_then(|names| names.get(bar.row as usize)).cloned().unwrap_or_default();
     Picked {
         position: bar.position,
-        label: bar.label.clone(),
+        label: bar.label.clone().unwrap_or_default(),
         kind,
         invoke: bar.invoke,
         end: bar_end(bar),
@@ -394,7 +401,9 @@ impl Simulation {
         let names = bars.row_names();
         let pen = Pen::begin(context, &self.dashes, width, timeline::height_px(names.len() as u32), pixel_ratio);
         let now = Some(simulation.now_us());
-        timeline::draw(&pen, &visible, &names, &window, now, &marks.marks, Axis::Microseconds);
+        timeline::draw(&pen, &visible, &names, &window, now, &marks.marks, Axis::Microseconds, &|position| {
+            bars.label(position)
+        });
     }
 
     /// The operation under (`x`, `y`) on the timeline of `start_us`..`end_us`, or `null`.
@@ -403,7 +412,9 @@ impl Simulation {
         let window = Window::new(start_us, end_us, width);
         let visible = bars.visible(window.start(), window.end());
         let names = bars.row_names();
-        to_js(&timeline::bar_at(&visible, &window, x, y).map(|(bar, near_end)| pick_of(bar, near_end, Some(&names))))
+        let picked = timeline::bar_at(&visible, &window, x, y)
+            .and_then(|(bar, near_end)| Some((bars.get(bar.position)?, near_end)));
+        to_js(&picked.map(|(bar, near_end)| pick_of(&bar, near_end, Some(&names))))
     }
 
     /// Where operation `position` is drawn on a timeline of `start_us`..`end_us` `width` wide:

@@ -107,7 +107,9 @@ fn row_top(row: u32) -> f64 {
     AXIS_PX + ROW_PX * f64::from(row)
 }
 
-/// Draws the rows, the time axis, the bars in `bars` (those in view), "now" and the marks.
+/// Draws the rows, the time axis, the bars in `bars` (those in view), "now" and the marks;
+/// `label_of` gives the label of a bar made without one (asked only when there is room for it).
+#[allow(clippy::too_many_arguments)]
 pub fn draw(
     pen: &Pen,
     bars: &[Bar],
@@ -116,6 +118,7 @@ pub fn draw(
     now: Option<u64>,
     marks: &Marks,
     axis: Axis,
+    label_of: &dyn Fn(usize) -> Option<String>,
 ) {
     for (row, name) in row_names.iter().enumerate() {
         let top = row_top(row as u32);
@@ -127,7 +130,7 @@ pub fn draw(
     draw_axis(pen, window, row_names.len() as u32, axis);
     let room = label_room(bars, window, now);
     for (bar, room) in bars.iter().zip(room) {
-        draw_bar(pen, bar, window, now, marks, room);
+        draw_bar(pen, bar, window, now, marks, room, label_of);
     }
     if let Some(now) = now {
         let x = window.x(now as f64);
@@ -153,7 +156,15 @@ fn label_room(bars: &[Bar], window: &Window, now: Option<u64>) -> Vec<f64> {
 }
 
 /// One operation's bar and label (inside it, or in `room_after` px after it when it does not fit).
-fn draw_bar(pen: &Pen, bar: &Bar, window: &Window, now: Option<u64>, marks: &Marks, room_after: f64) {
+fn draw_bar(
+    pen: &Pen,
+    bar: &Bar,
+    window: &Window,
+    now: Option<u64>,
+    marks: &Marks,
+    room_after: f64,
+    label_of: &dyn Fn(usize) -> Option<String>,
+) {
     let (left, right) = extent(bar, window, now);
     let top = row_top(bar.row) + (ROW_PX - BAR_PX) / 2.0;
     let place = marks.order.get(&bar.position).copied();
@@ -178,17 +189,22 @@ fn draw_bar(pen: &Pen, bar: &Bar, window: &Window, now: Option<u64>, marks: &Mar
     if bar.kind == Kind::Unknown && right - left > 10.0 {
         pen.text(Point { x: right - 6.0, y: top + BAR_PX / 2.0 }, "?", 11.0, true, "#8a5a00", Align::Center);
     }
-    let text = match (place, blocked) {
-        (_, true) => format!("✗ {}", bar.label),
-        (Some(place), _) => format!("{place}. {}", bar.label),
-        _ => bar.label.clone(),
-    };
     let inside = right - left - if bar.kind == Kind::Unknown { 16.0 } else { 6.0 };
-    let middle = top + BAR_PX / 2.0 + 0.5;
-    if let Some(shown) = fit(&text, inside).filter(|shown| shown == &text || room_after < inside) {
-        pen.text(Point { x: left + 4.0, y: middle }, &shown, 11.0, false, palette::INK, Align::Left);
-    } else if let Some(shown) = fit(&text, room_after) {
-        pen.text(Point { x: right + 4.0, y: middle }, &shown, 11.0, false, palette::MUTED, Align::Left);
+    let least = CHAR_PX * 4.0;
+    let label =
+        if inside < least && room_after < least { None } else { bar.label.clone().or_else(|| label_of(bar.position)) };
+    if let Some(label) = label {
+        let text = match (place, blocked) {
+            (_, true) => format!("✗ {label}"),
+            (Some(place), _) => format!("{place}. {label}"),
+            _ => label,
+        };
+        let middle = top + BAR_PX / 2.0 + 0.5;
+        if let Some(shown) = fit(&text, inside).filter(|shown| shown == &text || room_after < inside) {
+            pen.text(Point { x: left + 4.0, y: middle }, &shown, 11.0, false, palette::INK, Align::Left);
+        } else if let Some(shown) = fit(&text, room_after) {
+            pen.text(Point { x: right + 4.0, y: middle }, &shown, 11.0, false, palette::MUTED, Align::Left);
+        }
     }
     pen.alpha(1.0);
 }
@@ -300,7 +316,7 @@ mod tests {
             invoke: 100,
             end: End::Returned(300),
             kind: Kind::Ok,
-            label: "get x → 1".into(),
+            label: Some("get x → 1".into()),
         };
         let y = row_top(1) + ROW_PX / 2.0;
         let (left, right) = (window.x(100.0), window.x(300.0));
