@@ -163,6 +163,20 @@ impl<'a> Pen<'a> {
         self.context.fill();
     }
 
+    /// Many plain rectangles (`corner`, width, height) in one path and one fill: a crowded
+    /// timeline costs one fill per colour, not a fill and a stroke per bar.
+    pub fn fill_rects(&self, rects: &[(Point, f64, f64)], color: &str) {
+        if rects.is_empty() {
+            return;
+        }
+        self.context.begin_path();
+        for (corner, width, height) in rects {
+            self.context.rect(corner.x, corner.y, *width, *height);
+        }
+        self.context.set_fill_style_str(color);
+        self.context.fill();
+    }
+
     pub fn stroke_rect(&self, corner: Point, width: f64, height: f64, radius: f64, color: &str, line: f64) {
         self.rect_path(corner, width, height, radius);
         self.stroke(color, line);

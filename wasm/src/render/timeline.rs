@@ -18,6 +18,9 @@ const BAR_PX: f64 = 16.0;
 const LABEL_PX: f64 = 74.0;
 const RIGHT_PX: f64 = 14.0;
 const FOOTER_PX: f64 = 4.0;
+/// More operations than this in view are drawn plainly (see [`draw_crowded`]): outlines and
+/// labels for thousands of bars cost tens of milliseconds a frame.
+const BARS_DRAWN_MAX: usize = 400;
 /// A label's characters are about this wide at 11 px.
 const CHAR_PX: f64 = 6.2;
 
@@ -128,16 +131,47 @@ pub fn draw(
         pen.text(Point { x: 6.0, y: top + ROW_PX / 2.0 }, name, 11.0, false, palette::MUTED, Align::Left);
     }
     draw_axis(pen, window, row_names.len() as u32, axis);
+    if bars.len() > BARS_DRAWN_MAX && !marks.active() {
+        draw_crowded(pen, bars, window, now);
+        draw_now(pen, window, now, row_names.len() as u32);
+        return;
+    }
     let room = label_room(bars, window, now);
     for (bar, room) in bars.iter().zip(room) {
         draw_bar(pen, bar, window, now, marks, room, label_of);
     }
+    draw_now(pen, window, now, row_names.len() as u32);
+}
+
+/// The line across the rows at "now".
+fn draw_now(pen: &Pen, window: &Window, now: Option<u64>, rows: u32) {
     if let Some(now) = now {
         let x = window.x(now as f64);
         if (LABEL_PX..=window.width - RIGHT_PX).contains(&x) {
-            let bottom = row_top(row_names.len() as u32);
-            pen.line(Point { x, y: AXIS_PX - 4.0 }, Point { x, y: bottom }, palette::SELECTED, 1.5);
+            pen.line(Point { x, y: AXIS_PX - 4.0 }, Point { x, y: row_top(rows) }, palette::SELECTED, 1.5);
         }
+    }
+}
+
+/// A window of more than [`BARS_DRAWN_MAX`] operations: each bar a plain rectangle, one fill
+/// per kind, no outlines or labels (zoom in to read them).
+fn draw_crowded(pen: &Pen, bars: &[Bar], window: &Window, now: Option<u64>) {
+    let kinds = [
+        (Kind::Ok, palette::APPEND),
+        (Kind::Failed, palette::MUTED),
+        (Kind::Unknown, "#b07d00"),
+        (Kind::Pending, palette::HEARTBEAT),
+    ];
+    for (kind, color) in kinds {
+        let rects: Vec<(Point, f64, f64)> = bars
+            .iter()
+            .filter(|bar| bar.kind == kind)
+            .map(|bar| {
+                let (left, right) = extent(bar, window, now);
+                (Point { x: left, y: row_top(bar.row) + (ROW_PX - BAR_PX) / 2.0 }, (right - left).max(1.5), BAR_PX)
+            })
+            .collect();
+        pen.fill_rects(&rects, color);
     }
 }
 
