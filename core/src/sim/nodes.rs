@@ -118,16 +118,16 @@ impl Simulation {
         if route.held {
             return;
         }
-        if route.delays_us.is_empty() {
+        if route.delays_us().is_empty() {
             self.telemetry.messages_of(kind).dropped += 1;
             self.note_loss(&message, self.now_us, LossCause::Network);
             return;
         }
-        if route.delays_us.len() > 1 {
+        if route.delays_us().len() > 1 {
             self.telemetry.messages_of(kind).duplicated += 1;
         }
         let incarnation = self.server(message.to).incarnation;
-        let (last_delay, other_delays) = route.delays_us.split_last().expect("checked non-empty");
+        let (last_delay, other_delays) = route.delays_us().split_last().expect("checked non-empty");
         let sent_us = self.now_us;
         for delay in other_delays {
             let copy = message.clone();
