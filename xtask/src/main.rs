@@ -20,8 +20,8 @@ usage: cargo xtask <command>   (or ./dev <command>, which installs what is missi
 commands:
   build-wasm           build the wasm module into the out_dir of wasm-pack.toml
   serve [--port N]     build-wasm, then serve web/ on http://127.0.0.1:N/ (default 8080)
-  bench                the standard workload natively and in headless Chromium (wasm),
-                       with the ratio and the wasm size
+  bench                the standard workload natively and in headless Chromium and Firefox
+                       (wasm), with the ratios and the wasm size; then the page's figures
   test [STEP...]       run every test step, or only those named:
                        format lints native wasm browsers page
                        (page: the page's end-to-end tests in Chromium and Firefox)";
@@ -147,50 +147,93 @@ fn serve_page(root: &Path, settings: &Settings, arguments: &[String]) -> Result<
 // ---- bench ----
 
 /// The standard workload (5 nodes, default swarm, 3 clients, 10 s simulated, every check on)
-/// natively and in headless Chromium, side by side.
+/// natively, in headless Chromium and in headless Firefox (wasm), side by side: tests/bench/run.mjs
+/// takes `ROUNDS` rounds, each running the same seeds on all three one after the other.
 fn bench(root: &Path, settings: &Settings) -> Result<(), String> {
     const SEEDS: u32 = 40;
+    const ROUNDS: u32 = 5;
     run(cargo(root).args(["build", "--release", "--quiet", "-p", "raftsim"]))?;
-    let directory = scratch(root, "bench")?;
-    let native_json = directory.join("native.json");
-    let raftsim = root.join("target/release/raftsim");
-    let output = Command::new(&raftsim)
-        .args(["bench", "--standard-only", "--seeds", &SEEDS.to_string(), "--json"])
-        .arg(&native_json)
-        .output()
-        .map_err(|error| format!("cannot run {}: {error}", raftsim.display()))?;
-    if !output.status.success() {
-        return Err(format!("raftsim bench failed: {}", String::from_utf8_lossy(&output.stderr)));
-    }
-    let native = json_value(&std::fs::read_to_string(&native_json).map_err(|error| error.to_string())?)?;
-    let native_rate = native["events_per_second"].as_f64().ok_or("the native report has no events_per_second")?;
     build_wasm(root, settings)?;
-    let listener = serve::bind(0)?;
-    let url = format!("http://{}/bench/?seeds={SEEDS}", listener.local_addr().map_err(|error| error.to_string())?);
-    let mounts = vec![("/".into(), root.join("web")), ("/bench/".into(), root.join("tests/bench"))];
-    std::thread::spawn(move || serve::run(listener, mounts));
-    // Timed with the browser's real clock, so not with --dump-dom and --virtual-time-budget,
-    // which virtualise Date.now(): playwright-core drives the pinned Chromium instead.
+    let directory = scratch(root, "bench")?;
     let mut command = Command::new("node");
-    command.arg(root.join("tests/bench/run.mjs")).arg(&url).arg(&settings.test.chromium).arg(directory.join("profile"));
-    command.args(&settings.test.chromium_args).current_dir(root);
+    command.current_dir(root).arg(root.join("tests/bench/run.mjs")).arg(root.join("target/release/raftsim"));
+    command.arg(SEEDS.to_string()).arg(ROUNDS.to_string()).arg(&directory);
+    command.env("RAFTSIM_CHROMIUM", &settings.test.chromium);
+    command.env("RAFTSIM_CHROMIUM_ARGS", settings.test.chromium_args.join(" "));
+    command.env("RAFTSIM_FIREFOX", &settings.test.firefox);
     eprintln!("+ {}", describe(&command));
     let output = command.output().map_err(|error| format!("cannot start node: {error}"))?;
     if !output.status.success() {
-        return Err(format!("the browser benchmark failed: {}", String::from_utf8_lossy(&output.stderr)));
+        return Err(format!("the benchmark failed: {}", String::from_utf8_lossy(&output.stderr)));
     }
-    let browser = json_value(String::from_utf8_lossy(&output.stdout).trim())?;
-    let browser_rate = browser["events_per_second"]
-        .as_f64()
-        .ok_or_else(|| format!("the bench page has no events_per_second: {browser}"))?;
-    let browser_events = browser["events"].as_f64().unwrap_or(0.0);
+    let figures = json_value(String::from_utf8_lossy(&output.stdout).trim())?;
+    let engines = [("native", "native"), ("Chromium", "chromium"), ("Firefox", "firefox")];
+    let mut summaries = Vec::new();
+    for (label, key) in engines {
+        let samples = figures["samples"][key].as_array().ok_or_else(|| format!("no {key} samples: {figures}"))?;
+        summaries.push((label, EngineSummary::of(samples)?));
+    }
+    let events = summaries[0].1.events;
+    if let Some((label, _)) = summaries.iter().find(|(_, summary)| summary.events != events) {
+        return Err(format!("{label} ran a different number of events than native: the engines disagree"));
+    }
     let (raw, gzipped) = module_sizes(&wasm_module_path(&settings.out_dir(root))?)?;
-    println!("standard workload: default scenario, 5 nodes, swarm faults, 3 clients, 10 s simulated, every check on, {SEEDS} seeds, one core");
-    println!("  native            {native_rate:>12.0} events/s");
-    println!("  wasm in Chromium  {browser_rate:>12.0} events/s ({browser_events:.0} events)");
-    println!("  ratio             {:>11.0}% of native", 100.0 * browser_rate / native_rate);
+    println!("standard workload: default scenario, 5 nodes, swarm faults, 3 clients, 10 s simulated, every check on, {SEEDS} seeds ({events} events), one core");
+    println!(
+        "  {ROUNDS} rounds, each running native, Chromium and Firefox in turn (browsers warmed up first); events/s:"
+    );
+    println!("                     best (wall)   median (wall)   best per CPU second   ratio to native (best wall, best CPU)");
+    let native = summaries[0].1.clone();
+    for (label, summary) in &summaries {
+        let ratios = if *label == "native" {
+            String::new()
+        } else {
+            format!(
+                "{:>5.0}%, {:>4.0}%",
+                100.0 * summary.best_wall / native.best_wall,
+                100.0 * summary.best_cpu / native.best_cpu
+            )
+        };
+        println!(
+            "  {label:<16} {:>12.0}   {:>13.0}   {:>19.0}   {ratios}",
+            summary.best_wall, summary.median_wall, summary.best_cpu
+        );
+    }
+    if let Some(versions) = figures["versions"].as_object() {
+        let names: Vec<String> = versions.values().filter_map(|version| version.as_str().map(String::from)).collect();
+        println!("  browsers          {}", names.join(", "));
+    }
     println!("  wasm module       {raw} bytes, {gzipped} bytes gzipped");
     bench_page(root, settings)
+}
+
+/// One engine's samples of the standard workload, summarised.
+#[derive(Clone, Debug)]
+struct EngineSummary {
+    events: u64,
+    best_wall: f64,
+    median_wall: f64,
+    best_cpu: f64,
+}
+
+impl EngineSummary {
+    fn of(samples: &[serde_json::Value]) -> Result<EngineSummary, String> {
+        let figure = |sample: &serde_json::Value, key: &str| {
+            sample[key].as_f64().ok_or_else(|| format!("a benchmark sample has no {key}: {sample}"))
+        };
+        let mut wall =
+            samples.iter().map(|sample| figure(sample, "events_per_second")).collect::<Result<Vec<_>, _>>()?;
+        let cpu =
+            samples.iter().map(|sample| figure(sample, "events_per_cpu_second")).collect::<Result<Vec<_>, _>>()?;
+        let events = samples.first().map(|sample| figure(sample, "events")).transpose()?.ok_or("no samples")?;
+        wall.sort_by(f64::total_cmp);
+        Ok(EngineSummary {
+            events: events as u64,
+            best_wall: wall[wall.len() - 1],
+            median_wall: wall[wall.len() / 2],
+            best_cpu: cpu.iter().copied().fold(0.0, f64::max),
+        })
+    }
 }
 
 /// The page's own figures in headless Chromium (tests/bench/page.mjs): first frame, frame

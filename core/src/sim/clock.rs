@@ -11,11 +11,21 @@ pub struct Clock {
 }
 
 const MILLION: i128 = 1_000_000;
+const MILLION_64: i64 = 1_000_000;
 
 impl Clock {
     /// The local time at true time `true_us`.
     pub fn local_us(&self, true_us: u64) -> i128 {
-        i128::from(true_us) * (MILLION + i128::from(self.drift_ppm)) / MILLION + i128::from(self.offset_us)
+        // The same integers in i64 whenever nothing overflows there (every run's times do):
+        // 128-bit multiplication and division are library calls in wasm.
+        let fast = i64::try_from(true_us).ok().and_then(|true_us| {
+            let rate = MILLION_64.checked_add(self.drift_ppm)?;
+            (true_us.checked_mul(rate)? / MILLION_64).checked_add(self.offset_us)
+        });
+        fast.map_or_else(
+            || i128::from(true_us) * (MILLION + i128::from(self.drift_ppm)) / MILLION + i128::from(self.offset_us),
+            i128::from,
+        )
     }
 
     /// The first true time at which the local clock reads at least `local_us` (never before
@@ -24,8 +34,12 @@ impl Clock {
         let rate = MILLION + i128::from(self.drift_ppm);
         assert!(rate > 0, "a clock must move forward");
         let since_start = local_us - i128::from(self.offset_us);
-        // Ceiling division, so the local clock has really reached the deadline.
-        let true_us = (since_start * MILLION + rate - 1).div_euclid(rate);
+        // Ceiling division, so the local clock has really reached the deadline; in i64 when
+        // nothing overflows there, as in `local_us`.
+        let fast = i64::try_from(since_start).ok().zip(i64::try_from(rate).ok()).and_then(|(since_start, rate)| {
+            Some(since_start.checked_mul(MILLION_64)?.checked_add(rate - 1)?.div_euclid(rate))
+        });
+        let true_us = fast.map_or_else(|| (since_start * MILLION + rate - 1).div_euclid(rate), i128::from);
         u64::try_from(true_us.max(i128::from(now_us))).expect("times fit in u64")
     }
 }
@@ -46,6 +60,32 @@ mod tests {
         let clock = Clock { drift_ppm: -50_000, offset_us: 0 };
         let deadline = clock.local_us(1_000_000) + 95_000;
         assert_eq!(clock.true_us_at(deadline, 1_000_000), 1_100_000);
+    }
+
+    /// The i64 fast paths give the 128-bit results, at the edges of i64 too.
+    #[test]
+    fn the_fast_paths_agree_with_128_bit_arithmetic() {
+        let slow_local = |clock: &Clock, true_us: u64| {
+            i128::from(true_us) * (MILLION + i128::from(clock.drift_ppm)) / MILLION + i128::from(clock.offset_us)
+        };
+        let slow_true = |clock: &Clock, local_us: i128, now_us: u64| {
+            let rate = MILLION + i128::from(clock.drift_ppm);
+            let true_us = ((local_us - i128::from(clock.offset_us)) * MILLION + rate - 1).div_euclid(rate);
+            u64::try_from(true_us.max(i128::from(now_us))).unwrap()
+        };
+        let times_us = [0, 1, 999_999, 1_000_001, 3_600_000_000, 1 << 40, i64::MAX as u64 / 999_000, u64::MAX / 4];
+        for drift_ppm in [-200_000, -1, 0, 7, 100_000] {
+            for offset_us in [-5_000_000_000, -3, 0, 250_000, i64::MAX / 2] {
+                let clock = Clock { drift_ppm, offset_us };
+                for &true_us in &times_us {
+                    let local_us = clock.local_us(true_us);
+                    assert_eq!(local_us, slow_local(&clock, true_us), "{clock:?} at {true_us}");
+                    for deadline_us in [local_us, local_us + 1, local_us + 12_345, local_us - 7] {
+                        assert_eq!(clock.true_us_at(deadline_us, 0), slow_true(&clock, deadline_us, 0), "{clock:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -12,13 +12,28 @@ use super::rng::Rng;
 const SLOTS: usize = NODES_MAX as usize + 1;
 
 /// What the network decided for one message: when each copy arrives (none if dropped).
+/// The delays live inline (at most two copies), so routing a message allocates nothing.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Route {
-    /// Arrival delays of the copies, in microseconds from now: empty if dropped, two if
-    /// duplicated.
-    pub delays_us: Vec<u64>,
+    /// Arrival delays of the copies, in microseconds from now; the first `copies` count.
+    delays_us: [u64; 2],
+    /// How many copies arrive: 0 if dropped or held, 2 if duplicated.
+    copies: usize,
     /// The link is held: the message waits in the network.
     pub held: bool,
+}
+
+impl Route {
+    /// Arrival delays of the copies, in microseconds from now: empty if dropped, two if
+    /// duplicated.
+    pub fn delays_us(&self) -> &[u64] {
+        &self.delays_us[..self.copies]
+    }
+
+    fn arriving(delays_us: [u64; 2], copies: usize) -> Route {
+        assert!(copies <= delays_us.len(), "at most two copies of a message arrive");
+        Route { delays_us, copies, held: false }
+    }
 }
 
 /// Links and their faults.
@@ -74,16 +89,17 @@ impl Network {
         if self.held[slot(message.from)][slot(message.to)] {
             self.holding.push(message.clone());
             self.holding_ids.push(id);
-            return Route { delays_us: Vec::new(), held: true };
+            return Route { held: true, ..Route::default() };
         }
         if rng.chance(self.options.drop_ppm) {
             return Route::default();
         }
-        let mut delays_us = vec![self.latency_us(rng)];
+        let first_us = self.latency_us(rng);
         if rng.chance(self.options.duplicate_ppm) {
-            delays_us.push(self.latency_us(rng));
+            let second_us = self.latency_us(rng);
+            return Route::arriving([first_us, second_us], 2);
         }
-        Route { delays_us, held: false }
+        Route::arriving([first_us, 0], 1)
     }
 
     /// Whether a message from `from` to `to` arriving now gets through.
@@ -247,10 +263,10 @@ mod tests {
     fn drops_and_duplicates_follow_their_rates() {
         let options = NetworkOptions { drop_ppm: 1_000_000, ..NetworkOptions::default() };
         let mut rng = Rng::new(1, Stream::Network);
-        assert!(Network::new(options).route(&mut rng, &message(1, 2), 0).delays_us.is_empty());
+        assert!(Network::new(options).route(&mut rng, &message(1, 2), 0).delays_us().is_empty());
         let options = NetworkOptions { duplicate_ppm: 1_000_000, ..NetworkOptions::default() };
         let route = Network::new(options).route(&mut rng, &message(1, 2), 1);
-        assert_eq!(route.delays_us.len(), 2);
-        assert!(route.delays_us.iter().all(|&delay| (1_000..=105_000).contains(&delay)));
+        assert_eq!(route.delays_us().len(), 2);
+        assert!(route.delays_us().iter().all(|&delay| (1_000..=105_000).contains(&delay)));
     }
 }

@@ -133,18 +133,18 @@ impl Simulation {
             self.observe_sent(id, &message, SentRoute::Held);
             return;
         }
-        if route.delays_us.is_empty() {
+        if route.delays_us().is_empty() {
             self.telemetry.messages_of(kind).dropped += 1;
             self.note_loss(&message, self.now_us, LossCause::Network);
             self.observe_sent(id, &message, SentRoute::Dropped);
             return;
         }
-        if route.delays_us.len() > 1 {
+        if route.delays_us().len() > 1 {
             self.telemetry.messages_of(kind).duplicated += 1;
         }
-        assert!(route.delays_us.len() <= 2, "the network makes at most one extra copy");
+        assert!(route.delays_us().len() <= 2, "the network makes at most one extra copy");
         let incarnation = self.server(message.to).incarnation;
-        let (last_delay, other_delays) = route.delays_us.split_last().expect("checked non-empty");
+        let (last_delay, other_delays) = route.delays_us().split_last().expect("checked non-empty");
         let sent_us = self.now_us;
         let arrive_us = self.now_us + last_delay;
         let copy_arrive_us = other_delays.first().map(|delay| self.now_us + delay);

@@ -71,7 +71,9 @@ impl Rng {
         assert!(bound > 0, "below(0) has no values");
         let threshold = bound.wrapping_neg() % bound;
         loop {
-            let product = u128::from(self.next_u64()) * u128::from(bound);
+            // Two u64 never overflow a u128: wrapping_mul says so, and spares wasm the call
+            // to the overflow-checked 128-bit multiplication.
+            let product = u128::from(self.next_u64()).wrapping_mul(u128::from(bound));
             if (product as u64) >= threshold {
                 return (product >> 64) as u64;
             }
