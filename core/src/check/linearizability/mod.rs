@@ -212,11 +212,11 @@ fn prepare<M: Model>(
     positions: &[usize],
     values: &mut Values,
 ) -> Vec<Prepared<M::Step>> {
-    let compile = |position: &usize| {
+    let compile = |(index, position): (usize, &usize)| {
         let op = &operations[*position];
-        Prepared { step: model.compile(&op.call, &op.ret, values), invoke: op.invoke, complete: op.complete }
+        Prepared::new(index, model.compile(&op.call, &op.ret, values), op.invoke, op.complete)
     };
-    positions.iter().map(compile).collect()
+    positions.iter().enumerate().map(compile).collect()
 }
 
 /// The partitions' searches taking turns: each round, every unfinished partition runs a slice
