@@ -213,11 +213,11 @@ fn prepare<M: Model>(
     positions: &[usize],
     values: &mut Values,
 ) -> Vec<Prepared<M::Step>> {
-    let compile = |position: &usize| {
+    let compile = |(index, position): (usize, &usize)| {
         let op = &operations[*position];
-        Prepared { step: model.compile(&op.call, &op.ret, values), invoke: op.invoke, complete: op.complete }
+        Prepared::new(index, model.compile(&op.call, &op.ret, values), op.invoke, op.complete)
     };
-    positions.iter().map(compile).collect()
+    positions.iter().enumerate().map(compile).collect()
 }
 
 /// The partitions' searches taking turns: each round, every unfinished partition runs a slice
@@ -225,7 +225,8 @@ fn prepare<M: Model>(
 /// is found in about the steps its own sub-history takes, and a hard one cannot starve the rest
 /// of memory. One thread, in key order: the same history gives the same answer every time.
 struct Turns<'a, M: Model> {
-    searches: Vec<Option<Search<'a, M>>>,
+    model: &'a M,
+    partitions: Vec<Partition<'a, M>>,
     results: Vec<PartitionResult>,
     options: Options,
     steps_left: u64,
@@ -240,7 +241,7 @@ impl<'a, M: Model> Turns<'a, M> {
         options: Options,
     ) -> Self {
         assert_eq!(partitions.len(), prepared.len(), "one search per partition");
-        let searches = prepared.iter().map(|ops| Some(Search::new(model, ops))).collect();
+        let waiting = prepared.iter().map(|ops| Partition::Waiting(ops)).collect();
         let result = |(key, positions): &(String, Vec<usize>)| PartitionResult {
             key: key.clone(),
             operations: positions.len(),
@@ -251,15 +252,15 @@ impl<'a, M: Model> Turns<'a, M> {
             time_us: 0,
         };
         let results = partitions.iter().map(result).collect();
-        Turns { searches, results, options, steps_left: options.step_budget, memo_bytes_peak: 0 }
+        Turns { model, partitions: waiting, results, options, steps_left: options.step_budget, memo_bytes_peak: 0 }
     }
 
     /// Runs rounds until every partition has an answer or one is not linearizable: then its
     /// index and longest linearizable prefix.
     fn run(&mut self, clock: &mut dyn FnMut() -> u64) -> Option<(usize, Vec<usize>)> {
         let mut slice = SLICE_STEPS_FIRST;
-        while self.searches.iter().any(Option::is_some) {
-            for index in 0..self.searches.len() {
+        while self.partitions.iter().any(|partition| !matches!(partition, Partition::Done)) {
+            for index in 0..self.partitions.len() {
                 if let Some(longest_prefix) = self.turn(index, slice, clock) {
                     return Some((index, longest_prefix));
                 }
@@ -271,13 +272,20 @@ impl<'a, M: Model> Turns<'a, M> {
 
     /// Partition `index`'s turn of at most `slice` steps; the longest prefix if it failed.
     fn turn(&mut self, index: usize, slice: u64, clock: &mut dyn FnMut() -> u64) -> Option<Vec<usize>> {
-        let others: usize = self.live_memo_bytes() - self.searches[index].as_ref()?.memo_bytes();
-        let search = self.searches[index].as_mut().expect("checked above");
+        let others = match &self.partitions[index] {
+            Partition::Done => return None,
+            partition => self.live_memo_bytes() - partition.memo_bytes(),
+        };
         if self.steps_left == 0 {
             self.finish(index, PartitionVerdict::OutOfSteps);
             return None;
         }
-        let (started_us, steps_before) = (clock(), search.steps);
+        let started_us = clock();
+        if let Partition::Waiting(ops) = self.partitions[index] {
+            self.partitions[index] = Partition::Searching(Box::new(Search::new(self.model, ops)));
+        }
+        let Partition::Searching(search) = &mut self.partitions[index] else { unreachable!("started above") };
+        let steps_before = search.steps;
         let found = search.run(slice.min(self.steps_left), self.options.memory_budget_bytes.saturating_sub(others));
         assert!(search.steps - steps_before <= self.steps_left, "a turn keeps to the budget");
         self.steps_left -= search.steps - steps_before;
@@ -295,23 +303,29 @@ impl<'a, M: Model> Turns<'a, M> {
     }
 
     fn live_memo_bytes(&self) -> usize {
-        self.searches.iter().flatten().map(Search::memo_bytes).sum()
+        self.partitions.iter().map(Partition::memo_bytes).sum()
     }
 
-    /// Records partition `index`'s answer and frees its search.
+    /// Records partition `index`'s answer and frees its search, if it began one.
     fn finish(&mut self, index: usize, verdict: PartitionVerdict) {
-        let search = self.searches[index].take().expect("a partition finishes once");
+        let partition = std::mem::replace(&mut self.partitions[index], Partition::Done);
         let result = &mut self.results[index];
         result.verdict = verdict;
-        result.steps = search.steps;
-        result.memo_entries = search.memo_entries();
-        result.memo_bytes_peak = search.memo_bytes_peak;
+        match partition {
+            Partition::Searching(search) => {
+                result.steps = search.steps;
+                result.memo_entries = search.memo_entries();
+                result.memo_bytes_peak = search.memo_bytes_peak;
+            }
+            Partition::Waiting(_) => {}
+            Partition::Done => unreachable!("a partition finishes once"),
+        }
     }
 
     /// The whole answer; partitions still searching are left unfinished.
     fn result(mut self, operations: usize, counterexample: Option<Counterexample>) -> CheckResult {
-        for index in 0..self.searches.len() {
-            if self.searches[index].is_some() {
+        for index in 0..self.partitions.len() {
+            if !matches!(self.partitions[index], Partition::Done) {
                 self.finish(index, PartitionVerdict::Unfinished);
             }
         }
@@ -331,6 +345,27 @@ impl<'a, M: Model> Turns<'a, M> {
             memo_bytes_peak: self.memo_bytes_peak,
             partition_results: self.results,
             counterexample,
+        }
+    }
+}
+
+/// Where one partition's search stands.
+enum Partition<'a, M: Model> {
+    /// Not begun: its search (entry list, memo) is built on its first turn, so a check that
+    /// ends early never builds the others'.
+    Waiting(&'a [Prepared<M::Step>]),
+    /// Begun, with no answer yet (boxed: a search is some 300 bytes, a waiting partition 16).
+    Searching(Box<Search<'a, M>>),
+    /// Answered or given up; its search is freed.
+    Done,
+}
+
+impl<M: Model> Partition<'_, M> {
+    /// The memory its memo holds now.
+    fn memo_bytes(&self) -> usize {
+        match self {
+            Partition::Searching(search) => search.memo_bytes(),
+            Partition::Waiting(_) | Partition::Done => 0,
         }
     }
 }

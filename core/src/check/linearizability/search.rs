@@ -16,6 +16,15 @@ pub(super) struct Prepared<S> {
     pub step: S,
     pub invoke: u64,
     pub complete: Option<u64>,
+    /// The operation's Zobrist value, for the fingerprint of the linearized set.
+    zobrist: u64,
+}
+
+impl<S> Prepared<S> {
+    /// The operation at `index` in its partition.
+    pub fn new(index: usize, step: S, invoke: u64, complete: Option<u64>) -> Self {
+        Prepared { step, invoke, complete, zobrist: zobrist(index) }
+    }
 }
 
 const NIL: usize = usize::MAX;
@@ -108,7 +117,12 @@ impl<S: Clone + Eq> Memo<S> {
                 break;
             }
             let index = index as usize;
-            let same_set = || self.sets[index * self.words..(index + 1) * self.words] == linearized.words[..];
+            // Word by word, not `==` on the slices: that calls `memcmp`, which costs more than
+            // the one or two words a register history's sets hold (measured: 8% of the search).
+            let same_set = || {
+                let stored = &self.sets[index * self.words..][..self.words];
+                stored.iter().zip(&linearized.words).all(|(stored, word)| stored == word)
+            };
             if self.fingerprints[index] == fingerprint && same_set() && self.states[index] == *state {
                 return Inserted::Seen;
             }
@@ -306,6 +320,11 @@ impl<'a, M: Model> Search<'a, M> {
 
     /// Runs until an answer, `steps` more model steps, or the memo holding more than
     /// `memo_bytes_max`: `Some` answer, or `None` to be resumed.
+    ///
+    /// Never inlined: compiled on its own, the walk's loop gets the registers to itself rather
+    /// than sharing them with the turns around it (measured: 6% fewer instructions on the
+    /// register histories), and changes to the turns cannot move its code.
+    #[inline(never)]
     pub fn run(&mut self, steps: u64, memo_bytes_max: usize) -> Option<Found> {
         let found = self.walk(steps, memo_bytes_max);
         // The memo only grows, so its size as a turn ends is its peak so far.
@@ -315,17 +334,18 @@ impl<'a, M: Model> Search<'a, M> {
 
     /// The search proper. Its state is taken apart into locals first: the hot loop then keeps
     /// the cursor and the counters in registers across the memo's calls (measured: 12% fewer
-    /// instructions on the register histories than working through `self`).
+    /// instructions on the register histories than working through `self`). The steps are
+    /// counted down, and the list's emptiness is checked only where the walk runs off its end.
     fn walk(&mut self, steps: u64, memo_bytes_max: usize) -> Option<Found> {
         let Search { model, ops, entries, state, linearized, stack, memo, longest_prefix, .. } = self;
         let (model, ops) = (*model, *ops);
-        let (mut entry, mut spent, mut set_fingerprint) = (self.entry, self.steps, self.set_fingerprint);
-        let until = spent + steps;
+        let (mut entry, mut steps_left, mut set_fingerprint) = (self.entry, steps, self.set_fingerprint);
         let found = loop {
-            if entries.next[entries.head] == NIL {
+            if entry == NIL {
+                // Only the head's successor can be NIL: a list that is not empty ends in a return.
+                assert!(entries.next[entries.head] == NIL, "the list always ends in a return entry");
                 break Some(Found::Linearizable);
             }
-            assert!(entry != NIL, "the list always ends in a return entry");
             let op = entry / 2;
             if entry % 2 == 1 {
                 // A return: the operations still in the list before it cannot all be placed in
@@ -334,22 +354,23 @@ impl<'a, M: Model> Search<'a, M> {
                     break Some(Found::NotLinearizable { longest_prefix: std::mem::take(longest_prefix) });
                 };
                 linearized.flip(last);
-                set_fingerprint ^= zobrist(last);
+                set_fingerprint ^= ops[last].zobrist;
                 *state = previous_state;
                 entries.unlift(last);
                 entry = entries.next[2 * last];
                 continue;
             }
-            if spent == until {
+            if steps_left == 0 {
                 break None;
             }
-            spent += 1;
-            let Some(next_state) = model.step(state, &ops[op].step) else {
+            steps_left -= 1;
+            let prepared = &ops[op];
+            let Some(next_state) = model.step(state, &prepared.step) else {
                 entry = entries.next[entry];
                 continue;
             };
             linearized.flip(op);
-            let next_fingerprint = set_fingerprint ^ zobrist(op);
+            let next_fingerprint = set_fingerprint ^ prepared.zobrist;
             let key = next_fingerprint ^ model.fingerprint(&next_state);
             let heap_bytes = || model.heap_bytes(&next_state);
             match memo.insert(key, linearized, &next_state, heap_bytes, memo_bytes_max) {
@@ -369,7 +390,8 @@ impl<'a, M: Model> Search<'a, M> {
                 }
             }
         };
-        (self.entry, self.steps, self.set_fingerprint) = (entry, spent, set_fingerprint);
+        (self.entry, self.set_fingerprint) = (entry, set_fingerprint);
+        self.steps += steps - steps_left;
         found
     }
 }
