@@ -12,15 +12,21 @@ pub struct Clock {
 
 const MILLION: i128 = 1_000_000;
 const MILLION_64: i64 = 1_000_000;
+/// Times (in µs, about 50 days) and rates (`10^6 + drift`) within which the i64 paths cannot
+/// overflow: 2^42 × 2^21 < 2^63.
+const FAST_US_MAX: u64 = 1 << 42;
+const FAST_RATES: std::ops::Range<i64> = 1..1 << 21;
 
 impl Clock {
     /// The local time at true time `true_us`.
     pub fn local_us(&self, true_us: u64) -> i128 {
-        // The same integers in i64 whenever nothing overflows there (every run's times do):
-        // 128-bit multiplication and division are library calls in wasm.
-        let fast = i64::try_from(true_us).ok().and_then(|true_us| {
-            let rate = MILLION_64.checked_add(self.drift_ppm)?;
-            (true_us.checked_mul(rate)? / MILLION_64).checked_add(self.offset_us)
+        // The same integers in i64 whenever nothing can overflow there (every run's times):
+        // 128-bit multiplication and division, and even overflow-checked 64-bit
+        // multiplication, are library calls in wasm.
+        let rate = MILLION_64.checked_add(self.drift_ppm).filter(|rate| FAST_RATES.contains(rate));
+        let fast = rate.filter(|_| true_us <= FAST_US_MAX).and_then(|rate| {
+            // Below 2^42 × 2^21: wrapping_mul cannot wrap.
+            (i64::try_from(true_us).ok()?.wrapping_mul(rate) / MILLION_64).checked_add(self.offset_us)
         });
         fast.map_or_else(
             || i128::from(true_us) * (MILLION + i128::from(self.drift_ppm)) / MILLION + i128::from(self.offset_us),
@@ -35,10 +41,15 @@ impl Clock {
         assert!(rate > 0, "a clock must move forward");
         let since_start = local_us - i128::from(self.offset_us);
         // Ceiling division, so the local clock has really reached the deadline; in i64 when
-        // nothing overflows there, as in `local_us`.
-        let fast = i64::try_from(since_start).ok().zip(i64::try_from(rate).ok()).and_then(|(since_start, rate)| {
-            Some(since_start.checked_mul(MILLION_64)?.checked_add(rate - 1)?.div_euclid(rate))
-        });
+        // nothing can overflow there, as in `local_us`.
+        let fast = i64::try_from(since_start)
+            .ok()
+            .filter(|since_start| since_start.unsigned_abs() <= FAST_US_MAX)
+            .zip(i64::try_from(rate).ok().filter(|rate| FAST_RATES.contains(rate)))
+            .map(|(since_start, rate)| {
+                // |since_start| × 10^6 < 2^62 and rate < 2^21: neither the product nor the sum wraps.
+                since_start.wrapping_mul(MILLION_64).wrapping_add(rate - 1).div_euclid(rate)
+            });
         let true_us = fast.map_or_else(|| (since_start * MILLION + rate - 1).div_euclid(rate), i128::from);
         u64::try_from(true_us.max(i128::from(now_us))).expect("times fit in u64")
     }

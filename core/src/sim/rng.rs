@@ -71,11 +71,9 @@ impl Rng {
         assert!(bound > 0, "below(0) has no values");
         let threshold = bound.wrapping_neg() % bound;
         loop {
-            // Two u64 never overflow a u128: wrapping_mul says so, and spares wasm the call
-            // to the overflow-checked 128-bit multiplication.
-            let product = u128::from(self.next_u64()).wrapping_mul(u128::from(bound));
-            if (product as u64) >= threshold {
-                return (product >> 64) as u64;
+            let (high, low) = multiply_wide(self.next_u64(), bound);
+            if low >= threshold {
+                return high;
             }
         }
     }
@@ -117,6 +115,33 @@ impl Rng {
     }
 }
 
+/// The 128-bit product of two words as (high word, low word). A 64-bit machine multiplies
+/// them in one instruction; elsewhere (wasm32) a 128-bit multiplication is a library call, so
+/// the product is made of four 32-bit products. Both give the same words (tested).
+fn multiply_wide(a: u64, b: u64) -> (u64, u64) {
+    if cfg!(target_pointer_width = "64") {
+        // Two u64 never overflow a u128.
+        let product = u128::from(a).wrapping_mul(u128::from(b));
+        return ((product >> 64) as u64, product as u64);
+    }
+    multiply_wide_by_halves(a, b)
+}
+
+fn multiply_wide_by_halves(a: u64, b: u64) -> (u64, u64) {
+    const LOW: u64 = 0xffff_ffff;
+    let (a_low, a_high, b_low, b_high) = (a & LOW, a >> 32, b & LOW, b >> 32);
+    // Each factor is below 2^32, so no product wraps.
+    let low_low = a_low.wrapping_mul(b_low);
+    let low_high = a_low.wrapping_mul(b_high);
+    let high_low = a_high.wrapping_mul(b_low);
+    let high_high = a_high.wrapping_mul(b_high);
+    // Three terms below 2^32 each: no overflow.
+    let middle = (low_low >> 32) + (low_high & LOW) + (high_low & LOW);
+    let low = (middle << 32) | (low_low & LOW);
+    let high = high_high + (low_high >> 32) + (high_low >> 32) + (middle >> 32);
+    (high, low)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +154,20 @@ mod tests {
         let words: Vec<u64> = (0..4).map(|_| first.next_u64()).collect();
         assert_eq!(words, (0..4).map(|_| again.next_u64()).collect::<Vec<_>>());
         assert_ne!(words, (0..4).map(|_| other.next_u64()).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn multiply_wide_is_the_128_bit_product() {
+        let mut rng = Rng::new(11, Stream::Swarm);
+        let edges = [0, 1, 2, u64::from(u32::MAX), 1 << 32, u64::MAX - 1, u64::MAX];
+        let pairs = edges.iter().flat_map(|&a| edges.iter().map(move |&b| (a, b)));
+        let random = (0..10_000).map(|_| (rng.next_u64(), rng.next_u64() >> (rng.next_u64() % 64)));
+        for (a, b) in pairs.chain(random) {
+            let product = u128::from(a) * u128::from(b);
+            let expected = ((product >> 64) as u64, product as u64);
+            assert_eq!(multiply_wide(a, b), expected, "{a} × {b}");
+            assert_eq!(multiply_wide_by_halves(a, b), expected, "{a} × {b} by halves");
+        }
     }
 
     #[test]
