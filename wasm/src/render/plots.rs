@@ -514,13 +514,7 @@ pub fn words_at(record: &Record, strip: &Strip, time_us: u64, frontier_us: u64) 
 mod tests {
     use super::*;
 
-    fn session(preset: &str, until_us: u64) -> raftsim_core::sim::session::Session {
-        let scenario = raftsim_core::scenario::preset(preset).expect("a preset");
-        let spec = raftsim_core::scenario::RunSpec { scenario, actions: vec![], stop_at_event: None, stop_at_us: None };
-        let mut session = raftsim_core::sim::session::Session::recorded(spec, 0).expect("valid");
-        session.run_until(until_us);
-        session
-    }
+    use super::super::recorded_session as session;
 
     #[test]
     fn a_crashed_leader_is_an_outage_and_bins_add_up() {

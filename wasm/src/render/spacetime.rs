@@ -794,13 +794,7 @@ mod tests {
         assert!(frame.x_of(1) < frame.x_of(2) && frame.x_of(5) < 600.0 - RIGHT_PX);
     }
 
-    fn session(preset: &str, until_us: u64) -> raftsim_core::sim::session::Session {
-        let scenario = raftsim_core::scenario::preset(preset).expect("a preset");
-        let spec = raftsim_core::scenario::RunSpec { scenario, actions: vec![], stop_at_event: None, stop_at_us: None };
-        let mut session = raftsim_core::sim::session::Session::recorded(spec, 0).expect("valid");
-        session.run_until(until_us);
-        session
-    }
+    use super::super::recorded_session as session;
 
     #[test]
     fn the_window_chosen_by_itself_fits_the_traffic() {
