@@ -6,10 +6,11 @@
 // the same seeds natively (`raftsim bench --standard-only`), in Chromium and in Firefox, one
 // after the other, so that a burst of load from other processes hits every engine alike. The
 // figures are a ratio of rates measured on a shared machine: read the best round of each, and
-// the ratio of the bests, not a single sample. Each sample also carries the CPU time the engine's
-// processes spent (from /proc: the native child's, the browser's whole process tree), which a
-// busy machine disturbs much less than the wall clock. One warm-up run in each browser comes
-// first, so that every timed run sees the optimising compilers' code, as a long hunt does.
+// the ratio of the bests, not a single sample. Each sample also carries the CPU time the
+// engine's thread spent (from /proc: the native child's, the busiest thread of the browser's
+// process tree), which a busy machine disturbs much less than the wall clock. One warm-up run
+// in each browser comes first, so that every timed run sees the optimising compilers' code, as
+// a long hunt does.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -37,8 +38,8 @@ function ticks(pid, children = false) {
   }
 }
 
-/** The clock ticks of `root` and every process below it. */
-function treeTicks(root) {
+/** The clock ticks of every thread of `root` and of every process below it, by thread id. */
+function threadTicks(root) {
   const parents = new Map();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -59,9 +60,25 @@ function treeTicks(root) {
       }
     }
   }
-  let total = 0;
-  for (const pid of tree) total += ticks(pid);
-  return total;
+  const threads = new Map();
+  for (const pid of tree) {
+    let tids = [];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue; // the process ended
+    }
+    for (const tid of tids) threads.set(`${pid}/${tid}`, ticks(`${pid}/task/${tid}`));
+  }
+  return threads;
+}
+
+/** The CPU ticks of the busiest thread between two `threadTicks` readings: the engine runs on
+ * one thread (the page's), and the browser's other threads and processes are not its cost. */
+function busiestThread(before, after) {
+  let busiest = 0;
+  for (const [thread, spent] of after) busiest = Math.max(busiest, spent - (before.get(thread) ?? 0));
+  return busiest;
 }
 
 /** A sample: the rate by the wall clock and by the CPU time spent. */
@@ -92,9 +109,9 @@ async function open(name, url) {
 
 /** One measurement in an open page: the engine's `bench_standard`, timed by the browser. */
 async function inBrowser({ page, pid }) {
-  const before = treeTicks(pid);
+  const before = threadTicks(pid);
   const result = await page.evaluate((count) => window.benchStandard(count), seeds);
-  return sample(result.events, result.milliseconds, treeTicks(pid) - before);
+  return sample(result.events, result.milliseconds, busiestThread(before, threadTicks(pid)));
 }
 
 // The page imports /pkg/raftsim_wasm.js: serve web/pkg and this folder from one root.

@@ -83,22 +83,28 @@ impl Simulation {
                 }
             });
         }
-        let Outputs { writes, messages, timers, applied: _, replies } = outputs;
+        let Outputs { writes, mut messages, mut timers, mut applied, mut replies } = outputs;
         assert!(
             messages.iter().all(|message| message.from == id && message.to != id),
             "a node sends only its own messages to others"
         );
         self.issue_writes(id, writes);
-        for message in messages {
+        for message in messages.drain(..) {
             self.send(message);
         }
-        for command in timers {
+        for command in timers.drain(..) {
             self.command_timer(id, command);
         }
-        for reply in replies {
+        for reply in replies.drain(..) {
             let delay = self.network.latency_us(&mut self.rng_network);
             let client = u32::try_from(reply.client - 1).expect("client ids come from client indexes");
             self.queue.push(self.now_us + delay, Event::Reply { client, reply });
+        }
+        applied.clear();
+        // The emptied lists go back to the node, which fills them at its next step without
+        // allocating again (the writes stay with the disk).
+        if let Some(node) = self.servers[position_of(id)].node.as_mut() {
+            node.reuse_outputs(Outputs { writes: Vec::new(), messages, timers, applied, replies });
         }
     }
 

@@ -113,6 +113,14 @@ impl Node {
         std::mem::take(&mut self.out)
     }
 
+    /// Takes back the emptied lists of a step's outputs, so that the next step fills them
+    /// without allocating: a driver's optional courtesy, which changes nothing else.
+    pub fn reuse_outputs(&mut self, spent: Outputs) {
+        assert!(spent.is_empty(), "only emptied outputs are reused");
+        assert!(self.out.is_empty(), "outputs of a step were not taken");
+        self.out = spent;
+    }
+
     fn assert_invariants(&self) {
         assert!(self.applied_index <= self.commit_index);
         assert!(self.commit_index <= self.log.last_index(), "commit beyond the log");
