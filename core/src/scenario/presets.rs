@@ -96,19 +96,26 @@ pub(super) fn calm(name: &str) -> Scenario {
 /// Made to be watched: messages take 10 to 30 ms, a tenth of the election timeout, as in the
 /// animations people learn Raft from, and two unhurried clients make the log grow at a pace the
 /// eye can follow. No faults; two minutes of run before the liveness phase.
-fn classroom() -> Scenario {
-    let mut scenario = calm("classroom");
+/// The classroom's paced world: messages take 10 to 30 ms, a tenth of the 300 to 600 ms
+/// election timeout, so each can be followed by eye; no random faults. The guided tours share it.
+pub(super) fn paced(name: &str) -> Scenario {
+    let mut scenario = calm(name);
     scenario.network.latency_us_min = 10_000;
     scenario.network.latency_us_max = 30_000;
     scenario.network.straggler_ppm = 0;
     scenario.protocol.election_timeout_us_min = 300_000;
     scenario.protocol.election_timeout_us_max = 600_000;
     scenario.protocol.heartbeat_interval_us = 100_000;
+    scenario.workload.attempt_timeout_us = 1_000_000;
+    scenario.workload.op_timeout_us = 4_000_000;
+    scenario
+}
+
+fn classroom() -> Scenario {
+    let mut scenario = paced("classroom");
     scenario.workload.clients = 2;
     scenario.workload.think_us_min = 400_000;
     scenario.workload.think_us_max = 1_200_000;
-    scenario.workload.attempt_timeout_us = 1_000_000;
-    scenario.workload.op_timeout_us = 4_000_000;
     scenario.phases.safety_us = 120_000_000;
     scenario.phases.liveness_us = 10_000_000;
     scenario.phases.leader_bound_us = 3_000_000;

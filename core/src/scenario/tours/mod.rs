@@ -13,7 +13,7 @@
 
 mod captions;
 
-use super::presets::{at, bug_preset, calm};
+use super::presets::{self, at, bug_preset};
 use super::{Action, Scenario};
 use crate::raft::{Index, MessageKind, NodeId, Role, Term};
 
@@ -213,20 +213,11 @@ pub fn tour_preset(name: &str) -> Option<Scenario> {
     Some(scenario)
 }
 
-/// The paced world of the classroom preset: messages take 10 to 30 ms, a tenth of the 300 to
-/// 600 ms election timeout, so each can be followed by eye; no random faults.
+/// The classroom's paced world (see `presets::paced`), with clients thinking 0.3 to 0.7 s.
 fn paced(name: &str) -> Scenario {
-    let mut scenario = calm(name);
-    scenario.network.latency_us_min = 10_000;
-    scenario.network.latency_us_max = 30_000;
-    scenario.network.straggler_ppm = 0;
-    scenario.protocol.election_timeout_us_min = 300_000;
-    scenario.protocol.election_timeout_us_max = 600_000;
-    scenario.protocol.heartbeat_interval_us = 100_000;
+    let mut scenario = presets::paced(name);
     scenario.workload.think_us_min = 300_000;
     scenario.workload.think_us_max = 700_000;
-    scenario.workload.attempt_timeout_us = 1_000_000;
-    scenario.workload.op_timeout_us = 4_000_000;
     scenario
 }
 
