@@ -80,6 +80,50 @@ const CASES = [
     await page.close();
   }],
 
+  ["after the heal, the phase names what the user has broken since; healing the network leaves a crashed server down", async ({ open, shot, state, runTo, settle, clickNode, clickMenuButton, assertNoErrors }) => {
+    const page = await open();
+    const heal = await page.evaluate(() => window.raftsim.app.sim.run_view().heal_us / 1e6);
+    await runTo(page, heal + 1);
+    const phase = () => page.evaluate(() => document.getElementById("run-phase").textContent);
+    assert.match(await phase(), /^recovery: every fault was healed at \d+ s; liveness is being checked$/);
+    await clickNode(page, 2);
+    await clickMenuButton(page, "Crash");
+    await settle(page);
+    await page.keyboard.press("Escape");
+    await page.click('[data-partition="majority-minority"]');
+    await settle(page);
+    assert.match(await phase(), /though you have since left 1 server down and \d+ links cut$/);
+    await page.click('[data-partition="heal"]');
+    await settle(page);
+    assert.match(await phase(), /though you have since left 1 server down$/, "the network heal reconnects links only");
+    assert.equal((await state(page)).nodes[1].role, "down");
+    await shot(page, "05-recovery-words");
+    assertNoErrors(page);
+    await page.close();
+  }],
+
+  ["every check on the board says in plain words what it means", async ({ open, assertNoErrors }) => {
+    const page = await open();
+    const rows = await page.evaluate(() => [...document.querySelectorAll("#checks li")].map((row) => ({
+      name: row.dataset.check, gloss: row.querySelector(".gloss")?.textContent ?? "" })));
+    assert.ok(rows.length >= 20, "the board lists every check");
+    for (const { name, gloss } of rows) assert.ok(gloss.split(" ").length >= 3, `${name} has plain words: "${gloss}"`);
+    assert.equal(new Set(rows.map((row) => row.gloss)).size, rows.length, "no two checks say the same");
+    assertNoErrors(page);
+    await page.close();
+  }],
+
+  ["the scenario picker follows a run started from the console", async ({ open, settle, assertNoErrors }) => {
+    const page = await open();
+    const other = await page.evaluate(() => window.raftsim.app.catalogue.presets.map((preset) => preset.name).find((name) => name !== document.getElementById("preset").value));
+    await page.evaluate((name) => window.raftsim.start(window.raftsim.app.wasm.preset(name)), other);
+    await settle(page);
+    assert.equal(await page.evaluate(() => document.getElementById("preset").value), other);
+    assert.equal(await page.evaluate(() => document.getElementById("run-scenario").textContent), other);
+    assertNoErrors(page);
+    await page.close();
+  }],
+
   ["cuts one direction of a link from the link's menu", async ({ open, shot, state, runTo, settle, setSpeed, clickNode, clickMenuButton, assertNoErrors, server, browser, browserName, engine }) => {
     const page = await open();
     await runTo(page, 2);

@@ -123,6 +123,7 @@ pub fn checks() -> Result<JsValue, JsError> {
     #[derive(Serialize)]
     struct Check {
         name: &'static str,
+        gloss: &'static str,
         description: &'static str,
         when: raftsim_core::check::violation::CheckedWhen,
     }
@@ -130,11 +131,43 @@ pub fn checks() -> Result<JsValue, JsError> {
         .iter()
         .map(|invariant| Check {
             name: invariant.name(),
+            gloss: gloss(*invariant),
             description: invariant.description(),
             when: invariant.when_checked(),
         })
         .collect();
     to_js(&checks)
+}
+
+/// A few plain words under a check's TLA+-style name, so the board reads without its tooltips
+/// (the full sentence stays in [`Invariant::description`]).
+fn gloss(invariant: Invariant) -> &'static str {
+    match invariant {
+        Invariant::LogInv => "committed entries never change",
+        Invariant::MoreThanOneLeaderInv => "one leader per term",
+        Invariant::ElectionSafetyInv => "a leader has its term's newest entry",
+        Invariant::LogMatchingInv => "logs equal at an entry are equal before it",
+        Invariant::QuorumLogInv => "committed means on a majority of disks",
+        Invariant::MoreUpToDateCorrectInv => "a newer log holds every committed entry",
+        Invariant::LeaderCompletenessInv => "a new leader holds every committed entry",
+        Invariant::CommittedIsDurableInv => "a leader commits only what is on its disk",
+        Invariant::LeaderCommitsOwnTermInv => "commit by counting only own-term entries",
+        Invariant::LeaderVotesInv => "a leader won a majority of votes",
+        Invariant::VoteOnceInv => "one vote per term",
+        Invariant::VoteDurableInv => "a vote is on disk before it is sent",
+        Invariant::AckDurableInv => "acknowledge only what is on disk",
+        Invariant::TermDurableInv => "a term is on disk before it is used",
+        Invariant::StateMachineSafety => "every node applies the same commands",
+        Invariant::MonotonicTerm => "a term never goes back",
+        Invariant::MonotonicCommit => "the commit index never goes back",
+        Invariant::MonotonicApplied => "entries are applied in order",
+        Invariant::MonotonicVote => "no change of vote within a term",
+        Invariant::ExactlyOnceApply => "a retried request takes effect once",
+        Invariant::LeaderLiveness => "a leader emerges after the heal",
+        Invariant::ClientLiveness => "requests complete after the heal",
+        Invariant::Linearizability => "the clients see one consistent order",
+        Invariant::Runaway => "the run stays within its event budget",
+    }
 }
 
 /// The random fault kinds: the field name in `nemesis.kinds` (and `nemesis.weights`), what

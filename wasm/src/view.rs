@@ -42,7 +42,19 @@ pub struct RunView {
     pub random_faults: bool,
     /// Directed links cut now, and messages held on held links.
     pub cut_links: usize,
+    /// Pairs of servers with at least one direction cut now.
+    pub cut_pairs: usize,
     pub held_messages: usize,
+    /// Servers crashed or paused now (after the heal, only by the user's hand).
+    pub down_nodes: usize,
+}
+
+/// How many pairs of servers the directed cuts `links` touch.
+fn cut_pairs(links: &[(NodeId, NodeId)]) -> usize {
+    let mut pairs: Vec<(NodeId, NodeId)> = links.iter().map(|&(a, b)| (a.min(b), a.max(b))).collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs.len()
 }
 
 fn phase_name(phase: Phase) -> &'static str {
@@ -89,7 +101,9 @@ pub fn run_view(simulation: &Simulation, frontier: (u64, u64), user_actions: usi
         user_actions,
         random_faults: simulation.parameters().nemesis.kinds.any(),
         cut_links: simulation.network().cut_links().len(),
+        cut_pairs: cut_pairs(&simulation.network().cut_links()),
         held_messages: simulation.network().held_count(),
+        down_nodes: simulation.servers().iter().filter(|server| server.node.is_none() || server.paused).count(),
     }
 }
 

@@ -7,6 +7,11 @@ export function count(value) {
   return numbers.format(value);
 }
 
+/** "1 entry", "3 entries": a count with its noun, singular or plural as given. */
+export function counted(value, one, many) {
+  return `${count(value)} ${value === 1 ? one : many}`;
+}
+
 /** A moment of simulated time, always in seconds to a tenth of a millisecond: "0.8372 s",
  * "67.6000 s", so times line up and compare at a glance. */
 export function time(us) {

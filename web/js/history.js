@@ -5,7 +5,7 @@
 // words around the verdict; the engine reads, checks, explains and draws.
 import { app, guard, on } from "./app.js";
 import { byId, h, setText } from "./dom.js";
-import { count, time } from "./format.js";
+import { count, counted, time } from "./format.js";
 import { onFrame, travel } from "./player.js";
 import { EngineWorker } from "./workers.js";
 
@@ -249,7 +249,7 @@ function cancelFileCheck() {
 
 /** "1 operation", "43 operations". */
 function operationCount(number) {
-  return `${count(number)} operation${number === 1 ? "" : "s"}`;
+  return counted(number, "operation", "operations");
 }
 
 /** The verdict line for a result: [class, long text, short text]. */
@@ -350,7 +350,7 @@ async function openFile(file) {
   if (!opened) return;
   closeFile();
   Object.assign(state, { file: opened, fileText: text, drawnKey: "" });
-  byId("history-source").textContent = `${file.name}: ${count(opened.operations())} operations, ${opened.format() === "log" ? "a Jepsen log" : "an EDN history"}`;
+  byId("history-source").textContent = `${file.name}: ${operationCount(opened.operations())}, ${opened.format() === "log" ? "a Jepsen log" : "an EDN history"}`;
   byId("history-file-bar").hidden = false;
   byId("history-back").hidden = false;
   byId("history-follow").hidden = true;

@@ -139,7 +139,7 @@ function showShrunk(row, shrink, result, ms) {
   shrink.progress.max = 1;
   shrink.progress.value = 1;
   const same = result.steps.length === 0 ? " Nothing simpler fails the same check: this run is already the smallest found." : "";
-  setText(shrink.status, `Shrunk in ${format.count(result.runs)} reruns (${(ms / 1000).toFixed(1)} s).${same}`);
+  setText(shrink.status, `Shrunk in ${format.counted(result.runs, "rerun", "reruns")} (${(ms / 1000).toFixed(1)} s).${same}`);
   const kept = h("details", { class: "shrink-kept" },
     h("summary", {}, `${result.steps.length} ${result.steps.length === 1 ? "simplification" : "simplifications"} kept`),
     h("ol", {}, result.steps.map((step) => h("li", {}, step))));

@@ -159,8 +159,8 @@ function buildPartitions() {
   const buttons = app.catalogue.partitions.map((partition) =>
     h("button", { type: "button", title: partition.description, dataset: { partition: partition.name },
       onclick: () => act(partition.label.toLowerCase(), () => app.sim.partition(partition.name)) }, partition.label));
-  const heal = h("button", { type: "button", title: "Remove every partition and cut link (h)", dataset: { partition: "heal" },
-    onclick: () => act("heal all", () => app.sim.heal()) }, "Heal all");
+  const heal = h("button", { type: "button", title: "Reconnect every partition and cut link (h). Crashed or paused servers stay as they are: restart or resume them from their menu.", dataset: { partition: "heal" },
+    onclick: () => act("heal the network", () => app.sim.heal()) }, "Heal the network");
   row.replaceChildren(...buttons, heal);
 }
 

@@ -81,6 +81,16 @@ function finishedWords(view) {
   return "finished: every check passed";
 }
 
+/** The recovery phase in words: the heal undid every fault, but the user may have broken
+ * something since, which the liveness checks then judge too. */
+function recoveryWords(view) {
+  const since = [];
+  if (view.down_nodes) since.push(`${view.down_nodes} ${view.down_nodes === 1 ? "server" : "servers"} down`);
+  if (view.cut_pairs) since.push(`${view.cut_pairs} ${view.cut_pairs === 1 ? "link" : "links"} cut`);
+  const after = `recovery: every fault was healed at ${format.shortTime(view.heal_us)}; liveness is being checked`;
+  return since.length ? `${after}, though you have since left ${since.join(" and ")}` : after;
+}
+
 function updateRun(view) {
   setText(byId("run-scenario"), view.name);
   setText(byId("run-seed"), String(view.seed));
@@ -88,7 +98,7 @@ function updateRun(view) {
     faults: view.random_faults
       ? `random faults strike until the heal at ${format.shortTime(view.heal_us)}`
       : `no random faults: free play until the heal at ${format.shortTime(view.heal_us)}`,
-    recovery: "recovery: every fault healed, liveness being checked",
+    recovery: recoveryWords(view),
     finished: finishedWords(view),
   }[view.phase];
   setText(byId("run-phase"), phase);
@@ -114,7 +124,7 @@ function buildChecks() {
   for (const check of app.catalogue.checks) {
     const mark = h("span", { class: "mark", "aria-hidden": "true" });
     const why = h("span", { class: "why" }, check.description);
-    const name = h("span", { class: "name" }, check.name);
+    const name = h("span", { class: "name" }, check.name, h("span", { class: "gloss" }, check.gloss));
     const row = h("li", { class: "check", dataset: { check: check.name } }, mark, name, why);
     row.title = check.description;
     checkRows.set(check.name, { row, mark, why, check });
@@ -187,7 +197,7 @@ function updateInspector() {
     ["Term", detail.term],
     ["Voted for", detail.voted_for ? `S${detail.voted_for}` : "nobody this term"],
     ["Leader", detail.leader ? `S${detail.leader}` : "unknown"],
-    ["Log", `${detail.last_index} entries, last of term ${detail.last_term}`],
+    ["Log", detail.last_index ? `${format.counted(detail.last_index, "entry", "entries")}, the last of term ${detail.last_term}` : "empty"],
     ["Commit", detail.commit_index],
     ["Applied", detail.applied_index],
     ["Durable", `up to index ${detail.durable_index}${detail.unsynced_writes ? `, ${detail.unsynced_writes} write(s) not yet fsynced` : ""}`],

@@ -34,7 +34,12 @@ export function mayAutoplay() {
  */
 export function startScenario(scenario, { autoplay = false } = {}) {
   const started = guard(() => {
-    install(new app.wasm.Simulation(scenario));
+    const sim = new app.wasm.Simulation(scenario);
+    // The picker follows a run started from anywhere (the console's raftsim.start too) when
+    // it names a preset; a scenario of another name leaves the picker where it was.
+    const named = presetNamed(sim.given_scenario().name);
+    if (named) app.preset = named;
+    install(sim);
     return true;
   }, false);
   if (started && autoplay && mayAutoplay()) play();
@@ -77,8 +82,13 @@ export function openLink(link) {
   return true;
 }
 
-/** The preset a scenario came from, if its name is one (bug presets included). */
-function knownPreset(name) {
+/** The preset a scenario came from, if its name is one (bug presets included), else null. */
+function presetNamed(name) {
   const plain = String(name).replace(/ \(changed\)$/, "");
-  return app.catalogue.presets.some((preset) => preset.name === plain) ? plain : defaultPreset();
+  return app.catalogue.presets.some((preset) => preset.name === plain) ? plain : null;
+}
+
+/** The preset a scenario came from, or the default one. */
+function knownPreset(name) {
+  return presetNamed(name) ?? defaultPreset();
 }

@@ -54,7 +54,7 @@ function draw(now, changed) {
   view.startUs = startUs;
   view.spanUs = spanUs;
   app.spacetime.drawn = { start_us: startUs, span_us: spanUs, end_us: startUs + spanUs, arrows, marks, in_view: inView, crowded: crowded === 1, now_us: app.sim.now_us(), width: diagram.width, height: diagram.height };
-  const what = !crowded ? `${format.count(arrows)} messages` : arrows > 0 ? `${format.count(inView)} messages, elections only drawn` : `${format.count(inView)} messages, too many to draw`;
+  const what = !crowded ? format.counted(arrows, "message", "messages") : arrows > 0 ? `${format.count(inView)} messages, elections only drawn` : `${format.count(inView)} messages, too many to draw`;
   setText(byId("spacetime-summary"), `${format.time(startUs)} to ${format.time(startUs + spanUs)} · ${what}`);
   byId("spacetime-follow").setAttribute("aria-pressed", view.follow ? "true" : "false");
 }

@@ -157,15 +157,23 @@ pub fn draw(pen: &Pen, simulation: &Simulation, width: f64, selected: Option<Nod
 
 fn draw_header(pen: &Pen, first: Index, columns: u64, last: Index) {
     pen.text(Point { x: 4.0, y: HEADER_PX / 2.0 }, "index", 10.0, false, palette::MUTED, Align::Left);
-    let stride = if first + columns > 1_000 { 5 } else { 1 };
-    for column in 0..columns {
-        let index = first + column;
-        if index > last.max(1) + 2 || (index % stride != 0 && index != first) {
-            continue;
-        }
-        let x = LABEL_PX + CELL_PX * column as f64 + CELL_PX / 2.0;
+    for index in header_labels(first, columns, last) {
+        let x = LABEL_PX + CELL_PX * (index - first) as f64 + CELL_PX / 2.0;
         pen.text(Point { x, y: HEADER_PX / 2.0 + 1.0 }, &index.to_string(), 9.5, false, palette::MUTED, Align::Center);
     }
+}
+
+/// The indexes the header labels, of `columns` from `first` on, up to two past `last`: every
+/// one while they are short, every fifth past 1,000. The first column is labelled even off the
+/// stride, unless the next label on the stride is too close for both to be read (four digits
+/// take about three columns).
+fn header_labels(first: Index, columns: u64, last: Index) -> Vec<Index> {
+    let stride = if first + columns > 1_000 { 5 } else { 1 };
+    let first_labelled = first % stride == 0 || stride - first % stride >= 3;
+    (first..first + columns)
+        .take_while(|&index| index <= last.max(1) + 2)
+        .filter(|&index| index % stride == 0 || (index == first && first_labelled))
+        .collect()
 }
 
 fn draw_label(pen: &Pen, id: NodeId, row: &Row, top: f64) {
@@ -232,6 +240,16 @@ fn draw_marks(pen: &Pen, row: &Row, top: f64, first: Index, columns: u64) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn header_labels_are_every_index_while_short_and_never_crowd_past_a_thousand() {
+        assert_eq!(super::header_labels(1, 6, 3), vec![1, 2, 3, 4, 5]);
+        for first in 990..1_010 {
+            let labels = super::header_labels(first, 30, 2_000);
+            assert!(labels.windows(2).all(|pair| pair[1] - pair[0] >= 3), "{first}: {labels:?}");
+            assert!(labels.first().is_some_and(|&label| label < first + 5), "{first}: the start is labelled");
+        }
+    }
+
     use super::*;
     use raftsim_core::scenario::preset;
 

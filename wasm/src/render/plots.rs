@@ -58,6 +58,9 @@ const FAMILIES: [(&str, [MessageKind; 2], &str); 4] = [
 /// `right` (the page lines it up under the scrubber).
 #[derive(Clone, Copy, Debug)]
 pub struct Strip {
+    /// The whole strip's width: the lanes' scales go in the gutter right of `right` when it
+    /// has room.
+    pub width: f64,
     pub left: f64,
     pub right: f64,
     pub run_us: u64,
@@ -71,7 +74,7 @@ impl Strip {
         let left =
             if left.is_finite() && left >= 60.0 && left < width - 60.0 { left } else { 96.0_f64.min(width / 3.0) };
         let right = if right.is_finite() && right > left + 40.0 && right <= width { right } else { width - 8.0 };
-        Strip { left, right, run_us: run_us.max(1) }
+        Strip { width, left, right, run_us: run_us.max(1) }
     }
 
     pub fn x_of(&self, time_us: u64) -> f64 {
@@ -207,9 +210,18 @@ impl Area {
         let share = if max > 0.0 { (value / max).clamp(0.0, 1.0) } else { 0.0 };
         self.bottom() - 1.0 - share * (self.height - 5.0)
     }
-    /// A note in the lane's top right corner (its scale).
+    /// A note of the lane's scale: in the gutter right of the plot when the text fits there,
+    /// so it never sits on the data; else in the lane's top right corner on a pale backing.
     fn note(&self, pen: &Pen, text: &str) {
-        pen.text_right(Point { x: self.strip.right - 3.0, y: self.top + 7.0 }, text, 9.0, palette::MUTED);
+        let width = pen.text_width(text, 9.0, false);
+        let y = self.top + 7.0;
+        if self.strip.width - self.strip.right >= width + 8.0 {
+            pen.text(Point { x: self.strip.right + 5.0, y }, text, 9.0, false, palette::MUTED, Align::Left);
+        } else {
+            let corner = Point { x: self.strip.right - width - 6.0, y: self.top + 1.0 };
+            pen.fill_rect(corner, width + 5.0, 12.0, 2.0, "rgba(247, 248, 250, 0.9)");
+            pen.text_right(Point { x: self.strip.right - 3.0, y }, text, 9.0, palette::MUTED);
+        }
     }
 }
 
@@ -324,7 +336,7 @@ fn outages(record: &Record, frontier_us: u64) -> Vec<(NodeId, u64, u64, bool)> {
 /// The highest commit index over time: a rising line.
 fn draw_commit(pen: &Pen, bins: &[Bin], area: &Area) {
     let max = bins.last().map_or(0, |bin| bin.interval.commit_index);
-    area.note(pen, &format!("{max}"));
+    area.note(pen, &format!("max {max}"));
     let points: Vec<Point> = bins
         .iter()
         .map(|bin| Point { x: area.strip.x_of(bin.to_us), y: area.y_of(bin.interval.commit_index as f64, max as f64) })
@@ -359,7 +371,7 @@ fn draw_ops(pen: &Pen, bins: &[Bin], area: &Area) {
 fn draw_latency(pen: &Pen, bins: &[Bin], area: &Area) {
     let p99s: Vec<Option<u64>> = bins.iter().map(|bin| bin.interval.latency_us(990)).collect();
     let max_us = p99s.iter().flatten().copied().max().unwrap_or(0).max(10_000);
-    area.note(pen, &format!("p99 up to {}", raftsim_core::check::violation::duration_words(max_us)));
+    area.note(pen, &format!("p99 ≤ {}", latency_words(max_us)));
     let floor = 100f64.ln();
     let y_of = |latency_us: u64| area.y_of((latency_us.max(100) as f64).ln() - floor, (max_us as f64).ln() - floor);
     for (per_mille, color) in [(500, palette::APPEND), (990, palette::VOTE)] {
@@ -398,6 +410,17 @@ fn draw_families(pen: &Pen, bins: &[Bin], area: &Area, rates: fn(&Bin) -> [f64; 
             bars.push((Point { x, y: low }, Point { x, y: high.min(low - 0.6) }));
         }
         pen.stroke_segments(&bars, color, BIN_PX);
+    }
+}
+
+/// A latency for a lane's scale, to two or three significant figures: "850 µs", "4.2 ms",
+/// "49 ms", "1.3 s".
+fn latency_words(us: u64) -> String {
+    match us {
+        0..1_000 => format!("{us} µs"),
+        1_000..10_000 => format!("{:.1} ms", us as f64 / 1_000.0),
+        10_000..1_000_000 => format!("{} ms", (us + 500) / 1_000),
+        _ => format!("{:.1} s", us as f64 / 1_000_000.0),
     }
 }
 
