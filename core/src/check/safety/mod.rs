@@ -90,7 +90,8 @@ pub struct SafetyChecker {
     /// For each committed index, the term in which it was first committed (the term of the
     /// node whose commit index first covered it). Non-decreasing along the log.
     committed_in_term: SharedVec<Term>,
-    /// What was applied at each index and what it returned, by whichever node applied it first.
+    /// A digest of what applying each index returned on whichever node applied it first (what
+    /// was applied there is the committed entry, judged before).
     applied: SharedVec<u64>,
     /// The event being checked, and its time, for reports.
     event: u64,
