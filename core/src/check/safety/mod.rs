@@ -454,10 +454,15 @@ impl SafetyChecker {
         if !self.commit_runs_valid {
             return self.committed_in_term.partition_point(|&committed_term| committed_term < term) as Index;
         }
-        let runs = self.commit_runs.partition_point(|&(run_term, _)| run_term < term);
-        let before = match self.commit_runs.get(runs) {
-            Some(&(_, first)) => first - 1,
-            None => self.committed_len(),
+        // Most questions are about the current term, at or past the last run: no search then.
+        let before = match self.commit_runs.last() {
+            None => 0,
+            Some(&(last, _)) if last < term => self.committed_len(),
+            Some(&(last, first)) if last == term => first - 1,
+            Some(_) => {
+                let runs = self.commit_runs.partition_point(|&(run_term, _)| run_term < term);
+                self.commit_runs[runs].1 - 1
+            }
         };
         debug_assert_eq!(
             before,
