@@ -4,10 +4,10 @@
 //! account of whether a command took effect.
 
 use crate::fingerprint::Fingerprint;
-use crate::raft::{Applied, Entry, NodeId, OpResult, Payload};
+use crate::raft::{Applied, NodeId, OpResult};
 
 use super::super::violation::Invariant;
-use super::shadow::chain;
+use super::shadow::chain_parts;
 use super::{Checked, NodeSnapshot, SafetyChecker};
 
 /// The fingerprint of what applying an entry returned. The entry itself (index, term, command)
@@ -61,10 +61,10 @@ impl SafetyChecker {
     /// gives the committed prefix at its index).
     fn check_applied_committed(&self, node: NodeId, applied: &Applied) -> Checked {
         let index = applied.index;
-        let payload = applied.command.clone().map_or(Payload::Noop, Payload::Command);
-        let entry = Entry { index, term: applied.term, payload };
         let committed = match (self.committed.prefix_at(index - 1), self.committed.prefix_at(index)) {
-            (Some(previous), Some(prefix)) => chain(previous, &entry) == prefix,
+            (Some(previous), Some(prefix)) => {
+                chain_parts(previous, index, applied.term, applied.command.as_deref()) == prefix
+            }
             _ => false,
         };
         if committed {
