@@ -15,7 +15,7 @@
 //! `0xcbf2_9ce4_8422_2325`. It is a fingerprint for comparing runs and states across
 //! targets, not a cryptographic hash.
 
-use crate::raft::{AppendOutcome, Body, Command, Entry, Message, Op, OpResult, Payload};
+use crate::raft::{AppendOutcome, Body, Command, Entry, Index, Message, Op, OpResult, Payload, Term};
 
 const MULTIPLIER: u64 = 0x517c_c1b7_2722_0a95;
 const INITIAL: u64 = 0xcbf2_9ce4_8422_2325;
@@ -128,11 +128,21 @@ impl Fingerprint {
 
     /// Absorbs a log entry.
     pub fn entry(&mut self, entry: &Entry) {
-        self.word(entry.index);
-        self.word(entry.term);
-        match &entry.payload {
-            Payload::Noop => self.word(1),
-            Payload::Command(command) => {
+        let command = match &entry.payload {
+            Payload::Noop => None,
+            Payload::Command(command) => Some(&**command),
+        };
+        self.entry_parts(entry.index, entry.term, command);
+    }
+
+    /// Absorbs an entry given by its parts, `None` for a no-op: the encoding of
+    /// [`Fingerprint::entry`], for a caller that holds the command but no entry (an applied one).
+    pub fn entry_parts(&mut self, index: Index, term: Term, command: Option<&Command>) {
+        self.word(index);
+        self.word(term);
+        match command {
+            None => self.word(1),
+            Some(command) => {
                 self.word(2);
                 self.command(command);
             }

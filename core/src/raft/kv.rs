@@ -119,25 +119,52 @@ impl KvStore {
             }
         }
         let result = self.execute(&command.op);
-        self.sessions.insert(command.client, (command.seq, result.clone()));
+        // In place when the client has a session: a restarted node applies its whole log again.
+        match self.sessions.get_mut(&command.client) {
+            Some(session) => *session = (command.seq, result.clone()),
+            None => {
+                self.sessions.insert(command.client, (command.seq, result.clone()));
+            }
+        }
         (result, true)
+    }
+
+    /// Sets `key` to `value`, reusing the key's slot and, when no result shares it, its buffer.
+    fn set(&mut self, key: &str, value: &str) {
+        match self.data.get_mut(key) {
+            Some(slot) => match Arc::get_mut(slot) {
+                Some(held) => {
+                    held.clear();
+                    held.push_str(value);
+                }
+                None => *slot = Arc::new(value.to_string()),
+            },
+            None => {
+                self.data.insert(key.to_string(), Arc::new(value.to_string()));
+            }
+        }
     }
 
     fn execute(&mut self, op: &Op) -> OpResult {
         match op {
             Op::Get { key } => OpResult::Value(self.data.get(key).cloned()),
             Op::Put { key, value } => {
-                self.data.insert(key.clone(), Arc::new(value.clone()));
+                self.set(key, value);
                 OpResult::Done
             }
             Op::Append { key, value } => {
-                Arc::make_mut(self.data.entry(key.clone()).or_default()).push_str(value);
+                match self.data.get_mut(key) {
+                    Some(held) => Arc::make_mut(held).push_str(value),
+                    None => {
+                        self.data.insert(key.clone(), Arc::new(value.clone()));
+                    }
+                }
                 OpResult::Done
             }
             Op::Cas { key, from, to } => {
                 let holds_from = self.get(key).unwrap_or_default() == from;
                 if holds_from {
-                    self.data.insert(key.clone(), Arc::new(to.clone()));
+                    self.set(key, to);
                 }
                 OpResult::CasResult(holds_from)
             }

@@ -350,6 +350,13 @@ impl<'a, M: Model> Search<'a, M> {
             if entry % 2 == 1 {
                 // A return: the operations still in the list before it cannot all be placed in
                 // front of it from here; undo the last choice.
+                // The stack is at its longest just before a backtrack: the longest prefix is
+                // taken here, not at every push, which would copy the stack once per operation
+                // placed (quadratic in a partition's length).
+                if stack.len() > longest_prefix.len() {
+                    longest_prefix.clear();
+                    longest_prefix.extend(stack.iter().map(|(op, _)| *op));
+                }
                 let Some((last, previous_state)) = stack.pop() else {
                     break Some(Found::NotLinearizable { longest_prefix: std::mem::take(longest_prefix) });
                 };
@@ -383,9 +390,6 @@ impl<'a, M: Model> Search<'a, M> {
                     stack.push((op, std::mem::replace(state, next_state)));
                     set_fingerprint = next_fingerprint;
                     entries.lift(op);
-                    if stack.len() > longest_prefix.len() {
-                        *longest_prefix = stack.iter().map(|(op, _)| *op).collect();
-                    }
                     entry = entries.next[entries.head];
                 }
             }

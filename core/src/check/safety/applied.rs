@@ -4,21 +4,17 @@
 //! account of whether a command took effect.
 
 use crate::fingerprint::Fingerprint;
-use crate::raft::{Applied, Entry, NodeId, OpResult, Payload};
+use crate::raft::{Applied, NodeId, OpResult};
 
 use super::super::violation::Invariant;
-use super::shadow::chain;
+use super::shadow::chain_parts;
 use super::{Checked, NodeSnapshot, SafetyChecker};
 
-/// The fingerprint of what an applied entry did: its position, command and result.
-fn applied_digest(applied: &Applied) -> u64 {
+/// The fingerprint of what applying an entry returned. The entry itself (index, term, command)
+/// needs no place in it: [`SafetyChecker::check_applied_committed`] has already matched it
+/// against the committed entry at its index, for this node and for the first that applied it.
+fn result_digest(applied: &Applied) -> u64 {
     let mut hash = Fingerprint::default();
-    hash.word(applied.index);
-    hash.word(applied.term);
-    match &applied.command {
-        Some(command) => hash.command(command),
-        None => hash.word(0),
-    }
     match &applied.result {
         Some(result) => hash.result(result),
         None => hash.word(0),
@@ -65,10 +61,10 @@ impl SafetyChecker {
     /// gives the committed prefix at its index).
     fn check_applied_committed(&self, node: NodeId, applied: &Applied) -> Checked {
         let index = applied.index;
-        let payload = applied.command.clone().map_or(Payload::Noop, Payload::Command);
-        let entry = Entry { index, term: applied.term, payload };
         let committed = match (self.committed.prefix_at(index - 1), self.committed.prefix_at(index)) {
-            (Some(previous), Some(prefix)) => chain(previous, &entry) == prefix,
+            (Some(previous), Some(prefix)) => {
+                chain_parts(previous, index, applied.term, applied.command.as_deref()) == prefix
+            }
             _ => false,
         };
         if committed {
@@ -86,9 +82,11 @@ impl SafetyChecker {
     }
 
     /// StateMachineSafety across nodes: every node's state machine gives an applied entry the
-    /// same result as the first node that applied it.
+    /// same result as the first node that applied it. Called after
+    /// [`SafetyChecker::check_applied_committed`] passed, so both applied the same entry and
+    /// only their results can differ.
     fn check_applied_alike(&mut self, node: NodeId, applied: &Applied) -> Checked {
-        let digest = applied_digest(applied);
+        let digest = result_digest(applied);
         match self.applied.get(applied.index as usize - 1) {
             Some(&first) if first != digest => {
                 let message = format!(
@@ -120,10 +118,21 @@ impl SafetyChecker {
     fn check_exactly_once(&mut self, node: NodeId, applied: &Applied) -> Checked {
         let (Some(command), Some(result)) = (&applied.command, &applied.result) else { return Ok(()) };
         let sessions = &mut self.shadow_mut(node).sessions;
-        let expected = match sessions.get(&command.client) {
-            Some((last, answered)) if command.seq == *last => answered.clone(),
+        // The session is updated in place: a restarted node applies its whole log again, so this
+        // runs for every entry it holds, and an insert would rebuild the map's slot each time.
+        let expected = match sessions.get_mut(&command.client) {
+            Some((last, answered)) if command.seq == *last => {
+                if result == answered {
+                    return Ok(());
+                }
+                answered.clone()
+            }
             Some((last, _)) if command.seq < *last => OpResult::Stale,
-            _ => {
+            Some(session) => {
+                *session = (command.seq, result.clone());
+                return Ok(());
+            }
+            None => {
                 sessions.insert(command.client, (command.seq, result.clone()));
                 return Ok(());
             }

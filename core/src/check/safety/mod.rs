@@ -90,7 +90,16 @@ pub struct SafetyChecker {
     /// For each committed index, the term in which it was first committed (the term of the
     /// node whose commit index first covered it). Non-decreasing along the log.
     committed_in_term: SharedVec<Term>,
-    /// What was applied at each index and what it returned, by whichever node applied it first.
+    /// The same as runs: each term in which entries were first committed, with the index of
+    /// the first of them, in log order; so that [`SafetyChecker::committed_before`], asked on
+    /// most steps, searches the terms that committed rather than the committed log. Kept while
+    /// `committed_in_term` does not decrease (a correct cluster's never does: see
+    /// `committed_before`).
+    commit_runs: Vec<(Term, Index)>,
+    /// Whether `committed_in_term` has never decreased, so `commit_runs` answers for it.
+    commit_runs_valid: bool,
+    /// A digest of what applying each index returned on whichever node applied it first (what
+    /// was applied there is the committed entry, judged before).
     applied: SharedVec<u64>,
     /// The event being checked, and its time, for reports.
     event: u64,
@@ -112,6 +121,8 @@ impl SafetyChecker {
             positions: SharedVec::new(),
             committed: LogShadow::default(),
             committed_in_term: SharedVec::new(),
+            commit_runs: Vec::new(),
+            commit_runs_valid: true,
             applied: SharedVec::new(),
             event: 0,
             time_us: 0,
@@ -433,9 +444,42 @@ impl SafetyChecker {
         Err(self.violation(Invariant::LeaderVotesInv, vec![leader], vec![term], vec![], message))
     }
 
-    /// How many committed entries, from index 1, were committed in a term before `term`.
+    /// How many committed entries, from index 1, were committed in a term before `term`. The
+    /// terms entries were committed in do not decrease along the log in a correct cluster (an
+    /// entry first committed in a later term was on the log of that term's leader, whose commit
+    /// covered every entry before it), which the binary search relies on; it searches the runs
+    /// of equal terms, a few per election, rather than every committed entry, unless a broken
+    /// protocol made the terms decrease.
     fn committed_before(&self, term: Term) -> Index {
-        self.committed_in_term.partition_point(|&committed_term| committed_term < term) as Index
+        if !self.commit_runs_valid {
+            return self.committed_in_term.partition_point(|&committed_term| committed_term < term) as Index;
+        }
+        // Most questions are about the current term, at or past the last run: no search then.
+        let before = match self.commit_runs.last() {
+            None => 0,
+            Some(&(last, _)) if last < term => self.committed_len(),
+            Some(&(last, first)) if last == term => first - 1,
+            Some(_) => {
+                let runs = self.commit_runs.partition_point(|&(run_term, _)| run_term < term);
+                self.commit_runs[runs].1 - 1
+            }
+        };
+        debug_assert_eq!(
+            before,
+            self.committed_in_term.partition_point(|&committed_term| committed_term < term) as Index
+        );
+        before
+    }
+
+    /// Records that the committed entry at `index` (the next one) was first committed in `term`.
+    fn push_committed_in_term(&mut self, index: Index, term: Term) {
+        assert_eq!(index as usize, self.committed_in_term.len() + 1, "committed entries are added in order");
+        match self.commit_runs.last() {
+            Some(&(last, _)) if term == last => {}
+            Some(&(last, _)) if term < last => self.commit_runs_valid = false,
+            _ => self.commit_runs.push((term, index)),
+        }
+        self.committed_in_term.push(term);
     }
 
     /// LeaderCompletenessInv for one current leader: "if a log entry is committed in a given
@@ -527,7 +571,7 @@ impl SafetyChecker {
             let shadow = &self.shadows[position_of(node)];
             let (prefix, term) = (shadow.log.prefix_at(index), shadow.log.term_at(index));
             self.committed.extend_with(prefix.expect("within the log"), term.expect("within the log"));
-            self.committed_in_term.push(after.term);
+            self.push_committed_in_term(index, after.term);
         }
     }
 

@@ -2,7 +2,7 @@
 //! two logs agree up to an index is one integer comparison.
 
 use crate::fingerprint::Fingerprint;
-use crate::raft::{Entry, Index, Term, Write};
+use crate::raft::{Command, Entry, Index, Term, Write};
 use crate::shared_vec::SharedVec;
 
 /// A log as prefix fingerprints: `prefix[i]` fingerprints entries `1..=i+1`, `terms[i]` is the
@@ -98,6 +98,14 @@ pub(super) fn chain(previous: u64, entry: &Entry) -> u64 {
     let mut hash = Fingerprint::default();
     hash.word(previous);
     hash.entry(entry);
+    hash.value()
+}
+
+/// [`chain`] for an entry given by its parts (`None` for a no-op), as an applied entry comes.
+pub(super) fn chain_parts(previous: u64, index: Index, term: Term, command: Option<&Command>) -> u64 {
+    let mut hash = Fingerprint::default();
+    hash.word(previous);
+    hash.entry_parts(index, term, command);
     hash.value()
 }
 
