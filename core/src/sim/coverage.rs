@@ -1,0 +1,249 @@
+//! Coverage: which abstract states of the cluster a run reached.
+//!
+//! A *signature* is a small, canonical summary of the whole cluster at one moment, computed by
+//! the world from its nodes (the protocol is not asked; the checks do not know of it). Two
+//! moments with the same signature look alike to a Raft bug: the signature forgets node ids
+//! (the per-node parts are sorted into a multiset), absolute terms and indexes (terms are
+//! counted back from the highest term any node holds), and everything a bug does not turn on
+//! (message contents, clients, time).
+//!
+//! Per node, five small features (240 values, one byte):
+//! - what it is: down, follower, pre-candidate, candidate or leader (5);
+//! - how far its term is behind the highest term: 0, 1, 2 or more (3);
+//! - how far its last log entry's term is behind the highest term: 0, 1, 2, 3 or more, an
+//!   empty log counting as far behind (4);
+//! - whether its log runs past its commit index: an uncommitted tail (2);
+//! - whether it is cut off: paused, or unable to exchange messages both ways with enough peers
+//!   to make a majority with itself (2).
+//!
+//! For the cluster, two flags that deep bugs need:
+//! - *stale majority*: the first index no running node has committed holds an entry of an
+//!   older term than the highest on a majority of the logs (the set-up of the paper's Figure 8:
+//!   such an entry must not be committed by counting replicas);
+//! - *diverged*: two logs disagree at some index (by Log Matching, at the shorter one's last
+//!   index), as after a leader's uncommitted entries are overwritten.
+//!
+//! The space: a multiset of n of 240 node values times 4 for the flags, bounded above by
+//! C(244, 5) * 4, about 2.6e10 for five nodes, but the states a run can reach are far fewer
+//! (terms are within one election of each other, most nodes follow), a few thousand over
+//! ten thousand swarm seeds; the figure is measured and reported by `raftsim sweep --coverage`.
+//!
+//! The signature is computed only while coverage is on ([`Simulation::set_coverage`]), and
+//! then only after events that can change a feature (a delivery, a timer, an fsync, a request,
+//! a fault); off, a step pays one test of an `Option`. It never changes what the world does:
+//! a covered run has the trace of an uncovered one.
+
+use std::collections::BTreeSet;
+
+use crate::fingerprint::Fingerprint;
+use crate::raft::{quorum, Role, Term};
+
+use super::network::Network;
+use super::{Event, Server, Simulation};
+
+/// A signature reached for the first time in a run, and the event after which it held.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FirstReach {
+    /// The event's number (0: the state at boot).
+    pub event: u64,
+    /// The signature.
+    pub signature: u64,
+}
+
+/// The signatures one run reached: the set, and the order in which they first appeared.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Coverage {
+    reached: BTreeSet<u64>,
+    firsts: Vec<FirstReach>,
+    current: Option<u64>,
+}
+
+impl Coverage {
+    /// Takes in the signature holding after event `event`; returns whether it is new to the
+    /// run.
+    pub fn note(&mut self, event: u64, signature: u64) -> bool {
+        if self.current == Some(signature) {
+            return false;
+        }
+        self.current = Some(signature);
+        let new = self.reached.insert(signature);
+        if new {
+            self.firsts.push(FirstReach { event, signature });
+        }
+        debug_assert_eq!(self.reached.len(), self.firsts.len(), "every signature is first reached once");
+        new
+    }
+
+    /// The distinct signatures reached, in ascending order.
+    pub fn reached(&self) -> &BTreeSet<u64> {
+        &self.reached
+    }
+
+    /// How many distinct signatures were reached.
+    pub fn count(&self) -> usize {
+        self.reached.len()
+    }
+
+    /// Each signature with the event it first held after, in the order they were reached.
+    pub fn firsts(&self) -> &[FirstReach] {
+        &self.firsts
+    }
+
+    /// The signature holding now, once one was taken.
+    pub fn current(&self) -> Option<u64> {
+        self.current
+    }
+}
+
+/// Whether `event` can change a feature of the signature. Client bookkeeping, samples, the
+/// liveness deadline and the end change no node, log or link.
+pub(super) fn may_change(event: &Event) -> bool {
+    !matches!(
+        event,
+        Event::Reply { .. }
+            | Event::ClientIssue { .. }
+            | Event::ClientTimeout { .. }
+            | Event::Sample
+            | Event::LeaderDeadline
+            | Event::End
+    )
+}
+
+/// What the signature needs of one node, read from the node while it runs and from its disk
+/// while it is down.
+struct NodeView<'a> {
+    role: Option<Role>,
+    term: Term,
+    last_index: u64,
+    last_term: Term,
+    commit_index: u64,
+    cut_off: bool,
+    server: &'a Server,
+}
+
+impl NodeView<'_> {
+    /// The term of the entry at `index` in this node's log (its disk's while it is down).
+    fn term_at(&self, index: u64) -> Option<Term> {
+        match &self.server.node {
+            Some(node) => node.log().term_at(index),
+            None if index == 0 => Some(0),
+            None => self.server.disk.durable().entries.get(index as usize - 1).map(|entry| entry.term),
+        }
+    }
+}
+
+fn view_of<'a>(server: &'a Server, id: usize, servers: usize, network: &Network) -> NodeView<'a> {
+    let reachable = |peer: usize| {
+        let (from, to) = (id as u32 + 1, peer as u32 + 1);
+        peer == id || (!network.is_cut(from, to) && !network.is_cut(to, from))
+    };
+    let cut_off = server.paused || (0..servers).filter(|&peer| reachable(peer)).count() < quorum(servers);
+    match &server.node {
+        Some(node) => NodeView {
+            role: Some(node.role()),
+            term: node.term(),
+            last_index: node.log().last_index(),
+            last_term: node.log().last_term(),
+            commit_index: node.commit_index(),
+            cut_off,
+            server,
+        },
+        None => {
+            let durable = server.disk.durable();
+            NodeView {
+                role: None,
+                term: durable.hard_state.term,
+                last_index: durable.entries.len() as u64,
+                last_term: durable.entries.get(durable.entries.len().wrapping_sub(1)).map_or(0, |entry| entry.term),
+                commit_index: 0,
+                cut_off: false,
+                server,
+            }
+        }
+    }
+}
+
+/// One node's byte of the signature (fewer than 240 values; see the module's comment).
+fn node_code(view: &NodeView, term_max: Term) -> u64 {
+    let status = match view.role {
+        None => 0,
+        Some(Role::Follower) => 1,
+        Some(Role::PreCandidate) => 2,
+        Some(Role::Candidate) => 3,
+        Some(Role::Leader) => 4,
+    };
+    let term_behind = (term_max - view.term).min(2);
+    let log_behind = if view.last_index == 0 { 3 } else { (term_max - view.last_term).min(3) };
+    let tail = u64::from(view.role.is_some() && view.last_index > view.commit_index);
+    let code = (((status * 3 + term_behind) * 4 + log_behind) * 2 + tail) * 2 + u64::from(view.cut_off);
+    debug_assert!(code < 240, "a node's code fits the documented space");
+    code
+}
+
+/// Whether the first index no running node has committed holds an entry of a term older than
+/// `term_max` on a majority of the logs.
+fn stale_majority(views: &[NodeView], term_max: Term) -> bool {
+    let committed = views.iter().filter(|view| view.role.is_some()).map(|view| view.commit_index).max().unwrap_or(0);
+    let index = committed + 1;
+    let mut terms: Vec<Term> = views.iter().filter_map(|view| view.term_at(index)).collect();
+    terms.sort_unstable();
+    let needed = quorum(views.len());
+    terms.chunk_by(|a, b| a == b).any(|run| run[0] < term_max && run.len() >= needed)
+}
+
+/// Whether two logs disagree at some index: by Log Matching, two logs that agree at the
+/// shorter one's last index agree up to it, so one comparison a pair decides it.
+fn diverged(views: &[NodeView]) -> bool {
+    views.iter().enumerate().any(|(position, first)| {
+        views[position + 1..].iter().any(|second| {
+            let index = first.last_index.min(second.last_index);
+            index > 0 && first.term_at(index) != second.term_at(index)
+        })
+    })
+}
+
+/// The signature of the cluster of `servers` on `network` now (see the module's comment).
+pub fn signature(servers: &[Server], network: &Network) -> u64 {
+    let views: Vec<NodeView> =
+        servers.iter().enumerate().map(|(id, server)| view_of(server, id, servers.len(), network)).collect();
+    let term_max = views.iter().map(|view| view.term.max(view.last_term)).max().unwrap_or(0);
+    let mut codes: Vec<u64> = views.iter().map(|view| node_code(view, term_max)).collect();
+    codes.sort_unstable();
+    let mut fingerprint = Fingerprint::default();
+    fingerprint.word(codes.len() as u64);
+    for code in codes {
+        fingerprint.word(code);
+    }
+    fingerprint.flag(stale_majority(&views, term_max));
+    fingerprint.flag(diverged(&views));
+    fingerprint.value()
+}
+
+impl Simulation {
+    /// Starts (or stops) recording which signatures the run reaches. Starting takes the
+    /// signature of the state now; coverage already recorded is kept when it is started again.
+    /// Recording never changes what the world does.
+    pub fn set_coverage(&mut self, on: bool) {
+        if !on {
+            self.coverage = None;
+            return;
+        }
+        if self.coverage.is_none() {
+            self.coverage = Some(Box::default());
+            self.update_coverage();
+        }
+    }
+
+    /// The signatures reached so far, while coverage is on.
+    pub fn coverage(&self) -> Option<&Coverage> {
+        self.coverage.as_deref()
+    }
+
+    /// Takes the signature of the state now into the coverage (which must be on); returns
+    /// whether it is new to the run.
+    pub(super) fn update_coverage(&mut self) -> bool {
+        let signature = signature(&self.servers, &self.network);
+        let events = self.events;
+        self.coverage.as_mut().expect("coverage is on").note(events, signature)
+    }
+}
