@@ -17,6 +17,7 @@ mod events;
 pub mod export;
 mod faults;
 mod fork;
+pub mod guided;
 pub mod histories;
 pub mod hunt;
 pub mod nemesis;
