@@ -7,26 +7,26 @@
 //! counted back from the highest term any node holds), and everything a bug does not turn on
 //! (message contents, clients, time).
 //!
-//! Per node, five small features (240 values, one byte):
+//! Per node, four small features (60 values):
 //! - what it is: down, follower, pre-candidate, candidate or leader (5);
-//! - how far its term is behind the highest term: 0, 1, 2 or more (3);
-//! - how far its last log entry's term is behind the highest term: 0, 1, 2, 3 or more, an
-//!   empty log counting as far behind (4);
-//! - whether its log runs past its commit index: an uncommitted tail (2);
-//! - whether it is cut off: paused, or unable to exchange messages both ways with enough peers
-//!   to make a majority with itself (2).
+//! - whether its term is behind the highest term (2);
+//! - how far its last log entry's term is behind the highest term: 0, 1, 2 or more, an empty
+//!   log counting as far behind (3);
+//! - whether its log runs past its commit index: an uncommitted tail (2).
 //!
-//! For the cluster, two flags that deep bugs need:
+//! For the cluster, three flags that deep bugs need:
+//! - *cut off*: some node is paused, or cannot exchange messages both ways with enough peers
+//!   to make a majority with itself;
 //! - *stale majority*: the first index no running node has committed holds an entry of an
 //!   older term than the highest on a majority of the logs (the set-up of the paper's Figure 8:
 //!   such an entry must not be committed by counting replicas);
 //! - *diverged*: two logs disagree at some index (by Log Matching, at the shorter one's last
 //!   index), as after a leader's uncommitted entries are overwritten.
 //!
-//! The space: a multiset of n of 240 node values times 4 for the flags, bounded above by
-//! C(244, 5) * 4, about 2.6e10 for five nodes, but the states a run can reach are far fewer
-//! (terms are within one election of each other, most nodes follow), a few thousand over
-//! ten thousand swarm seeds; the figure is measured and reported by `raftsim sweep --coverage`.
+//! The space: a multiset of n of 60 node values times 8 for the flags, bounded above by
+//! C(64, 5) * 8, about 6e7 for five nodes, but the states a run can reach are far fewer (one
+//! leader at most in the highest term, most nodes follow, terms within an election or two of
+//! each other): thousands over ten thousand swarm seeds, as `raftsim sweep --coverage` reports.
 //!
 //! The signature is computed only while coverage is on ([`Simulation::set_coverage`]), and
 //! then only after events that can change a feature (a delivery, a timer, an fsync, a request,
@@ -163,7 +163,7 @@ fn view_of<'a>(server: &'a Server, id: usize, servers: usize, network: &Network)
     }
 }
 
-/// One node's byte of the signature (fewer than 240 values; see the module's comment).
+/// One node's part of the signature (fewer than 60 values; see the module's comment).
 fn node_code(view: &NodeView, term_max: Term) -> u64 {
     let status = match view.role {
         None => 0,
@@ -172,11 +172,11 @@ fn node_code(view: &NodeView, term_max: Term) -> u64 {
         Some(Role::Candidate) => 3,
         Some(Role::Leader) => 4,
     };
-    let term_behind = (term_max - view.term).min(2);
-    let log_behind = if view.last_index == 0 { 3 } else { (term_max - view.last_term).min(3) };
-    let tail = u64::from(view.role.is_some() && view.last_index > view.commit_index);
-    let code = (((status * 3 + term_behind) * 4 + log_behind) * 2 + tail) * 2 + u64::from(view.cut_off);
-    debug_assert!(code < 240, "a node's code fits the documented space");
+    let term_stale = u64::from(view.term < term_max);
+    let log_behind = if view.last_index == 0 { 2 } else { (term_max - view.last_term).min(2) };
+    let tail = u64::from(view.role.is_some_and(|role| role != Role::Follower) && view.last_index > view.commit_index);
+    let code = ((status * 2 + term_stale) * 3 + log_behind) * 2 + tail;
+    debug_assert!(code < 60, "a node's code fits the documented space");
     code
 }
 
@@ -210,10 +210,10 @@ pub fn signature(servers: &[Server], network: &Network) -> u64 {
     let mut codes: Vec<u64> = views.iter().map(|view| node_code(view, term_max)).collect();
     codes.sort_unstable();
     let mut fingerprint = Fingerprint::default();
-    fingerprint.word(codes.len() as u64);
-    for code in codes {
-        fingerprint.word(code);
+    for run in codes.chunk_by(|a, b| a == b) {
+        fingerprint.word(run[0] * 2 + u64::from(run.len() > 1));
     }
+    fingerprint.flag(views.iter().any(|view| view.cut_off));
     fingerprint.flag(stale_majority(&views, term_max));
     fingerprint.flag(diverged(&views));
     fingerprint.value()

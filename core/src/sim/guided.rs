@@ -95,6 +95,7 @@ pub struct GuidedHunt {
     runs: u64,
     events: u64,
     found: Vec<Found>,
+    guided: bool,
 }
 
 impl GuidedHunt {
@@ -113,7 +114,14 @@ impl GuidedHunt {
             runs: 0,
             events: 0,
             found: Vec::new(),
+            guided: true,
         }
+    }
+
+    /// Switches the guidance off (every run a fresh seed, as a sweep) or back on: the same
+    /// rounds and merging either way, so the two can be compared on equal terms.
+    pub fn set_guided(&mut self, guided: bool) {
+        self.guided = guided;
     }
 
     /// The next round's `size` runs: while points wait, three in four fork the rarest ones.
@@ -125,7 +133,7 @@ impl GuidedHunt {
             while next_point < self.points.len() && self.points[next_point].forks_left == 0 {
                 next_point += 1;
             }
-            if slot % 4 < FORKS_OF_FOUR && next_point < self.points.len() {
+            if self.guided && slot % 4 < FORKS_OF_FOUR && next_point < self.points.len() {
                 let point = &mut self.points[next_point];
                 point.forks_left -= 1;
                 let seed = self.rng.below(SEED_MAX + 1);
@@ -193,7 +201,9 @@ impl GuidedHunt {
     }
 }
 
-/// Runs one job to its end (or first violation) with coverage on, and leaves as points the
+/// Runs one job with coverage on, a fresh seed to its end (or first violation), a fork to the
+/// end of the safety phase (where faults strike and the states it explores for lie: the calm
+/// liveness phase after the heal was judged in the runs it forked from), and leaves as points the
 /// worlds where it first reached signatures absent from `known` (the hunt's coverage when the
 /// round was planned), at most [`POINTS_PER_RUN_MAX`] of them.
 pub fn run_job(job: Job, known: &BTreeMap<u64, u64>) -> JobResult {
@@ -208,9 +218,13 @@ pub fn run_job(job: Job, known: &BTreeMap<u64, u64>) -> JobResult {
         }
     };
     world.set_coverage(true);
+    let forked = !scenario.forks.is_empty();
     let mut points = Vec::new();
     let mut reached = world.coverage().map_or(0, |coverage| coverage.count());
     while world.step() {
+        if forked && world.phase() != super::Phase::Safety {
+            break;
+        }
         let coverage = world.coverage().expect("coverage is on");
         if coverage.count() == reached {
             continue;
