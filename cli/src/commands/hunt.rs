@@ -91,7 +91,13 @@ pub fn execute(args: &HuntArgs) -> Result<u8, Failure> {
         timeline.push((hunt.runs(), seconds, hunt.hits().len() as u64));
         if !args.quiet && seconds - printed_s >= 1.0 {
             printed_s = seconds;
-            eprintln!("{:>7.1} s  {:>7} runs  {:>6} signatures  {} failing", seconds, hunt.runs(), hunt.hits().len(), failures.len());
+            eprintln!(
+                "{:>7.1} s  {:>7} runs  {:>6} signatures  {} failing",
+                seconds,
+                hunt.runs(),
+                hunt.hits().len(),
+                failures.len()
+            );
         }
     }
     let report = HuntReport {
@@ -113,9 +119,7 @@ pub fn execute(args: &HuntArgs) -> Result<u8, Failure> {
 /// Whether the hunt stops before another round: the run budget or the wall time is spent, or
 /// a failure was found under `--stop-at-first`.
 fn done(hunt: &GuidedHunt, args: &HuntArgs, seconds: f64, none_failed: bool) -> bool {
-    args.runs.is_some_and(|runs| hunt.runs() >= runs)
-        || seconds >= args.seconds
-        || (args.stop_at_first && !none_failed)
+    args.runs.is_some_and(|runs| hunt.runs() >= runs) || seconds >= args.seconds || (args.stop_at_first && !none_failed)
 }
 
 fn write_report(report: &HuntReport, path: Option<&std::path::Path>) -> Result<(), String> {

@@ -52,7 +52,11 @@ fn merge_coverage(reports: &[Report]) -> Option<SweepCoverage> {
     let shards: Option<Vec<&SweepCoverage>> = reports.iter().map(|report| report.coverage.as_ref()).collect();
     let union: std::collections::BTreeSet<u64> =
         shards?.into_iter().flat_map(|coverage| coverage.reached.iter().copied()).collect();
-    Some(SweepCoverage { signatures: union.len() as u64, reached: union.into_iter().collect(), new_by_seed: Vec::new() })
+    Some(SweepCoverage {
+        signatures: union.len() as u64,
+        reached: union.into_iter().collect(),
+        new_by_seed: Vec::new(),
+    })
 }
 
 #[cfg(test)]

@@ -27,7 +27,8 @@ pub fn execute(args: &SweepArgs) -> Result<u8, Failure> {
     }
     let seeds = seeds_to_run(&args.seeds, args.shard.as_deref())?;
     let threads = inputs::threads(args.jobs);
-    let options = SweepOptions { jobs: threads, base_url: &args.base_url, show_progress: !args.quiet, coverage: args.coverage };
+    let options =
+        SweepOptions { jobs: threads, base_url: &args.base_url, show_progress: !args.quiet, coverage: args.coverage };
     let report = sweep(&scenario, args.bug.as_deref(), &seeds, &options);
     write_report(&report, args.json.as_deref())?;
     print(&report);
