@@ -116,3 +116,22 @@ fn a_guided_hunt_reports_failures_that_replay_from_their_links() {
         assert_eq!(replayed.as_ref(), Some(&found.violation), "run {} replays", found.run);
     }
 }
+
+#[test]
+fn the_figure8_tour_reaches_the_set_up_it_is_named_for_and_a_calm_run_does_not() {
+    use raftsim_core::sim::coverage::{is_deep, STALE_MAJORITY};
+    let reached = |name: &str| {
+        let mut simulation = Simulation::new(preset(name).expect("a preset")).expect("valid");
+        simulation.set_coverage(true);
+        simulation.run_until(10_000_000);
+        simulation.coverage().expect("on").reached().clone()
+    };
+    let figure8 = reached("tour-figure8");
+    assert!(
+        figure8.iter().any(|signature| signature & STALE_MAJORITY != 0),
+        "an older term's uncommitted entry sits on a majority in the Figure 8 tour"
+    );
+    let calm = reached("classroom");
+    assert!(!calm.iter().any(|signature| is_deep(*signature)), "a calm run with no faults reaches no deep set-up");
+    assert!(calm.len() < figure8.len());
+}

@@ -202,7 +202,9 @@ fn diverged(views: &[NodeView]) -> bool {
     })
 }
 
-/// The signature of the cluster of `servers` on `network` now (see the module's comment).
+/// The signature of the cluster of `servers` on `network` now (see the module's comment): a
+/// hash of the node multiset in the high 61 bits, the cluster's three flags in the low 3
+/// ([`CUT_OFF`], [`STALE_MAJORITY`], [`DIVERGED`]), so a hunt can read them.
 pub fn signature(servers: &[Server], network: &Network) -> u64 {
     let views: Vec<NodeView> =
         servers.iter().enumerate().map(|(id, server)| view_of(server, id, servers.len(), network)).collect();
@@ -213,10 +215,30 @@ pub fn signature(servers: &[Server], network: &Network) -> u64 {
     for run in codes.chunk_by(|a, b| a == b) {
         fingerprint.word(run[0] * 2 + u64::from(run.len() > 1));
     }
-    fingerprint.flag(views.iter().any(|view| view.cut_off));
-    fingerprint.flag(stale_majority(&views, term_max));
-    fingerprint.flag(diverged(&views));
-    fingerprint.value()
+    let mut flags = 0;
+    if views.iter().any(|view| view.cut_off) {
+        flags |= CUT_OFF;
+    }
+    if stale_majority(&views, term_max) {
+        flags |= STALE_MAJORITY;
+    }
+    if diverged(&views) {
+        flags |= DIVERGED;
+    }
+    (fingerprint.value() << 3) | flags
+}
+
+/// A signature's bit: some node is cut off (paused, or without a majority it can talk to).
+pub const CUT_OFF: u64 = 1;
+/// A signature's bit: an older term's uncommitted entry sits on a majority (Figure 8's set-up).
+pub const STALE_MAJORITY: u64 = 1 << 1;
+/// A signature's bit: two logs disagree at some index.
+pub const DIVERGED: u64 = 1 << 2;
+
+/// Whether a signature holds one of the set-ups deep bugs need (a stale majority, diverged
+/// logs): a guided hunt explores around these first.
+pub fn is_deep(signature: u64) -> bool {
+    signature & (STALE_MAJORITY | DIVERGED) != 0
 }
 
 impl Simulation {

@@ -19,12 +19,16 @@ use std::collections::BTreeMap;
 use crate::check::violation::Violation;
 use crate::scenario::{RunSpec, Scenario, SEED_MAX};
 
+use super::coverage::is_deep;
 use super::hunt::failing_run;
 use super::rng::{Rng, Stream};
 use super::Simulation;
 
-/// Points (worlds to fork) a run may leave: the first few new signatures it reaches.
+/// Points (worlds to fork) a run may leave: the first few new signatures it reaches, and
+/// more of the deep ones ([`is_deep`]) wherever in the run they come.
 const POINTS_PER_RUN_MAX: usize = 4;
+/// Points a run may leave in all, deep ones included.
+const POINTS_PER_RUN_DEEP_MAX: usize = 12;
 /// Forks made of each point before it is spent.
 const FORKS_PER_POINT: u32 = 4;
 /// Points kept waiting at once (the rarest): each holds a world, so memory stays bounded.
@@ -124,9 +128,10 @@ impl GuidedHunt {
         self.guided = guided;
     }
 
-    /// The next round's `size` runs: while points wait, three in four fork the rarest ones.
+    /// The next round's `size` runs: while points wait, three in four fork them, deep ones
+    /// ([`is_deep`]) first, then the rarest.
     pub fn plan(&mut self, size: usize) -> Vec<Job> {
-        self.points.sort_by_key(|point| self.hits.get(&point.signature).copied().unwrap_or(0));
+        self.sort_points();
         let mut jobs = Vec::with_capacity(size);
         let mut next_point = 0;
         for slot in 0..size {
@@ -168,9 +173,16 @@ impl GuidedHunt {
             }
         }
         if self.points.len() > POINTS_MAX {
-            self.points.sort_by_key(|point| self.hits.get(&point.signature).copied().unwrap_or(0));
+            self.sort_points();
             self.points.truncate(POINTS_MAX);
         }
+    }
+
+    /// Orders the waiting points as they will be forked: deep signatures first, then by how
+    /// few runs reached their signature (a stable sort: ties keep the order found).
+    fn sort_points(&mut self) {
+        let hits = &self.hits;
+        self.points.sort_by_key(|point| (!is_deep(point.signature), hits.get(&point.signature).copied().unwrap_or(0)));
     }
 
     /// How many runs each signature was reached by: the hunt's coverage (its length is the
@@ -232,7 +244,8 @@ pub fn run_job(job: Job, known: &BTreeMap<u64, u64>) -> JobResult {
         reached = coverage.count();
         let signature = coverage.firsts().last().expect("a signature was reached").signature;
         let fresh = !known.contains_key(&signature) && !world.violation().is_some();
-        if fresh && points.len() < POINTS_PER_RUN_MAX {
+        let room = if is_deep(signature) { POINTS_PER_RUN_DEEP_MAX } else { POINTS_PER_RUN_MAX };
+        if fresh && points.len() < room {
             points.push(Point {
                 scenario: scenario.clone(),
                 world: world.clone(),
