@@ -243,7 +243,7 @@ pub fn run_job(job: Job, known: &BTreeMap<u64, u64>) -> JobResult {
         }
         reached = coverage.count();
         let signature = coverage.firsts().last().expect("a signature was reached").signature;
-        let fresh = !known.contains_key(&signature) && !world.violation().is_some();
+        let fresh = !known.contains_key(&signature) && world.violation().is_none();
         let room = if is_deep(signature) { POINTS_PER_RUN_DEEP_MAX } else { POINTS_PER_RUN_MAX };
         if fresh && points.len() < room {
             points.push(Point {
