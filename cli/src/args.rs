@@ -324,6 +324,6 @@ mod tests {
             }
             assert!(Cli::try_parse_from(["raftsim", &name, "--scenario", "no-such-preset"]).is_err());
         }
-        assert_eq!(flags, 3, "run, sweep and bench-bugs take --scenario");
+        assert_eq!(flags, 4, "run, sweep, hunt and bench-bugs take --scenario");
     }
 }
