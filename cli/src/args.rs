@@ -134,9 +134,10 @@ pub struct HuntArgs {
     /// The seed of the hunt's own choices (which world to fork, the sub-seeds).
     #[arg(long, default_value_t = 1)]
     pub hunt_seed: u64,
-    /// Stop after this much wall time, in seconds (at the end of a round).
-    #[arg(long, default_value_t = 30.0)]
-    pub seconds: f64,
+    /// Stop after this much wall time, in seconds (at the end of a round); by default 30,
+    /// or no limit when --runs is given.
+    #[arg(long)]
+    pub seconds: Option<f64>,
     /// Stop after this many runs (at the end of a round): with it, the hunt is the same
     /// every time.
     #[arg(long)]

@@ -119,7 +119,14 @@ pub fn execute(args: &HuntArgs) -> Result<u8, Failure> {
 /// Whether the hunt stops before another round: the run budget or the wall time is spent, or
 /// a failure was found under `--stop-at-first`.
 fn done(hunt: &GuidedHunt, args: &HuntArgs, seconds: f64, none_failed: bool) -> bool {
-    args.runs.is_some_and(|runs| hunt.runs() >= runs) || seconds >= args.seconds || (args.stop_at_first && !none_failed)
+    args.runs.is_some_and(|runs| hunt.runs() >= runs)
+        || seconds >= seconds_max(args)
+        || (args.stop_at_first && !none_failed)
+}
+
+/// The wall time the hunt may take: `--seconds`, else 30 s, or no limit with `--runs`.
+fn seconds_max(args: &HuntArgs) -> f64 {
+    args.seconds.unwrap_or(if args.runs.is_some() { f64::INFINITY } else { 30.0 })
 }
 
 fn write_report(report: &HuntReport, path: Option<&std::path::Path>) -> Result<(), String> {
