@@ -45,6 +45,12 @@ pub enum Command {
     /// that fired and a page link that replays it. Exit status: 0 no failure, 1 failures found, 2 none failed but some seed's linearizability check ran out of budget,
     /// 3 bad arguments.
     Sweep(SweepArgs),
+    /// A guided hunt: rounds of runs on every core, fresh seeds and forks of the worlds where
+    /// a run first reached an abstract cluster state (signature) no run had, each fork
+    /// continued under a fresh sub-seed and replayable from its link. Reports failures with
+    /// links, the signatures reached over time and the runs done. Deterministic for a given
+    /// --runs (and --round). Exit status: 0 no failure, 1 failures found, 3 bad arguments.
+    Hunt(HuntArgs),
     /// For each catalogued bug, hunt it with the random sweep in several seed ranges, on every
     /// core, and report the median seeds and wall time to the first failure. Exit status: 0
     /// every bug found in every range, 1 some hunt gave up, 3 bad arguments.
@@ -105,6 +111,56 @@ pub struct SweepArgs {
     #[arg(long, default_value = "http://127.0.0.1:8080/")]
     pub base_url: String,
     /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Also count the distinct abstract cluster states (signatures) the seeds reach (slower).
+    #[arg(long)]
+    pub coverage: bool,
+}
+
+#[derive(Args)]
+pub struct HuntArgs {
+    /// The preset to hunt in.
+    #[arg(long, default_value = "swarm", value_parser = inputs::preset_parser())]
+    pub scenario: String,
+    /// Hunt in a scenario from a JSON file instead of a preset.
+    #[arg(long)]
+    pub file: Option<PathBuf>,
+    #[arg(long, help = format!("Switch on a catalogued bug ({})", inputs::bug_names()))]
+    pub bug: Option<String>,
+    /// The first fresh seed; fresh runs take the seeds from here on.
+    #[arg(long, default_value_t = 1)]
+    pub seeds_from: u64,
+    /// The seed of the hunt's own choices (which world to fork, the sub-seeds).
+    #[arg(long, default_value_t = 1)]
+    pub hunt_seed: u64,
+    /// Stop after this much wall time, in seconds (at the end of a round); by default 30,
+    /// or no limit when --runs is given.
+    #[arg(long)]
+    pub seconds: Option<f64>,
+    /// Stop after this many runs (at the end of a round): with it, the hunt is the same
+    /// every time.
+    #[arg(long)]
+    pub runs: Option<u64>,
+    /// Runs per round.
+    #[arg(long, default_value_t = 64)]
+    pub round: usize,
+    /// Stop at the end of the round that found the first failure.
+    #[arg(long)]
+    pub stop_at_first: bool,
+    /// No guidance: every run a fresh seed (a sweep with the hunt's rounds, to compare with).
+    #[arg(long)]
+    pub unguided: bool,
+    /// Threads (default: every core).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Write the report as JSON to this file.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+    /// The page the replay links point at.
+    #[arg(long, default_value = "http://127.0.0.1:8080/")]
+    pub base_url: String,
+    /// No progress lines on stderr.
     #[arg(long)]
     pub quiet: bool,
 }
@@ -269,6 +325,6 @@ mod tests {
             }
             assert!(Cli::try_parse_from(["raftsim", &name, "--scenario", "no-such-preset"]).is_err());
         }
-        assert_eq!(flags, 3, "run, sweep and bench-bugs take --scenario");
+        assert_eq!(flags, 4, "run, sweep, hunt and bench-bugs take --scenario");
     }
 }

@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 mod catalogue;
+mod coverage;
 mod diagrams;
 mod history;
 mod hunt;

@@ -5,6 +5,7 @@ import init, * as wasm from "../pkg/raftsim_wasm.js";
 import { app, guard } from "./app.js";
 import { nodeClientPoint, setupCanvases } from "./canvas.js";
 import { setupControls } from "./controls.js";
+import { setupCoverage } from "./coverage.js";
 import { byId } from "./dom.js";
 import { historyState, setupHistory } from "./history.js";
 import { setupExport } from "./export.js";
@@ -73,6 +74,7 @@ async function boot() {
   setupTours();
   setupSpacetime();
   setupHealth();
+  setupCoverage();
   exposeHandle();
   setSpeed(DEFAULT_SPEED);
   const fromLink = location.hash.length > 1;

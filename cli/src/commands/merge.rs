@@ -1,7 +1,7 @@
 //! `raftsim merge`: the reports of a sweep's shards, combined into the report of the whole sweep.
 
 use crate::args::MergeArgs;
-use crate::commands::sweep::{merge_ranges, print, read_report, write_report, FailingSeed, Report};
+use crate::commands::sweep::{merge_ranges, print, read_report, write_report, FailingSeed, Report, SweepCoverage};
 use crate::exit::Failure;
 
 /// Reads the shard reports, merges them and prints the result; exit status 1 if any seed failed.
@@ -42,6 +42,20 @@ fn merge(reports: Vec<Report>) -> Result<Report, String> {
         failures,
         linearizability_unknown,
         slowest,
+        coverage: merge_coverage(&reports),
+    })
+}
+
+/// The union of the shards' signatures, when every shard recorded them (per-seed credit is
+/// not kept: it depends on the order the seeds are taken in).
+fn merge_coverage(reports: &[Report]) -> Option<SweepCoverage> {
+    let shards: Option<Vec<&SweepCoverage>> = reports.iter().map(|report| report.coverage.as_ref()).collect();
+    let union: std::collections::BTreeSet<u64> =
+        shards?.into_iter().flat_map(|coverage| coverage.reached.iter().copied()).collect();
+    Some(SweepCoverage {
+        signatures: union.len() as u64,
+        reached: union.into_iter().collect(),
+        new_by_seed: Vec::new(),
     })
 }
 
@@ -61,6 +75,7 @@ mod tests {
             wall_seconds: 1.0,
             linearizability_unknown: vec![index + 10],
             slowest: Some(SlowestSeed { seed: index + 1, wall_ms: index as f64, events: 7 }),
+            coverage: Some(SweepCoverage { signatures: 2, reached: vec![index, 9], new_by_seed: vec![(1, 2)] }),
             failures: failures
                 .into_iter()
                 .map(|seed| FailingSeed {
@@ -78,6 +93,8 @@ mod tests {
         assert_eq!(merged.seeds, 8);
         assert_eq!(merged.failures.iter().map(|failure| failure.seed).collect::<Vec<_>>(), vec![2, 5]);
         assert_eq!(merged.linearizability_unknown, vec![10, 11], "unknown seeds of every shard, once each");
+        let coverage = merged.coverage.clone().expect("every shard recorded coverage");
+        assert_eq!((coverage.signatures, coverage.reached), (3, vec![0, 1, 9]), "the union of the shards' signatures");
         assert_eq!(merged.exit_status(), crate::exit::CHECK_FAILED);
         let unknown_only = merge(vec![report(0, vec![]), report(1, vec![])]).unwrap();
         assert_eq!(unknown_only.exit_status(), crate::exit::UNKNOWN, "unknown is not a pass");

@@ -5,6 +5,7 @@ pub mod bench;
 pub mod bench_bugs;
 pub mod bench_history;
 pub mod check_history;
+pub mod hunt;
 pub mod merge;
 pub mod replay;
 pub mod run;
@@ -19,6 +20,7 @@ pub fn dispatch(command: Command) -> Result<u8, Failure> {
     match command {
         Command::Sweep(args) => sweep::execute(&args),
         Command::BenchBugs(args) => bench_bugs::execute(&args),
+        Command::Hunt(args) => hunt::execute(&args),
         Command::Merge(args) => merge::execute(&args),
         Command::Replay(args) => replay::execute(&args),
         Command::Shrink(args) => shrink::execute(&args),

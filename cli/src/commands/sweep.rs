@@ -9,7 +9,7 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressStyle};
 use raftsim_core::scenario::share::encode;
 use raftsim_core::scenario::Scenario;
-use raftsim_core::sim::hunt::{failing_run, judge_seed, SeedRange, Verdict, HUNT_SEEDS_MAX};
+use raftsim_core::sim::hunt::{failing_run, judge_seed, judge_seed_covered, SeedRange, Verdict, HUNT_SEEDS_MAX};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -27,7 +27,9 @@ pub fn execute(args: &SweepArgs) -> Result<u8, Failure> {
     }
     let seeds = seeds_to_run(&args.seeds, args.shard.as_deref())?;
     let threads = inputs::threads(args.jobs);
-    let report = sweep(&scenario, args.bug.as_deref(), &seeds, threads, &args.base_url, !args.quiet);
+    let options =
+        SweepOptions { jobs: threads, base_url: &args.base_url, show_progress: !args.quiet, coverage: args.coverage };
+    let report = sweep(&scenario, args.bug.as_deref(), &seeds, &options);
     write_report(&report, args.json.as_deref())?;
     print(&report);
     Ok(report.exit_status())
@@ -97,6 +99,48 @@ pub struct Report {
     /// The seed that took longest (wall time), to spot one that nearly ran away.
     #[serde(default)]
     pub slowest: Option<SlowestSeed>,
+    /// The signatures the seeds reached, with `--coverage`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<SweepCoverage>,
+}
+
+/// The abstract states (signatures, `raftsim_core::sim::coverage`) a sweep's seeds reached.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SweepCoverage {
+    /// How many distinct signatures: the union over the seeds.
+    pub signatures: u64,
+    /// The distinct signatures, ascending (so shards' reports merge into their union).
+    pub reached: Vec<u64>,
+    /// In seed order, each seed that reached signatures no earlier seed of this sweep had, and
+    /// how many: the seeds a guided hunt would explore around. Empty in a merged report.
+    pub new_by_seed: Vec<(u64, u64)>,
+}
+
+impl SweepCoverage {
+    /// The coverage of seeds' signature sets, given in seed order.
+    pub fn of_seeds(seeds: impl IntoIterator<Item = (u64, Vec<u64>)>) -> SweepCoverage {
+        let mut union = std::collections::BTreeSet::new();
+        let mut new_by_seed = Vec::new();
+        for (seed, reached) in seeds {
+            let new = reached.into_iter().filter(|signature| union.insert(*signature)).count() as u64;
+            if new > 0 {
+                new_by_seed.push((seed, new));
+            }
+        }
+        SweepCoverage { signatures: union.len() as u64, reached: union.into_iter().collect(), new_by_seed }
+    }
+}
+
+/// How a sweep runs.
+pub struct SweepOptions<'a> {
+    /// Threads.
+    pub jobs: usize,
+    /// The page the replay links point at.
+    pub base_url: &'a str,
+    /// Whether a progress bar shows on stderr.
+    pub show_progress: bool,
+    /// Whether each seed records the signatures it reaches (slower).
+    pub coverage: bool,
 }
 
 impl Report {
@@ -125,6 +169,8 @@ struct SeedOutcome {
     failure: Option<FailingSeed>,
     linearizability_unknown: bool,
     wall_ms: f64,
+    /// The signatures reached, with `--coverage`.
+    reached: Option<Vec<u64>>,
 }
 
 /// The seeds of shard `index` (from 0) of `count` over `first..=last`: every `count`-th seed,
@@ -134,23 +180,16 @@ pub fn shard_seeds(first: u64, last: u64, index: u64, count: u64) -> Vec<u64> {
     (first..=last).filter(|seed| (seed - first) % count == index).collect()
 }
 
-/// Runs `seeds` of `scenario` in parallel (`jobs` threads), with a progress bar on stderr.
-pub fn sweep(
-    scenario: &Scenario,
-    bug: Option<&str>,
-    seeds: &[u64],
-    jobs: usize,
-    base_url: &str,
-    show_progress: bool,
-) -> Report {
-    let progress = progress_bar(seeds.len() as u64, show_progress);
+/// Runs `seeds` of `scenario` in parallel, with a progress bar on stderr.
+pub fn sweep(scenario: &Scenario, bug: Option<&str>, seeds: &[u64], options: &SweepOptions) -> Report {
+    let progress = progress_bar(seeds.len() as u64, options.show_progress);
     let outcomes = Mutex::new(Vec::new());
     let failing = AtomicU64::new(0);
     let started = Instant::now();
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().expect("a thread pool");
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(options.jobs).build().expect("a thread pool");
     pool.install(|| {
         seeds.par_iter().for_each(|&seed| {
-            let outcome = run_seed(scenario, seed, base_url);
+            let outcome = run_seed(scenario, seed, options.base_url, options.coverage);
             if outcome.failure.is_some() {
                 let failing = failing.fetch_add(1, Ordering::Relaxed) + 1;
                 progress.set_message(format!("{failing} failing"));
@@ -162,8 +201,14 @@ pub fn sweep(
     progress.finish_and_clear();
     let mut outcomes = outcomes.into_inner().expect("not poisoned");
     outcomes.sort_by_key(|(seed, _)| *seed);
+    let coverage = options.coverage.then(|| {
+        SweepCoverage::of_seeds(
+            outcomes.iter_mut().map(|(seed, outcome)| (*seed, outcome.reached.take().expect("covered"))),
+        )
+    });
     let slowest = outcomes.iter().max_by(|(_, a), (_, b)| a.wall_ms.total_cmp(&b.wall_ms));
     Report {
+        coverage,
         scenario: scenario.name.clone(),
         bug: bug.map(String::from),
         ranges: merge_ranges(seeds.iter().map(|&seed| (seed, seed)).collect()),
@@ -197,9 +242,14 @@ fn progress_bar(seeds: u64, shown: bool) -> ProgressBar {
 /// Runs one seed to its end, judged as the page's hunt judges it: its event count, the failure
 /// with a link that replays it to the violating event if a check fired, whether
 /// linearizability went unanswered, and its time.
-fn run_seed(scenario: &Scenario, seed: u64, base_url: &str) -> SeedOutcome {
+fn run_seed(scenario: &Scenario, seed: u64, base_url: &str, coverage: bool) -> SeedOutcome {
     let started = Instant::now();
-    let outcome = judge_seed(scenario, seed);
+    let (outcome, reached) = if coverage {
+        let (outcome, reached) = judge_seed_covered(scenario, seed);
+        (outcome, Some(reached))
+    } else {
+        (judge_seed(scenario, seed), None)
+    };
     let failure = match &outcome.verdict {
         Verdict::Fails(violation) => Some(FailingSeed {
             seed,
@@ -216,6 +266,7 @@ fn run_seed(scenario: &Scenario, seed: u64, base_url: &str) -> SeedOutcome {
         failure,
         linearizability_unknown: outcome.verdict == Verdict::LinearizabilityUnknown,
         wall_ms: started.elapsed().as_secs_f64() * 1000.0,
+        reached,
     }
 }
 
@@ -250,6 +301,13 @@ pub fn print(report: &Report) {
         report.wall_seconds,
         report.seeds as f64 / report.wall_seconds.max(1e-9)
     );
+    if let Some(coverage) = &report.coverage {
+        out!(
+            "  coverage: {} distinct signatures (abstract cluster states) reached; {} seeds reached one no earlier seed had",
+            coverage.signatures,
+            coverage.new_by_seed.len()
+        );
+    }
     if let Some(slowest) = &report.slowest {
         out!("  slowest seed: {} ({:.1} ms, {} events)", slowest.seed, slowest.wall_ms, slowest.events);
     }
@@ -290,6 +348,29 @@ pub fn read_report(path: &Path) -> Result<Report, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn coverage_is_the_union_of_the_seeds_and_credits_the_first_to_reach() {
+        let coverage = SweepCoverage::of_seeds([(1, vec![5, 9]), (2, vec![9]), (3, vec![1, 5, 7])]);
+        assert_eq!(coverage.signatures, 4);
+        assert_eq!(coverage.reached, vec![1, 5, 7, 9]);
+        assert_eq!(coverage.new_by_seed, vec![(1, 2), (3, 2)]);
+    }
+
+    #[test]
+    fn a_covered_sweep_reaches_the_union_of_its_halves() {
+        let scenario = raftsim_core::scenario::preset("swarm").expect("swarm");
+        let options = |coverage| SweepOptions { jobs: 2, base_url: "", show_progress: false, coverage };
+        let whole = sweep(&scenario, None, &[1, 2, 3, 4], &options(true));
+        let halves = [sweep(&scenario, None, &[1, 2], &options(true)), sweep(&scenario, None, &[3, 4], &options(true))];
+        let union: std::collections::BTreeSet<u64> =
+            halves.iter().flat_map(|half| half.coverage.clone().expect("covered").reached).collect();
+        let coverage = whole.coverage.clone().expect("covered");
+        assert_eq!(coverage.reached, union.into_iter().collect::<Vec<_>>());
+        assert!(coverage.signatures > halves[0].coverage.as_ref().expect("covered").signatures);
+        let plain = sweep(&scenario, None, &[1, 2, 3, 4], &options(false));
+        assert_eq!((plain.events, plain.coverage), (whole.events, None), "coverage changes no run");
+    }
 
     #[test]
     fn shards_partition_the_range() {

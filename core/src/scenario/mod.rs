@@ -5,6 +5,7 @@
 //! same way. Probabilities are integers in parts per million; times are integer microseconds.
 
 mod faults;
+mod fork;
 pub mod partitions;
 mod presets;
 pub mod share;
@@ -17,6 +18,7 @@ use crate::raft::{Config, NodeId, Op};
 pub use crate::raft::ProtocolOptions;
 
 pub use faults::{FaultKind, FaultKinds, FaultWeights, FAULT_WEIGHT_MAX};
+pub use fork::{Fork, FORKS_MAX};
 pub use presets::{
     all_preset_names, any_preset, bug_preset, determinism_corpus, preset, preset_description, BUG_PRESET_PREFIX,
     PRESET_NAMES,
@@ -74,6 +76,11 @@ pub struct Scenario {
     pub phases: PhaseOptions,
     /// Faults and user actions at given times, in any order.
     pub script: Vec<Scripted>,
+    /// A guided hunt's forks: after each one's event the world's random streams restart from
+    /// its seed (`fork.rs`). Empty for every other run, and then not written, so links and
+    /// traces of runs without forks are what they were before the field existed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub forks: Vec<Fork>,
 }
 
 /// The network: per directed link, a latency drawn from a range, sometimes a straggler, and
@@ -341,6 +348,7 @@ impl Default for Scenario {
             workload: WorkloadOptions::default(),
             phases: PhaseOptions::default(),
             script: Vec::new(),
+            forks: Vec::new(),
         }
     }
 }
@@ -448,7 +456,8 @@ impl Scenario {
         self.validate_nemesis()?;
         self.validate_workload()?;
         self.validate_phases()?;
-        self.validate_script()
+        self.validate_script()?;
+        fork::validate_forks(&self.forks)
     }
 
     fn validate_nemesis(&self) -> Result<(), ScenarioError> {

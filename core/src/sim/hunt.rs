@@ -127,14 +127,28 @@ pub struct SeedOutcome {
 /// violation, and judges it. The scenario must be valid and the seed at most [`SEED_MAX`]
 /// (a [`SeedRange`]'s seeds are).
 pub fn judge_seed(scenario: &Scenario, seed: u64) -> SeedOutcome {
+    judge(scenario, seed, false).0
+}
+
+/// [`judge_seed`], recording the signatures the run reached (`coverage.rs`), ascending. The
+/// verdict and the events are those of [`judge_seed`]: coverage changes no run.
+pub fn judge_seed_covered(scenario: &Scenario, seed: u64) -> (SeedOutcome, Vec<u64>) {
+    let (outcome, simulation) = judge(scenario, seed, true);
+    let reached = simulation.coverage().expect("coverage is on").reached().iter().copied().collect();
+    (outcome, reached)
+}
+
+/// The one place a seed is judged, with or without coverage.
+fn judge(scenario: &Scenario, seed: u64, covered: bool) -> (SeedOutcome, Simulation) {
     assert!(seed <= SEED_MAX, "seed {seed} is past SEED_MAX");
     let mut simulation = Simulation::new(Scenario { seed, ..scenario.clone() }).expect("a valid scenario");
+    simulation.set_coverage(covered);
     let verdict = match simulation.run_to_end() {
         Some(violation) => Verdict::Fails(violation),
         None if simulation.linearizability_unknown() => Verdict::LinearizabilityUnknown,
         None => Verdict::Pass,
     };
-    SeedOutcome { seed, events: simulation.events(), verdict }
+    (SeedOutcome { seed, events: simulation.events(), verdict }, simulation)
 }
 
 /// The run a failing seed's link holds: seed `seed` of `scenario`, stopped at its violating

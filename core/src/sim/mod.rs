@@ -10,11 +10,14 @@
 
 pub mod client;
 pub mod clock;
+pub mod coverage;
 pub mod describe;
 pub mod disk;
 mod events;
 pub mod export;
 mod faults;
+mod fork;
+pub mod guided;
 pub mod histories;
 pub mod hunt;
 pub mod nemesis;
@@ -342,6 +345,10 @@ pub struct Simulation {
     observing: bool,
     /// What the world did since the record last took it in.
     observed: Vec<record::Observation>,
+    /// The signatures reached, while coverage is recorded (`coverage.rs`; off by default).
+    coverage: Option<Box<coverage::Coverage>>,
+    /// The scenario's forks applied so far.
+    forks_next: usize,
 }
 
 impl Simulation {
@@ -408,6 +415,8 @@ impl Simulation {
             messages_sent: 0,
             observing: false,
             observed: Vec::new(),
+            coverage: None,
+            forks_next: 0,
             scenario,
         };
         simulation.start();
@@ -439,6 +448,9 @@ impl Simulation {
         self.note(user_action.after_event, describe::FeedKind::User, text);
         self.actions_applied.push(user_action.clone());
         self.act(user_action.action.clone());
+        if self.coverage.is_some() {
+            self.update_coverage();
+        }
         if self.violation.is_some() {
             self.phase = Phase::Finished;
         }
@@ -600,6 +612,7 @@ impl Simulation {
             let (kind, text) = describe::event(&scheduled.event, self.takes_effect(&scheduled.event));
             self.note(self.events, kind, text);
         }
+        let covered = self.coverage.is_some() && coverage::may_change(&scheduled.event);
         self.handle(scheduled.event);
         if self.violation.is_none() && (self.events >= self.events_max || self.queue.len() > QUEUE_LEN_MAX) {
             self.violation = Some(self.runaway());
@@ -608,6 +621,10 @@ impl Simulation {
             self.phase = Phase::Finished;
         }
         self.apply_due_actions();
+        self.apply_due_fork();
+        if covered {
+            self.update_coverage();
+        }
         true
     }
 

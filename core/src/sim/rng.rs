@@ -32,6 +32,8 @@ pub enum Stream {
     Swarm,
     /// Clock drift of each node.
     Clocks,
+    /// A guided hunt's choices (which world to fork, under which sub-seed): never a run's.
+    Hunt,
     /// One node's timer delays.
     Node(NodeId),
 }
@@ -45,6 +47,7 @@ impl Stream {
             Stream::Disks => 4,
             Stream::Swarm => 5,
             Stream::Clocks => 6,
+            Stream::Hunt => 7,
             Stream::Node(id) => 100 + u64::from(id),
         }
     }

@@ -52,6 +52,9 @@ impl Session {
         simulation.record_events(recent_capacity);
         let mut record = recorded.then(|| Record::new(&simulation));
         simulation.set_observing(recorded);
+        // The page shows the signatures the run reached (`coverage.rs`); like the record, it
+        // changes nothing the world does.
+        simulation.set_coverage(recorded);
         simulation.set_pending_actions(spec.actions.clone());
         if let Some(record) = &mut record {
             record.absorb(&mut simulation);

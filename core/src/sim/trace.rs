@@ -48,6 +48,8 @@ pub enum EventTag {
     UserAction = 14,
     /// A targeted crash comes due: node, downtime.
     TargetedCrash = 15,
+    /// A fork re-seeds the random streams after an event (not an event itself).
+    Fork = 16,
 }
 
 impl EventTag {
@@ -122,4 +124,11 @@ pub fn record_user_action(trace: &mut Fingerprint, user_action: &UserAction) {
     trace.word(user_action.after_event);
     trace.word(user_action.at_us);
     trace.text(&format!("{:?}", user_action.action));
+}
+
+/// Absorbs a fork applied after event `fork.at_event` (runs without forks never call this).
+pub fn record_fork(trace: &mut Fingerprint, fork: &crate::scenario::Fork) {
+    trace.word(EventTag::Fork as u64);
+    trace.word(fork.at_event);
+    trace.word(fork.seed);
 }

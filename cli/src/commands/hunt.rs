@@ -1,0 +1,164 @@
+//! `raftsim hunt`: a guided hunt (`raftsim_core::sim::guided`). Rounds of runs on every core:
+//! fresh seeds, and forks of worlds where an earlier run first reached an abstract state
+//! (signature) no run had reached, continued under fresh sub-seeds. It stops on wall time or
+//! a run budget, and reports the failures (each with a link that replays it, forks included),
+//! the signatures reached over time and the runs done.
+
+use std::time::Instant;
+
+use raftsim_core::scenario::share::encode;
+use raftsim_core::sim::guided::{run_job, GuidedHunt};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::args::HuntArgs;
+use crate::exit::{self, Failure};
+use crate::inputs;
+use crate::output::out;
+
+/// The hunt's report (`--json`).
+#[derive(Debug, Serialize)]
+pub struct HuntReport {
+    pub scenario: String,
+    pub bug: Option<String>,
+    pub guided: bool,
+    pub runs: u64,
+    pub events: u64,
+    pub wall_seconds: f64,
+    /// Distinct signatures (abstract cluster states) the runs reached.
+    pub signatures: u64,
+    /// After each round: runs done, seconds, signatures reached.
+    pub timeline: Vec<(u64, f64, u64)>,
+    pub failures: Vec<HuntFailure>,
+}
+
+/// A failing run the hunt found.
+#[derive(Debug, Serialize)]
+pub struct HuntFailure {
+    /// The run's number in the hunt (from 1).
+    pub run: u64,
+    /// Wall seconds into the hunt when its round ended.
+    pub seconds: f64,
+    pub seed: u64,
+    /// How many forks lead to the run (0: a fresh seed).
+    pub forks: usize,
+    pub check: String,
+    pub event: u64,
+    pub time_us: u64,
+    pub message: String,
+    /// The page link that replays the run to the violating event.
+    pub link: String,
+}
+
+/// Runs the hunt and prints its report; exit status 1 if a run failed.
+pub fn execute(args: &HuntArgs) -> Result<u8, Failure> {
+    let mut scenario = inputs::scenario(&args.scenario, args.file.as_deref(), None)?;
+    if let Some(bug) = &args.bug {
+        scenario.protocol.bugs = inputs::bug_switches(bug)?;
+    }
+    if args.round == 0 {
+        return Err("--round must be at least 1".to_string().into());
+    }
+    let name = scenario.name.clone();
+    let mut hunt = GuidedHunt::new(scenario, args.seeds_from, args.hunt_seed);
+    hunt.set_guided(!args.unguided);
+    let jobs = inputs::threads(args.jobs);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().expect("a thread pool");
+    let started = Instant::now();
+    let mut timeline = Vec::new();
+    let mut failures = Vec::new();
+    let mut printed_s = 0.0;
+    while !done(&hunt, args, started.elapsed().as_secs_f64(), failures.is_empty()) {
+        let known = hunt.hits().clone();
+        let round = hunt.plan(args.round);
+        let results = pool.install(|| round.into_par_iter().map(|job| run_job(job, &known)).collect());
+        let found_before = hunt.found().len();
+        hunt.merge(results);
+        let seconds = started.elapsed().as_secs_f64();
+        for found in &hunt.found()[found_before..] {
+            failures.push(HuntFailure {
+                run: found.run,
+                seconds,
+                seed: found.spec.scenario.seed,
+                forks: found.spec.scenario.forks.len(),
+                check: found.violation.invariant.name().to_string(),
+                event: found.violation.event,
+                time_us: found.violation.time_us,
+                message: found.violation.message.clone(),
+                link: format!("{}#{}", args.base_url, encode(&found.spec)),
+            });
+        }
+        timeline.push((hunt.runs(), seconds, hunt.hits().len() as u64));
+        if !args.quiet && seconds - printed_s >= 1.0 {
+            printed_s = seconds;
+            eprintln!(
+                "{:>7.1} s  {:>7} runs  {:>6} signatures  {} failing",
+                seconds,
+                hunt.runs(),
+                hunt.hits().len(),
+                failures.len()
+            );
+        }
+    }
+    let report = HuntReport {
+        scenario: name,
+        bug: args.bug.clone(),
+        guided: !args.unguided,
+        runs: hunt.runs(),
+        events: hunt.events(),
+        wall_seconds: started.elapsed().as_secs_f64(),
+        signatures: hunt.hits().len() as u64,
+        timeline,
+        failures,
+    };
+    write_report(&report, args.json.as_deref())?;
+    print(&report);
+    Ok(exit::status(!report.failures.is_empty()))
+}
+
+/// Whether the hunt stops before another round: the run budget or the wall time is spent, or
+/// a failure was found under `--stop-at-first`.
+fn done(hunt: &GuidedHunt, args: &HuntArgs, seconds: f64, none_failed: bool) -> bool {
+    args.runs.is_some_and(|runs| hunt.runs() >= runs)
+        || seconds >= seconds_max(args)
+        || (args.stop_at_first && !none_failed)
+}
+
+/// The wall time the hunt may take: `--seconds`, else 30 s, or no limit with `--runs`.
+fn seconds_max(args: &HuntArgs) -> f64 {
+    args.seconds.unwrap_or(if args.runs.is_some() { f64::INFINITY } else { 30.0 })
+}
+
+fn write_report(report: &HuntReport, path: Option<&std::path::Path>) -> Result<(), String> {
+    let Some(path) = path else { return Ok(()) };
+    let text = serde_json::to_string_pretty(report).expect("a report serializes");
+    std::fs::write(path, text).map_err(|error| format!("cannot write {}: {error}", path.display()))
+}
+
+fn print(report: &HuntReport) {
+    out!(
+        "{} hunt of {}{}: {} runs, {} events in {:.1} s; {} distinct signatures (abstract cluster states) reached; {} failing",
+        if report.guided { "guided" } else { "unguided" },
+        report.scenario,
+        report.bug.as_ref().map_or(String::new(), |bug| format!(" with bug {bug}")),
+        report.runs,
+        report.events,
+        report.wall_seconds,
+        report.signatures,
+        report.failures.len()
+    );
+    for failure in &report.failures {
+        let origin = if failure.forks == 0 { "fresh".to_string() } else { format!("{} forks", failure.forks) };
+        out!(
+            "  run {} (seed {}, {origin}, {:.1} s): {} at event {} ({} ms): {}",
+            failure.run,
+            failure.seed,
+            failure.seconds,
+            failure.check,
+            failure.event,
+            failure.time_us / 1000,
+            failure.message
+        );
+        out!("    replay: {}", failure.link);
+    }
+}

@@ -1,0 +1,271 @@
+//! Coverage: which abstract states of the cluster a run reached.
+//!
+//! A *signature* is a small, canonical summary of the whole cluster at one moment, computed by
+//! the world from its nodes (the protocol is not asked; the checks do not know of it). Two
+//! moments with the same signature look alike to a Raft bug: the signature forgets node ids
+//! (the per-node parts are sorted into a multiset), absolute terms and indexes (terms are
+//! counted back from the highest term any node holds), and everything a bug does not turn on
+//! (message contents, clients, time).
+//!
+//! Per node, four small features (60 values):
+//! - what it is: down, follower, pre-candidate, candidate or leader (5);
+//! - whether its term is behind the highest term (2);
+//! - how far its last log entry's term is behind the highest term: 0, 1, 2 or more, an empty
+//!   log counting as far behind (3);
+//! - whether its log runs past its commit index: an uncommitted tail (2).
+//!
+//! For the cluster, three flags that deep bugs need:
+//! - *cut off*: some node is paused, or cannot exchange messages both ways with enough peers
+//!   to make a majority with itself;
+//! - *stale majority*: the first index no running node has committed holds an entry of an
+//!   older term than the highest on a majority of the logs (the set-up of the paper's Figure 8:
+//!   such an entry must not be committed by counting replicas);
+//! - *diverged*: two logs disagree at some index (by Log Matching, at the shorter one's last
+//!   index), as after a leader's uncommitted entries are overwritten.
+//!
+//! The space: a multiset of n of 60 node values times 8 for the flags, bounded above by
+//! C(64, 5) * 8, about 6e7 for five nodes, but the states a run can reach are far fewer (one
+//! leader at most in the highest term, most nodes follow, terms within an election or two of
+//! each other): thousands over ten thousand swarm seeds, as `raftsim sweep --coverage` reports.
+//!
+//! The signature is computed only while coverage is on ([`Simulation::set_coverage`]), and
+//! then only after events that can change a feature (a delivery, a timer, an fsync, a request,
+//! a fault); off, a step pays one test of an `Option`. It never changes what the world does:
+//! a covered run has the trace of an uncovered one.
+
+use std::collections::BTreeSet;
+
+use crate::fingerprint::Fingerprint;
+use crate::raft::{quorum, Role, Term};
+
+use super::network::Network;
+use super::{Event, Server, Simulation};
+
+/// A signature reached for the first time in a run, and the event after which it held.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FirstReach {
+    /// The event's number (0: the state at boot).
+    pub event: u64,
+    /// The signature.
+    pub signature: u64,
+}
+
+/// The signatures one run reached: the set, and the order in which they first appeared.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Coverage {
+    reached: BTreeSet<u64>,
+    firsts: Vec<FirstReach>,
+    current: Option<u64>,
+}
+
+impl Coverage {
+    /// Takes in the signature holding after event `event`; returns whether it is new to the
+    /// run.
+    pub fn note(&mut self, event: u64, signature: u64) -> bool {
+        if self.current == Some(signature) {
+            return false;
+        }
+        self.current = Some(signature);
+        let new = self.reached.insert(signature);
+        if new {
+            self.firsts.push(FirstReach { event, signature });
+        }
+        debug_assert_eq!(self.reached.len(), self.firsts.len(), "every signature is first reached once");
+        new
+    }
+
+    /// The distinct signatures reached, in ascending order.
+    pub fn reached(&self) -> &BTreeSet<u64> {
+        &self.reached
+    }
+
+    /// How many distinct signatures were reached.
+    pub fn count(&self) -> usize {
+        self.reached.len()
+    }
+
+    /// Each signature with the event it first held after, in the order they were reached.
+    pub fn firsts(&self) -> &[FirstReach] {
+        &self.firsts
+    }
+
+    /// The signature holding now, once one was taken.
+    pub fn current(&self) -> Option<u64> {
+        self.current
+    }
+}
+
+/// Whether `event` can change a feature of the signature. Client bookkeeping, samples, the
+/// liveness deadline and the end change no node, log or link.
+pub(super) fn may_change(event: &Event) -> bool {
+    !matches!(
+        event,
+        Event::Reply { .. }
+            | Event::ClientIssue { .. }
+            | Event::ClientTimeout { .. }
+            | Event::Sample
+            | Event::LeaderDeadline
+            | Event::End
+    )
+}
+
+/// What the signature needs of one node, read from the node while it runs and from its disk
+/// while it is down.
+struct NodeView<'a> {
+    role: Option<Role>,
+    term: Term,
+    last_index: u64,
+    last_term: Term,
+    commit_index: u64,
+    cut_off: bool,
+    server: &'a Server,
+}
+
+impl NodeView<'_> {
+    /// The term of the entry at `index` in this node's log (its disk's while it is down).
+    fn term_at(&self, index: u64) -> Option<Term> {
+        match &self.server.node {
+            Some(node) => node.log().term_at(index),
+            None if index == 0 => Some(0),
+            None => self.server.disk.durable().entries.get(index as usize - 1).map(|entry| entry.term),
+        }
+    }
+}
+
+fn view_of<'a>(server: &'a Server, id: usize, servers: usize, network: &Network) -> NodeView<'a> {
+    let reachable = |peer: usize| {
+        let (from, to) = (id as u32 + 1, peer as u32 + 1);
+        peer == id || (!network.is_cut(from, to) && !network.is_cut(to, from))
+    };
+    let cut_off = server.paused || (0..servers).filter(|&peer| reachable(peer)).count() < quorum(servers);
+    match &server.node {
+        Some(node) => NodeView {
+            role: Some(node.role()),
+            term: node.term(),
+            last_index: node.log().last_index(),
+            last_term: node.log().last_term(),
+            commit_index: node.commit_index(),
+            cut_off,
+            server,
+        },
+        None => {
+            let durable = server.disk.durable();
+            NodeView {
+                role: None,
+                term: durable.hard_state.term,
+                last_index: durable.entries.len() as u64,
+                last_term: durable.entries.get(durable.entries.len().wrapping_sub(1)).map_or(0, |entry| entry.term),
+                commit_index: 0,
+                cut_off: false,
+                server,
+            }
+        }
+    }
+}
+
+/// One node's part of the signature (fewer than 60 values; see the module's comment).
+fn node_code(view: &NodeView, term_max: Term) -> u64 {
+    let status = match view.role {
+        None => 0,
+        Some(Role::Follower) => 1,
+        Some(Role::PreCandidate) => 2,
+        Some(Role::Candidate) => 3,
+        Some(Role::Leader) => 4,
+    };
+    let term_stale = u64::from(view.term < term_max);
+    let log_behind = if view.last_index == 0 { 2 } else { (term_max - view.last_term).min(2) };
+    let tail = u64::from(view.role.is_some_and(|role| role != Role::Follower) && view.last_index > view.commit_index);
+    let code = ((status * 2 + term_stale) * 3 + log_behind) * 2 + tail;
+    debug_assert!(code < 60, "a node's code fits the documented space");
+    code
+}
+
+/// Whether the first index no running node has committed holds an entry of a term older than
+/// `term_max` on a majority of the logs.
+fn stale_majority(views: &[NodeView], term_max: Term) -> bool {
+    let committed = views.iter().filter(|view| view.role.is_some()).map(|view| view.commit_index).max().unwrap_or(0);
+    let index = committed + 1;
+    let mut terms: Vec<Term> = views.iter().filter_map(|view| view.term_at(index)).collect();
+    terms.sort_unstable();
+    let needed = quorum(views.len());
+    terms.chunk_by(|a, b| a == b).any(|run| run[0] < term_max && run.len() >= needed)
+}
+
+/// Whether two logs disagree at some index: by Log Matching, two logs that agree at the
+/// shorter one's last index agree up to it, so one comparison a pair decides it.
+fn diverged(views: &[NodeView]) -> bool {
+    views.iter().enumerate().any(|(position, first)| {
+        views[position + 1..].iter().any(|second| {
+            let index = first.last_index.min(second.last_index);
+            index > 0 && first.term_at(index) != second.term_at(index)
+        })
+    })
+}
+
+/// The signature of the cluster of `servers` on `network` now (see the module's comment): a
+/// hash of the node multiset in the high 61 bits, the cluster's three flags in the low 3
+/// ([`CUT_OFF`], [`STALE_MAJORITY`], [`DIVERGED`]), so a hunt can read them.
+pub fn signature(servers: &[Server], network: &Network) -> u64 {
+    let views: Vec<NodeView> =
+        servers.iter().enumerate().map(|(id, server)| view_of(server, id, servers.len(), network)).collect();
+    let term_max = views.iter().map(|view| view.term.max(view.last_term)).max().unwrap_or(0);
+    let mut codes: Vec<u64> = views.iter().map(|view| node_code(view, term_max)).collect();
+    codes.sort_unstable();
+    let mut fingerprint = Fingerprint::default();
+    for run in codes.chunk_by(|a, b| a == b) {
+        fingerprint.word(run[0] * 2 + u64::from(run.len() > 1));
+    }
+    let mut flags = 0;
+    if views.iter().any(|view| view.cut_off) {
+        flags |= CUT_OFF;
+    }
+    if stale_majority(&views, term_max) {
+        flags |= STALE_MAJORITY;
+    }
+    if diverged(&views) {
+        flags |= DIVERGED;
+    }
+    (fingerprint.value() << 3) | flags
+}
+
+/// A signature's bit: some node is cut off (paused, or without a majority it can talk to).
+pub const CUT_OFF: u64 = 1;
+/// A signature's bit: an older term's uncommitted entry sits on a majority (Figure 8's set-up).
+pub const STALE_MAJORITY: u64 = 1 << 1;
+/// A signature's bit: two logs disagree at some index.
+pub const DIVERGED: u64 = 1 << 2;
+
+/// Whether a signature holds one of the set-ups deep bugs need (a stale majority, diverged
+/// logs): a guided hunt explores around these first.
+pub fn is_deep(signature: u64) -> bool {
+    signature & (STALE_MAJORITY | DIVERGED) != 0
+}
+
+impl Simulation {
+    /// Starts (or stops) recording which signatures the run reaches. Starting takes the
+    /// signature of the state now; coverage already recorded is kept when it is started again.
+    /// Recording never changes what the world does.
+    pub fn set_coverage(&mut self, on: bool) {
+        if !on {
+            self.coverage = None;
+            return;
+        }
+        if self.coverage.is_none() {
+            self.coverage = Some(Box::default());
+            self.update_coverage();
+        }
+    }
+
+    /// The signatures reached so far, while coverage is on.
+    pub fn coverage(&self) -> Option<&Coverage> {
+        self.coverage.as_deref()
+    }
+
+    /// Takes the signature of the state now into the coverage (which must be on); returns
+    /// whether it is new to the run.
+    pub(super) fn update_coverage(&mut self) -> bool {
+        let signature = signature(&self.servers, &self.network);
+        let events = self.events;
+        self.coverage.as_mut().expect("coverage is on").note(events, signature)
+    }
+}

@@ -1,0 +1,50 @@
+//! Forks (see `scenario/fork.rs`): after a given event the world's random streams restart from
+//! another seed. The scenario carries them, so a forked run replays from its link; a guided
+//! hunt makes them with [`Simulation::fork_now`] on a clone of the world.
+
+use crate::scenario::Fork;
+
+use super::rng::{Rng, Stream};
+use super::{trace, Simulation};
+
+impl Simulation {
+    /// Applies the scenario's next fork if it is due after the event just processed. Costs one
+    /// comparison when no fork is due.
+    pub(super) fn apply_due_fork(&mut self) {
+        let due = self.scenario.forks.get(self.forks_next).is_some_and(|fork| fork.at_event == self.events);
+        if due {
+            let fork = self.scenario.forks[self.forks_next];
+            self.forks_next += 1;
+            self.reseed(fork);
+        }
+    }
+
+    /// Forks the run here: from now on its random streams come from `seed`. The fork is added
+    /// to the run's scenario, and must be added to the scenario of any link that replays this
+    /// run (a guided hunt does). The run must have taken an event since its last fork.
+    pub fn fork_now(&mut self, seed: u64) -> Fork {
+        let fork = Fork { at_event: self.events, seed };
+        assert_eq!(self.forks_next, self.scenario.forks.len(), "no fork of the scenario is still to come");
+        assert!(
+            self.scenario.forks.last().map_or(0, |last| last.at_event) < fork.at_event,
+            "a fork follows an event after the previous fork"
+        );
+        self.scenario.forks.push(fork);
+        self.forks_next += 1;
+        self.reseed(fork);
+        fork
+    }
+
+    /// Restarts every random stream the run still draws from (not the swarm draw nor the clock
+    /// drifts, which were drawn at the start) from `fork.seed`, and marks the trace.
+    fn reseed(&mut self, fork: Fork) {
+        self.rng_network = Rng::new(fork.seed, Stream::Network);
+        self.rng_nemesis = Rng::new(fork.seed, Stream::Nemesis);
+        self.rng_clients = Rng::new(fork.seed, Stream::Clients);
+        self.rng_disks = Rng::new(fork.seed, Stream::Disks);
+        for (position, server) in self.servers.iter_mut().enumerate() {
+            server.rng = Rng::new(fork.seed, Stream::Node(position as u32 + 1));
+        }
+        trace::record_fork(&mut self.trace, &fork);
+    }
+}

@@ -1,0 +1,137 @@
+//! Coverage signatures and forks: recording coverage changes no run, a signature forgets node
+//! ids, a forked run replays from its link, and a guided hunt's failures replay too.
+
+use raftsim_core::raft::Bugs;
+use raftsim_core::scenario::share::{decode, encode};
+use raftsim_core::scenario::{preset, Fork, Scenario};
+use raftsim_core::sim::coverage::signature;
+use raftsim_core::sim::guided::{run_job, GuidedHunt};
+use raftsim_core::sim::hunt::failing_run;
+use raftsim_core::sim::Simulation;
+
+fn swarm(seed: u64) -> Scenario {
+    Scenario { seed, ..preset("swarm").expect("the swarm preset") }
+}
+
+#[test]
+fn recording_coverage_leaves_every_run_as_it_was() {
+    for seed in 1..=6 {
+        let mut plain = Simulation::new(swarm(seed)).expect("valid");
+        let mut covered = Simulation::new(swarm(seed)).expect("valid");
+        covered.set_coverage(true);
+        assert_eq!(plain.run_to_end(), covered.run_to_end(), "seed {seed}");
+        assert_eq!(plain.trace_hash(), covered.trace_hash(), "seed {seed}");
+        let coverage = covered.coverage().expect("on");
+        assert!(coverage.count() >= 3, "seed {seed} reaches several states: {}", coverage.count());
+        assert_eq!(coverage.firsts().len(), coverage.count());
+        assert!(coverage.firsts().windows(2).all(|pair| pair[0].event < pair[1].event));
+    }
+}
+
+#[test]
+fn a_signature_forgets_which_node_is_which() {
+    let mut scenario = swarm(3);
+    scenario.nemesis.swarm = false;
+    let mut simulation = Simulation::new(scenario).expect("valid");
+    let mut compared = 0;
+    let mut distinct = std::collections::BTreeSet::new();
+    while simulation.step() && compared < 400 {
+        if !simulation.network().cut_links().is_empty() {
+            continue;
+        }
+        let servers = simulation.servers();
+        let mut renamed = servers.to_vec();
+        renamed.rotate_left(2);
+        let sign = signature(servers, simulation.network());
+        assert_eq!(sign, signature(&renamed, simulation.network()), "event {}", simulation.events());
+        renamed.reverse();
+        assert_eq!(sign, signature(&renamed, simulation.network()), "event {}", simulation.events());
+        distinct.insert(sign);
+        compared += 1;
+    }
+    assert_eq!(compared, 400);
+    assert!(distinct.len() >= 3, "the states compared differ: {}", distinct.len());
+}
+
+#[test]
+fn a_scenario_without_forks_is_written_as_before_forks_existed() {
+    let json = serde_json::to_string(&swarm(5)).expect("serializes");
+    assert!(!json.contains("forks"), "an empty fork list is not written");
+    let forked = Scenario { forks: vec![Fork { at_event: 12, seed: 4 }], ..swarm(5) };
+    let json = serde_json::to_string(&forked).expect("serializes");
+    assert!(json.contains("\"forks\":[{\"at_event\":12,\"seed\":4}]"), "{json}");
+    assert_eq!(serde_json::from_str::<Scenario>(&json).expect("parses"), forked);
+}
+
+/// Forks seed 1 of the vote_before_durable bug's swarm at event `at_event` under sub-seeds 1, 2, …
+/// and returns the first forked scenario that fails.
+fn first_failing_fork(at_event: u64) -> (Scenario, raftsim_core::check::violation::Violation, u64) {
+    let mut scenario = swarm(1);
+    scenario.protocol.bugs = Bugs::only("vote_before_durable").expect("catalogued");
+    let mut prefix = Simulation::new(scenario.clone()).expect("valid");
+    prefix.run_events(at_event);
+    assert_eq!(prefix.events(), at_event, "the prefix runs to the fork point");
+    for sub_seed in 1..=200 {
+        let mut forked = prefix.clone();
+        let fork = forked.fork_now(sub_seed);
+        assert_eq!(fork, Fork { at_event, seed: sub_seed });
+        if let Some(violation) = forked.run_to_end() {
+            let scenario = Scenario { forks: vec![fork], ..scenario };
+            return (scenario, violation, forked.trace_hash());
+        }
+    }
+    panic!("no fork of 200 fails");
+}
+
+#[test]
+fn a_forked_run_replays_from_its_link() {
+    let (scenario, violation, trace_hash) = first_failing_fork(100);
+    let link = encode(&failing_run(&scenario, scenario.seed, &violation));
+    let decoded = decode(&link).expect("the link decodes");
+    assert_eq!(decoded.spec.scenario.forks, scenario.forks);
+    let mut replayed = Simulation::from_spec(&decoded.spec).expect("valid");
+    assert_eq!(replayed.run_to_end().as_ref(), Some(&violation), "the same violation at the same event");
+    assert_eq!(replayed.trace_hash(), trace_hash, "the same trace");
+    let mut unforked = Simulation::new(Scenario { forks: Vec::new(), ..scenario }).expect("valid");
+    unforked.run_to_end();
+    assert_ne!(unforked.trace_hash(), trace_hash, "the fork changed the run");
+}
+
+#[test]
+fn a_guided_hunt_reports_failures_that_replay_from_their_links() {
+    let mut scenario = preset("swarm").expect("the swarm preset");
+    scenario.protocol.bugs = Bugs::only("vote_before_durable").expect("catalogued");
+    let mut hunt = GuidedHunt::new(scenario, 1, 3);
+    for _ in 0..4 {
+        let known = hunt.hits().clone();
+        let results = hunt.plan(8).into_iter().map(|job| run_job(job, &known)).collect();
+        hunt.merge(results);
+    }
+    assert!(!hunt.found().is_empty(), "the bug is found");
+    let forked: Vec<_> = hunt.found().iter().filter(|found| !found.spec.scenario.forks.is_empty()).collect();
+    assert!(!forked.is_empty(), "some failure is a forked run");
+    for found in hunt.found() {
+        let decoded = decode(&encode(&found.spec)).expect("decodes");
+        let replayed = Simulation::from_spec(&decoded.spec).expect("valid").run_to_end();
+        assert_eq!(replayed.as_ref(), Some(&found.violation), "run {} replays", found.run);
+    }
+}
+
+#[test]
+fn the_figure8_tour_reaches_the_set_up_it_is_named_for_and_a_calm_run_does_not() {
+    use raftsim_core::sim::coverage::{is_deep, STALE_MAJORITY};
+    let reached = |name: &str| {
+        let mut simulation = Simulation::new(preset(name).expect("a preset")).expect("valid");
+        simulation.set_coverage(true);
+        simulation.run_until(10_000_000);
+        simulation.coverage().expect("on").reached().clone()
+    };
+    let figure8 = reached("tour-figure8");
+    assert!(
+        figure8.iter().any(|signature| signature & STALE_MAJORITY != 0),
+        "an older term's uncommitted entry sits on a majority in the Figure 8 tour"
+    );
+    let calm = reached("classroom");
+    assert!(!calm.iter().any(|signature| is_deep(*signature)), "a calm run with no faults reaches no deep set-up");
+    assert!(calm.len() < figure8.len());
+}

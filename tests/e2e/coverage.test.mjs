@@ -1,0 +1,73 @@
+// The run panel's coverage line, in Chromium and Firefox: how many abstract states
+// (signatures) the run on screen reached, growing as the run advances and following the run
+// back when it travels; a tooltip says what a signature is; a guided hunt's link (a scenario
+// with forks) opens and plays. Screenshots 93-94 under target/e2e/<browser>/.
+import assert from "node:assert/strict";
+import { link, runCases } from "./cases.mjs";
+
+/** The line as shown, and the engine's count beside it. */
+async function coverage(page) {
+  return page.evaluate(() => ({
+    text: document.getElementById("run-coverage").textContent,
+    title: document.getElementById("run-coverage").title,
+    count: window.raftsim.app.sim.coverage_count(),
+  }));
+}
+
+/** The number the line starts with. */
+function shownCount(text) {
+  const match = /^(\d+) abstract states? reached/.exec(text);
+  assert.ok(match, `the line counts abstract states: ${text}`);
+  return Number(match[1]);
+}
+
+const CASES = [
+  ["the coverage line grows as the run advances and follows it back", async ({ open, shot, state, runTo, settle, clickNode, clickMenuButton, assertNoErrors }) => {
+    const page = await open();
+    await settle(page);
+    let now = await coverage(page);
+    assert.equal(now.text, "1 abstract state reached", "at boot the run holds one state");
+    assert.match(now.title, /signature sums up the whole cluster/, "the tooltip says what a signature is");
+    await runTo(page, 2);
+    const atTwo = shownCount((await coverage(page)).text);
+    await runTo(page, 3);
+    now = await coverage(page);
+    const early = shownCount(now.text);
+    assert.equal(early, now.count, "the line shows the engine's count");
+    assert.ok(early > 1, `the run reached several states by 3 s: ${now.text}`);
+    assert.match(now.text, /; the latest new one at event [\d,]+$/);
+    await shot(page, "93-coverage-line");
+    // The calm default run settles into states it has seen; crashing the leader leads it to new
+    // ones (a node down, an election without it).
+    const { leader } = await state(page);
+    assert.ok(leader > 0, "a leader by 3 s");
+    await clickNode(page, leader);
+    await clickMenuButton(page, "Crash");
+    await runTo(page, 6);
+    now = await coverage(page);
+    const later = shownCount(now.text);
+    assert.ok(later > early, `more states by 6 s after a crash (${later}) than by 3 s (${early})`);
+    await shot(page, "93-coverage-line-after-crash");
+    await runTo(page, 2);
+    now = await coverage(page);
+    assert.equal(shownCount(now.text), atTwo, "travelling back shows what the run had reached then");
+    assert.ok(atTwo <= early);
+    assertNoErrors(page);
+    await page.close();
+  }],
+
+  ["a guided hunt's link, forks included, opens and plays past its fork", async ({ open, shot, runTo, assertNoErrors }) => {
+    const run = { scenario: { name: "swarm", seed: 4, forks: [{ at_event: 40, seed: 77 }] }, actions: [], stop_at_event: 120 };
+    const page = await open(`?paused#${link(run)}`);
+    const events = await page.evaluate(() => window.raftsim.app.sim.events());
+    assert.equal(events, 120, "the link's moment is reached");
+    await runTo(page, 2);
+    const now = await coverage(page);
+    assert.ok(shownCount(now.text) > 1, now.text);
+    await shot(page, "94-coverage-forked-link");
+    assertNoErrors(page);
+    await page.close();
+  }],
+];
+
+runCases("coverage line", CASES);
