@@ -390,7 +390,7 @@ impl Simulation {
             rng_disks: Rng::new(seed, Stream::Disks),
             trace: Fingerprint::default(),
             events: 0,
-            safety: SafetyChecker::new(nodes),
+            safety: SafetyChecker::new(nodes).with_rule_checks(scenario.checks.rules()),
             history: History::default(),
             telemetry: Telemetry::default(),
             violation: None,
