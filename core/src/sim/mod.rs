@@ -307,6 +307,8 @@ pub struct Simulation {
     clients: Vec<Client>,
     rng_network: Rng,
     rng_nemesis: Rng,
+    /// The aimed faults' draws (see [`Stream::Aim`]).
+    rng_aim: Rng,
     rng_clients: Rng,
     rng_disks: Rng,
     trace: Fingerprint,
@@ -342,6 +344,9 @@ pub struct Simulation {
     observing: bool,
     /// What the world did since the record last took it in.
     observed: Vec<record::Observation>,
+    /// With `stale_votes`: answers to votes held back, each with its message number, until
+    /// their receiver starts a campaign in a later term (at most `VOTES_HELD_MAX`).
+    votes_held: Vec<(u64, Message)>,
 }
 
 impl Simulation {
@@ -386,6 +391,7 @@ impl Simulation {
             clients: Vec::new(),
             rng_network: Rng::new(seed, Stream::Network),
             rng_nemesis: Rng::new(seed, Stream::Nemesis),
+            rng_aim: Rng::new(seed, Stream::Aim),
             rng_clients: Rng::new(seed, Stream::Clients),
             rng_disks: Rng::new(seed, Stream::Disks),
             trace: Fingerprint::default(),
@@ -408,6 +414,7 @@ impl Simulation {
             messages_sent: 0,
             observing: false,
             observed: Vec::new(),
+            votes_held: Vec::new(),
             scenario,
         };
         simulation.start();

@@ -32,6 +32,9 @@ pub enum Stream {
     Swarm,
     /// Clock drift of each node.
     Clocks,
+    /// The nemesis's faults aimed at protocol moments (a leader's append or commit, a vote):
+    /// a stream of their own, so runs without those kinds draw as before.
+    Aim,
     /// One node's timer delays.
     Node(NodeId),
 }
@@ -45,6 +48,7 @@ impl Stream {
             Stream::Disks => 4,
             Stream::Swarm => 5,
             Stream::Clocks => 6,
+            Stream::Aim => 7,
             Stream::Node(id) => 100 + u64::from(id),
         }
     }
