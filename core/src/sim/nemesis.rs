@@ -147,6 +147,17 @@ impl SwarmParameters {
                 nodes = if rng.chance(500_000) { 3 } else { 5 }.min(scenario.nodes);
             }
         }
+        // An upgrade seed (one in eight): a rolling upgrade to PreVote in an even cluster of
+        // two or four nodes whose leader is cut off now and then (etcd #8501's setting: nodes
+        // without PreVote raise their terms while cut off, then restart with it).
+        if scenario.nemesis.swarm_cluster && rng.chance(UPGRADE_SEED_PPM) {
+            for kind in [FaultKind::Upgrade, FaultKind::CutLeader, FaultKind::Partition] {
+                kinds.set(kind, true);
+            }
+            network.drop_ppm = 0;
+            protocol.prevote = false;
+            nodes = if rng.chance(500_000) { 2 } else { 4 }.min(scenario.nodes);
+        }
         let nemesis = NemesisOptions {
             kinds,
             interval_us_min,
@@ -189,6 +200,9 @@ pub struct Fault {
 
 /// The chance that a swarm seed is deep (see [`SwarmParameters::draw`]).
 pub const DEEP_SEED_PPM: u32 = 250_000;
+
+/// The chance that a swarm seed is an upgrade seed (see [`SwarmParameters::draw`]).
+pub const UPGRADE_SEED_PPM: u32 = 125_000;
 
 /// With `crash_new_leader`, the chance that a newly elected leader is crashed.
 pub const NEW_LEADER_CRASH_PPM: u32 = 500_000;
