@@ -226,10 +226,9 @@ impl Simulation {
     /// With `stale_votes`, node `id` has started a campaign in `term`: the answers held back
     /// for it from earlier terms go out now, into this campaign.
     fn release_vote_answers(&mut self, id: NodeId, term: crate::raft::Term) {
-        let (released, kept): (Vec<(u64, Message)>, Vec<(u64, Message)>) = std::mem::take(&mut self.votes_held)
-            .into_iter()
-            .partition(|(_, message)| message.to == id && message.term < term);
-        self.votes_held = kept;
+        let due = |(_, message): &(u64, Message)| message.to == id && message.term < term;
+        let released: Vec<(u64, Message)> = self.votes_held.iter().filter(|held| due(held)).cloned().collect();
+        self.votes_held.retain(|held| !due(held));
         for (number, message) in released {
             self.deliver_later(number, message);
         }
