@@ -97,6 +97,10 @@ pub struct SweepArgs {
     /// Seeds, inclusive: A..B.
     #[arg(long, default_value = "1..1000")]
     pub seeds: String,
+    /// Which checks report: `full` (every check) or `damage` (only what a bug breaks: the
+    /// rule checks stay silent). Default: what the scenario says (presets: full).
+    #[arg(long, value_parser = inputs::checks_parser())]
+    pub checks: Option<String>,
     /// Threads (default: every core).
     #[arg(long)]
     pub jobs: Option<usize>,
@@ -128,6 +132,10 @@ pub struct HuntArgs {
     pub file: Option<PathBuf>,
     #[arg(long, help = format!("Switch on a catalogued bug ({})", inputs::bug_names()))]
     pub bug: Option<String>,
+    /// Which checks report: `full` or `damage` (the rule checks stay silent). Default: what
+    /// the scenario says (presets: full).
+    #[arg(long, value_parser = inputs::checks_parser())]
+    pub checks: Option<String>,
     /// The first fresh seed; fresh runs take the seeds from here on.
     #[arg(long, default_value_t = 1)]
     pub seeds_from: u64,
@@ -179,6 +187,9 @@ pub struct BenchBugsArgs {
     /// Give up on a range after this many seconds.
     #[arg(long, default_value_t = 10.0)]
     pub seconds: f64,
+    /// Hunt with only these checks (`full` or `damage`); by default both, side by side.
+    #[arg(long, value_parser = inputs::checks_parser())]
+    pub checks: Option<String>,
 }
 
 #[derive(Args)]

@@ -6,7 +6,7 @@ use std::path::Path;
 use clap::builder::{PossibleValue, PossibleValuesParser};
 use raftsim_core::raft::{Bugs, BUG_CATALOGUE};
 use raftsim_core::scenario::share::{decode, Decoded};
-use raftsim_core::scenario::{all_preset_names, any_preset, preset_description, Scenario, BUG_PRESET_PREFIX};
+use raftsim_core::scenario::{all_preset_names, any_preset, preset_description, Checks, Scenario, BUG_PRESET_PREFIX};
 
 use crate::exit::{self, Failure};
 
@@ -63,6 +63,18 @@ fn preset_help(name: &str) -> String {
 }
 
 /// The catalogued bugs' names, as the help and the errors list them.
+/// What `--checks` accepts: the core's check modes, each with its description in the help.
+pub fn checks_parser() -> PossibleValuesParser {
+    PossibleValuesParser::new(
+        Checks::ALL.into_iter().map(|checks| PossibleValue::new(checks.name()).help(checks.description())),
+    )
+}
+
+/// The check mode `--checks` named (clap has already refused any other name).
+pub fn checks(name: &str) -> Result<Checks, String> {
+    Checks::named(name).ok_or_else(|| format!("no check mode named {name:?}"))
+}
+
 pub fn bug_names() -> String {
     BUG_CATALOGUE.iter().map(|bug| bug.name).collect::<Vec<_>>().join(", ")
 }

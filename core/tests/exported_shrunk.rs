@@ -1,5 +1,5 @@
 //! A run exported by raftsim: seed 1 of swarm, with the bug figure8_commit switched on.
-//! It fails LeaderCommitsOwnTermInv at event 1369 (2812150 us): leader S1 of term 3 advanced its commit index to 50, an entry of term 2: only entries of the leader's own term are committed by counting replicas (§5.4.2, Figure 8)
+//! It fails LeaderCommitsOwnTermInv at event 263 (528713 us): leader S3 of term 2 advanced its commit index to 3, an entry of term 1: only entries of the leader's own term are committed by counting replicas (§5.4.2, Figure 8)
 //!
 //! Paste it into a file of core/tests/; `cargo test -p raftsim-core --test FILE` runs it.
 
@@ -14,15 +14,15 @@ const RUN: &str = r#"
   "scenario": {
     "name": "swarm",
     "seed": 1,
-    "nodes": 2,
+    "nodes": 5,
     "protocol": {
       "prevote": true,
       "check_quorum": true,
-      "election_timeout_us_min": 284206,
-      "election_timeout_us_max": 1136824,
-      "heartbeat_interval_us": 35525,
-      "inflight_appends_max": 4,
-      "entries_per_append_max": 2,
+      "election_timeout_us_min": 147216,
+      "election_timeout_us_max": 588864,
+      "heartbeat_interval_us": 24536,
+      "inflight_appends_max": 7,
+      "entries_per_append_max": 1,
       "bugs": {
         "figure8_commit": true,
         "stale_vote_counted": false,
@@ -37,19 +37,19 @@ const RUN: &str = r#"
     },
     "network": {
       "latency_us_min": 1000,
-      "latency_us_max": 17984,
-      "straggler_ppm": 0,
-      "straggler_us_max": 184090,
-      "drop_ppm": 41209,
+      "latency_us_max": 11132,
+      "straggler_ppm": 12615,
+      "straggler_us_max": 156729,
+      "drop_ppm": 0,
       "duplicate_ppm": 0
     },
     "disk": {
       "fsync_us_min": 100,
-      "fsync_us_max": 400,
+      "fsync_us_max": 300,
       "torn_tail_ppm": 0
     },
     "clock": {
-      "drift_ppm_max": 1483
+      "drift_ppm_max": 0
     },
     "nemesis": {
       "swarm": false,
@@ -63,7 +63,12 @@ const RUN: &str = r#"
         "crash_leader": false,
         "crash_new_leader": false,
         "crash_during_fsync": false,
-        "upgrade": true
+        "upgrade": true,
+        "cut_leader": false,
+        "crash_after_commit": false,
+        "crash_after_vote": true,
+        "rival_candidate": true,
+        "stale_votes": false
       },
       "weights": {
         "crash": 1,
@@ -74,15 +79,20 @@ const RUN: &str = r#"
         "crash_leader": 1,
         "crash_new_leader": 1,
         "crash_during_fsync": 1,
-        "upgrade": 1
+        "upgrade": 1,
+        "cut_leader": 1,
+        "crash_after_commit": 1,
+        "crash_after_vote": 1,
+        "rival_candidate": 1,
+        "stale_votes": 1
       },
-      "interval_us_min": 201098,
-      "interval_us_max": 1206588,
+      "interval_us_min": 302604,
+      "interval_us_max": 1815624,
       "downtime_us_min": 1000,
       "downtime_us_max": 5000
     },
     "workload": {
-      "clients": 3,
+      "clients": 2,
       "keys": 3,
       "hot_key_ppm": 500000,
       "mix": [
@@ -97,7 +107,7 @@ const RUN: &str = r#"
       "op_timeout_us": 3000000
     },
     "phases": {
-      "safety_us": 2813150,
+      "safety_us": 292363,
       "liveness_us": 5000000,
       "leader_bound_us": 2000000,
       "op_bound_us": 1000000
@@ -116,5 +126,5 @@ fn seed_1_of_swarm_fails_leader_commits_own_term_inv() {
     let violation = simulation.run_to_end().expect("the run fails a check");
     assert_eq!(violation.invariant, Invariant::LeaderCommitsOwnTermInv, "{violation}");
     // Another event or time means the engine's runs have changed since the export.
-    assert_eq!((violation.event, violation.time_us), (1369, 2812150), "{violation}");
+    assert_eq!((violation.event, violation.time_us), (263, 528713), "{violation}");
 }

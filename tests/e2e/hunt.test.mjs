@@ -31,16 +31,17 @@ function fragment(link) {
 }
 
 /** Fills the hunt form and starts it; `scenario` is a preset name or "" for the run on screen. */
-async function hunt(page, { scenario = "swarm", first, last, bugs = [] }) {
+async function hunt(page, { scenario = "swarm", first, last, bugs = [], checks }) {
   await page.evaluate((form) => {
     const select = document.getElementById("hunt-scenario");
     select.value = form.scenario;
     select.dispatchEvent(new Event("change", { bubbles: true }));
     for (const input of document.querySelectorAll("#hunt-bugs input")) input.checked = form.bugs.includes(input.value);
+    if (form.checks !== undefined) document.getElementById("hunt-checks").value = form.checks;
     if (form.first !== undefined) document.getElementById("hunt-first").value = String(form.first);
     if (form.last !== undefined) document.getElementById("hunt-last").value = String(form.last);
     document.getElementById("hunt-start").click();
-  }, { scenario, first, last, bugs });
+  }, { scenario, first, last, bugs, checks });
 }
 
 async function huntEnded(page, timeout = HUNT_WAIT_MS) {
@@ -259,9 +260,28 @@ const CASES = [
     await page.close();
   }],
 
+  ["a hunt in damage-only mode finds what raftsim sweep --checks damage finds, by damage checks alone", async ({ open, shot, assertNoErrors }) => {
+    const page = await open();
+    const modes = await page.$$eval("#hunt-checks option", (options) => options.map((option) => [option.value, option.textContent]));
+    assert.deepEqual(modes.map(([value]) => value), ["full", "damage"], "the modes come from the engine, every check first");
+    assert.equal(await page.$eval("#hunt-checks", (select) => select.value), "full", "every check by default");
+    await hunt(page, { first: 1, last: 24, bugs: ["stale_vote_counted"], checks: "damage" });
+    const found = await huntEnded(page);
+    assert.equal(found.state, "done");
+    const sweep = JSON.parse(readReport(["sweep", "--bug", "stale_vote_counted", "--checks", "damage", "--seeds", "1..24", "--quiet"]));
+    const expected = sweep.failures.map((failure) => ({ seed: failure.seed, check: failure.check, event: failure.event, link: fragment(failure.link) }));
+    assert.ok(expected.length > 0, "the CLI finds stale_vote_counted by its damage in seeds 1..24");
+    assert.ok(expected.every(({ check }) => check !== "LeaderVotesInv"), "the rule check stays silent");
+    assert.deepEqual(found.listed.sort((a, b) => a.seed - b.seed), expected, "the page judges each seed as raftsim sweep --checks damage does, links included");
+    await page.evaluate(() => document.getElementById("panel-hunt").scrollIntoView());
+    await shot(page, "59-hunt-damage");
+    assertNoErrors(page);
+    await page.close();
+  }],
+
   ["a long shrink shows its progress and can be cancelled", async ({ open, shot, assertNoErrors }) => {
     const page = await open();
-    // Nine nodes, 24 clients and 30 s of faults: seed 2 fails late, and its shrink takes
+    // Nine nodes, 24 clients and 30 s of faults: seed 1 fails late, and its shrink takes
     // seconds natively (the figure8_commit bug on).
     await page.evaluate(() => {
       const scenario = window.raftsim.app.wasm.preset("swarm");
@@ -272,15 +292,15 @@ const CASES = [
       scenario.protocol.bugs.figure8_commit = true;
       window.raftsim.start(scenario);
     });
-    await hunt(page, { scenario: "", first: 2, last: 2, bugs: ["figure8_commit"] });
+    await hunt(page, { scenario: "", first: 1, last: 1, bugs: ["figure8_commit"] });
     const found = await huntEnded(page);
-    assert.deepEqual(found.rows.map((row) => row.seed), [2]);
-    await page.click('#hunt-failures li[data-seed="2"] .shrink-button');
-    await page.waitForFunction(() => /^Rerun \d+ .*[1-9]\d* simplifications? kept/.test(document.querySelector('#hunt-failures li[data-seed="2"] .shrink-status').textContent), { timeout: HUNT_WAIT_MS });
-    await page.evaluate(() => document.querySelector('#hunt-failures li[data-seed="2"]').scrollIntoView());
+    assert.deepEqual(found.rows.map((row) => row.seed), [1]);
+    await page.click('#hunt-failures li[data-seed="1"] .shrink-button');
+    await page.waitForFunction(() => /^Rerun \d+ .*[1-9]\d* simplifications? kept/.test(document.querySelector('#hunt-failures li[data-seed="1"] .shrink-status').textContent), { timeout: HUNT_WAIT_MS });
+    await page.evaluate(() => document.querySelector('#hunt-failures li[data-seed="1"]').scrollIntoView());
     await shot(page, "58-shrinking");
-    await page.click('#hunt-failures li[data-seed="2"] .shrink-button');
-    const state = await page.$eval('#hunt-failures li[data-seed="2"]', (row) => ({ shrink: row.dataset.shrink, button: row.querySelector(".shrink-button").textContent, status: row.querySelector(".shrink-status").textContent }));
+    await page.click('#hunt-failures li[data-seed="1"] .shrink-button');
+    const state = await page.$eval('#hunt-failures li[data-seed="1"]', (row) => ({ shrink: row.dataset.shrink, button: row.querySelector(".shrink-button").textContent, status: row.querySelector(".shrink-status").textContent }));
     assert.deepEqual(state, { shrink: "cancelled", button: "Shrink", status: "Shrink cancelled." });
     assertNoErrors(page);
     await page.close();

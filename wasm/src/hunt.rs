@@ -7,7 +7,7 @@
 use raftsim_core::check::violation::Violation;
 use raftsim_core::raft::{Bugs, BUG_CATALOGUE};
 use raftsim_core::scenario::share::{decode, encode};
-use raftsim_core::scenario::{RunSpec, Scenario};
+use raftsim_core::scenario::{Checks, RunSpec, Scenario};
 use raftsim_core::sim::export;
 use raftsim_core::sim::hunt::{failing_run, judge_seed, SeedRange, Verdict, HUNT_SEEDS_MAX};
 use raftsim_core::sim::shrink::{size, Shrinker, SHRINK_RUNS_DEFAULT};
@@ -39,6 +39,14 @@ pub fn hunt_defaults() -> Result<JsValue, JsError> {
         seeds_max: u64,
         workers_max: u32,
         shrink_runs_max: u64,
+        /// The check modes, each with its name and what it does, in the order to offer them.
+        checks: Vec<CheckMode>,
+    }
+    #[derive(Serialize)]
+    struct CheckMode {
+        name: &'static str,
+        label: &'static str,
+        description: &'static str,
     }
     to_js(&Defaults {
         scenario: HUNT_PRESET,
@@ -47,13 +55,18 @@ pub fn hunt_defaults() -> Result<JsValue, JsError> {
         seeds_max: HUNT_SEEDS_MAX,
         workers_max: HUNT_WORKERS_MAX,
         shrink_runs_max: SHRINK_RUNS_DEFAULT,
+        checks: Checks::ALL
+            .into_iter()
+            .map(|checks| CheckMode { name: checks.name(), label: checks.label(), description: checks.description() })
+            .collect(),
     })
 }
 
 /// A field of the hunt form that the engine refused, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 struct Problem {
-    /// `scenario`, `bugs`, `first_seed` or `last_seed` (empty: the request as a whole).
+    /// `scenario`, `bugs`, `checks`, `first_seed` or `last_seed` (empty: the request as a
+    /// whole).
     field: &'static str,
     reason: String,
 }
@@ -65,6 +78,9 @@ struct Request {
     scenario: serde_json::Value,
     #[serde(default)]
     bugs: Vec<String>,
+    /// The check mode's name; absent, the scenario's own.
+    #[serde(default)]
+    checks: Option<String>,
     first_seed: String,
     last_seed: String,
 }
@@ -80,6 +96,7 @@ fn plan(request: JsValue) -> Result<(Scenario, SeedRange), Vec<Problem>> {
         Err(error) => Err(error.to_string()),
     };
     let bugs = bug_switches(&request.bugs);
+    let checks = check_mode(request.checks.as_deref());
     let first = SeedRange::parse_seed(&request.first_seed);
     let last = SeedRange::parse_seed(&request.last_seed);
     if let Err(reason) = &scenario {
@@ -87,6 +104,9 @@ fn plan(request: JsValue) -> Result<(Scenario, SeedRange), Vec<Problem>> {
     }
     if let Err(reason) = &bugs {
         refuse("bugs", reason.clone());
+    }
+    if let Err(reason) = &checks {
+        refuse("checks", reason.clone());
     }
     if let Err(reason) = &first {
         refuse("first_seed", reason.clone());
@@ -100,9 +120,10 @@ fn plan(request: JsValue) -> Result<(Scenario, SeedRange), Vec<Problem>> {
         }),
         _ => Err(()),
     };
-    match (scenario, bugs, range) {
-        (Ok(mut scenario), Ok(bugs), Ok(range)) => {
+    match (scenario, bugs, checks, range) {
+        (Ok(mut scenario), Ok(bugs), Ok(checks), Ok(range)) => {
             scenario.protocol.bugs = bugs;
+            scenario.checks = checks.unwrap_or(scenario.checks);
             Ok((scenario, range))
         }
         _ => Err(problems),
@@ -119,7 +140,14 @@ fn bug_switches(names: &[String]) -> Result<Bugs, String> {
     Ok(bugs)
 }
 
-/// Judges a hunt request (`{scenario, bugs, first_seed, last_seed}`, the seeds as typed): an
+/// The check mode named (none: keep the scenario's).
+fn check_mode(name: Option<&str>) -> Result<Option<Checks>, String> {
+    let Some(name) = name else { return Ok(None) };
+    let known = Checks::ALL.map(Checks::name).join(", ");
+    Checks::named(name).map(Some).ok_or_else(|| format!("no check mode named {name:?}; the modes are {known}"))
+}
+
+/// Judges a hunt request (`{scenario, bugs, checks, first_seed, last_seed}`, the seeds as typed): an
 /// empty list if a hunt can run it, else each problem as `{field, reason}`.
 #[wasm_bindgen]
 pub fn validate_hunt(request: JsValue) -> Result<JsValue, JsError> {
@@ -289,6 +317,15 @@ pub fn rust_test(link: &str) -> Result<JsValue, JsError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn check_modes_are_judged_by_name() {
+        assert_eq!(check_mode(None), Ok(None));
+        assert_eq!(check_mode(Some("damage")), Ok(Some(Checks::Damage)));
+        assert_eq!(check_mode(Some("full")), Ok(Some(Checks::Full)));
+        let problem = check_mode(Some("some")).unwrap_err();
+        assert_eq!(problem, "no check mode named \"some\"; the modes are full, damage");
+    }
 
     #[test]
     fn bug_names_are_judged_against_the_catalogue() {

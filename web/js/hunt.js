@@ -36,6 +36,7 @@ function readRequest() {
   return {
     scenario: selectedScenario(),
     bugs: [...document.querySelectorAll("#hunt-bugs input:checked")].map((input) => input.value),
+    checks: byId("hunt-checks").value,
     first_seed: byId("hunt-first").value,
     last_seed: byId("hunt-last").value,
   };
@@ -43,7 +44,7 @@ function readRequest() {
 
 /** Shows each problem the engine found next to its field; true if there are none. */
 function showProblems(problems) {
-  const places = { scenario: "hunt-scenario-error", "": "hunt-scenario-error", bugs: "hunt-bugs-error", first_seed: "hunt-seeds-error", last_seed: "hunt-seeds-error" };
+  const places = { scenario: "hunt-scenario-error", "": "hunt-scenario-error", checks: "hunt-scenario-error", bugs: "hunt-bugs-error", first_seed: "hunt-seeds-error", last_seed: "hunt-seeds-error" };
   for (const id of new Set(Object.values(places))) {
     byId(id).hidden = true;
     byId(id).textContent = "";
@@ -289,16 +290,26 @@ function buildBugs() {
   }
 }
 
-/** Ticks the bug switches the chosen scenario has on. */
+/** The check modes the engine offers: every check, or only those that see damage. */
+function buildChecks() {
+  const select = byId("hunt-checks");
+  for (const mode of defaults.checks) select.append(h("option", { value: mode.name, title: mode.description }, mode.label));
+  select.value = defaults.checks[0].name;
+}
+
+/** Ticks the bug switches the chosen scenario has on, and picks its check mode. */
 function syncBugs() {
-  const bugs = selectedScenario()?.protocol?.bugs ?? {};
+  const scenario = selectedScenario();
+  const bugs = scenario?.protocol?.bugs ?? {};
   for (const input of byId("hunt-bugs").querySelectorAll("input")) input.checked = Boolean(bugs[input.value]);
+  byId("hunt-checks").value = scenario?.checks ?? defaults.checks[0].name;
 }
 
 export function setupHunt() {
   defaults = app.wasm.hunt_defaults();
   buildScenarioMenu();
   buildBugs();
+  buildChecks();
   byId("hunt-first").value = String(defaults.first_seed);
   byId("hunt-last").value = String(defaults.last_seed);
   const workers = workerCount(defaults.workers_max);

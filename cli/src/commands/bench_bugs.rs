@@ -4,7 +4,7 @@ use std::ops::Range;
 use std::time::Instant;
 
 use raftsim_core::raft::{Bugs, BUG_CATALOGUE};
-use raftsim_core::scenario::Scenario;
+use raftsim_core::scenario::{Checks, Scenario};
 use raftsim_core::sim::Simulation;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -14,9 +14,14 @@ use crate::exit::{self, Failure};
 use crate::inputs;
 use crate::output::out;
 
-/// Hunts every catalogued bug and prints a row per bug; exit status 1 if some hunt gave up.
+/// Hunts every catalogued bug and prints a row per bug, with a column group per check mode
+/// (both modes side by side unless `--checks` names one); exit status 1 if some hunt gave up.
 pub fn execute(args: &BenchBugsArgs) -> Result<u8, Failure> {
     let preset = inputs::scenario(&args.scenario, None, None)?;
+    let modes = match &args.checks {
+        Some(name) => vec![inputs::checks(name)?],
+        None => Checks::ALL.to_vec(),
+    };
     let jobs = inputs::threads(args.jobs);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().expect("a thread pool");
     out!(
@@ -25,32 +30,50 @@ pub fn execute(args: &BenchBugsArgs) -> Result<u8, Failure> {
         args.ranges,
         args.seconds
     );
-    out!("{:<28} {:>6} {:>14} {:>12}  checks that fired", "bug", "found", "median seeds", "median s");
+    let mut header = format!("{:<28}", "bug");
+    for checks in &modes {
+        header += &format!(" | {:<6} checks: {:>5} {:>9} {:>9}", checks.name(), "found", "med seeds", "med s");
+    }
+    out!("{header}  | checks that fired");
     let mut all_found = true;
     for bug in BUG_CATALOGUE {
-        let hunts = hunt(&pool, &preset, bug.name, args.ranges.max(1), args.seconds);
-        all_found &= hunts.iter().all(|hunt| hunt.check.is_some());
-        print_row(bug.name, &hunts);
+        let mut row = format!("{:<28}", bug.name);
+        let mut fired = Vec::new();
+        for &checks in &modes {
+            let mode_preset = Scenario { checks, ..preset.clone() };
+            let hunts = hunt(&pool, &mode_preset, bug.name, args.ranges.max(1), args.seconds);
+            all_found &= hunts.iter().all(|hunt| hunt.check.is_some());
+            row += &cells(&hunts);
+            fired.push(format!("{}: {}", checks.name(), fired_checks(&hunts)));
+        }
+        out!("{row}  | {}", fired.join("; "));
     }
     Ok(exit::status(!all_found))
 }
 
-/// One bug's row: how many hunts found it, the median seeds and seconds it took, and the
-/// checks that fired.
-fn print_row(bug: &str, hunts: &[Hunt]) {
+/// One mode's cells of a bug's row: how many hunts found it, and the median seeds and seconds
+/// it took.
+fn cells(hunts: &[Hunt]) -> String {
     let found = hunts.iter().filter(|hunt| hunt.check.is_some()).count();
-    let mut checks: Vec<&str> = hunts.iter().filter_map(|hunt| hunt.check.as_deref()).collect();
-    checks.sort_unstable();
-    checks.dedup();
-    out!(
-        "{:<28} {:>3}/{:<2} {:>14.0} {:>12.2}  {}",
-        bug,
+    format!(
+        " | {:<14} {:>3}/{:<2} {:>9.0} {:>9.2}",
+        "",
         found,
         hunts.len(),
         median(hunts.iter().map(|hunt| hunt.seeds as f64).collect()),
         median(hunts.iter().map(|hunt| hunt.seconds).collect()),
-        checks.join(", ")
-    );
+    )
+}
+
+/// The checks that fired in some hunt, each once.
+fn fired_checks(hunts: &[Hunt]) -> String {
+    let mut checks: Vec<&str> = hunts.iter().filter_map(|hunt| hunt.check.as_deref()).collect();
+    checks.sort_unstable();
+    checks.dedup();
+    if checks.is_empty() {
+        return "none".into();
+    }
+    checks.join(", ")
 }
 
 /// How a bug hunt went over one seed range.

@@ -21,6 +21,8 @@ use crate::output::out;
 pub struct HuntReport {
     pub scenario: String,
     pub bug: Option<String>,
+    /// Which checks reported (`full` or `damage`).
+    pub checks: &'static str,
     pub guided: bool,
     pub runs: u64,
     pub events: u64,
@@ -56,10 +58,14 @@ pub fn execute(args: &HuntArgs) -> Result<u8, Failure> {
     if let Some(bug) = &args.bug {
         scenario.protocol.bugs = inputs::bug_switches(bug)?;
     }
+    if let Some(checks) = &args.checks {
+        scenario.checks = inputs::checks(checks)?;
+    }
     if args.round == 0 {
         return Err("--round must be at least 1".to_string().into());
     }
     let name = scenario.name.clone();
+    let checks = scenario.checks.name();
     let mut hunt = GuidedHunt::new(scenario, args.seeds_from, args.hunt_seed);
     hunt.set_guided(!args.unguided);
     let jobs = inputs::threads(args.jobs);
@@ -103,6 +109,7 @@ pub fn execute(args: &HuntArgs) -> Result<u8, Failure> {
     let report = HuntReport {
         scenario: name,
         bug: args.bug.clone(),
+        checks,
         guided: !args.unguided,
         runs: hunt.runs(),
         events: hunt.events(),
@@ -137,10 +144,11 @@ fn write_report(report: &HuntReport, path: Option<&std::path::Path>) -> Result<(
 
 fn print(report: &HuntReport) {
     out!(
-        "{} hunt of {}{}: {} runs, {} events in {:.1} s; {} distinct signatures (abstract cluster states) reached; {} failing",
+        "{} hunt of {}{}, {} checks: {} runs, {} events in {:.1} s; {} distinct signatures (abstract cluster states) reached; {} failing",
         if report.guided { "guided" } else { "unguided" },
         report.scenario,
         report.bug.as_ref().map_or(String::new(), |bug| format!(" with bug {bug}")),
+        report.checks,
         report.runs,
         report.events,
         report.wall_seconds,

@@ -16,11 +16,17 @@ pub fn execute(args: &MergeArgs) -> Result<u8, Failure> {
 /// Combines shard reports of one sweep; refuses reports of different scenarios or bugs.
 fn merge(reports: Vec<Report>) -> Result<Report, String> {
     let first = reports.first().ok_or("nothing to merge")?;
-    let (scenario, bug) = (first.scenario.clone(), first.bug.clone());
-    if let Some(other) = reports.iter().find(|report| report.scenario != scenario || report.bug != bug) {
+    let (scenario, bug, checks) = (first.scenario.clone(), first.bug.clone(), first.checks);
+    let differs = |report: &&Report| report.scenario != scenario || report.bug != bug || report.checks != checks;
+    if let Some(other) = reports.iter().find(differs) {
         return Err(format!(
-            "cannot merge a sweep of {:?} (bug {:?}) with one of {:?} (bug {:?})",
-            scenario, bug, other.scenario, other.bug
+            "cannot merge a sweep of {:?} (bug {:?}, {} checks) with one of {:?} (bug {:?}, {} checks)",
+            scenario,
+            bug,
+            checks.name(),
+            other.scenario,
+            other.bug,
+            other.checks.name()
         ));
     }
     let mut failures: Vec<FailingSeed> = reports.iter().flat_map(|report| report.failures.clone()).collect();
@@ -35,6 +41,7 @@ fn merge(reports: Vec<Report>) -> Result<Report, String> {
     Ok(Report {
         scenario,
         bug,
+        checks,
         ranges: merge_ranges(reports.iter().flat_map(|report| report.ranges.clone()).collect()),
         seeds: reports.iter().map(|report| report.seeds).sum(),
         events: reports.iter().map(|report| report.events).sum(),
@@ -69,6 +76,7 @@ mod tests {
         let report = |index: u64, failures: Vec<u64>| Report {
             scenario: "default".into(),
             bug: None,
+            checks: Default::default(),
             ranges: merge_ranges(shard_seeds(1, 8, index, 2).into_iter().map(|seed| (seed, seed)).collect()),
             seeds: 4,
             events: 100,

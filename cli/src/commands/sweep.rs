@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use raftsim_core::scenario::share::encode;
-use raftsim_core::scenario::Scenario;
+use raftsim_core::scenario::{Checks, Scenario};
 use raftsim_core::sim::hunt::{failing_run, judge_seed, judge_seed_covered, SeedRange, Verdict, HUNT_SEEDS_MAX};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -24,6 +24,9 @@ pub fn execute(args: &SweepArgs) -> Result<u8, Failure> {
     let mut scenario = inputs::scenario(&args.scenario, args.file.as_deref(), None)?;
     if let Some(bug) = &args.bug {
         scenario.protocol.bugs = inputs::bug_switches(bug)?;
+    }
+    if let Some(checks) = &args.checks {
+        scenario.checks = inputs::checks(checks)?;
     }
     let seeds = seeds_to_run(&args.seeds, args.shard.as_deref())?;
     let threads = inputs::threads(args.jobs);
@@ -86,6 +89,9 @@ pub struct FailingSeed {
 pub struct Report {
     pub scenario: String,
     pub bug: Option<String>,
+    /// Which checks reported (reports without the field were made with every check).
+    #[serde(default)]
+    pub checks: Checks,
     /// Seed ranges covered, `[first, last]` inclusive, sorted and merged.
     pub ranges: Vec<(u64, u64)>,
     pub seeds: u64,
@@ -211,6 +217,7 @@ pub fn sweep(scenario: &Scenario, bug: Option<&str>, seeds: &[u64], options: &Sw
         coverage,
         scenario: scenario.name.clone(),
         bug: bug.map(String::from),
+        checks: scenario.checks,
         ranges: merge_ranges(seeds.iter().map(|&seed| (seed, seed)).collect()),
         seeds: seeds.len() as u64,
         events: outcomes.iter().map(|(_, outcome)| outcome.events).sum(),
@@ -291,10 +298,11 @@ pub fn print(report: &Report) {
         .map(|(first, last)| if first == last { first.to_string() } else { format!("{first}..{last}") })
         .collect();
     out!(
-        "{} seeds of {}{} ({}): {} failing, {} events in {:.1} s ({:.0} seeds/s)",
+        "{} seeds of {}{}{} ({}): {} failing, {} events in {:.1} s ({:.0} seeds/s)",
         report.seeds,
         report.scenario,
         report.bug.as_ref().map_or(String::new(), |bug| format!(" with bug {bug}")),
+        if report.checks == Checks::Full { "" } else { ", damage checks only" },
         ranges.join(", "),
         report.failures.len(),
         report.events,

@@ -162,6 +162,64 @@ impl Invariant {
         bug.fires.iter().map(resolve).collect()
     }
 
+    /// Whether this is a *rule* check: one that restates a rule of the protocol (Figure 2, §5.2,
+    /// §5.4.2, persist-before-send) and fires the moment a node breaks it, before any harm is
+    /// visible. The others are *damage* checks: what a user of the cluster would see go wrong
+    /// (the TLA+ safety invariants about logs and leaders, state-machine safety, exactly-once,
+    /// liveness, linearizability, a runaway). In damage-only mode ([`Invariant::reported`] with
+    /// `rules: false`) the rule checks are silent, so a search must find a bug by its damage,
+    /// as it must for a bug nobody wrote a rule check for. This match is the one place that
+    /// declares the classification.
+    ///
+    /// Decisions for the borderline ones:
+    /// - `VoteOnceInv`, `VoteDurableInv`, `AckDurableInv`, `TermDurableInv`: rules. Each restates
+    ///   a rule of Figure 2 (one vote per term; persistent state on disk before answering); the
+    ///   harm they lead to is two leaders in a term (MoreThanOneLeaderInv) or a committed entry
+    ///   off a quorum of disks (QuorumLogInv), which damage checks see.
+    /// - `CommittedIsDurableInv`: a rule. Though etcd's TLA+ spec names it, it states the local
+    ///   rule "count only your durable log" (etcd #14370); the harm, a committed entry a crash
+    ///   can take, is QuorumLogInv's.
+    /// - `LeaderCommitsOwnTermInv`, `LeaderVotesInv`: rules (§5.4.2 and §5.2 restated); the harm
+    ///   is an overwritten committed entry (LogInv, StateMachineSafety) or two leaders.
+    /// - `MonotonicTerm`, `MonotonicCommit`, `MonotonicApplied`, `MonotonicVote`: rules. They
+    ///   judge one node's own bookkeeping against Figure 2 (persisted term and vote, a commit
+    ///   index and applied index that only grow); what harm follows shows in the logs and state
+    ///   machines (LogInv, StateMachineSafety, ExactlyOnceApply) or in two leaders.
+    pub fn is_rule_check(self) -> bool {
+        match self {
+            Invariant::CommittedIsDurableInv
+            | Invariant::LeaderCommitsOwnTermInv
+            | Invariant::LeaderVotesInv
+            | Invariant::VoteOnceInv
+            | Invariant::VoteDurableInv
+            | Invariant::AckDurableInv
+            | Invariant::TermDurableInv
+            | Invariant::MonotonicTerm
+            | Invariant::MonotonicCommit
+            | Invariant::MonotonicApplied
+            | Invariant::MonotonicVote => true,
+            Invariant::LogInv
+            | Invariant::MoreThanOneLeaderInv
+            | Invariant::ElectionSafetyInv
+            | Invariant::LogMatchingInv
+            | Invariant::QuorumLogInv
+            | Invariant::MoreUpToDateCorrectInv
+            | Invariant::LeaderCompletenessInv
+            | Invariant::StateMachineSafety
+            | Invariant::ExactlyOnceApply
+            | Invariant::LeaderLiveness
+            | Invariant::ClientLiveness
+            | Invariant::Linearizability
+            | Invariant::Runaway => false,
+        }
+    }
+
+    /// Whether a violation of this property is reported when rule checks are on (`rules`) or
+    /// off (damage-only mode): damage checks always are.
+    pub fn reported(self, rules: bool) -> bool {
+        rules || !self.is_rule_check()
+    }
+
     /// Every property, safety first, in the order the page lists them.
     pub const ALL: [Invariant; 24] = [
         Invariant::LogInv,

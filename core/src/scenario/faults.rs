@@ -180,6 +180,45 @@ fault_kinds! {
         shrunk: "no rolling upgrade",
         targeted: false,
     },
+    /// Cut a leader off from the others right after it wins or appends a client's command,
+    /// while its entry is on its way (messages still flying are lost), and let it rejoin after
+    /// a downtime (MIT 6.824's "Figure 8 (unreliable)" test, at a term's start as in Drăgoi et
+    /// al.'s phase-aligned faults): partly replicated entries of several terms pile up.
+    cut_leader: CutLeader {
+        summary: "cut a leader off just after it wins or appends, before a majority has its entry",
+        shrunk: "no leaders cut off",
+        targeted: true,
+    },
+    /// Crash a leader right after its commit index moves, before its followers learn it: the
+    /// next leader must hold what was committed, and a bug that committed too much shows.
+    crash_after_commit: CrashAfterCommit {
+        summary: "crash a leader just after it commits",
+        shrunk: "no crashes after commits",
+        targeted: true,
+    },
+    /// Crash a node right after it grants a vote, before its vote can be on disk, and restart
+    /// it soon: a vote a crash erased would be cast again in the same term.
+    crash_after_vote: CrashAfterVote {
+        summary: "crash a node just after it grants a vote",
+        shrunk: "no crashes after votes",
+        targeted: true,
+    },
+    /// Make a node that has not heard of a new candidate's term campaign too, the moment the
+    /// candidate starts: elections collide (split votes on demand), so a leader that won
+    /// without a real quorum of its term meets one that has it.
+    rival_candidate: RivalCandidate {
+        summary: "make a node still in an older term campaign as another starts to",
+        shrunk: "no rival candidates",
+        targeted: true,
+    },
+    /// Hold a vote's answer back until the candidate starts a campaign in a later term, then
+    /// release it into that campaign: old-term answers reach a new campaign, as in DEMi's
+    /// stale-vote bug in akka-raft.
+    stale_votes: StaleVotes {
+        summary: "delay answers to votes until the candidate has moved to a new term",
+        shrunk: "no delayed vote answers",
+        targeted: true,
+    },
 }
 
 #[cfg(test)]

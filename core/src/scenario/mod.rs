@@ -81,6 +81,69 @@ pub struct Scenario {
     /// traces of runs without forks are what they were before the field existed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub forks: Vec<Fork>,
+    /// Which checks report: all of them, or only those that see damage. Left out of a link
+    /// when `full`, so links made before the field existed read and replay as they did.
+    #[serde(skip_serializing_if = "Checks::is_full")]
+    pub checks: Checks,
+}
+
+/// Which checks report a violation. The checks themselves are classified in one place,
+/// `check::violation::Invariant::is_rule_check`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Checks {
+    /// Every check: the rule checks name the broken rule the moment it breaks.
+    #[default]
+    Full,
+    /// Only the damage checks (the TLA+ safety invariants, state-machine safety, exactly-once,
+    /// liveness, linearizability, a runaway): a bug is found by what it breaks, as a bug no
+    /// rule check was written for would be.
+    Damage,
+}
+
+impl Checks {
+    /// Every mode, in the order the page and the CLI list them.
+    pub const ALL: [Checks; 2] = [Checks::Full, Checks::Damage];
+
+    /// The name the CLI, the page and links use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Checks::Full => "full",
+            Checks::Damage => "damage",
+        }
+    }
+
+    /// The mode called `name`.
+    pub fn named(name: &str) -> Option<Checks> {
+        Checks::ALL.into_iter().find(|checks| checks.name() == name)
+    }
+
+    /// The mode in a few words, for a menu.
+    pub fn label(self) -> &'static str {
+        match self {
+            Checks::Full => "all checks",
+            Checks::Damage => "damage only",
+        }
+    }
+
+    /// What the mode does, in one sentence for the page.
+    pub fn description(self) -> &'static str {
+        match self {
+            Checks::Full => "Every check, the rule checks included: a bug is named by the rule it breaks.",
+            Checks::Damage => {
+                "Only the checks that see damage (two leaders, lost or overwritten entries, diverging state machines, liveness, linearizability): rule checks stay silent."
+            }
+        }
+    }
+
+    /// Whether rule checks report.
+    pub fn rules(self) -> bool {
+        self == Checks::Full
+    }
+
+    fn is_full(&self) -> bool {
+        *self == Checks::Full
+    }
 }
 
 /// The network: per directed link, a latency drawn from a range, sometimes a straggler, and
@@ -349,6 +412,7 @@ impl Default for Scenario {
             phases: PhaseOptions::default(),
             script: Vec::new(),
             forks: Vec::new(),
+            checks: Checks::Full,
         }
     }
 }

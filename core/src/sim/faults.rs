@@ -86,6 +86,18 @@ impl Simulation {
         self.queue.push(crash_us, Event::TargetedCrash { node: id, downtime_us });
     }
 
+    /// With chance `chance_ppm`, crashes node `id` at a time drawn in `now..=last_us` and
+    /// restarts it `downtime_us` later: a fault aimed at a protocol moment, drawn from its own
+    /// stream ([`super::rng::Stream::Aim`]) so that runs without such kinds draw as before.
+    pub(super) fn aim_crash(&mut self, id: NodeId, chance_ppm: u32, last_us: u64, downtime_us: (u64, u64)) {
+        if self.phase != Phase::Safety || !self.rng_aim.chance(chance_ppm) {
+            return;
+        }
+        let crash_us = self.rng_aim.between(self.now_us, last_us.max(self.now_us));
+        let downtime_us = self.rng_aim.between(downtime_us.0, downtime_us.1.max(downtime_us.0));
+        self.queue.push(crash_us, Event::TargetedCrash { node: id, downtime_us });
+    }
+
     /// Whether a targeted crash of `id` due now strikes: before the heal, and only a node that
     /// runs (another fault may have got there first).
     pub(super) fn targeted_crash_strikes(&self, id: NodeId) -> bool {

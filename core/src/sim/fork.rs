@@ -42,6 +42,7 @@ impl Simulation {
         self.rng_nemesis = Rng::new(fork.seed, Stream::Nemesis);
         self.rng_clients = Rng::new(fork.seed, Stream::Clients);
         self.rng_disks = Rng::new(fork.seed, Stream::Disks);
+        self.rng_aim = Rng::new(fork.seed, Stream::Aim);
         for (position, server) in self.servers.iter_mut().enumerate() {
             server.rng = Rng::new(fork.seed, Stream::Node(position as u32 + 1));
         }

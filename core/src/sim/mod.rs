@@ -310,6 +310,8 @@ pub struct Simulation {
     clients: Vec<Client>,
     rng_network: Rng,
     rng_nemesis: Rng,
+    /// The aimed faults' draws (see [`Stream::Aim`]).
+    rng_aim: Rng,
     rng_clients: Rng,
     rng_disks: Rng,
     trace: Fingerprint,
@@ -349,6 +351,9 @@ pub struct Simulation {
     coverage: Option<Box<coverage::Coverage>>,
     /// The scenario's forks applied so far.
     forks_next: usize,
+    /// With `stale_votes`: answers to votes held back, each with its message number, until
+    /// their receiver starts a campaign in a later term (at most `VOTES_HELD_MAX`).
+    votes_held: Vec<(u64, Message)>,
 }
 
 impl Simulation {
@@ -393,11 +398,12 @@ impl Simulation {
             clients: Vec::new(),
             rng_network: Rng::new(seed, Stream::Network),
             rng_nemesis: Rng::new(seed, Stream::Nemesis),
+            rng_aim: Rng::new(seed, Stream::Aim),
             rng_clients: Rng::new(seed, Stream::Clients),
             rng_disks: Rng::new(seed, Stream::Disks),
             trace: Fingerprint::default(),
             events: 0,
-            safety: SafetyChecker::new(nodes),
+            safety: SafetyChecker::new(nodes).with_rule_checks(scenario.checks.rules()),
             history: History::default(),
             telemetry: Telemetry::default(),
             violation: None,
@@ -417,6 +423,7 @@ impl Simulation {
             observed: Vec::new(),
             coverage: None,
             forks_next: 0,
+            votes_held: Vec::new(),
             scenario,
         };
         simulation.start();

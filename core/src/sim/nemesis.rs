@@ -124,6 +124,40 @@ impl SwarmParameters {
         };
         assert!(interval_us_min <= interval_us_max && downtime_us_min <= downtime_us_max, "ranges are ordered");
         assert!(network.latency_us_min <= network.latency_us_max, "latencies are ordered");
+        let (mut network, mut disk, mut nodes, mut protocol) = (network, disk, nodes, protocol);
+        // A deep seed (one in four): the faults aimed at protocol moments all on, and a world
+        // that lets commits happen (no drops, no torn tails, one entry per append, an odd
+        // cluster of three or five), since drops and lost writes suppress the partly
+        // replicated, multi-term states deep bugs need.
+        if rng.chance(DEEP_SEED_PPM) {
+            let aimed = [
+                FaultKind::CutLeader,
+                FaultKind::CrashAfterCommit,
+                FaultKind::CrashAfterVote,
+                FaultKind::RivalCandidate,
+                FaultKind::StaleVotes,
+            ];
+            for kind in aimed {
+                kinds.set(kind, true);
+            }
+            network.drop_ppm = 0;
+            disk.torn_tail_ppm = 0;
+            if scenario.nemesis.swarm_cluster {
+                protocol.entries_per_append_max = 1;
+                nodes = if rng.chance(500_000) { 3 } else { 5 }.min(scenario.nodes);
+            }
+        }
+        // An upgrade seed (one in eight): a rolling upgrade to PreVote in an even cluster of
+        // two or four nodes whose leader is cut off now and then (etcd #8501's setting: nodes
+        // without PreVote raise their terms while cut off, then restart with it).
+        if scenario.nemesis.swarm_cluster && rng.chance(UPGRADE_SEED_PPM) {
+            for kind in [FaultKind::Upgrade, FaultKind::CutLeader, FaultKind::Partition] {
+                kinds.set(kind, true);
+            }
+            network.drop_ppm = 0;
+            protocol.prevote = false;
+            nodes = if rng.chance(500_000) { 2 } else { 4 }.min(scenario.nodes);
+        }
         let nemesis = NemesisOptions {
             kinds,
             interval_us_min,
@@ -164,11 +198,32 @@ pub struct Fault {
     pub undo: Option<(u64, Action)>,
 }
 
+/// The chance that a swarm seed is deep (see [`SwarmParameters::draw`]).
+pub const DEEP_SEED_PPM: u32 = 250_000;
+
+/// The chance that a swarm seed is an upgrade seed (see [`SwarmParameters::draw`]).
+pub const UPGRADE_SEED_PPM: u32 = 125_000;
+
 /// With `crash_new_leader`, the chance that a newly elected leader is crashed.
 pub const NEW_LEADER_CRASH_PPM: u32 = 500_000;
 /// With `crash_during_fsync`, the chance that a node issuing writes loses power before they are
 /// synced.
 pub const FSYNC_CRASH_PPM: u32 = 5_000;
+
+/// With `cut_leader`, the chance that a new leader is cut off.
+pub const NEW_LEADER_CUT_PPM: u32 = 500_000;
+/// With `cut_leader`, the chance that a leader is cut off after appending a command.
+pub const APPEND_CUT_PPM: u32 = 100_000;
+/// With `crash_after_commit`, the chance that a leader is crashed after its commit index moves.
+pub const COMMIT_CRASH_PPM: u32 = 250_000;
+/// With `crash_after_vote`, the chance that a node is crashed after granting a vote.
+pub const VOTE_CRASH_PPM: u32 = 500_000;
+/// With `rival_candidate`, the chance that a node of an older term campaigns as another starts.
+pub const RIVAL_CANDIDATE_PPM: u32 = 500_000;
+/// With `stale_votes`, the chance that an answer to a vote is held back.
+pub const STALE_VOTE_PPM: u32 = 250_000;
+/// With `stale_votes`, the most answers held back at once (the oldest goes first).
+pub const VOTES_HELD_MAX: usize = 64;
 
 /// What the nemesis may aim at: each node's state, by node id, and the leader.
 #[derive(Clone, Debug, Default)]
@@ -224,7 +279,14 @@ pub fn choose_fault(rng: &mut Rng, parameters: &SwarmParameters, targets: &Targe
         }
         // A rolling upgrade: nodes move one at a time from the seed's PreVote setting to the
         // other, never back.
-        FaultKind::Upgrade if targets.prevote[index] == parameters.protocol.prevote => {
+        FaultKind::Upgrade if targets.prevote.contains(&parameters.protocol.prevote) => {
+            // The next node not upgraded yet, from the one drawn on: every tick of the kind
+            // moves the upgrade on, so it can finish within the run.
+            let next = (0..nodes as usize)
+                .map(|step| (index + step) % nodes as usize)
+                .find(|&position| targets.prevote[position] == parameters.protocol.prevote)
+                .expect("a node not upgraded yet");
+            let node = next as NodeId + 1;
             Fault { action: Action::Upgrade { node, prevote: !parameters.protocol.prevote }, undo: None }
         }
         // The kind does not apply now (its node is down, or alone, or no one leads).
@@ -234,7 +296,13 @@ pub fn choose_fault(rng: &mut Rng, parameters: &SwarmParameters, targets: &Targe
         | FaultKind::Hold
         | FaultKind::CrashLeader
         | FaultKind::Upgrade => return None,
-        FaultKind::CrashNewLeader | FaultKind::CrashDuringFsync => unreachable!("targeted kinds weigh 0 here"),
+        FaultKind::CrashNewLeader
+        | FaultKind::CrashDuringFsync
+        | FaultKind::CutLeader
+        | FaultKind::RivalCandidate
+        | FaultKind::CrashAfterCommit
+        | FaultKind::CrashAfterVote
+        | FaultKind::StaleVotes => unreachable!("targeted kinds weigh 0 here"),
     };
     Some(fault)
 }

@@ -4,12 +4,32 @@
 //! `absorb`, which runs the safety checks on it before the world acts on it.
 
 use crate::check::safety::NodeSnapshot;
-use crate::raft::{position_of, Input, Message, Node, NodeId, Outputs, Role, Timer, TimerCommand};
+use crate::raft::{position_of, Body, Index, Input, Message, Node, NodeId, Outputs, Role, Timer, TimerCommand, Write};
+
+use crate::scenario::Action;
 
 use super::describe::{self, FeedKind};
-use super::nemesis::{FSYNC_CRASH_PPM, NEW_LEADER_CRASH_PPM};
+use super::nemesis::{
+    APPEND_CUT_PPM, COMMIT_CRASH_PPM, FSYNC_CRASH_PPM, NEW_LEADER_CRASH_PPM, NEW_LEADER_CUT_PPM, RIVAL_CANDIDATE_PPM,
+    STALE_VOTE_PPM, VOTES_HELD_MAX, VOTE_CRASH_PPM,
+};
 use super::record::{Change, Look, Observed, SentRoute};
 use super::{Event, LossCause, Phase, Simulation, TimerSlot};
+
+/// What a node's step did that an aimed fault may strike at.
+#[derive(Clone, Copy, Debug)]
+struct Moment {
+    /// The node has just started a campaign in a new term.
+    campaigned: bool,
+    /// The node has just won an election.
+    elected: bool,
+    /// A leader appended a client's command.
+    appended: bool,
+    /// A leader's commit index moved.
+    committed: bool,
+    /// The node sent a granted vote.
+    voted: bool,
+}
 
 impl Simulation {
     /// Starts (or restarts) node `id` from its disk.
@@ -43,7 +63,19 @@ impl Simulation {
         }
         let was_leader_term = (node.role() == Role::Leader).then(|| node.term());
         let before = (node.role(), node.term());
+        let (request, commit_before) = (matches!(input, Input::ClientRequest(_)), node.commit_index());
         let outputs = node.step(input);
+        let leads = node.role() == Role::Leader;
+        let moment = Moment {
+            campaigned: node.role() == Role::Candidate && node.term() > before.1,
+            elected: leads && was_leader_term != Some(node.term()),
+            appended: request && leads && outputs.writes.iter().any(|w| matches!(w.write, Write::Append(_))),
+            committed: leads && node.commit_index() > commit_before,
+            voted: outputs
+                .messages
+                .iter()
+                .any(|message| matches!(message.body, Body::VoteResponse { prevote: false, granted: true })),
+        };
         let after = (node.role(), node.term());
         assert!(after.1 >= before.1, "a node's term never goes back within a run of it");
         if node.role() == Role::Leader && was_leader_term != Some(node.term()) {
@@ -59,7 +91,147 @@ impl Simulation {
         if before != after {
             self.observe_node(id, Change::Role);
         }
+        self.aim_at(id, moment);
         self.absorb(id, outputs);
+    }
+
+    /// The aimed crashes the swarm switched on, at the moment a step of node `id` made.
+    fn aim_at(&mut self, id: NodeId, moment: Moment) {
+        let kinds = self.parameters.nemesis.kinds;
+        let nemesis = &self.parameters.nemesis;
+        let downtime_us = (nemesis.downtime_us_min, nemesis.downtime_us_max);
+        // Before a follower can have acknowledged an append, or learnt of a commit.
+        let before_answer_us = self.now_us + 2 * self.parameters.network.latency_us_min - 1;
+        if kinds.cut_leader && (moment.elected || moment.appended) {
+            let chance_ppm = if moment.elected { NEW_LEADER_CUT_PPM } else { APPEND_CUT_PPM };
+            let cut_by_us = self.now_us + self.parameters.network.latency_us_max;
+            self.aim_cut(id, chance_ppm, cut_by_us, downtime_us);
+        }
+        if kinds.stale_votes && moment.campaigned {
+            let term = self.server(id).node.as_ref().expect("a running candidate").term();
+            self.release_vote_answers(id, term);
+        }
+        if kinds.rival_candidate && moment.campaigned {
+            self.aim_rival(id);
+        }
+        if kinds.crash_after_commit && moment.committed {
+            match self.contradicting(id) {
+                Some(rival) => self.strike_contradicted(id, rival, before_answer_us, downtime_us),
+                None => self.aim_crash(id, COMMIT_CRASH_PPM, before_answer_us, downtime_us),
+            }
+        }
+        if kinds.crash_after_vote && moment.voted {
+            // Before the vote's fsync, and back soon enough to be asked again in the same term.
+            let before_sync_us = self.now_us + self.parameters.disk.fsync_us_min.saturating_sub(1);
+            let back_us = (1_000, 2 * self.parameters.network.latency_us_max);
+            self.aim_crash(id, VOTE_CRASH_PPM, before_sync_us, back_us);
+        }
+    }
+
+    /// A node whose log contradicts what leader `leader` has just committed and could still win
+    /// an election against it: its last entry is of a later term than the committed one, and it
+    /// holds another entry (or none) at the commit index. Its log as it runs, or its disk if it
+    /// is down. In a correct cluster the leader's own-term commit leaves no such node for long;
+    /// this is the moment Figure 8 is about, whatever bug made it.
+    fn contradicting(&self, leader: NodeId) -> Option<NodeId> {
+        let log = self.server(leader).node.as_ref().expect("a running leader").log();
+        let commit = self.server(leader).node.as_ref().expect("a running leader").commit_index();
+        let committed_term = log.term_at(commit).expect("a node commits within its log");
+        self.servers.iter().enumerate().find_map(|(position, server)| {
+            let (last_term, term_at_commit) = match &server.node {
+                Some(node) => (node.log().last_term(), node.log().term_at(commit)),
+                None => {
+                    let entries = &server.disk.durable().entries;
+                    let term_at = |index: Index| entries.get(index as usize - 1).map(|entry| entry.term);
+                    (entries.last().map_or(0, |entry| entry.term), term_at(commit))
+                }
+            };
+            let rival = position as NodeId + 1;
+            (rival != leader && last_term > committed_term && term_at_commit != Some(committed_term)).then_some(rival)
+        })
+    }
+
+    /// Figure 8's next step, aimed: the leader that committed what `rival`'s log contradicts
+    /// crashes before its followers hear of the commit, and `rival` (restarted if it is down)
+    /// campaigns at once, as MIT 6.824's "Figure 8 (unreliable)" test brings stale nodes back.
+    fn strike_contradicted(&mut self, leader: NodeId, rival: NodeId, crash_by_us: u64, downtime_us: (u64, u64)) {
+        let campaign_us = crash_by_us + 1;
+        if self.phase != Phase::Safety || campaign_us >= self.scenario.phases.safety_us {
+            return;
+        }
+        // Cut off at once, so the commit index and the leader's own entries still flying are
+        // lost with it, then crashed.
+        self.queue.push(self.now_us, Event::Act(Action::Isolate { node: leader }));
+        self.aim_crash(leader, crate::sim::rng::MILLION, crash_by_us, downtime_us);
+        self.rejoin_at(leader, campaign_us + downtime_us.0);
+        self.rejoin_at(rival, campaign_us);
+        self.queue.push(campaign_us, Event::Act(Action::Restart { node: rival }));
+        self.queue.push(campaign_us, Event::Act(Action::ForceTimeout { node: rival }));
+    }
+
+    /// With `rival_candidate`: a running node still in a term before candidate `leader`'s
+    /// (drawn among them) times out now and campaigns, most likely in the same term.
+    fn aim_rival(&mut self, leader: NodeId) {
+        let term = self.server(leader).node.as_ref().expect("a running candidate").term();
+        let behind: Vec<NodeId> = (1..=self.servers.len() as NodeId)
+            .filter(|&id| id != leader && self.server(id).node.as_ref().is_some_and(|node| node.term() < term))
+            .collect();
+        if self.phase != Phase::Safety || behind.is_empty() || !self.rng_aim.chance(RIVAL_CANDIDATE_PPM) {
+            return;
+        }
+        let rival = behind[self.rng_aim.below(behind.len() as u64) as usize];
+        self.queue.push(self.now_us, Event::Act(Action::ForceTimeout { node: rival }));
+    }
+
+    /// With chance `chance_ppm`, cuts node `id` off from every other at a time drawn in
+    /// `now..=cut_by_us` (before the heal) and lets it rejoin a downtime later.
+    fn aim_cut(&mut self, id: NodeId, chance_ppm: u32, cut_by_us: u64, downtime_us: (u64, u64)) {
+        if self.phase != Phase::Safety || self.servers.len() < 2 || !self.rng_aim.chance(chance_ppm) {
+            return;
+        }
+        let cut_us = self.rng_aim.between(self.now_us, cut_by_us);
+        let back_us = cut_us + self.rng_aim.between(downtime_us.0, downtime_us.1.max(downtime_us.0));
+        if cut_us >= self.scenario.phases.safety_us {
+            return;
+        }
+        self.queue.push(cut_us, Event::Act(Action::Isolate { node: id }));
+        self.rejoin_at(id, back_us);
+    }
+
+    /// Heals every link of node `id` at `at_us` (a partition drawn since may lose a link).
+    fn rejoin_at(&mut self, id: NodeId, at_us: u64) {
+        for other in 1..=self.servers.len() as NodeId {
+            if other != id {
+                self.queue.push(at_us, Event::Act(Action::HealLink { a: id, b: other }));
+            }
+        }
+    }
+
+    /// With `stale_votes`, whether an answer to a vote is held back (see `votes_held`).
+    fn hold_vote_answer(&mut self, id: u64, message: &Message) -> bool {
+        let is_vote_answer = matches!(message.body, Body::VoteResponse { prevote: false, .. });
+        if !self.parameters.nemesis.kinds.stale_votes || !is_vote_answer || self.phase != Phase::Safety {
+            return false;
+        }
+        if !self.rng_aim.chance(STALE_VOTE_PPM) {
+            return false;
+        }
+        if self.votes_held.len() == VOTES_HELD_MAX {
+            self.votes_held.remove(0);
+        }
+        self.votes_held.push((id, message.clone()));
+        true
+    }
+
+    /// With `stale_votes`, node `id` has started a campaign in `term`: the answers held back
+    /// for it from earlier terms go out now, into this campaign.
+    fn release_vote_answers(&mut self, id: NodeId, term: crate::raft::Term) {
+        let due = |(_, message): &(u64, Message)| message.to == id && message.term < term;
+        let released: Vec<(u64, Message)> = self.votes_held.iter().filter(|held| due(held)).cloned().collect();
+        self.votes_held.retain(|held| !due(held));
+        for (number, message) in released {
+            self.deliver_later(number, message);
+        }
     }
 
     /// Checks a step's outputs, then acts on them: writes, messages, timers, replies.
@@ -135,7 +307,7 @@ impl Simulation {
         let id = self.messages_sent;
         self.messages_sent += 1;
         let route = self.network.route(&mut self.rng_network, &message, id);
-        if route.held {
+        if route.held || self.hold_vote_answer(id, &message) {
             self.observe_sent(id, &message, SentRoute::Held);
             return;
         }

@@ -32,6 +32,9 @@ pub enum Stream {
     Swarm,
     /// Clock drift of each node.
     Clocks,
+    /// The nemesis's faults aimed at protocol moments (a leader's append or commit, a vote):
+    /// a stream of their own, so runs without those kinds draw as before.
+    Aim,
     /// A guided hunt's choices (which world to fork, under which sub-seed): never a run's.
     Hunt,
     /// One node's timer delays.
@@ -47,7 +50,8 @@ impl Stream {
             Stream::Disks => 4,
             Stream::Swarm => 5,
             Stream::Clocks => 6,
-            Stream::Hunt => 7,
+            Stream::Aim => 7,
+            Stream::Hunt => 8,
             Stream::Node(id) => 100 + u64::from(id),
         }
     }

@@ -104,6 +104,8 @@ pub struct SafetyChecker {
     /// The event being checked, and its time, for reports.
     event: u64,
     time_us: u64,
+    /// Whether rule checks report ([`Invariant::is_rule_check`]); off in damage-only mode.
+    rules: bool,
 }
 
 type Checked = Result<(), Box<Violation>>;
@@ -126,7 +128,16 @@ impl SafetyChecker {
             applied: SharedVec::new(),
             event: 0,
             time_us: 0,
+            rules: true,
         }
+    }
+
+    /// Switches the rule checks' reports on (the default) or off (damage-only mode). Off, a
+    /// broken rule is passed over and the checker goes on as if it held, so the damage checks
+    /// judge what follows; the checker's own records (votes, leaders, the committed log) are
+    /// kept the same way in both modes.
+    pub fn with_rule_checks(self, on: bool) -> Self {
+        SafetyChecker { rules: on, ..self }
     }
 
     /// Sets the event number and time that violations found next will carry.
@@ -154,6 +165,22 @@ impl SafetyChecker {
         message: String,
     ) -> Box<Violation> {
         Box::new(Violation::new(invariant, self.event, self.time_us, message).naming(nodes, terms, indexes))
+    }
+
+    /// A failed check: its violation, or nothing when the check is switched off (a rule check
+    /// in damage-only mode), so callers write `self.fail(..)?` and go on only when it is off.
+    fn fail(
+        &self,
+        invariant: Invariant,
+        nodes: Vec<NodeId>,
+        terms: Vec<Term>,
+        indexes: Vec<Index>,
+        message: String,
+    ) -> Checked {
+        if !invariant.reported(self.rules) {
+            return Ok(());
+        }
+        Err(self.violation(invariant, nodes, terms, indexes, message))
     }
 
     fn shadow(&self, node: NodeId) -> &Shadow {
@@ -256,13 +283,7 @@ impl SafetyChecker {
                 "S{node} restarted in term {} but had durably reached term {durable_term_at_crash}: its disk lost acknowledged state",
                 after.term
             );
-            return Err(self.violation(
-                Invariant::MonotonicTerm,
-                vec![node],
-                vec![durable_term_at_crash, after.term],
-                vec![],
-                message,
-            ));
+            self.fail(Invariant::MonotonicTerm, vec![node], vec![durable_term_at_crash, after.term], vec![], message)?;
         }
         self.shadow_mut(node).state = after;
         Ok(())
@@ -345,13 +366,7 @@ impl SafetyChecker {
     fn check_term_and_vote(&self, node: NodeId, before: &NodeSnapshot, after: &NodeSnapshot) -> Checked {
         if after.term < before.term {
             let message = format!("S{node} went back from term {} to term {}", before.term, after.term);
-            return Err(self.violation(
-                Invariant::MonotonicTerm,
-                vec![node],
-                vec![before.term, after.term],
-                vec![],
-                message,
-            ));
+            return self.fail(Invariant::MonotonicTerm, vec![node], vec![before.term, after.term], vec![], message);
         }
         if let (true, Some(vote)) = (after.term == before.term, before.voted_for) {
             if after.voted_for != Some(vote) {
@@ -359,13 +374,7 @@ impl SafetyChecker {
                     "S{node} voted for S{vote} in term {} and then changed its vote to {:?}",
                     after.term, after.voted_for
                 );
-                return Err(self.violation(
-                    Invariant::MonotonicVote,
-                    vec![node, vote],
-                    vec![after.term],
-                    vec![],
-                    message,
-                ));
+                return self.fail(Invariant::MonotonicVote, vec![node, vote], vec![after.term], vec![], message);
             }
         }
         Ok(())
@@ -417,13 +426,7 @@ impl SafetyChecker {
         } else {
             format!("leader S{leader} counts index {commit} as committed, but its disk holds other entries up to there than its log")
         };
-        Err(self.violation(
-            Invariant::CommittedIsDurableInv,
-            vec![leader],
-            vec![after.term],
-            vec![commit, on_disk],
-            message,
-        ))
+        self.fail(Invariant::CommittedIsDurableInv, vec![leader], vec![after.term], vec![commit, on_disk], message)
     }
 
     /// LeaderVotesInv: "a candidate wins an election if it receives votes from a majority of the
@@ -441,7 +444,7 @@ impl SafetyChecker {
             granted + 1,
             self.quorum
         );
-        Err(self.violation(Invariant::LeaderVotesInv, vec![leader], vec![term], vec![], message))
+        self.fail(Invariant::LeaderVotesInv, vec![leader], vec![term], vec![], message)
     }
 
     /// How many committed entries, from index 1, were committed in a term before `term`. The
@@ -525,13 +528,14 @@ impl SafetyChecker {
         if after.commit_index < before.commit_index {
             let message =
                 format!("S{node}'s commit index went back from {} to {}", before.commit_index, after.commit_index);
-            return Err(self.violation(
+            self.fail(
                 Invariant::MonotonicCommit,
                 vec![node],
                 vec![after.term],
                 vec![before.commit_index, after.commit_index],
                 message,
-            ));
+            )?;
+            return Ok(false);
         }
         if after.commit_index == before.commit_index {
             return Ok(false);
@@ -544,13 +548,13 @@ impl SafetyChecker {
                 "leader S{node} of term {} advanced its commit index to {}, an entry of term {commit_term}: only entries of the leader's own term are committed by counting replicas (§5.4.2, Figure 8)",
                 after.term, after.commit_index
             );
-            return Err(self.violation(
+            self.fail(
                 Invariant::LeaderCommitsOwnTermInv,
                 vec![node],
                 vec![after.term, commit_term],
                 vec![after.commit_index],
                 message,
-            ));
+            )?;
         }
         let known = after.commit_index.min(self.committed_len());
         if !log.holds(known, self.committed_prefix(known)) {

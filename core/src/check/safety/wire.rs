@@ -49,7 +49,7 @@ impl SafetyChecker {
             format!("S{voter} sent its vote for S{candidate} in term {term} before the vote was on its disk")
         };
         let message = format!("{what} (disk: term {}, vote {:?})", disk.term, disk.voted_for);
-        Err(self.violation(Invariant::VoteDurableInv, vec![voter], vec![term, disk.term], vec![], message))
+        self.fail(Invariant::VoteDurableInv, vec![voter], vec![term, disk.term], vec![], message)
     }
 
     /// VoteDurableInv for a leader taking office: the vote for itself that it counted is on its
@@ -63,7 +63,7 @@ impl SafetyChecker {
             "S{leader} took office as leader of term {term} before its vote for itself was on its disk (disk: term {}, vote {:?})",
             disk.term, disk.voted_for
         );
-        Err(self.violation(Invariant::VoteDurableInv, vec![leader], vec![term, disk.term], vec![], message))
+        self.fail(Invariant::VoteDurableInv, vec![leader], vec![term, disk.term], vec![], message)
     }
 
     /// VoteOnceInv: "each server will vote for at most one candidate in a given term" (§5.2),
@@ -81,7 +81,7 @@ impl SafetyChecker {
         let mut nodes = vec![voter, first, candidate];
         nodes.sort_unstable();
         nodes.dedup();
-        Err(self.violation(Invariant::VoteOnceInv, nodes, vec![term], vec![], message))
+        self.fail(Invariant::VoteOnceInv, nodes, vec![term], vec![], message)
     }
 
     /// AckDurableInv: a follower acknowledges entries only once its disk holds them (Figure 2),
@@ -111,7 +111,7 @@ impl SafetyChecker {
         } else {
             format!("{acknowledged} while its disk held other entries there than its log")
         };
-        Err(self.violation(Invariant::AckDurableInv, vec![node], vec![ack_term], vec![match_index, on_disk], message))
+        self.fail(Invariant::AckDurableInv, vec![node], vec![ack_term], vec![match_index, on_disk], message)
     }
 
     /// TermDurableInv: the term a message carries is on its sender's disk before the message
@@ -130,6 +130,6 @@ impl SafetyChecker {
             "S{node} sent a message of term {} ({message}) while its disk held only term {on_disk}: a crash would make it forget that term",
             message.term
         );
-        Err(self.violation(Invariant::TermDurableInv, vec![node], vec![message.term, on_disk], vec![], text))
+        self.fail(Invariant::TermDurableInv, vec![node], vec![message.term, on_disk], vec![], text)
     }
 }
