@@ -8,6 +8,7 @@
 //!
 //! [`trace_hash`]: Simulation::trace_hash
 
+mod chacha;
 pub mod client;
 pub mod clock;
 pub mod describe;

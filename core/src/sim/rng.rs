@@ -6,15 +6,14 @@
 //! library release can change which value a seed draws: ChaCha8 gives the same words natively
 //! and in wasm, and integer arithmetic does too.
 
-use rand_chacha::ChaCha8Rng;
-use rand_core::{Rng as _, SeedableRng};
+use super::chacha::Words;
 
 use crate::raft::NodeId;
 
 /// A named stream of random numbers.
 #[derive(Clone, Debug)]
 pub struct Rng {
-    inner: ChaCha8Rng,
+    inner: Words,
 }
 
 /// The concerns that draw randomness, each with its own stream number.
@@ -56,9 +55,7 @@ pub const MILLION: u32 = 1_000_000;
 impl Rng {
     /// The stream `stream` of root seed `seed`.
     pub fn new(seed: u64, stream: Stream) -> Rng {
-        let mut inner = ChaCha8Rng::seed_from_u64(seed);
-        inner.set_stream(stream.number());
-        Rng { inner }
+        Rng { inner: Words::new(seed, stream.number()) }
     }
 
     /// A uniformly random word.
