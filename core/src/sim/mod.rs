@@ -343,6 +343,9 @@ pub struct Simulation {
     observing: bool,
     /// What the world did since the record last took it in.
     observed: Vec<record::Observation>,
+    /// The writes of the fsync being handled: one list, emptied and refilled at every fsync so
+    /// that none allocates (empty between events).
+    synced: Vec<crate::raft::WriteRequest>,
 }
 
 impl Simulation {
@@ -409,6 +412,7 @@ impl Simulation {
             messages_sent: 0,
             observing: false,
             observed: Vec::new(),
+            synced: Vec::new(),
             scenario,
         };
         simulation.start();
