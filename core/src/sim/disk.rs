@@ -41,14 +41,15 @@ impl Disk {
         &self.durable
     }
 
-    /// Queues writes; returns when the fsync covering them completes (one taking `fsync_us`
+    /// Queues writes (taking them out of `writes`, which the driver gives back to the node for
+    /// its next step); returns when the fsync covering them completes (one taking `fsync_us`
     /// if a new one is needed) and the last write's id, for the driver to report as `Persisted`.
-    pub fn issue(&mut self, writes: Vec<WriteRequest>, now_us: u64, fsync_us: u64) -> Option<(u64, WriteId)> {
+    pub fn issue(&mut self, writes: &mut Vec<WriteRequest>, now_us: u64, fsync_us: u64) -> Option<(u64, WriteId)> {
         let last = writes.last()?.id;
         if let Some(previous) = self.unsynced.back() {
             assert!(previous.id < writes[0].id, "write ids must increase");
         }
-        self.unsynced.extend(writes);
+        self.unsynced.extend(writes.drain(..));
         if now_us >= self.busy_until_us {
             // The fsync that was waiting has started: it is now the one in progress.
             if let Some(next_done_us) = self.next_done_us.take() {
@@ -64,16 +65,16 @@ impl Disk {
         Some((done_us, last))
     }
 
-    /// The fsync covering writes up to `write_id` completed: they become durable. Returns them,
-    /// in order, for the checks.
-    pub fn synced(&mut self, write_id: WriteId) -> Vec<WriteRequest> {
-        let mut synced = Vec::new();
+    /// The fsync covering writes up to `write_id` completed: they become durable. Puts them, in
+    /// order, into `synced` (emptied first; the caller's list, reused from fsync to fsync so that
+    /// none allocates) for the checks.
+    pub fn synced(&mut self, write_id: WriteId, synced: &mut Vec<WriteRequest>) {
+        synced.clear();
         while self.unsynced.front().is_some_and(|request| request.id <= write_id) {
             let request = self.unsynced.pop_front().expect("checked");
             self.durable.apply(&request.write);
             synced.push(request);
         }
-        synced
     }
 
     /// The node crashed. Unsynced writes are lost; with probability `torn_tail_ppm` they had in
@@ -128,32 +129,41 @@ mod tests {
     #[test]
     fn writes_are_durable_only_once_synced_and_fsyncs_queue_up() {
         let mut disk = Disk::default();
-        assert_eq!(disk.issue(vec![append(1, 1)], 100, 50), Some((150, 1)));
-        assert_eq!(disk.issue(vec![append(2, 2)], 120, 50), Some((200, 2)), "the second fsync waits for the first");
+        let mut writes = vec![append(1, 1)];
+        assert_eq!(disk.issue(&mut writes, 100, 50), Some((150, 1)));
+        assert!(writes.is_empty(), "the writes move to the disk");
+        assert_eq!(
+            disk.issue(&mut vec![append(2, 2)], 120, 50),
+            Some((200, 2)),
+            "the second fsync waits for the first"
+        );
         assert!(disk.durable().entries.is_empty());
-        disk.synced(1);
+        let mut synced = vec![append(9, 9)];
+        disk.synced(1, &mut synced);
         assert_eq!(disk.durable().entries.len(), 1);
-        disk.synced(2);
+        assert_eq!(synced.iter().map(|request| request.id).collect::<Vec<_>>(), [1], "the list is emptied first");
+        disk.synced(2, &mut synced);
         assert_eq!(disk.durable().entries.len(), 2);
+        assert_eq!(synced.iter().map(|request| request.id).collect::<Vec<_>>(), [2]);
     }
 
     #[test]
     fn writes_issued_during_an_fsync_share_the_next_one() {
         let mut disk = Disk::default();
-        assert_eq!(disk.issue(vec![append(1, 1)], 0, 100), Some((100, 1)));
-        assert_eq!(disk.issue(vec![append(2, 2)], 10, 100), Some((200, 2)));
-        assert_eq!(disk.issue(vec![append(3, 3)], 20, 999), Some((200, 3)), "joins the waiting fsync");
-        assert_eq!(disk.issue(vec![append(4, 4)], 150, 100), Some((300, 4)), "the second one has started");
-        assert_eq!(disk.issue(vec![append(5, 5)], 400, 100), Some((500, 5)), "an idle disk starts at once");
+        assert_eq!(disk.issue(&mut vec![append(1, 1)], 0, 100), Some((100, 1)));
+        assert_eq!(disk.issue(&mut vec![append(2, 2)], 10, 100), Some((200, 2)));
+        assert_eq!(disk.issue(&mut vec![append(3, 3)], 20, 999), Some((200, 3)), "joins the waiting fsync");
+        assert_eq!(disk.issue(&mut vec![append(4, 4)], 150, 100), Some((300, 4)), "the second one has started");
+        assert_eq!(disk.issue(&mut vec![append(5, 5)], 400, 100), Some((500, 5)), "an idle disk starts at once");
     }
 
     #[test]
     fn a_crash_loses_unsynced_writes() {
         let mut disk = Disk::default();
         let hard_state = HardState { term: 3, voted_for: Some(2) };
-        disk.issue(vec![WriteRequest { id: 1, write: Write::HardState(hard_state) }], 0, 10);
-        disk.synced(1);
-        disk.issue(vec![append(2, 1)], 0, 10);
+        disk.issue(&mut vec![WriteRequest { id: 1, write: Write::HardState(hard_state) }], 0, 10);
+        disk.synced(1, &mut Vec::new());
+        disk.issue(&mut vec![append(2, 1)], 0, 10);
         let loss = disk.crash(&mut Rng::new(1, Stream::Disks), 0);
         assert_eq!(loss, CrashLoss { writes_lost: 1, torn_index: None, changed_from: None });
         assert_eq!(disk.durable().hard_state, hard_state);
@@ -164,7 +174,7 @@ mod tests {
     fn a_torn_tail_keeps_a_prefix_and_drops_the_last_entry() {
         let mut disk = Disk::default();
         let entries = (1..=3).map(|index| Entry { term: 1, index, payload: Payload::Noop }).collect();
-        disk.issue(vec![WriteRequest { id: 1, write: Write::Append(entries) }], 0, 10);
+        disk.issue(&mut vec![WriteRequest { id: 1, write: Write::Append(entries) }], 0, 10);
         let loss = disk.crash(&mut Rng::new(1, Stream::Disks), 1_000_000);
         assert_eq!(loss.torn_index, Some(3));
         assert_eq!(disk.durable().entries.len(), 2);

@@ -8,6 +8,7 @@
 //!
 //! [`trace_hash`]: Simulation::trace_hash
 
+mod chacha;
 pub mod client;
 pub mod clock;
 pub mod coverage;
@@ -354,6 +355,9 @@ pub struct Simulation {
     /// With `stale_votes`: answers to votes held back, each with its message number, until
     /// their receiver starts a campaign in a later term (at most `VOTES_HELD_MAX`).
     votes_held: Vec<(u64, Message)>,
+    /// The writes of the fsync being handled: one list, emptied and refilled at every fsync so
+    /// that none allocates (empty between events).
+    synced: Vec<crate::raft::WriteRequest>,
 }
 
 impl Simulation {
@@ -424,6 +428,7 @@ impl Simulation {
             coverage: None,
             forks_next: 0,
             votes_held: Vec::new(),
+            synced: Vec::new(),
             scenario,
         };
         simulation.start();

@@ -255,12 +255,12 @@ impl Simulation {
                 }
             });
         }
-        let Outputs { writes, mut messages, mut timers, mut applied, mut replies } = outputs;
+        let Outputs { mut writes, mut messages, mut timers, mut applied, mut replies } = outputs;
         assert!(
             messages.iter().all(|message| message.from == id && message.to != id),
             "a node sends only its own messages to others"
         );
-        self.issue_writes(id, writes);
+        self.issue_writes(id, &mut writes);
         for message in messages.drain(..) {
             self.send(message);
         }
@@ -274,13 +274,14 @@ impl Simulation {
         }
         applied.clear();
         // The emptied lists go back to the node, which fills them at its next step without
-        // allocating again (the writes stay with the disk).
+        // allocating again (the writes moved to the disk's queue).
         if let Some(node) = self.servers[position_of(id)].node.as_mut() {
-            node.reuse_outputs(Outputs { writes: Vec::new(), messages, timers, applied, replies });
+            node.reuse_outputs(Outputs { writes, messages, timers, applied, replies });
         }
     }
 
-    pub(super) fn issue_writes(&mut self, id: NodeId, writes: Vec<crate::raft::WriteRequest>) {
+    /// Hands `writes` to the node's disk (emptying the list) and queues the fsync's completion.
+    pub(super) fn issue_writes(&mut self, id: NodeId, writes: &mut Vec<crate::raft::WriteRequest>) {
         if writes.is_empty() {
             return;
         }
@@ -437,18 +438,19 @@ impl Simulation {
     }
 
     pub(super) fn on_synced(&mut self, id: NodeId, incarnation: u32, write_id: u64) {
-        let server = self.server_mut(id);
+        let server = &mut self.servers[position_of(id)];
         if server.incarnation != incarnation {
             return;
         }
         assert!(server.node.is_some(), "an fsync of the current incarnation completes while it runs");
-        let synced = server.disk.synced(write_id);
+        server.disk.synced(write_id, &mut self.synced);
         // The checker learns what is durable from the disk, before the node hears of it.
         if self.violation.is_none() {
-            if let Err(violation) = self.safety.on_durable(id, &synced) {
+            if let Err(violation) = self.safety.on_durable(id, &self.synced) {
                 self.violation = Some(*violation);
             }
         }
+        self.synced.clear();
         self.step_node(id, Input::Persisted(write_id));
     }
 

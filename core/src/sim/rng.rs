@@ -6,15 +6,14 @@
 //! library release can change which value a seed draws: ChaCha8 gives the same words natively
 //! and in wasm, and integer arithmetic does too.
 
-use rand_chacha::ChaCha8Rng;
-use rand_core::{Rng as _, SeedableRng};
+use super::chacha::Words;
 
 use crate::raft::NodeId;
 
 /// A named stream of random numbers.
 #[derive(Clone, Debug)]
 pub struct Rng {
-    inner: ChaCha8Rng,
+    inner: Words,
 }
 
 /// The concerns that draw randomness, each with its own stream number.
@@ -63,9 +62,7 @@ pub const MILLION: u32 = 1_000_000;
 impl Rng {
     /// The stream `stream` of root seed `seed`.
     pub fn new(seed: u64, stream: Stream) -> Rng {
-        let mut inner = ChaCha8Rng::seed_from_u64(seed);
-        inner.set_stream(stream.number());
-        Rng { inner }
+        Rng { inner: Words::new(seed, stream.number()) }
     }
 
     /// A uniformly random word.
@@ -74,12 +71,15 @@ impl Rng {
     }
 
     /// Uniform in `0..bound` (Lemire's multiply-and-reject, exact for every bound).
+    /// The threshold (`2^64 mod bound`) is below `bound`, so a low half at or above `bound`
+    /// passes without it: the division that computes it runs only for the rare low halves below
+    /// `bound`. The same words give the same values as testing every draw against it.
     pub fn below(&mut self, bound: u64) -> u64 {
         assert!(bound > 0, "below(0) has no values");
-        let threshold = bound.wrapping_neg() % bound;
+        let mut threshold = None;
         loop {
             let (high, low) = multiply_wide(self.next_u64(), bound);
-            if low >= threshold {
+            if low >= bound || low >= *threshold.get_or_insert_with(|| bound.wrapping_neg() % bound) {
                 return high;
             }
         }
@@ -161,6 +161,27 @@ mod tests {
         let words: Vec<u64> = (0..4).map(|_| first.next_u64()).collect();
         assert_eq!(words, (0..4).map(|_| again.next_u64()).collect::<Vec<_>>());
         assert_ne!(words, (0..4).map(|_| other.next_u64()).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn below_draws_what_testing_every_draw_against_the_threshold_draws() {
+        let plain = |rng: &mut Rng, bound: u64| {
+            let threshold = bound.wrapping_neg() % bound;
+            loop {
+                let (high, low) = multiply_wide(rng.next_u64(), bound);
+                if low >= threshold {
+                    return high;
+                }
+            }
+        };
+        let (mut ours, mut reference) = (Rng::new(3, Stream::Clients), Rng::new(3, Stream::Clients));
+        let mut bounds = Rng::new(4, Stream::Swarm);
+        let edges = [1, 2, 3, 7, 1_000_000, (1 << 63) + 1, u64::MAX - 1, u64::MAX];
+        let random = (0..20_000).map(|_| bounds.next_u64() >> (bounds.next_u64() % 64)).map(|bound| bound.max(1));
+        for bound in edges.into_iter().cycle().take(800).chain(random) {
+            assert_eq!(ours.below(bound), plain(&mut reference, bound), "below({bound})");
+        }
+        assert_eq!(ours.next_u64(), reference.next_u64(), "both drew as many words");
     }
 
     #[test]
