@@ -24,6 +24,24 @@ pub fn scenario(preset_name: &str, file: Option<&Path>, seed: Option<u64>) -> Re
     Ok(scenario)
 }
 
+/// The scenario a sweep or a hunt runs: `scenario`'s preset or file, with `--bug` and
+/// `--checks` applied when given.
+pub fn hunted_scenario(
+    preset_name: &str,
+    file: Option<&Path>,
+    bug: Option<&str>,
+    checks: Option<&str>,
+) -> Result<Scenario, String> {
+    let mut scenario = self::scenario(preset_name, file, None)?;
+    if let Some(bug) = bug {
+        scenario.protocol.bugs = bug_switches(bug)?;
+    }
+    if let Some(checks) = checks {
+        scenario.checks = self::checks(checks)?;
+    }
+    Ok(scenario)
+}
+
 fn scenario_file(path: &Path) -> Result<Scenario, String> {
     let text = std::fs::read_to_string(path).map_err(|error| format!("cannot read {}: {error}", path.display()))?;
     serde_json::from_str(&text).map_err(|error| format!("{}: {error}", path.display()))

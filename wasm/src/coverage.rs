@@ -40,23 +40,13 @@ fn line(coverage: Option<&Coverage>) -> String {
     let states = if count == 1 { "abstract state" } else { "abstract states" };
     match coverage.firsts().last() {
         Some(latest) if count > 1 => {
-            format!("{count} {states} reached; the latest new one at event {}", group(latest.event))
+            format!(
+                "{count} {states} reached; the latest new one at event {}",
+                raftsim_core::sim::hunt::group_thousands(latest.event)
+            )
         }
         _ => format!("{count} {states} reached"),
     }
-}
-
-/// `12345` as `12,345`.
-fn group(value: u64) -> String {
-    let digits = value.to_string();
-    let mut grouped = String::new();
-    for (position, digit) in digits.chars().enumerate() {
-        if position > 0 && (digits.len() - position) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    grouped
 }
 
 #[cfg(test)]
@@ -65,8 +55,6 @@ mod tests {
 
     #[test]
     fn the_line_counts_the_states_reached_so_far() {
-        assert_eq!(group(1234567), "1,234,567");
-        assert_eq!(group(12), "12");
         let scenario = raftsim_core::scenario::preset("swarm").expect("the swarm preset");
         let spec =
             raftsim_core::scenario::RunSpec { scenario, actions: Vec::new(), stop_at_event: None, stop_at_us: None };
@@ -77,8 +65,11 @@ mod tests {
         let coverage = session.simulation().coverage().expect("covered");
         assert!(coverage.count() > first, "the count grows as the run advances");
         let latest = coverage.firsts().last().expect("reached").event;
-        let expected =
-            format!("{} abstract states reached; the latest new one at event {}", coverage.count(), group(latest));
+        let expected = format!(
+            "{} abstract states reached; the latest new one at event {}",
+            coverage.count(),
+            raftsim_core::sim::hunt::group_thousands(latest)
+        );
         assert_eq!(line(Some(coverage)), expected);
         assert_eq!(line(None), "not recorded");
     }

@@ -54,13 +54,8 @@ pub struct HuntFailure {
 
 /// Runs the hunt and prints its report; exit status 1 if a run failed.
 pub fn execute(args: &HuntArgs) -> Result<u8, Failure> {
-    let mut scenario = inputs::scenario(&args.scenario, args.file.as_deref(), None)?;
-    if let Some(bug) = &args.bug {
-        scenario.protocol.bugs = inputs::bug_switches(bug)?;
-    }
-    if let Some(checks) = &args.checks {
-        scenario.checks = inputs::checks(checks)?;
-    }
+    let scenario =
+        inputs::hunted_scenario(&args.scenario, args.file.as_deref(), args.bug.as_deref(), args.checks.as_deref())?;
     if args.round == 0 {
         return Err("--round must be at least 1".to_string().into());
     }

@@ -21,13 +21,8 @@ use crate::output::out;
 /// Sweeps the seeds `--seeds` (or this shard's share of them) and prints the report; exit
 /// status 1 if any seed failed.
 pub fn execute(args: &SweepArgs) -> Result<u8, Failure> {
-    let mut scenario = inputs::scenario(&args.scenario, args.file.as_deref(), None)?;
-    if let Some(bug) = &args.bug {
-        scenario.protocol.bugs = inputs::bug_switches(bug)?;
-    }
-    if let Some(checks) = &args.checks {
-        scenario.checks = inputs::checks(checks)?;
-    }
+    let scenario =
+        inputs::hunted_scenario(&args.scenario, args.file.as_deref(), args.bug.as_deref(), args.checks.as_deref())?;
     let seeds = seeds_to_run(&args.seeds, args.shard.as_deref())?;
     let threads = inputs::threads(args.jobs);
     let options =

@@ -87,8 +87,8 @@ impl SeedRange {
     }
 }
 
-/// `100000000` as `100,000,000`.
-fn group_thousands(value: u64) -> String {
+/// `100000000` as `100,000,000` (the CLI's and the page's way to write a count).
+pub fn group_thousands(value: u64) -> String {
     let digits = value.to_string();
     let mut grouped = String::new();
     for (position, digit) in digits.chars().enumerate() {
@@ -164,6 +164,13 @@ pub fn failing_run(scenario: &Scenario, seed: u64, violation: &Violation) -> Run
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn counts_are_grouped_in_thousands() {
+        assert_eq!(super::group_thousands(1_234_567), "1,234,567");
+        assert_eq!(super::group_thousands(12), "12");
+        assert_eq!(super::group_thousands(100_000), "100,000");
+    }
+
     use super::*;
     use crate::raft::Bugs;
     use crate::scenario::preset;
