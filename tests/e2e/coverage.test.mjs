@@ -56,6 +56,25 @@ const CASES = [
     await page.close();
   }],
 
+  ["the coverage line follows the run while it plays", async ({ open, setSpeed, settle, assertNoErrors }) => {
+    const page = await open();
+    await setSpeed(page, "real time");
+    await page.click("#play");
+    await page.waitForFunction(() => window.raftsim.app.sim.coverage_count() > 3, { timeout: 60_000 });
+    // Still playing: the line has followed within a frame or two, without any seek.
+    await page.waitForFunction(() => {
+      const match = /^(\d+) abstract/.exec(document.getElementById("run-coverage").textContent);
+      return match && Number(match[1]) > 3;
+    }, { timeout: 10_000 });
+    await page.click("#play");
+    await settle(page);
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    const now = await coverage(page);
+    assert.equal(shownCount(now.text), now.count, "after a pause the line shows the engine's count");
+    assertNoErrors(page);
+    await page.close();
+  }],
+
   ["a guided hunt's link, forks included, opens and plays past its fork", async ({ open, shot, runTo, assertNoErrors }) => {
     const run = { scenario: { name: "swarm", seed: 4, forks: [{ at_event: 40, seed: 77 }] }, actions: [], stop_at_event: 120 };
     const page = await open(`?paused#${link(run)}`);

@@ -275,6 +275,19 @@ const CASES = [
     assert.deepEqual(found.listed.sort((a, b) => a.seed - b.seed), expected, "the page judges each seed as raftsim sweep --checks damage does, links included");
     await page.evaluate(() => document.getElementById("panel-hunt").scrollIntoView());
     await shot(page, "59-hunt-damage");
+    // Opened, the run says its mode, and the rule checks it kept quiet are not judged, never ✓.
+    await page.click(`#hunt-failures li[data-seed="${expected[0].seed}"] .open-button`);
+    await opened(page);
+    const board = await page.evaluate(() => ({
+      scenario: document.getElementById("run-scenario").textContent,
+      rows: Object.fromEntries([...document.querySelectorAll("#checks li")].map((row) => [row.dataset.check, row.className])),
+    }));
+    assert.match(board.scenario, /damage checks only/);
+    assert.match(board.rows[expected[0].check], /failed/);
+    for (const rule of ["LeaderVotesInv", "LeaderCommitsOwnTermInv", "VoteDurableInv"]) {
+      assert.match(board.rows[rule], /not_judged/, `${rule} is not judged in a damage-only run`);
+    }
+    await shot(page, "59-hunt-damage-opened");
     assertNoErrors(page);
     await page.close();
   }],

@@ -47,6 +47,8 @@ pub struct RunView {
     pub held_messages: usize,
     /// Servers crashed or paused now (after the heal, only by the user's hand).
     pub down_nodes: usize,
+    /// Only the damage checks report (the scenario's `checks`): the rule checks are silent.
+    pub damage_only: bool,
 }
 
 /// How many pairs of servers the directed cuts `links` touch.
@@ -104,6 +106,7 @@ pub fn run_view(simulation: &Simulation, frontier: (u64, u64), user_actions: usi
         cut_pairs: cut_pairs(&simulation.network().cut_links()),
         held_messages: simulation.network().held_count(),
         down_nodes: simulation.servers().iter().filter(|server| server.node.is_none() || server.paused).count(),
+        damage_only: !simulation.scenario().checks.rules(),
     }
 }
 
@@ -333,6 +336,9 @@ pub fn check_states(simulation: &Simulation) -> Vec<CheckState> {
     let state = |invariant: Invariant| -> (&'static str, String) {
         if let Some(violation) = violation.filter(|violation| violation.invariant == invariant) {
             return ("failed", violation.message.clone());
+        }
+        if !invariant.reported(simulation.scenario().checks.rules()) {
+            return ("not_judged", "Not judged: a rule check, silent in this damage-only run.".into());
         }
         let when = invariant.when_checked();
         if when == CheckedWhen::EveryEvent {

@@ -1,8 +1,10 @@
 // The run panel's coverage line: how many abstract states (signatures) the run on screen has
-// reached. The engine counts them and says it in words; this reads the count when the run
-// moves (one call into the engine) and rewrites the line only when the count changed.
+// reached. The engine counts them and says it in words; this reads the count on each frame in
+// which the run moved (playing, travelling or a jump: one call into the engine) and rewrites
+// the line only when the count changed.
 import { app, guard, on } from "./app.js";
 import { byId, setText } from "./dom.js";
+import { onFrame } from "./player.js";
 
 /** The count the line shows (-1: none yet). */
 let shownCount = -1;
@@ -22,6 +24,8 @@ export function setupCoverage() {
     shownCount = -1;
     refresh();
   });
-  on("moved", refresh);
+  onFrame((now, changed) => {
+    if (changed) refresh();
+  });
   on("acted", refresh);
 }

@@ -248,7 +248,7 @@ function showFigures(now) {
 }
 
 function verdict(current, seconds) {
-  const checks = [...current.checks].sort((a, b) => b[1] - a[1]).map(([check, seeds]) => `${check} on ${format.count(seeds)}`);
+  const checks = [...current.checks].sort((a, b) => b[1] - a[1]).map(([check, count]) => `${check} on ${seeds(count)}`);
   const failing = current.failing > 0 ? `${format.count(current.failing)} failing (${checks.join(", ")}).` : "";
   const crashes = current.crashed.length > 0 ? ` ${current.crashed.length} crashed the engine: a bug in raftsim, please report it.` : "";
   const listed = current.listed.length;
@@ -258,7 +258,10 @@ function verdict(current, seconds) {
   const when = `${current.cancelled ? "Cancelled after" : "Done:"} ${seeds(current.done)} in ${seconds.toFixed(1)} s.`;
   if (current.failing === 0 && current.crashed.length === 0) {
     const unknown = current.unknownCount > 0 ? ", but linearizability went unanswered on some (not a pass)" : "";
-    return `${when} No seed failed: every check held on every seed judged${unknown}.`;
+    const judged = current.request.checks === "damage"
+      ? "no seed showed damage (only the damage checks were on: a rule broken without visible harm goes unreported; try more seeds, or every check)"
+      : "every check held on every seed judged";
+    return `${when} No seed failed: ${judged}${unknown}.`;
   }
   return `${when} ${failing}${crashes}${more}`;
 }

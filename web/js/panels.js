@@ -92,12 +92,12 @@ function recoveryWords(view) {
 }
 
 function updateRun(view) {
-  setText(byId("run-scenario"), view.name);
+  setText(byId("run-scenario"), view.damage_only ? `${view.name} (damage checks only: rule checks silent)` : view.name);
   setText(byId("run-seed"), String(view.seed));
   const phase = {
     faults: view.random_faults
-      ? `random faults strike until the heal at ${format.shortTime(view.heal_us)}`
-      : `no random faults: free play until the heal at ${format.shortTime(view.heal_us)}`,
+      ? `random faults strike until ${format.shortTime(view.heal_us)}, when the heal undoes every fault and liveness starts to be judged`
+      : `no random faults (break it yourself); at ${format.shortTime(view.heal_us)} the heal undoes every fault and liveness starts to be judged`,
     recovery: recoveryWords(view),
     finished: finishedWords(view),
   }[view.phase];
