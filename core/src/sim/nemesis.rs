@@ -124,40 +124,6 @@ impl SwarmParameters {
         };
         assert!(interval_us_min <= interval_us_max && downtime_us_min <= downtime_us_max, "ranges are ordered");
         assert!(network.latency_us_min <= network.latency_us_max, "latencies are ordered");
-        let (mut network, mut disk, mut nodes, mut protocol) = (network, disk, nodes, protocol);
-        // A deep seed (one in four): the faults aimed at protocol moments all on, and a world
-        // that lets commits happen (no drops, no torn tails, one entry per append, an odd
-        // cluster of three or five), since drops and lost writes suppress the partly
-        // replicated, multi-term states deep bugs need.
-        if rng.chance(DEEP_SEED_PPM) {
-            let aimed = [
-                FaultKind::CutLeader,
-                FaultKind::CrashAfterCommit,
-                FaultKind::CrashAfterVote,
-                FaultKind::RivalCandidate,
-                FaultKind::StaleVotes,
-            ];
-            for kind in aimed {
-                kinds.set(kind, true);
-            }
-            network.drop_ppm = 0;
-            disk.torn_tail_ppm = 0;
-            if scenario.nemesis.swarm_cluster {
-                protocol.entries_per_append_max = 1;
-                nodes = if rng.chance(500_000) { 3 } else { 5 }.min(scenario.nodes);
-            }
-        }
-        // An upgrade seed (one in eight): a rolling upgrade to PreVote in an even cluster of
-        // two or four nodes whose leader is cut off now and then (etcd #8501's setting: nodes
-        // without PreVote raise their terms while cut off, then restart with it).
-        if scenario.nemesis.swarm_cluster && rng.chance(UPGRADE_SEED_PPM) {
-            for kind in [FaultKind::Upgrade, FaultKind::CutLeader, FaultKind::Partition] {
-                kinds.set(kind, true);
-            }
-            network.drop_ppm = 0;
-            protocol.prevote = false;
-            nodes = if rng.chance(500_000) { 2 } else { 4 }.min(scenario.nodes);
-        }
         let nemesis = NemesisOptions {
             kinds,
             interval_us_min,
@@ -166,7 +132,50 @@ impl SwarmParameters {
             downtime_us_max,
             ..scenario.nemesis.clone()
         };
-        SwarmParameters { nemesis, network, disk, clock: ClockOptions { drift_ppm_max }, nodes, protocol }
+        let mut parameters =
+            SwarmParameters { nemesis, network, disk, clock: ClockOptions { drift_ppm_max }, nodes, protocol };
+        if rng.chance(DEEP_SEED_PPM) {
+            parameters.deepen(rng, scenario);
+        }
+        if scenario.nemesis.swarm_cluster && rng.chance(UPGRADE_SEED_PPM) {
+            parameters.upgrade(rng, scenario);
+        }
+        parameters
+    }
+
+    /// A deep seed (one in four): the faults aimed at protocol moments all on, and a world
+    /// that lets commits happen (no drops, no torn tails, one entry per append, an odd
+    /// cluster of three or five), since drops and lost writes suppress the partly
+    /// replicated, multi-term states deep bugs need.
+    fn deepen(&mut self, rng: &mut Rng, scenario: &Scenario) {
+        let aimed = [
+            FaultKind::CutLeader,
+            FaultKind::CrashAfterCommit,
+            FaultKind::CrashAfterVote,
+            FaultKind::RivalCandidate,
+            FaultKind::StaleVotes,
+        ];
+        for kind in aimed {
+            self.nemesis.kinds.set(kind, true);
+        }
+        self.network.drop_ppm = 0;
+        self.disk.torn_tail_ppm = 0;
+        if scenario.nemesis.swarm_cluster {
+            self.protocol.entries_per_append_max = 1;
+            self.nodes = if rng.chance(500_000) { 3 } else { 5 }.min(scenario.nodes);
+        }
+    }
+
+    /// An upgrade seed (one in eight): a rolling upgrade to PreVote in an even cluster of two
+    /// or four nodes whose leader is cut off now and then (etcd #8501's setting: nodes without
+    /// PreVote raise their terms while cut off, then restart with it).
+    fn upgrade(&mut self, rng: &mut Rng, scenario: &Scenario) {
+        for kind in [FaultKind::Upgrade, FaultKind::CutLeader, FaultKind::Partition] {
+            self.nemesis.kinds.set(kind, true);
+        }
+        self.network.drop_ppm = 0;
+        self.protocol.prevote = false;
+        self.nodes = if rng.chance(500_000) { 2 } else { 4 }.min(scenario.nodes);
     }
 }
 
