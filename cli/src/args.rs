@@ -146,8 +146,8 @@ pub struct HuntArgs {
     /// or no limit when --runs is given.
     #[arg(long)]
     pub seconds: Option<f64>,
-    /// Stop after this many runs (at the end of a round): with it, the hunt is the same
-    /// every time.
+    /// Stop after exactly this many runs (the last round is cut short): with it, the hunt is
+    /// the same every time.
     #[arg(long)]
     pub runs: Option<u64>,
     /// Runs per round.

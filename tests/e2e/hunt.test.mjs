@@ -31,17 +31,18 @@ function fragment(link) {
 }
 
 /** Fills the hunt form and starts it; `scenario` is a preset name or "" for the run on screen. */
-async function hunt(page, { scenario = "swarm", first, last, bugs = [], checks }) {
+async function hunt(page, { scenario = "swarm", first, last, bugs = [], checks, search = "range" }) {
   await page.evaluate((form) => {
     const select = document.getElementById("hunt-scenario");
     select.value = form.scenario;
     select.dispatchEvent(new Event("change", { bubbles: true }));
     for (const input of document.querySelectorAll("#hunt-bugs input")) input.checked = form.bugs.includes(input.value);
     if (form.checks !== undefined) document.getElementById("hunt-checks").value = form.checks;
+    document.getElementById("hunt-search").value = form.search;
     if (form.first !== undefined) document.getElementById("hunt-first").value = String(form.first);
     if (form.last !== undefined) document.getElementById("hunt-last").value = String(form.last);
     document.getElementById("hunt-start").click();
-  }, { scenario, first, last, bugs, checks });
+  }, { scenario, first, last, bugs, checks, search });
 }
 
 async function huntEnded(page, timeout = HUNT_WAIT_MS) {
@@ -288,6 +289,64 @@ const CASES = [
       assert.match(board.rows[rule], /not_judged/, `${rule} is not judged in a damage-only run`);
     }
     await shot(page, "59-hunt-damage-opened");
+    assertNoErrors(page);
+    await page.close();
+  }],
+
+  ["a guided hunt runs raftsim hunt on each worker's part of the range, failure for failure, and a forked failure opens and shrinks", async ({ open, shot, assertNoErrors }) => {
+    const page = await open();
+    const searches = await page.$$eval("#hunt-search option", (options) => options.map((option) => option.value));
+    assert.deepEqual(searches, ["range", "guided"], "the searches come from the engine, the sweep first");
+    await page.select("#hunt-search", "guided");
+    assert.match(await page.$eval("#hunt-search-about", (element) => element.textContent), /clones the world there/, "the chosen search is described in words");
+    await hunt(page, { first: 1, last: 200, bugs: ["figure8_commit"], checks: "damage", search: "guided" });
+    await huntEnded(page);
+    const result = await page.evaluate(() => {
+      const current = window.raftsim.app.hunt;
+      return {
+        state: document.body.dataset.hunt, done: current.done, forked: current.forked, states: current.signatures.size,
+        parts: current.parts.map((part) => ({ shard: part.shard, runs: part.runs, forked: part.forked, events: part.events, signatures: part.signatures })),
+        listed: current.listed.map((found) => ({ key: found.key, worker: found.worker, run: found.run, seed: found.seed, forks: found.forks, check: found.violation.invariant, event: found.violation.event, link: found.link })),
+        rows: [...document.querySelectorAll("#hunt-failures li")].map((row) => ({ key: row.dataset.key, label: row.querySelector(".failure-seed").textContent })),
+        figures: document.getElementById("hunt-figures").textContent, verdict: document.getElementById("hunt-verdict").textContent,
+      };
+    });
+    assert.equal(result.state, "done");
+    assert.equal(result.done, 200, "a guided hunt over 200 seeds takes 200 runs");
+    assert.ok(result.forked > 0, "some runs are forks");
+    let listed = 0;
+    for (const [index, part] of result.parts.entries()) {
+      const args = ["hunt", "--bug", "figure8_commit", "--checks", "damage", "--seeds-from", String(part.shard.seeds_from), "--runs", String(part.shard.runs), "--round", String(part.shard.round), "--hunt-seed", String(part.shard.hunt_seed), "--quiet", "--jobs", "1"];
+      const native = JSON.parse(readReport(args));
+      assert.deepEqual({ runs: part.runs, forked: part.forked, events: part.events, signatures: part.signatures },
+        { runs: native.runs, forked: native.forked_runs, events: native.events, signatures: native.signatures }, `worker ${index + 1}'s part is raftsim ${args.join(" ")}`);
+      const mine = result.listed.filter((found) => found.worker === index + 1);
+      assert.deepEqual(mine.map(({ run, check, event, link }) => ({ run, check, event, link })),
+        native.failures.map((failure) => ({ run: failure.run, check: failure.check, event: failure.event, link: fragment(failure.link) })), "the same failures, links (forks included) and all");
+      listed += mine.length;
+    }
+    assert.equal(listed, result.listed.length);
+    assert.ok(result.states >= Math.max(...result.parts.map((part) => part.signatures)), "the coverage shown is the parts' union");
+    assert.match(result.figures, /^200 of 200 runs · [\d,]+ of them forks · [\d,]+ abstract states reached · /);
+    const forked = result.listed.find((found) => found.forks > 0);
+    assert.ok(forked, "figure8_commit is found in a forked run within 200 runs, by its damage alone");
+    assert.match(result.verdict, /^Done: 200 runs, [\d,]+ of them forks, reaching [\d,]+ abstract states in [\d.]+ s\. \d+ failing \(/);
+    const row = result.rows.find((shown) => shown.key === forked.key);
+    assert.equal(row.label, `seed ${forked.seed}, forked ${forked.forks === 1 ? "once" : `${forked.forks} times`}`);
+    await page.evaluate(() => document.getElementById("panel-hunt").scrollIntoView());
+    await shot(page, "50-guided-found");
+
+    const selector = `#hunt-failures li[data-key="${forked.key}"]`;
+    await page.click(`${selector} .open-button`);
+    await opened(page);
+    const shown = await violationShown(page);
+    assert.equal(shown.invariant, forked.check);
+    assert.equal(shown.event, forked.event, "the forked run opens at its violating event");
+    await page.click(`${selector} .shrink-button`);
+    await page.waitForFunction((wanted) => document.querySelector(wanted).dataset.shrink === "done", { timeout: HUNT_WAIT_MS }, selector);
+    const shrunk = await page.$eval(selector, (element) => element.dataset.shrunkLink);
+    const nativeLink = /^replay: (.+)$/m.exec(cli(["shrink", forked.link]))[1];
+    assert.equal(shrunk, fragment(nativeLink), "a forked run shrinks in the browser as raftsim shrink shrinks it");
     assertNoErrors(page);
     await page.close();
   }],

@@ -28,6 +28,19 @@ const HUNT_LAST_SEED: u64 = 200;
 /// (its memory, and up to the page's linearizability budget during a run).
 const HUNT_WORKERS_MAX: u32 = 8;
 
+/// The ways the hunt panel searches: `(name, label, description)`, the first the default.
+const SEARCHES: [(&str, &str, &str); 2] = [
+    ("range", "every seed of the range", "Runs each seed of the range once, to its end, as raftsim sweep does."),
+    (
+        "guided",
+        "guided: explore new states",
+        "Takes as many runs as the range has seeds, but where a run first reaches an abstract \
+         cluster state no run had reached (a new signature), clones the world there and continues \
+         the clone under fresh random choices; three runs in four are such forks while any wait. \
+         As raftsim hunt does, one hunt per worker, each on its part of the range.",
+    ),
+];
+
 /// What the hunt panel starts with and its bounds.
 #[wasm_bindgen]
 pub fn hunt_defaults() -> Result<JsValue, JsError> {
@@ -39,6 +52,10 @@ pub fn hunt_defaults() -> Result<JsValue, JsError> {
         seeds_max: u64,
         workers_max: u32,
         shrink_runs_max: u64,
+        /// Runs per round of a guided hunt.
+        guided_round: usize,
+        /// The ways to search, each with its name and what it does, in the order to offer them.
+        searches: Vec<CheckMode>,
         /// The check modes, each with its name and what it does, in the order to offer them.
         checks: Vec<CheckMode>,
     }
@@ -55,6 +72,11 @@ pub fn hunt_defaults() -> Result<JsValue, JsError> {
         seeds_max: HUNT_SEEDS_MAX,
         workers_max: HUNT_WORKERS_MAX,
         shrink_runs_max: SHRINK_RUNS_DEFAULT,
+        guided_round: crate::guided::GUIDED_ROUND,
+        searches: SEARCHES
+            .into_iter()
+            .map(|(name, label, description)| CheckMode { name, label, description })
+            .collect(),
         checks: Checks::ALL
             .into_iter()
             .map(|checks| CheckMode { name: checks.name(), label: checks.label(), description: checks.description() })
@@ -64,11 +86,11 @@ pub fn hunt_defaults() -> Result<JsValue, JsError> {
 
 /// A field of the hunt form that the engine refused, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-struct Problem {
+pub(crate) struct Problem {
     /// `scenario`, `bugs`, `checks`, `first_seed` or `last_seed` (empty: the request as a
     /// whole).
     field: &'static str,
-    reason: String,
+    pub(crate) reason: String,
 }
 
 /// The hunt form as the page sends it: the seeds as typed, so the engine judges the text.
@@ -85,9 +107,10 @@ struct Request {
     last_seed: String,
 }
 
-/// Reads and judges a hunt request: the scenario with its bug switches set, and the seeds; or
-/// every problem, each with its field.
-fn plan(request: JsValue) -> Result<(Scenario, SeedRange), Vec<Problem>> {
+/// Reads and judges a hunt request: the scenario with its bug switches set (and without forks:
+/// a fork belongs to one run, as the user's actions do), and the seeds; or every problem, each
+/// with its field.
+pub(crate) fn plan(request: JsValue) -> Result<(Scenario, SeedRange), Vec<Problem>> {
     let request: Request = parse_js(request, "hunt").map_err(|reason| vec![Problem { field: "", reason }])?;
     let mut problems = Vec::new();
     let mut refuse = |field, reason: String| problems.push(Problem { field, reason });
@@ -124,6 +147,7 @@ fn plan(request: JsValue) -> Result<(Scenario, SeedRange), Vec<Problem>> {
         (Ok(mut scenario), Ok(bugs), Ok(checks), Ok(range)) => {
             scenario.protocol.bugs = bugs;
             scenario.checks = checks.unwrap_or(scenario.checks);
+            scenario.forks.clear();
             Ok((scenario, range))
         }
         _ => Err(problems),

@@ -10,6 +10,7 @@
 mod catalogue;
 mod coverage;
 mod diagrams;
+mod guided;
 mod history;
 mod hunt;
 mod render;
@@ -23,6 +24,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 pub use catalogue::*;
+pub use guided::GuidedSearch;
 pub use history::{
     check_history_file, check_run_history, history_file_bytes_max, history_time_fraction, history_timeline_height,
     HistoryFile, HistoryMarks,

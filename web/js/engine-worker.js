@@ -4,15 +4,25 @@
 // seeds as `raftsim sweep` does, a ShrinkJob is `raftsim shrink` one rerun at a time,
 // rust_test writes what `raftsim replay --rust-test` prints, and a check is the
 // linearizability checker on a run's history or a Jepsen file, off the frame loop.
-import init, { Hunt, ShrinkJob, check_history_file, check_run_history, last_panic, rust_test } from "../pkg/raftsim_wasm.js";
+import init, { GuidedSearch, Hunt, ShrinkJob, check_history_file, check_run_history, last_panic, rust_test } from "../pkg/raftsim_wasm.js";
 
 /** How often a shrink reports its progress, at most. */
 const SHRINK_PROGRESS_MS = 100;
 
 let hunt = null;
+/** This worker's part of a guided hunt (GuidedSearch), if it runs one. */
+let guided = null;
 
-function post(message) {
-  self.postMessage(message);
+function post(message, transfer = []) {
+  self.postMessage(message, transfer);
+}
+
+/** One round of this worker's guided hunt: its report, and the signatures it reached first. */
+function runRound() {
+  const started = performance.now();
+  const report = guided.round();
+  const signatures = guided.take_signatures();
+  post({ type: "round", report, signatures, ms: performance.now() - started }, [signatures.buffer]);
 }
 
 function runSeeds({ first, count }) {
@@ -49,6 +59,12 @@ const JOBS = {
     hunt = new Hunt(request);
   },
   seeds: runSeeds,
+  guided({ request, shard, shards }) {
+    guided?.free();
+    guided = new GuidedSearch(request, shard, shards);
+    post({ type: "guided", shard: guided.shard() });
+  },
+  round: runRound,
   shrink: runShrink,
   "rust-test": ({ link }) => post({ type: "rust-test", exported: rust_test(link) }),
   check: runCheck,

@@ -29,31 +29,44 @@ export function clearFailures() {
   byId("hunt-failures").replaceChildren();
 }
 
-/** Lists a failing (or engine-crashing) seed's report, in seed order among those listed;
- * false if the list is full. */
+/** Lists a failing (or engine-crashing) run's report: a seed of a sweep in seed order among
+ * those listed, a guided hunt's run (it has a `key`) in the order found; false if the list is
+ * full. */
 export function addFailure(report) {
-  if (rows.size >= LISTED_MAX || rows.has(report.seed)) return false;
+  const key = report.key ?? String(report.seed);
+  if (rows.size >= LISTED_MAX || rows.has(key)) return false;
   const row = { report, shrink: null, element: null };
   row.element = report.verdict === "crashed" ? crashRow(report) : failureRow(row);
-  rows.set(report.seed, row);
+  row.element.dataset.key = key;
+  rows.set(key, row);
   const list = byId("hunt-failures");
-  const after = [...list.children].find((item) => Number(item.dataset.seed) > report.seed);
+  const after = report.key === undefined ? [...list.children].find((item) => Number(item.dataset.seed) > report.seed) : null;
   list.insertBefore(row.element, after ?? null);
   return true;
 }
 
+/** Which run failed: its seed, and for a guided hunt's fork how it came from the seed. */
+function runLabel({ seed, forks, run, worker }) {
+  if (forks === undefined) return h("span", { class: "failure-seed" }, `seed ${seed}`);
+  const origin = forks === 0 ? "fresh" : `forked ${forks === 1 ? "once" : `${forks} times`}`;
+  const title = forks === 0
+    ? `Run ${run} of worker ${worker}'s hunt: seed ${seed} from its start.`
+    : `Run ${run} of worker ${worker}'s hunt: seed ${seed}, cloned ${forks === 1 ? "once" : `${forks} times`} where a run first reached a new state and continued under fresh random choices. The link replays the forks.`;
+  return h("span", { class: "failure-seed", title }, `seed ${seed}, ${origin}`);
+}
+
 function failureRow(row) {
-  const { seed, violation, link } = row.report;
+  const { violation, link } = row.report;
   const shrinkButton = h("button", { type: "button", class: "shrink-button", onclick: () => toggleShrink(row) }, "Shrink");
   row.shrinkButton = shrinkButton;
   row.shrinkBox = h("div", { class: "shrink", hidden: true });
   return h(
     "li",
-    { class: "hunt-failure", dataset: { seed: String(seed), check: violation.invariant } },
+    { class: "hunt-failure", dataset: { seed: String(row.report.seed), check: violation.invariant } },
     h(
       "div",
       { class: "failure-head" },
-      h("span", { class: "failure-seed" }, `seed ${seed}`),
+      runLabel(row.report),
       h("span", { class: "failure-check" }, violation.invariant),
       h("span", { class: "failure-where" }, `event ${format.count(violation.event)}, ${format.shortTime(violation.time_us)}`),
       h("span", { class: "failure-actions" },

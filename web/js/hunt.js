@@ -7,6 +7,7 @@ import { app, guard, on } from "./app.js";
 import { byId, h, setText } from "./dom.js";
 import * as format from "./format.js";
 import { addFailure, clearFailures } from "./hunt-failures.js";
+import { startGuided } from "./hunt-guided.js";
 import { EngineWorker, workerCount } from "./workers.js";
 
 /** The select's value for "the run on screen". */
@@ -61,7 +62,12 @@ function showProblems(problems) {
 
 /** "1 seed", "12,000 seeds". */
 function seeds(count) {
-  return `${format.count(count)} ${count === 1 ? "seed" : "seeds"}`;
+  return format.counted(count, "seed", "seeds");
+}
+
+/** What a hunt counts: seeds in a sweep of the range, runs (fresh seeds and forks) when guided. */
+function units(current, count) {
+  return current.search === "guided" ? format.counted(count, "run", "runs") : seeds(count);
 }
 
 function sentence(text) {
@@ -91,15 +97,17 @@ function start(event) {
   });
   if (!range) return;
   clearFailures();
+  const search = byId("hunt-search").value;
   hunt = {
-    request, first: range.first, last: range.last, next: range.first, retry: [], done: 0, events: 0,
+    request, search, first: range.first, last: range.last, next: range.first, retry: [], done: 0, events: 0,
     failing: 0, checks: new Map(), listed: [], unknown: [], unknownCount: 0, crashed: [], msPerSeed: null, workers: [],
     running: true, cancelled: false, problem: null, startedAt: performance.now(), finishedAt: null,
   };
   app.hunt = hunt;
   const count = Math.min(workerCount(defaults.workers_max), range.last - range.first + 1);
   hunt.workersUsed = count;
-  for (let started = 0; started < count; started += 1) startWorker(hunt);
+  if (search === "guided") startGuided(hunt, count, { changed: () => showFigures(false), stop });
+  else for (let started = 0; started < count; started += 1) startWorker(hunt);
   showState();
 }
 
@@ -235,9 +243,11 @@ function showFigures(now) {
   progress.value = current.done;
   const seconds = ((current.finishedAt ?? clock) - current.startedAt) / 1000;
   const perSecond = seconds > 0 ? current.done / seconds : 0;
+  const guided = current.search === "guided";
   const figures = [
-    `${format.count(current.done)} of ${seeds(total)}`,
-    `${format.count(Math.round(perSecond))} seeds/s`,
+    `${format.count(current.done)} of ${units(current, total)}`,
+    ...(guided ? [`${format.count(current.forked)} of them forks`, `${format.count(current.signatures.size)} abstract states reached`] : []),
+    `${format.count(Math.round(perSecond))} ${guided ? "runs" : "seeds"}/s`,
     `${format.count(Math.round(seconds > 0 ? current.events / seconds : 0))} events/s`,
     `${current.workersUsed} ${current.workersUsed === 1 ? "worker" : "workers"}`,
   ];
@@ -248,20 +258,23 @@ function showFigures(now) {
 }
 
 function verdict(current, seconds) {
-  const checks = [...current.checks].sort((a, b) => b[1] - a[1]).map(([check, count]) => `${check} on ${seeds(count)}`);
+  const checks = [...current.checks].sort((a, b) => b[1] - a[1]).map(([check, count]) => `${check} on ${units(current, count)}`);
   const failing = current.failing > 0 ? `${format.count(current.failing)} failing (${checks.join(", ")}).` : "";
   const crashes = current.crashed.length > 0 ? ` ${current.crashed.length} crashed the engine: a bug in raftsim, please report it.` : "";
   const listed = current.listed.length;
   const more = current.failing + current.crashed.length > listed ? ` The first ${listed} found are listed.` : "";
   if (current.running) return `${failing || "None failing so far."}${crashes}${more}`;
   if (current.problem) return `${current.problem} ${failing}${crashes}`;
-  const when = `${current.cancelled ? "Cancelled after" : "Done:"} ${seeds(current.done)} in ${seconds.toFixed(1)} s.`;
+  const guided = current.search === "guided";
+  const reach = guided ? `, ${format.count(current.forked)} of them forks, reaching ${format.count(current.signatures.size)} abstract states` : "";
+  const when = `${current.cancelled ? "Cancelled after" : "Done:"} ${units(current, current.done)}${reach} in ${seconds.toFixed(1)} s.`;
+  const unit = guided ? "run" : "seed";
   if (current.failing === 0 && current.crashed.length === 0) {
     const unknown = current.unknownCount > 0 ? ", but linearizability went unanswered on some (not a pass)" : "";
     const judged = current.request.checks === "damage"
-      ? "no seed showed damage (only the damage checks were on: a rule broken without visible harm goes unreported; try more seeds, or every check)"
-      : "every check held on every seed judged";
-    return `${when} No seed failed: ${judged}${unknown}.`;
+      ? `no ${unit} showed damage (only the damage checks were on: a rule broken without visible harm goes unreported; try more ${unit}s, or every check)`
+      : `every check held on every ${unit} judged`;
+    return `${when} No ${unit} failed: ${judged}${unknown}.`;
   }
   return `${when} ${failing}${crashes}${more}`;
 }
@@ -293,6 +306,20 @@ function buildBugs() {
   }
 }
 
+/** The ways to search the engine offers: every seed of the range, or guided. */
+function buildSearches() {
+  const select = byId("hunt-search");
+  for (const search of defaults.searches) select.append(h("option", { value: search.name }, search.label));
+  select.value = defaults.searches[0].name;
+  describeSearch();
+}
+
+/** Says in words what the chosen search does (a tooltip alone is easily missed). */
+function describeSearch() {
+  const chosen = defaults.searches.find((search) => search.name === byId("hunt-search").value) ?? defaults.searches[0];
+  setText(byId("hunt-search-about"), chosen.description);
+}
+
 /** The check modes the engine offers: every check, or only those that see damage. */
 function buildChecks() {
   const select = byId("hunt-checks");
@@ -313,6 +340,8 @@ export function setupHunt() {
   buildScenarioMenu();
   buildBugs();
   buildChecks();
+  buildSearches();
+  byId("hunt-search").addEventListener("change", describeSearch);
   byId("hunt-first").value = String(defaults.first_seed);
   byId("hunt-last").value = String(defaults.last_seed);
   const workers = workerCount(defaults.workers_max);

@@ -25,6 +25,8 @@ pub struct HuntReport {
     pub checks: &'static str,
     pub guided: bool,
     pub runs: u64,
+    /// Of the runs, how many were forks (the rest fresh seeds).
+    pub forked_runs: u64,
     pub events: u64,
     pub wall_seconds: f64,
     /// Distinct signatures (abstract cluster states) the runs reached.
@@ -71,7 +73,7 @@ pub fn execute(args: &HuntArgs) -> Result<u8, Failure> {
     let mut printed_s = 0.0;
     while !done(&hunt, args, started.elapsed().as_secs_f64(), failures.is_empty()) {
         let known = hunt.hits().clone();
-        let round = hunt.plan(args.round);
+        let round = hunt.plan(round_size(&hunt, args));
         let results = pool.install(|| round.into_par_iter().map(|job| run_job(job, &known)).collect());
         let found_before = hunt.found().len();
         hunt.merge(results);
@@ -107,6 +109,7 @@ pub fn execute(args: &HuntArgs) -> Result<u8, Failure> {
         checks,
         guided: !args.unguided,
         runs: hunt.runs(),
+        forked_runs: hunt.forked_runs(),
         events: hunt.events(),
         wall_seconds: started.elapsed().as_secs_f64(),
         signatures: hunt.hits().len() as u64,
@@ -126,6 +129,14 @@ fn done(hunt: &GuidedHunt, args: &HuntArgs, seconds: f64, none_failed: bool) -> 
         || (args.stop_at_first && !none_failed)
 }
 
+/// The next round's runs: `--round`, or fewer for the last round under `--runs`, so the hunt
+/// takes exactly that many runs (the page's guided hunt does the same, run for run).
+fn round_size(hunt: &GuidedHunt, args: &HuntArgs) -> usize {
+    let left = args.runs.map_or(u64::MAX, |runs| runs.saturating_sub(hunt.runs()));
+    assert!(left > 0, "a hunt with no runs left plans no round");
+    args.round.min(usize::try_from(left).unwrap_or(usize::MAX))
+}
+
 /// The wall time the hunt may take: `--seconds`, else 30 s, or no limit with `--runs`.
 fn seconds_max(args: &HuntArgs) -> f64 {
     args.seconds.unwrap_or(if args.runs.is_some() { f64::INFINITY } else { 30.0 })
@@ -139,12 +150,13 @@ fn write_report(report: &HuntReport, path: Option<&std::path::Path>) -> Result<(
 
 fn print(report: &HuntReport) {
     out!(
-        "{} hunt of {}{}, {} checks: {} runs, {} events in {:.1} s; {} distinct signatures (abstract cluster states) reached; {} failing",
+        "{} hunt of {}{}, {} checks: {} runs ({} of them forks), {} events in {:.1} s; {} distinct signatures (abstract cluster states) reached; {} failing",
         if report.guided { "guided" } else { "unguided" },
         report.scenario,
         report.bug.as_ref().map_or(String::new(), |bug| format!(" with bug {bug}")),
         report.checks,
         report.runs,
+        report.forked_runs,
         report.events,
         report.wall_seconds,
         report.signatures,

@@ -97,6 +97,7 @@ pub struct GuidedHunt {
     hits: BTreeMap<u64, u64>,
     points: Vec<Point>,
     runs: u64,
+    forked_runs: u64,
     events: u64,
     found: Vec<Found>,
     guided: bool,
@@ -116,6 +117,7 @@ impl GuidedHunt {
             hits: BTreeMap::new(),
             points: Vec::new(),
             runs: 0,
+            forked_runs: 0,
             events: 0,
             found: Vec::new(),
             guided: true,
@@ -155,12 +157,22 @@ impl GuidedHunt {
 
     /// Takes in a round's results, in the order of its plan: counts each signature's runs,
     /// keeps the worlds of signatures that only this run reached as points, records failures.
-    pub fn merge(&mut self, results: Vec<JobResult>) {
+    /// Returns the signatures no earlier round had reached, ascending (for a caller that unions
+    /// the coverage of several hunts).
+    pub fn merge(&mut self, results: Vec<JobResult>) -> Vec<u64> {
+        let mut first_reached = Vec::new();
         for result in results {
             self.runs += 1;
             self.events += result.events;
+            if !result.scenario.forks.is_empty() {
+                self.forked_runs += 1;
+            }
             for signature in &result.reached {
-                *self.hits.entry(*signature).or_insert(0) += 1;
+                let hits = self.hits.entry(*signature).or_insert(0);
+                if *hits == 0 {
+                    first_reached.push(*signature);
+                }
+                *hits += 1;
             }
             for point in result.points {
                 if self.hits.get(&point.signature) == Some(&1) {
@@ -176,6 +188,8 @@ impl GuidedHunt {
             self.sort_points();
             self.points.truncate(POINTS_MAX);
         }
+        first_reached.sort_unstable();
+        first_reached
     }
 
     /// Orders the waiting points as they will be forked: deep signatures first, then by how
@@ -194,6 +208,11 @@ impl GuidedHunt {
     /// Runs merged so far.
     pub fn runs(&self) -> u64 {
         self.runs
+    }
+
+    /// Runs merged so far that were forks (the rest were fresh seeds).
+    pub fn forked_runs(&self) -> u64 {
+        self.forked_runs
     }
 
     /// Events of the runs merged so far (a fork's counted from its start, the part it shares

@@ -1,0 +1,173 @@
+//! The page's guided hunt: `raftsim hunt` (`sim::guided`) in the hunt panel's Web Workers.
+//!
+//! A guided hunt's rounds share one coverage map, and a fork is a clone of a world in memory,
+//! so one hunt cannot be spread over workers without sending worlds between them. The page
+//! instead splits the request's seed range into one contiguous part per worker and runs a
+//! whole guided hunt in each: worker `k` of `n` runs exactly
+//! `raftsim hunt --seeds-from F --runs R --round GUIDED_ROUND --hunt-seed k+1` on its part
+//! ([`Shard`]), so each part is the same hunt in a browser and in a terminal, failure for
+//! failure. The page unions the parts' coverage from [`GuidedSearch::take_signatures`].
+
+use raftsim_core::check::violation::Violation;
+use raftsim_core::scenario::share::encode;
+use raftsim_core::sim::guided::{run_job, GuidedHunt};
+use raftsim_core::sim::hunt::SeedRange;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::hunt::plan;
+use crate::to_js;
+
+/// Runs per round of a guided hunt on the page: small enough that a worker reports its
+/// progress a few times a second, large enough that the hunt forks the rarest states first.
+pub(crate) const GUIDED_ROUND: usize = 16;
+
+/// One worker's part of a guided hunt, as the `raftsim hunt` arguments that repeat it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub(crate) struct Shard {
+    /// The first fresh seed (`--seeds-from`).
+    seeds_from: u64,
+    /// The runs it takes, fresh seeds and forks (`--runs`).
+    runs: u64,
+    /// The seed of its choices (`--hunt-seed`).
+    hunt_seed: u64,
+    /// Runs per round (`--round`).
+    round: usize,
+}
+
+impl Shard {
+    /// Part `index` of `count` of a hunt over `range`: the range's seeds split into contiguous
+    /// parts of (nearly) equal size, each part's size its run budget, so the parts' budgets add
+    /// up to one run per seed of the range (a guided hunt over a range takes as many runs as a
+    /// sweep of it; its fresh seeds never leave its part, since at most every run is fresh).
+    pub(crate) fn of(range: SeedRange, index: u64, count: u64) -> Shard {
+        assert!(index < count && count <= range.len(), "part {index} of {count} of {} seeds", range.len());
+        let start = range.first() + index * range.len() / count;
+        let end = range.first() + (index + 1) * range.len() / count;
+        Shard { seeds_from: start, runs: end - start, hunt_seed: index + 1, round: GUIDED_ROUND }
+    }
+}
+
+/// One worker's guided hunt, a round at a time.
+#[wasm_bindgen]
+pub struct GuidedSearch {
+    hunt: GuidedHunt,
+    shard: Shard,
+    /// Signatures first reached since the last [`GuidedSearch::take_signatures`].
+    signatures: Vec<u64>,
+}
+
+/// A failure as the hunt panel lists it.
+#[derive(Serialize)]
+struct FoundReport {
+    /// The run's number in this worker's hunt (from 1).
+    run: u64,
+    seed: u64,
+    /// Forks between the seed's start and the failing run (0: a fresh seed).
+    forks: usize,
+    violation: Violation,
+    /// The link that opens the run, forks included, at its violating event.
+    link: String,
+}
+
+/// Where a worker's hunt stands after a round.
+#[derive(Serialize)]
+struct RoundReport {
+    runs: u64,
+    runs_total: u64,
+    forked_runs: u64,
+    events: u64,
+    /// Signatures this worker's hunt has reached.
+    signatures: usize,
+    points_waiting: usize,
+    /// The failures this round found.
+    found: Vec<FoundReport>,
+    finished: bool,
+}
+
+#[wasm_bindgen]
+impl GuidedSearch {
+    /// Part `shard` of `shards` of a guided hunt of a request [`crate::validate_hunt`] accepts
+    /// (its seeds: the runs' budget and where fresh seeds come from); otherwise an error.
+    #[wasm_bindgen(constructor)]
+    pub fn new(request: JsValue, shard: u32, shards: u32) -> Result<GuidedSearch, JsError> {
+        let (scenario, range) = plan(request).map_err(|problems| {
+            let reasons: Vec<String> = problems.iter().map(|problem| problem.reason.clone()).collect();
+            JsError::new(&reasons.join("; "))
+        })?;
+        if shards == 0 || shard >= shards || u64::from(shards) > range.len() {
+            return Err(JsError::new(&format!("part {shard} of {shards} of a hunt of {} seeds", range.len())));
+        }
+        let shard = Shard::of(range, u64::from(shard), u64::from(shards));
+        let hunt = GuidedHunt::new(scenario, shard.seeds_from, shard.hunt_seed);
+        Ok(GuidedSearch { hunt, shard, signatures: Vec::new() })
+    }
+
+    /// This part's `raftsim hunt` arguments: `{seeds_from, runs, hunt_seed, round}`.
+    pub fn shard(&self) -> Result<JsValue, JsError> {
+        to_js(&self.shard)
+    }
+
+    /// Runs the next round (shorter at the end, so the part takes exactly its runs) and reports
+    /// `{runs, runs_total, forked_runs, events, signatures, points_waiting, found, finished}`.
+    pub fn round(&mut self) -> Result<JsValue, JsError> {
+        let left = self.shard.runs - self.hunt.runs();
+        if left > 0 {
+            let size = self.shard.round.min(usize::try_from(left).unwrap_or(usize::MAX));
+            let known = self.hunt.hits().clone();
+            let results = self.hunt.plan(size).into_iter().map(|job| run_job(job, &known)).collect();
+            let found_before = self.hunt.found().len();
+            let first_reached = self.hunt.merge(results);
+            self.signatures.extend(first_reached);
+            return to_js(&self.report(found_before));
+        }
+        to_js(&self.report(self.hunt.found().len()))
+    }
+
+    fn report(&self, found_before: usize) -> RoundReport {
+        let found = self.hunt.found()[found_before..]
+            .iter()
+            .map(|found| FoundReport {
+                run: found.run,
+                seed: found.spec.scenario.seed,
+                forks: found.spec.scenario.forks.len(),
+                violation: found.violation.clone(),
+                link: encode(&found.spec),
+            })
+            .collect();
+        RoundReport {
+            runs: self.hunt.runs(),
+            runs_total: self.shard.runs,
+            forked_runs: self.hunt.forked_runs(),
+            events: self.hunt.events(),
+            signatures: self.hunt.hits().len(),
+            points_waiting: self.hunt.points_waiting(),
+            found,
+            finished: self.hunt.runs() >= self.shard.runs,
+        }
+    }
+
+    /// The signatures first reached since the last call (a `BigUint64Array`), for the page to
+    /// union the coverage of its workers' hunts.
+    pub fn take_signatures(&mut self) -> Vec<u64> {
+        std::mem::take(&mut self.signatures)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_cover_the_range_once_and_take_one_run_per_seed() {
+        let range = SeedRange::new(10, 29).expect("a range");
+        let parts: Vec<Shard> = (0..3).map(|index| Shard::of(range, index, 3)).collect();
+        assert_eq!(parts.iter().map(|part| part.runs).sum::<u64>(), 20);
+        assert_eq!(parts[0].seeds_from, 10);
+        for pair in parts.windows(2) {
+            assert_eq!(pair[0].seeds_from + pair[0].runs, pair[1].seeds_from, "contiguous parts");
+        }
+        assert_eq!(parts.iter().map(|part| part.hunt_seed).collect::<Vec<_>>(), vec![1, 2, 3]);
+        assert_eq!(Shard::of(range, 0, 1), Shard { seeds_from: 10, runs: 20, hunt_seed: 1, round: GUIDED_ROUND });
+    }
+}
