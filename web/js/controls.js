@@ -92,6 +92,8 @@ export function setupControls() {
     }
     travel(Math.min(seconds * 1_000_000, view.run_us));
   });
+  // A time typed for one run means nothing in the next one.
+  on("run", () => { byId("run-to-time").value = ""; });
   on("speed", showSpeed);
   on("playing", showPlaying);
   on("finished", () => {

@@ -81,7 +81,7 @@ function show(events) {
   const index = inForce(events);
   const paused = !app.playing;
   const caption = tour.captions[index];
-  // Stopped at a caption's own event (a pause, or Previous and Next caption): Play on runs on.
+  // Stopped at a caption's own event (a pause, or Previous and Next caption): Continue the tour runs on.
   const waiting = Boolean(caption && caption.event === events && paused && !app.sim.finished());
   byId("tour-continue").hidden = !waiting;
   document.body.dataset.tourWaiting = waiting ? "true" : "false";

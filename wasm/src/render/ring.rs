@@ -211,7 +211,7 @@ fn draw_node(pen: &Pen, simulation: &Simulation, layout: &Layout, id: NodeId, se
     let label = role_label(simulation, server, layout.compact(), layout.node_radius < 20.0);
     let label_size = if layout.compact() { 10.0 } else { 11.0 };
     pen.text(Point { x: center.x, y: line_y }, &label, label_size, true, colors.outline, Align::Center);
-    if let Some(clock) = clock_label(server) {
+    if let Some(clock) = clock_label(server.clock.drift_ppm, server.clock.offset_us, layout.compact()) {
         line_y += 13.0;
         pen.text(Point { x: center.x, y: line_y }, &clock, 10.0, false, palette::MUTED, Align::Center);
     }
@@ -261,20 +261,30 @@ fn role_label(simulation: &Simulation, server: &Server, compact: bool, tiny: boo
     label
 }
 
-/// "clock +2.5% +400 ms" for a drifting or stepped clock; `None` for a true one.
-fn clock_label(server: &Server) -> Option<String> {
-    let clock = server.clock;
-    if clock.drift_ppm == 0 && clock.offset_us == 0 {
+/// What a node's clock does wrong, in words under the node ("clock 2.5% fast, 400 ms ahead"),
+/// or in signs where room is short ("clock +2.5% +400 ms"); `None` for a true clock.
+fn clock_label(drift_ppm: i64, offset_us: i64, compact: bool) -> Option<String> {
+    if drift_ppm == 0 && offset_us == 0 {
         return None;
     }
-    let mut label = "clock".to_string();
-    if clock.drift_ppm != 0 {
-        label.push_str(&format!(" {:+.1}%", clock.drift_ppm as f64 / 10_000.0));
+    let percent = drift_ppm.unsigned_abs() as f64 / 10_000.0;
+    let offset_ms = offset_us.unsigned_abs() / 1_000;
+    let mut parts = Vec::new();
+    if drift_ppm != 0 {
+        parts.push(match (compact, drift_ppm > 0) {
+            (true, fast) => format!("{}{percent:.1}%", if fast { "+" } else { "−" }),
+            (false, true) => format!("{percent:.1}% fast"),
+            (false, false) => format!("{percent:.1}% slow"),
+        });
     }
-    if clock.offset_us != 0 {
-        label.push_str(&format!(" {:+} ms", clock.offset_us / 1_000));
+    if offset_us != 0 {
+        parts.push(match (compact, offset_us > 0) {
+            (true, ahead) => format!("{}{offset_ms} ms", if ahead { "+" } else { "−" }),
+            (false, true) => format!("{offset_ms} ms ahead"),
+            (false, false) => format!("{offset_ms} ms behind"),
+        });
     }
-    Some(label)
+    Some(format!("clock {}", parts.join(if compact { " " } else { ", " })))
 }
 
 /// Each waiting client operation as a tag beside the node it was sent to, on the side away
@@ -342,5 +352,18 @@ mod tests {
         simulation.act_now(Action::Heal);
         simulation.act_now(Action::CutLink { a: 1, b: 2 });
         assert_eq!(partition_groups(&simulation), vec![0; 5], "S1 still reaches S2 through the others");
+    }
+
+    #[test]
+    fn a_clock_label_says_in_words_how_the_clock_is_wrong() {
+        assert_eq!(clock_label(0, 0, false), None);
+        assert_eq!(clock_label(1_000, -445_000, false).as_deref(), Some("clock 0.1% fast, 445 ms behind"));
+        assert_eq!(clock_label(-25_000, 0, false).as_deref(), Some("clock 2.5% slow"));
+        assert_eq!(clock_label(0, 400_000, false).as_deref(), Some("clock 400 ms ahead"));
+        assert_eq!(
+            clock_label(1_000, -445_000, true).as_deref(),
+            Some("clock +0.1% −445 ms"),
+            "signs where room is short"
+        );
     }
 }
