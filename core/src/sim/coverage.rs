@@ -30,15 +30,18 @@
 //!
 //! The signature is computed only while coverage is on ([`Simulation::set_coverage`]), and
 //! then only after events that can change a feature (a delivery, a timer, an fsync, a request,
-//! a fault); off, a step pays one test of an `Option`. It never changes what the world does:
+//! a fault) and did change what it reads (each node's role, term, last entry, commit index and
+//! log truncations, and the network's cuts: most deliveries change none of it); off, a step
+//! pays one test of an `Option`. It never changes what the world does:
 //! a covered run has the trace of an uncovered one.
 
 use std::collections::BTreeSet;
 
 use crate::fingerprint::Fingerprint;
 use crate::raft::{quorum, Role, Term};
+use crate::scenario::NODES_MAX;
 
-use super::network::Network;
+use super::network::{Network, SLOTS};
 use super::{Event, Server, Simulation};
 
 /// A signature reached for the first time in a run, and the event after which it held.
@@ -56,6 +59,9 @@ pub struct Coverage {
     reached: BTreeSet<u64>,
     firsts: Vec<FirstReach>,
     current: Option<u64>,
+    /// What the current signature was taken from: while it stays the same, so does the
+    /// signature, and it is not taken again.
+    inputs: Option<SignatureInputs>,
 }
 
 impl Coverage {
@@ -109,8 +115,61 @@ pub(super) fn may_change(event: &Event) -> bool {
     )
 }
 
+/// What one node's part of the signature, and its part in the cluster's flags, is read from.
+/// A log changes only by appends (which move the last index) and truncations (counted): so
+/// when none of these moved, the node's log holds what it held.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct NodeInputs {
+    role: Option<Role>,
+    paused: bool,
+    term: Term,
+    last_index: u64,
+    last_term: Term,
+    commit_index: u64,
+    log_rewrites: u64,
+}
+
+/// Everything [`signature`] reads, in a form cheap to compare: the nodes' inputs and the
+/// network's cuts. Most events (a heartbeat answered, a message in flight) change none of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct SignatureInputs {
+    nodes: [NodeInputs; NODES],
+    cuts: [[bool; SLOTS]; SLOTS],
+}
+
+impl SignatureInputs {
+    fn of(servers: &[Server], network: &Network) -> SignatureInputs {
+        let mut nodes = [NodeInputs::default(); NODES];
+        for (inputs, server) in nodes.iter_mut().zip(servers) {
+            *inputs = match &server.node {
+                Some(node) => NodeInputs {
+                    role: Some(node.role()),
+                    paused: server.paused,
+                    term: node.term(),
+                    last_index: node.log().last_index(),
+                    last_term: node.log().last_term(),
+                    commit_index: node.commit_index(),
+                    log_rewrites: server.log_rewrites,
+                },
+                None => {
+                    let durable = server.disk.durable();
+                    NodeInputs {
+                        term: durable.hard_state.term,
+                        last_index: durable.entries.len() as u64,
+                        last_term: durable.entries.last().map_or(0, |entry| entry.term),
+                        log_rewrites: server.log_rewrites,
+                        ..NodeInputs::default()
+                    }
+                }
+            };
+        }
+        SignatureInputs { nodes, cuts: *network.cuts() }
+    }
+}
+
 /// What the signature needs of one node, read from the node while it runs and from its disk
 /// while it is down.
+#[derive(Clone, Copy)]
 struct NodeView<'a> {
     role: Option<Role>,
     term: Term,
@@ -131,6 +190,10 @@ impl NodeView<'_> {
         }
     }
 }
+
+/// Most nodes a cluster has: the signature's working arrays live on the stack, since it is
+/// taken after most events of a covered run.
+const NODES: usize = NODES_MAX as usize;
 
 fn view_of<'a>(server: &'a Server, id: usize, servers: usize, network: &Network) -> NodeView<'a> {
     let reachable = |peer: usize| {
@@ -185,7 +248,13 @@ fn node_code(view: &NodeView, term_max: Term) -> u64 {
 fn stale_majority(views: &[NodeView], term_max: Term) -> bool {
     let committed = views.iter().filter(|view| view.role.is_some()).map(|view| view.commit_index).max().unwrap_or(0);
     let index = committed + 1;
-    let mut terms: Vec<Term> = views.iter().filter_map(|view| view.term_at(index)).collect();
+    let mut terms = [0; NODES];
+    let mut held = 0;
+    for term in views.iter().filter_map(|view| view.term_at(index)) {
+        terms[held] = term;
+        held += 1;
+    }
+    let terms = &mut terms[..held];
     terms.sort_unstable();
     let needed = quorum(views.len());
     terms.chunk_by(|a, b| a == b).any(|run| run[0] < term_max && run.len() >= needed)
@@ -206,10 +275,19 @@ fn diverged(views: &[NodeView]) -> bool {
 /// hash of the node multiset in the high 61 bits, the cluster's three flags in the low 3
 /// ([`CUT_OFF`], [`STALE_MAJORITY`], [`DIVERGED`]), so a hunt can read them.
 pub fn signature(servers: &[Server], network: &Network) -> u64 {
-    let views: Vec<NodeView> =
-        servers.iter().enumerate().map(|(id, server)| view_of(server, id, servers.len(), network)).collect();
+    assert!(!servers.is_empty() && servers.len() <= NODES, "a cluster has 1 to {NODES} nodes");
+    // Every slot starts as node 1's view; those past the cluster are never read.
+    let mut views = [view_of(&servers[0], 0, servers.len(), network); NODES];
+    for (id, server) in servers.iter().enumerate().skip(1) {
+        views[id] = view_of(server, id, servers.len(), network);
+    }
+    let views = &views[..servers.len()];
     let term_max = views.iter().map(|view| view.term.max(view.last_term)).max().unwrap_or(0);
-    let mut codes: Vec<u64> = views.iter().map(|view| node_code(view, term_max)).collect();
+    let mut codes = [0; NODES];
+    for (code, view) in codes.iter_mut().zip(views) {
+        *code = node_code(view, term_max);
+    }
+    let codes = &mut codes[..views.len()];
     codes.sort_unstable();
     let mut fingerprint = Fingerprint::default();
     for run in codes.chunk_by(|a, b| a == b) {
@@ -219,10 +297,10 @@ pub fn signature(servers: &[Server], network: &Network) -> u64 {
     if views.iter().any(|view| view.cut_off) {
         flags |= CUT_OFF;
     }
-    if stale_majority(&views, term_max) {
+    if stale_majority(views, term_max) {
         flags |= STALE_MAJORITY;
     }
-    if diverged(&views) {
+    if diverged(views) {
         flags |= DIVERGED;
     }
     (fingerprint.value() << 3) | flags
@@ -262,8 +340,20 @@ impl Simulation {
     }
 
     /// Takes the signature of the state now into the coverage (which must be on); returns
-    /// whether it is new to the run.
+    /// whether it is new to the run. The signature is taken again only when what it reads
+    /// changed since the last time ([`SignatureInputs`]).
     pub(super) fn update_coverage(&mut self) -> bool {
+        let inputs = SignatureInputs::of(&self.servers, &self.network);
+        let coverage = self.coverage.as_mut().expect("coverage is on");
+        if coverage.inputs.as_ref() == Some(&inputs) {
+            debug_assert_eq!(
+                coverage.current,
+                Some(signature(&self.servers, &self.network)),
+                "the same inputs give the same signature"
+            );
+            return false;
+        }
+        coverage.inputs = Some(inputs);
         let signature = signature(&self.servers, &self.network);
         let events = self.events;
         self.coverage.as_mut().expect("coverage is on").note(events, signature)

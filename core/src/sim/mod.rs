@@ -160,6 +160,9 @@ pub struct Server {
     pub timers: [TimerSlot; Timer::ALL.len()],
     /// The node's own random stream (timer delays).
     rng: Rng,
+    /// How many of its steps truncated its log: with the last index and term, it tells the
+    /// coverage whether the log may have changed (`coverage.rs`).
+    log_rewrites: u64,
 }
 
 impl Server {
@@ -390,6 +393,7 @@ impl Simulation {
                 backlog: Vec::new(),
                 timers: [TimerSlot::default(); Timer::ALL.len()],
                 rng: Rng::new(seed, Stream::Node(id)),
+                log_rewrites: 0,
             })
             .collect();
         let nodes = scenario.nodes;

@@ -9,7 +9,7 @@ use crate::scenario::{Action, NetworkOptions, NODES_MAX};
 
 use super::rng::Rng;
 
-const SLOTS: usize = NODES_MAX as usize + 1;
+pub(crate) const SLOTS: usize = NODES_MAX as usize + 1;
 
 /// What the network decided for one message: when each copy arrives (none if dropped).
 /// The delays live inline (at most two copies), so routing a message allocates nothing.
@@ -105,6 +105,11 @@ impl Network {
     /// Whether a message from `from` to `to` arriving now gets through.
     pub fn is_cut(&self, from: NodeId, to: NodeId) -> bool {
         self.cut[slot(from)][slot(to)]
+    }
+
+    /// Every link's cut, `[from][to]` by slot: for a caller that must tell whether any changed.
+    pub(crate) fn cuts(&self) -> &[[bool; SLOTS]; SLOTS] {
+        &self.cut
     }
 
     /// Applies a network action; other actions are not the network's and are refused. Returns

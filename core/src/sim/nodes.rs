@@ -290,6 +290,9 @@ impl Simulation {
         let disk = if self.phase == Phase::Liveness { &self.scenario.disk } else { &self.parameters.disk };
         let fsync_us = self.rng_disks.between(disk.fsync_us_min, disk.fsync_us_max);
         let server = &mut self.servers[position_of(id)];
+        if writes.iter().any(|request| matches!(request.write, Write::Truncate { .. })) {
+            server.log_rewrites += 1;
+        }
         if let Some((done_us, write_id)) = server.disk.issue(writes, self.now_us, fsync_us) {
             assert!(done_us >= self.now_us, "an fsync completes now or later");
             let incarnation = server.incarnation;
