@@ -5,8 +5,11 @@
 // panel (one worker per core the browser reports, at most 8), and `raftsim sweep` (release)
 // with --jobs equal to the workers. The shrink: `raftsim shrink` and the page's shrink of the
 // same failing links (seed 1 of swarm with figure8_commit; seed 2 of a heavy cluster, 9 nodes,
-// 24 clients, 30 s of faults). Each figure is wall time and the CPU time of the browser's (or
-// the CLI's) processes: on a shared machine the CPU time is the steadier of the two.
+// 24 clients, 30 s of faults). The guided search: figure8_commit found by its damage alone
+// (damage checks only), over the same runs as seeds 1..SEEDS, guided in the page against
+// `raftsim hunt` on each worker's part, and the plain sweep of the range in the page. Each
+// figure is wall time and the CPU time of the browser's (or the CLI's) processes: on a shared
+// machine the CPU time is the steadier of the two.
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -51,7 +54,7 @@ function timedCli(args) {
   return { wall, cpu: user + system, output };
 }
 
-async function fillHunt(page, { scenario, first, last, bugs }) {
+async function fillHunt(page, { scenario, first, last, bugs, checks = "full", search = "range" }) {
   await page.evaluate((form) => {
     const select = document.getElementById("hunt-scenario");
     select.value = form.scenario;
@@ -59,12 +62,17 @@ async function fillHunt(page, { scenario, first, last, bugs }) {
     for (const input of document.querySelectorAll("#hunt-bugs input")) input.checked = form.bugs.includes(input.value);
     document.getElementById("hunt-first").value = String(form.first);
     document.getElementById("hunt-last").value = String(form.last);
+    document.getElementById("hunt-checks").value = form.checks;
+    document.getElementById("hunt-search").value = form.search;
     document.getElementById("hunt-start").click();
-  }, { scenario, first, last, bugs });
+  }, { scenario, first, last, bugs, checks, search });
   await page.waitForFunction(() => document.body.dataset.hunt === "done", { timeout: 3_600_000, polling: 250 });
   return page.evaluate(() => {
     const hunt = window.raftsim.app.hunt;
-    return { seeds: hunt.done, events: hunt.events, failing: hunt.failing, workers: hunt.workersUsed, wall: (hunt.finishedAt - hunt.startedAt) / 1000, listed: hunt.listed };
+    return {
+      seeds: hunt.done, events: hunt.events, failing: hunt.failing, workers: hunt.workersUsed, wall: (hunt.finishedAt - hunt.startedAt) / 1000, listed: hunt.listed,
+      states: hunt.signatures?.size ?? null, forked: hunt.forked ?? null, parts: hunt.parts?.map((part) => part.shard) ?? null,
+    };
   });
 }
 
@@ -101,8 +109,13 @@ async function inBrowser(name, server) {
   await page.evaluate(HEAVY);
   const heavy = await fillHunt(page, { scenario: "", first: 2, last: 2, bugs: ["figure8_commit"] });
   const heavyShrink = { link: heavy.listed[0].link, ...(await shrinkRow(page, pid, 2)) };
+  const damage = { bugs: ["figure8_commit"], checks: "damage", scenario: "swarm", first: 1, last: SEEDS };
+  const cpuGuided = cpuSeconds(pid);
+  const guided = await fillHunt(page, { ...damage, search: "guided" });
+  guided.cpu = cpuSeconds(pid) - cpuGuided;
+  const swept = await fillHunt(page, damage);
   await browser.close();
-  return { hunt, shrinks: { "swarm seed 1, figure8_commit": smallShrink, "heavy seed 2, figure8_commit": heavyShrink } };
+  return { hunt, guided, swept, shrinks: { "swarm seed 1, figure8_commit": smallShrink, "heavy seed 2, figure8_commit": heavyShrink } };
 }
 
 const server = await serve(join(ROOT, "web"));
@@ -120,6 +133,20 @@ for (const [name, result] of Object.entries(results)) {
   const hunt = result.hunt;
   const same = hunt.events === events ? "the same events" : `${hunt.events} events: NOT the CLI's`;
   console.log(`  ${name.padEnd(15)} ${rate(hunt.seeds, hunt.wall).padStart(7)} seeds/s  ${rate(hunt.seeds, hunt.cpu).padStart(7)} per CPU-s  (${same}, ${hunt.wall.toFixed(1)} s, ${hunt.cpu.toFixed(1)} CPU-s, ${((100 * sweep.cpu) / hunt.cpu).toFixed(0)}% of native per CPU-s)`);
+}
+console.log(`guided: figure8_commit by its damage alone (damage checks), ${SEEDS} runs (guided) or seeds (swept) from seed 1`);
+const parts = results.chromium.guided.parts;
+let native = { runs: 0, failing: 0, wall: 0, cpu: 0 };
+for (const part of parts) {
+  const file = join(tmpdir(), `raftsim-hunt-${process.pid}.json`);
+  const run = timedCli(["hunt", "--bug", "figure8_commit", "--checks", "damage", "--seeds-from", String(part.seeds_from), "--runs", String(part.runs), "--round", String(part.round), "--hunt-seed", String(part.hunt_seed), "--jobs", "1", "--quiet", "--json", file]);
+  const report = JSON.parse(readFileSync(file, "utf8"));
+  native = { runs: native.runs + report.runs, failing: native.failing + report.failures.length, wall: Math.max(native.wall, run.wall), cpu: native.cpu + run.cpu };
+}
+console.log(`  raftsim hunt    ${rate(native.runs, native.cpu).padStart(7)} runs per CPU-s, ${native.failing} failing runs (one hunt per part, ${parts.length} parts, run one after the other)`);
+for (const [name, result] of Object.entries(results)) {
+  const { guided, swept } = result;
+  console.log(`  ${name.padEnd(15)} guided: ${rate(guided.seeds, guided.wall).padStart(7)} runs/s, ${rate(guided.seeds, guided.cpu)} per CPU-s, ${guided.failing} failing runs (${guided.forked} forks, ${guided.states} abstract states, ${guided.wall.toFixed(1)} s); swept: ${swept.failing} failing seeds (${swept.wall.toFixed(1)} s)`);
 }
 console.log("shrink: the same link, raftsim shrink (release) and the page's worker (its own time; CPU of the whole browser)");
 for (const label of Object.keys(results.chromium.shrinks)) {
