@@ -81,61 +81,66 @@ pub enum Command {
     Bench(BenchArgs),
 }
 
+/// What a sweep or a hunt searches: a preset or a file, with a bug switched on and a check
+/// mode (`#[command(flatten)]`ed into both, so they take the same flags in the same words).
 #[derive(Args)]
-pub struct SweepArgs {
-    /// The preset to sweep: by default `swarm`, where each seed also draws the cluster size
+pub struct SearchedScenario {
+    /// The preset to search: by default `swarm`, where each seed also draws the cluster size
     /// and protocol options.
     #[arg(long, default_value = "swarm", value_parser = inputs::preset_parser())]
     pub scenario: String,
-    /// Sweep a scenario from a JSON file instead of a preset.
+    /// Search a scenario from a JSON file instead of a preset.
     #[arg(long)]
     pub file: Option<PathBuf>,
     // The help lists the catalogue's names. (Clap drops a doc comment's final period, so the
     // built text has none either.)
     #[arg(long, help = format!("Switch on a catalogued bug ({})", inputs::bug_names()))]
     pub bug: Option<String>,
-    /// Seeds, inclusive: A..B.
-    #[arg(long, default_value = "1..1000")]
-    pub seeds: String,
     /// Which checks report: `full` (every check) or `damage` (only what a bug breaks: the
     /// rule checks stay silent). Default: what the scenario says (presets: full).
     #[arg(long, value_parser = inputs::checks_parser())]
     pub checks: Option<String>,
+}
+
+/// How a sweep or a hunt runs and reports (flattened into both).
+#[derive(Args)]
+pub struct SearchOutput {
     /// Threads (default: every core).
     #[arg(long)]
     pub jobs: Option<usize>,
-    /// Run only shard I of N (I from 0), every N-th seed of the range: give each machine of
-    /// a batch job its own index, then combine the reports with `raftsim merge`.
-    #[arg(long)]
-    pub shard: Option<String>,
     /// Write the report as JSON to this file.
     #[arg(long)]
     pub json: Option<PathBuf>,
     /// The page the replay links point at.
     #[arg(long, default_value = "http://127.0.0.1:8080/")]
     pub base_url: String,
-    /// No progress bar.
+    /// No progress on stderr.
     #[arg(long)]
     pub quiet: bool,
+}
+
+#[derive(Args)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    pub searched: SearchedScenario,
+    /// Seeds, inclusive: A..B.
+    #[arg(long, default_value = "1..1000")]
+    pub seeds: String,
+    /// Run only shard I of N (I from 0), every N-th seed of the range: give each machine of
+    /// a batch job its own index, then combine the reports with `raftsim merge`.
+    #[arg(long)]
+    pub shard: Option<String>,
     /// Also count the distinct abstract cluster states (signatures) the seeds reach (slower).
     #[arg(long)]
     pub coverage: bool,
+    #[command(flatten)]
+    pub output: SearchOutput,
 }
 
 #[derive(Args)]
 pub struct HuntArgs {
-    /// The preset to hunt in.
-    #[arg(long, default_value = "swarm", value_parser = inputs::preset_parser())]
-    pub scenario: String,
-    /// Hunt in a scenario from a JSON file instead of a preset.
-    #[arg(long)]
-    pub file: Option<PathBuf>,
-    #[arg(long, help = format!("Switch on a catalogued bug ({})", inputs::bug_names()))]
-    pub bug: Option<String>,
-    /// Which checks report: `full` or `damage` (the rule checks stay silent). Default: what
-    /// the scenario says (presets: full).
-    #[arg(long, value_parser = inputs::checks_parser())]
-    pub checks: Option<String>,
+    #[command(flatten)]
+    pub searched: SearchedScenario,
     /// The first fresh seed; fresh runs take the seeds from here on.
     #[arg(long, default_value_t = 1)]
     pub seeds_from: u64,
@@ -159,18 +164,8 @@ pub struct HuntArgs {
     /// No guidance: every run a fresh seed (a sweep with the hunt's rounds, to compare with).
     #[arg(long)]
     pub unguided: bool,
-    /// Threads (default: every core).
-    #[arg(long)]
-    pub jobs: Option<usize>,
-    /// Write the report as JSON to this file.
-    #[arg(long)]
-    pub json: Option<PathBuf>,
-    /// The page the replay links point at.
-    #[arg(long, default_value = "http://127.0.0.1:8080/")]
-    pub base_url: String,
-    /// No progress lines on stderr.
-    #[arg(long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub output: SearchOutput,
 }
 
 #[derive(Args)]

@@ -8,6 +8,7 @@ use raftsim_core::raft::{Bugs, BUG_CATALOGUE};
 use raftsim_core::scenario::share::{decode, Decoded};
 use raftsim_core::scenario::{all_preset_names, any_preset, preset_description, Checks, Scenario, BUG_PRESET_PREFIX};
 
+use crate::args::SearchedScenario;
 use crate::exit::{self, Failure};
 
 /// Loads a scenario from a preset name (`bug-<name>` for a bug's preset) or a JSON file, with
@@ -24,22 +25,24 @@ pub fn scenario(preset_name: &str, file: Option<&Path>, seed: Option<u64>) -> Re
     Ok(scenario)
 }
 
-/// The scenario a sweep or a hunt runs: `scenario`'s preset or file, with `--bug` and
+/// The scenario a sweep or a hunt runs: `--scenario`'s preset or `--file`, with `--bug` and
 /// `--checks` applied when given.
-pub fn hunted_scenario(
-    preset_name: &str,
-    file: Option<&Path>,
-    bug: Option<&str>,
-    checks: Option<&str>,
-) -> Result<Scenario, String> {
-    let mut scenario = self::scenario(preset_name, file, None)?;
-    if let Some(bug) = bug {
+pub fn searched_scenario(searched: &SearchedScenario) -> Result<Scenario, String> {
+    let mut scenario = self::scenario(&searched.scenario, searched.file.as_deref(), None)?;
+    if let Some(bug) = &searched.bug {
         scenario.protocol.bugs = bug_switches(bug)?;
     }
-    if let Some(checks) = checks {
+    if let Some(checks) = &searched.checks {
         scenario.checks = self::checks(checks)?;
     }
     Ok(scenario)
+}
+
+/// Writes a report as pretty JSON to `path`, if one was given (`--json`).
+pub fn write_json<T: serde::Serialize>(report: &T, path: Option<&Path>) -> Result<(), String> {
+    let Some(path) = path else { return Ok(()) };
+    let text = serde_json::to_string_pretty(report).expect("a report serializes");
+    std::fs::write(path, text).map_err(|error| format!("cannot write {}: {error}", path.display()))
 }
 
 fn scenario_file(path: &Path) -> Result<Scenario, String> {

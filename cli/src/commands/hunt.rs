@@ -56,8 +56,7 @@ pub struct HuntFailure {
 
 /// Runs the hunt and prints its report; exit status 1 if a run failed.
 pub fn execute(args: &HuntArgs) -> Result<u8, Failure> {
-    let scenario =
-        inputs::hunted_scenario(&args.scenario, args.file.as_deref(), args.bug.as_deref(), args.checks.as_deref())?;
+    let scenario = inputs::searched_scenario(&args.searched)?;
     if args.round == 0 {
         return Err("--round must be at least 1".to_string().into());
     }
@@ -65,7 +64,7 @@ pub fn execute(args: &HuntArgs) -> Result<u8, Failure> {
     let checks = scenario.checks.name();
     let mut hunt = GuidedHunt::new(scenario, args.seeds_from, args.hunt_seed);
     hunt.set_guided(!args.unguided);
-    let jobs = inputs::threads(args.jobs);
+    let jobs = inputs::threads(args.output.jobs);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().expect("a thread pool");
     let started = Instant::now();
     let mut timeline = Vec::new();
@@ -88,11 +87,11 @@ pub fn execute(args: &HuntArgs) -> Result<u8, Failure> {
                 event: found.violation.event,
                 time_us: found.violation.time_us,
                 message: found.violation.message.clone(),
-                link: format!("{}#{}", args.base_url, encode(&found.spec)),
+                link: format!("{}#{}", args.output.base_url, encode(&found.spec)),
             });
         }
         timeline.push((hunt.runs(), seconds, hunt.hits().len() as u64));
-        if !args.quiet && seconds - printed_s >= 1.0 {
+        if !args.output.quiet && seconds - printed_s >= 1.0 {
             printed_s = seconds;
             eprintln!(
                 "{:>7.1} s  {:>7} runs  {:>6} signatures  {} failing",
@@ -105,7 +104,7 @@ pub fn execute(args: &HuntArgs) -> Result<u8, Failure> {
     }
     let report = HuntReport {
         scenario: name,
-        bug: args.bug.clone(),
+        bug: args.searched.bug.clone(),
         checks,
         guided: !args.unguided,
         runs: hunt.runs(),
@@ -116,7 +115,7 @@ pub fn execute(args: &HuntArgs) -> Result<u8, Failure> {
         timeline,
         failures,
     };
-    write_report(&report, args.json.as_deref())?;
+    inputs::write_json(&report, args.output.json.as_deref())?;
     print(&report);
     Ok(exit::status(!report.failures.is_empty()))
 }
@@ -140,12 +139,6 @@ fn round_size(hunt: &GuidedHunt, args: &HuntArgs) -> usize {
 /// The wall time the hunt may take: `--seconds`, else 30 s, or no limit with `--runs`.
 fn seconds_max(args: &HuntArgs) -> f64 {
     args.seconds.unwrap_or(if args.runs.is_some() { f64::INFINITY } else { 30.0 })
-}
-
-fn write_report(report: &HuntReport, path: Option<&std::path::Path>) -> Result<(), String> {
-    let Some(path) = path else { return Ok(()) };
-    let text = serde_json::to_string_pretty(report).expect("a report serializes");
-    std::fs::write(path, text).map_err(|error| format!("cannot write {}: {error}", path.display()))
 }
 
 fn print(report: &HuntReport) {

@@ -1,14 +1,14 @@
 //! `raftsim merge`: the reports of a sweep's shards, combined into the report of the whole sweep.
 
 use crate::args::MergeArgs;
-use crate::commands::sweep::{merge_ranges, print, read_report, write_report, FailingSeed, Report, SweepCoverage};
+use crate::commands::sweep::{merge_ranges, print, read_report, FailingSeed, Report, SweepCoverage};
 use crate::exit::Failure;
 
 /// Reads the shard reports, merges them and prints the result; exit status 1 if any seed failed.
 pub fn execute(args: &MergeArgs) -> Result<u8, Failure> {
     let reports = args.reports.iter().map(|path| read_report(path)).collect::<Result<Vec<_>, _>>()?;
     let report = merge(reports)?;
-    write_report(&report, args.json.as_deref())?;
+    crate::inputs::write_json(&report, args.json.as_deref())?;
     print(&report);
     Ok(report.exit_status())
 }

@@ -21,14 +21,17 @@ use crate::output::out;
 /// Sweeps the seeds `--seeds` (or this shard's share of them) and prints the report; exit
 /// status 1 if any seed failed.
 pub fn execute(args: &SweepArgs) -> Result<u8, Failure> {
-    let scenario =
-        inputs::hunted_scenario(&args.scenario, args.file.as_deref(), args.bug.as_deref(), args.checks.as_deref())?;
+    let scenario = inputs::searched_scenario(&args.searched)?;
     let seeds = seeds_to_run(&args.seeds, args.shard.as_deref())?;
-    let threads = inputs::threads(args.jobs);
-    let options =
-        SweepOptions { jobs: threads, base_url: &args.base_url, show_progress: !args.quiet, coverage: args.coverage };
-    let report = sweep(&scenario, args.bug.as_deref(), &seeds, &options);
-    write_report(&report, args.json.as_deref())?;
+    let threads = inputs::threads(args.output.jobs);
+    let options = SweepOptions {
+        jobs: threads,
+        base_url: &args.output.base_url,
+        show_progress: !args.output.quiet,
+        coverage: args.coverage,
+    };
+    let report = sweep(&scenario, args.searched.bug.as_deref(), &seeds, &options);
+    inputs::write_json(&report, args.output.json.as_deref())?;
     print(&report);
     Ok(report.exit_status())
 }
@@ -336,12 +339,6 @@ pub fn print(report: &Report) {
 }
 
 /// Writes the report as JSON to `path`, if one is given.
-pub fn write_report(report: &Report, path: Option<&Path>) -> Result<(), String> {
-    let Some(path) = path else { return Ok(()) };
-    let text = serde_json::to_string_pretty(report).expect("a report serializes");
-    std::fs::write(path, text).map_err(|error| format!("cannot write {}: {error}", path.display()))
-}
-
 /// Reads a report written by `--json`.
 pub fn read_report(path: &Path) -> Result<Report, String> {
     let text = std::fs::read_to_string(path).map_err(|error| format!("{}: {error}", path.display()))?;
