@@ -11,14 +11,15 @@
 //! to the number of nodes.
 
 mod applied;
+mod machine;
 mod shadow;
 mod wire;
 
 use std::collections::BTreeMap;
 
 use crate::raft::{
-    position_of, ClientId, DurableState, HardState, Index, Node, NodeId, OpResult, Outputs, RequestSeq, Role, Term,
-    Write, WriteRequest,
+    position_of, ClientId, DurableState, HardState, Index, KvStore, Node, NodeId, OpResult, Outputs, RequestSeq, Role,
+    Term, Write, WriteRequest,
 };
 use crate::shared_vec::SharedVec;
 
@@ -98,9 +99,14 @@ pub struct SafetyChecker {
     commit_runs: Vec<(Term, Index)>,
     /// Whether `committed_in_term` has never decreased, so `commit_runs` answers for it.
     commit_runs_valid: bool,
-    /// A digest of what applying each index returned on whichever node applied it first (what
-    /// was applied there is the committed entry, judged before).
+    /// The committed log applied by the checker itself, as far as any node has applied it.
+    reference: machine::Reference,
+    /// For each index the reference applied, a digest of what applying it returned: what every
+    /// node must return there.
     applied: SharedVec<u64>,
+    /// For each index the reference applied, the digest of its state after it: what a snapshot
+    /// or a restored state machine of that index must hold.
+    states: SharedVec<u64>,
     /// The event being checked, and its time, for reports.
     event: u64,
     time_us: u64,
@@ -125,7 +131,9 @@ impl SafetyChecker {
             committed_in_term: SharedVec::new(),
             commit_runs: Vec::new(),
             commit_runs_valid: true,
+            reference: machine::Reference::default(),
             applied: SharedVec::new(),
+            states: SharedVec::new(),
             event: 0,
             time_us: 0,
             rules: true,
@@ -219,6 +227,11 @@ impl SafetyChecker {
         }
         let canonical_grew = self.check_commit(node, &before, &after)?;
         self.check_applied(node, &before, &outputs.applied)?;
+        for request in &outputs.writes {
+            if let Write::Snapshot(snapshot) = &request.write {
+                self.check_snapshot_written(node, snapshot)?;
+            }
+        }
         if canonical_grew {
             self.check_quorum_log()?;
         }
@@ -274,9 +287,11 @@ impl SafetyChecker {
         self.check_more_up_to_date(node)
     }
 
-    /// The node restarted from its disk and is now `after`: it holds at least the term its disk
-    /// held when it crashed (the checker's copy of that disk).
-    pub fn on_restart(&mut self, node: NodeId, after: NodeSnapshot) -> Checked {
+    /// The node restarted from its disk and is now `after`, with `store` its state machine: it
+    /// holds at least the term its disk held when it crashed (the checker's copy of that disk),
+    /// and a state machine restored from a snapshot is the committed log's state at its applied
+    /// index (see [`SafetyChecker::check_restored`]).
+    pub fn on_restart(&mut self, node: NodeId, after: NodeSnapshot, store: &KvStore) -> Checked {
         let durable_term_at_crash = self.shadow(node).disk_hard_state.term;
         if after.term < durable_term_at_crash {
             let message = format!(
@@ -286,12 +301,13 @@ impl SafetyChecker {
             self.fail(Invariant::MonotonicTerm, vec![node], vec![durable_term_at_crash, after.term], vec![], message)?;
         }
         self.shadow_mut(node).state = after;
-        Ok(())
+        self.check_restored(node, &after, store)
     }
 
     fn apply_write(&mut self, node: NodeId, commit_before: Index, write: &Write) -> Checked {
         match write {
-            Write::HardState(_) => Ok(()),
+            // A snapshot is judged once the step's applies have taken the reference there.
+            Write::HardState(_) | Write::Snapshot(_) => Ok(()),
             Write::Truncate { from } => {
                 if *from <= commit_before {
                     let message = format!(
