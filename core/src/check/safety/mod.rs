@@ -215,7 +215,9 @@ impl SafetyChecker {
     pub fn on_step(&mut self, node: NodeId, after: NodeSnapshot, outputs: &Outputs) -> Checked {
         let before = self.shadow(node).state;
         assert!(before.running && after.running, "a step is taken by a running node");
-        let log_changed = !outputs.writes.iter().all(|request| matches!(request.write, Write::HardState(_)));
+        let log_changed =
+            !outputs.writes.iter().all(|request| matches!(request.write, Write::HardState(_) | Write::Snapshot(_)));
+        let truncated = outputs.writes.iter().any(|request| matches!(request.write, Write::Truncate { .. }));
         for request in &outputs.writes {
             self.apply_write(node, before.commit_index, &request.write)?;
         }
@@ -235,8 +237,9 @@ impl SafetyChecker {
         if canonical_grew {
             self.check_quorum_log()?;
         }
-        if log_changed || after.commit_index != before.commit_index {
-            self.check_more_up_to_date(node)?;
+        let commit_changed = after.commit_index != before.commit_index;
+        if log_changed || commit_changed {
+            self.check_more_up_to_date_after_step(node, log_changed, commit_changed || truncated)?;
         }
         if canonical_grew {
             self.check_leaders_complete()?;
@@ -616,6 +619,26 @@ impl SafetyChecker {
             self.quorum
         );
         Err(self.violation(Invariant::QuorumLogInv, holders, vec![], vec![committed], message))
+    }
+
+    /// MoreUpToDateCorrectInv for the pairs a step of `changed` can have broken: those where
+    /// it is the candidate when its log changed, and those where it is the voter when its
+    /// commit index grew or its log lost entries. A log that only grew cannot make a pair with
+    /// it as the voter fail: the other log can only stop being as up-to-date as it, and what it
+    /// counts as committed is the same. Test builds check every pair and compare.
+    fn check_more_up_to_date_after_step(&self, changed: NodeId, as_candidate: bool, as_voter: bool) -> Checked {
+        for other in self.ids() {
+            if as_candidate {
+                self.check_up_to_date_pair(changed, other)?;
+            }
+            if as_voter {
+                self.check_up_to_date_pair(other, changed)?;
+            }
+        }
+        if cfg!(debug_assertions) {
+            assert!(self.check_more_up_to_date(changed).is_ok(), "a pair with S{changed} skipped after its step fails");
+        }
+        Ok(())
     }
 
     /// MoreUpToDateCorrectInv for every pair involving `changed`.
