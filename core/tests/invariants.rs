@@ -7,8 +7,8 @@ use std::sync::Arc;
 use raftsim_core::check::safety::{NodeSnapshot, SafetyChecker};
 use raftsim_core::check::violation::{Invariant, Violation};
 use raftsim_core::raft::{
-    AppendOutcome, Applied, Body, Command, DurableState, Entry, HardState, Index, Message, NodeId, Op, OpResult,
-    Outputs, Payload, Role, Term, Write, WriteRequest,
+    AppendOutcome, Applied, Body, Command, DurableState, Entry, HardState, Index, KvStore, Message, NodeId, Op,
+    OpResult, Outputs, Payload, Role, Snapshot, Term, Write, WriteRequest,
 };
 
 type Checked = Result<(), Box<Violation>>;
@@ -338,7 +338,7 @@ fn vote_once_inv_fires_for_a_second_vote_in_a_term_after_a_crash() {
     pass(run.grant(3, follower(2, 0), 1));
     // The disk lost the vote (a broken disk); node 3 restarts as new and votes again.
     pass(run.next_event().on_crash(3, &DurableState::default(), Some(1)));
-    pass(run.next_event().on_restart(3, follower(0, 0)));
+    pass(run.next_event().on_restart(3, follower(0, 0), &KvStore::default()));
     fails(run.grant(3, follower(2, 0), 2), Invariant::VoteOnceInv);
 }
 
@@ -456,6 +456,84 @@ fn state_machine_safety_fires_for_one_command_with_two_results() {
     fails(apply(&mut run, 2, follower(1, 0), diverged), Invariant::StateMachineSafety);
 }
 
+/// Node 1 has committed and applied `put k a` (client 7's first request) at index 1; returns the
+/// run and that command.
+fn applied_one() -> (Run, Arc<Command>) {
+    let a = command(7, 1, put_op("a"));
+    let mut run = committed(vec![entry(1, 1, &a)]);
+    pass(apply(&mut run, 1, follower(1, 1), vec![applied(1, 1, &a, OpResult::Done, true)]));
+    (run, a)
+}
+
+/// The store after applying `commands` in order.
+fn store_after(commands: &[&Arc<Command>]) -> KvStore {
+    let mut store = KvStore::default();
+    for command in commands {
+        store.apply(command);
+    }
+    store
+}
+
+fn snapshot(last_index: Index, last_term: Term, store: KvStore) -> Outputs {
+    outputs(vec![Write::Snapshot(Arc::new(Snapshot { last_index, last_term, store }))], vec![])
+}
+
+#[test]
+fn state_machine_safety_passes_a_true_snapshot_and_its_restore() {
+    let (mut run, a) = applied_one();
+    let at_one = NodeSnapshot { applied_index: 1, ..follower(1, 1) };
+    pass(run.step(1, at_one, snapshot(1, 1, store_after(&[&a]))));
+    let disk = DurableState {
+        hard_state: HardState { term: 0, voted_for: None },
+        entries: vec![entry(1, 1, &a)].into(),
+        snapshot: None,
+    };
+    pass(run.next_event().on_crash(1, &disk, None));
+    pass(run.next_event().on_restart(1, at_one, &store_after(&[&a])));
+}
+
+#[test]
+fn state_machine_safety_fires_for_a_forged_snapshot() {
+    let (mut run, a) = applied_one();
+    let at_one = NodeSnapshot { applied_index: 1, ..follower(1, 1) };
+    let forged = store_after(&[&command(7, 1, put_op("b"))]);
+    let violation = run.step(1, at_one, snapshot(1, 1, forged)).expect_err("the snapshot holds b, the log gives a");
+    assert_eq!(violation.invariant, Invariant::StateMachineSafety);
+    assert!(violation.message.contains("snapshot") && violation.message.contains("index 1"), "{}", violation.message);
+    let (mut run, _) = applied_one();
+    let sessions_lost = store_after(&[&command(8, 1, put_op("a"))]);
+    fails(run.step(1, at_one, snapshot(1, 1, sessions_lost)), Invariant::StateMachineSafety);
+    let (mut run, _) = applied_one();
+    fails(run.step(1, at_one, snapshot(1, 2, store_after(&[&a]))), Invariant::StateMachineSafety);
+    let (mut run, _) = applied_one();
+    fails(run.step(1, at_one, snapshot(2, 1, store_after(&[&a]))), Invariant::StateMachineSafety);
+}
+
+#[test]
+fn state_machine_safety_fires_for_a_restart_with_a_wrong_state_machine() {
+    let (mut run, a) = applied_one();
+    let disk = DurableState {
+        hard_state: HardState { term: 0, voted_for: None },
+        entries: vec![entry(1, 1, &a)].into(),
+        snapshot: None,
+    };
+    pass(run.next_event().on_crash(1, &disk, None));
+    let at_one = NodeSnapshot { applied_index: 1, ..follower(1, 1) };
+    let forged = store_after(&[&command(7, 1, put_op("b"))]);
+    let violation = run.next_event().on_restart(1, at_one, &forged).expect_err("the node restored b, the log gives a");
+    assert_eq!(violation.invariant, Invariant::StateMachineSafety);
+    assert!(violation.message.contains("restarted with its state machine at index 1"), "{}", violation.message);
+    // A state machine of an index no node has applied.
+    let (mut run, _) = applied_one();
+    pass(run.next_event().on_crash(1, &disk, None));
+    let at_two = NodeSnapshot { applied_index: 2, ..follower(1, 2) };
+    fails(run.next_event().on_restart(1, at_two, &store_after(&[&a])), Invariant::StateMachineSafety);
+    // A node that restored nothing but says it holds state.
+    let (mut run, _) = applied_one();
+    pass(run.next_event().on_crash(3, &DurableState::default(), None));
+    fails(run.next_event().on_restart(3, follower(1, 0), &store_after(&[&a])), Invariant::StateMachineSafety);
+}
+
 #[test]
 fn monotonic_term_fires_when_a_term_goes_back() {
     let mut run = Run::new(1);
@@ -468,7 +546,7 @@ fn monotonic_term_fires_when_a_restart_loses_a_durable_term() {
     let mut checker = SafetyChecker::new(1);
     let disk = DurableState { hard_state: HardState { term: 5, voted_for: None }, ..DurableState::default() };
     checker.on_crash(1, &disk, None).expect("a crash alone is fine");
-    let violation = checker.on_restart(1, follower(2, 0)).expect_err("term 5 was durable");
+    let violation = checker.on_restart(1, follower(2, 0), &KvStore::default()).expect_err("term 5 was durable");
     assert_eq!(violation.invariant, Invariant::MonotonicTerm);
 }
 

@@ -5,8 +5,8 @@ mod common;
 
 use common::{config, Cluster};
 use raftsim_core::raft::{
-    AppendOutcome, Body, Config, DurableState, HardState, Input, Message, Node, Op, OpResult, ReplyOutcome, Role,
-    Timer, TimerCommand,
+    AppendOutcome, Body, Config, DurableState, HardState, Index, Input, Message, Node, Op, OpResult, ReplyOutcome,
+    Role, Timer, TimerCommand, SNAPSHOT_INTERVAL,
 };
 
 fn plain() -> Config {
@@ -382,6 +382,70 @@ fn a_restarted_node_keeps_its_term_vote_and_log() {
 }
 
 #[test]
+fn a_restarted_node_restores_its_snapshot_and_applies_only_what_follows() {
+    // §7: every SNAPSHOT_INTERVAL applied entries a node writes its state machine (sessions
+    // included) with the last included index and term; a restart restores it, and lastApplied
+    // and commitIndex with it, instead of applying the whole log again.
+    let mut cluster = Cluster::new(3, &plain());
+    cluster.elect(1);
+    let proposals = SNAPSHOT_INTERVAL + 6;
+    for number in 0..proposals {
+        cluster.propose(1, 100, Op::Append { key: "k".into(), value: format!("{number} ") });
+        cluster.stabilize();
+    }
+    let snapshot = cluster.servers[&2].disk.snapshot.clone().expect("node 2 wrote a snapshot");
+    assert_eq!(snapshot.last_index, SNAPSHOT_INTERVAL, "the no-op and the first appends up to the interval");
+    assert_eq!(snapshot.last_term, 1);
+    let before_crash = cluster.node(2).store().clone();
+    cluster.crash(2);
+    cluster.restart(2);
+    let node = cluster.node(2);
+    assert_eq!((node.applied_index(), node.commit_index()), (SNAPSHOT_INTERVAL, SNAPSHOT_INTERVAL));
+    assert_eq!(node.store(), &snapshot.store, "the state machine is the snapshot's");
+    cluster.servers.get_mut(&2).unwrap().applied.clear();
+    cluster.fire(1, Timer::Heartbeat);
+    cluster.stabilize();
+    let reapplied: Vec<Index> = cluster.servers[&2].applied.iter().map(|applied| applied.index).collect();
+    assert_eq!(reapplied, (SNAPSHOT_INTERVAL + 1..=proposals + 1).collect::<Vec<_>>(), "only the entries after it");
+    assert_eq!(cluster.node(2).store(), &before_crash, "the same state as before the crash");
+    // The sessions came back with it: a retry of the last request is answered, not run again.
+    cluster.propose_with_seq(1, 100, proposals, Op::Append { key: "k".into(), value: "again".into() });
+    cluster.stabilize();
+    assert_eq!(cluster.node(2).store(), &before_crash, "the retry took no effect");
+}
+
+#[test]
+fn a_snapshot_holds_no_message_back() {
+    // Persist before send is about what a message promises (a term, a vote, entries); a snapshot
+    // promises nothing, so a follower's acknowledgement does not wait for one.
+    let mut cluster = Cluster::new(3, &plain());
+    cluster.elect(1);
+    for number in 2..SNAPSHOT_INTERVAL {
+        cluster.propose(1, 100, put("k", &number.to_string()));
+        cluster.stabilize();
+    }
+    cluster.take_transcript();
+    cluster.propose(1, 100, put("k", "last"));
+    cluster.stabilize();
+    let transcript = cluster.take_transcript();
+    let steps: Vec<&[String]> = transcript.split_inclusive(|line| !line.starts_with("  ")).collect();
+    let follower_snapshots: Vec<usize> = (1..steps.len())
+        .filter(|&step| {
+            let input = steps[step - 1].last().expect("each step follows its input");
+            !input.starts_with("1 ") && steps[step].iter().any(|line| line.starts_with("  write snapshot"))
+        })
+        .collect();
+    assert_eq!(follower_snapshots.len(), 2, "both followers snapshot:\n{}", transcript.join("\n"));
+    for step in follower_snapshots {
+        assert!(
+            steps[step].iter().any(|line| line.starts_with("  send ")),
+            "the acknowledgement leaves with the snapshot write, not after it:\n{}",
+            transcript.join("\n")
+        );
+    }
+}
+
+#[test]
 fn a_node_that_voted_and_restarted_does_not_vote_again_in_that_term() {
     let mut cluster = Cluster::new(3, &plain());
     cluster.isolate(3);
@@ -553,8 +617,8 @@ fn a_lower_term_prevote_gets_a_refusal_carrying_the_current_term() {
     // must learn the higher term from the refusals, or the cluster can deadlock.
     let template = with_prevote();
     let disks = vec![
-        DurableState { hard_state: HardState { term: 2, voted_for: None }, entries: vec![].into() },
-        DurableState { hard_state: HardState { term: 5, voted_for: None }, entries: vec![].into() },
+        DurableState { hard_state: HardState { term: 2, voted_for: None }, entries: vec![].into(), snapshot: None },
+        DurableState { hard_state: HardState { term: 5, voted_for: None }, entries: vec![].into(), snapshot: None },
     ];
     let mut cluster = Cluster::with_disks(&template, disks);
     cluster.fire(1, Timer::Election);
@@ -635,7 +699,7 @@ fn the_lease_is_armed_for_the_minimum_election_timeout() {
         protocol.election_timeout_us_min = 150_000;
         protocol.election_timeout_us_max = 600_000;
     });
-    let durable = DurableState { hard_state: HardState { term: 1, voted_for: None }, entries: Default::default() };
+    let durable = DurableState { hard_state: HardState { term: 1, voted_for: None }, ..DurableState::default() };
     let (mut node, _) = Node::restart(config, durable).expect("valid");
     let heartbeat = Message { from: 1, to: 2, term: 1, body: Body::Heartbeat { commit: 0 } };
     let outputs = node.step(Input::Message(heartbeat));
@@ -700,7 +764,8 @@ fn refusing_a_higher_term_candidate_does_not_restart_the_election_timeout() {
     // stale log that keeps retrying at higher terms must not keep others from standing.
     use raftsim_core::raft::{Entry, Payload, TimerCommand};
     let entries = vec![Entry { term: 1, index: 1, payload: Payload::Noop }];
-    let durable = DurableState { hard_state: HardState { term: 1, voted_for: None }, entries: entries.into() };
+    let durable =
+        DurableState { hard_state: HardState { term: 1, voted_for: None }, entries: entries.into(), snapshot: None };
     let (mut node, _) = Node::restart(Config { id: 2, voters: vec![1, 2, 3], ..plain() }, durable).unwrap();
     let arms_election = |outputs: &raftsim_core::raft::Outputs| {
         outputs.timers.iter().any(|command| matches!(command, TimerCommand::Arm { timer: Timer::Election, .. }))

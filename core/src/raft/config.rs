@@ -58,6 +58,12 @@ impl Default for ProtocolOptions {
     }
 }
 
+/// A node snapshots its state machine every this many applied entries (Raft §7), at the index
+/// that completes the interval, so that a restart restores it and applies only what follows
+/// instead of the whole log. Small enough that a restart re-applies little, large enough that
+/// the copies (a clone of the store, which shares its values) cost nothing per entry.
+pub const SNAPSHOT_INTERVAL: super::types::Index = 64;
+
 /// How many of `voters` make a majority: the votes that win an election and the copies that
 /// commit an entry (§5.2, §5.3). Any two majorities share a voter, which is what makes one leader
 /// per term and committed entries surviving a change of leader possible.

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::shared_vec::SharedVec;
 
-use super::kv::{Command, OpResult};
+use super::kv::{Command, KvStore, OpResult};
 use super::log::Entry;
 use super::message::Message;
 use super::types::{ClientId, HardState, Index, NodeId, RequestSeq, Term, WriteId};
@@ -86,6 +86,22 @@ pub enum Write {
     },
     /// Add entries at the end of the log (they follow its last entry).
     Append(Vec<Entry>),
+    /// Replace the stored snapshot (Raft §7). No message waits for it: a snapshot promises
+    /// nothing to another node, it only spares a restarted node re-applying its log.
+    Snapshot(std::sync::Arc<Snapshot>),
+}
+
+/// The state machine as it stood after applying every entry up to `last_index` (Raft §7: "the
+/// last included index and term" and the state), client sessions included, so a retried
+/// request is still applied once after a restart that restores it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// The last entry the state includes.
+    pub last_index: Index,
+    /// That entry's term.
+    pub last_term: Term,
+    /// The store and its sessions after applying entries `1..=last_index`.
+    pub store: KvStore,
 }
 
 /// A write and the id the node will wait for.
@@ -161,13 +177,17 @@ impl Outputs {
     }
 }
 
-/// What a node's disk holds: all a node keeps across a crash (Figure 2's persistent state).
+/// What a node's disk holds: all a node keeps across a crash (Figure 2's persistent state,
+/// and the last snapshot written, §7).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DurableState {
     /// The last term and vote written.
     pub hard_state: HardState,
     /// The log as written, dense from index 1 (shared with checkpoints: see [`SharedVec`]).
+    /// Never compacted: a snapshot only spares re-applying it.
     pub entries: SharedVec<Entry>,
+    /// The last snapshot written, if any (shared with checkpoints).
+    pub snapshot: Option<std::sync::Arc<Snapshot>>,
 }
 
 impl DurableState {
@@ -188,6 +208,7 @@ impl DurableState {
                     self.entries.push(entry.clone());
                 }
             }
+            Write::Snapshot(snapshot) => self.snapshot = Some(std::sync::Arc::clone(snapshot)),
         }
     }
 }

@@ -97,7 +97,7 @@ pub enum OpResult {
 }
 
 /// The store and its client sessions.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KvStore {
     /// Each value behind an `Arc`, shared with the get results that read it: an append extends
     /// it in place unless a result still shares it, and copies it once then.
@@ -119,7 +119,7 @@ impl KvStore {
             }
         }
         let result = self.execute(&command.op);
-        // In place when the client has a session: a restarted node applies its whole log again.
+        // In place when the client has a session: most requests come from a client seen before.
         match self.sessions.get_mut(&command.client) {
             Some(session) => *session = (command.seq, result.clone()),
             None => {
@@ -179,6 +179,17 @@ impl KvStore {
     /// Every key and value, in key order.
     pub fn entries(&self) -> impl Iterator<Item = (&str, &str)> {
         self.data.iter().map(|(key, value)| (key.as_str(), value.as_str()))
+    }
+
+    /// Each client's session, in client order: its last request applied and that request's
+    /// result.
+    pub fn sessions(&self) -> impl Iterator<Item = (ClientId, RequestSeq, &OpResult)> {
+        self.sessions.iter().map(|(&client, (seq, result))| (client, *seq, result))
+    }
+
+    /// Client `client`'s session, if it has one.
+    pub fn session(&self, client: ClientId) -> Option<(RequestSeq, &OpResult)> {
+        self.sessions.get(&client).map(|(seq, result)| (*seq, result))
     }
 }
 

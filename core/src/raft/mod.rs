@@ -16,9 +16,10 @@ mod progress;
 mod types;
 
 pub use bugs::{BugInfo, Bugs, BUG_CATALOGUE};
-pub use config::{quorum, Config, ConfigError, ProtocolOptions};
+pub use config::{quorum, Config, ConfigError, ProtocolOptions, SNAPSHOT_INTERVAL};
 pub use io::{
-    Applied, ClientReply, DurableState, Input, Outputs, ReplyOutcome, Timer, TimerCommand, Write, WriteRequest,
+    Applied, ClientReply, DurableState, Input, Outputs, ReplyOutcome, Snapshot, Timer, TimerCommand, Write,
+    WriteRequest,
 };
 pub use kv::{Command, KvStore, Op, OpResult};
 pub use log::{Entry, Payload, RaftLog};

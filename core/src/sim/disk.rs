@@ -93,7 +93,7 @@ impl Disk {
         let first_touched = |write: &Write| match write {
             Write::Append(entries) => entries.first().map(|entry| entry.index),
             Write::Truncate { from } => Some(*from),
-            Write::HardState(_) => None,
+            Write::HardState(_) | Write::Snapshot(_) => None,
         };
         let mut changed_from = Index::MAX;
         for request in &unsynced {

@@ -39,13 +39,19 @@ impl Simulation {
         let (node, outputs) =
             Node::restart(server.config.clone(), server.disk.durable().clone()).expect("validated config");
         let snapshot = NodeSnapshot::of(&node);
-        let (term, entries) = (node.term(), node.log().last_index());
-        server.node = Some(node);
+        let (term, entries, restored) = (node.term(), node.log().last_index(), node.applied_index());
+        let verdict = self.safety.on_restart(id, snapshot, node.store());
+        self.server_mut(id).node = Some(node);
         if self.events > 0 {
-            let text = format!("S{id} starts again from its disk: term {term}, {entries} entries");
+            let text = match restored {
+                0 => format!("S{id} starts again from its disk: term {term}, {entries} entries"),
+                _ => format!(
+                    "S{id} starts again from its disk: term {term}, {entries} entries, its state machine restored from a snapshot up to index {restored}"
+                ),
+            };
             self.note(self.events, FeedKind::Role, text);
         }
-        if let Err(violation) = self.safety.on_restart(id, snapshot) {
+        if let Err(violation) = verdict {
             self.violation = Some(*violation);
         }
         assert!(self.server(id).node.is_some(), "node {id} runs once booted");

@@ -61,7 +61,11 @@ impl Cluster {
                     .map(|(position, &term)| Entry { term, index: position as Index + 1, payload: Payload::Noop })
                     .collect();
                 let term = terms.last().copied().unwrap_or(0);
-                DurableState { hard_state: HardState { term, voted_for: None }, entries: entries.into() }
+                DurableState {
+                    hard_state: HardState { term, voted_for: None },
+                    entries: entries.into(),
+                    snapshot: None,
+                }
             })
             .collect();
         Self::with_disks(template, disks)
@@ -302,6 +306,7 @@ pub fn describe_write(write: &Write) -> String {
                 entries.iter().map(|entry| format!("{}@{}", entry.index, entry.term)).collect();
             format!("append {}", positions.join(" "))
         }
+        Write::Snapshot(snapshot) => format!("snapshot {}@{}", snapshot.last_index, snapshot.last_term),
     }
 }
 

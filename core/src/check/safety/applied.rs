@@ -1,21 +1,23 @@
 //! What nodes apply: MonotonicApplied, StateMachineSafety (each applied entry is the committed
-//! entry at its index, and every node's state machine answers it alike) and ExactlyOnceApply,
-//! judged from the sequence of applied commands and their answers, not from the node's own
-//! account of whether a command took effect.
+//! entry at its index, every node's state machine answers it as the checker's own state
+//! machine does, and a snapshot or a restored state machine is the committed log's state at its
+//! index) and ExactlyOnceApply, judged from the sequence of applied commands and their answers,
+//! not from the node's own account of whether a command took effect.
 
 use crate::fingerprint::Fingerprint;
-use crate::raft::{Applied, NodeId, OpResult};
+use crate::raft::{Applied, Index, KvStore, NodeId, OpResult, Snapshot};
 
 use super::super::violation::Invariant;
+use super::machine::state_digest;
 use super::shadow::chain_parts;
 use super::{Checked, NodeSnapshot, SafetyChecker};
 
-/// The fingerprint of what applying an entry returned. The entry itself (index, term, command)
-/// needs no place in it: [`SafetyChecker::check_applied_committed`] has already matched it
-/// against the committed entry at its index, for this node and for the first that applied it.
-fn result_digest(applied: &Applied) -> u64 {
+/// The fingerprint of what applying an entry returned (`None` for a no-op). The entry itself
+/// (index, term, command) needs no place in it: [`SafetyChecker::check_applied_committed`] has
+/// already matched it against the committed entry at its index.
+fn result_digest(result: Option<&OpResult>) -> u64 {
     let mut hash = Fingerprint::default();
-    match &applied.result {
+    match result {
         Some(result) => hash.result(result),
         None => hash.word(0),
     }
@@ -52,8 +54,10 @@ impl SafetyChecker {
             }
             applied_index = entry.index;
             self.check_applied_committed(node, entry)?;
-            self.check_applied_alike(node, entry)?;
+            // Exactly-once first: a retry run again answers otherwise than the reference too,
+            // and ExactlyOnceApply names what went wrong.
             self.check_exactly_once(node, entry)?;
+            self.check_applied_alike(node, entry)?;
         }
         Ok(())
     }
@@ -84,32 +88,94 @@ impl SafetyChecker {
     }
 
     /// StateMachineSafety across nodes: every node's state machine gives an applied entry the
-    /// same result as the first node that applied it. Called after
-    /// [`SafetyChecker::check_applied_committed`] passed, so both applied the same entry and
-    /// only their results can differ.
+    /// result the checker's own state machine gives it, which applies each committed entry
+    /// once, when a node first applies it. Called after
+    /// [`SafetyChecker::check_applied_committed`] passed, so the entry is the committed one and
+    /// only the result can differ.
     fn check_applied_alike(&mut self, node: NodeId, applied: &Applied) -> Checked {
-        let digest = result_digest(applied);
-        match self.applied.get(applied.index as usize - 1) {
-            Some(&first) if first != digest => {
-                let message = format!(
-                    "S{node} applied the committed entry at index {} with a different result than another node: their state machines diverged",
-                    applied.index
-                );
-                Err(self.violation(
-                    Invariant::StateMachineSafety,
-                    vec![node],
-                    vec![applied.term],
-                    vec![applied.index],
-                    message,
-                ))
-            }
-            Some(_) => Ok(()),
-            None => {
-                assert_eq!(applied.index as usize, self.applied.len() + 1, "applies are in order everywhere");
-                self.applied.push(digest);
-                Ok(())
-            }
+        let index = applied.index as usize;
+        if index == self.applied.len() + 1 {
+            let result = applied.command.as_deref().map(|command| self.reference.apply(command));
+            self.applied.push(result_digest(result.as_ref()));
+            self.states.push(self.reference.digest());
         }
+        let expected = *self.applied.get(index - 1).expect("applies are in order everywhere");
+        if result_digest(applied.result.as_ref()) == expected {
+            return Ok(());
+        }
+        let answer = applied.result.as_ref().map_or("nothing (a no-op)".to_string(), answer_words);
+        let message = format!(
+            "S{node} applied the committed entry at index {index} and answered {answer}, not what the committed log's commands give there: its state machine diverged"
+        );
+        Err(self.violation(Invariant::StateMachineSafety, vec![node], vec![applied.term], vec![applied.index], message))
+    }
+
+    /// The digest of the committed log's state after applying entries `1..=index`, if a node
+    /// has applied that far (the state before any entry is the empty store's).
+    fn state_at(&self, index: Index) -> Option<u64> {
+        match index {
+            0 => Some(state_digest(&KvStore::default())),
+            _ => self.states.get(index as usize - 1).copied(),
+        }
+    }
+
+    /// StateMachineSafety for a snapshot a node writes: its state is the committed log's state
+    /// at its index, and its term that of the entry committed there. Judged when it is written,
+    /// so a wrong snapshot is named before a restart relies on it.
+    pub(super) fn check_snapshot_written(&self, node: NodeId, snapshot: &Snapshot) -> Checked {
+        let index = snapshot.last_index;
+        let term_committed = if index == 0 { Some(0) } else { self.committed.term_at(index) };
+        let problem = match self.state_at(index) {
+            None => format!("beyond every index a node has applied ({})", self.applied.len()),
+            Some(_) if term_committed != Some(snapshot.last_term) => format!(
+                "naming term {} for that entry, which is of term {}",
+                snapshot.last_term,
+                term_committed.map_or("none (not committed)".to_string(), |term| term.to_string())
+            ),
+            Some(state) if state != state_digest(&snapshot.store) => {
+                "whose state is not the one the committed log gives there".to_string()
+            }
+            Some(_) => return Ok(()),
+        };
+        let message = format!("S{node} wrote a snapshot of the state machine at index {index} {problem}");
+        Err(self.violation(Invariant::StateMachineSafety, vec![node], vec![snapshot.last_term], vec![index], message))
+    }
+
+    /// StateMachineSafety at a restart: the state machine a node starts with, whatever it
+    /// restored it from, is the committed log's state at its applied index (the empty store at
+    /// 0), judged by the checker's own digest of that state, never by the snapshot's word; and
+    /// the commit index restored with it lies within the committed log, which the node's log
+    /// holds up to there. The node's sessions for ExactlyOnceApply start from that state.
+    pub(super) fn check_restored(&mut self, node: NodeId, after: &NodeSnapshot, store: &KvStore) -> Checked {
+        let (index, commit) = (after.applied_index, after.commit_index);
+        let problem = match self.state_at(index) {
+            None => Some(format!("beyond every index a node has applied ({})", self.applied.len())),
+            Some(state) if state != state_digest(store) => {
+                Some("that is not the state the committed log gives there: what it restored is wrong".to_string())
+            }
+            Some(_) => None,
+        };
+        if let Some(problem) = problem {
+            let message = format!("S{node} restarted with its state machine at index {index}, {problem}");
+            return Err(self.violation(
+                Invariant::StateMachineSafety,
+                vec![node],
+                vec![after.term],
+                vec![index],
+                message,
+            ));
+        }
+        let holds =
+            commit <= self.committed_len() && self.shadow(node).log.holds(commit, self.committed_prefix(commit));
+        if !holds {
+            let message = format!(
+                "S{node} restarted counting entries up to {commit} as committed, but its log does not hold the committed log up to there"
+            );
+            return Err(self.violation(Invariant::LogInv, vec![node], vec![after.term], vec![commit], message));
+        }
+        let sessions = store.sessions().map(|(client, seq, result)| (client, (seq, result.clone())));
+        self.shadow_mut(node).sessions = sessions.collect();
+        Ok(())
     }
 
     /// ExactlyOnceApply: each client request takes effect at most once on a node's state
@@ -120,8 +186,7 @@ impl SafetyChecker {
     fn check_exactly_once(&mut self, node: NodeId, applied: &Applied) -> Checked {
         let (Some(command), Some(result)) = (&applied.command, &applied.result) else { return Ok(()) };
         let sessions = &mut self.shadow_mut(node).sessions;
-        // The session is updated in place: a restarted node applies its whole log again, so this
-        // runs for every entry it holds, and an insert would rebuild the map's slot each time.
+        // The session is updated in place: most requests come from a client seen before.
         let expected = match sessions.get_mut(&command.client) {
             Some((last, answered)) if command.seq == *last => {
                 if result == answered {

@@ -11,14 +11,15 @@
 //! to the number of nodes.
 
 mod applied;
+mod machine;
 mod shadow;
 mod wire;
 
 use std::collections::BTreeMap;
 
 use crate::raft::{
-    position_of, ClientId, DurableState, HardState, Index, Node, NodeId, OpResult, Outputs, RequestSeq, Role, Term,
-    Write, WriteRequest,
+    position_of, ClientId, DurableState, HardState, Index, KvStore, Node, NodeId, OpResult, Outputs, RequestSeq, Role,
+    Term, Write, WriteRequest,
 };
 use crate::shared_vec::SharedVec;
 
@@ -98,9 +99,14 @@ pub struct SafetyChecker {
     commit_runs: Vec<(Term, Index)>,
     /// Whether `committed_in_term` has never decreased, so `commit_runs` answers for it.
     commit_runs_valid: bool,
-    /// A digest of what applying each index returned on whichever node applied it first (what
-    /// was applied there is the committed entry, judged before).
+    /// The committed log applied by the checker itself, as far as any node has applied it.
+    reference: machine::Reference,
+    /// For each index the reference applied, a digest of what applying it returned: what every
+    /// node must return there.
     applied: SharedVec<u64>,
+    /// For each index the reference applied, the digest of its state after it: what a snapshot
+    /// or a restored state machine of that index must hold.
+    states: SharedVec<u64>,
     /// The event being checked, and its time, for reports.
     event: u64,
     time_us: u64,
@@ -125,7 +131,9 @@ impl SafetyChecker {
             committed_in_term: SharedVec::new(),
             commit_runs: Vec::new(),
             commit_runs_valid: true,
+            reference: machine::Reference::default(),
             applied: SharedVec::new(),
+            states: SharedVec::new(),
             event: 0,
             time_us: 0,
             rules: true,
@@ -207,7 +215,9 @@ impl SafetyChecker {
     pub fn on_step(&mut self, node: NodeId, after: NodeSnapshot, outputs: &Outputs) -> Checked {
         let before = self.shadow(node).state;
         assert!(before.running && after.running, "a step is taken by a running node");
-        let log_changed = !outputs.writes.iter().all(|request| matches!(request.write, Write::HardState(_)));
+        let log_changed =
+            !outputs.writes.iter().all(|request| matches!(request.write, Write::HardState(_) | Write::Snapshot(_)));
+        let truncated = outputs.writes.iter().any(|request| matches!(request.write, Write::Truncate { .. }));
         for request in &outputs.writes {
             self.apply_write(node, before.commit_index, &request.write)?;
         }
@@ -219,11 +229,17 @@ impl SafetyChecker {
         }
         let canonical_grew = self.check_commit(node, &before, &after)?;
         self.check_applied(node, &before, &outputs.applied)?;
+        for request in &outputs.writes {
+            if let Write::Snapshot(snapshot) = &request.write {
+                self.check_snapshot_written(node, snapshot)?;
+            }
+        }
         if canonical_grew {
             self.check_quorum_log()?;
         }
-        if log_changed || after.commit_index != before.commit_index {
-            self.check_more_up_to_date(node)?;
+        let commit_changed = after.commit_index != before.commit_index;
+        if log_changed || commit_changed {
+            self.check_more_up_to_date_after_step(node, log_changed, commit_changed || truncated)?;
         }
         if canonical_grew {
             self.check_leaders_complete()?;
@@ -274,9 +290,11 @@ impl SafetyChecker {
         self.check_more_up_to_date(node)
     }
 
-    /// The node restarted from its disk and is now `after`: it holds at least the term its disk
-    /// held when it crashed (the checker's copy of that disk).
-    pub fn on_restart(&mut self, node: NodeId, after: NodeSnapshot) -> Checked {
+    /// The node restarted from its disk and is now `after`, with `store` its state machine: it
+    /// holds at least the term its disk held when it crashed (the checker's copy of that disk),
+    /// and a state machine restored from a snapshot is the committed log's state at its applied
+    /// index (see [`SafetyChecker::check_restored`]).
+    pub fn on_restart(&mut self, node: NodeId, after: NodeSnapshot, store: &KvStore) -> Checked {
         let durable_term_at_crash = self.shadow(node).disk_hard_state.term;
         if after.term < durable_term_at_crash {
             let message = format!(
@@ -286,12 +304,13 @@ impl SafetyChecker {
             self.fail(Invariant::MonotonicTerm, vec![node], vec![durable_term_at_crash, after.term], vec![], message)?;
         }
         self.shadow_mut(node).state = after;
-        Ok(())
+        self.check_restored(node, &after, store)
     }
 
     fn apply_write(&mut self, node: NodeId, commit_before: Index, write: &Write) -> Checked {
         match write {
-            Write::HardState(_) => Ok(()),
+            // A snapshot is judged once the step's applies have taken the reference there.
+            Write::HardState(_) | Write::Snapshot(_) => Ok(()),
             Write::Truncate { from } => {
                 if *from <= commit_before {
                     let message = format!(
@@ -600,6 +619,26 @@ impl SafetyChecker {
             self.quorum
         );
         Err(self.violation(Invariant::QuorumLogInv, holders, vec![], vec![committed], message))
+    }
+
+    /// MoreUpToDateCorrectInv for the pairs a step of `changed` can have broken: those where
+    /// it is the candidate when its log changed, and those where it is the voter when its
+    /// commit index grew or its log lost entries. A log that only grew cannot make a pair with
+    /// it as the voter fail: the other log can only stop being as up-to-date as it, and what it
+    /// counts as committed is the same. Test builds check every pair and compare.
+    fn check_more_up_to_date_after_step(&self, changed: NodeId, as_candidate: bool, as_voter: bool) -> Checked {
+        for other in self.ids() {
+            if as_candidate {
+                self.check_up_to_date_pair(changed, other)?;
+            }
+            if as_voter {
+                self.check_up_to_date_pair(other, changed)?;
+            }
+        }
+        if cfg!(debug_assertions) {
+            assert!(self.check_more_up_to_date(changed).is_ok(), "a pair with S{changed} skipped after its step fails");
+        }
+        Ok(())
     }
 
     /// MoreUpToDateCorrectInv for every pair involving `changed`.

@@ -82,7 +82,7 @@ impl LogShadow {
     /// Applies one write that changes the log (a term and vote change nothing here).
     pub(super) fn apply(&mut self, write: &Write) {
         match write {
-            Write::HardState(_) => {}
+            Write::HardState(_) | Write::Snapshot(_) => {}
             Write::Truncate { from } => self.truncate(*from),
             Write::Append(entries) => {
                 for entry in entries {

@@ -1,8 +1,8 @@
 //! Log replication (§5.3), commitment (§5.4.2, the Figure 8 rule), heartbeats, CheckQuorum
 //! (thesis §6.2), client requests and applying committed entries.
 
-use super::super::config::quorum;
-use super::super::io::{Applied, ClientReply, ReplyOutcome, Timer};
+use super::super::config::{quorum, SNAPSHOT_INTERVAL};
+use super::super::io::{Applied, ClientReply, ReplyOutcome, Snapshot, Timer};
 use super::super::kv::Command;
 use super::super::log::{Entry, Payload};
 use super::super::message::{AppendOutcome, Body, Message};
@@ -314,7 +314,9 @@ impl Node {
 
     /// Applies committed entries in index order, each exactly once (Figure 2: "If commitIndex >
     /// lastApplied: increment lastApplied, apply log[lastApplied] to state machine"). A leader
-    /// answers the client of each command it applies.
+    /// answers the client of each command it applies. Every [`SNAPSHOT_INTERVAL`] entries the
+    /// node takes a snapshot of its state machine (§7), written once its log is durable up to
+    /// there: lastApplied then survives a crash at the snapshot's index.
     pub(super) fn apply_committed(&mut self) {
         while self.applied_index < self.commit_index {
             let index = self.applied_index + 1;
@@ -332,6 +334,11 @@ impl Node {
             };
             self.out.applied.push(applied);
             self.applied_index = index;
+            if index >= self.snapshot_index + SNAPSHOT_INTERVAL {
+                let store = self.store.clone();
+                self.snapshot_pending = Some(Snapshot { last_index: index, last_term: entry.term, store });
+                self.snapshot_index = index;
+            }
         }
         assert_eq!(self.applied_index, self.commit_index);
     }
