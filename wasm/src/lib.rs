@@ -32,6 +32,12 @@ pub use history::{
 pub use hunt::*;
 pub use simulation::Simulation;
 
+/// The browser build allocates small blocks from size classes (raftsim-alloc's doc says why and
+/// how memory stays bounded); larger ones from the standard library's dlmalloc, as before.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: raftsim_alloc::SizeClasses<std::alloc::System> = raftsim_alloc::SizeClasses::new(std::alloc::System);
+
 thread_local! {
     static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
 }
