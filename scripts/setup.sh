@@ -52,8 +52,11 @@ command -v wasm-pack >/dev/null || { say "installing wasm-pack"; cargo install -
 command -v geckodriver >/dev/null || { say "installing geckodriver"; cargo install --quiet --locked geckodriver; }
 
 # --- npm tools pinned in package-lock.json (binaryen's wasm-opt). npm ci again only when the
-# lock file is newer than what node_modules holds.
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# lock file's contents differ from those node_modules was installed from (by content, not by
+# date: a checkout or a new worktree touches the file without changing it).
+lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f node_modules/.package-lock.json ] || [ "$(cat node_modules/.raftsim-lock.sha256 2>/dev/null)" != "$lock_sum" ]; then
   say "installing npm packages from package-lock.json"
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
+  echo "$lock_sum" >node_modules/.raftsim-lock.sha256
 fi
