@@ -37,7 +37,8 @@ const SEARCHES: [(&str, &str, &str); 2] = [
         "Takes as many runs as the range has seeds, but where a run first reaches an abstract \
          cluster state no run had reached (a new signature), clones the world there and continues \
          the clone under fresh random choices; three runs in four are such forks while any wait. \
-         As raftsim hunt does, one hunt per worker, each on its part of the range.",
+         As raftsim hunt does, one hunt per worker, each on its part of the range: so the runs \
+         depend on how many workers the browser gives, and each failure replays from its link.",
     ),
 ];
 

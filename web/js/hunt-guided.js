@@ -40,7 +40,7 @@ function heard(current, part, message, hooks) {
     if (part.finished) retire(current, part, hooks);
     else part.engine.post({ type: "round" });
   } else if (message.type === "crashed") {
-    hooks.stop(current, `The engine crashed in worker ${part.index + 1}'s hunt, a bug in raftsim (please report it): ${message.message}`);
+    hooks.stop(current, `The engine crashed in worker ${part.index + 1}'s hunt, a bug in raftsim: please report it with the hunt's form and this part (${describePart(part)}). ${message.message}`);
   } else if (message.type === "failed") {
     hooks.stop(current, `The hunt stopped: ${message.message}`);
   }
@@ -64,6 +64,13 @@ function record(current, part, { report, signatures }) {
     const listed = { ...found, verdict: "fails", key: `${part.index}-${found.run}`, worker: part.index + 1 };
     if (guard(() => addFailure(listed), false)) current.listed.push(listed);
   }
+}
+
+/** A part as the `raftsim hunt` arguments that repeat it (the form gives the rest). */
+function describePart(part) {
+  if (!part.shard) return `part ${part.index + 1}`;
+  const { seeds_from: from, runs, round, hunt_seed: seed } = part.shard;
+  return `raftsim hunt --seeds-from ${from} --runs ${runs} --round ${round} --hunt-seed ${seed}, after ${part.runs} runs`;
 }
 
 function sum(parts, field) {

@@ -26,7 +26,7 @@
 //! The space: a multiset of n of 60 node values times 8 for the flags, bounded above by
 //! C(64, 5) * 8, about 6e7 for five nodes, but the states a run can reach are far fewer (one
 //! leader at most in the highest term, most nodes follow, terms within an election or two of
-//! each other): thousands over ten thousand swarm seeds, as `raftsim sweep --coverage` reports.
+//! each other): tens of thousands over ten thousand swarm seeds, as `raftsim sweep --coverage` reports.
 //!
 //! The signature is computed only while coverage is on ([`Simulation::set_coverage`]), and
 //! then only after events that can change a feature (a delivery, a timer, an fsync, a request,

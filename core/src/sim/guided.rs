@@ -236,7 +236,8 @@ impl GuidedHunt {
 /// end of the safety phase (where faults strike and the states it explores for lie: the calm
 /// liveness phase after the heal was judged in the runs it forked from), and leaves as points the
 /// worlds where it first reached signatures absent from `known` (the hunt's coverage when the
-/// round was planned), at most [`POINTS_PER_RUN_MAX`] of them.
+/// round was planned) during the safety phase, at most [`POINTS_PER_RUN_MAX`] of them (more
+/// when deep).
 pub fn run_job(job: Job, known: &BTreeMap<u64, u64>) -> JobResult {
     let (scenario, mut world) = match job {
         Job::Fresh { scenario } => {
@@ -262,7 +263,10 @@ pub fn run_job(job: Job, known: &BTreeMap<u64, u64>) -> JobResult {
         }
         reached = coverage.count();
         let signature = coverage.firsts().last().expect("a signature was reached").signature;
-        let fresh = !known.contains_key(&signature) && world.violation().is_none();
+        // A fork runs to the end of the safety phase only, so a point taken after it would
+        // be forked for nothing.
+        let in_safety = world.phase() == super::Phase::Safety;
+        let fresh = in_safety && !known.contains_key(&signature) && world.violation().is_none();
         let room = if is_deep(signature) { POINTS_PER_RUN_DEEP_MAX } else { POINTS_PER_RUN_MAX };
         if fresh && points.len() < room {
             points.push(Point {
@@ -307,6 +311,7 @@ mod tests {
         let first = hunt_rounds(3, 8);
         let second = hunt_rounds(3, 8);
         assert_eq!(first.runs(), 24);
+        assert!(first.forked_runs() > 0, "later rounds fork the points earlier rounds left");
         assert_eq!(first.hits(), second.hits(), "the same arguments reach the same signatures");
         assert_eq!(first.events(), second.events());
         assert!(first.hits().len() > 10, "runs reach many signatures: {}", first.hits().len());
