@@ -24,7 +24,7 @@ use crate::raft::{
 use crate::shared_vec::SharedVec;
 
 use super::violation::{node_names, Invariant, Violation};
-use shadow::{first_prefix, LogShadow};
+use shadow::{LogShadow, Positions};
 
 /// What the checker needs to know of a node after a step. Nothing about durability: that the
 /// checker learns from the world's disks.
@@ -84,8 +84,8 @@ pub struct SafetyChecker {
     /// a vote request: a candidate's vote for itself). Kept across crashes.
     votes: BTreeMap<Term, BTreeMap<NodeId, NodeId>>,
     /// Every (index, term) ever appended anywhere, with the prefix it ended (see
-    /// [`shadow::first_prefix`]).
-    positions: SharedVec<Vec<(Term, u64)>>,
+    /// [`Positions::first_prefix`]).
+    positions: Positions,
     /// The canonical committed log.
     committed: LogShadow,
     /// For each committed index, the term in which it was first committed (the term of the
@@ -126,7 +126,7 @@ impl SafetyChecker {
             shadows: (0..nodes).map(|_| Shadow { state: running, ..Shadow::default() }).collect(),
             leaders: BTreeMap::new(),
             votes: BTreeMap::new(),
-            positions: SharedVec::new(),
+            positions: Positions::default(),
             committed: LogShadow::default(),
             committed_in_term: SharedVec::new(),
             commit_runs: Vec::new(),
@@ -338,7 +338,7 @@ impl SafetyChecker {
 
     fn append_entry(&mut self, node: NodeId, entry: &crate::raft::Entry) -> Checked {
         let prefix = self.shadow_mut(node).log.push(entry);
-        let first = first_prefix(&mut self.positions, entry.index, entry.term, prefix);
+        let first = self.positions.first_prefix(entry.index, entry.term, prefix);
         if first != prefix {
             let message = format!(
                 "S{node} holds an entry at index {} of term {} whose log before it differs from another log's entry at the same index and term",

@@ -1,6 +1,8 @@
 //! The checker's picture of one log: cumulative prefix fingerprints and terms, so that whether
 //! two logs agree up to an index is one integer comparison.
 
+use std::collections::BTreeMap;
+
 use crate::fingerprint::Fingerprint;
 use crate::raft::{Command, Entry, Index, Term, Write};
 use crate::shared_vec::SharedVec;
@@ -109,18 +111,38 @@ pub(super) fn chain_parts(previous: u64, index: Index, term: Term, command: Opti
     hash.value()
 }
 
-/// The prefix fingerprint first seen at (`index`, `term`) in any log; records `prefix` if this
-/// is the first time. `positions[index - 1]` holds each term seen at that index and its prefix:
-/// dense, because a log appends index `i` only once it holds `i - 1`.
-pub(super) fn first_prefix(positions: &mut SharedVec<Vec<(Term, u64)>>, index: Index, term: Term, prefix: u64) -> u64 {
-    let position = index as usize - 1;
-    assert!(position <= positions.len(), "index {index} appended before any log held {}", index - 1);
-    if position == positions.len() {
-        positions.push(Vec::new());
+/// Every (index, term) ever appended anywhere, with the prefix fingerprint it first ended.
+/// Nearly every index is only ever appended in one term, so that first term lives inline in a
+/// dense vector (a log appends index `i` only once it holds `i - 1`), and the other terms an
+/// index was appended in (after a leader's uncommitted entries were overwritten) in a map: no
+/// heap block per index, which a long run would allocate and free by the hundred thousand.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Positions {
+    /// `first[index - 1]`: the first term seen at `index` and its prefix.
+    first: SharedVec<(Term, u64)>,
+    /// The later terms seen at an index, each with its prefix, in the order seen.
+    others: BTreeMap<Index, Vec<(Term, u64)>>,
+}
+
+impl Positions {
+    /// The prefix fingerprint first seen at (`index`, `term`) in any log; records `prefix` if
+    /// this is the first time.
+    pub(super) fn first_prefix(&mut self, index: Index, term: Term, prefix: u64) -> u64 {
+        let position = index as usize - 1;
+        assert!(position <= self.first.len(), "index {index} appended before any log held {}", index - 1);
+        if position == self.first.len() {
+            self.first.push((term, prefix));
+            return prefix;
+        }
+        let (first_term, first) = self.first[position];
+        if first_term == term {
+            return first;
+        }
+        let others = self.others.entry(index).or_default();
+        if let Some(&(_, first)) = others.iter().find(|(seen, _)| *seen == term) {
+            return first;
+        }
+        others.push((term, prefix));
+        prefix
     }
-    if let Some(&(_, first)) = positions[position].iter().find(|(seen, _)| *seen == term) {
-        return first;
-    }
-    positions.get_mut(position).expect("pushed above").push((term, prefix));
-    prefix
 }
