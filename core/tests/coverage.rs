@@ -5,7 +5,7 @@ use raftsim_core::raft::Bugs;
 use raftsim_core::scenario::share::{decode, encode};
 use raftsim_core::scenario::{preset, Fork, Scenario};
 use raftsim_core::sim::coverage::signature;
-use raftsim_core::sim::guided::{run_job, GuidedHunt};
+use raftsim_core::sim::guided::GuidedHunt;
 use raftsim_core::sim::hunt::failing_run;
 use raftsim_core::sim::Simulation;
 
@@ -103,9 +103,7 @@ fn a_guided_hunt_reports_failures_that_replay_from_their_links() {
     scenario.protocol.bugs = Bugs::only("vote_before_durable").expect("catalogued");
     let mut hunt = GuidedHunt::new(scenario, 1, 3);
     for _ in 0..4 {
-        let known = hunt.hits().clone();
-        let results = hunt.plan(8).into_iter().map(|job| run_job(job, &known)).collect();
-        hunt.merge(results);
+        hunt.run_round(8);
     }
     assert!(!hunt.found().is_empty(), "the bug is found");
     let forked: Vec<_> = hunt.found().iter().filter(|found| !found.spec.scenario.forks.is_empty()).collect();

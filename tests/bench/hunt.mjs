@@ -144,12 +144,12 @@ for (const [name, result] of Object.entries(results)) {
 }
 console.log(`guided: figure8_commit by its damage alone (damage checks), ${SEEDS} runs (guided) or seeds (swept) from seed 1`);
 const parts = results.chromium.guided.parts;
-let native = { runs: 0, failing: 0, wall: 0, cpu: 0 };
+let native = { runs: 0, failing: 0, cpu: 0 };
 for (const part of parts) {
   const file = join(tmpdir(), `raftsim-hunt-${process.pid}.json`);
   const run = timedCli(["hunt", "--bug", "figure8_commit", "--checks", "damage", "--seeds-from", String(part.seeds_from), "--runs", String(part.runs), "--round", String(part.round), "--hunt-seed", String(part.hunt_seed), "--jobs", "1", "--quiet", "--json", file]);
   const report = JSON.parse(readFileSync(file, "utf8"));
-  native = { runs: native.runs + report.runs, failing: native.failing + report.failures.length, wall: Math.max(native.wall, run.wall), cpu: native.cpu + run.cpu };
+  native = { runs: native.runs + report.runs, failing: native.failing + report.failures.length, cpu: native.cpu + run.cpu };
 }
 console.log(`  raftsim hunt    ${rate(native.runs, native.cpu).padStart(7)} runs per CPU-s, ${native.failing} failing runs (one hunt per part, ${parts.length} parts, run one after the other)`);
 for (const [name, result] of Object.entries(results)) {

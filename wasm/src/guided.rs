@@ -10,12 +10,12 @@
 
 use raftsim_core::check::violation::Violation;
 use raftsim_core::scenario::share::encode;
-use raftsim_core::sim::guided::{run_job, GuidedHunt};
+use raftsim_core::sim::guided::GuidedHunt;
 use raftsim_core::sim::hunt::SeedRange;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::hunt::plan;
+use crate::hunt::accepted;
 use crate::to_js;
 
 /// Runs per round of a guided hunt on the page: small enough that a worker reports its
@@ -91,10 +91,7 @@ impl GuidedSearch {
     /// (its seeds: the runs' budget and where fresh seeds come from); otherwise an error.
     #[wasm_bindgen(constructor)]
     pub fn new(request: JsValue, shard: u32, shards: u32) -> Result<GuidedSearch, JsError> {
-        let (scenario, range) = plan(request).map_err(|problems| {
-            let reasons: Vec<String> = problems.iter().map(|problem| problem.reason.clone()).collect();
-            JsError::new(&reasons.join("; "))
-        })?;
+        let (scenario, range) = accepted(request)?;
         if shards == 0 || shard >= shards || u64::from(shards) > range.len() {
             return Err(JsError::new(&format!("part {shard} of {shards} of a hunt of {} seeds", range.len())));
         }
@@ -111,17 +108,13 @@ impl GuidedSearch {
     /// Runs the next round (shorter at the end, so the part takes exactly its runs) and reports
     /// `{runs, runs_total, forked_runs, events, signatures, points_waiting, found, finished}`.
     pub fn round(&mut self) -> Result<JsValue, JsError> {
-        let left = self.shard.runs - self.hunt.runs();
-        if left > 0 {
-            let size = self.shard.round.min(usize::try_from(left).unwrap_or(usize::MAX));
-            let known = self.hunt.hits().clone();
-            let results = self.hunt.plan(size).into_iter().map(|job| run_job(job, &known)).collect();
-            let found_before = self.hunt.found().len();
-            let first_reached = self.hunt.merge(results);
+        let found_before = self.hunt.found().len();
+        if self.hunt.runs() < self.shard.runs {
+            let size = self.hunt.round_size(self.shard.round, Some(self.shard.runs));
+            let first_reached = self.hunt.run_round(size);
             self.signatures.extend(first_reached);
-            return to_js(&self.report(found_before));
         }
-        to_js(&self.report(self.hunt.found().len()))
+        to_js(&self.report(found_before))
     }
 
     fn report(&self, found_before: usize) -> RoundReport {

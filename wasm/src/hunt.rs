@@ -87,11 +87,11 @@ pub fn hunt_defaults() -> Result<JsValue, JsError> {
 
 /// A field of the hunt form that the engine refused, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub(crate) struct Problem {
+struct Problem {
     /// `scenario`, `bugs`, `checks`, `first_seed` or `last_seed` (empty: the request as a
     /// whole).
     field: &'static str,
-    pub(crate) reason: String,
+    reason: String,
 }
 
 /// The hunt form as the page sends it: the seeds as typed, so the engine judges the text.
@@ -111,7 +111,7 @@ struct Request {
 /// Reads and judges a hunt request: the scenario with its bug switches set (and without forks:
 /// a fork belongs to one run, as the user's actions do), and the seeds; or every problem, each
 /// with its field.
-pub(crate) fn plan(request: JsValue) -> Result<(Scenario, SeedRange), Vec<Problem>> {
+fn plan(request: JsValue) -> Result<(Scenario, SeedRange), Vec<Problem>> {
     let request: Request = parse_js(request, "hunt").map_err(|reason| vec![Problem { field: "", reason }])?;
     let mut problems = Vec::new();
     let mut refuse = |field, reason: String| problems.push(Problem { field, reason });
@@ -153,6 +153,14 @@ pub(crate) fn plan(request: JsValue) -> Result<(Scenario, SeedRange), Vec<Proble
         }
         _ => Err(problems),
     }
+}
+
+/// [`plan`] for a constructor: the request, or an error naming every problem.
+pub(crate) fn accepted(request: JsValue) -> Result<(Scenario, SeedRange), JsError> {
+    plan(request).map_err(|problems| {
+        let reasons: Vec<String> = problems.iter().map(|problem| problem.reason.clone()).collect();
+        JsError::new(&reasons.join("; "))
+    })
 }
 
 /// The bug switches with the named ones on (none: the correct protocol).
@@ -207,10 +215,7 @@ impl Hunt {
     /// A hunt of a request [`validate_hunt`] accepts; otherwise an error with each problem.
     #[wasm_bindgen(constructor)]
     pub fn new(request: JsValue) -> Result<Hunt, JsError> {
-        let (scenario, range) = plan(request).map_err(|problems| {
-            let reasons: Vec<String> = problems.iter().map(|problem| problem.reason.clone()).collect();
-            JsError::new(&reasons.join("; "))
-        })?;
+        let (scenario, range) = accepted(request)?;
         Ok(Hunt { scenario, range })
     }
 

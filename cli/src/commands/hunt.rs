@@ -72,7 +72,7 @@ pub fn execute(args: &HuntArgs) -> Result<u8, Failure> {
     let mut printed_s = 0.0;
     while !done(&hunt, args, started.elapsed().as_secs_f64(), failures.is_empty()) {
         let known = hunt.hits().clone();
-        let round = hunt.plan(round_size(&hunt, args));
+        let round = hunt.plan(hunt.round_size(args.round, args.runs));
         let results = pool.install(|| round.into_par_iter().map(|job| run_job(job, &known)).collect());
         let found_before = hunt.found().len();
         hunt.merge(results);
@@ -126,14 +126,6 @@ fn done(hunt: &GuidedHunt, args: &HuntArgs, seconds: f64, none_failed: bool) -> 
     args.runs.is_some_and(|runs| hunt.runs() >= runs)
         || seconds >= seconds_max(args)
         || (args.stop_at_first && !none_failed)
-}
-
-/// The next round's runs: `--round`, or fewer for the last round under `--runs`, so the hunt
-/// takes exactly that many runs (the page's guided hunt does the same, run for run).
-fn round_size(hunt: &GuidedHunt, args: &HuntArgs) -> usize {
-    let left = args.runs.map_or(u64::MAX, |runs| runs.saturating_sub(hunt.runs()));
-    assert!(left > 0, "a hunt with no runs left plans no round");
-    args.round.min(usize::try_from(left).unwrap_or(usize::MAX))
 }
 
 /// The wall time the hunt may take: `--seconds`, else 30 s, or no limit with `--runs`.

@@ -137,45 +137,49 @@ struct SignatureInputs {
     cuts: [[bool; SLOTS]; SLOTS],
 }
 
+impl NodeInputs {
+    /// What the signature reads of one node: from the node while it runs, from its disk while
+    /// it is down.
+    fn of(server: &Server) -> NodeInputs {
+        match &server.node {
+            Some(node) => NodeInputs {
+                role: Some(node.role()),
+                paused: server.paused,
+                term: node.term(),
+                last_index: node.log().last_index(),
+                last_term: node.log().last_term(),
+                commit_index: node.commit_index(),
+                log_rewrites: server.log_rewrites,
+            },
+            None => {
+                let durable = server.disk.durable();
+                NodeInputs {
+                    term: durable.hard_state.term,
+                    last_index: durable.entries.len() as u64,
+                    last_term: durable.entries.last().map_or(0, |entry| entry.term),
+                    log_rewrites: server.log_rewrites,
+                    ..NodeInputs::default()
+                }
+            }
+        }
+    }
+}
+
 impl SignatureInputs {
     fn of(servers: &[Server], network: &Network) -> SignatureInputs {
         let mut nodes = [NodeInputs::default(); NODES];
         for (inputs, server) in nodes.iter_mut().zip(servers) {
-            *inputs = match &server.node {
-                Some(node) => NodeInputs {
-                    role: Some(node.role()),
-                    paused: server.paused,
-                    term: node.term(),
-                    last_index: node.log().last_index(),
-                    last_term: node.log().last_term(),
-                    commit_index: node.commit_index(),
-                    log_rewrites: server.log_rewrites,
-                },
-                None => {
-                    let durable = server.disk.durable();
-                    NodeInputs {
-                        term: durable.hard_state.term,
-                        last_index: durable.entries.len() as u64,
-                        last_term: durable.entries.last().map_or(0, |entry| entry.term),
-                        log_rewrites: server.log_rewrites,
-                        ..NodeInputs::default()
-                    }
-                }
-            };
+            *inputs = NodeInputs::of(server);
         }
         SignatureInputs { nodes, cuts: *network.cuts() }
     }
 }
 
-/// What the signature needs of one node, read from the node while it runs and from its disk
-/// while it is down.
+/// One node as the signature sees it: what it reads of the node, whether the node is cut off,
+/// and the server, for its log.
 #[derive(Clone, Copy)]
 struct NodeView<'a> {
-    role: Option<Role>,
-    term: Term,
-    last_index: u64,
-    last_term: Term,
-    commit_index: u64,
+    node: NodeInputs,
     cut_off: bool,
     server: &'a Server,
 }
@@ -200,44 +204,26 @@ fn view_of<'a>(server: &'a Server, id: usize, servers: usize, network: &Network)
         let (from, to) = (id as u32 + 1, peer as u32 + 1);
         peer == id || (!network.is_cut(from, to) && !network.is_cut(to, from))
     };
-    let cut_off = server.paused || (0..servers).filter(|&peer| reachable(peer)).count() < quorum(servers);
-    match &server.node {
-        Some(node) => NodeView {
-            role: Some(node.role()),
-            term: node.term(),
-            last_index: node.log().last_index(),
-            last_term: node.log().last_term(),
-            commit_index: node.commit_index(),
-            cut_off,
-            server,
-        },
-        None => {
-            let durable = server.disk.durable();
-            NodeView {
-                role: None,
-                term: durable.hard_state.term,
-                last_index: durable.entries.len() as u64,
-                last_term: durable.entries.get(durable.entries.len().wrapping_sub(1)).map_or(0, |entry| entry.term),
-                commit_index: 0,
-                cut_off: false,
-                server,
-            }
-        }
-    }
+    // A node that is down is not counted as cut off: it is down.
+    let cut_off = server.node.is_some()
+        && (server.paused || (0..servers).filter(|&peer| reachable(peer)).count() < quorum(servers));
+    NodeView { node: NodeInputs::of(server), cut_off, server }
 }
 
 /// One node's part of the signature (fewer than 60 values; see the module's comment).
 fn node_code(view: &NodeView, term_max: Term) -> u64 {
-    let status = match view.role {
+    let status = match view.node.role {
         None => 0,
         Some(Role::Follower) => 1,
         Some(Role::PreCandidate) => 2,
         Some(Role::Candidate) => 3,
         Some(Role::Leader) => 4,
     };
-    let term_stale = u64::from(view.term < term_max);
-    let log_behind = if view.last_index == 0 { 2 } else { (term_max - view.last_term).min(2) };
-    let tail = u64::from(view.role.is_some_and(|role| role != Role::Follower) && view.last_index > view.commit_index);
+    let term_stale = u64::from(view.node.term < term_max);
+    let log_behind = if view.node.last_index == 0 { 2 } else { (term_max - view.node.last_term).min(2) };
+    let tail = u64::from(
+        view.node.role.is_some_and(|role| role != Role::Follower) && view.node.last_index > view.node.commit_index,
+    );
     let code = ((status * 2 + term_stale) * 3 + log_behind) * 2 + tail;
     debug_assert!(code < 60, "a node's code fits the documented space");
     code
@@ -246,7 +232,8 @@ fn node_code(view: &NodeView, term_max: Term) -> u64 {
 /// Whether the first index no running node has committed holds an entry of a term older than
 /// `term_max` on a majority of the logs.
 fn stale_majority(views: &[NodeView], term_max: Term) -> bool {
-    let committed = views.iter().filter(|view| view.role.is_some()).map(|view| view.commit_index).max().unwrap_or(0);
+    let committed =
+        views.iter().filter(|view| view.node.role.is_some()).map(|view| view.node.commit_index).max().unwrap_or(0);
     let index = committed + 1;
     let mut terms = [0; NODES];
     let mut held = 0;
@@ -265,7 +252,7 @@ fn stale_majority(views: &[NodeView], term_max: Term) -> bool {
 fn diverged(views: &[NodeView]) -> bool {
     views.iter().enumerate().any(|(position, first)| {
         views[position + 1..].iter().any(|second| {
-            let index = first.last_index.min(second.last_index);
+            let index = first.node.last_index.min(second.node.last_index);
             index > 0 && first.term_at(index) != second.term_at(index)
         })
     })
@@ -282,7 +269,7 @@ pub fn signature(servers: &[Server], network: &Network) -> u64 {
         views[id] = view_of(server, id, servers.len(), network);
     }
     let views = &views[..servers.len()];
-    let term_max = views.iter().map(|view| view.term.max(view.last_term)).max().unwrap_or(0);
+    let term_max = views.iter().map(|view| view.node.term.max(view.node.last_term)).max().unwrap_or(0);
     let mut codes = [0; NODES];
     for (code, view) in codes.iter_mut().zip(views) {
         *code = node_code(view, term_max);
@@ -354,8 +341,6 @@ impl Simulation {
             return false;
         }
         coverage.inputs = Some(inputs);
-        let signature = signature(&self.servers, &self.network);
-        let events = self.events;
-        self.coverage.as_mut().expect("coverage is on").note(events, signature)
+        coverage.note(self.events, signature(&self.servers, &self.network))
     }
 }

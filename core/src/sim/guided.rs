@@ -192,6 +192,24 @@ impl GuidedHunt {
         first_reached
     }
 
+    /// The next round's size: `round`, or fewer when at most `runs_max` runs may be taken in
+    /// all, so the hunt takes exactly that many (the command line's `--runs`, a page worker's
+    /// part). At least one run must be left.
+    pub fn round_size(&self, round: usize, runs_max: Option<u64>) -> usize {
+        let left = runs_max.map_or(u64::MAX, |runs_max| runs_max.saturating_sub(self.runs));
+        assert!(left > 0 && round > 0, "a round takes at least one run");
+        round.min(usize::try_from(left).unwrap_or(usize::MAX))
+    }
+
+    /// Plans a round of `size` runs, runs them one after the other and merges them: the hunt
+    /// of a caller with one thread (a page's worker, the tests). The command line runs a plan's
+    /// jobs on every core instead, to the same result. Returns what [`GuidedHunt::merge`] does.
+    pub fn run_round(&mut self, size: usize) -> Vec<u64> {
+        let known = self.hits.clone();
+        let results = self.plan(size).into_iter().map(|job| run_job(job, &known)).collect();
+        self.merge(results)
+    }
+
     /// Orders the waiting points as they will be forked: deep signatures first, then by how
     /// few runs reached their signature (a stable sort: ties keep the order found).
     fn sort_points(&mut self) {
@@ -299,9 +317,7 @@ mod tests {
         scenario.phases.liveness_us = 2_000_000;
         let mut hunt = GuidedHunt::new(scenario, 1, 7);
         for _ in 0..rounds {
-            let known = hunt.hits().clone();
-            let results = hunt.plan(size).into_iter().map(|job| run_job(job, &known)).collect();
-            hunt.merge(results);
+            hunt.run_round(size);
         }
         hunt
     }

@@ -363,6 +363,30 @@ pub struct Simulation {
     synced: Vec<crate::raft::WriteRequest>,
 }
 
+/// The servers of a new world, each with its drawn clock drift and its own random stream, no
+/// node running yet (the world's start boots them).
+fn new_servers(scenario: &Scenario, parameters: &SwarmParameters) -> Vec<Server> {
+    let seed = scenario.seed;
+    let mut rng_clocks = Rng::new(seed, Stream::Clocks);
+    let drift_max = i64::from(parameters.clock.drift_ppm_max);
+    scenario
+        .node_ids()
+        .into_iter()
+        .map(|id| Server {
+            node: None,
+            config: scenario.node_config(id),
+            disk: Disk::default(),
+            clock: Clock { drift_ppm: rng_clocks.between_signed(-drift_max, drift_max), offset_us: 0 },
+            incarnation: 0,
+            paused: false,
+            backlog: Vec::new(),
+            timers: [TimerSlot::default(); Timer::ALL.len()],
+            rng: Rng::new(seed, Stream::Node(id)),
+            log_rewrites: 0,
+        })
+        .collect()
+}
+
 impl Simulation {
     /// Builds the world of `scenario` at time zero; refuses an invalid scenario.
     pub fn new(scenario: Scenario) -> Result<Simulation, ScenarioError> {
@@ -378,24 +402,7 @@ impl Simulation {
         let phases = phases_for(&scenario, &parameters);
         let scenario = Scenario { nodes: parameters.nodes, protocol: parameters.protocol.clone(), phases, ..scenario };
         scenario.validate()?;
-        let mut rng_clocks = Rng::new(seed, Stream::Clocks);
-        let drift_max = i64::from(parameters.clock.drift_ppm_max);
-        let servers = scenario
-            .node_ids()
-            .into_iter()
-            .map(|id| Server {
-                node: None,
-                config: scenario.node_config(id),
-                disk: Disk::default(),
-                clock: Clock { drift_ppm: rng_clocks.between_signed(-drift_max, drift_max), offset_us: 0 },
-                incarnation: 0,
-                paused: false,
-                backlog: Vec::new(),
-                timers: [TimerSlot::default(); Timer::ALL.len()],
-                rng: Rng::new(seed, Stream::Node(id)),
-                log_rewrites: 0,
-            })
-            .collect();
+        let servers = new_servers(&scenario, &parameters);
         let nodes = scenario.nodes;
         let mut simulation = Simulation {
             network: Network::new(parameters.network.clone()),
