@@ -2,7 +2,7 @@
 //! another seed. The scenario carries them, so a forked run replays from its link; a guided
 //! hunt makes them with [`Simulation::fork_now`] on a clone of the world.
 
-use crate::scenario::Fork;
+use crate::scenario::{Fork, FORKS_MAX};
 
 use super::rng::{Rng, Stream};
 use super::{trace, Simulation};
@@ -21,9 +21,14 @@ impl Simulation {
 
     /// Forks the run here: from now on its random streams come from `seed`. The fork is added
     /// to the run's scenario, and must be added to the scenario of any link that replays this
-    /// run (a guided hunt does). The run must have taken an event since its last fork.
+    /// run (a guided hunt does). The run must have taken an event since its last fork, and hold
+    /// fewer than [`FORKS_MAX`] forks (a link with more would not load).
     pub fn fork_now(&mut self, seed: u64) -> Fork {
         let fork = Fork { at_event: self.events, seed };
+        assert!(
+            self.scenario.forks.len() < FORKS_MAX,
+            "a run holds at most {FORKS_MAX} forks: its link would not load with more"
+        );
         assert_eq!(self.forks_next, self.scenario.forks.len(), "no fork of the scenario is still to come");
         assert!(
             self.scenario.forks.last().map_or(0, |last| last.at_event) < fork.at_event,

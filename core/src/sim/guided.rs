@@ -17,7 +17,7 @@
 use std::collections::BTreeMap;
 
 use crate::check::violation::Violation;
-use crate::scenario::{RunSpec, Scenario, SEED_MAX};
+use crate::scenario::{RunSpec, Scenario, FORKS_MAX, SEED_MAX};
 
 use super::coverage::is_deep;
 use super::hunt::failing_run;
@@ -284,7 +284,10 @@ pub fn run_job(job: Job, known: &BTreeMap<u64, u64>) -> JobResult {
         // A fork runs to the end of the safety phase only, so a point taken after it would
         // be forked for nothing.
         let in_safety = world.phase() == super::Phase::Safety;
-        let fresh = in_safety && !known.contains_key(&signature) && world.violation().is_none();
+        // A run that holds as many forks as a link may carry leaves no points: a fork of it
+        // could not be replayed.
+        let forkable = scenario.forks.len() < FORKS_MAX;
+        let fresh = in_safety && forkable && !known.contains_key(&signature) && world.violation().is_none();
         let room = if is_deep(signature) { POINTS_PER_RUN_DEEP_MAX } else { POINTS_PER_RUN_MAX };
         if fresh && points.len() < room {
             points.push(Point {
@@ -331,5 +334,24 @@ mod tests {
         assert_eq!(first.hits(), second.hits(), "the same arguments reach the same signatures");
         assert_eq!(first.events(), second.events());
         assert!(first.hits().len() > 10, "runs reach many signatures: {}", first.hits().len());
+    }
+
+    /// A fork of a world that already holds `forks_before` forks (one after each of its first
+    /// events): the points its run leaves.
+    fn points_of_a_fork_after(forks_before: u64) -> usize {
+        let mut scenario = preset("swarm").expect("the swarm preset");
+        scenario.forks =
+            (1..=forks_before).map(|at_event| crate::scenario::Fork { at_event, seed: at_event }).collect();
+        let mut world = Box::new(Simulation::new(scenario.clone()).expect("valid forks"));
+        world.run_events(forks_before + 10);
+        let job = Job::Fork { scenario, world, seed: 99 };
+        run_job(job, &BTreeMap::new()).points.len()
+    }
+
+    #[test]
+    fn a_run_holding_as_many_forks_as_a_link_may_leaves_no_points() {
+        let limit = FORKS_MAX as u64;
+        assert!(points_of_a_fork_after(limit - 2) > 0, "one fork short of the limit, new states are points");
+        assert_eq!(points_of_a_fork_after(limit - 1), 0, "at the limit a fork of it could not be replayed");
     }
 }
