@@ -1,6 +1,6 @@
 //! `raftsim bench`: how fast the simulator runs, with every check on, on one core.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use raftsim_core::scenario::Scenario;
 use raftsim_core::sim::Simulation;
@@ -84,12 +84,92 @@ fn measure(nodes: u32, simulated_us: u64, seeds: u64) -> Measurement {
     }
 }
 
-/// The whole benchmark: the standard workload, then scaling in nodes and in simulated time.
+/// The whole benchmark: the standard workload, then scaling in nodes and in simulated time, and
+/// the cost of an event through one long run.
 #[derive(Debug, Serialize)]
 pub struct Report {
     pub standard: Measurement,
     pub by_nodes: Vec<Measurement>,
     pub by_length: Vec<Measurement>,
+    pub through_run: ThroughRun,
+}
+
+/// The cost of an event in each tenth of long runs whose mix of events stays the same: faults
+/// strike in the first second only, then the cluster is healthy. Runs of different lengths
+/// (`by_length`) differ in mix as well as in length (a short run is mostly its first election,
+/// a long one mostly replication); here only the run's age changes, so a cost that grows with
+/// what a run has accumulated shows as a rise from window to window.
+#[derive(Debug, Serialize)]
+pub struct ThroughRun {
+    pub nodes: u32,
+    pub simulated_us: u64,
+    pub safety_us: u64,
+    pub seeds: u64,
+    pub windows: Vec<Window>,
+    /// The end of the run (client liveness and linearizability over the whole history), per
+    /// event of the run.
+    pub end_nanoseconds_per_event: f64,
+    /// Freeing the world, per event of the run.
+    pub teardown_nanoseconds_per_event: f64,
+}
+
+/// One tenth of the runs of [`ThroughRun`], all seeds together.
+#[derive(Debug, Serialize)]
+pub struct Window {
+    pub from_us: u64,
+    pub until_us: u64,
+    pub events: u64,
+    pub nanoseconds_per_event: f64,
+}
+
+/// Runs seeds `1..=seeds` over `simulated_us`, faults in the first `safety_us`, timing each tenth
+/// of simulated time (the run's last event, its end-of-run checks, apart).
+fn through_run(seeds: u64, simulated_us: u64, safety_us: u64) -> ThroughRun {
+    const WINDOWS: u64 = 10;
+    assert!(simulated_us % WINDOWS == 0 && safety_us < simulated_us, "ten whole windows after the faults begin");
+    let window_us = simulated_us / WINDOWS;
+    let mut times = [(0u64, Duration::ZERO); WINDOWS as usize];
+    let (mut ending, mut freeing, mut events) = (Duration::ZERO, Duration::ZERO, 0);
+    for seed in 1..=seeds {
+        let mut scenario = Scenario { seed, nodes: 5, ..Scenario::default() };
+        scenario.phases.safety_us = safety_us;
+        scenario.phases.liveness_us = simulated_us - safety_us;
+        let mut simulation = Simulation::new(scenario).expect("the default scenario is valid");
+        for (window, (window_events, time)) in times.iter_mut().enumerate() {
+            // The run ends with an event at its length: the last window stops just before it.
+            let until_us = (window as u64 + 1) * window_us - 1;
+            let (started, events_before) = (Instant::now(), simulation.events());
+            simulation.run_until(until_us);
+            *time += started.elapsed();
+            *window_events += simulation.events() - events_before;
+        }
+        let started = Instant::now();
+        simulation.run_to_end();
+        ending += started.elapsed();
+        events += simulation.events();
+        let started = Instant::now();
+        drop(simulation);
+        freeing += started.elapsed();
+    }
+    let per_event = |time: Duration, events: u64| time.as_secs_f64() * 1e9 / events.max(1) as f64;
+    let windows = (0..WINDOWS)
+        .zip(times)
+        .map(|(window, (window_events, time))| Window {
+            from_us: window * window_us,
+            until_us: (window + 1) * window_us,
+            events: window_events,
+            nanoseconds_per_event: per_event(time, window_events),
+        })
+        .collect();
+    ThroughRun {
+        nodes: 5,
+        simulated_us,
+        safety_us,
+        seeds,
+        windows,
+        end_nanoseconds_per_event: per_event(ending, events),
+        teardown_nanoseconds_per_event: per_event(freeing, events),
+    }
 }
 
 fn run(seeds: u64) -> Report {
@@ -99,7 +179,8 @@ fn run(seeds: u64) -> Report {
         .iter()
         .map(|&(simulated_us, count)| measure(5, simulated_us, count))
         .collect();
-    Report { standard, by_nodes, by_length }
+    let through_run = through_run(seeds.div_ceil(10).max(2), 100_000_000, 1_000_000);
+    Report { standard, by_nodes, by_length, through_run }
 }
 
 fn print(report: &Report) {
@@ -138,4 +219,25 @@ fn print(report: &Report) {
             measurement.milliseconds_per_seed
         );
     }
+    print_through_run(&report.through_run);
+}
+
+fn print_through_run(through: &ThroughRun) {
+    out!(
+        "\n  cost per event through one run ({} nodes, {} s simulated, faults in the first {} s, then healthy; {} seeds):",
+        through.nodes,
+        through.simulated_us / 1_000_000,
+        through.safety_us as f64 / 1e6,
+        through.seeds
+    );
+    out!("       window   events/seed      ns/event");
+    for window in &through.windows {
+        let span = format!("{}-{} s", window.from_us / 1_000_000, window.until_us / 1_000_000);
+        out!("    {span:>9}   {:>11}   {:>11.0}", window.events / through.seeds, window.nanoseconds_per_event);
+    }
+    out!(
+        "    then the end of the run (checks over the whole history) {:.0} ns and freeing the world {:.0} ns per event of the run",
+        through.end_nanoseconds_per_event,
+        through.teardown_nanoseconds_per_event
+    );
 }
