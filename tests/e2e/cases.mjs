@@ -3,7 +3,8 @@
 // Each test file of tests/e2e/ is its own process under `node --test`.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { launch, serve, text } from "./harness.mjs";
@@ -14,6 +15,21 @@ export const ENGINE = /\[workspace\.package\][^[]*?\nversion = "([^"]+)"/.exec(t
 export const SHOTS = join(ROOT, "target", "e2e");
 const BROWSERS = (process.env.RAFTSIM_BROWSERS ?? "chromium,firefox").split(",");
 export const WAIT_MS = 60_000;
+
+/** The command line the page is compared with: the debug build (`./dev test page` builds it and
+ * passes it as RAFTSIM_CLI). */
+export const CLI = process.env.RAFTSIM_CLI ?? join(ROOT, "target", "debug", "raftsim");
+
+/** Runs the command line; its stdout (a failing status is an answer, not an error, for some). */
+export function cli(args, { allowStatus = [0] } = {}) {
+  assert.ok(existsSync(CLI), `the command line is built (${CLI}): cargo build -p raftsim, or ./dev test page`);
+  try {
+    return execFileSync(CLI, args, { encoding: "utf8", maxBuffer: 64 << 20 });
+  } catch (error) {
+    if (allowStatus.includes(error.status)) return error.stdout;
+    throw error;
+  }
+}
 
 /** A share link as the engine writes it, for hand-made (and hostile) links. */
 export function link(run, { format = "r1", engine = ENGINE } = {}) {

@@ -1,9 +1,23 @@
 // The run panel's coverage line, in Chromium and Firefox: how many abstract states
 // (signatures) the run on screen reached, growing as the run advances and following the run
 // back when it travels; a tooltip says what a signature is; a guided hunt's link (a scenario
-// with forks) opens and plays. Screenshots 93-94 under target/e2e/<browser>/.
+// with forks) opens, plays and reaches the events and signatures `raftsim sweep --coverage`
+// reports of it (the debug build, RAFTSIM_CLI). Screenshots 93-94 under target/e2e/<browser>/.
 import assert from "node:assert/strict";
-import { link, runCases } from "./cases.mjs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { cli, link, runCases } from "./cases.mjs";
+
+/** What `raftsim sweep --coverage` reports of `scenario` run natively to its end, alone. */
+function nativeCoverage(scenario) {
+  const directory = mkdtempSync(join(tmpdir(), "raftsim-coverage-"));
+  const [file, json] = [join(directory, "scenario.json"), join(directory, "sweep.json")];
+  writeFileSync(file, JSON.stringify(scenario));
+  cli(["sweep", "--file", file, "--seeds", `${scenario.seed}..${scenario.seed}`, "--coverage", "--quiet", "--json", json]);
+  const report = JSON.parse(readFileSync(json, "utf8"));
+  return { events: report.events, signatures: report.coverage.signatures };
+}
 
 /** The line as shown, and the engine's count beside it. */
 async function coverage(page) {
@@ -75,15 +89,27 @@ const CASES = [
     await page.close();
   }],
 
-  ["a guided hunt's link, forks included, opens and plays past its fork", async ({ open, shot, runTo, assertNoErrors }) => {
-    const run = { scenario: { name: "swarm", seed: 4, forks: [{ at_event: 40, seed: 77 }] }, actions: [], stop_at_event: 120 };
-    const page = await open(`?paused#${link(run)}`);
+  ["a guided hunt's link, forks included, opens, plays past its fork and reaches what the command line reaches", async ({ open, shot, runTo, settle, assertNoErrors }) => {
+    const scenario = { name: "swarm", seed: 4, forks: [{ at_event: 40, seed: 77 }] };
+    const forked = nativeCoverage(scenario);
+    const unforked = nativeCoverage({ ...scenario, forks: [] });
+    assert.notDeepEqual(forked, unforked, "the fork changes the run natively");
+    const page = await open(`?paused#${link({ scenario, actions: [], stop_at_event: 120 })}`);
     const events = await page.evaluate(() => window.raftsim.app.sim.events());
     assert.equal(events, 120, "the link's moment is reached");
     await runTo(page, 2);
-    const now = await coverage(page);
-    assert.ok(shownCount(now.text) > 1, now.text);
+    const early = shownCount((await coverage(page)).text);
+    assert.ok(early > 1, `several states by 2 s: ${early}`);
     await shot(page, "94-coverage-forked-link");
+    // The rest of the run: the page's run is the command line's, fork included, event for event
+    // and signature for signature.
+    await runTo(page, 1e6);
+    await settle(page);
+    const end = await page.evaluate(() => ({ finished: window.raftsim.app.sim.finished(), events: window.raftsim.app.sim.events() }));
+    assert.ok(end.finished, "the run ended");
+    const now = await coverage(page);
+    assert.deepEqual({ events: end.events, signatures: shownCount(now.text) }, forked, "what raftsim sweep --coverage reports of the forked scenario");
+    assert.ok(forked.signatures > early);
     assertNoErrors(page);
     await page.close();
   }],

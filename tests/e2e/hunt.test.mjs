@@ -8,22 +8,10 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT, WAIT_MS, runCases } from "./cases.mjs";
+import { CLI, ROOT, WAIT_MS, cli, runCases } from "./cases.mjs";
 
-const CLI = process.env.RAFTSIM_CLI ?? join(ROOT, "target", "debug", "raftsim");
 /** A hunt of the whole default range, in a browser on a busy machine, may take this long. */
 const HUNT_WAIT_MS = 240_000;
-
-/** Runs the command line; its stdout (a failing status is an answer, not an error, for some). */
-function cli(args, { allowStatus = [0] } = {}) {
-  assert.ok(existsSync(CLI), `the command line is built (${CLI}): cargo build -p raftsim, or ./dev test page`);
-  try {
-    return execFileSync(CLI, args, { encoding: "utf8", maxBuffer: 64 << 20 });
-  } catch (error) {
-    if (allowStatus.includes(error.status)) return error.stdout;
-    throw error;
-  }
-}
 
 /** A link's fragment: what follows `#` in a URL (or the link itself). */
 function fragment(link) {
