@@ -1,4 +1,7 @@
-//! Each safety invariant, fed a hand-built state that violates it, must fire, and name itself.
+//! Each safety invariant, fed a hand-built state that violates it, must fire, and name itself;
+//! fed the same inputs in damage-only mode, a rule check stays silent and a damage check fires
+//! alike ([`fails`]), unless the input that breaks the rule does its harm at once, which a
+//! damage check then reports ([`fails_then_damages`]).
 //! The states are built through the checker's own inputs: node snapshots, step outputs, the
 //! writes the world reports durable, and crashes.
 
@@ -90,8 +93,15 @@ struct Run {
 }
 
 impl Run {
+    /// A run of `nodes` nodes whose checker reports every check.
     fn new(nodes: u32) -> Run {
-        Run { checker: SafetyChecker::new(nodes), events: 0 }
+        Run::with_rules(nodes, true)
+    }
+
+    /// A run of `nodes` nodes whose checker reports the rule checks (`rules`) or not
+    /// (damage-only mode, [`SafetyChecker::with_rule_checks`]).
+    fn with_rules(nodes: u32, rules: bool) -> Run {
+        Run { checker: SafetyChecker::new(nodes).with_rule_checks(rules), events: 0 }
     }
 
     fn next_event(&mut self) -> &mut SafetyChecker {
@@ -136,28 +146,64 @@ fn pass(checked: Checked) {
     }
 }
 
-fn fails(checked: Checked, expected: Invariant) {
-    let violation = checked.expect_err("this input violates the invariant");
+/// Feeds the inputs `inputs` makes to a fresh run twice: once with every check on, once in
+/// damage-only mode (`inputs` is told whether rule checks report, for [`Run::with_rules`]), and
+/// judges what the last input does. With every check on, it violates `expected`. In
+/// damage-only mode, a rule check ([`Invariant::is_rule_check`]) is passed over and the inputs
+/// pass; a damage check reports the same violation. Returns the violation with every check on.
+fn fails(expected: Invariant, inputs: impl Fn(bool) -> Checked) -> Box<Violation> {
+    let violation = fails_with_rules(expected, &inputs);
+    match inputs(false) {
+        Ok(()) => assert!(expected.is_rule_check(), "damage-only mode passed over the damage check {expected:?}"),
+        Err(damage) => {
+            assert!(!expected.is_rule_check(), "damage-only mode reported {damage} rather than pass over {expected:?}");
+            assert_eq!(damage, violation, "a damage check reports alike in both modes");
+        }
+    }
+    violation
+}
+
+/// As [`fails`], for inputs whose last one breaks the rule check `rule` and does its harm at
+/// once: in damage-only mode the rule is passed over and the damage check `damage` reports
+/// that harm, at the same input.
+fn fails_then_damages(rule: Invariant, damage: Invariant, inputs: impl Fn(bool) -> Checked) -> Box<Violation> {
+    assert!(rule.is_rule_check() && !damage.is_rule_check(), "{rule:?} is a rule check, {damage:?} a damage check");
+    let violation = fails_with_rules(rule, &inputs);
+    let harm = inputs(false).expect_err("in damage-only mode these inputs violate a damage check");
+    assert_eq!(harm.invariant, damage, "{harm}");
+    assert_eq!(harm.event, violation.event, "the harm is done by the input that broke the rule");
+    violation
+}
+
+/// The violation the inputs `inputs` makes lead to with every check on, which must be of
+/// `expected`.
+fn fails_with_rules(expected: Invariant, inputs: impl Fn(bool) -> Checked) -> Box<Violation> {
+    let violation = inputs(true).expect_err("these inputs violate the invariant");
     assert_eq!(violation.invariant, expected, "{violation}");
     assert!(!violation.message.is_empty());
+    violation
 }
 
 #[test]
 fn log_inv_fires_when_committed_prefixes_disagree() {
-    let mut run = Run::new(3);
-    pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
-    pass(run.step(2, follower(1, 0), appends(vec![noop(1, 1)])));
-    pass(run.step(1, follower(1, 1), nothing()));
-    // Node 3 holds a different entry at index 1 and counts it committed.
-    fails(run.step(3, follower(2, 1), appends(vec![noop(1, 2)])), Invariant::LogInv);
+    fails(Invariant::LogInv, |rules| {
+        let mut run = Run::with_rules(3, rules);
+        pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
+        pass(run.step(2, follower(1, 0), appends(vec![noop(1, 1)])));
+        pass(run.step(1, follower(1, 1), nothing()));
+        // Node 3 holds a different entry at index 1 and counts it committed.
+        run.step(3, follower(2, 1), appends(vec![noop(1, 2)]))
+    });
 }
 
 #[test]
 fn log_inv_fires_when_a_committed_entry_is_truncated() {
-    let mut run = Run::new(1);
-    pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
-    pass(run.step(1, follower(1, 1), nothing()));
-    fails(run.step(1, follower(1, 1), outputs(vec![Write::Truncate { from: 1 }], vec![])), Invariant::LogInv);
+    fails(Invariant::LogInv, |rules| {
+        let mut run = Run::with_rules(1, rules);
+        pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
+        pass(run.step(1, follower(1, 1), nothing()));
+        run.step(1, follower(1, 1), outputs(vec![Write::Truncate { from: 1 }], vec![]))
+    });
 }
 
 /// Two nodes each lead term 2 on the other's vote. Contrived so that every other check on the
@@ -177,196 +223,237 @@ fn two_leaders_of_term_two(run: &mut Run, first_steps_down: bool) -> Checked {
 
 #[test]
 fn more_than_one_leader_inv_fires_for_two_leaders_of_one_term() {
-    fails(two_leaders_of_term_two(&mut Run::new(2), false), Invariant::MoreThanOneLeaderInv);
+    fails(Invariant::MoreThanOneLeaderInv, |rules| two_leaders_of_term_two(&mut Run::with_rules(2, rules), false));
 }
 
 #[test]
 fn more_than_one_leader_inv_remembers_leaders_of_the_past() {
-    // Node 1 no longer leads when node 2 takes office, but term 2 already had its leader.
-    fails(two_leaders_of_term_two(&mut Run::new(2), true), Invariant::MoreThanOneLeaderInv);
+    fails(Invariant::MoreThanOneLeaderInv, |rules| {
+        // Node 1 no longer leads when node 2 takes office, but term 2 already had its leader.
+        two_leaders_of_term_two(&mut Run::with_rules(2, rules), true)
+    });
 }
 
 #[test]
 fn election_safety_inv_fires_for_an_entry_of_the_term_beyond_its_leader_log() {
-    let mut run = Run::new(3);
-    pass(run.grant(2, follower(2, 0), 1));
-    pass(run.self_vote(1, 2));
-    pass(run.step(1, leader(2, 0), appends(vec![noop(1, 2)])));
-    let beyond = appends(vec![noop(1, 2), noop(2, 2)]);
-    fails(run.step(2, follower(2, 0), beyond), Invariant::ElectionSafetyInv);
+    fails(Invariant::ElectionSafetyInv, |rules| {
+        let mut run = Run::with_rules(3, rules);
+        pass(run.grant(2, follower(2, 0), 1));
+        pass(run.self_vote(1, 2));
+        pass(run.step(1, leader(2, 0), appends(vec![noop(1, 2)])));
+        let beyond = appends(vec![noop(1, 2), noop(2, 2)]);
+        run.step(2, follower(2, 0), beyond)
+    });
 }
 
 #[test]
 fn log_matching_inv_fires_for_same_index_and_term_with_different_prefixes() {
-    let mut run = Run::new(3);
-    pass(run.step(1, follower(1, 0), appends(vec![put(1, 1, "a")])));
-    fails(run.step(2, follower(1, 0), appends(vec![put(1, 1, "b")])), Invariant::LogMatchingInv);
+    fails(Invariant::LogMatchingInv, |rules| {
+        let mut run = Run::with_rules(3, rules);
+        pass(run.step(1, follower(1, 0), appends(vec![put(1, 1, "a")])));
+        run.step(2, follower(1, 0), appends(vec![put(1, 1, "b")]))
+    });
 }
 
 #[test]
 fn quorum_log_inv_fires_for_an_entry_committed_on_too_few_disks() {
-    let mut run = Run::new(3);
-    pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
-    fails(run.step(1, follower(1, 1), nothing()), Invariant::QuorumLogInv);
+    fails(Invariant::QuorumLogInv, |rules| {
+        let mut run = Run::with_rules(3, rules);
+        pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
+        run.step(1, follower(1, 1), nothing())
+    });
 }
 
 #[test]
 fn quorum_log_inv_counts_only_entries_on_disk() {
-    // Node 2's log holds the entry, but its write is not durable: a crash would take it.
-    let mut run = Run::new(3);
-    pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
-    pass(run.step_unsynced(2, follower(1, 0), appends(vec![noop(1, 1)])));
-    fails(run.step(1, follower(1, 1), nothing()), Invariant::QuorumLogInv);
+    fails(Invariant::QuorumLogInv, |rules| {
+        // Node 2's log holds the entry, but its write is not durable: a crash would take it.
+        let mut run = Run::with_rules(3, rules);
+        pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
+        pass(run.step_unsynced(2, follower(1, 0), appends(vec![noop(1, 1)])));
+        run.step(1, follower(1, 1), nothing())
+    });
 }
 
 #[test]
 fn quorum_log_inv_asks_for_a_whole_quorum_in_an_even_cluster() {
-    // Four nodes: two copies meet every quorum of three, but a quorum of disks is three.
-    let mut run = Run::new(4);
-    pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
-    pass(run.step(2, follower(1, 0), appends(vec![noop(1, 1)])));
-    fails(run.step(1, follower(1, 1), nothing()), Invariant::QuorumLogInv);
+    fails(Invariant::QuorumLogInv, |rules| {
+        // Four nodes: two copies meet every quorum of three, but a quorum of disks is three.
+        let mut run = Run::with_rules(4, rules);
+        pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
+        pass(run.step(2, follower(1, 0), appends(vec![noop(1, 1)])));
+        run.step(1, follower(1, 1), nothing())
+    });
 }
 
 #[test]
 fn quorum_log_inv_fires_when_a_crash_takes_a_committed_entry_off_a_disk() {
-    let mut run = Run::new(3);
-    pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
-    pass(run.step(2, follower(1, 0), appends(vec![noop(1, 1)])));
-    pass(run.step(1, follower(1, 1), nothing()));
-    // Node 2 comes back from its crash with an empty disk (a broken disk, say).
-    fails(run.next_event().on_crash(2, &DurableState::default(), Some(1)), Invariant::QuorumLogInv);
+    fails(Invariant::QuorumLogInv, |rules| {
+        let mut run = Run::with_rules(3, rules);
+        pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
+        pass(run.step(2, follower(1, 0), appends(vec![noop(1, 1)])));
+        pass(run.step(1, follower(1, 1), nothing()));
+        // Node 2 comes back from its crash with an empty disk (a broken disk, say).
+        run.next_event().on_crash(2, &DurableState::default(), Some(1))
+    });
 }
 
 #[test]
 fn more_up_to_date_correct_inv_fires_for_an_up_to_date_log_missing_committed_entries() {
-    let mut run = Run::new(3);
-    pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
-    pass(run.step(2, follower(1, 0), appends(vec![noop(1, 1)])));
-    pass(run.step(1, follower(1, 1), nothing()));
-    // Node 3's log ends in a later term, so it could win votes, but lacks index 1 of term 1.
-    fails(run.step(3, follower(2, 0), appends(vec![noop(1, 2)])), Invariant::MoreUpToDateCorrectInv);
+    fails(Invariant::MoreUpToDateCorrectInv, |rules| {
+        let mut run = Run::with_rules(3, rules);
+        pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
+        pass(run.step(2, follower(1, 0), appends(vec![noop(1, 1)])));
+        pass(run.step(1, follower(1, 1), nothing()));
+        // Node 3's log ends in a later term, so it could win votes, but lacks index 1 of term 1.
+        run.step(3, follower(2, 0), appends(vec![noop(1, 2)]))
+    });
 }
 
 #[test]
 fn leader_completeness_inv_fires_for_a_leader_missing_a_committed_entry() {
-    let mut run = Run::new(3);
-    pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
-    pass(run.step(2, follower(1, 0), appends(vec![noop(1, 1)])));
-    pass(run.step(1, follower(1, 1), nothing()));
-    pass(run.grant(1, follower(2, 1), 3));
-    pass(run.self_vote(3, 2));
-    fails(run.step(3, leader(2, 0), nothing()), Invariant::LeaderCompletenessInv);
+    fails(Invariant::LeaderCompletenessInv, |rules| {
+        let mut run = Run::with_rules(3, rules);
+        pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
+        pass(run.step(2, follower(1, 0), appends(vec![noop(1, 1)])));
+        pass(run.step(1, follower(1, 1), nothing()));
+        pass(run.grant(1, follower(2, 1), 3));
+        pass(run.self_vote(3, 2));
+        run.step(3, leader(2, 0), nothing())
+    });
 }
 
 #[test]
 fn committed_is_durable_inv_fires_for_a_leader_committing_past_its_disk() {
-    let mut run = Run::new(1);
-    pass(run.self_vote(1, 1));
-    let two_appends = outputs(vec![Write::Append(vec![noop(1, 1)]), Write::Append(vec![noop(2, 1)])], vec![]);
-    pass(run.step_unsynced(1, leader(1, 0), two_appends));
-    pass(run.sync(1, vec![Write::Append(vec![noop(1, 1)])]));
-    // Whatever the node believes of its disk, the disk holds index 1 only.
-    fails(run.step(1, leader(1, 2), nothing()), Invariant::CommittedIsDurableInv);
+    fails_then_damages(Invariant::CommittedIsDurableInv, Invariant::QuorumLogInv, |rules| {
+        let mut run = Run::with_rules(1, rules);
+        pass(run.self_vote(1, 1));
+        let two_appends = outputs(vec![Write::Append(vec![noop(1, 1)]), Write::Append(vec![noop(2, 1)])], vec![]);
+        pass(run.step_unsynced(1, leader(1, 0), two_appends));
+        pass(run.sync(1, vec![Write::Append(vec![noop(1, 1)])]));
+        // Whatever the node believes of its disk, the disk holds index 1 only. Its disk is the
+        // cluster's only one, so index 2 is committed on no disk: the harm damage-only mode sees.
+        run.step(1, leader(1, 2), nothing())
+    });
 }
 
 #[test]
 fn committed_is_durable_inv_fires_for_a_disk_holding_other_entries_than_the_log() {
-    let mut run = Run::new(1);
-    pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
-    pass(run.self_vote(1, 2));
-    let replace = outputs(vec![Write::Truncate { from: 1 }, Write::Append(vec![noop(1, 2)])], vec![]);
-    pass(run.step_unsynced(1, leader(2, 0), replace));
-    // The disk still holds the entry of term 1 at index 1; the leader commits its own.
-    fails(run.step(1, leader(2, 1), nothing()), Invariant::CommittedIsDurableInv);
+    fails_then_damages(Invariant::CommittedIsDurableInv, Invariant::QuorumLogInv, |rules| {
+        let mut run = Run::with_rules(1, rules);
+        pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
+        pass(run.self_vote(1, 2));
+        let replace = outputs(vec![Write::Truncate { from: 1 }, Write::Append(vec![noop(1, 2)])], vec![]);
+        pass(run.step_unsynced(1, leader(2, 0), replace));
+        // The disk still holds the entry of term 1 at index 1; the leader commits its own, which
+        // is then on no disk of the one-node cluster (the harm damage-only mode sees).
+        run.step(1, leader(2, 1), nothing())
+    });
 }
 
 #[test]
 fn leader_commits_own_term_inv_fires_for_an_earlier_term_entry_committed_by_counting() {
-    let mut run = Run::new(1);
-    pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
-    pass(run.self_vote(1, 2));
-    pass(run.step(1, leader(2, 0), nothing()));
-    // Figure 8: leading term 2, it commits index 1 of term 1 before any entry of term 2.
-    fails(run.step(1, leader(2, 1), nothing()), Invariant::LeaderCommitsOwnTermInv);
+    fails(Invariant::LeaderCommitsOwnTermInv, |rules| {
+        let mut run = Run::with_rules(1, rules);
+        pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
+        pass(run.self_vote(1, 2));
+        pass(run.step(1, leader(2, 0), nothing()));
+        // Figure 8: leading term 2, it commits index 1 of term 1 before any entry of term 2.
+        run.step(1, leader(2, 1), nothing())
+    });
 }
 
 #[test]
 fn leader_votes_inv_fires_for_a_leader_without_a_quorum_of_votes_of_its_term() {
-    let mut run = Run::new(3);
-    // A grant of term 1 does not count in term 2 (the liferaft bug counted it).
-    pass(run.grant(2, follower(1, 0), 1));
-    pass(run.self_vote(1, 2));
-    fails(run.step(1, leader(2, 0), nothing()), Invariant::LeaderVotesInv);
+    fails(Invariant::LeaderVotesInv, |rules| {
+        let mut run = Run::with_rules(3, rules);
+        // A grant of term 1 does not count in term 2 (the liferaft bug counted it).
+        pass(run.grant(2, follower(1, 0), 1));
+        pass(run.self_vote(1, 2));
+        run.step(1, leader(2, 0), nothing())
+    });
 }
 
 /// Node 2, whose disk holds `disk`, grants its vote in term 3 to node 1.
-fn grant_with_disk(disk: HardState) -> Checked {
-    let mut run = Run::new(3);
+fn grant_with_disk(disk: HardState, rules: bool) -> Checked {
+    let mut run = Run::with_rules(3, rules);
     pass(run.sync(2, vec![Write::HardState(disk)]));
     run.step(2, follower(disk.term.max(3), 0), granting(nothing(), 2, 1, 3))
 }
 
 #[test]
 fn vote_durable_inv_fires_for_a_grant_sent_before_the_vote_is_on_disk() {
-    fails(grant_with_disk(HardState { term: 3, voted_for: None }), Invariant::VoteDurableInv);
-    pass(grant_with_disk(HardState { term: 3, voted_for: Some(1) }));
+    fails(Invariant::VoteDurableInv, |rules| grant_with_disk(HardState { term: 3, voted_for: None }, rules));
+    pass(grant_with_disk(HardState { term: 3, voted_for: Some(1) }, true));
     // Written in order before term 4.
-    pass(grant_with_disk(HardState { term: 4, voted_for: None }));
+    pass(grant_with_disk(HardState { term: 4, voted_for: None }, true));
 }
 
 #[test]
 fn vote_durable_inv_fires_for_a_vote_request_before_the_self_vote_is_on_disk() {
-    let mut run = Run::new(3);
-    pass(run.sync(1, vec![hard_state(2, None)]));
-    let request = Body::VoteRequest { prevote: false, last_log_index: 0, last_log_term: 0 };
-    let asking = outputs(vec![hard_state(3, Some(1))], vec![Message { from: 1, to: 2, term: 3, body: request }]);
-    fails(run.step_unsynced(1, candidate(3), asking), Invariant::VoteDurableInv);
+    fails(Invariant::VoteDurableInv, |rules| {
+        let mut run = Run::with_rules(3, rules);
+        pass(run.sync(1, vec![hard_state(2, None)]));
+        let request = Body::VoteRequest { prevote: false, last_log_index: 0, last_log_term: 0 };
+        let asking = outputs(vec![hard_state(3, Some(1))], vec![Message { from: 1, to: 2, term: 3, body: request }]);
+        run.step_unsynced(1, candidate(3), asking)
+    });
 }
 
 #[test]
 fn vote_durable_inv_fires_for_a_leader_whose_own_vote_is_not_on_disk() {
-    let mut run = Run::new(3);
-    pass(run.grant(2, follower(2, 0), 1));
-    pass(run.sync(1, vec![hard_state(2, None)]));
-    fails(run.step(1, leader(2, 0), nothing()), Invariant::VoteDurableInv);
+    fails(Invariant::VoteDurableInv, |rules| {
+        let mut run = Run::with_rules(3, rules);
+        pass(run.grant(2, follower(2, 0), 1));
+        pass(run.sync(1, vec![hard_state(2, None)]));
+        run.step(1, leader(2, 0), nothing())
+    });
 }
 
 #[test]
 fn vote_once_inv_fires_for_a_second_vote_in_a_term_after_a_crash() {
-    let mut run = Run::new(3);
-    pass(run.grant(3, follower(2, 0), 1));
-    // The disk lost the vote (a broken disk); node 3 restarts as new and votes again.
-    pass(run.next_event().on_crash(3, &DurableState::default(), Some(1)));
-    pass(run.next_event().on_restart(3, follower(0, 0), &KvStore::default()));
-    fails(run.grant(3, follower(2, 0), 2), Invariant::VoteOnceInv);
+    fails(Invariant::VoteOnceInv, |rules| {
+        let mut run = Run::with_rules(3, rules);
+        pass(run.grant(3, follower(2, 0), 1));
+        // The disk lost the vote (a broken disk); node 3 restarts as new and votes again.
+        pass(run.next_event().on_crash(3, &DurableState::default(), Some(1)));
+        pass(run.next_event().on_restart(3, follower(0, 0), &KvStore::default()));
+        run.grant(3, follower(2, 0), 2)
+    });
 }
 
 #[test]
 fn vote_once_inv_counts_a_vote_request_as_a_vote_for_oneself() {
-    let mut run = Run::new(3);
-    pass(run.self_vote(1, 2));
-    let request = Body::VoteRequest { prevote: false, last_log_index: 0, last_log_term: 0 };
-    pass(run.step(1, candidate(2), outputs(vec![], vec![Message { from: 1, to: 2, term: 2, body: request }])));
-    fails(run.grant(1, follower(2, 0), 3), Invariant::VoteOnceInv);
+    fails(Invariant::VoteOnceInv, |rules| {
+        let mut run = Run::with_rules(3, rules);
+        pass(run.self_vote(1, 2));
+        let request = Body::VoteRequest { prevote: false, last_log_index: 0, last_log_term: 0 };
+        pass(run.step(1, candidate(2), outputs(vec![], vec![Message { from: 1, to: 2, term: 2, body: request }])));
+        run.grant(1, follower(2, 0), 3)
+    });
 }
 
 #[test]
 fn ack_durable_inv_fires_for_an_acknowledgement_ahead_of_the_disk() {
-    let mut run = Run::new(3);
-    pass(run.sync(2, vec![hard_state(1, None)]));
-    let acked = outputs(vec![Write::Append(vec![noop(1, 1)])], vec![ack(2, 1, 1, 1)]);
-    fails(run.step_unsynced(2, follower(1, 0), acked), Invariant::AckDurableInv);
+    fails(Invariant::AckDurableInv, |rules| {
+        let mut run = Run::with_rules(3, rules);
+        pass(run.sync(2, vec![hard_state(1, None)]));
+        let acked = outputs(vec![Write::Append(vec![noop(1, 1)])], vec![ack(2, 1, 1, 1)]);
+        run.step_unsynced(2, follower(1, 0), acked)
+    });
 }
 
 #[test]
 fn ack_durable_inv_fires_for_a_disk_holding_other_entries_than_the_acknowledged_ones() {
-    let mut run = Run::new(3);
-    pass(run.step(2, follower(1, 0), appends(vec![noop(1, 1)])));
-    pass(run.sync(2, vec![hard_state(2, None)]));
-    // The leader of term 2 replaces index 1; the disk still holds the entry of term 1.
-    let replaced = outputs(vec![Write::Truncate { from: 1 }, Write::Append(vec![noop(1, 2)])], vec![ack(2, 1, 2, 1)]);
-    fails(run.step_unsynced(2, follower(2, 0), replaced), Invariant::AckDurableInv);
+    fails(Invariant::AckDurableInv, |rules| {
+        let mut run = Run::with_rules(3, rules);
+        pass(run.step(2, follower(1, 0), appends(vec![noop(1, 1)])));
+        pass(run.sync(2, vec![hard_state(2, None)]));
+        // The leader of term 2 replaces index 1; the disk still holds the entry of term 1.
+        let replaced =
+            outputs(vec![Write::Truncate { from: 1 }, Write::Append(vec![noop(1, 2)])], vec![ack(2, 1, 2, 1)]);
+        run.step_unsynced(2, follower(2, 0), replaced)
+    });
 }
 
 #[test]
@@ -386,13 +473,12 @@ fn an_acknowledgement_released_late_is_judged_by_the_term_it_was_sent_in() {
 
 #[test]
 fn term_durable_inv_fires_for_a_message_in_a_term_not_yet_on_disk() {
-    let mut run = Run::new(3);
-    pass(run.sync(2, vec![hard_state(1, None)]));
-    let answer = Message { from: 2, to: 1, term: 2, body: Body::HeartbeatResponse };
-    fails(
-        run.step_unsynced(2, follower(2, 0), outputs(vec![hard_state(2, None)], vec![answer])),
-        Invariant::TermDurableInv,
-    );
+    fails(Invariant::TermDurableInv, |rules| {
+        let mut run = Run::with_rules(3, rules);
+        pass(run.sync(2, vec![hard_state(1, None)]));
+        let answer = Message { from: 2, to: 1, term: 2, body: Body::HeartbeatResponse };
+        run.step_unsynced(2, follower(2, 0), outputs(vec![hard_state(2, None)], vec![answer]))
+    });
 }
 
 #[test]
@@ -409,8 +495,9 @@ fn applied(index: Index, term: Term, command: &Arc<Command>, result: OpResult, e
 }
 
 /// Nodes 1 and 2 of three hold `entries` (from index 1, term 1) on disk, and node 1 commits them.
-fn committed(entries: Vec<Entry>) -> Run {
-    let mut run = Run::new(3);
+/// `rules`: whether its checker reports rule checks.
+fn committed(rules: bool, entries: Vec<Entry>) -> Run {
+    let mut run = Run::with_rules(3, rules);
     let last = entries.len() as Index;
     pass(run.step(1, follower(1, 0), appends(entries.clone())));
     pass(run.step(2, follower(1, 0), appends(entries)));
@@ -428,39 +515,42 @@ fn apply(run: &mut Run, node: NodeId, state: NodeSnapshot, applied: Vec<Applied>
 
 #[test]
 fn state_machine_safety_fires_for_an_applied_entry_other_than_the_committed_one() {
-    let a = command(7, 1, put_op("a"));
-    let mut run = committed(vec![entry(1, 1, &a)]);
-    let b = command(7, 1, put_op("b"));
-    fails(
-        apply(&mut run, 1, follower(1, 1), vec![applied(1, 1, &b, OpResult::Done, true)]),
-        Invariant::StateMachineSafety,
-    );
+    fails(Invariant::StateMachineSafety, |rules| {
+        let a = command(7, 1, put_op("a"));
+        let mut run = committed(rules, vec![entry(1, 1, &a)]);
+        let b = command(7, 1, put_op("b"));
+        apply(&mut run, 1, follower(1, 1), vec![applied(1, 1, &b, OpResult::Done, true)])
+    });
 }
 
 #[test]
 fn state_machine_safety_fires_for_an_applied_entry_no_node_committed() {
-    let a = command(7, 1, put_op("a"));
-    let mut run = Run::new(3);
-    pass(run.step(1, follower(1, 0), appends(vec![entry(1, 1, &a)])));
-    let after = NodeSnapshot { applied_index: 1, ..follower(1, 0) };
-    let outputs = Outputs { applied: vec![applied(1, 1, &a, OpResult::Done, true)], ..Outputs::default() };
-    fails(run.step(1, after, outputs), Invariant::StateMachineSafety);
+    fails(Invariant::StateMachineSafety, |rules| {
+        let a = command(7, 1, put_op("a"));
+        let mut run = Run::with_rules(3, rules);
+        pass(run.step(1, follower(1, 0), appends(vec![entry(1, 1, &a)])));
+        let after = NodeSnapshot { applied_index: 1, ..follower(1, 0) };
+        let outputs = Outputs { applied: vec![applied(1, 1, &a, OpResult::Done, true)], ..Outputs::default() };
+        run.step(1, after, outputs)
+    });
 }
 
 #[test]
 fn state_machine_safety_fires_for_one_command_with_two_results() {
-    let cas = command(7, 1, cas_op("", "x"));
-    let mut run = committed(vec![entry(1, 1, &cas)]);
-    pass(apply(&mut run, 1, follower(1, 1), vec![applied(1, 1, &cas, OpResult::CasResult(true), true)]));
-    let diverged = vec![applied(1, 1, &cas, OpResult::CasResult(false), true)];
-    fails(apply(&mut run, 2, follower(1, 0), diverged), Invariant::StateMachineSafety);
+    fails(Invariant::StateMachineSafety, |rules| {
+        let cas = command(7, 1, cas_op("", "x"));
+        let mut run = committed(rules, vec![entry(1, 1, &cas)]);
+        pass(apply(&mut run, 1, follower(1, 1), vec![applied(1, 1, &cas, OpResult::CasResult(true), true)]));
+        let diverged = vec![applied(1, 1, &cas, OpResult::CasResult(false), true)];
+        apply(&mut run, 2, follower(1, 0), diverged)
+    });
 }
 
 /// Node 1 has committed and applied `put k a` (client 7's first request) at index 1; returns the
-/// run and that command.
-fn applied_one() -> (Run, Arc<Command>) {
+/// run (whose checker reports rule checks if `rules`) and that command.
+fn applied_one(rules: bool) -> (Run, Arc<Command>) {
     let a = command(7, 1, put_op("a"));
-    let mut run = committed(vec![entry(1, 1, &a)]);
+    let mut run = committed(rules, vec![entry(1, 1, &a)]);
     pass(apply(&mut run, 1, follower(1, 1), vec![applied(1, 1, &a, OpResult::Done, true)]));
     (run, a)
 }
@@ -480,7 +570,7 @@ fn snapshot(last_index: Index, last_term: Term, store: KvStore) -> Outputs {
 
 #[test]
 fn state_machine_safety_passes_a_true_snapshot_and_its_restore() {
-    let (mut run, a) = applied_one();
+    let (mut run, a) = applied_one(true);
     let at_one = NodeSnapshot { applied_index: 1, ..follower(1, 1) };
     pass(run.step(1, at_one, snapshot(1, 1, store_after(&[&a]))));
     let disk = DurableState {
@@ -494,112 +584,134 @@ fn state_machine_safety_passes_a_true_snapshot_and_its_restore() {
 
 #[test]
 fn state_machine_safety_fires_for_a_forged_snapshot() {
-    let (mut run, a) = applied_one();
+    let a = command(7, 1, put_op("a"));
     let at_one = NodeSnapshot { applied_index: 1, ..follower(1, 1) };
+    // After `applied_one`, node 1 writes a snapshot of `last_index` and `last_term` holding `store`.
+    let snapshotting = |last_index: Index, last_term: Term, store: KvStore| {
+        move |rules| {
+            let (mut run, _) = applied_one(rules);
+            run.step(1, at_one, snapshot(last_index, last_term, store.clone()))
+        }
+    };
+    // The snapshot holds b, the log gives a.
     let forged = store_after(&[&command(7, 1, put_op("b"))]);
-    let violation = run.step(1, at_one, snapshot(1, 1, forged)).expect_err("the snapshot holds b, the log gives a");
-    assert_eq!(violation.invariant, Invariant::StateMachineSafety);
+    let violation = fails(Invariant::StateMachineSafety, snapshotting(1, 1, forged));
     assert!(violation.message.contains("snapshot") && violation.message.contains("index 1"), "{}", violation.message);
-    let (mut run, _) = applied_one();
     let sessions_lost = store_after(&[&command(8, 1, put_op("a"))]);
-    fails(run.step(1, at_one, snapshot(1, 1, sessions_lost)), Invariant::StateMachineSafety);
-    let (mut run, _) = applied_one();
-    fails(run.step(1, at_one, snapshot(1, 2, store_after(&[&a]))), Invariant::StateMachineSafety);
-    let (mut run, _) = applied_one();
-    fails(run.step(1, at_one, snapshot(2, 1, store_after(&[&a]))), Invariant::StateMachineSafety);
+    fails(Invariant::StateMachineSafety, snapshotting(1, 1, sessions_lost));
+    fails(Invariant::StateMachineSafety, snapshotting(1, 2, store_after(&[&a])));
+    fails(Invariant::StateMachineSafety, snapshotting(2, 1, store_after(&[&a])));
 }
 
 #[test]
 fn state_machine_safety_fires_for_a_restart_with_a_wrong_state_machine() {
-    let (mut run, a) = applied_one();
+    let a = command(7, 1, put_op("a"));
     let disk = DurableState {
         hard_state: HardState { term: 0, voted_for: None },
         entries: vec![entry(1, 1, &a)].into(),
         snapshot: None,
     };
-    pass(run.next_event().on_crash(1, &disk, None));
+    // After `applied_one`, node `node` crashes leaving `disk` and restarts as `after` with `store`.
+    let restarting = |node: NodeId, disk: DurableState, after: NodeSnapshot, store: KvStore| {
+        move |rules| {
+            let (mut run, _) = applied_one(rules);
+            pass(run.next_event().on_crash(node, &disk, None));
+            run.next_event().on_restart(node, after, &store)
+        }
+    };
+    // The node restored b, the log gives a.
     let at_one = NodeSnapshot { applied_index: 1, ..follower(1, 1) };
     let forged = store_after(&[&command(7, 1, put_op("b"))]);
-    let violation = run.next_event().on_restart(1, at_one, &forged).expect_err("the node restored b, the log gives a");
-    assert_eq!(violation.invariant, Invariant::StateMachineSafety);
+    let violation = fails(Invariant::StateMachineSafety, restarting(1, disk.clone(), at_one, forged));
     assert!(violation.message.contains("restarted with its state machine at index 1"), "{}", violation.message);
     // A state machine of an index no node has applied.
-    let (mut run, _) = applied_one();
-    pass(run.next_event().on_crash(1, &disk, None));
     let at_two = NodeSnapshot { applied_index: 2, ..follower(1, 2) };
-    fails(run.next_event().on_restart(1, at_two, &store_after(&[&a])), Invariant::StateMachineSafety);
+    fails(Invariant::StateMachineSafety, restarting(1, disk, at_two, store_after(&[&a])));
     // A node that restored nothing but says it holds state.
-    let (mut run, _) = applied_one();
-    pass(run.next_event().on_crash(3, &DurableState::default(), None));
-    fails(run.next_event().on_restart(3, follower(1, 0), &store_after(&[&a])), Invariant::StateMachineSafety);
+    let nothing_restored = restarting(3, DurableState::default(), follower(1, 0), store_after(&[&a]));
+    fails(Invariant::StateMachineSafety, nothing_restored);
 }
 
 #[test]
 fn monotonic_term_fires_when_a_term_goes_back() {
-    let mut run = Run::new(1);
-    pass(run.step(1, follower(3, 0), nothing()));
-    fails(run.step(1, follower(2, 0), nothing()), Invariant::MonotonicTerm);
+    fails(Invariant::MonotonicTerm, |rules| {
+        let mut run = Run::with_rules(1, rules);
+        pass(run.step(1, follower(3, 0), nothing()));
+        run.step(1, follower(2, 0), nothing())
+    });
 }
 
 #[test]
 fn monotonic_term_fires_when_a_restart_loses_a_durable_term() {
-    let mut checker = SafetyChecker::new(1);
-    let disk = DurableState { hard_state: HardState { term: 5, voted_for: None }, ..DurableState::default() };
-    checker.on_crash(1, &disk, None).expect("a crash alone is fine");
-    let violation = checker.on_restart(1, follower(2, 0), &KvStore::default()).expect_err("term 5 was durable");
-    assert_eq!(violation.invariant, Invariant::MonotonicTerm);
+    // Term 5 was durable.
+    fails(Invariant::MonotonicTerm, |rules| {
+        let mut run = Run::with_rules(1, rules);
+        let disk = DurableState { hard_state: HardState { term: 5, voted_for: None }, ..DurableState::default() };
+        pass(run.next_event().on_crash(1, &disk, None));
+        run.next_event().on_restart(1, follower(2, 0), &KvStore::default())
+    });
 }
 
 #[test]
 fn monotonic_commit_fires_when_a_running_node_forgets_commitment() {
-    let mut run = Run::new(1);
-    pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
-    pass(run.step(1, follower(1, 1), nothing()));
-    fails(run.step(1, follower(1, 0), nothing()), Invariant::MonotonicCommit);
+    fails(Invariant::MonotonicCommit, |rules| {
+        let mut run = Run::with_rules(1, rules);
+        pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
+        pass(run.step(1, follower(1, 1), nothing()));
+        run.step(1, follower(1, 0), nothing())
+    });
 }
 
 #[test]
 fn monotonic_applied_fires_for_a_gap_in_applying() {
-    let a = command(7, 1, put_op("a"));
-    let mut run = Run::new(1);
-    let after = NodeSnapshot { applied_index: 3, ..follower(1, 0) };
-    let outputs = Outputs { applied: vec![applied(3, 1, &a, OpResult::Done, true)], ..Outputs::default() };
-    fails(run.step(1, after, outputs), Invariant::MonotonicApplied);
+    fails(Invariant::MonotonicApplied, |rules| {
+        let a = command(7, 1, put_op("a"));
+        let mut run = Run::with_rules(1, rules);
+        let after = NodeSnapshot { applied_index: 3, ..follower(1, 0) };
+        let outputs = Outputs { applied: vec![applied(3, 1, &a, OpResult::Done, true)], ..Outputs::default() };
+        run.step(1, after, outputs)
+    });
 }
 
 #[test]
 fn monotonic_vote_fires_for_a_changed_vote_in_one_term() {
-    let voted = |candidate| NodeSnapshot { voted_for: Some(candidate), ..follower(4, 0) };
-    let mut run = Run::new(3);
-    pass(run.step(1, voted(2), nothing()));
-    fails(run.step(1, voted(3), nothing()), Invariant::MonotonicVote);
+    fails(Invariant::MonotonicVote, |rules| {
+        let voted = |candidate| NodeSnapshot { voted_for: Some(candidate), ..follower(4, 0) };
+        let mut run = Run::with_rules(3, rules);
+        pass(run.step(1, voted(2), nothing()));
+        run.step(1, voted(3), nothing())
+    });
 }
 
 #[test]
 fn exactly_once_apply_fires_for_a_retry_run_a_second_time() {
-    // The same compare-and-set twice in the log (a client's retry): the second copy must get
-    // the first one's answer, not run again and fail.
-    let cas = command(7, 1, cas_op("", "x"));
-    let mut run = committed(vec![entry(1, 1, &cas), entry(2, 1, &cas)]);
-    let first = applied(1, 1, &cas, OpResult::CasResult(true), true);
-    // The node even says the retry took no effect; its answer says otherwise.
-    let again = applied(2, 1, &cas, OpResult::CasResult(false), false);
-    fails(apply(&mut run, 1, follower(1, 2), vec![first, again]), Invariant::ExactlyOnceApply);
+    fails(Invariant::ExactlyOnceApply, |rules| {
+        // The same compare-and-set twice in the log (a client's retry): the second copy must get
+        // the first one's answer, not run again and fail.
+        let cas = command(7, 1, cas_op("", "x"));
+        let mut run = committed(rules, vec![entry(1, 1, &cas), entry(2, 1, &cas)]);
+        let first = applied(1, 1, &cas, OpResult::CasResult(true), true);
+        // The node even says the retry took no effect; its answer says otherwise.
+        let again = applied(2, 1, &cas, OpResult::CasResult(false), false);
+        apply(&mut run, 1, follower(1, 2), vec![first, again])
+    });
 }
 
 #[test]
 fn exactly_once_apply_fires_for_an_older_request_run_after_a_newer_one() {
-    let (older, newer) = (command(7, 1, put_op("a")), command(7, 2, put_op("b")));
-    let mut run = committed(vec![entry(1, 1, &newer), entry(2, 1, &older)]);
-    let both = vec![applied(1, 1, &newer, OpResult::Done, true), applied(2, 1, &older, OpResult::Done, true)];
-    fails(apply(&mut run, 1, follower(1, 2), both), Invariant::ExactlyOnceApply);
+    fails(Invariant::ExactlyOnceApply, |rules| {
+        let (older, newer) = (command(7, 1, put_op("a")), command(7, 2, put_op("b")));
+        let mut run = committed(rules, vec![entry(1, 1, &newer), entry(2, 1, &older)]);
+        let both = vec![applied(1, 1, &newer, OpResult::Done, true), applied(2, 1, &older, OpResult::Done, true)];
+        apply(&mut run, 1, follower(1, 2), both)
+    });
 }
 
 #[test]
 fn exactly_once_apply_judges_by_the_answers_not_the_nodes_flag() {
     let cas = command(7, 2, cas_op("", "x"));
     let older = command(7, 1, put_op("old"));
-    let mut run = committed(vec![entry(1, 1, &cas), entry(2, 1, &cas), entry(3, 1, &older)]);
+    let mut run = committed(true, vec![entry(1, 1, &cas), entry(2, 1, &cas), entry(3, 1, &older)]);
     let answers = vec![
         applied(1, 1, &cas, OpResult::CasResult(true), false),
         applied(2, 1, &cas, OpResult::CasResult(true), true),
