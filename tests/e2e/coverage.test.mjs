@@ -42,6 +42,7 @@ const CASES = [
     let now = await coverage(page);
     assert.equal(now.text, "1 abstract state reached", "at boot the run holds one state");
     assert.match(now.title, /signature sums up the whole cluster/, "the tooltip says what a signature is");
+    assert.match(await page.$eval("#run-seed", (element) => element.textContent), /^\d+$/, "a run without forks shows its seed alone");
     await runTo(page, 2);
     const atTwo = shownCount((await coverage(page)).text);
     await runTo(page, 3);
@@ -97,6 +98,10 @@ const CASES = [
     const page = await open(`?paused#${link({ scenario, actions: [], stop_at_event: 120 })}`);
     const events = await page.evaluate(() => window.raftsim.app.sim.events());
     assert.equal(events, 120, "the link's moment is reached");
+    await settle(page);
+    const seed = await page.$eval("#run-seed", (element) => ({ text: element.textContent, title: element.title }));
+    assert.equal(seed.text, "4, re-seeded with 77 after event 40", "the run panel says where the fork left the seed's course");
+    assert.match(seed.title, /seed alone does not replay it/);
     await runTo(page, 2);
     const early = shownCount((await coverage(page)).text);
     assert.ok(early > 1, `several states by 2 s: ${early}`);

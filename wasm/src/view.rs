@@ -6,6 +6,7 @@ use raftsim_core::check::history::Outcome;
 use raftsim_core::check::linearizability::{CheckResult, Verdict};
 use raftsim_core::check::violation::Violation;
 use raftsim_core::raft::{Index, Node, NodeId, Role, Term, Timer};
+use raftsim_core::scenario::Fork;
 use raftsim_core::sim::{Phase, Server, Simulation};
 use serde::Serialize;
 
@@ -49,6 +50,9 @@ pub struct RunView {
     pub down_nodes: usize,
     /// Only the damage checks report (the scenario's `checks`): the rule checks are silent.
     pub damage_only: bool,
+    /// Where the run leaves its seed's course (a guided hunt's fork): after each fork's event
+    /// the random streams restart from its seed, so the seed alone does not replay the run.
+    pub forks: Vec<Fork>,
 }
 
 /// How many pairs of servers the directed cuts `links` touch.
@@ -107,6 +111,7 @@ pub fn run_view(simulation: &Simulation, frontier: (u64, u64), user_actions: usi
         held_messages: simulation.network().held_count(),
         down_nodes: simulation.servers().iter().filter(|server| server.node.is_none() || server.paused).count(),
         damage_only: !simulation.scenario().checks.rules(),
+        forks: scenario.forks.clone(),
     }
 }
 

@@ -91,9 +91,19 @@ function recoveryWords(view) {
   return since.length ? `${after}, though you have since left ${since.join(" and ")}` : after;
 }
 
+/** The seed, and where a guided hunt's forks re-seeded the run: without them the seed alone
+ * would not replay what is on screen. */
+function seedWords({ seed, forks }) {
+  const reseeds = forks.map(({ at_event, seed: fork_seed }) => `with ${fork_seed} after event ${format.count(at_event)}`);
+  return reseeds.length ? `${seed}, re-seeded ${reseeds.join(" and ")}` : String(seed);
+}
+
 function updateRun(view) {
   setText(byId("run-scenario"), view.damage_only ? `${view.name} (damage checks only: rule checks silent)` : view.name);
-  setText(byId("run-seed"), String(view.seed));
+  setText(byId("run-seed"), seedWords(view));
+  byId("run-seed").title = view.forks.length
+    ? "A guided hunt's run: at each fork its random choices restart from another seed. The seed alone does not replay it; its link does."
+    : "";
   const phase = {
     faults: view.random_faults
       ? `random faults strike until ${format.shortTime(view.heal_us)}, when the heal undoes every fault and liveness starts to be judged`
