@@ -187,10 +187,7 @@ fn fails_with_rules(expected: Invariant, inputs: impl Fn(bool) -> Checked) -> Bo
 #[test]
 fn log_inv_fires_when_committed_prefixes_disagree() {
     fails(Invariant::LogInv, |rules| {
-        let mut run = Run::with_rules(3, rules);
-        pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
-        pass(run.step(2, follower(1, 0), appends(vec![noop(1, 1)])));
-        pass(run.step(1, follower(1, 1), nothing()));
+        let mut run = committed(rules, vec![noop(1, 1)]);
         // Node 3 holds a different entry at index 1 and counts it committed.
         run.step(3, follower(2, 1), appends(vec![noop(1, 2)]))
     });
@@ -289,10 +286,7 @@ fn quorum_log_inv_asks_for_a_whole_quorum_in_an_even_cluster() {
 #[test]
 fn quorum_log_inv_fires_when_a_crash_takes_a_committed_entry_off_a_disk() {
     fails(Invariant::QuorumLogInv, |rules| {
-        let mut run = Run::with_rules(3, rules);
-        pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
-        pass(run.step(2, follower(1, 0), appends(vec![noop(1, 1)])));
-        pass(run.step(1, follower(1, 1), nothing()));
+        let mut run = committed(rules, vec![noop(1, 1)]);
         // Node 2 comes back from its crash with an empty disk (a broken disk, say).
         run.next_event().on_crash(2, &DurableState::default(), Some(1))
     });
@@ -301,10 +295,7 @@ fn quorum_log_inv_fires_when_a_crash_takes_a_committed_entry_off_a_disk() {
 #[test]
 fn more_up_to_date_correct_inv_fires_for_an_up_to_date_log_missing_committed_entries() {
     fails(Invariant::MoreUpToDateCorrectInv, |rules| {
-        let mut run = Run::with_rules(3, rules);
-        pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
-        pass(run.step(2, follower(1, 0), appends(vec![noop(1, 1)])));
-        pass(run.step(1, follower(1, 1), nothing()));
+        let mut run = committed(rules, vec![noop(1, 1)]);
         // Node 3's log ends in a later term, so it could win votes, but lacks index 1 of term 1.
         run.step(3, follower(2, 0), appends(vec![noop(1, 2)]))
     });
@@ -313,10 +304,7 @@ fn more_up_to_date_correct_inv_fires_for_an_up_to_date_log_missing_committed_ent
 #[test]
 fn leader_completeness_inv_fires_for_a_leader_missing_a_committed_entry() {
     fails(Invariant::LeaderCompletenessInv, |rules| {
-        let mut run = Run::with_rules(3, rules);
-        pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
-        pass(run.step(2, follower(1, 0), appends(vec![noop(1, 1)])));
-        pass(run.step(1, follower(1, 1), nothing()));
+        let mut run = committed(rules, vec![noop(1, 1)]);
         pass(run.grant(1, follower(2, 1), 3));
         pass(run.self_vote(3, 2));
         run.step(3, leader(2, 0), nothing())

@@ -56,6 +56,16 @@ pub struct Measurement {
     pub violations: u64,
 }
 
+/// Seed `seed` of the default scenario with `nodes` nodes over `simulated_us`, faults striking
+/// in the first `safety_us` (the safety phase), the rest the liveness phase.
+fn default_run(seed: u64, nodes: u32, simulated_us: u64, safety_us: u64) -> Simulation {
+    assert!(safety_us <= simulated_us, "the safety phase is part of the run");
+    let mut scenario = Scenario { seed, nodes, ..Scenario::default() };
+    scenario.phases.safety_us = safety_us;
+    scenario.phases.liveness_us = simulated_us - safety_us;
+    Simulation::new(scenario).expect("the default scenario is valid")
+}
+
 /// Runs seeds `1..=seeds` of the default scenario with `nodes` nodes over `simulated_us`
 /// (half safety phase, half liveness phase), one after the other on this thread.
 fn measure(nodes: u32, simulated_us: u64, seeds: u64) -> Measurement {
@@ -63,10 +73,7 @@ fn measure(nodes: u32, simulated_us: u64, seeds: u64) -> Measurement {
     let mut violations = 0;
     let started = Instant::now();
     for seed in 1..=seeds {
-        let mut scenario = Scenario { seed, nodes, ..Scenario::default() };
-        scenario.phases.safety_us = simulated_us / 2;
-        scenario.phases.liveness_us = simulated_us - simulated_us / 2;
-        let mut simulation = Simulation::new(scenario).expect("the default scenario is valid");
+        let mut simulation = default_run(seed, nodes, simulated_us, simulated_us / 2);
         violations += u64::from(simulation.run_to_end().is_some());
         events += simulation.events();
     }
@@ -126,15 +133,13 @@ pub struct Window {
 /// of simulated time (the run's last event, its end-of-run checks, apart).
 fn through_run(seeds: u64, simulated_us: u64, safety_us: u64) -> ThroughRun {
     const WINDOWS: u64 = 10;
+    const NODES: u32 = 5;
     assert!(simulated_us % WINDOWS == 0 && safety_us < simulated_us, "ten whole windows after the faults begin");
     let window_us = simulated_us / WINDOWS;
     let mut times = [(0u64, Duration::ZERO); WINDOWS as usize];
     let (mut ending, mut freeing, mut events) = (Duration::ZERO, Duration::ZERO, 0);
     for seed in 1..=seeds {
-        let mut scenario = Scenario { seed, nodes: 5, ..Scenario::default() };
-        scenario.phases.safety_us = safety_us;
-        scenario.phases.liveness_us = simulated_us - safety_us;
-        let mut simulation = Simulation::new(scenario).expect("the default scenario is valid");
+        let mut simulation = default_run(seed, NODES, simulated_us, safety_us);
         for (window, (window_events, time)) in times.iter_mut().enumerate() {
             // The run ends with an event at its length: the last window stops just before it.
             let until_us = (window as u64 + 1) * window_us - 1;
@@ -162,7 +167,7 @@ fn through_run(seeds: u64, simulated_us: u64, safety_us: u64) -> ThroughRun {
         })
         .collect();
     ThroughRun {
-        nodes: 5,
+        nodes: NODES,
         simulated_us,
         safety_us,
         seeds,
