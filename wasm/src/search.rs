@@ -183,7 +183,9 @@ fn check_mode(name: Option<&str>) -> Result<Option<Checks>, String> {
 /// Judges a search request (`{scenario, bugs, checks, first_seed, last_seed}`, the seeds as
 /// typed): an empty list if a sweep or a hunt can run it, else each problem as `{field, reason}`.
 #[wasm_bindgen(unchecked_return_type = "FormProblem[]")]
-pub fn validate_search(#[wasm_bindgen(unchecked_param_type = "SearchRequest")] request: JsValue) -> Result<JsValue, JsError> {
+pub fn validate_search(
+    #[wasm_bindgen(unchecked_param_type = "SearchRequest")] request: JsValue,
+) -> Result<JsValue, JsError> {
     match plan(request) {
         Ok(_) => to_js(&Vec::<Problem>::new()),
         Err(problems) => to_js(&problems),
@@ -290,6 +292,7 @@ impl ShrinkJob {
 
     /// Where the shrink has got to: `{runs, runs_max, kept, variants_tried, variants, next,
     /// smallest, finished}`.
+    #[wasm_bindgen(unchecked_return_type = "ShrinkProgress")]
     pub fn progress(&self) -> Result<JsValue, JsError> {
         let shrinker = self.shrinker.as_ref().ok_or_else(|| JsError::new("the shrink has been finished"))?;
         to_js(&shrinker.progress())
@@ -297,6 +300,7 @@ impl ShrinkJob {
 
     /// Ends the shrink: `{link, violation, original, steps, runs, size_before, size_after}`,
     /// the link opening the smallest run at its violation.
+    #[wasm_bindgen(unchecked_return_type = "Shrunk")]
     pub fn finish(&mut self) -> Result<JsValue, JsError> {
         #[derive(Serialize)]
         struct Shrunk {
@@ -331,7 +335,7 @@ pub fn replay_command(link: &str) -> Result<String, JsError> {
 /// Runs a link's run from its start to its end and writes it as a Rust test for core/tests/
 /// that asserts how it ends: `{text, violation, events}` (`violation` null for a pass). As
 /// `raftsim replay --rust-test` prints. A whole run: the page calls it in a worker.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "RustTest")]
 pub fn rust_test(link: &str) -> Result<JsValue, JsError> {
     #[derive(Serialize)]
     struct Exported {
