@@ -389,4 +389,4 @@ function readReport(args) {
   return readFileSync(file, "utf8");
 }
 
-runCases("hunt, shrink and export", CASES);
+runCases("search, shrink and export", CASES);
