@@ -3,7 +3,7 @@
 // and why, a button that opens the run at its violating event, and one that shrinks it in a
 // Web Worker (the engine's `raftsim shrink`, one rerun at a time, with progress) to the
 // smallest run found that fails the same check, which then opens as a link too.
-import { app, guard } from "./app.js";
+import { guard } from "./app.js";
 import { byId, h, setText } from "./dom.js";
 import * as format from "./format.js";
 import { pause } from "./player.js";
