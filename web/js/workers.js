@@ -55,7 +55,7 @@ export class JobError extends Error {
 /** One worker with its engine; its calls run one after the other. */
 export class EngineWorker {
   constructor() {
-    /** @type {Map<number, {resolve: (value: any) => void, reject: (error: Error) => void, onProgress?: (progress: any) => void}>} */
+    /** @type {Map<number, {resolve: (value: any) => void, reject: (error: Error) => void, onProgress?: (progress: any) => void, settled: () => void}>} */
     this.pending = new Map();
     this.nextCall = 1;
     this.alive = true;
@@ -87,9 +87,13 @@ export class EngineWorker {
       return Promise.reject(abortError());
     }
     const id = this.nextCall++;
+    const aborted = () => this.terminate();
+    // A worker's signal outlives its calls (a sweep's chunks share one): each call takes its
+    // listener off again when it settles.
+    const settled = () => signal?.removeEventListener("abort", aborted);
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, onProgress });
-      signal?.addEventListener("abort", () => this.terminate(), { once: true });
+      this.pending.set(id, { resolve, reject, onProgress, settled });
+      signal?.addEventListener("abort", aborted, { once: true });
       this.worker.postMessage({ id, job, args });
     });
   }
@@ -103,6 +107,7 @@ export class EngineWorker {
       return;
     }
     this.pending.delete(id);
+    call.settled();
     if (type === "result") call.resolve(result);
     else call.reject(new JobError(message, panic));
     if (panic) this.stop(new JobError(message, true));
@@ -118,7 +123,10 @@ export class EngineWorker {
     if (!this.alive) return;
     this.alive = false;
     this.worker.terminate();
-    for (const call of this.pending.values()) call.reject(error);
+    for (const call of this.pending.values()) {
+      call.settled();
+      call.reject(error);
+    }
     this.pending.clear();
   }
 }
