@@ -93,7 +93,7 @@ function recoveryWords(view) {
   return since.length ? `${after}, though you have since left ${since.join(" and ")}` : after;
 }
 
-/** The seed, and where a guided hunt's forks re-seeded the run: without them the seed alone
+/** The seed, and where a hunt's forks re-seeded the run: without them the seed alone
  * would not replay what is on screen. */
 function seedWords({ seed, forks }) {
   const reseeds = forks.map(({ at_event, seed: fork_seed }) => `with ${fork_seed} after event ${format.count(at_event)}`);
@@ -104,7 +104,7 @@ function updateRun(view) {
   setText(byId("run-scenario"), view.damage_only ? `${view.name} (damage checks only: rule checks silent)` : view.name);
   setText(byId("run-seed"), seedWords(view));
   byId("run-seed").title = view.forks.length
-    ? "A guided hunt's run: at each fork its random choices restart from another seed. The seed alone does not replay it; its link does."
+    ? "A hunt's run: at each fork its random choices restart from another seed. The seed alone does not replay it; its link does."
     : "";
   const phase = {
     faults: view.random_faults
