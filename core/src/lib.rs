@@ -11,6 +11,8 @@
 //!   named presets.
 //! - [`sim`]: the seeded world (network, disks, clocks, clients, faults) that drives the nodes
 //!   and calls the checks.
+//! - [`words`]: how the engine writes an operation, its answer and a time, for every layer
+//!   and the page (it imports only `raft`'s `Op`).
 //! - [`shared_vec`]: a leaf every layer uses; [`fingerprint`]: the canonical encoding of the
 //!   protocol's values, which the checks and the world both hash.
 //!
@@ -27,6 +29,7 @@ pub mod raft;
 pub mod scenario;
 pub mod shared_vec;
 pub mod sim;
+pub mod words;
 
 /// The engine's version. Share links record it so that a link made by another engine says so
 /// instead of silently replaying differently.

@@ -54,7 +54,7 @@ try {
       await new Promise((done) => { const tick = (now) => { intervals.push(now - last); last = now; if (now < end) requestAnimationFrame(tick); else done(); }; requestAnimationFrame(tick); });
       metrics.recording = false;
       document.getElementById("play").click();
-      return { work: metrics.frameWorkMs.slice(), intervals: intervals.slice(1), events: window.raftsim.app.sim.events() - startEvents, drawn: window.raftsim.app.spacetime.drawn };
+      return { work: metrics.frameWorkMs.slice(), intervals: intervals.slice(1), events: window.raftsim.app.sim.events() - startEvents, drawn: { in_view: window.raftsim.app.spacetime.in_view, arrows: window.raftsim.app.spacetime.arrows, crowded: window.raftsim.app.spacetime.crowded, span_us: window.raftsim.app.spacetime.span_us } };
     }, label, seconds);
     console.log(JSON.stringify({ scenario: which, browser: browserName, speed: label, panels_open: open, frames: result.work.length, work_median_ms: round(percentile(result.work, 0.5)), work_p95_ms: round(percentile(result.work, 0.95)), work_max_ms: round(Math.max(...result.work)), interval_median_ms: round(percentile(result.intervals, 0.5)), interval_p95_ms: round(percentile(result.intervals, 0.95)), events: result.events, arrows_drawn_last: open ? result.drawn?.arrows : null }));
   }

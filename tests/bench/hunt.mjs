@@ -61,21 +61,21 @@ function timedCli(args) {
   return { wall, cpu: user + system, output };
 }
 
-async function fillHunt(page, { scenario, first, last, bugs, checks = "full", search = "range" }) {
+async function fillHunt(page, { scenario, first, last, bugs, checks = "full", search = "sweep" }) {
   await page.evaluate((form) => {
-    const select = document.getElementById("hunt-scenario");
+    const select = document.getElementById("search-scenario");
     select.value = form.scenario;
     select.dispatchEvent(new Event("change"));
-    for (const input of document.querySelectorAll("#hunt-bugs input")) input.checked = form.bugs.includes(input.value);
-    document.getElementById("hunt-first").value = String(form.first);
-    document.getElementById("hunt-last").value = String(form.last);
-    document.getElementById("hunt-checks").value = form.checks;
-    document.getElementById("hunt-search").value = form.search;
-    document.getElementById("hunt-start").click();
+    for (const input of document.querySelectorAll("#search-bugs input")) input.checked = form.bugs.includes(input.value);
+    document.getElementById("search-first").value = String(form.first);
+    document.getElementById("search-last").value = String(form.last);
+    document.getElementById("search-checks").value = form.checks;
+    document.getElementById("search-kind").value = form.search;
+    document.getElementById("search-start").click();
   }, { scenario, first, last, bugs, checks, search });
-  await page.waitForFunction(() => document.body.dataset.hunt === "done", { timeout: 3_600_000, polling: 250 });
+  await page.waitForFunction(() => document.body.dataset.search === "done", { timeout: 3_600_000, polling: 250 });
   return page.evaluate(() => {
-    const hunt = window.raftsim.app.hunt;
+    const hunt = window.raftsim.app.search;
     return {
       seeds: hunt.done, events: hunt.events, failing: hunt.failing, workers: hunt.workersUsed, wall: (hunt.finishedAt - hunt.startedAt) / 1000, listed: hunt.listed,
       states: hunt.signatures?.size ?? null, forked: hunt.forked ?? null, parts: hunt.parts?.map((part) => part.shard) ?? null,
@@ -85,9 +85,9 @@ async function fillHunt(page, { scenario, first, last, bugs, checks = "full", se
 
 async function shrinkRow(page, pid, seed) {
   const cpuBefore = cpuSeconds(pid);
-  await page.click(`#hunt-failures li[data-seed="${seed}"] .shrink-button`);
-  await page.waitForFunction((wanted) => document.querySelector(`#hunt-failures li[data-seed="${wanted}"]`).dataset.shrink === "done", { timeout: 3_600_000, polling: 100 }, seed);
-  const status = await page.$eval(`#hunt-failures li[data-seed="${seed}"] .shrink-status`, (element) => element.textContent);
+  await page.click(`#search-failures li[data-seed="${seed}"] .shrink-button`);
+  await page.waitForFunction((wanted) => document.querySelector(`#search-failures li[data-seed="${wanted}"]`).dataset.shrink === "done", { timeout: 3_600_000, polling: 100 }, seed);
+  const status = await page.$eval(`#search-failures li[data-seed="${seed}"] .shrink-status`, (element) => element.textContent);
   return { status, cpu: cpuSeconds(pid) - cpuBefore };
 }
 
@@ -119,7 +119,7 @@ async function inBrowser(name, server) {
   const heavyShrink = { link: heavy.listed[0].link, ...(await shrinkRow(page, pid, heavySeed)) };
   const damage = { bugs: ["figure8_commit"], checks: "damage", scenario: "swarm", first: 1, last: SEEDS };
   const cpuGuided = cpuSeconds(pid);
-  const guided = await fillHunt(page, { ...damage, search: "guided" });
+  const guided = await fillHunt(page, { ...damage, search: "hunt" });
   guided.cpu = cpuSeconds(pid) - cpuGuided;
   const swept = await fillHunt(page, damage);
   await browser.close();

@@ -1,6 +1,6 @@
 // The run panel's coverage line, in Chromium and Firefox: how many abstract states
 // (signatures) the run on screen reached, growing as the run advances and following the run
-// back when it travels; a tooltip says what a signature is; a guided hunt's link (a scenario
+// back when it travels; a tooltip says what a signature is; a hunt's link (a scenario
 // with forks) opens, plays and reaches the events and signatures `raftsim sweep --coverage`
 // reports of it (the debug build, RAFTSIM_CLI). Screenshots 93-94 under target/e2e/<browser>/.
 import assert from "node:assert/strict";
@@ -90,7 +90,7 @@ const CASES = [
     await page.close();
   }],
 
-  ["a guided hunt's link, forks included, opens, plays past its fork and reaches what the command line reaches", async ({ open, shot, runTo, settle, assertNoErrors }) => {
+  ["a hunt's link, forks included, opens, plays past its fork and reaches what the command line reaches", async ({ open, shot, runTo, settle, assertNoErrors }) => {
     const scenario = { name: "swarm", seed: 4, forks: [{ at_event: 40, seed: 77 }] };
     const forked = nativeCoverage(scenario);
     const unforked = nativeCoverage({ ...scenario, forks: [] });

@@ -86,7 +86,7 @@ const CASES = [
       for (let position = 200; position >= 0; position -= 1) {
         const op = sim.history_op(position);
         if (!op || op.end == null || op.invoke < start + 200_000 || op.end > end) continue;
-        const [x, y] = sim.history_op_point(position, box.width, start, end);
+        const { x, y } = window.raftsim.app.history.op_point_run(sim, position);
         return { op, x: box.left + x, y: box.top + y };
       }
       return null;

@@ -20,14 +20,21 @@ async function start(page, settle, preset, patch = {}) {
 async function drawn(page) {
   return page.evaluate(() => new Promise((done) => {
     window.raftsim.app.dirty = true;
-    requestAnimationFrame(() => requestAnimationFrame(() => done(window.raftsim.app.spacetime.drawn)));
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      const view = window.raftsim.app.spacetime;
+      const { start_us, span_us, end_us, arrows, marks, in_view, crowded, now_us, width, height } = view;
+      done({ start_us, span_us, end_us, arrows, marks, in_view, crowded, now_us, width, height });
+    }));
   }));
 }
 
 async function healthDrawn(page) {
   return page.evaluate(() => new Promise((done) => {
     window.raftsim.app.dirty = true;
-    requestAnimationFrame(() => requestAnimationFrame(() => done(window.raftsim.app.health.drawn)));
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      const view = window.raftsim.app.health;
+      done({ bins: view.bins, leader_spans: view.leader_spans, leaderless_us: view.leaderless_us, left: view.axis_left, right: view.axis_right });
+    }));
   }));
 }
 
@@ -105,7 +112,7 @@ const CASES = [
       return { left: rect.left, top: rect.top };
     });
     const y = Math.round(box.height * 0.4);
-    const expected = await page.evaluate((at, height, from, span) => window.raftsim.app.sim.spacetime_time_at(at, height, from, span), y, box.height, before.start_us, before.span_us);
+    const expected = await page.evaluate((at) => window.raftsim.app.spacetime.time_at(at), y);
     assert.ok(expected > before.start_us && expected < 3_000_000, "a moment already run");
     await page.mouse.click(placed.left + box.width * 0.93, placed.top + y);
     await arrived(page);
@@ -116,9 +123,9 @@ const CASES = [
     assert.equal(after.now_us, expected, "the line moved to the click");
     // Find a message or a mark under some point (and under its neighbours, so that the
     // mouse's rounding cannot miss it), then hover there with the mouse.
-    const spot = await page.evaluate((width, height, from, span) => {
-      const sim = window.raftsim.app.sim;
-      const pick = (x, y) => sim.spacetime_pick(x, y, width, height, from, span);
+    const spot = await page.evaluate((width, height) => {
+      const { sim, spacetime } = window.raftsim.app;
+      const pick = (x, y) => spacetime.pick(sim, x, y);
       for (let py = 60; py < height - 8; py += 3) {
         for (let px = 70; px < width - 20; px += 3) {
           const words = pick(px, py);
@@ -127,7 +134,7 @@ const CASES = [
         }
       }
       return null;
-    }, box.width, box.height, after.start_us, after.span_us);
+    }, box.width, box.height);
     assert.ok(spot, "something in the window can be picked");
     await page.mouse.move(placed.left + spot.px, placed.top + spot.py);
     await page.waitForFunction(() => !document.getElementById("spacetime-tip").hidden);
@@ -210,7 +217,7 @@ const CASES = [
     await settle(page);
     const crashUs = await nowUs(page);
     await runTo(page, 6);
-    const view = await page.evaluate(() => window.raftsim.app.sim.health_view());
+    const view = await page.evaluate(() => window.raftsim.app.sim.health_rows());
     const gap = view.leaders.findIndex((span) => span.leader === 0 && span.from_us >= crashUs);
     assert.ok(gap > 0, `a span without a leader after the crash: ${JSON.stringify(view.leaders)}`);
     const [was, none, next] = [view.leaders[gap - 1], view.leaders[gap], view.leaders[gap + 1]];
@@ -234,7 +241,7 @@ const CASES = [
       return { left: rect.left, top: rect.top, width: rect.width };
     });
     const x = Math.round(health.left + (health.right - health.left) * 0.25);
-    const expected = await page.evaluate((at, width, left, right) => window.raftsim.app.sim.health_time_at(at, width, left, right), x, strip.width, health.left, health.right);
+    const expected = await page.evaluate((at) => window.raftsim.app.health.time_at(window.raftsim.app.sim, at), x);
     await page.mouse.click(strip.left + x, strip.top + 60);
     await arrived(page);
     assert.equal(await nowUs(page), expected, "a click on the strip travels there");
@@ -269,7 +276,7 @@ const CASES = [
     const following = await drawn(page);
     assert.ok(following.start_us <= 3_000_000 && 3_000_000 <= following.end_us && following.span_us === live.span_us, "back to the live view");
     await page.evaluate(() => { document.querySelector("#panel-spacetime > summary").click(); });
-    assert.equal(await page.evaluate(() => window.raftsim.app.spacetime.open), false);
+    assert.equal(await page.evaluate(() => window.raftsim.app.spacetimeOpen), false);
     await runTo(page, 3.5);
     assert.equal((await drawn(page)).now_us, 3_000_000, "a closed diagram is not drawn");
     await page.evaluate(() => { document.querySelector("#panel-spacetime > summary").click(); });
@@ -297,8 +304,7 @@ const CASES = [
     await start(wide, settle, "flaky-network");
     await runTo(wide, 2);
     await wide.evaluate(() => {
-      const view = window.raftsim.app.spacetime.view;
-      Object.assign(view, { follow: false, auto: false, startUs: 1_900_000, spanUs: 60_000 });
+      window.raftsim.app.spacetime.show_window(1_900_000, 60_000);
     });
     const flaky = await drawn(wide);
     const fates = new Set((await arrows(wide, flaky.start_us, flaky.end_us)).map((arrow) => arrow.fate));

@@ -41,7 +41,7 @@ struct PresetEntry {
 
 /// Every preset with a one-line description: the scenarios, the guided tours, then one per
 /// catalogued bug (`bug-NAME`), which shows that bug failing a check within seconds, captioned.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "PresetEntry[]")]
 pub fn presets() -> Result<JsValue, JsError> {
     let scenarios = PRESET_NAMES.iter().map(|&name| PresetEntry {
         name: name.into(),
@@ -71,7 +71,7 @@ pub fn presets() -> Result<JsValue, JsError> {
 }
 
 /// The preset scenario called `name` (a bug preset is `bug-NAME`), as a plain object.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "Scenario")]
 pub fn preset(name: &str) -> Result<JsValue, JsError> {
     let scenario = scenario::any_preset(name).ok_or_else(|| {
         JsError::new(&format!(
@@ -84,7 +84,7 @@ pub fn preset(name: &str) -> Result<JsValue, JsError> {
 }
 
 /// The limits a scenario must respect, for the page's controls.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "Limits")]
 pub fn limits() -> Result<JsValue, JsError> {
     #[derive(Serialize)]
     struct Limits {
@@ -118,7 +118,7 @@ pub fn limits() -> Result<JsValue, JsError> {
 }
 
 /// Every check the engine runs: name, what it says, and when it is judged.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "CheckInfo[]")]
 pub fn checks() -> Result<JsValue, JsError> {
     #[derive(Serialize)]
     struct Check {
@@ -172,7 +172,7 @@ fn gloss(invariant: Invariant) -> &'static str {
 
 /// The random fault kinds: the field name in `nemesis.kinds` (and `nemesis.weights`), what
 /// each does, and whether its weight counts (targeted kinds strike at events instead).
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "FaultKindInfo[]")]
 pub fn fault_kinds() -> Result<JsValue, JsError> {
     #[derive(Serialize)]
     struct Kind {
@@ -189,7 +189,7 @@ pub fn fault_kinds() -> Result<JsValue, JsError> {
 
 /// The scenario fields a seed draws for itself under swarm testing (`swarm`), and also with
 /// `swarm_cluster` (`cluster`), as paths: the page greys them out.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "SwarmDrawn")]
 pub fn swarm_drawn() -> Result<JsValue, JsError> {
     #[derive(Serialize)]
     struct Drawn {
@@ -200,14 +200,14 @@ pub fn swarm_drawn() -> Result<JsValue, JsError> {
 }
 
 /// The bug catalogue: each switch of `protocol.bugs`, where the bug was found and what it does.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "BugInfo[]")]
 pub fn bugs() -> Result<JsValue, JsError> {
     to_js(&BUG_CATALOGUE)
 }
 
 /// The kinds of line in the event feed: `name`, `label`, `bit` (for `events_since`'s mask)
 /// and whether the feed shows it until the person asks otherwise.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "FeedKindInfo[]")]
 pub fn feed_kinds() -> Result<JsValue, JsError> {
     #[derive(Serialize)]
     struct Kind {
@@ -229,13 +229,13 @@ pub fn feed_kinds() -> Result<JsValue, JsError> {
 }
 
 /// The named partitions the page offers.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "PartitionInfo[]")]
 pub fn partitions() -> Result<JsValue, JsError> {
     to_js(&raftsim_core::scenario::partitions::PARTITIONS)
 }
 
 /// The legend's entries (`key`, `label`, `group`); [`draw_swatch`] draws each key.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "LegendEntry[]")]
 pub fn legend() -> Result<JsValue, JsError> {
     to_js(&glyphs::LEGEND)
 }
@@ -257,8 +257,10 @@ pub fn log_strip_height(nodes: u32) -> f64 {
 
 /// Judges a scenario object as a run would: `null` if it is valid, else `{field, reason}` with
 /// the field's path (`network.drop_ppm`), so the page can say what is wrong next to the field.
-#[wasm_bindgen]
-pub fn validate_scenario(scenario: JsValue) -> Result<JsValue, JsError> {
+#[wasm_bindgen(unchecked_return_type = "FieldProblem | null")]
+pub fn validate_scenario(
+    #[wasm_bindgen(unchecked_param_type = "Scenario")] scenario: JsValue,
+) -> Result<JsValue, JsError> {
     #[derive(Serialize)]
     struct Problem {
         field: String,
@@ -277,7 +279,7 @@ pub fn validate_scenario(scenario: JsValue) -> Result<JsValue, JsError> {
 /// Runs the standard benchmark workload (seeds 1..=`seeds` of the default scenario: 5 nodes,
 /// swarm faults, 3 clients, 10 s simulated, every check on) and reports events per second,
 /// timed with the browser's clock. `raftsim bench` runs the same workload natively.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "BenchMeasurement")]
 pub fn bench_standard(seeds: u32) -> Result<JsValue, JsError> {
     #[derive(Serialize)]
     struct Measurement {

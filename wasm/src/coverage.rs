@@ -42,7 +42,7 @@ fn line(coverage: Option<&Coverage>) -> String {
         Some(latest) if count > 1 => {
             format!(
                 "{count} {states} reached; the latest new one at event {}",
-                raftsim_core::sim::hunt::group_thousands(latest.event)
+                raftsim_core::words::count(latest.event)
             )
         }
         _ => format!("{count} {states} reached"),
@@ -68,7 +68,7 @@ mod tests {
         let expected = format!(
             "{} abstract states reached; the latest new one at event {}",
             coverage.count(),
-            raftsim_core::sim::hunt::group_thousands(latest)
+            raftsim_core::words::count(latest)
         );
         assert_eq!(line(Some(coverage)), expected);
         assert_eq!(line(None), "not recorded");

@@ -1,16 +1,12 @@
-//! The handle's side of the space-time diagram and the health strip: drawing them from the
-//! session's record, what is under the pointer, the time at a point (for seeking), and small
-//! views of the record for the page's tests. JS only sizes the canvases, keeps the window the
-//! person scrolled or zoomed to, and turns pointer events into these calls.
+//! The record the space-time diagram and the health strip draw (their views are
+//! `spacetime_view.rs` and `health_view.rs`), and small views of it for the page's tests.
 
 use raftsim_core::sim::record::{Change, Fate, Record, HELD_END_US};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
-use web_sys::CanvasRenderingContext2d;
 
-use crate::render::plots::{self, Marks, Strip};
-use crate::render::spacetime::{self, Frame, Moment, Window};
-use crate::render::Pen;
+use crate::render::plots;
+use crate::render::spacetime::Moment;
 use crate::simulation::Simulation;
 use crate::to_js;
 
@@ -20,11 +16,11 @@ const VIEW_ROWS_MAX: usize = 5_000;
 const VIEW_BINS: usize = 100;
 
 impl Simulation {
-    fn record(&self) -> &Record {
+    pub(crate) fn record(&self) -> &Record {
         self.session.record().expect("the page's session keeps a record")
     }
 
-    fn moment(&self) -> Moment {
+    pub(crate) fn moment(&self) -> Moment {
         let simulation = self.session.simulation();
         let now_us = simulation.now_us();
         Moment {
@@ -34,14 +30,10 @@ impl Simulation {
         }
     }
 
-    fn frame(&self, width: f64, height: f64, start_us: f64, span_us: f64, follow: bool) -> Frame {
+    /// The run's length, and the time shown now.
+    pub(crate) fn run_and_now_us(&self) -> (u64, u64) {
         let simulation = self.session.simulation();
-        let window = Window::fit(start_us, span_us, follow, simulation.now_us(), simulation.scenario().run_us());
-        Frame::new(simulation.scenario().nodes, width, height, window)
-    }
-
-    fn strip(&self, width: f64, left: f64, right: f64) -> Strip {
-        Strip::new(width, left, right, self.session.simulation().scenario().run_us())
+        (simulation.scenario().run_us(), simulation.now_us())
     }
 }
 
@@ -96,7 +88,7 @@ struct BinRow {
 }
 
 #[derive(Serialize)]
-struct HealthView {
+struct HealthRows {
     leaders: Vec<LeaderRow>,
     samples: usize,
     period_us: u64,
@@ -126,73 +118,9 @@ fn change_name(change: Change) -> &'static str {
 
 #[wasm_bindgen]
 impl Simulation {
-    /// Draws the space-time diagram on a canvas `width` × `height` CSS pixels, for the window
-    /// from `start_us` spanning `span_us` (with `follow`, placed around the time shown; the
-    /// engine keeps it inside the run). Returns what it drew: `[start_us, span_us, arrows,
-    /// marks, messages in the window, crowded (1) or not (0)]`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn draw_spacetime(
-        &self,
-        context: &CanvasRenderingContext2d,
-        width: f64,
-        height: f64,
-        pixel_ratio: f64,
-        start_us: f64,
-        span_us: f64,
-        follow: bool,
-    ) -> Vec<f64> {
-        let frame = self.frame(width, height, start_us, span_us, follow);
-        let pen = Pen::begin(context, &self.dashes, width, height, pixel_ratio);
-        let drawn = spacetime::draw(&pen, self.session.simulation(), self.record(), &frame, self.moment());
-        let window = frame.window;
-        let counts = [drawn.arrows, drawn.marks, drawn.in_view].map(|count| count as f64);
-        vec![
-            window.start_us as f64,
-            window.span_us as f64,
-            counts[0],
-            counts[1],
-            counts[2],
-            f64::from(u8::from(drawn.crowded)),
-        ]
-    }
-
-    /// The time the diagram shows while the person has not zoomed: a round span holding
-    /// about 150 messages at the recent traffic, and at least `min_us` (see
-    /// `render::spacetime::span_us_auto`).
-    pub fn spacetime_span_auto(&self, min_us: f64) -> f64 {
-        let simulation = self.session.simulation();
-        let min_us = if min_us.is_finite() && min_us > 0.0 { min_us as u64 } else { 0 };
-        spacetime::span_us_auto(self.record(), simulation.parameters(), simulation.now_us(), min_us) as f64
-    }
-
-    /// The window the diagram shows for what the page asks: `[start_us, span_us]`.
-    pub fn spacetime_window(&self, start_us: f64, span_us: f64, follow: bool) -> Vec<f64> {
-        let window = self.frame(1.0, 1.0, start_us, span_us, follow).window;
-        vec![window.start_us as f64, window.span_us as f64]
-    }
-
-    /// The simulated time at height `y` of a diagram `height` tall showing the window from
-    /// `start_us` spanning `span_us`.
-    pub fn spacetime_time_at(&self, y: f64, height: f64, start_us: f64, span_us: f64) -> f64 {
-        self.frame(100.0, height, start_us, span_us, false).time_at(y) as f64
-    }
-
-    /// What is at (`x`, `y`) on the diagram, in words (a mark or a message), or `null`.
-    pub fn spacetime_pick(
-        &self,
-        x: f64,
-        y: f64,
-        width: f64,
-        height: f64,
-        start_us: f64,
-        span_us: f64,
-    ) -> Option<String> {
-        let frame = self.frame(width, height, start_us, span_us, false);
-        spacetime::pick(self.record(), &frame, self.moment().frontier_us, (x, y))
-    }
-
     /// The messages recorded in `from_us..=to_us` (sent in it, or on their way when it
     /// starts), at most 5,000: `[{id, from, to, kind, sent_us, end_us, fate, duplicated}]`.
+    #[wasm_bindgen(unchecked_return_type = "ArrowRow[]")]
     pub fn spacetime_arrows(&self, from_us: f64, to_us: f64) -> Result<JsValue, JsError> {
         let (from_us, to_us) = (from_us.max(0.0) as u64, to_us.max(0.0) as u64);
         let arrows = self.record().arrows();
@@ -219,6 +147,7 @@ impl Simulation {
 
     /// The marks recorded in `from_us..=to_us`, node by node: `[{node, time_us, change, role,
     /// term, running}]`.
+    #[wasm_bindgen(unchecked_return_type = "MarkRow[]")]
     pub fn spacetime_marks(&self, from_us: f64, to_us: f64) -> Result<JsValue, JsError> {
         let (from_us, to_us) = (from_us.max(0.0) as u64, to_us.max(0.0) as u64);
         let record = self.record();
@@ -238,45 +167,10 @@ impl Simulation {
         to_js(&rows)
     }
 
-    /// Draws the health strip on a canvas `width` CSS pixels wide (see `health_height`), its
-    /// time axis from `left` to `right`, shading the diagram's window (`NaN`: none). Returns
-    /// `[bins, leader spans, time without a leader in µs]`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn draw_health(
-        &self,
-        context: &CanvasRenderingContext2d,
-        width: f64,
-        pixel_ratio: f64,
-        left: f64,
-        right: f64,
-        window_start_us: f64,
-        window_span_us: f64,
-    ) -> Vec<f64> {
-        let strip = self.strip(width, left, right);
-        let pen = Pen::begin(context, &self.dashes, width, plots::height_px(), pixel_ratio);
-        let moment = self.moment();
-        let window = (window_start_us.is_finite() && window_span_us.is_finite())
-            .then(|| Window { start_us: window_start_us.max(0.0) as u64, span_us: window_span_us.max(1.0) as u64 });
-        let marks = Marks { now_us: moment.now_us, frontier_us: moment.frontier_us, heal_us: moment.heal_us, window };
-        let drawn = plots::draw(&pen, self.record(), &strip, marks);
-        vec![drawn.bins as f64, drawn.leader_spans as f64, drawn.leaderless_us as f64]
-    }
-
-    /// The simulated time at `x` on a health strip `width` wide whose axis runs from `left`
-    /// to `right`.
-    pub fn health_time_at(&self, x: f64, width: f64, left: f64, right: f64) -> f64 {
-        self.strip(width, left, right).time_at(x) as f64
-    }
-
-    /// What the health strip shows at `x`, in words, or `null` past what has been run.
-    pub fn health_words_at(&self, x: f64, width: f64, left: f64, right: f64) -> Option<String> {
-        let strip = self.strip(width, left, right);
-        plots::words_at(self.record(), &strip, strip.time_at(x), self.moment().frontier_us)
-    }
-
     /// The health strip's data for the page's tests: the leader over the explored run, the
     /// samples kept, and 100 bins of rates.
-    pub fn health_view(&self) -> Result<JsValue, JsError> {
+    #[wasm_bindgen(unchecked_return_type = "HealthRows")]
+    pub fn health_rows(&self) -> Result<JsValue, JsError> {
         let record = self.record();
         let frontier_us = self.moment().frontier_us;
         let spans = record.leaders_in(0, frontier_us);
@@ -307,12 +201,6 @@ impl Simulation {
             })
             .collect();
         let samples = record.samples();
-        to_js(&HealthView { leaders, samples: samples.list().len(), period_us: samples.period_us(), bins })
+        to_js(&HealthRows { leaders, samples: samples.list().len(), period_us: samples.period_us(), bins })
     }
-}
-
-/// The health strip's height in CSS pixels.
-#[wasm_bindgen]
-pub fn health_height() -> f64 {
-    plots::height_px()
 }

@@ -16,9 +16,8 @@ use raftsim_core::check::linearizability::{
 use raftsim_core::raft::OpResult;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
-use web_sys::CanvasRenderingContext2d;
 
-use crate::render::timeline::{self, Axis, Window};
+use crate::render::timeline::{self, Axis, CounterexampleOps, Scene, Window};
 use crate::render::{Dashes, Pen};
 use crate::simulation::Simulation;
 use crate::to_js;
@@ -157,7 +156,7 @@ pub struct HistoryFile {
     row_names: Vec<String>,
     span_max: u64,
     extent: (u64, u64),
-    marks: timeline::Marks,
+    marks: CounterexampleOps,
     dashes: Dashes,
 }
 
@@ -180,7 +179,7 @@ impl HistoryFile {
             row_names,
             span_max,
             extent,
-            marks: timeline::Marks::default(),
+            marks: CounterexampleOps::default(),
             dashes: Dashes::new(),
         })
     }
@@ -221,37 +220,48 @@ impl HistoryFile {
     }
 
     /// Shows a check's counterexample (the worker's result) on the timeline; `null` clears it.
-    pub fn set_result(&mut self, result: JsValue) -> Result<(), JsError> {
+    pub fn set_result(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "CheckedHistory | null")] result: JsValue,
+    ) -> Result<(), JsError> {
         self.marks = marks_of(result)?;
         Ok(())
     }
 
-    /// Draws the positions `start`..`end` of the history on a canvas `width` CSS px wide.
-    pub fn draw(&self, context: &CanvasRenderingContext2d, width: f64, pixel_ratio: f64, start: f64, end: f64) {
-        let window = Window::new(start, end, width);
-        let bars = self.visible(window.start(), window.end());
-        let height = timeline::height_px(self.rows());
-        let pen = Pen::begin(context, &self.dashes, width, height, pixel_ratio);
-        timeline::draw(&pen, &bars, &self.row_names, &window, None, &self.marks, Axis::Positions, &|_| None);
-    }
-
-    /// The operation under (`x`, `y`) in a drawing of `start`..`end` `width` wide, or `null`:
-    /// `{position, label, invoke, complete, near_end}`.
-    pub fn op_at(&self, x: f64, y: f64, width: f64, start: f64, end: f64) -> Result<JsValue, JsError> {
-        let window = Window::new(start, end, width);
-        let bars = self.visible(window.start(), window.end());
-        let names = &self.row_names;
-        to_js(&timeline::bar_at(&bars, &window, x, y).map(|(bar, near_end)| pick_of(bar, near_end, Some(names))))
-    }
-
     /// The operation at `position` of the file (as counterexamples name it), as
-    /// [`HistoryFile::op_at`] gives it, or `null`.
+    /// `HistoryView::op_at_file` gives it, or `undefined`.
+    #[wasm_bindgen(unchecked_return_type = "PickedOperation | null")]
     pub fn op(&self, position: u32) -> Result<JsValue, JsError> {
         to_js(&self.bar(position as usize).map(|bar| pick_of(bar, false, Some(&self.row_names))))
     }
 }
 
 impl HistoryFile {
+    /// Draws the positions of `window` on `pen`.
+    pub(crate) fn draw_on(&self, pen: &Pen, window: Window) {
+        let bars = self.visible(window.start(), window.end());
+        let scene = Scene {
+            bars: &bars,
+            row_names: &self.row_names,
+            window,
+            now: None,
+            counterexample: &self.marks,
+            axis: Axis::Positions,
+        };
+        timeline::draw(pen, &scene, &|_| None);
+    }
+
+    /// The operation under (`x`, `y`) in a drawing of `window`.
+    pub(crate) fn pick_at(&self, window: Window, x: f64, y: f64) -> Option<Picked> {
+        let bars = self.visible(window.start(), window.end());
+        timeline::bar_at(&bars, &window, x, y).map(|(bar, near_end)| pick_of(bar, near_end, Some(&self.row_names)))
+    }
+
+    /// The dashes its drawings use.
+    pub(crate) fn dashes(&self) -> &Dashes {
+        &self.dashes
+    }
+
     fn bar(&self, position: usize) -> Option<&Bar> {
         // Bars are in invocation order; find the one for `position`.
         self.bars.iter().find(|bar| bar.position == position)
@@ -333,17 +343,17 @@ fn process_names(processes: &[u64]) -> String {
 }
 
 /// The counterexample of a worker's result (or nothing, for `null` or a result without one).
-fn marks_of(result: JsValue) -> Result<timeline::Marks, JsError> {
+pub(crate) fn marks_of(result: JsValue) -> Result<CounterexampleOps, JsError> {
     if result.is_null() || result.is_undefined() {
-        return Ok(timeline::Marks::default());
+        return Ok(CounterexampleOps::default());
     }
     let result: CheckResult = crate::from_js(result, "invalid check result")?;
-    Ok(result.counterexample.as_ref().map(timeline::Marks::of).unwrap_or_default())
+    Ok(result.counterexample.as_ref().map(CounterexampleOps::of).unwrap_or_default())
 }
 
-/// What the page learns of an operation it points at.
+/// What the page learns of an operation it points at (`PickedOperation` in the d.ts).
 #[derive(Serialize)]
-struct Picked {
+pub(crate) struct Picked {
     position: usize,
     label: String,
     kind: &'static str,
@@ -375,58 +385,53 @@ fn pick_of(bar: &Bar, near_end: bool, row_names: Option<&[String]>) -> Picked {
     }
 }
 
-/// The run's timeline, drawn by the [`Simulation`] handle.
-#[wasm_bindgen]
+/// The run's timeline, drawn by `HistoryView`.
 impl Simulation {
-    /// How many rows the client-history timeline has (the workload's clients and one-off requests).
-    pub fn history_rows(&self) -> u32 {
-        RunBars::of(self.session.simulation()).row_names().len() as u32
-    }
-
-    /// Draws the client history from `start_us` to `end_us` on a canvas `width` CSS px wide,
-    /// with `marks` (a counterexample, or none) highlighted.
-    pub fn draw_history(
-        &self,
-        context: &CanvasRenderingContext2d,
-        width: f64,
-        pixel_ratio: f64,
-        start_us: f64,
-        end_us: f64,
-        marks: &HistoryMarks,
-    ) {
+    /// Draws the run's history in `window` on `pen`, `counterexample`'s operations marked.
+    pub(crate) fn draw_history_on(&self, pen: &Pen, window: Window, counterexample: &CounterexampleOps) {
         let simulation = self.session.simulation();
         let bars = RunBars::of(simulation);
-        let window = Window::new(start_us, end_us, width);
         let visible = bars.visible(window.start(), window.end());
         let names = bars.row_names();
-        let pen = Pen::begin(context, &self.dashes, width, timeline::height_px(names.len() as u32), pixel_ratio);
-        let now = Some(simulation.now_us());
-        timeline::draw(&pen, &visible, &names, &window, now, &marks.marks, Axis::Microseconds, &|position| {
-            bars.label(position)
-        });
+        let scene = Scene {
+            bars: &visible,
+            row_names: &names,
+            window,
+            now: Some(simulation.now_us()),
+            counterexample,
+            axis: Axis::Microseconds,
+        };
+        timeline::draw(pen, &scene, &|position| bars.label(position));
     }
 
-    /// The operation under (`x`, `y`) on the timeline of `start_us`..`end_us`, or `null`.
-    pub fn history_op_at(&self, x: f64, y: f64, width: f64, start_us: f64, end_us: f64) -> Result<JsValue, JsError> {
+    /// The operation under (`x`, `y`) in a drawing of `window`.
+    pub(crate) fn history_pick_at(&self, window: Window, x: f64, y: f64) -> Option<Picked> {
         let bars = RunBars::of(self.session.simulation());
-        let window = Window::new(start_us, end_us, width);
         let visible = bars.visible(window.start(), window.end());
         let names = bars.row_names();
         let picked = timeline::bar_at(&visible, &window, x, y)
             .and_then(|(bar, near_end)| Some((bars.get(bar.position)?, near_end)));
-        to_js(&picked.map(|(bar, near_end)| pick_of(&bar, near_end, Some(&names))))
+        picked.map(|(bar, near_end)| pick_of(&bar, near_end, Some(&names)))
     }
 
-    /// Where operation `position` is drawn on a timeline of `start_us`..`end_us` `width` wide:
-    /// `[x, y]` of a point inside its bar near its start, in CSS pixels (for the page's tests,
-    /// like `node_center`), or `null` when it is not in the history.
-    pub fn history_op_point(&self, position: u32, width: f64, start_us: f64, end_us: f64) -> Option<Vec<f64>> {
-        let bar = RunBars::of(self.session.simulation()).get(position as usize)?;
-        let (x, y) = timeline::bar_point(&bar, &Window::new(start_us, end_us, width));
-        Some(vec![x, y])
+    /// How many rows the client-history timeline has (the workload's clients and one-off requests).
+    pub(crate) fn history_rows(&self) -> u32 {
+        RunBars::of(self.session.simulation()).row_names().len() as u32
     }
 
-    /// The operation at `position` of the history, as [`Simulation::history_op_at`] gives it.
+    /// Where operation `position` is drawn in `window`: a point inside its bar near its start.
+    pub(crate) fn history_bar_point(&self, position: usize, window: Window) -> Option<(f64, f64)> {
+        let bar = RunBars::of(self.session.simulation()).get(position)?;
+        Some(timeline::bar_point(&bar, &window))
+    }
+}
+
+/// The run's history as the page reads it.
+#[wasm_bindgen]
+impl Simulation {
+    /// The operation at `position` of the history, as `HistoryView::op_at_run` gives it, or
+    /// `undefined`.
+    #[wasm_bindgen(unchecked_return_type = "PickedOperation | null")]
     pub fn history_op(&self, position: u32) -> Result<JsValue, JsError> {
         let bars = RunBars::of(self.session.simulation());
         let names = bars.row_names();
@@ -449,22 +454,6 @@ impl Simulation {
     }
 }
 
-/// A counterexample to highlight on a timeline, made once when a check's result arrives.
-#[wasm_bindgen]
-#[derive(Default)]
-pub struct HistoryMarks {
-    marks: timeline::Marks,
-}
-
-#[wasm_bindgen]
-impl HistoryMarks {
-    /// The marks of a check's result (`null`, or a result without a counterexample: none).
-    #[wasm_bindgen(constructor)]
-    pub fn new(result: JsValue) -> Result<HistoryMarks, JsError> {
-        Ok(HistoryMarks { marks: marks_of(result)? })
-    }
-}
-
 /// A check's answer as the page shows it: the result, and the counterexample in a sentence.
 #[derive(Serialize)]
 struct Checked {
@@ -478,7 +467,7 @@ struct Checked {
 
 /// Seconds as the page shows a run's times: `1.2345 s`.
 fn seconds(time_us: u64) -> String {
-    format!("{}.{:04} s", time_us / 1_000_000, time_us % 1_000_000 / 100)
+    raftsim_core::words::instant(time_us)
 }
 
 fn checked(
@@ -497,7 +486,7 @@ fn checked(
 /// The worker's check of a run's history (JSON from [`Simulation::history_for_check`]) against
 /// the key-value store, within the end-of-run budgets: the same answer the run's own
 /// Linearizability check gives at its end.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "CheckedHistory")]
 pub fn check_run_history(operations_json: &str) -> Result<JsValue, JsError> {
     let operations: Vec<Operation> =
         serde_json::from_str(operations_json).map_err(|error| JsError::new(&format!("invalid history: {error}")))?;
@@ -513,7 +502,7 @@ pub fn check_run_history(operations_json: &str) -> Result<JsValue, JsError> {
 /// The worker's check of a history file: read (a bad file is refused with its line), then
 /// checked against `model` ("register", "kv", or "" for the one its format implies) within
 /// the page's memory budget and `raftsim check-history`'s step budget.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "CheckedHistory")]
 pub fn check_history_file(text: &str, model: &str) -> Result<JsValue, JsError> {
     let (format, operations) = parse_file(text).map_err(|problem| JsError::new(&problem))?;
     let options = Options {
@@ -533,19 +522,6 @@ pub fn check_history_file(text: &str, model: &str) -> Result<JsValue, JsError> {
     }
     .map_err(|problem| JsError::new(&problem))?;
     to_js(&checked(&operations, result, model, &line))
-}
-
-/// The height of a client-history timeline of `rows` rows, in CSS pixels.
-#[wasm_bindgen]
-pub fn history_timeline_height(rows: u32) -> f64 {
-    timeline::height_px(rows)
-}
-
-/// Where canvas x `x` falls in a timeline `width` wide, as a fraction of its window (0 at the
-/// window's start, 1 at its end; outside the plot it runs past them).
-#[wasm_bindgen]
-pub fn history_time_fraction(x: f64, width: f64) -> f64 {
-    Window::new(0.0, 1_000_000.0, width).fraction_at(x)
 }
 
 /// The largest history file the page reads, in bytes.

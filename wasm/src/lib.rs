@@ -10,13 +10,18 @@
 mod catalogue;
 mod coverage;
 mod diagrams;
-mod guided;
+mod health_view;
 mod history;
+mod history_view;
 mod hunt;
 mod render;
+mod search;
 mod simulation;
+mod spacetime_view;
 mod tour;
+mod typescript;
 mod view;
+mod words;
 
 use std::cell::RefCell;
 
@@ -24,13 +29,14 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 pub use catalogue::*;
-pub use guided::GuidedSearch;
-pub use history::{
-    check_history_file, check_run_history, history_file_bytes_max, history_time_fraction, history_timeline_height,
-    HistoryFile, HistoryMarks,
-};
-pub use hunt::*;
+pub use health_view::HealthView;
+pub use history::{check_history_file, check_run_history, history_file_bytes_max, HistoryFile};
+pub use history_view::{CanvasPoint, HistoryView};
+pub use hunt::Hunt;
+pub use search::*;
 pub use simulation::Simulation;
+pub use spacetime_view::SpacetimeView;
+pub use words::*;
 
 /// The browser build allocates small blocks from size classes (raftsim-alloc's doc says why and
 /// how memory stays bounded); larger ones from the standard library's dlmalloc, as before.

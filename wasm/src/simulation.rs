@@ -8,6 +8,7 @@ use raftsim_core::sim::session::Session;
 use wasm_bindgen::prelude::*;
 use web_sys::CanvasRenderingContext2d;
 
+use crate::history_view::CanvasPoint;
 use crate::render::layout::{Layout, Point};
 use crate::render::{logs, ring, Dashes, Highlight, Pen};
 use crate::{from_js, to_js, view, whole};
@@ -34,7 +35,7 @@ pub struct Simulation {
 impl Simulation {
     /// Starts the run of a scenario object (missing fields take their defaults).
     #[wasm_bindgen(constructor)]
-    pub fn new(scenario: JsValue) -> Result<Simulation, JsError> {
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "Scenario")] scenario: JsValue) -> Result<Simulation, JsError> {
         let scenario: Scenario = from_js(scenario, "invalid scenario")?;
         scenario.validate().map_err(|error| JsError::new(&error.to_string()))?;
         let spec = RunSpec { scenario, actions: Vec::new(), stop_at_event: None, stop_at_us: None };
@@ -182,7 +183,7 @@ impl Simulation {
     // ---- actions: each returns how many explored events it dropped by forking the run ----
 
     /// Applies a user action given as an object, e.g. `{crash: {node: 2}}` or `"heal"`.
-    pub fn act(&mut self, action: JsValue) -> Result<f64, JsError> {
+    pub fn act(&mut self, #[wasm_bindgen(unchecked_param_type = "Action")] action: JsValue) -> Result<f64, JsError> {
         let action: Action = from_js(action, "invalid action")?;
         self.apply(action)
     }
@@ -227,7 +228,11 @@ impl Simulation {
         self.apply(Action::ForceTimeout { node })
     }
     /// Sends a client request to a node: `op` is `{put: {key, value}}`, `{get: {key}}`, ...
-    pub fn client_request(&mut self, node: NodeId, op: JsValue) -> Result<f64, JsError> {
+    pub fn client_request(
+        &mut self,
+        node: NodeId,
+        #[wasm_bindgen(unchecked_param_type = "Op")] op: JsValue,
+    ) -> Result<f64, JsError> {
         let op: Op = from_js(op, "invalid operation")?;
         self.apply(Action::ClientRequest { node, op })
     }
@@ -271,22 +276,26 @@ impl Simulation {
     // ---- views ----
 
     /// What the run panel and the check board show.
+    #[wasm_bindgen(unchecked_return_type = "RunView")]
     pub fn run_view(&self) -> Result<JsValue, JsError> {
         let user_actions = self.session.simulation().actions_applied().len();
         to_js(&view::run_view(self.session.simulation(), self.session.frontier(), user_actions))
     }
 
     /// Every check and where it stands now: `[{name, state, sentence}]` (see `view.rs`).
+    #[wasm_bindgen(unchecked_return_type = "CheckState[]")]
     pub fn check_states(&self) -> Result<JsValue, JsError> {
         to_js(&view::check_states(self.session.simulation()))
     }
 
     /// Each node in one line: role, term, leader, log length, commit.
+    #[wasm_bindgen(unchecked_return_type = "NodeLine[]")]
     pub fn node_lines(&self) -> Result<JsValue, JsError> {
         to_js(&view::node_lines(self.session.simulation()))
     }
 
     /// Everything the inspector shows about node `node`.
+    #[wasm_bindgen(unchecked_return_type = "NodeDetail")]
     pub fn node_detail(&self, node: NodeId) -> Result<JsValue, JsError> {
         let nodes = self.session.simulation().scenario().nodes;
         if !(1..=nodes).contains(&node) {
@@ -297,7 +306,8 @@ impl Simulation {
 
     /// The newest `limit` feed lines after line `cursor` (a `seq`) whose kind is in `kinds` (a
     /// mask of `FeedKind` bits, see `feed_kinds()`), oldest first.
-    pub fn events_since(&self, cursor: f64, limit: u32, kinds: u32) -> Result<JsValue, JsError> {
+    #[wasm_bindgen(unchecked_return_type = "FeedLine[]")]
+    pub fn feed_since(&self, cursor: f64, limit: u32, kinds: u32) -> Result<JsValue, JsError> {
         let cursor = whole(cursor, "cursor", EVENT_MAX)?;
         let mut records = self.session.simulation().events_since(cursor);
         records.retain(|record| record.kind.bit() & kinds != 0);
@@ -312,17 +322,20 @@ impl Simulation {
     }
 
     /// The first violation, or `null`.
+    #[wasm_bindgen(unchecked_return_type = "Violation | null")]
     pub fn violation(&self) -> Result<JsValue, JsError> {
         to_js(&self.session.simulation().violation())
     }
 
     /// The client history so far.
+    #[wasm_bindgen(unchecked_return_type = "ClientHistory")]
     pub fn history(&self) -> Result<JsValue, JsError> {
         to_js(self.session.simulation().history())
     }
 
     /// The linearizability check of the history so far, within `step_budget` model steps
     /// (the answer is "Unknown" when it runs out: the page never hangs).
+    #[wasm_bindgen(unchecked_return_type = "CheckResult")]
     pub fn check_linearizability(&self, step_budget: u32) -> Result<JsValue, JsError> {
         to_js(&self.session.simulation().check_linearizability(u64::from(step_budget)))
     }
@@ -338,16 +351,19 @@ impl Simulation {
     }
 
     /// The scenario as it was given, before any swarm draw: what "new run" starts again.
+    #[wasm_bindgen(unchecked_return_type = "Scenario")]
     pub fn given_scenario(&self) -> Result<JsValue, JsError> {
         to_js(self.session.scenario_given())
     }
 
     /// The scenario being run (as drawn: under swarm testing, the cluster the seed chose).
+    #[wasm_bindgen(unchecked_return_type = "Scenario")]
     pub fn scenario(&self) -> Result<JsValue, JsError> {
         to_js(self.session.simulation().scenario())
     }
 
     /// The fault mix in force (drawn from the seed under swarm testing).
+    #[wasm_bindgen(unchecked_return_type = "WorldParameters")]
     pub fn parameters(&self) -> Result<JsValue, JsError> {
         to_js(self.session.simulation().parameters())
     }
@@ -369,6 +385,7 @@ impl Simulation {
 
     /// The log entry under (`x`, `y`) in log strips `width` wide, with what it carries, or
     /// `null`: `{node, index, term, text, committed, applied, durable}`.
+    #[wasm_bindgen(unchecked_return_type = "EntryView | null")]
     pub fn log_entry_at(&self, x: f64, y: f64, width: f64) -> Result<JsValue, JsError> {
         let simulation = self.session.simulation();
         let entry =
@@ -388,11 +405,13 @@ impl Simulation {
 
     /// What is at (`x`, `y`) on a ring `width` × `height`: `{node: {node}}`, `{link: {a, b}}`
     /// or `null`.
+    #[wasm_bindgen(unchecked_return_type = "RingPick | null")]
     pub fn pick(&self, x: f64, y: f64, width: f64, height: f64) -> Result<JsValue, JsError> {
         to_js(&self.layout(width, height).pick(Point { x, y }))
     }
 
     /// Highlights what is at (`x`, `y`) in the next drawing, and returns it as [`Self::pick`].
+    #[wasm_bindgen(unchecked_return_type = "RingPick | null")]
     pub fn hover(&mut self, x: f64, y: f64, width: f64, height: f64) -> Result<JsValue, JsError> {
         self.highlight.hover = self.layout(width, height).pick(Point { x, y });
         to_js(&self.highlight.hover)
@@ -404,14 +423,14 @@ impl Simulation {
         self.highlight.selected = (1..=nodes).contains(&node).then_some(node);
     }
 
-    /// Where node `node` is drawn on a ring `width` × `height`: `[x, y]` in CSS pixels.
-    pub fn node_center(&self, node: NodeId, width: f64, height: f64) -> Result<Vec<f64>, JsError> {
+    /// Where node `node` is drawn on a ring `width` × `height`, in CSS pixels.
+    pub fn node_center(&self, node: NodeId, width: f64, height: f64) -> Result<CanvasPoint, JsError> {
         let nodes = self.session.simulation().scenario().nodes;
         if !(1..=nodes).contains(&node) {
             return Err(JsError::new(&format!("there is no node {node}")));
         }
         let center = self.layout(width, height).center_of(node);
-        Ok(vec![center.x, center.y])
+        Ok(CanvasPoint { x: center.x, y: center.y })
     }
 
     // ---- testing ----

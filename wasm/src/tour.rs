@@ -18,6 +18,7 @@ impl Simulation {
     /// captions: [{number, event, time_us, text, pause}]}`, the captions this run reaches, each
     /// pinned to the event where it first holds, for the run as it stands (the user's actions
     /// included: call it again after acting). Captions are plain text.
+    #[wasm_bindgen(unchecked_return_type = "Tour | null")]
     pub fn tour(&self) -> Result<JsValue, JsError> {
         let session = self.session();
         let Some(tour) = tour(&session.scenario_given().name) else { return Ok(JsValue::NULL) };

@@ -8,6 +8,7 @@ use raftsim_core::check::violation::Violation;
 use raftsim_core::raft::{Index, Node, NodeId, Role, Term, Timer};
 use raftsim_core::scenario::Fork;
 use raftsim_core::sim::{Phase, Server, Simulation};
+use raftsim_core::words;
 use serde::Serialize;
 
 /// What the run panel and the check board show.
@@ -265,20 +266,9 @@ fn client_ops_at(simulation: &Simulation, id: NodeId) -> Vec<String> {
             let pending = client.pending.as_ref()?;
             let op = &history.ops[pending.history_position];
             debug_assert_eq!(op.outcome, Outcome::Pending);
-            Some(format!("client {}: {} (attempt {})", client.client_id, describe_op(&op.op), pending.attempt))
+            Some(format!("client {}: {} (attempt {})", client.client_id, words::op_short(&op.op), pending.attempt))
         })
         .collect()
-}
-
-/// An operation as a person writes it: `put x 3`, `cas x 1 → 2`.
-pub fn describe_op(op: &raftsim_core::raft::Op) -> String {
-    use raftsim_core::raft::Op;
-    match op {
-        Op::Get { key } => format!("get {key}"),
-        Op::Put { key, value } => format!("put {key} {value}"),
-        Op::Append { key, value } => format!("append {key} {}", value.trim_end()),
-        Op::Cas { key, from, to } => format!("cas {key} {from:?} → {to}"),
-    }
 }
 
 /// One log entry, as the log strips' tooltip describes it.
@@ -332,7 +322,8 @@ pub struct CheckState {
 
 /// Every check the engine runs, and where it stands at this moment of the run.
 pub fn check_states(simulation: &Simulation) -> Vec<CheckState> {
-    use raftsim_core::check::violation::{duration_words, CheckedWhen, Invariant};
+    use raftsim_core::check::violation::{CheckedWhen, Invariant};
+    use raftsim_core::words::duration as duration_words;
     let phases = &simulation.scenario().phases;
     let (now_us, heal_us) = (simulation.now_us(), phases.safety_us);
     let deadline_us = phases.safety_us + phases.leader_bound_us;

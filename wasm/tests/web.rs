@@ -145,7 +145,7 @@ fn the_views_hold_what_the_panels_show() {
     let time = js_sys::Reflect::get(&view, &"time_us".into()).unwrap().as_f64();
     assert_eq!(time, Some(1_000_000.0));
     assert_eq!(js_sys::Array::from(&simulation.node_lines().unwrap()).length(), 5);
-    let feed = simulation.events_since(0.0, 50, u32::MAX).unwrap();
+    let feed = simulation.feed_since(0.0, 50, u32::MAX).unwrap();
     assert_eq!(js_sys::Array::from(&feed).length(), 50, "the newest 50 events");
     assert!(simulation.node_detail(6).is_err(), "a 5-node cluster has no node 6");
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Boot: load the wasm engine, ask it what it offers, build the page from that, open the run the
 // address holds (or the default one) and start the frame loop. Holds no protocol logic
 // (ARCHITECTURE.md): every rule, constant and drawing comes from the engine.
@@ -9,8 +10,8 @@ import { setupCoverage } from "./coverage.js";
 import { byId } from "./dom.js";
 import { historyState, setupHistory } from "./history.js";
 import { setupExport } from "./export.js";
-import { setupHunt } from "./hunt.js";
 import { setupKeys } from "./keys.js";
+import { setupSearch } from "./search.js";
 import { setupHealth } from "./health.js";
 import { setupLegend } from "./legend.js";
 import { setupMenus } from "./menus.js";
@@ -41,7 +42,7 @@ function readCatalogue() {
 /** For the console, the page's tests and its benchmark: the state, where a node is on screen, a
  * way to start any scenario object, and the wasm memory's size. */
 function exposeHandle() {
-  window.raftsim = {
+  /** @type {any} */ (window).raftsim = {
     app,
     nodeCenter: (node) => nodeClientPoint(node),
     start: (scenario) => startScenario(scenario),
@@ -67,7 +68,7 @@ async function boot() {
   setupSettings();
   setupShare();
   setupExport();
-  setupHunt();
+  setupSearch();
   setupKeys();
   setupLegend();
   setupHistory();

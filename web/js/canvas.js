@@ -1,3 +1,4 @@
+// @ts-check
 // The two canvases the engine draws: the ring and the log strips. JS sizes them to their CSS
 // box and the device pixel ratio, says when to draw, and turns pointer events into picks
 // (the engine says what is under the pointer: JS holds no geometry).
@@ -12,6 +13,7 @@ let lastLogsAt = 0;
 /** While playing, the log strips are redrawn at most this often (at speed they change every
  * frame, faster than anyone reads them). */
 const LOGS_INTERVAL_PLAYING_MS = 100;
+/** @type {(pick: import("../pkg/raftsim_wasm.js").RingPick | null, clientX: number, clientY: number) => void} */
 let clickListener = () => {};
 
 /** Where a click on the ring goes: `listener(pick, clientX, clientY)`. */
@@ -26,7 +28,7 @@ export function ringSize() {
 
 /** A node's centre in viewport coordinates (for anchoring its menu, and for the tests). */
 export function nodeClientPoint(node) {
-  const [x, y] = app.sim.node_center(node, ring.width, ring.height);
+  const { x, y } = app.sim.node_center(node, ring.width, ring.height);
   const box = ring.canvas.getBoundingClientRect();
   return { x: box.left + x, y: box.top + y };
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // The transport: play, step, back, speed, run to a time, and the scrubber over the whole run.
 import { app, guard, on } from "./app.js";
 import { byId, h, setText } from "./dom.js";

@@ -1,3 +1,4 @@
+// @ts-check
 // The run panel's coverage line: how many abstract states (signatures) the run on screen has
 // reached. The engine counts them and says it in words; this reads the count on each frame in
 // which the run moved (playing, travelling or a jump: one call into the engine) and rewrites

@@ -1,7 +1,13 @@
+// @ts-check
 // DOM helpers. Text reaches the page only through text nodes and textContent, never as HTML
 // (ARCHITECTURE.md, rule 7): nothing from a link, a file or a scenario can become markup.
 
-/** The element with this id; throws if the page lacks it (a bug in index.html). */
+/**
+ * The element with this id; throws if the page lacks it (a bug in index.html). Typed as an
+ * element whose own properties (an input's `value`, a dialog's `showModal`) the caller knows.
+ * @param {string} id
+ * @returns {HTMLElement & Record<string, any>}
+ */
 export function byId(id) {
   const element = document.getElementById(id);
   if (!element) throw new Error(`the page has no #${id}`);
@@ -12,6 +18,12 @@ export function byId(id) {
  * Builds an element: `h("button", { class: "primary", title: "…", onclick: f }, "text", child)`.
  * Strings become text nodes; `on…` props become listeners; `dataset` fills data attributes;
  * other props are set as attributes (never `innerHTML`, which is refused).
+ */
+/**
+ * @param {string} tag
+ * @param {Record<string, any>} [props]
+ * @param {...any} children
+ * @returns {HTMLElement & Record<string, any>}
  */
 export function h(tag, props = {}, ...children) {
   const element = document.createElement(tag);

@@ -1,90 +1,97 @@
+// @ts-check
 // A Web Worker with its own instance of the engine (a module worker of the page's own origin,
-// as the Content-Security-Policy's worker-src asks). It runs what the page hands it and posts
-// the results; workers.js starts and stops it. The work itself is the engine's: a Hunt judges
-// seeds as `raftsim sweep` does, a ShrinkJob is `raftsim shrink` one rerun at a time,
+// as the Content-Security-Policy's worker-src asks). It runs the jobs workers.js's `call`
+// hands it, one at a time, and posts each one's result, progress or failure under the call's
+// id. The work itself is the engine's: a Sweep judges seeds as `raftsim sweep` does, a Hunt is
+// `raftsim hunt` a round at a time, a ShrinkJob is `raftsim shrink` one rerun at a time,
 // rust_test writes what `raftsim replay --rust-test` prints, and a check is the
 // linearizability checker on a run's history or a Jepsen file, off the frame loop.
-import init, { GuidedSearch, Hunt, ShrinkJob, check_history_file, check_run_history, last_panic, rust_test } from "../pkg/raftsim_wasm.js";
+import init, { Hunt, ShrinkJob, Sweep, check_history_file, check_run_history, last_panic, rust_test } from "../pkg/raftsim_wasm.js";
 
 /** How often a shrink reports its progress, at most. */
 const SHRINK_PROGRESS_MS = 100;
 
+/** This worker's sweep, if it runs one (its scenario and range, handed chunks of seeds). */
+/** @type {Sweep | null} */
+let sweep = null;
+/** This worker's part of a hunt, if it runs one. */
+/** @type {Hunt | null} */
 let hunt = null;
-/** This worker's part of a guided hunt (GuidedSearch), if it runs one. */
-let guided = null;
 
-function post(message, transfer = []) {
-  self.postMessage(message, transfer);
-}
-
-/** One round of this worker's guided hunt: its report, and the signatures it reached first. */
-function runRound() {
-  const started = performance.now();
-  const report = guided.round();
-  const signatures = guided.take_signatures();
-  post({ type: "round", report, signatures, ms: performance.now() - started }, [signatures.buffer]);
-}
-
-function runSeeds({ first, count }) {
-  const started = performance.now();
-  const reports = hunt.run_seeds(first, count);
-  post({ type: "seeds", first, count, reports, ms: performance.now() - started });
-}
-
-function runShrink({ link }) {
-  const started = performance.now();
-  const job = new ShrinkJob(link);
-  post({ type: "shrink-progress", progress: job.progress() });
-  let postedAt = performance.now();
-  while (job.step()) {
-    const now = performance.now();
-    if (now - postedAt >= SHRINK_PROGRESS_MS) {
-      post({ type: "shrink-progress", progress: job.progress() });
-      postedAt = now;
-    }
-  }
-  post({ type: "shrink-progress", progress: job.progress() });
-  const result = job.finish();
-  job.free();
-  post({ type: "shrunk", result, ms: performance.now() - started });
-}
-
+/** The jobs, by name: each takes its arguments and a way to report progress, and returns its
+ * result. */
 const JOBS = {
   async init({ module }) {
     await init({ module_or_path: module });
-    post({ type: "ready" });
+    return null;
   },
-  hunt({ request }) {
+  sweep({ request }) {
+    sweep?.free();
+    sweep = new Sweep(request);
+    return { first: sweep.first_seed(), last: sweep.last_seed() };
+  },
+  seeds({ first, count }) {
+    const started = performance.now();
+    const reports = sweep.run_seeds(first, count);
+    return { reports, ms: performance.now() - started };
+  },
+  hunt({ request, shard, shards }) {
     hunt?.free();
-    hunt = new Hunt(request);
+    hunt = new Hunt(request, shard, shards);
+    return hunt.shard();
   },
-  seeds: runSeeds,
-  guided({ request, shard, shards }) {
-    guided?.free();
-    guided = new GuidedSearch(request, shard, shards);
-    post({ type: "guided", shard: guided.shard() });
+  round() {
+    const started = performance.now();
+    const report = hunt.round();
+    const signatures = hunt.take_signatures();
+    return { report, signatures, ms: performance.now() - started };
   },
-  round: runRound,
   shrink: runShrink,
-  "rust-test": ({ link }) => post({ type: "rust-test", exported: rust_test(link) }),
-  check: runCheck,
+  "rust-test": ({ link }) => rust_test(link),
+  "check-run": ({ operations }) => timed(() => check_run_history(operations)),
+  "check-file": ({ text, model }) => timed(() => check_history_file(text, model)),
 };
 
-/** A linearizability check: of a run's history (JSON, as the engine wrote it) or of a history
- * file's text against a model. */
-function runCheck({ id, operations, text, model }) {
+/** A check's result and the time it took. */
+function timed(check) {
   const started = performance.now();
-  const result = operations !== undefined ? check_run_history(operations) : check_history_file(text, model);
-  post({ type: "checked", id, result, ms: performance.now() - started });
+  const result = check();
+  return { result, ms: performance.now() - started };
 }
 
-self.onmessage = async ({ data }) => {
+function runShrink({ link }, progress) {
+  const started = performance.now();
+  const job = new ShrinkJob(link);
+  progress(job.progress());
+  let reportedAt = performance.now();
+  while (job.step()) {
+    const now = performance.now();
+    if (now - reportedAt >= SHRINK_PROGRESS_MS) {
+      progress(job.progress());
+      reportedAt = now;
+    }
+  }
+  progress(job.progress());
+  const result = job.finish();
+  job.free();
+  return { result, ms: performance.now() - started };
+}
+
+/** The buffers of a result's typed arrays, moved rather than copied. */
+function buffers(result) {
+  if (!result || typeof result !== "object") return [];
+  return Object.values(result).filter((value) => ArrayBuffer.isView(value)).map((view) => view.buffer);
+}
+
+self.onmessage = async ({ data: { id, job, args } }) => {
   try {
-    await JOBS[data.type](data);
+    const progress = (report) => self.postMessage({ id, type: "progress", progress: report });
+    const result = await JOBS[job](args, progress);
+    self.postMessage({ id, type: "result", result }, { transfer: buffers(result) });
   } catch (error) {
     // A panic is a bug in the engine, and this instance cannot be used after it.
     const panic = typeof last_panic === "function" ? safely(last_panic) : null;
-    post({ type: panic ? "crashed" : "failed", message: panic ?? String(error?.message ?? error), job: data.type, first: data.first, id: data.id });
+    self.postMessage({ id, type: "error", message: panic ?? String(error?.message ?? error), panic: Boolean(panic) });
   }
 };
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Export the run on screen: the `raftsim replay` command that replays it to this moment (and
 // prints the trace hash the page shows), and a Rust test for core/tests/ that runs it to its
 // end and asserts how it ends. The engine writes both texts; the test needs the run judged to
@@ -6,14 +7,13 @@ import { app, guard } from "./app.js";
 import { byId, setText } from "./dom.js";
 import * as format from "./format.js";
 import { pause } from "./player.js";
-import { EngineWorker } from "./workers.js";
+import { call, isAbort } from "./workers.js";
 
-/** The worker judging the run for the test, while the dialog is open. */
-let judge = null;
+/** Cancels the judging of the run for the test (its worker stops), while the dialog is open. */
+let judge = new AbortController();
 
 function stopJudge() {
-  judge?.terminate();
-  judge = null;
+  judge.abort();
 }
 
 async function copyFrom(fieldId, statusId) {
@@ -60,16 +60,16 @@ export function openExport() {
 }
 
 function judgeForTest(link) {
-  const worker = new EngineWorker((message) => {
-    if (judge !== worker) return;
-    stopJudge();
-    if (message.type === "rust-test") showTest(message.exported);
-    else setText(byId("export-test-note"), `The run could not be judged: ${message.message}`);
-  });
-  judge = worker;
-  worker.ready.then(() => worker.post({ type: "rust-test", link }), (error) => {
-    if (judge === worker) setText(byId("export-test-note"), `The worker could not start: ${error.message}`);
-  });
+  const controller = new AbortController();
+  judge = controller;
+  call("rust-test", { link }, { signal: controller.signal }).then(
+    (exported) => {
+      if (judge === controller) showTest(exported);
+    },
+    (error) => {
+      if (judge === controller && !isAbort(error)) setText(byId("export-test-note"), `The run could not be judged: ${error.message}`);
+    },
+  );
 }
 
 function showTest(exported) {

@@ -1,4 +1,8 @@
-// How the page writes times and counts. Units only: no protocol knowledge.
+// @ts-check
+// How the page writes counts, and the engine's words for times and operations: a time and an
+// operation are written by the engine (raftsim_core::words), so they read the same on the page,
+// in the feed, in messages and on the command line.
+import { app } from "./app.js";
 
 const numbers = new Intl.NumberFormat("en-US");
 
@@ -13,28 +17,24 @@ export function counted(value, one, many) {
 }
 
 /** A moment of simulated time, always in seconds to a tenth of a millisecond: "0.8372 s",
- * "67.6000 s", so times line up and compare at a glance. */
+ * "67.6000 s", so times line up and compare at a glance. @param {number} us */
 export function time(us) {
-  return `${(us / 1_000_000).toFixed(4)} s`;
+  return app.wasm.instant_words(us);
 }
 
-/** A short time for axis ends and marks: "130 s", "1.5 s", "250 ms". */
+/** A moment rounded for a glance (axis ends, list entries): "130 s", "1.5 s", "250 ms".
+ * @param {number} us */
 export function shortTime(us) {
-  if (us < 1_000_000) return `${Math.round(us / 1_000)} ms`;
-  const seconds = us / 1_000_000;
-  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
+  return app.wasm.instant_rounded_words(us);
 }
 
-/** "put x 3" for the ops the page sends (`{Put: {key, value}}`). */
+/** An operation the page sends (`{Put: {key, value}}`) in the engine's short form: "put x 3".
+ * @param {import("../pkg/raftsim_wasm.js").Op} value */
 export function op(value) {
-  const [[variant, fields]] = Object.entries(value);
-  const kind = variant.toLowerCase();
-  if (kind === "get") return `get ${fields.key}`;
-  if (kind === "cas") return `cas ${fields.key} ${JSON.stringify(fields.from)} → ${fields.to}`;
-  return `${kind} ${fields.key} ${fields.value}`;
+  return app.wasm.op_words(value);
 }
 
-/** Seconds to a tenth of a millisecond, for the event feed: "12.3456". */
+/** A moment without its unit, for the event feed's time column: "12.3456". @param {number} us */
 export function shortTimeFine(us) {
-  return (us / 1_000_000).toFixed(4);
+  return app.wasm.instant_words(us).replace(/ s$/, "");
 }

@@ -1,14 +1,16 @@
+// @ts-check
 // The health strip: small plots of the whole run (the leader and the gaps without one, nodes
 // down and links cut, commit index, client operations, commit latency, messages and losses),
-// on the scrubber's own scale. The engine draws them from its record's samples; this module
-// lines the time axis up under the scrubber, redraws when the run moves, and turns a click or
-// a drag into travel, as the scrubber does. A closed panel costs nothing per frame.
+// on the scrubber's own scale. Its view (app.health, a wasm HealthView) draws them from the
+// engine's record and maps x to time; this module lines the time axis up under the scrubber,
+// redraws when the run moves, and turns a click or a drag into travel, as the scrubber does. A
+// closed panel costs nothing per frame.
 import { app, guard, on } from "./app.js";
 import { fit } from "./canvas.js";
 import { byId } from "./dom.js";
 import { onFrame, pause, travel } from "./player.js";
 
-const strip = { canvas: null, context: null, width: 0, height: 0, ratio: 1 };
+const strip = { canvas: /** @type {HTMLCanvasElement} */ (/** @type {unknown} */ (null)), context: /** @type {CanvasRenderingContext2D} */ (/** @type {unknown} */ (null)), width: 0, height: 0, ratio: 1 };
 /** While playing, the strip is redrawn at most this often: it moves a pixel a few times a
  * second at most. */
 const INTERVAL_PLAYING_MS = 100;
@@ -18,49 +20,51 @@ let dirty = true;
 let lastAt = 0;
 let dragging = false;
 
-/** What the last drawing showed (the page's tests read it through window.raftsim.app). */
-app.health = { drawn: null };
-
 function panel() {
-  return byId("panel-health");
+  return /** @type {HTMLDetailsElement} */ (byId("panel-health"));
 }
 
-/** The time axis's ends on the canvas: under the scrubber's track when it is in view. */
-function axis() {
+/** The view (made at setup). */
+function view() {
+  return /** @type {import("../pkg/raftsim_wasm.js").HealthView} */ (app.health);
+}
+
+/** Measures where the time axis lies: under the scrubber's track when it is in view. */
+function measureAxis() {
   const track = document.querySelector(".scrub-track")?.getBoundingClientRect();
   const box = strip.canvas.getBoundingClientRect();
-  if (!track || track.width < 100) return [Number.NaN, Number.NaN];
-  return [track.left - box.left + THUMB_HALF_PX, track.right - box.left - THUMB_HALF_PX];
+  if (!track || track.width < 100) view().set_axis(Number.NaN, Number.NaN);
+  else view().set_axis(track.left - box.left + THUMB_HALF_PX, track.right - box.left - THUMB_HALF_PX);
 }
 
 function draw(now, changed) {
-  if (!app.sim || !panel().open) return;
+  const sim = app.sim;
+  if (!sim || !panel().open) return;
   const resized = fit(strip);
   const throttled = app.playing && now - lastAt < INTERVAL_PLAYING_MS;
   if (!resized && !dirty && (!changed || throttled)) return;
   dirty = false;
   lastAt = now;
-  const [left, right] = axis();
-  const window = app.spacetime?.open && app.spacetime.drawn ? app.spacetime.drawn : null;
-  const drawn = app.sim.draw_health(strip.context, strip.width, strip.ratio, left, right, window?.start_us ?? Number.NaN, window?.span_us ?? Number.NaN);
-  const [bins, leaderSpans, leaderlessUs] = drawn;
-  app.health.drawn = { bins, leader_spans: leaderSpans, leaderless_us: leaderlessUs, left, right };
+  const health = view();
+  health.resize(strip.width, strip.ratio);
+  measureAxis();
+  if (app.spacetimeOpen && app.spacetime) health.shade(app.spacetime);
+  else health.unshade();
+  health.draw(sim, strip.context);
 }
 
+/** @param {PointerEvent} event */
 function pointerX(event) {
   return event.clientX - strip.canvas.getBoundingClientRect().left;
 }
 
-function timeAt(event) {
-  const [left, right] = axis();
-  return app.sim.health_time_at(pointerX(event), strip.width, left, right);
-}
-
+/** @param {PointerEvent} event */
 function showTip(event) {
   const tip = byId("health-tip");
-  if (!app.sim) return;
-  const [left, right] = axis();
-  const words = guard(() => app.sim.health_words_at(pointerX(event), strip.width, left, right));
+  const sim = app.sim;
+  if (!sim) return;
+  measureAxis();
+  const words = guard(() => view().words_at(sim, pointerX(event)));
   if (!words) {
     tip.hidden = true;
     return;
@@ -72,16 +76,21 @@ function showTip(event) {
   tip.style.top = `${event.clientY - section.top + 16}px`;
 }
 
-/** A press or a drag travels to the time under the pointer, as the scrubber does. */
+/** A press or a drag travels to the time under the pointer, as the scrubber does.
+ * @param {PointerEvent} event */
 function travelTo(event) {
-  const target = guard(() => timeAt(event));
+  const sim = app.sim;
+  if (!sim) return;
+  measureAxis();
+  const target = guard(() => view().time_at(sim, pointerX(event)));
   if (target !== undefined) travel(target);
 }
 
 export function setupHealth() {
-  strip.canvas = byId("health");
-  strip.context = strip.canvas.getContext("2d");
-  strip.canvas.style.height = `${app.wasm.health_height()}px`;
+  app.health = new app.wasm.HealthView();
+  strip.canvas = /** @type {HTMLCanvasElement} */ (byId("health"));
+  strip.context = /** @type {CanvasRenderingContext2D} */ (strip.canvas.getContext("2d"));
+  strip.canvas.style.height = `${app.wasm.HealthView.height_px()}px`;
   strip.canvas.addEventListener("pointerdown", (event) => {
     if (!app.sim || event.button !== 0) return;
     strip.canvas.setPointerCapture(event.pointerId);
@@ -102,6 +111,6 @@ export function setupHealth() {
     app.dirty = true;
   });
   new ResizeObserver(() => { dirty = true; }).observe(strip.canvas);
-  for (const topic of ["run", "moved", "acted", "playing"]) on(topic, () => { dirty = true; });
+  for (const topic of /** @type {const} */ (["run", "moved", "acted", "playing"])) on(topic, () => { dirty = true; });
   onFrame(draw);
 }

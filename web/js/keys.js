@@ -1,3 +1,4 @@
+// @ts-check
 // Keyboard shortcuts: one table, read both by the key handler and by the help overlay.
 import { app } from "./app.js";
 import { byId, h } from "./dom.js";

@@ -1,3 +1,4 @@
+// @ts-check
 // The legend: the engine lists its entries and draws each swatch, so the legend always shows
 // exactly the shapes and colours of the ring.
 import { app } from "./app.js";

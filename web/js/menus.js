@@ -1,3 +1,4 @@
+// @ts-check
 // Breaking things: the menu of a node (crash, restart, pause, resume, force a timeout, send a
 // client request), the menu of a link (cut or heal each direction), the named partitions and
 // "heal all". Every action goes through `act`, which says when it forked the run.
@@ -180,7 +181,7 @@ export function setupMenus() {
   });
   document.addEventListener("pointerdown", (event) => {
     const menu = byId("menu");
-    if (!menu.hidden && !menu.contains(event.target) && event.target !== byId("ring")) closeMenu();
+    if (!menu.hidden && !menu.contains(/** @type {Node} */ (event.target)) && event.target !== byId("ring")) closeMenu();
   });
   on("run", () => {
     closeMenu();

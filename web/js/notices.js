@@ -1,3 +1,4 @@
+// @ts-check
 // Messages to the user: banners that say what happened and what to do next, and the panic
 // report. Text only (textContent), whatever the message contains.
 import { app, setErrorHandlers } from "./app.js";
@@ -22,7 +23,7 @@ export function notice(kind, text, { id = null, timeoutMs = 0 } = {}) {
 }
 
 export function clearNotice(id) {
-  for (const element of byId("notices").querySelectorAll(".notice")) {
+  for (const element of byId("notices").querySelectorAll(/** @type {"div"} */ (".notice"))) {
     if (element.dataset.id === id) element.remove();
   }
 }

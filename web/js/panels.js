@@ -1,3 +1,4 @@
+// @ts-check
 // The side panels: the run panel, the check board, the node list, the inspector and the event
 // feed. They read small views from the engine a few times a second (the canvases are drawn
 // every frame by the engine itself).
@@ -23,6 +24,7 @@ let stale = true;
 let feedCursor = 0;
 let checkRows = new Map();
 let violationShown = false;
+/** @type {(node: number) => void} */
 let nodeMenuOpener = () => {};
 let refreshWaiters = [];
 
@@ -91,7 +93,7 @@ function recoveryWords(view) {
   return since.length ? `${after}, though you have since left ${since.join(" and ")}` : after;
 }
 
-/** The seed, and where a guided hunt's forks re-seeded the run: without them the seed alone
+/** The seed, and where a hunt's forks re-seeded the run: without them the seed alone
  * would not replay what is on screen. */
 function seedWords({ seed, forks }) {
   const reseeds = forks.map(({ at_event, seed: fork_seed }) => `with ${fork_seed} after event ${format.count(at_event)}`);
@@ -102,7 +104,7 @@ function updateRun(view) {
   setText(byId("run-scenario"), view.damage_only ? `${view.name} (damage checks only: rule checks silent)` : view.name);
   setText(byId("run-seed"), seedWords(view));
   byId("run-seed").title = view.forks.length
-    ? "A guided hunt's run: at each fork its random choices restart from another seed. The seed alone does not replay it; its link does."
+    ? "A hunt's run: at each fork its random choices restart from another seed. The seed alone does not replay it; its link does."
     : "";
   const phase = {
     faults: view.random_faults
@@ -118,7 +120,7 @@ function updateRun(view) {
   const refused = view.ops_failed ? `, ${view.ops_failed} cas refused (value differed)` : "";
   const unknown = view.ops_unknown ? `, ${view.ops_unknown} unknown (client gave up)` : "";
   setText(byId("run-ops"), `${view.ops_ok} done${refused}${unknown}${pending}`);
-  const healAll = document.querySelector('[data-partition="heal"]');
+  const healAll = /** @type {HTMLButtonElement | null} */ (document.querySelector('[data-partition="heal"]'));
   if (healAll) healAll.disabled = view.cut_links === 0 && view.held_messages === 0;
   setText(byId("run-hash"), app.sim.trace_hash());
   document.body.dataset.events = String(view.events);
@@ -184,7 +186,7 @@ function updateNodes() {
     list.replaceChildren(...lines.map((line) => h("li", { dataset: { node: line.id } }, h("button", { type: "button", onclick: () => nodeMenuOpener(line.id) }))));
   }
   lines.forEach((line, position) => {
-    const item = list.children[position];
+    const item = /** @type {HTMLElement} */ (list.children[position]);
     item.classList.toggle("selected", app.selected === line.id);
     item.dataset.role = line.running ? line.role : "down";
     item.dataset.term = String(line.term);
@@ -262,7 +264,7 @@ function buildFeedFilter() {
 
 function updateFeed() {
   const feed = byId("feed");
-  const records = app.sim.events_since(feedCursor, app.playing ? FEED_ROWS_PLAYING : FEED_ROWS_MAX, feedMask);
+  const records = app.sim.feed_since(feedCursor, app.playing ? FEED_ROWS_PLAYING : FEED_ROWS_MAX, feedMask);
   if (app.playing || records.length === 0) feedCursor = Math.max(feedCursor, app.sim.feed_seq());
   if (records.length === 0) return;
   const stick = feed.scrollTop + feed.clientHeight >= feed.scrollHeight - 8;

@@ -1,3 +1,4 @@
+// @ts-check
 // Time: the frame loop, play and pause, stepping, travelling with the scrubber, speed. One
 // requestAnimationFrame loop maps wall time to simulated time through the speed, runs the
 // engine up to there within a budget, and draws; when paused and nothing changed it draws
@@ -36,6 +37,7 @@ const CHUNK_MS = 1.5;
 let speedIndex = DEFAULT_SPEED;
 /** Where play must stop, given the event now: `{event, time_us}` (a guided tour's next pausing
  * caption, which tours.js sets), or null. */
+/** @type {(event: number) => ({event: number, time_us: number} | null)} */
 let haltAt = () => null;
 let eventDebtMs = 0;
 let chunk = 500;

@@ -1,3 +1,4 @@
+// @ts-check
 // Opening runs: from a scenario (the settings), from a share link, or the default one.
 import { app, emit, guard } from "./app.js";
 import { clearNotice, notice } from "./notices.js";

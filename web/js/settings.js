@@ -1,3 +1,4 @@
+// @ts-check
 // Configuring a run: the scenario menu and seed in the top bar, and the settings dialog with
 // every field a person would tune. Fields hold people's units (ms, %, s) and are converted to
 // the engine's (µs, parts per million) here; every bound comes from the engine's `limits()`,

@@ -1,3 +1,4 @@
+// @ts-check
 // Share links and the browser's history. The URL fragment holds the whole run (the engine
 // writes and reads it); the page only moves it between the engine, the address bar and the
 // clipboard. Back and forward move between runs: starting a new run pushes a history entry,

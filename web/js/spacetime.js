@@ -1,78 +1,56 @@
-// The space-time diagram panel. The engine draws it from its record of the run and says what
-// is under the pointer and which time a height stands for; this module sizes the canvas,
-// keeps the window the person scrolled or zoomed to (or follows the clock), and turns clicks
-// into seeks. A closed panel costs nothing per frame.
+// @ts-check
+// The space-time diagram panel. Its view (app.spacetime, a wasm SpacetimeView) owns the window
+// (following the clock or where the person scrolled and zoomed), draws the diagram from the
+// engine's record and says what is under the pointer and which time a height stands for; this
+// module sizes the canvas, wires the pointer and the buttons, and turns clicks into seeks. A
+// closed panel costs nothing per frame.
 import { app, guard, on } from "./app.js";
 import { fit } from "./canvas.js";
 import { byId, setText } from "./dom.js";
-import * as format from "./format.js";
 import { onFrame, pause, speed, travel } from "./player.js";
 
-const diagram = { canvas: null, context: null, width: 0, height: 0, ratio: 1 };
-/** The window asked for; the engine fits it to the run (and places it while following). */
-const view = { startUs: 0, spanUs: 0, follow: true, auto: true };
-/** Pixels a pointer may move between press and release and still be a click, not a drag. */
-const CLICK_SLOP_PX = 4;
-const ZOOM_STEP = 2;
-const WHEEL_ZOOM_STEP = 1.25;
+const diagram = { canvas: /** @type {HTMLCanvasElement} */ (/** @type {unknown} */ (null)), context: /** @type {CanvasRenderingContext2D} */ (/** @type {unknown} */ (null)), width: 0, height: 0, ratio: 1 };
 /** While playing, the diagram is redrawn at most this often. */
 const INTERVAL_PLAYING_MS = 40;
-/** While playing, the window chosen by itself spans at least this much wall time at the speed
- * played, so that an arrow stays in view long enough to be seen. */
-const WALL_SPAN_PLAYING_US = 2_000_000;
-/** The window while playing as fast as it goes (the clock races: any window flashes by). */
-const SPAN_FASTEST_US = 5_000_000;
 let dirty = true;
 let lastAt = 0;
-let press = null;
-
-/** What the last drawing showed (the page's tests read it through window.raftsim.app). */
-app.spacetime = { view, drawn: null, open: true };
 
 function panel() {
-  return byId("panel-spacetime");
+  return /** @type {HTMLDetailsElement} */ (byId("panel-spacetime"));
 }
 
-/** The least span the window chosen by itself may have: some wall time at the speed played. */
-function spanPlaying() {
+/** The view (made at setup). */
+function view() {
+  return /** @type {import("../pkg/raftsim_wasm.js").SpacetimeView} */ (app.spacetime);
+}
+
+/** Simulated seconds per wall second while playing (0 paused or counted in events). */
+function playingSpeed() {
   if (!app.playing) return 0;
   const level = speed();
-  if (level.max) return SPAN_FASTEST_US;
-  return level.rate ? level.rate * WALL_SPAN_PLAYING_US : 0;
+  return level.max ? Infinity : (level.rate ?? 0);
 }
 
 function draw(now, changed) {
-  if (!app.sim || !panel().open) return;
+  const sim = app.sim;
+  if (!sim || !panel().open) return;
   const resized = fit(diagram);
   const throttled = app.playing && now - lastAt < INTERVAL_PLAYING_MS;
   if (!resized && !dirty && (!changed || throttled)) return;
   dirty = false;
   lastAt = now;
-  if (view.auto) view.spanUs = app.sim.spacetime_span_auto(spanPlaying());
-  const drawn = app.sim.draw_spacetime(diagram.context, diagram.width, diagram.height, diagram.ratio, view.startUs, view.spanUs, view.follow);
-  const [startUs, spanUs, arrows, marks, inView, crowded] = drawn;
-  view.startUs = startUs;
-  view.spanUs = spanUs;
-  app.spacetime.drawn = { start_us: startUs, span_us: spanUs, end_us: startUs + spanUs, arrows, marks, in_view: inView, crowded: crowded === 1, now_us: app.sim.now_us(), width: diagram.width, height: diagram.height };
-  const what = !crowded ? format.counted(arrows, "message", "messages") : arrows > 0 ? `${format.count(inView)} messages, elections only drawn` : `${format.count(inView)} messages, too many to draw`;
-  setText(byId("spacetime-summary"), `${format.time(startUs)} to ${format.time(startUs + spanUs)} · ${what}`);
-  byId("spacetime-follow").setAttribute("aria-pressed", view.follow ? "true" : "false");
+  const spacetime = view();
+  spacetime.resize(diagram.width, diagram.height, diagram.ratio);
+  spacetime.set_speed(playingSpeed());
+  spacetime.draw(sim, diagram.context);
+  setText(byId("spacetime-summary"), spacetime.summary);
+  byId("spacetime-follow").setAttribute("aria-pressed", spacetime.following ? "true" : "false");
 }
 
+/** @param {PointerEvent | WheelEvent} event */
 function pointer(event) {
   const box = diagram.canvas.getBoundingClientRect();
   return { x: event.clientX - box.left, y: event.clientY - box.top };
-}
-
-function timeAt(y, startUs = view.startUs) {
-  return app.sim.spacetime_time_at(y, diagram.height, startUs, view.spanUs);
-}
-
-/** Moves the window (no longer following the clock). */
-function scrollTo(startUs) {
-  view.follow = false;
-  view.startUs = Math.max(0, startUs);
-  changedView();
 }
 
 /** The window moved: this panel and the health strip's shading of it are redrawn, and the
@@ -83,42 +61,16 @@ function changedView() {
   byId("spacetime-tip").hidden = true;
 }
 
-/** Zooms by `factor` (>1: out) keeping the time at height `y` where it is. */
-function zoom(factor, y = diagram.height / 2) {
-  if (!app.sim) return;
-  const anchorUs = timeAt(y);
-  const share = (anchorUs - view.startUs) / view.spanUs;
-  const [, spanUs] = app.sim.spacetime_window(view.startUs, view.spanUs * factor, false);
-  view.spanUs = spanUs;
-  view.auto = false;
-  if (!view.follow) view.startUs = Math.max(0, anchorUs - share * spanUs);
-  changedView();
-}
-
-function wholeRun() {
-  if (!app.sim) return;
-  view.follow = false;
-  view.auto = false;
-  view.startUs = 0;
-  view.spanUs = app.lastRunView?.run_us ?? app.sim.run_view().run_us;
-  changedView();
-}
-
-/** Back to the live view: following the clock at the span the engine picks for the traffic. */
-function follow() {
-  view.follow = true;
-  view.auto = true;
-  changedView();
-}
-
+/** @param {PointerEvent} event */
 function showTip(event) {
   const tip = byId("spacetime-tip");
-  if (!app.sim || press?.dragging) {
+  const sim = app.sim;
+  if (!sim || view().dragging) {
     tip.hidden = true;
     return;
   }
   const { x, y } = pointer(event);
-  const words = guard(() => app.sim.spacetime_pick(x, y, diagram.width, diagram.height, view.startUs, view.spanUs));
+  const words = guard(() => view().pick(sim, x, y));
   diagram.canvas.classList.toggle("pointing", Boolean(words));
   if (!words) {
     tip.hidden = true;
@@ -131,71 +83,73 @@ function showTip(event) {
   tip.style.top = `${event.clientY - section.top + 16}px`;
 }
 
+/** @param {PointerEvent} event */
 function onPointerDown(event) {
   if (!app.sim || event.button !== 0) return;
   diagram.canvas.setPointerCapture(event.pointerId);
-  press = { y: pointer(event).y, startUs: view.startUs, dragging: false };
+  view().press(pointer(event).y);
 }
 
+/** @param {PointerEvent} event */
 function onPointerMove(event) {
-  if (press && Math.abs(pointer(event).y - press.y) > CLICK_SLOP_PX) {
-    press.dragging = true;
-    const { y } = pointer(event);
-    guard(() => scrollTo(press.startUs + timeAt(press.y, press.startUs) - timeAt(y, press.startUs)));
-  }
+  if (view().drag_to(pointer(event).y)) changedView();
   showTip(event);
 }
 
 /** A click (not a drag) goes to the moment under the pointer. */
 function onPointerUp(event) {
-  const pressed = press;
-  press = null;
-  if (!pressed || pressed.dragging || !app.sim) return;
-  const target = guard(() => timeAt(pointer(event).y));
-  if (target === undefined) return;
-  view.follow = false;
+  const target = view().release(pointer(event).y);
+  if (target === undefined || !app.sim) return;
+  changedView();
   pause();
   travel(target);
 }
 
+/** @param {WheelEvent} event */
 function onWheel(event) {
-  if (!app.sim) return;
+  const sim = app.sim;
+  if (!sim) return;
   event.preventDefault();
-  const { y } = pointer(event);
-  if (event.ctrlKey || event.metaKey) {
-    guard(() => zoom(event.deltaY > 0 ? WHEEL_ZOOM_STEP : 1 / WHEEL_ZOOM_STEP, y));
-    return;
-  }
-  const pixels = event.deltaMode === 1 ? event.deltaY * 16 : event.deltaY;
-  guard(() => scrollTo(view.startUs + (timeAt(diagram.height / 2 + pixels) - timeAt(diagram.height / 2))));
+  guard(() => view().wheel(sim, pointer(event).y, event.deltaY, event.deltaMode === 1, event.ctrlKey || event.metaKey));
+  changedView();
+}
+
+/** @param {(view: import("../pkg/raftsim_wasm.js").SpacetimeView, sim: import("../pkg/raftsim_wasm.js").Simulation) => void} change */
+function button(change) {
+  return () => {
+    const sim = app.sim;
+    if (!sim) return;
+    guard(() => change(view(), sim));
+    changedView();
+  };
 }
 
 export function setupSpacetime() {
-  diagram.canvas = byId("spacetime");
-  diagram.context = diagram.canvas.getContext("2d");
+  app.spacetime = new app.wasm.SpacetimeView();
+  diagram.canvas = /** @type {HTMLCanvasElement} */ (byId("spacetime"));
+  diagram.context = /** @type {CanvasRenderingContext2D} */ (diagram.canvas.getContext("2d"));
   diagram.canvas.addEventListener("pointerdown", onPointerDown);
   diagram.canvas.addEventListener("pointermove", onPointerMove);
   diagram.canvas.addEventListener("pointerup", onPointerUp);
-  diagram.canvas.addEventListener("pointercancel", () => { press = null; });
+  diagram.canvas.addEventListener("pointercancel", () => view().cancel_press());
   diagram.canvas.addEventListener("pointerleave", () => { byId("spacetime-tip").hidden = true; });
   diagram.canvas.addEventListener("wheel", onWheel, { passive: false });
-  byId("spacetime-follow").addEventListener("click", follow);
-  byId("spacetime-zoom-in").addEventListener("click", () => guard(() => zoom(1 / ZOOM_STEP)));
-  byId("spacetime-zoom-out").addEventListener("click", () => guard(() => zoom(ZOOM_STEP)));
-  byId("spacetime-whole").addEventListener("click", () => guard(wholeRun));
+  byId("spacetime-follow").addEventListener("click", button((spacetime) => spacetime.follow_live()));
+  byId("spacetime-zoom-in").addEventListener("click", button((spacetime, sim) => spacetime.zoom_in(sim)));
+  byId("spacetime-zoom-out").addEventListener("click", button((spacetime, sim) => spacetime.zoom_out(sim)));
+  byId("spacetime-whole").addEventListener("click", button((spacetime, sim) => spacetime.show_whole_run(sim)));
   panel().addEventListener("toggle", () => {
-    app.spacetime.open = panel().open;
+    app.spacetimeOpen = panel().open;
     dirty = true;
     app.dirty = true;
   });
   new ResizeObserver(() => { dirty = true; }).observe(diagram.canvas);
   on("run", () => {
-    view.follow = true;
-    view.auto = true;
+    view().follow_live();
     dirty = true;
   });
   on("playing", (playing) => {
-    if (playing) view.follow = true;
+    if (playing) view().follow_clock();
     dirty = true;
   });
   on("moved", () => { dirty = true; });

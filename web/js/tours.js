@@ -1,3 +1,4 @@
+// @ts-check
 // Guided tours: the caption box between the ring and the transport. The engine pins a tour's
 // captions to this run's events (`sim.tour()`); this module shows the caption in force for the
 // event on screen, pauses the run at captions marked so, and seeks to the previous or next

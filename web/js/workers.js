@@ -1,9 +1,17 @@
+// @ts-check
 // Web Workers that each run their own instance of the engine (engine-worker.js), for work that
-// takes longer than a frame: hunting seeds, shrinking a failing run, judging a run to its end
-// for an export. The module is compiled once here and handed to every worker, which only
-// instantiates it. Cancelling a job terminates its worker: the engine needs no cooperation.
+// takes longer than a frame: sweeping and hunting seeds, shrinking a failing run, judging a run
+// to its end for an export, checking a history's linearizability. The module is compiled once
+// here and handed to every worker, which only instantiates it.
+//
+// One way to use a worker: `call(job, args, options)` → a promise of the job's result, as
+// comlink offers. A worker that keeps state between jobs (a sweep's scenario, a hunt's rounds)
+// is an `EngineWorker` whose `call`s run in order; a one-off job is `call` itself, which starts
+// a worker for it and stops it after. Aborting the options' `signal` terminates the worker at
+// once (the engine needs no cooperation) and rejects its calls with an `AbortError`.
 
 /** The engine's compiled module, shared by every worker (compiled on first use). */
+/** @type {Promise<WebAssembly.Module> | null} */
 let compiled = null;
 
 function compiledEngine() {
@@ -19,59 +27,128 @@ function compiledEngine() {
   return compiled;
 }
 
-/** How many workers a hunt may run: one per core the browser reports, at most `max`. */
+/** How many workers a search may run: one per core the browser reports, at most `max`. */
 export function workerCount(max) {
   const cores = Number(navigator.hardwareConcurrency) || 1;
   return Math.max(1, Math.min(cores, max));
 }
 
 /**
- * One worker with its engine. `onMessage(message)` hears what the worker posts (`seeds`,
- * `shrink-progress`, `shrunk`, `rust-test`, `checked`, `failed`, `crashed`); `ready` settles once the engine
- * has loaded.
+ * A job that failed in a worker: `panic` when the engine panicked (a bug in raftsim; that
+ * instance cannot be used again, so its worker is stopped).
  */
+export class JobError extends Error {
+  /** @param {string} message @param {boolean} panic */
+  constructor(message, panic) {
+    super(message);
+    this.name = "JobError";
+    this.panic = panic;
+  }
+}
+
+/**
+ * @typedef {object} CallOptions
+ * @property {AbortSignal} [signal] aborting it terminates the worker and rejects the call
+ * @property {(progress: any) => void} [onProgress] hears the job's progress reports
+ */
+
+/** One worker with its engine; its calls run one after the other. */
 export class EngineWorker {
-  constructor(onMessage) {
+  constructor() {
+    /** @type {Map<number, {resolve: (value: any) => void, reject: (error: Error) => void, onProgress?: (progress: any) => void, settled: () => void}>} */
+    this.pending = new Map();
+    this.nextCall = 1;
     this.alive = true;
-    this.loaded = false;
     this.worker = new Worker(new URL("./engine-worker.js", import.meta.url), { type: "module" });
-    let loaded;
-    let refused;
-    this.ready = new Promise((resolve, reject) => {
-      loaded = resolve;
-      refused = reject;
-    });
-    this.ready.catch(() => {});
-    this.worker.onmessage = ({ data }) => {
-      if (this.loaded) {
-        onMessage(data);
-      } else if (data.type === "ready") {
-        this.loaded = true;
-        loaded();
-      } else {
-        refused(new Error(data.message));
-      }
-    };
+    this.worker.onmessage = ({ data }) => this.heard(data);
     this.worker.onerror = (event) => {
       event.preventDefault();
-      const message = event.message || "the worker stopped";
-      if (this.loaded) onMessage({ type: "failed", message });
-      else refused(new Error(message));
+      this.stop(new JobError(event.message || "the worker stopped", false));
     };
-    compiledEngine().then(
-      (module) => this.post({ type: "init", module }),
-      (error) => refused(new Error(`the engine did not load: ${error.message}`)),
-    );
+    this.ready = compiledEngine().then((module) => this.send("init", { module }, {}), (error) => {
+      throw new JobError(`the engine did not load: ${error.message}`, false);
+    });
+    this.ready.catch((error) => this.stop(error));
   }
 
-  /** Sends the worker a job (`hunt`, `seeds`, `shrink`, `rust-test`, `check`). */
-  post(message) {
-    if (this.alive) this.worker.postMessage(message);
+  /**
+   * Runs `job` with `args` in this worker once its engine has loaded; resolves with its result.
+   * @param {string} job @param {object} args @param {CallOptions} [options]
+   */
+  call(job, args, options = {}) {
+    return this.ready.then(() => this.send(job, args, options));
   }
 
-  /** Stops the worker at once, whatever it is doing. */
+  /** @param {string} job @param {object} args @param {CallOptions} options */
+  send(job, args, { signal, onProgress }) {
+    if (!this.alive) return Promise.reject(new JobError("the worker has been stopped", false));
+    if (signal?.aborted) {
+      this.terminate();
+      return Promise.reject(abortError());
+    }
+    const id = this.nextCall++;
+    const aborted = () => this.terminate();
+    // A worker's signal outlives its calls (a sweep's chunks share one): each call takes its
+    // listener off again when it settles.
+    const settled = () => signal?.removeEventListener("abort", aborted);
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, onProgress, settled });
+      signal?.addEventListener("abort", aborted, { once: true });
+      this.worker.postMessage({ id, job, args });
+    });
+  }
+
+  /** A message from the worker: a call's progress, result or failure. */
+  heard({ id, type, result, progress, message, panic }) {
+    const call = this.pending.get(id);
+    if (!call) return;
+    if (type === "progress") {
+      call.onProgress?.(progress);
+      return;
+    }
+    this.pending.delete(id);
+    call.settled();
+    if (type === "result") call.resolve(result);
+    else call.reject(new JobError(message, panic));
+    if (panic) this.stop(new JobError(message, true));
+  }
+
+  /** Stops the worker at once, whatever it is doing; its calls reject with an AbortError. */
   terminate() {
+    this.stop(abortError());
+  }
+
+  /** @param {Error} error */
+  stop(error) {
+    if (!this.alive) return;
     this.alive = false;
     this.worker.terminate();
+    for (const call of this.pending.values()) {
+      call.settled();
+      call.reject(error);
+    }
+    this.pending.clear();
   }
+}
+
+/**
+ * Runs one job in a worker of its own, stopped once the job is done.
+ * @param {string} job @param {object} args @param {CallOptions} [options]
+ */
+export async function call(job, args, options = {}) {
+  const engine = new EngineWorker();
+  try {
+    return await engine.call(job, args, options);
+  } finally {
+    engine.stop(abortError());
+  }
+}
+
+/** Whether `error` is the rejection of an aborted call. */
+export function isAbort(error) {
+  return error?.name === "AbortError";
+}
+
+function abortError() {
+  return new DOMException("the job was cancelled", "AbortError");
 }

@@ -24,6 +24,8 @@ commands:
                        (wasm), with the ratios and the wasm size; then the page's figures
   test [STEP...]       run every test step, or only those named:
                        format lints native wasm browsers page
+                       (lints: clippy natively and for wasm, then tsc --noEmit over web/js
+                       against the generated d.ts, building the wasm first if it is stale)
                        (page: the page's end-to-end tests in Chromium and Firefox)";
 
 fn main() -> ExitCode {
@@ -320,7 +322,7 @@ fn run_tests(root: &Path, settings: &Settings, only: &[String]) -> ExitCode {
         let started = Instant::now();
         let result = match *step {
             "format" => run(cargo(root).args(["fmt", "--all", "--check"])),
-            "lints" => lints(root),
+            "lints" => lints(root, settings),
             "native" => native_tests(root),
             "wasm" => build_wasm(root, settings),
             "browsers" => browser_tests(root, settings),
@@ -352,12 +354,45 @@ fn native_tests(root: &Path) -> Result<(), String> {
     run(cargo(root).args(["test", "-p", "raftsim-wasm", "--lib"]))
 }
 
-fn lints(root: &Path) -> Result<(), String> {
+fn lints(root: &Path, settings: &Settings) -> Result<(), String> {
     run(cargo(root).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
     // The wasm crate as the browser gets it, tests included.
     run(cargo(root)
         .args(["clippy", "-p", "raftsim-wasm", "--target", "wasm32-unknown-unknown", "--all-targets"])
-        .args(["--", "-D", "warnings"]))
+        .args(["--", "-D", "warnings"]))?;
+    type_check_page(root, settings)
+}
+
+/// `tsc --noEmit` over the page's JS (`// @ts-check` in every module), against the engine's
+/// generated `raftsim_wasm.d.ts`: a field or method renamed in the wasm crate fails here with
+/// the JS lines that still use the old name. The declarations are built first when missing or
+/// older than the wasm crate's sources (they change only with those).
+fn type_check_page(root: &Path, settings: &Settings) -> Result<(), String> {
+    let declarations = settings.out_dir(root).join("raftsim_wasm.d.ts");
+    if is_stale(&declarations, &root.join("wasm/src"))? {
+        eprintln!("xtask: {} is missing or older than wasm/src: building the wasm first", declarations.display());
+        build_wasm(root, settings)?;
+    }
+    let tsc = root.join("node_modules/.bin/tsc");
+    run(Command::new(locate(&tsc.to_string_lossy())?).current_dir(root).args(["--noEmit", "-p", "web/jsconfig.json"]))
+}
+
+/// Whether `made` is missing or older than some file under `sources`.
+fn is_stale(made: &Path, sources: &Path) -> Result<bool, String> {
+    let Ok(made_at) = std::fs::metadata(made).and_then(|metadata| metadata.modified()) else { return Ok(true) };
+    let mut directories = vec![sources.to_path_buf()];
+    while let Some(directory) = directories.pop() {
+        let entries = std::fs::read_dir(&directory).map_err(|error| format!("{}: {error}", directory.display()))?;
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            if path.is_dir() {
+                directories.push(path);
+            } else if entry.metadata().and_then(|metadata| metadata.modified()).is_ok_and(|at| at > made_at) {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
 }
 
 /// A scratch directory under `target/xtask`, emptied first.

@@ -262,21 +262,9 @@ pub fn node_names(nodes: &[NodeId]) -> String {
     }
 }
 
-/// A span of simulated time in words: `250 ms`, `2 s`, `1.5 s`, `800 µs`.
-pub fn duration_words(us: u64) -> String {
-    match us {
-        0..=999 => format!("{us} µs"),
-        _ if us % 1_000_000 == 0 => format!("{} s", us / 1_000_000),
-        1_000_000.. if us % 100_000 == 0 => format!("{}.{} s", us / 1_000_000, us % 1_000_000 / 100_000),
-        _ if us % 1_000 == 0 => format!("{} ms", us / 1_000),
-        _ => format!("{}.{:03} ms", us / 1_000, us % 1_000),
-    }
-}
-
-/// A moment of simulated time, to a tenth of a millisecond: `5.3123 s`.
-pub fn instant_words(us: u64) -> String {
-    format!("{}.{:04} s", us / 1_000_000, us % 1_000_000 / 100)
-}
+/// A stretch of simulated time in words (`250 ms`, `1.5 s`) and a moment (`5.3123 s`): the
+/// checks' messages write times as `crate::words` does.
+pub use crate::words::{duration as duration_words, instant as instant_words};
 
 /// When a property is judged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

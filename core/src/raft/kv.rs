@@ -55,19 +55,8 @@ impl Op {
     }
 }
 
-/// One line per operation, as counterexamples and the event feed show it: `put "k" "v"`,
-/// `cas "k" "a"->"b"`; an empty key (a single register) is left out.
-impl std::fmt::Display for Op {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let key = |key: &str| if key.is_empty() { String::new() } else { format!(" {key:?}") };
-        match self {
-            Op::Get { key: name } => write!(formatter, "get{}", key(name)),
-            Op::Put { key: name, value } => write!(formatter, "put{} {value:?}", key(name)),
-            Op::Append { key: name, value } => write!(formatter, "append{} {value:?}", key(name)),
-            Op::Cas { key: name, from, to } => write!(formatter, "cas{} {from:?}->{to:?}", key(name)),
-        }
-    }
-}
+// `Op`'s `Display` (the exact form: `put "k" "v"`) lives in `crate::words`, with every
+// other way the engine writes an operation.
 
 /// A client's request as it travels in the log: who asked, which request, what.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -92,9 +92,10 @@ impl Strip {
     }
 }
 
-/// The moments the strip marks.
+/// The moments the strip marks: the time shown, the furthest explored, the heal, and the
+/// space-time diagram's window.
 #[derive(Clone, Copy, Debug)]
-pub struct Marks {
+pub struct StripMoments {
     pub now_us: u64,
     pub frontier_us: u64,
     pub heal_us: u64,
@@ -160,7 +161,7 @@ pub struct Drawn {
 }
 
 /// Draws the strip.
-pub fn draw(pen: &Pen, record: &Record, strip: &Strip, marks: Marks) -> Drawn {
+pub fn draw(pen: &Pen, record: &Record, strip: &Strip, moments: StripMoments) -> Drawn {
     let bins = bins(record.samples().list(), strip.run_us, strip.bins());
     let mut drawn = Drawn { bins: bins.len(), ..Drawn::default() };
     let mut top = TOP_PX;
@@ -169,17 +170,17 @@ pub fn draw(pen: &Pen, record: &Record, strip: &Strip, marks: Marks) -> Drawn {
         pen.text_right(Point { x: strip.left - 6.0, y: top + height / 2.0 }, label, 10.5, palette::INK);
         top += height + GAP_PX;
     }
-    draw_unexplored(pen, strip, marks.frontier_us, top);
-    draw_window(pen, strip, marks.window, top);
+    draw_unexplored(pen, strip, moments.frontier_us, top);
+    draw_window(pen, strip, moments.window, top);
     pen.square_ends(true);
     let mut top = TOP_PX;
     for (lane, _, height) in LANES {
         let area = Area { top, height, strip: *strip };
         match lane {
             Lane::Leader => {
-                (drawn.leader_spans, drawn.leaderless_us) = draw_leaders(pen, record, &area, marks.frontier_us)
+                (drawn.leader_spans, drawn.leaderless_us) = draw_leaders(pen, record, &area, moments.frontier_us)
             }
-            Lane::Faults => draw_faults(pen, record, &area, marks.frontier_us),
+            Lane::Faults => draw_faults(pen, record, &area, moments.frontier_us),
             Lane::Commit => draw_commit(pen, &bins, &area),
             Lane::Ops => draw_ops(pen, &bins, &area),
             Lane::Latency => draw_latency(pen, &bins, &area),
@@ -190,7 +191,7 @@ pub fn draw(pen: &Pen, record: &Record, strip: &Strip, marks: Marks) -> Drawn {
     }
     pen.square_ends(false);
     draw_axis(pen, strip, top);
-    draw_moments(pen, strip, marks, top);
+    draw_moments(pen, strip, moments, top);
     drawn
 }
 
@@ -476,20 +477,20 @@ fn draw_window(pen: &Pen, strip: &Strip, window: Option<Window>, bottom: f64) {
 }
 
 /// The heal and the time shown, across every lane.
-fn draw_moments(pen: &Pen, strip: &Strip, marks: Marks, bottom: f64) {
+fn draw_moments(pen: &Pen, strip: &Strip, moments: StripMoments, bottom: f64) {
     let (top, bottom) = (TOP_PX, bottom - GAP_PX);
-    let heal_x = strip.x_of(marks.heal_us);
+    let heal_x = strip.x_of(moments.heal_us);
     pen.dash(Dash::Dashed);
     pen.line(Point { x: heal_x, y: top }, Point { x: heal_x, y: bottom }, palette::OK, 1.2);
     pen.dash(Dash::Solid);
-    if let Some(window) = marks.window {
+    if let Some(window) = moments.window {
         pen.alpha(0.45);
         for x in [strip.x_of(window.start_us), strip.x_of(window.end_us())] {
             pen.line(Point { x, y: top }, Point { x, y: bottom }, palette::SELECTED, 1.0);
         }
         pen.alpha(1.0);
     }
-    let now_x = strip.x_of(marks.now_us);
+    let now_x = strip.x_of(moments.now_us);
     pen.line(Point { x: now_x, y: top - 2.0 }, Point { x: now_x, y: bottom + 2.0 }, palette::SELECTED, 1.8);
 }
 
@@ -523,7 +524,7 @@ pub fn words_at(record: &Record, strip: &Strip, time_us: u64, frontier_us: u64) 
         parts.push(format!("commit index {}", bin.interval.commit_index));
         parts.push(format!("ops/s: {ok:.0} ok, {failed:.0} failed, {unknown:.0} unknown"));
         if let (Some(p50), Some(p99)) = (bin.interval.latency_us(500), bin.interval.latency_us(990)) {
-            let words = raftsim_core::check::violation::duration_words;
+            let words = raftsim_core::words::duration;
             parts.push(format!("commit latency p50 {}, p99 {}", words(p50), words(p99)));
         }
         let sent: f64 = bin.sent_per_s().iter().sum();

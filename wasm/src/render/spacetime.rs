@@ -7,10 +7,10 @@
 //! search), so a frame costs what it shows, not the run's length; a window holding more arrows
 //! than anyone can read shows the nodes' lines and says how many messages it holds.
 
-use raftsim_core::check::violation::instant_words;
 use raftsim_core::raft::{MessageKind, NodeId, Role};
 use raftsim_core::sim::record::{Arrow, Change, Fate, Look, Mark, NodeState, Record, HELD_END_US};
 use raftsim_core::sim::{LossCause, Simulation};
+use raftsim_core::words::{duration as duration_words, instant as instant_words, instant_to_step};
 
 use super::glyphs::{self, Glyph};
 use super::layout::Point;
@@ -262,22 +262,9 @@ fn round_down(value: f64) -> u64 {
     round
 }
 
-/// `time_us` in seconds, with as many decimals as the step needs.
+/// `time_us` in seconds, with as many decimals as the step needs (`crate::words`).
 pub fn seconds_label(time_us: u64, step_us: u64) -> String {
-    let decimals = match step_us {
-        1_000_000.. => 0,
-        100_000.. => 1,
-        10_000.. => 2,
-        1_000.. => 3,
-        _ => 4,
-    };
-    let scale = 10u64.pow(6 - decimals);
-    let whole = time_us / 1_000_000;
-    if decimals == 0 {
-        return format!("{whole} s");
-    }
-    let fraction = time_us % 1_000_000 / scale;
-    format!("{whole}.{fraction:0width$} s", width = decimals as usize)
+    instant_to_step(time_us, step_us)
 }
 
 /// A node line's look in each state: the ring's role outline colours and dashes.
@@ -756,7 +743,7 @@ fn message_words(look: Look) -> String {
 }
 
 fn fate_words(sent_us: u64, end_us: u64, fate: Fate) -> String {
-    let took = |end_us: u64| raftsim_core::check::violation::duration_words(end_us.saturating_sub(sent_us));
+    let took = |end_us: u64| duration_words(end_us.saturating_sub(sent_us));
     match fate {
         Fate::Held => "held on its link until it is released".into(),
         _ if end_us == HELD_END_US => "held on its link".into(),

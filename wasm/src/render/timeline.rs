@@ -79,17 +79,17 @@ impl Window {
 
 /// A counterexample's operations, by position in the history.
 #[derive(Clone, Debug, Default)]
-pub struct Marks {
+pub struct CounterexampleOps {
     /// Each operation of the longest linearizable order found, with its place in it (from 1).
     order: BTreeMap<usize, usize>,
     /// The operations that cannot go next.
     blocked: BTreeSet<usize>,
 }
 
-impl Marks {
-    pub fn of(counterexample: &Counterexample) -> Marks {
+impl CounterexampleOps {
+    pub fn of(counterexample: &Counterexample) -> CounterexampleOps {
         let order = counterexample.longest_prefix.iter().enumerate().map(|(place, &op)| (op, place + 1)).collect();
-        Marks { order, blocked: counterexample.cannot_go_next.iter().copied().collect() }
+        CounterexampleOps { order, blocked: counterexample.cannot_go_next.iter().copied().collect() }
     }
     fn active(&self) -> bool {
         !self.blocked.is_empty()
@@ -110,19 +110,22 @@ fn row_top(row: u32) -> f64 {
     AXIS_PX + ROW_PX * f64::from(row)
 }
 
-/// Draws the rows, the time axis, the bars in `bars` (those in view), "now" and the marks;
+/// What one drawing of a timeline shows: the bars in view, the rows, the stretch of time, "now"
+/// (a run's; a file has none), the counterexample's operations and how times read.
+pub struct Scene<'a> {
+    pub bars: &'a [Bar],
+    pub row_names: &'a [String],
+    pub window: Window,
+    pub now: Option<u64>,
+    pub counterexample: &'a CounterexampleOps,
+    pub axis: Axis,
+}
+
+/// Draws the rows, the time axis, the bars in view, "now" and the counterexample's operations;
 /// `label_of` gives the label of a bar made without one (asked only when there is room for it).
-#[allow(clippy::too_many_arguments)]
-pub fn draw(
-    pen: &Pen,
-    bars: &[Bar],
-    row_names: &[String],
-    window: &Window,
-    now: Option<u64>,
-    marks: &Marks,
-    axis: Axis,
-    label_of: &dyn Fn(usize) -> Option<String>,
-) {
+pub fn draw(pen: &Pen, scene: &Scene, label_of: &dyn Fn(usize) -> Option<String>) {
+    let Scene { bars, row_names, now, counterexample: marks, axis, .. } = *scene;
+    let window = &scene.window;
     for (row, name) in row_names.iter().enumerate() {
         let top = row_top(row as u32);
         if row % 2 == 1 {
@@ -195,7 +198,7 @@ fn draw_bar(
     bar: &Bar,
     window: &Window,
     now: Option<u64>,
-    marks: &Marks,
+    marks: &CounterexampleOps,
     room_after: f64,
     label_of: &dyn Fn(usize) -> Option<String>,
 ) {

@@ -34,16 +34,22 @@ pub enum Return {
     Unknown,
 }
 
+impl Return {
+    /// The answer as `crate::words` writes it.
+    pub fn answer(&self) -> crate::words::Answer<'_> {
+        match self {
+            Return::Value(value) => crate::words::Answer::Value(value.as_deref()),
+            Return::Done => crate::words::Answer::Done,
+            Return::Cas(wrote) => crate::words::Answer::Cas(*wrote),
+            Return::Unknown => crate::words::Answer::Unknown,
+        }
+    }
+}
+
+/// The exact form (`"3"`, `nil`, `ok`, `failed`, `unknown`), from `crate::words`.
 impl std::fmt::Display for Return {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Return::Value(Some(value)) => write!(formatter, "{value:?}"),
-            Return::Value(None) => formatter.write_str("nil"),
-            Return::Done => formatter.write_str("ok"),
-            Return::Cas(true) => formatter.write_str("ok"),
-            Return::Cas(false) => formatter.write_str("failed"),
-            Return::Unknown => formatter.write_str("unknown"),
-        }
+        formatter.write_str(&crate::words::answer_exact(self.answer()))
     }
 }
 

@@ -3,53 +3,22 @@
 //! keeps the longer listing of [`super::describe_counterexample`].
 
 use super::{Call, Counterexample, Operation, Return};
+use crate::words::{self, value as value_text};
 
-/// A value as a label shows it: bare when it is a plain word, quoted when it is empty or holds
-/// spaces or quotes, so `""` and `"a b"` stay readable.
-fn value_text(value: &str) -> String {
-    let plain = !value.is_empty() && value.chars().all(|c| c.is_alphanumeric() || "-_.:".contains(c));
-    if plain {
-        value.to_string()
-    } else {
-        format!("{value:?}")
-    }
-}
-
-/// The call in a few words: `put x 3`, `get x`, `cas x 1→2`; a register's (empty key) reads
-/// `write 3`, `read`, `cas 1→2`.
+/// The call in a few words (`crate::words`' short form): `put x 3`, `get x`, `cas x 1→2`; a
+/// register's (empty key) reads `write 3`, `read`, `cas 1→2`.
 pub fn call_text(call: &Call) -> String {
-    let key = call.key();
-    let register = key.is_empty();
-    let named = |verb: &str, rest: &str| {
-        let mut text = if register { verb.to_string() } else { format!("{verb} {}", value_text(key)) };
-        if !rest.is_empty() {
-            text.push(' ');
-            text.push_str(rest);
-        }
-        text
-    };
-    match call {
-        Call::Get { .. } => named(if register { "read" } else { "get" }, ""),
-        Call::Put { value, .. } => named(if register { "write" } else { "put" }, &value_text(value)),
-        Call::Append { value, .. } => named("append", &value_text(value)),
-        Call::Cas { from, to, .. } => named("cas", &format!("{}→{}", value_text(from), value_text(to))),
-    }
+    words::op_short(call)
 }
 
 /// What came back, in a word or a value: `ok`, `failed`, `3`, `nil`, `?` (no answer).
 pub fn return_text(ret: &Return) -> String {
-    match ret {
-        Return::Value(Some(value)) => value_text(value),
-        Return::Value(None) => "nil".into(),
-        Return::Done | Return::Cas(true) => "ok".into(),
-        Return::Cas(false) => "failed".into(),
-        Return::Unknown => "?".into(),
-    }
+    words::answer_short(ret.answer())
 }
 
 /// The operation as a timeline labels it: `put x 3 → ok`, `get x → 3`, `put x 5 → ?`.
 pub fn op_label(op: &Operation) -> String {
-    format!("{} → {}", call_text(&op.call), return_text(&op.ret))
+    words::op_label(&op.call, op.ret.answer())
 }
 
 /// Whether the call changes what it touches (everything but a read).

@@ -1,13 +1,14 @@
-// The hunt's failing seeds, listed as they are found: each with the check that fired, where
+// @ts-check
+// The search's failing runs, listed as they are found: each with the check that fired, where
 // and why, a button that opens the run at its violating event, and one that shrinks it in a
 // Web Worker (the engine's `raftsim shrink`, one rerun at a time, with progress) to the
 // smallest run found that fails the same check, which then opens as a link too.
-import { app, guard } from "./app.js";
+import { guard } from "./app.js";
 import { byId, h, setText } from "./dom.js";
 import * as format from "./format.js";
 import { pause } from "./player.js";
 import { openLink } from "./run.js";
-import { EngineWorker } from "./workers.js";
+import { call, isAbort } from "./workers.js";
 
 /** The most failing seeds listed: a bug that fails every seed must not flood the page. */
 const LISTED_MAX = 100;
@@ -24,13 +25,13 @@ export function openRun(link) {
 
 /** Empties the list, stopping any shrink still running. */
 export function clearFailures() {
-  for (const row of rows.values()) row.shrink?.engine.terminate();
+  for (const row of rows.values()) row.shrink?.controller.abort();
   rows.clear();
-  byId("hunt-failures").replaceChildren();
+  byId("search-failures").replaceChildren();
 }
 
 /** Lists a failing (or engine-crashing) run's report: a seed of a sweep in seed order among
- * those listed, a guided hunt's run (it has a `key`) in the order found; false if the list is
+ * those listed, a hunt's run (it has a `key`) in the order found; false if the list is
  * full. */
 export function addFailure(report) {
   const key = report.key ?? String(report.seed);
@@ -39,13 +40,13 @@ export function addFailure(report) {
   row.element = report.verdict === "crashed" ? crashRow(report) : failureRow(row);
   row.element.dataset.key = key;
   rows.set(key, row);
-  const list = byId("hunt-failures");
-  const after = report.key === undefined ? [...list.children].find((item) => Number(item.dataset.seed) > report.seed) : null;
+  const list = byId("search-failures");
+  const after = report.key === undefined ? [...list.children].find((item) => Number(/** @type {HTMLElement} */ (item).dataset.seed) > report.seed) : null;
   list.insertBefore(row.element, after ?? null);
   return true;
 }
 
-/** Which run failed: its seed, and for a guided hunt's fork how it came from the seed. */
+/** Which run failed: its seed, and for a hunt's fork how it came from the seed. */
 function runLabel({ seed, forks, run, worker }) {
   if (forks === undefined) return h("span", { class: "failure-seed" }, `seed ${seed}`);
   const origin = forks === 0 ? "fresh" : `forked ${forks === 1 ? "once" : `${forks} times`}`;
@@ -62,7 +63,7 @@ function failureRow(row) {
   row.shrinkBox = h("div", { class: "shrink", hidden: true });
   return h(
     "li",
-    { class: "hunt-failure", dataset: { seed: String(row.report.seed), check: violation.invariant } },
+    { class: "search-failure", dataset: { seed: String(row.report.seed), check: violation.invariant } },
     h(
       "div",
       { class: "failure-head" },
@@ -81,7 +82,7 @@ function failureRow(row) {
 function crashRow({ seed, message, link }) {
   return h(
     "li",
-    { class: "hunt-failure crashed", dataset: { seed: String(seed), check: "crash" } },
+    { class: "search-failure crashed", dataset: { seed: String(seed), check: "crash" } },
     h("div", { class: "failure-head" },
       h("span", { class: "failure-seed" }, `seed ${seed}`),
       h("span", { class: "failure-check" }, "the engine crashed"),
@@ -92,7 +93,7 @@ function crashRow({ seed, message, link }) {
 
 function toggleShrink(row) {
   if (row.shrink?.running) {
-    row.shrink.engine.terminate();
+    row.shrink.controller.abort();
     row.shrink.running = false;
     row.shrinkButton.textContent = "Shrink";
     setText(row.shrinkBox.querySelector(".shrink-status"), "Shrink cancelled.");
@@ -103,27 +104,26 @@ function toggleShrink(row) {
 }
 
 function startShrink(row) {
-  row.shrink?.engine.terminate();
+  row.shrink?.controller.abort();
   const status = h("p", { class: "shrink-status" }, "Starting a worker…");
   const progress = h("progress", { class: "shrink-progress", max: "1", value: "0" });
   row.shrinkBox.replaceChildren(progress, status);
   row.shrinkBox.hidden = false;
   row.shrinkButton.textContent = "Cancel shrink";
   row.element.dataset.shrink = "running";
-  const shrink = { running: true, startedAt: performance.now(), engine: null, progress, status };
-  shrink.engine = new EngineWorker((message) => heard(row, shrink, message));
+  const shrink = { running: true, startedAt: performance.now(), controller: new AbortController(), progress, status, ms: 0 };
   row.shrink = shrink;
-  shrink.engine.ready.then(
-    () => shrink.engine.post({ type: "shrink", link: row.report.link }),
-    (error) => ended(row, shrink, `The shrink could not start: ${error.message}`),
+  const onProgress = (report) => {
+    if (shrink.running) showProgress(shrink, report);
+  };
+  call("shrink", { link: row.report.link }, { signal: shrink.controller.signal, onProgress }).then(
+    ({ result, ms }) => {
+      if (shrink.running) showShrunk(row, shrink, result, ms);
+    },
+    (error) => {
+      if (shrink.running && !isAbort(error)) ended(row, shrink, `The shrink stopped: ${error.message}`);
+    },
   );
-}
-
-function heard(row, shrink, message) {
-  if (!shrink.running) return;
-  if (message.type === "shrink-progress") showProgress(shrink, message.progress);
-  else if (message.type === "shrunk") showShrunk(row, shrink, message.result, message.ms);
-  else ended(row, shrink, `The shrink stopped: ${message.message}`);
 }
 
 function showProgress(shrink, progress) {
@@ -136,7 +136,6 @@ function showProgress(shrink, progress) {
 
 function ended(row, shrink, text) {
   shrink.running = false;
-  shrink.engine.terminate();
   row.shrinkButton.textContent = "Shrink";
   setText(shrink.status, text);
   row.element.dataset.shrink = "failed";
@@ -144,7 +143,6 @@ function ended(row, shrink, text) {
 
 function showShrunk(row, shrink, result, ms) {
   shrink.running = false;
-  shrink.engine.terminate();
   shrink.ms = ms;
   row.shrinkButton.textContent = "Shrink again";
   row.element.dataset.shrink = "done";

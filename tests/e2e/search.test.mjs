@@ -1,4 +1,4 @@
-// The seed hunt, shrink and export, end to end in Chromium and Firefox: a hunt in Web Workers
+// The search for failing runs, shrink and export, end to end in Chromium and Firefox: a sweep in Web Workers
 // judges seeds as `raftsim sweep` does, a shrink in a worker gives what `raftsim shrink` gives,
 // the shrunk run opens at its violation, and the exported command, run natively, replays to the
 // trace hash the page shows. The command line is the debug build (`./dev test page` builds it
@@ -18,30 +18,30 @@ function fragment(link) {
   return link.includes("#") ? link.slice(link.indexOf("#") + 1) : link;
 }
 
-/** Fills the hunt form and starts it; `scenario` is a preset name or "" for the run on screen. */
-async function hunt(page, { scenario = "swarm", first, last, bugs = [], checks, search = "range" }) {
+/** Fills the search form and starts it; `scenario` is a preset name or "" for the run on screen. */
+async function search(page, { scenario = "swarm", first, last, bugs = [], checks, kind = "sweep" }) {
   await page.evaluate((form) => {
-    const select = document.getElementById("hunt-scenario");
+    const select = document.getElementById("search-scenario");
     select.value = form.scenario;
     select.dispatchEvent(new Event("change", { bubbles: true }));
-    for (const input of document.querySelectorAll("#hunt-bugs input")) input.checked = form.bugs.includes(input.value);
-    if (form.checks !== undefined) document.getElementById("hunt-checks").value = form.checks;
-    document.getElementById("hunt-search").value = form.search;
-    if (form.first !== undefined) document.getElementById("hunt-first").value = String(form.first);
-    if (form.last !== undefined) document.getElementById("hunt-last").value = String(form.last);
-    document.getElementById("hunt-start").click();
-  }, { scenario, first, last, bugs, checks, search });
+    for (const input of document.querySelectorAll("#search-bugs input")) input.checked = form.bugs.includes(input.value);
+    if (form.checks !== undefined) document.getElementById("search-checks").value = form.checks;
+    document.getElementById("search-kind").value = form.kind;
+    if (form.first !== undefined) document.getElementById("search-first").value = String(form.first);
+    if (form.last !== undefined) document.getElementById("search-last").value = String(form.last);
+    document.getElementById("search-start").click();
+  }, { scenario, first, last, bugs, checks, kind });
 }
 
-async function huntEnded(page, timeout = HUNT_WAIT_MS) {
-  await page.waitForFunction(() => ["done", "cancelled"].includes(document.body.dataset.hunt), { timeout });
+async function searchEnded(page, timeout = HUNT_WAIT_MS) {
+  await page.waitForFunction(() => ["done", "cancelled"].includes(document.body.dataset.search), { timeout });
   return page.evaluate(() => {
-    const hunt = window.raftsim.app.hunt;
+    const hunt = window.raftsim.app.search;
     return {
-      state: document.body.dataset.hunt, done: hunt.done, failing: hunt.failing, unknown: hunt.unknown, workers: hunt.workers.length,
+      state: document.body.dataset.search, done: hunt.done, failing: hunt.failing, unknown: hunt.unknown, workers: hunt.workers.length,
       listed: hunt.listed.map((report) => ({ seed: report.seed, check: report.violation.invariant, event: report.violation.event, link: report.link })),
-      rows: [...document.querySelectorAll("#hunt-failures li")].map((row) => ({ seed: Number(row.dataset.seed), check: row.dataset.check })),
-      figures: document.getElementById("hunt-figures").textContent, verdict: document.getElementById("hunt-verdict").textContent,
+      rows: [...document.querySelectorAll("#search-failures li")].map((row) => ({ seed: Number(row.dataset.seed), check: row.dataset.check })),
+      figures: document.getElementById("search-figures").textContent, verdict: document.getElementById("search-verdict").textContent,
     };
   });
 }
@@ -66,9 +66,9 @@ async function violationShown(page) {
 
 /** Shrinks the listed seed `seed` and waits for the result; its status line and shrunk link. */
 async function shrinkSeed(page, seed) {
-  await page.click(`#hunt-failures li[data-seed="${seed}"] .shrink-button`);
-  await page.waitForFunction((wanted) => document.querySelector(`#hunt-failures li[data-seed="${wanted}"]`).dataset.shrink === "done", { timeout: HUNT_WAIT_MS }, seed);
-  return page.$eval(`#hunt-failures li[data-seed="${seed}"]`, (row) => ({ link: row.dataset.shrunkLink, status: row.querySelector(".shrink-status").textContent }));
+  await page.click(`#search-failures li[data-seed="${seed}"] .shrink-button`);
+  await page.waitForFunction((wanted) => document.querySelector(`#search-failures li[data-seed="${wanted}"]`).dataset.shrink === "done", { timeout: HUNT_WAIT_MS }, seed);
+  return page.$eval(`#search-failures li[data-seed="${seed}"]`, (row) => ({ link: row.dataset.shrunkLink, status: row.querySelector(".shrink-status").textContent }));
 }
 
 /** Opens the export dialog for the run on screen and waits for the Rust test. */
@@ -96,10 +96,10 @@ function traceHashOf(output) {
 }
 
 const CASES = [
-  ["a hunt with a bug on finds the seeds the CLI finds, shrinks one as raftsim shrink does, and the shrunk run opens at its violation", async ({ open, shot, assertNoErrors, browserName }) => {
+  ["a sweep with a bug on finds the seeds the CLI finds, shrinks one as raftsim shrink does, and the shrunk run opens at its violation", async ({ open, shot, assertNoErrors, browserName }) => {
     const page = await open();
-    await hunt(page, { first: 1, last: 8, bugs: ["figure8_commit"] });
-    const found = await huntEnded(page);
+    await search(page, { first: 1, last: 8, bugs: ["figure8_commit"] });
+    const found = await searchEnded(page);
     assert.equal(found.state, "done");
     assert.equal(found.done, 8);
     const sweep = JSON.parse(readReport(["sweep", "--bug", "figure8_commit", "--seeds", "1..8", "--quiet"]));
@@ -108,11 +108,11 @@ const CASES = [
     assert.deepEqual(found.listed.sort((a, b) => a.seed - b.seed), expected, "the page judges each seed as raftsim sweep does, links included");
     assert.deepEqual(found.rows, expected.map(({ seed, check }) => ({ seed, check })), "each failing seed is listed with its check, in seed order");
     assert.match(found.verdict, /failing \(LeaderCommitsOwnTermInv on \d+ seeds?\)/);
-    await page.evaluate(() => document.getElementById("panel-hunt").scrollIntoView());
+    await page.evaluate(() => document.getElementById("panel-search").scrollIntoView());
     await shot(page, "50-hunt-found");
 
     const first = expected[0];
-    await page.click(`#hunt-failures li[data-seed="${first.seed}"] .open-button`);
+    await page.click(`#search-failures li[data-seed="${first.seed}"] .open-button`);
     await opened(page);
     const atSeed = await violationShown(page);
     assert.equal(atSeed.invariant, first.check);
@@ -123,10 +123,10 @@ const CASES = [
     const native = cli(["shrink", first.link]);
     const nativeLink = /^replay: (.+)$/m.exec(native)[1];
     assert.equal(shrunk.link, fragment(nativeLink), "the browser's shrink ends where raftsim shrink does");
-    await page.evaluate((seed) => document.querySelector(`#hunt-failures li[data-seed="${seed}"]`).scrollIntoView(), first.seed);
+    await page.evaluate((seed) => document.querySelector(`#search-failures li[data-seed="${seed}"]`).scrollIntoView(), first.seed);
     await shot(page, "51-shrunk");
 
-    await page.click(`#hunt-failures li[data-seed="${first.seed}"] .open-shrunk`);
+    await page.click(`#search-failures li[data-seed="${first.seed}"] .open-shrunk`);
     await opened(page);
     const shown = await violationShown(page);
     assert.equal(shown.invariant, first.check, "the shrunk run fails the same check");
@@ -174,21 +174,21 @@ const CASES = [
 
   ["cancel stops the workers", async ({ open, shot, assertNoErrors }) => {
     const page = await open();
-    await hunt(page, { first: 1, last: 2000, bugs: ["figure8_commit"] });
-    await page.waitForFunction(() => window.raftsim.app.hunt?.done >= 200, { timeout: HUNT_WAIT_MS });
-    await page.evaluate(() => document.getElementById("panel-hunt").scrollIntoView());
+    await search(page, { first: 1, last: 2000, bugs: ["figure8_commit"] });
+    await page.waitForFunction(() => window.raftsim.app.search?.done >= 200, { timeout: HUNT_WAIT_MS });
+    await page.evaluate(() => document.getElementById("panel-search").scrollIntoView());
     await shot(page, "55-mid-hunt");
-    await page.click("#hunt-cancel");
-    const cancelled = await huntEnded(page, WAIT_MS);
+    await page.click("#search-cancel");
+    const cancelled = await searchEnded(page, WAIT_MS);
     assert.equal(cancelled.state, "cancelled");
     assert.equal(cancelled.workers, 0, "every worker is terminated");
     assert.ok(cancelled.done < 2000, `cancelled before the end (${cancelled.done} seeds judged)`);
     await new Promise((done) => setTimeout(done, 1500));
-    const later = await huntEnded(page, WAIT_MS);
+    const later = await searchEnded(page, WAIT_MS);
     assert.equal(later.done, cancelled.done, "no seed is judged after the cancel");
     assert.equal(later.figures, cancelled.figures);
     assert.match(later.verdict, /^Cancelled after \d+ seeds? in /);
-    assert.equal(await page.$eval("#hunt-start", (button) => button.disabled), false, "a new hunt may start");
+    assert.equal(await page.$eval("#search-start", (button) => button.disabled), false, "a new search may start");
     await shot(page, "55-cancelled");
     assertNoErrors(page);
     await page.close();
@@ -197,20 +197,20 @@ const CASES = [
   ["the correct protocol fails no seed of the default range", async ({ open, shot, assertNoErrors }) => {
     const page = await open();
     const form = await page.evaluate(() => ({
-      scenario: document.getElementById("hunt-scenario").value,
-      first: document.getElementById("hunt-first").value,
-      last: document.getElementById("hunt-last").value,
-      bugs: [...document.querySelectorAll("#hunt-bugs input:checked")].length,
+      scenario: document.getElementById("search-scenario").value,
+      first: document.getElementById("search-first").value,
+      last: document.getElementById("search-last").value,
+      bugs: [...document.querySelectorAll("#search-bugs input:checked")].length,
     }));
-    assert.deepEqual(form, { scenario: "swarm", first: "1", last: "200", bugs: 0 }, "the default hunt: swarm, seeds 1 to 200, no bug");
+    assert.deepEqual(form, { scenario: "swarm", first: "1", last: "200", bugs: 0 }, "the default search: swarm, seeds 1 to 200, no bug");
     const policy = await page.$eval('meta[http-equiv="Content-Security-Policy"]', (meta) => meta.content);
     assert.match(policy, /worker-src 'self'/);
     await page.evaluate(() => {
       window.cspViolations = [];
       document.addEventListener("securitypolicyviolation", (event) => window.cspViolations.push(event.violatedDirective));
     });
-    await page.click("#hunt-start");
-    const result = await huntEnded(page);
+    await page.click("#search-start");
+    const result = await searchEnded(page);
     assert.equal(result.state, "done");
     assert.equal(result.done, 200);
     assert.equal(result.failing, 0);
@@ -218,7 +218,7 @@ const CASES = [
     assert.deepEqual(result.rows, []);
     assert.match(result.verdict, /No seed failed: every check held on every seed judged\.$/);
     assert.deepEqual(await page.evaluate(() => window.cspViolations), [], "the workers run under the page's Content-Security-Policy");
-    await page.evaluate(() => document.getElementById("panel-hunt").scrollIntoView());
+    await page.evaluate(() => document.getElementById("panel-search").scrollIntoView());
     await shot(page, "56-correct-protocol");
     assertNoErrors(page);
     await page.close();
@@ -227,45 +227,45 @@ const CASES = [
   ["bad ranges and bug switches are refused next to their field", async ({ open, shot, assertNoErrors }) => {
     const page = await open();
     const refused = async (form) => {
-      await hunt(page, form);
+      await search(page, form);
       return page.evaluate(() => ({
-        hunt: document.body.dataset.hunt,
-        seeds: document.getElementById("hunt-seeds-error").hidden ? null : document.getElementById("hunt-seeds-error").textContent,
-        bugs: document.getElementById("hunt-bugs-error").hidden ? null : document.getElementById("hunt-bugs-error").textContent,
+        hunt: document.body.dataset.search,
+        seeds: document.getElementById("search-seeds-error").hidden ? null : document.getElementById("search-seeds-error").textContent,
+        bugs: document.getElementById("search-bugs-error").hidden ? null : document.getElementById("search-bugs-error").textContent,
       }));
     };
     assert.deepEqual(await refused({ first: 10, last: 5 }), { hunt: "idle", seeds: "The last seed is before the first.", bugs: null });
     assert.match((await refused({ first: "abc", last: 5 })).seeds, /^A seed is a whole number from 0 to 9007199254740991, not "abc"\.$/);
     assert.match((await refused({ first: 1, last: "9007199254740992" })).seeds, /^A seed is a whole number from 0 to 9007199254740991/);
     assert.equal((await refused({ first: 0, last: 100000000 })).seeds, "At most 100,000,000 seeds in one hunt.");
-    await page.evaluate(() => document.getElementById("hunt-bugs").append(Object.assign(document.createElement("input"), { type: "checkbox", value: "no_such_bug" })));
+    await page.evaluate(() => document.getElementById("search-bugs").append(Object.assign(document.createElement("input"), { type: "checkbox", value: "no_such_bug" })));
     const both = await refused({ first: 10, last: 5, bugs: ["no_such_bug"] });
     assert.match(both.bugs, /^No bug named "no_such_bug"; the catalogue has figure8_commit, /);
     assert.equal(both.seeds, "The last seed is before the first.", "each problem next to its own field");
     assert.equal(both.hunt, "idle", "nothing started");
-    await page.evaluate(() => document.getElementById("panel-hunt").scrollIntoView());
+    await page.evaluate(() => document.getElementById("panel-search").scrollIntoView());
     await shot(page, "57-refused");
     assertNoErrors(page);
     await page.close();
   }],
 
-  ["a hunt in damage-only mode finds what raftsim sweep --checks damage finds, by damage checks alone", async ({ open, shot, assertNoErrors }) => {
+  ["a sweep in damage-only mode finds what raftsim sweep --checks damage finds, by damage checks alone", async ({ open, shot, assertNoErrors }) => {
     const page = await open();
-    const modes = await page.$$eval("#hunt-checks option", (options) => options.map((option) => [option.value, option.textContent]));
+    const modes = await page.$$eval("#search-checks option", (options) => options.map((option) => [option.value, option.textContent]));
     assert.deepEqual(modes.map(([value]) => value), ["full", "damage"], "the modes come from the engine, every check first");
-    assert.equal(await page.$eval("#hunt-checks", (select) => select.value), "full", "every check by default");
-    await hunt(page, { first: 1, last: 24, bugs: ["stale_vote_counted"], checks: "damage" });
-    const found = await huntEnded(page);
+    assert.equal(await page.$eval("#search-checks", (select) => select.value), "full", "every check by default");
+    await search(page, { first: 1, last: 24, bugs: ["stale_vote_counted"], checks: "damage" });
+    const found = await searchEnded(page);
     assert.equal(found.state, "done");
     const sweep = JSON.parse(readReport(["sweep", "--bug", "stale_vote_counted", "--checks", "damage", "--seeds", "1..24", "--quiet"]));
     const expected = sweep.failures.map((failure) => ({ seed: failure.seed, check: failure.check, event: failure.event, link: fragment(failure.link) }));
     assert.ok(expected.length > 0, "the CLI finds stale_vote_counted by its damage in seeds 1..24");
     assert.ok(expected.every(({ check }) => check !== "LeaderVotesInv"), "the rule check stays silent");
     assert.deepEqual(found.listed.sort((a, b) => a.seed - b.seed), expected, "the page judges each seed as raftsim sweep --checks damage does, links included");
-    await page.evaluate(() => document.getElementById("panel-hunt").scrollIntoView());
+    await page.evaluate(() => document.getElementById("panel-search").scrollIntoView());
     await shot(page, "59-hunt-damage");
     // Opened, the run says its mode, and the rule checks it kept quiet are not judged, never ✓.
-    await page.click(`#hunt-failures li[data-seed="${expected[0].seed}"] .open-button`);
+    await page.click(`#search-failures li[data-seed="${expected[0].seed}"] .open-button`);
     await opened(page);
     const board = await page.evaluate(() => ({
       scenario: document.getElementById("run-scenario").textContent,
@@ -281,26 +281,26 @@ const CASES = [
     await page.close();
   }],
 
-  ["a guided hunt runs raftsim hunt on each worker's part of the range, failure for failure, and a forked failure opens and shrinks", async ({ open, shot, assertNoErrors }) => {
+  ["a hunt runs raftsim hunt on each worker's part of the range, failure for failure, and a forked failure opens and shrinks", async ({ open, shot, assertNoErrors }) => {
     const page = await open();
-    const searches = await page.$$eval("#hunt-search option", (options) => options.map((option) => option.value));
-    assert.deepEqual(searches, ["range", "guided"], "the searches come from the engine, the sweep first");
-    await page.select("#hunt-search", "guided");
-    assert.match(await page.$eval("#hunt-search-about", (element) => element.textContent), /clones the world there/, "the chosen search is described in words");
-    await hunt(page, { first: 1, last: 200, bugs: ["figure8_commit"], checks: "damage", search: "guided" });
-    await huntEnded(page);
+    const searches = await page.$$eval("#search-kind option", (options) => options.map((option) => option.value));
+    assert.deepEqual(searches, ["sweep", "hunt"], "the searches come from the engine, the sweep first");
+    await page.select("#search-kind", "hunt");
+    assert.match(await page.$eval("#search-kind-about", (element) => element.textContent), /clones the world there/, "the chosen search is described in words");
+    await search(page, { first: 1, last: 200, bugs: ["figure8_commit"], checks: "damage", kind: "hunt" });
+    await searchEnded(page);
     const result = await page.evaluate(() => {
-      const current = window.raftsim.app.hunt;
+      const current = window.raftsim.app.search;
       return {
-        state: document.body.dataset.hunt, done: current.done, forked: current.forked, states: current.signatures.size,
+        state: document.body.dataset.search, done: current.done, forked: current.forked, states: current.signatures.size,
         parts: current.parts.map((part) => ({ shard: part.shard, runs: part.runs, forked: part.forked, events: part.events, signatures: part.signatures })),
         listed: current.listed.map((found) => ({ key: found.key, worker: found.worker, run: found.run, seed: found.seed, forks: found.forks, check: found.violation.invariant, event: found.violation.event, link: found.link })),
-        rows: [...document.querySelectorAll("#hunt-failures li")].map((row) => ({ key: row.dataset.key, label: row.querySelector(".failure-seed").textContent })),
-        figures: document.getElementById("hunt-figures").textContent, verdict: document.getElementById("hunt-verdict").textContent,
+        rows: [...document.querySelectorAll("#search-failures li")].map((row) => ({ key: row.dataset.key, label: row.querySelector(".failure-seed").textContent })),
+        figures: document.getElementById("search-figures").textContent, verdict: document.getElementById("search-verdict").textContent,
       };
     });
     assert.equal(result.state, "done");
-    assert.equal(result.done, 200, "a guided hunt over 200 seeds takes 200 runs");
+    assert.equal(result.done, 200, "a hunt over 200 seeds takes 200 runs");
     assert.ok(result.forked > 0, "some runs are forks");
     let listed = 0;
     for (const [index, part] of result.parts.entries()) {
@@ -321,10 +321,10 @@ const CASES = [
     assert.match(result.verdict, /^Done: 200 runs, [\d,]+ of them forks, reaching [\d,]+ abstract states in [\d.]+ s\. \d+ failing \(/);
     const row = result.rows.find((shown) => shown.key === forked.key);
     assert.equal(row.label, `seed ${forked.seed}, forked ${forked.forks === 1 ? "once" : `${forked.forks} times`}`);
-    await page.evaluate(() => document.getElementById("panel-hunt").scrollIntoView());
+    await page.evaluate(() => document.getElementById("panel-search").scrollIntoView());
     await shot(page, "50-guided-found");
 
-    const selector = `#hunt-failures li[data-key="${forked.key}"]`;
+    const selector = `#search-failures li[data-key="${forked.key}"]`;
     await page.click(`${selector} .open-button`);
     await opened(page);
     const shown = await violationShown(page);
@@ -352,15 +352,15 @@ const CASES = [
       scenario.protocol.bugs.figure8_commit = true;
       window.raftsim.start(scenario);
     });
-    await hunt(page, { scenario: "", first: 1, last: 1, bugs: ["figure8_commit"] });
-    const found = await huntEnded(page);
+    await search(page, { scenario: "", first: 1, last: 1, bugs: ["figure8_commit"] });
+    const found = await searchEnded(page);
     assert.deepEqual(found.rows.map((row) => row.seed), [1]);
-    await page.click('#hunt-failures li[data-seed="1"] .shrink-button');
-    await page.waitForFunction(() => /^Rerun \d+ .*[1-9]\d* simplifications? kept/.test(document.querySelector('#hunt-failures li[data-seed="1"] .shrink-status').textContent), { timeout: HUNT_WAIT_MS });
-    await page.evaluate(() => document.querySelector('#hunt-failures li[data-seed="1"]').scrollIntoView());
+    await page.click('#search-failures li[data-seed="1"] .shrink-button');
+    await page.waitForFunction(() => /^Rerun \d+ .*[1-9]\d* simplifications? kept/.test(document.querySelector('#search-failures li[data-seed="1"] .shrink-status').textContent), { timeout: HUNT_WAIT_MS });
+    await page.evaluate(() => document.querySelector('#search-failures li[data-seed="1"]').scrollIntoView());
     await shot(page, "58-shrinking");
-    await page.click('#hunt-failures li[data-seed="1"] .shrink-button');
-    const state = await page.$eval('#hunt-failures li[data-seed="1"]', (row) => ({ shrink: row.dataset.shrink, button: row.querySelector(".shrink-button").textContent, status: row.querySelector(".shrink-status").textContent }));
+    await page.click('#search-failures li[data-seed="1"] .shrink-button');
+    const state = await page.$eval('#search-failures li[data-seed="1"]', (row) => ({ shrink: row.dataset.shrink, button: row.querySelector(".shrink-button").textContent, status: row.querySelector(".shrink-status").textContent }));
     assert.deepEqual(state, { shrink: "cancelled", button: "Shrink", status: "Shrink cancelled." });
     assertNoErrors(page);
     await page.close();
@@ -368,10 +368,10 @@ const CASES = [
 
   ["the panel and the export dialog at 600 px", async ({ open, shot, assertNoErrors }) => {
     const page = await open("?paused", { width: 600, height: 900 });
-    await hunt(page, { first: 1, last: 6, bugs: ["vote_before_durable"] });
-    const found = await huntEnded(page);
+    await search(page, { first: 1, last: 6, bugs: ["vote_before_durable"] });
+    const found = await searchEnded(page);
     assert.ok(found.failing > 0);
-    await page.evaluate(() => document.getElementById("panel-hunt").scrollIntoView());
+    await page.evaluate(() => document.getElementById("panel-search").scrollIntoView());
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), "nothing overflows sideways");
     await shot(page, "59-narrow-hunt");
     await page.evaluate(() => window.scrollTo(0, 0));
@@ -389,4 +389,4 @@ function readReport(args) {
   return readFileSync(file, "utf8");
 }
 
-runCases("hunt, shrink and export", CASES);
+runCases("search, shrink and export", CASES);

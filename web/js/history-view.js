@@ -1,0 +1,178 @@
+// @ts-check
+// The client-history timeline: its view (app.history, a wasm HistoryView) owns which stretch is
+// shown (following "now" or not, zoomed, scrolled, bounded by the history) and draws the run's
+// history or an opened file's; this module sizes the canvas, redraws when what it shows
+// changes, and wires the pointer: a tooltip, a click goes to the operation's call or answer,
+// a drag scrolls, the wheel zooms.
+import { app, guard } from "./app.js";
+import { byId, h } from "./dom.js";
+import { time } from "./format.js";
+import { travel } from "./player.js";
+
+/** While playing, the timeline is redrawn at most this often. */
+const DRAW_INTERVAL_PLAYING_MS = 50;
+
+const canvas = { element: /** @type {HTMLCanvasElement} */ (/** @type {unknown} */ (null)), context: /** @type {CanvasRenderingContext2D} */ (/** @type {unknown} */ (null)), width: 0, height: 0, ratio: 1 };
+const drawn = { key: "", at: 0 };
+/** The file shown instead of the run's history, or null. */
+/** @type {import("../pkg/raftsim_wasm.js").HistoryFile | null} */
+let file = null;
+
+/** The view (made at setup). */
+export function historyView() {
+  return /** @type {import("../pkg/raftsim_wasm.js").HistoryView} */ (app.history);
+}
+
+/** Shows the run's history, following "now", with no counterexample marked. */
+export function showRun() {
+  file = null;
+  drawn.key = "";
+  if (app.sim) historyView().show_run(app.sim);
+  showFollow();
+}
+
+/** Shows an opened file, whole. @param {import("../pkg/raftsim_wasm.js").HistoryFile} opened */
+export function showFile(opened) {
+  file = opened;
+  drawn.key = "";
+  historyView().show_file(opened);
+  showFollow();
+}
+
+/** The view changed: redraw, and say whether it follows. */
+export function viewChanged() {
+  drawn.key = "";
+  app.dirty = true;
+  showFollow();
+}
+
+function showFollow() {
+  byId("history-follow").setAttribute("aria-pressed", String(historyView().following));
+}
+
+function fitCanvas(sim) {
+  const height = file ? app.wasm.HistoryView.height_px_file(file) : app.wasm.HistoryView.height_px_run(sim);
+  if (canvas.element.style.height !== `${height}px`) canvas.element.style.height = `${height}px`;
+  const box = canvas.element.getBoundingClientRect();
+  const ratio = window.devicePixelRatio || 1;
+  const width = Math.max(1, Math.round(box.width));
+  if (width === canvas.width && height === canvas.height && ratio === canvas.ratio) return false;
+  Object.assign(canvas, { width, height, ratio });
+  canvas.element.width = Math.round(width * ratio);
+  canvas.element.height = Math.round(height * ratio);
+  historyView().resize(width, ratio);
+  return true;
+}
+
+/**
+ * Draws the timeline when what it shows changed. `source` names the history as it stands (a
+ * file, or the run's signature and time) and `marks` the counterexample marked.
+ * @param {number} now @param {boolean} changed @param {string} source
+ */
+export function drawTimeline(now, changed, source) {
+  const sim = app.sim;
+  if (!sim) return;
+  const resized = fitCanvas(sim);
+  if (app.playing && !resized && now - drawn.at < DRAW_INTERVAL_PLAYING_MS) return;
+  const view = historyView();
+  const key = `${source}|${view.start}|${view.end}|${canvas.width}|${canvas.ratio}`;
+  if (!resized && !changed && key === drawn.key) return;
+  if (file) view.draw_file(file, canvas.context);
+  else view.draw_run(sim, canvas.context);
+  drawn.key = `${source}|${view.start}|${view.end}|${canvas.width}|${canvas.ratio}`;
+  drawn.at = now;
+  canvas.element.dataset.window = `${Math.round(view.start)}-${Math.round(view.end)}`;
+}
+
+/** The operation under the pointer, or null. @param {PointerEvent} event */
+function pointAt(event) {
+  const box = canvas.element.getBoundingClientRect();
+  const x = event.clientX - box.left;
+  const y = event.clientY - box.top;
+  const sim = app.sim;
+  const view = historyView();
+  if (file) {
+    const opened = file;
+    return guard(() => view.op_at_file(opened, x, y)) ?? null;
+  }
+  return sim ? guard(() => view.op_at_run(sim, x, y)) ?? null : null;
+}
+
+/** @param {PointerEvent} event @param {import("../pkg/raftsim_wasm.js").PickedOperation | null} op */
+function showTip(event, op) {
+  const tip = byId("history-tip");
+  canvas.element.classList.toggle("pointing", Boolean(op) && !file);
+  if (!op) {
+    tip.hidden = true;
+    return;
+  }
+  const at = (value) => (file ? `line ${value}` : time(value));
+  const ended = op.end === undefined || op.end === null ? "no answer yet" : `${op.kind === "unknown" ? "gave up at" : "answered at"} ${at(op.end)}`;
+  tip.replaceChildren(
+    h("strong", {}, op.label),
+    h("span", {}, `${op.row ? `${op.row} · ` : ""}called at ${at(op.invoke)} · ${ended}`),
+    file ? null : h("span", { class: "muted" }, `click to go to its ${op.near_end && op.end != null ? "answer" : "call"}`),
+  );
+  tip.hidden = false;
+  // The tip lives outside the scrolling box (inside it, it could add a scrollbar and narrow the
+  // canvas under the pointer), placed against the panel.
+  const box = byId("panel-history").getBoundingClientRect();
+  tip.style.left = `${Math.min(event.clientX - box.left + 14, box.width - tip.offsetWidth - 8)}px`;
+  tip.style.top = `${event.clientY - box.top + 14}px`;
+}
+
+/** A click on an operation of the run goes to its call, or its answer when nearer that. */
+function goToOp(op) {
+  if (!op || file) return;
+  travel(op.near_end && op.end !== undefined && op.end !== null ? op.end : op.invoke);
+}
+
+/** @param {PointerEvent | WheelEvent} event */
+function canvasX(event) {
+  return event.clientX - canvas.element.getBoundingClientRect().left;
+}
+
+function setupPointer() {
+  const element = canvas.element;
+  element.addEventListener("wheel", (event) => {
+    event.preventDefault();
+    historyView().wheel(canvasX(event), event.deltaY);
+    viewChanged();
+  }, { passive: false });
+  element.addEventListener("pointerdown", (event) => {
+    historyView().press(canvasX(event));
+    element.setPointerCapture?.(event.pointerId);
+  });
+  element.addEventListener("pointermove", (event) => {
+    if (historyView().drag_to(canvasX(event))) {
+      if (historyView().dragging) {
+        element.classList.add("dragging");
+        viewChanged();
+      }
+      return;
+    }
+    showTip(event, pointAt(event));
+  });
+  element.addEventListener("pointerup", (event) => {
+    element.classList.remove("dragging");
+    if (historyView().release()) goToOp(pointAt(event));
+  });
+  element.addEventListener("pointerleave", () => {
+    byId("history-tip").hidden = true;
+  });
+}
+
+export function setupHistoryView() {
+  app.history = new app.wasm.HistoryView();
+  canvas.element = /** @type {HTMLCanvasElement} */ (byId("history"));
+  canvas.context = /** @type {CanvasRenderingContext2D} */ (canvas.element.getContext("2d"));
+  byId("history-follow").addEventListener("click", () => {
+    historyView().toggle_follow();
+    viewChanged();
+  });
+  byId("history-whole").addEventListener("click", () => {
+    historyView().show_whole();
+    viewChanged();
+  });
+  setupPointer();
+}
