@@ -22,9 +22,10 @@ commands:
   serve [--port N]     build-wasm, then serve web/ on http://127.0.0.1:N/ (default 8080)
   bench                the standard workload natively and in headless Chromium and Firefox
                        (wasm), with the ratios and the wasm size; then the page's figures
-  test [STEP...]       run every test step, or only those named:
-                       format lints native wasm browsers page
-                       (page: the page's end-to-end tests in Chromium and Firefox)";
+  test [STEP...]       run every test step, or only those named, in this order:
+                       format lints native wasm browsers page sweeps
+                       (native: cargo test, the quick tier; page: the page's end-to-end
+                       tests in Chromium and Firefox; sweeps: the core's long tests)";
 
 fn main() -> ExitCode {
     let arguments: Vec<String> = std::env::args().skip(1).collect();
@@ -308,7 +309,9 @@ fn json_value(text: &str) -> Result<serde_json::Value, String> {
 
 // ---- test ----
 
-const STEPS: [&str; 6] = ["format", "lints", "native", "wasm", "browsers", "page"];
+/// The steps in the order they run: the quick checks first, so a slip fails within a minute;
+/// the sweeps, minutes of seeded runs, last.
+const STEPS: [&str; 7] = ["format", "lints", "native", "wasm", "browsers", "page", "sweeps"];
 
 fn run_tests(root: &Path, settings: &Settings, only: &[String]) -> ExitCode {
     if let Some(unknown) = only.iter().find(|step| !STEPS.contains(&step.as_str())) {
@@ -325,6 +328,7 @@ fn run_tests(root: &Path, settings: &Settings, only: &[String]) -> ExitCode {
             "wasm" => build_wasm(root, settings),
             "browsers" => browser_tests(root, settings),
             "page" => page_tests(root, settings),
+            "sweeps" => sweep_tests(root),
             _ => unreachable!("steps are checked above"),
         };
         outcomes.push((*step, started.elapsed().as_secs_f64(), result));
@@ -345,15 +349,28 @@ fn run_tests(root: &Path, settings: &Settings, only: &[String]) -> ExitCode {
     }
 }
 
-/// The workspace's tests natively, and the wasm crate's own unit tests (its layout geometry and
-/// named partitions are plain Rust); its browser tests run in the browsers step.
+/// The packages the native steps build, always the same set: cargo unifies features over the
+/// packages it builds, so another set (`-p raftsim-core`, say) would build the core again.
+const NATIVE_PACKAGES: [&str; 3] = ["--workspace", "--exclude", "raftsim-wasm"];
+
+/// The workspace's tests natively, the quick tier (the sweeps are a step of their own), and the
+/// wasm crate's own unit tests (its layout geometry and named partitions are plain Rust); its
+/// browser tests run in the browsers step.
 fn native_tests(root: &Path) -> Result<(), String> {
-    run(cargo(root).args(["test", "--workspace", "--exclude", "raftsim-wasm"]))?;
+    run(cargo(root).arg("test").args(NATIVE_PACKAGES))?;
     run(cargo(root).args(["test", "-p", "raftsim-wasm", "--lib"]))
+}
+
+/// The sweep tier: the core's test binary that plain `cargo test` leaves out (`test = false`),
+/// with the native step's packages, so that it reuses that step's build of the core.
+fn sweep_tests(root: &Path) -> Result<(), String> {
+    run(cargo(root).arg("test").args(NATIVE_PACKAGES).args(["--test", "sweeps"]))
 }
 
 fn lints(root: &Path) -> Result<(), String> {
     run(cargo(root).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    // `--all-targets` means the targets `cargo test` builds: not the sweeps (`test = false`).
+    run(cargo(root).args(["clippy", "--workspace", "--test", "sweeps", "--", "-D", "warnings"]))?;
     // The wasm crate as the browser gets it, tests included.
     run(cargo(root)
         .args(["clippy", "-p", "raftsim-wasm", "--target", "wasm32-unknown-unknown", "--all-targets"])
