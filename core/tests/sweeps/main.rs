@@ -3,7 +3,7 @@
 //! so that the usual loop stays quick; `cargo test -p raftsim-core --test sweeps` runs it, and
 //! `./dev test` runs it as its own step, `sweeps`.
 
-// 2,000 swarm seeds of the default scenario, none of which may fail.
+// 2,000 swarm seeds, each judged as `raftsim sweep` judges it: none may fail or be unknown.
 mod sweep;
 
 // The bug catalogue: the sweep finds every bug, every bug's preset fails.
