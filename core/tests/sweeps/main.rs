@@ -11,3 +11,9 @@ mod bugs;
 
 // The trace hash of every run of the determinism corpus against tests/golden.
 mod golden;
+
+// Every preset, five seeds each, passes every check.
+mod presets;
+
+// A long recorded run stays within the record's bounds.
+mod record_bounds;
