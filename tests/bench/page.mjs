@@ -1,6 +1,6 @@
 // The page's figures, measured in headless Chromium (puppeteer-core, Debian's browser; nothing
 // downloaded). Called by `cargo xtask bench`; prints one JSON object.
-//   node tests/bench/page.mjs <web-root>
+//   node tests/bench/page.mjs <web-root> [--memory-only]
 // Figures: first frame after navigation; frame work and frame interval while playing 9 nodes
 // under heavy traffic at three speeds; JS heap and wasm memory after 100k and 1M events; the
 // transfer size of everything the page loads, gzipped; and the time from a step back or a
@@ -11,6 +11,8 @@ import { gzipSync } from "node:zlib";
 import { launch, serve } from "../e2e/harness.mjs";
 
 const root = process.argv[2];
+// Only the memory after 100k and 1M events (`./dev bench` compares two allocators with it).
+const memoryOnly = process.argv[3] === "--memory-only";
 const percentile = (values, share) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))];
@@ -151,13 +153,17 @@ const browser = await launch("chromium", ["--enable-precise-memory-info"]);
 try {
   const page = await browser.newPage();
   await page.setViewport({ width: 1400, height: 1000 });
-  const result = { transfer: transferSize(root), first_frame: await firstFrame(page, `${server.url}?paused`) };
-  await page.goto(`${server.url}?paused`);
-  await page.waitForFunction(() => document.body.dataset.firstFrame === "drawn");
-  await page.evaluate(`window.raftsim.start(${HEAVY})`);
-  result.frames = {};
-  for (const label of ["1/10 ×", "real time", "as fast as it goes"]) {
-    result.frames[label] = summarize(await frames(page, label, 6), 6);
+  const result = {};
+  if (!memoryOnly) {
+    result.transfer = transferSize(root);
+    result.first_frame = await firstFrame(page, `${server.url}?paused`);
+    await page.goto(`${server.url}?paused`);
+    await page.waitForFunction(() => document.body.dataset.firstFrame === "drawn");
+    await page.evaluate(`window.raftsim.start(${HEAVY})`);
+    result.frames = {};
+    for (const label of ["1/10 ×", "real time", "as fast as it goes"]) {
+      result.frames[label] = summarize(await frames(page, label, 6), 6);
+    }
   }
   // Memory and time travel on a fresh run of the same scenario.
   await page.goto(`${server.url}?paused`);
@@ -168,6 +174,16 @@ try {
   result.memory_100k = await memory(page);
   await playTo(page, 1_000_000);
   result.memory_1m = await memory(page);
+  if (!memoryOnly) result.time_to_frame_at_1m_events = await jumps(page);
+  result.events_at_jumps = result.memory_1m.events;
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+/** The time to the next frame after each step back and scrubber jump, three times each. */
+async function jumps(page) {
   const jumps = {};
   const actions = [["step back", "step-back"], ["step back again", "step-back"], ["scrub to 50%", "0.5"], ["scrub to 10%", "0.1"], ["scrub to 95%", "0.95"], ["scrub to 60%", "0.6"]];
   for (const [name, action] of actions) {
@@ -181,10 +197,5 @@ try {
       frame_worst_ms: round(Math.max(...frames)),
     };
   }
-  result.time_to_frame_at_1m_events = jumps;
-  result.events_at_jumps = result.memory_1m.events;
-  process.stdout.write(`${JSON.stringify(result)}\n`);
-} finally {
-  await browser.close();
-  await server.close();
+  return jumps;
 }

@@ -1,6 +1,6 @@
 // The standard workload natively and in the browsers, side by side. Called by `cargo xtask bench`;
 // prints one JSON object with every sample.
-//   node tests/bench/run.mjs <raftsim binary> <seeds> <rounds> <scratch directory>
+//   node tests/bench/run.mjs <raftsim binary> <seeds> <rounds> <scratch directory> [<talc pkg>]
 // Serves web/pkg and this folder, opens the bench page in Debian's Chromium and Firefox ESR
 // (puppeteer-core, harness.mjs: nothing downloaded), then takes `rounds` rounds; each round runs
 // the same seeds natively (`raftsim bench --standard-only`), in Chromium and in Firefox, one
@@ -10,18 +10,26 @@
 // engine's thread spent (from /proc: the native child's, the busiest thread of the browser's
 // process tree), which a busy machine disturbs much less than the wall clock. One warm-up run
 // in each browser comes first, so that every timed run sees the optimising compilers' code, as
-// a long hunt does.
+// a long hunt does. Given a second build of the wasm module (`<talc pkg>`: the same engine with
+// the talc crate's allocator instead of raftsim-alloc's), each round also runs it in both
+// browsers ("chromium-talc", "firefox-talc"), in the other order every other round.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { launch, serve } from "../e2e/harness.mjs";
 
-const [raftsim, seedsText, roundsText, scratch] = process.argv.slice(2);
+const [raftsim, seedsText, roundsText, scratch, talcPkg] = process.argv.slice(2);
 const seeds = Number(seedsText);
 const rounds = Number(roundsText);
 const here = dirname(fileURLToPath(import.meta.url));
-const ENGINES = ["chromium", "firefox"];
+const BROWSER_NAMES = ["chromium", "firefox"];
+/** Each engine: a browser and the wasm build it runs (web/pkg, or the talc build). */
+const ENGINES = BROWSER_NAMES.flatMap((browser) =>
+  [{ name: browser, browser, pkg: join(here, "..", "..", "web", "pkg") }].concat(
+    talcPkg ? [{ name: `${browser}-talc`, browser, pkg: talcPkg }] : [],
+  ),
+);
 
 const TICKS_PER_SECOND = 100;
 
@@ -97,9 +105,9 @@ function native() {
   return sample(figures.events, figures.wall_seconds * 1e3, spent);
 }
 
-/** Opens the bench page in `name`, waits for the module, and warms it up on a few seeds. */
-async function open(name, url) {
-  const browser = await launch(name);
+/** Opens the bench page in `browserName`, waits for the module, and warms it up on a few seeds. */
+async function open(browserName, url) {
+  const browser = await launch(browserName);
   const page = await browser.newPage();
   await page.goto(url);
   await page.waitForFunction(() => document.getElementById("result").dataset.ready === "true", { timeout: 120_000 });
@@ -114,24 +122,34 @@ async function inBrowser({ page, pid }) {
   return sample(result.events, result.milliseconds, busiestThread(before, threadTicks(pid)));
 }
 
-// The page imports /pkg/raftsim_wasm.js: serve web/pkg and this folder from one root.
-const root = join(scratch, "root");
-mkdirSync(root);
-symlinkSync(join(here, "..", "..", "web", "pkg"), join(root, "pkg"));
-symlinkSync(here, join(root, "bench"));
-const server = await serve(root);
+// The page imports /pkg/raftsim_wasm.js: serve the engine's pkg and this folder from one root,
+// one root and server per build.
+const servers = [];
 const opened = {};
 try {
-  for (const name of ENGINES) opened[name] = await open(name, `${server.url}bench/`);
-  const samples = { native: [], chromium: [], firefox: [] };
+  for (const engine of ENGINES) {
+    const root = join(scratch, `root-${engine.name}`);
+    mkdirSync(root);
+    symlinkSync(engine.pkg, join(root, "pkg"));
+    symlinkSync(here, join(root, "bench"));
+    const server = await serve(root);
+    servers.push(server);
+    opened[engine.name] = await open(engine.browser, `${server.url}bench/`);
+  }
+  const samples = { native: [] };
+  for (const engine of ENGINES) samples[engine.name] = [];
   for (let round = 0; round < rounds; round += 1) {
     samples.native.push(native());
-    for (const name of ENGINES) samples[name].push(await inBrowser(opened[name]));
+    for (const browser of BROWSER_NAMES) {
+      const builds = ENGINES.filter((engine) => engine.browser === browser);
+      if (round % 2 === 1) builds.reverse();
+      for (const { name } of builds) samples[name].push(await inBrowser(opened[name]));
+    }
   }
   const versions = {};
-  for (const name of ENGINES) versions[name] = await opened[name].browser.version();
+  for (const name of BROWSER_NAMES) versions[name] = await opened[name].browser.version();
   process.stdout.write(`${JSON.stringify({ seeds, rounds, versions, samples })}\n`);
 } finally {
   for (const { browser } of Object.values(opened)) await browser.close();
-  await server.close();
+  for (const server of servers) await server.close();
 }

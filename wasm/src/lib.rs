@@ -40,9 +40,15 @@ pub use words::*;
 
 /// The browser build allocates small blocks from size classes (raftsim-alloc's doc says why and
 /// how memory stays bounded); larger ones from the standard library's dlmalloc, as before.
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", not(feature = "talc")))]
 #[global_allocator]
 static ALLOCATOR: raftsim_alloc::SizeClasses<std::alloc::System> = raftsim_alloc::SizeClasses::new(std::alloc::System);
+
+/// `--features talc`: the talc crate's allocator for wasm, as its documentation sets it up, for
+/// `./dev bench`'s comparison with the size classes.
+#[cfg(all(target_arch = "wasm32", feature = "talc"))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 thread_local! {
     static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };

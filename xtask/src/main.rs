@@ -22,11 +22,12 @@ commands:
   serve [--port N]     build-wasm, then serve web/ on http://127.0.0.1:N/ (default 8080)
   bench                the standard workload natively and in headless Chromium and Firefox
                        (wasm), with the ratios and the wasm size; then the page's figures
-  test [STEP...]       run every test step, or only those named:
-                       format lints native wasm browsers page
+  test [STEP...]       run every test step, or only those named, in this order:
+                       format lints native sweeps wasm browsers page
                        (lints: clippy natively and for wasm, then tsc --noEmit over web/js
-                       against the generated d.ts, building the wasm first if it is stale)
-                       (page: the page's end-to-end tests in Chromium and Firefox)";
+                       against the generated d.ts, building the wasm first if it is stale;
+                       native: cargo test, the quick tier; sweeps: the core's long tests;
+                       page: the page's end-to-end tests in Chromium and Firefox)";
 
 fn main() -> ExitCode {
     let arguments: Vec<String> = std::env::args().skip(1).collect();
@@ -96,16 +97,22 @@ fn locate(program: &str) -> Result<PathBuf, String> {
 // ---- build-wasm ----
 
 fn build_wasm(root: &Path, settings: &Settings) -> Result<(), String> {
+    build_wasm_into(root, settings, &settings.out_dir(root), &[])
+}
+
+/// The wasm build of wasm-pack.toml into `out_dir`, with the wasm crate's `features` on.
+fn build_wasm_into(root: &Path, settings: &Settings, out_dir: &Path, features: &[&str]) -> Result<(), String> {
     let build = &settings.build;
-    let out_dir = settings.out_dir(root);
     let profile_flag = if build.profile == "release" { "--release" } else { "--dev" };
-    run(Command::new(locate("wasm-pack")?)
-        .current_dir(root)
-        .args(["build", "--no-pack", "--no-opt", "--mode", "no-install", "--target", &build.target, profile_flag])
-        .arg("--out-dir")
-        .arg(&out_dir)
-        .arg(settings.crate_dir(root)))?;
-    let module = wasm_module_path(&out_dir)?;
+    let mut command = Command::new(locate("wasm-pack")?);
+    command.current_dir(root);
+    command.args(["build", "--no-pack", "--no-opt", "--mode", "no-install", "--target", &build.target, profile_flag]);
+    command.arg("--out-dir").arg(out_dir).arg(settings.crate_dir(root));
+    if !features.is_empty() {
+        command.arg("--").arg("--features").arg(features.join(","));
+    }
+    run(&mut command)?;
+    let module = wasm_module_path(out_dir)?;
     let wasm_opt = root.join(&build.wasm_opt_program);
     run(Command::new(locate(&wasm_opt.to_string_lossy())?).args(&build.wasm_opt).arg(&module).arg("-o").arg(&module))?;
     let (raw, gzipped) = module_sizes(&module)?;
@@ -150,16 +157,20 @@ fn serve_page(root: &Path, settings: &Settings, arguments: &[String]) -> Result<
 
 /// The standard workload (5 nodes, default swarm, 3 clients, 10 s simulated, every check on)
 /// natively, in headless Chromium and in headless Firefox (wasm), side by side: tests/bench/run.mjs
-/// takes `ROUNDS` rounds, each running the same seeds on all three one after the other.
+/// takes `ROUNDS` rounds, each running the same seeds on all three one after the other. The
+/// browsers also run a second build of the module with the talc crate's allocator (`--features
+/// talc`) in place of raftsim-alloc's, in the same rounds.
 fn bench(root: &Path, settings: &Settings) -> Result<(), String> {
     const SEEDS: u32 = 40;
     const ROUNDS: u32 = 5;
     run(cargo(root).args(["build", "--release", "--quiet", "-p", "raftsim"]))?;
     build_wasm(root, settings)?;
+    let talc_pkg = scratch(root, "talc-pkg")?;
+    build_wasm_into(root, settings, &talc_pkg, &["talc"])?;
     let directory = scratch(root, "bench")?;
     let mut command = Command::new("node");
     command.current_dir(root).arg(root.join("tests/bench/run.mjs")).arg(root.join("target/release/raftsim"));
-    command.arg(SEEDS.to_string()).arg(ROUNDS.to_string()).arg(&directory);
+    command.arg(SEEDS.to_string()).arg(ROUNDS.to_string()).arg(&directory).arg(&talc_pkg);
     command.env("RAFTSIM_CHROMIUM", &settings.test.chromium);
     command.env("RAFTSIM_CHROMIUM_ARGS", settings.test.chromium_args.join(" "));
     command.env("RAFTSIM_FIREFOX", &settings.test.firefox);
@@ -169,7 +180,13 @@ fn bench(root: &Path, settings: &Settings) -> Result<(), String> {
         return Err(format!("the benchmark failed: {}", String::from_utf8_lossy(&output.stderr)));
     }
     let figures = json_value(String::from_utf8_lossy(&output.stdout).trim())?;
-    let engines = [("native", "native"), ("Chromium", "chromium"), ("Firefox", "firefox")];
+    let engines = [
+        ("native", "native"),
+        ("Chromium", "chromium"),
+        ("Chromium, talc", "chromium-talc"),
+        ("Firefox", "firefox"),
+        ("Firefox, talc", "firefox-talc"),
+    ];
     let mut summaries = Vec::new();
     for (label, key) in engines {
         let samples = figures["samples"][key].as_array().ok_or_else(|| format!("no {key} samples: {figures}"))?;
@@ -206,7 +223,61 @@ fn bench(root: &Path, settings: &Settings) -> Result<(), String> {
         println!("  browsers          {}", names.join(", "));
     }
     println!("  wasm module       {raw} bytes, {gzipped} bytes gzipped");
-    bench_page(root, settings)
+    let (raw, gzipped) = module_sizes(&wasm_module_path(&talc_pkg)?)?;
+    println!("  with talc         {raw} bytes, {gzipped} bytes gzipped");
+    compare_allocators(&summaries);
+    bench_page(root, settings)?;
+    bench_allocator_memory(root, settings, &talc_pkg)
+}
+
+/// Talc's rates as a share of raftsim-alloc's, per browser, by best wall and best CPU.
+fn compare_allocators(summaries: &[(&str, EngineSummary)]) {
+    let find = |wanted: &str| summaries.iter().find(|(label, _)| *label == wanted).map(|(_, summary)| summary);
+    println!("  talc against raftsim-alloc (its rate as a share of ours; over 100% is talc faster):");
+    for browser in ["Chromium", "Firefox"] {
+        if let (Some(ours), Some(talc)) = (find(browser), find(&format!("{browser}, talc"))) {
+            println!(
+                "    {browser:<14} best wall {:>5.1}%, median wall {:>5.1}%, best CPU {:>5.1}%",
+                100.0 * talc.best_wall / ours.best_wall,
+                100.0 * talc.median_wall / ours.median_wall,
+                100.0 * talc.best_cpu / ours.best_cpu
+            );
+        }
+    }
+}
+
+/// The page's wasm memory after 100k and 1M events with each allocator (tests/bench/page.mjs
+/// --memory-only, in headless Chromium): web/ as it is, then web/ with the talc build as pkg/.
+fn bench_allocator_memory(root: &Path, settings: &Settings, talc_pkg: &Path) -> Result<(), String> {
+    let talc_web = scratch(root, "talc-web")?;
+    for entry in std::fs::read_dir(root.join("web")).map_err(|error| error.to_string())? {
+        let entry = entry.map_err(|error| error.to_string())?;
+        let target = if entry.file_name() == "pkg" { talc_pkg.to_path_buf() } else { entry.path() };
+        std::os::unix::fs::symlink(target, talc_web.join(entry.file_name())).map_err(|error| error.to_string())?;
+    }
+    println!("page's wasm memory by allocator (headless Chromium, the page bench's heavy run):");
+    for (label, web) in [("raftsim-alloc", root.join("web")), ("talc", talc_web)] {
+        let mut command = Command::new("node");
+        command.current_dir(root).arg("tests/bench/page.mjs").arg(&web).arg("--memory-only");
+        command.env("RAFTSIM_CHROMIUM", &settings.test.chromium);
+        command.env("RAFTSIM_CHROMIUM_ARGS", settings.test.chromium_args.join(" "));
+        eprintln!("+ {}", describe(&command));
+        let output = command.output().map_err(|error| format!("cannot start node: {error}"))?;
+        if !output.status.success() {
+            return Err(format!("the memory benchmark failed: {}", String::from_utf8_lossy(&output.stderr)));
+        }
+        let page = json_value(String::from_utf8_lossy(&output.stdout).trim())?;
+        let figures: Vec<String> = ["memory_start", "memory_100k", "memory_1m"]
+            .iter()
+            .map(|key| {
+                let memory = &page[*key];
+                let bytes = memory["wasm_memory_bytes"].as_f64().unwrap_or(f64::NAN);
+                format!("{} events {:.1} MB", memory["events"], bytes / 1e6)
+            })
+            .collect();
+        println!("  {label:<14} {}", figures.join(", "));
+    }
+    Ok(())
 }
 
 /// One engine's samples of the standard workload, summarised.
@@ -310,7 +381,11 @@ fn json_value(text: &str) -> Result<serde_json::Value, String> {
 
 // ---- test ----
 
-const STEPS: [&str; 6] = ["format", "lints", "native", "wasm", "browsers", "page"];
+/// The steps in the order they run, cheapest first, so that a failure shows as early as it can:
+/// on the shared two-core machine format took 1 s, lints 31 s, native 236 s (a cold build),
+/// sweeps 100 to 250 s, wasm 93 s, browsers 227 s, page 390 s. The sweeps come right after the
+/// native tests: they fail on what a change to the engine breaks most often.
+const STEPS: [&str; 7] = ["format", "lints", "native", "sweeps", "wasm", "browsers", "page"];
 
 fn run_tests(root: &Path, settings: &Settings, only: &[String]) -> ExitCode {
     if let Some(unknown) = only.iter().find(|step| !STEPS.contains(&step.as_str())) {
@@ -327,6 +402,7 @@ fn run_tests(root: &Path, settings: &Settings, only: &[String]) -> ExitCode {
             "wasm" => build_wasm(root, settings),
             "browsers" => browser_tests(root, settings),
             "page" => page_tests(root, settings),
+            "sweeps" => sweep_tests(root),
             _ => unreachable!("steps are checked above"),
         };
         outcomes.push((*step, started.elapsed().as_secs_f64(), result));
@@ -347,15 +423,28 @@ fn run_tests(root: &Path, settings: &Settings, only: &[String]) -> ExitCode {
     }
 }
 
-/// The workspace's tests natively, and the wasm crate's own unit tests (its layout geometry and
-/// named partitions are plain Rust); its browser tests run in the browsers step.
+/// The packages the native steps build, always the same set: cargo unifies features over the
+/// packages it builds, so another set (`-p raftsim-core`, say) would build the core again.
+const NATIVE_PACKAGES: [&str; 3] = ["--workspace", "--exclude", "raftsim-wasm"];
+
+/// The workspace's tests natively, the quick tier (the sweeps are a step of their own), and the
+/// wasm crate's own unit tests (its layout geometry and named partitions are plain Rust); its
+/// browser tests run in the browsers step.
 fn native_tests(root: &Path) -> Result<(), String> {
-    run(cargo(root).args(["test", "--workspace", "--exclude", "raftsim-wasm"]))?;
+    run(cargo(root).arg("test").args(NATIVE_PACKAGES))?;
     run(cargo(root).args(["test", "-p", "raftsim-wasm", "--lib"]))
+}
+
+/// The sweep tier: the core's test binary that plain `cargo test` leaves out (`test = false`),
+/// with the native step's packages, so that it reuses that step's build of the core.
+fn sweep_tests(root: &Path) -> Result<(), String> {
+    run(cargo(root).arg("test").args(NATIVE_PACKAGES).args(["--test", "sweeps"]))
 }
 
 fn lints(root: &Path, settings: &Settings) -> Result<(), String> {
     run(cargo(root).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    // `--all-targets` means the targets `cargo test` builds: not the sweeps (`test = false`).
+    run(cargo(root).args(["clippy", "--workspace", "--test", "sweeps", "--", "-D", "warnings"]))?;
     // The wasm crate as the browser gets it, tests included.
     run(cargo(root)
         .args(["clippy", "-p", "raftsim-wasm", "--target", "wasm32-unknown-unknown", "--all-targets"])

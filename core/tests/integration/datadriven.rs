@@ -12,11 +12,9 @@
 //! - `propose N CLIENT SEQ put K V | get K | append K V | cas K FROM TO`
 //! - `crash N`, `restart N`, `isolate N`, `heal`, `drop-in-flight`, `status`
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::{config, Cluster};
+use crate::common::{config, Cluster};
 use raftsim_core::raft::{Config, Op, Timer};
 
 /// One piece of a script file: text kept as it is (comments, blank lines) or a test case.

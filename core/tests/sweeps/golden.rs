@@ -3,7 +3,7 @@
 //! compute the same runs and compare with the same file (`wasm/tests/web.rs`).
 //!
 //! After an intended change to the engine, rewrite the file with `RAFTSIM_REWRITE=1 cargo test
-//! -p raftsim-core --test golden` and commit it with the change.
+//! -p raftsim-core --test sweeps golden::` and commit it with the change.
 
 use std::path::PathBuf;
 

@@ -1,10 +1,11 @@
 //! The record a session keeps of the run it explores (what the page's space-time diagram and
 //! health plots draw): recorded once per event however the run is travelled, truncated at a
-//! fork, bounded in memory, and invisible to the trace.
+//! fork, bounded in memory (the long run that fills the bounds is `sweeps/record_bounds.rs`), and
+//! invisible to the trace.
 
 use raftsim_core::raft::{MessageKind, NodeId};
 use raftsim_core::scenario::{preset, Action, RunSpec, Scenario};
-use raftsim_core::sim::record::{Change, Fate, Record, ARROWS_MAX, HELD_END_US, SAMPLES_MAX, UNSETTLED};
+use raftsim_core::sim::record::{Change, Fate, Record, HELD_END_US, UNSETTLED};
 use raftsim_core::sim::session::Session;
 
 fn spec(name: &str, seed: u64) -> RunSpec {
@@ -197,32 +198,4 @@ fn samples_add_up_to_the_telemetry() {
     let cuts: Vec<u32> = record(&session).actions_in(0, u64::MAX).iter().map(|action| action.cut_links).collect();
     assert_eq!(cuts.first(), Some(&12), "the partition cuts 2 × 3 links both ways");
     assert_eq!(cuts.last(), Some(&0), "the heal restores them");
-}
-
-#[test]
-fn a_long_run_stays_within_its_bounds() {
-    let mut scenario = preset("calm-election").unwrap();
-    scenario.nodes = 9;
-    scenario.workload.clients = 10;
-    scenario.network.drop_ppm = 50_000;
-    scenario.phases.safety_us = 600_000_000;
-    let mut session =
-        Session::recorded(RunSpec { scenario, actions: vec![], stop_at_event: None, stop_at_us: None }, 0).unwrap();
-    let mut bytes_max = 0;
-    while session.simulation().messages_sent() < 2 * ARROWS_MAX as u64 + 1_000 {
-        session.run_events(50_000);
-        bytes_max = bytes_max.max(record(&session).bytes());
-    }
-    let record = record(&session);
-    assert!(record.arrows().len() <= ARROWS_MAX);
-    assert!(record.arrows().kept_from_us() > 0, "the oldest arrows went");
-    assert!(record.samples().list().len() <= SAMPLES_MAX);
-    assert!(bytes_max <= Record::BYTES_MAX, "{bytes_max} bytes, bound {}", Record::BYTES_MAX);
-    assert!(bytes_max <= 16 << 20, "without duplicates or holds, about half of it: {bytes_max}");
-    let now_us = session.simulation().now_us();
-    let window = record.arrows().in_window(now_us - 1_000_000, now_us);
-    assert!(!window.is_empty() && window.len() < ARROWS_MAX / 4, "a second holds {} arrows", window.len());
-    session.seek(session.simulation().events() / 2);
-    session.act(Action::Crash { node: 3 });
-    assert!(session.record().unwrap().bytes() <= Record::BYTES_MAX);
 }

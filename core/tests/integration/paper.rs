@@ -1,11 +1,9 @@
 //! Protocol tests tied to the rules of the Raft paper (Ongaro & Ousterhout 2014, "§") and the
 //! thesis (Ongaro 2014, "thesis §"), driven through the in-test harness in `common`.
 
-mod common;
-
 use std::sync::Arc;
 
-use common::{config, Cluster};
+use crate::common::{config, Cluster};
 use raftsim_core::raft::{
     AppendOutcome, Body, Config, DurableState, HardState, Index, Input, KvStore, Message, Node, Op, OpResult,
     ReplyOutcome, Role, Snapshot, Timer, TimerCommand, Write, SNAPSHOT_INTERVAL,

@@ -2,9 +2,10 @@
 //! `raftsim shrink --rust-test`) compile and assert the right thing: the generator's output for
 //! three runs is checked in as `exported.rs` (a bug preset's run), `exported_hunt.rs` (a seed a
 //! hunt finds: the swarm preset with a bug switch on) and `exported_shrunk.rs` (that seed
-//! shrunk: a whole run spec as JSON), which cargo compiles and runs like any test; here the
-//! generator must still write exactly those files. After a change to the engine's runs or to
-//! the generator, `RAFTSIM_REWRITE=1 cargo test -p raftsim-core --test export` rewrites them.
+//! shrunk: a whole run spec as JSON), modules of this test binary (`main.rs`) that run like
+//! any test; here the generator must still write exactly those files. After a change to the
+//! engine's runs or to the generator, `RAFTSIM_REWRITE=1 cargo test -p raftsim-core --test
+//! integration export::` rewrites them.
 
 use std::path::PathBuf;
 
@@ -21,9 +22,10 @@ fn run_of(scenario: Scenario) -> RunSpec {
     RunSpec { scenario, actions: Vec::new(), stop_at_event: None, stop_at_us: None }
 }
 
-/// Asserts that `tests/NAME` holds `text`, or writes it there under `RAFTSIM_REWRITE=1`.
+/// Asserts that `tests/integration/NAME` holds `text`, or writes it there under
+/// `RAFTSIM_REWRITE=1`.
 fn assert_file_holds(name: &str, text: &str) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/integration").join(name);
     if std::env::var_os("RAFTSIM_REWRITE").is_some() {
         std::fs::write(&path, text).expect("the file is written");
         return;
