@@ -10,8 +10,8 @@
 
 use std::time::Instant;
 
+use raftsim_core::explore::session::Session;
 use raftsim_core::scenario::{preset, RunSpec, Scenario};
-use raftsim_core::sim::session::Session;
 use raftsim_core::sim::Simulation;
 
 #[derive(Clone, Copy)]

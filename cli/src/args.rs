@@ -215,7 +215,7 @@ pub struct ShrinkArgs {
     /// The failing run's link (a URL or its fragment).
     pub link: String,
     /// Give up simplifying after this many reruns.
-    #[arg(long, default_value_t = raftsim_core::sim::shrink::SHRINK_RUNS_DEFAULT)]
+    #[arg(long, default_value_t = raftsim_core::explore::shrink::SHRINK_RUNS_DEFAULT)]
     pub runs: u64,
     /// The page the printed link points at.
     #[arg(long, default_value = "http://127.0.0.1:8080/")]

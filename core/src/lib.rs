@@ -22,6 +22,7 @@
 #![deny(clippy::float_arithmetic)]
 
 pub mod check;
+pub mod explore;
 pub mod fingerprint;
 pub mod raft;
 pub mod scenario;

@@ -3,12 +3,12 @@
 
 use std::collections::BTreeSet;
 
+use raftsim_core::explore::coverage::{signature, CUT_OFF};
+use raftsim_core::explore::hunt::GuidedHunt;
+use raftsim_core::explore::sweep::failing_run;
 use raftsim_core::raft::{Bugs, NodeId};
 use raftsim_core::scenario::share::{decode, encode};
 use raftsim_core::scenario::{preset, Action, FaultKind, Fork, Scenario};
-use raftsim_core::sim::coverage::{signature, CUT_OFF};
-use raftsim_core::sim::guided::GuidedHunt;
-use raftsim_core::sim::hunt::failing_run;
 use raftsim_core::sim::network::Network;
 use raftsim_core::sim::{Server, Simulation};
 
@@ -160,7 +160,7 @@ fn a_guided_hunt_reports_failures_that_replay_from_their_links() {
 
 #[test]
 fn the_figure8_tour_reaches_the_set_up_it_is_named_for_and_a_calm_run_does_not() {
-    use raftsim_core::sim::coverage::{is_deep, STALE_MAJORITY};
+    use raftsim_core::explore::coverage::{is_deep, STALE_MAJORITY};
     let reached = |name: &str| {
         let mut simulation = Simulation::new(preset(name).expect("a preset")).expect("valid");
         simulation.set_coverage(true);

@@ -8,10 +8,10 @@
 
 use std::path::PathBuf;
 
+use raftsim_core::explore::export::rust_test;
+use raftsim_core::explore::shrink::{shrink, SHRINK_RUNS_DEFAULT};
 use raftsim_core::raft::Bugs;
 use raftsim_core::scenario::{bug_preset, preset, RunSpec, Scenario};
-use raftsim_core::sim::export::rust_test;
-use raftsim_core::sim::shrink::{shrink, SHRINK_RUNS_DEFAULT};
 use raftsim_core::sim::Simulation;
 
 /// The swarm seed whose run with `figure8_commit` on the hunt tests export (the first that fails).

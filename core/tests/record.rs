@@ -2,10 +2,10 @@
 //! health plots draw): recorded once per event however the run is travelled, truncated at a
 //! fork, bounded in memory, and invisible to the trace.
 
+use raftsim_core::explore::record::{Change, Fate, Record, ARROWS_MAX, HELD_END_US, SAMPLES_MAX, UNSETTLED};
+use raftsim_core::explore::session::Session;
 use raftsim_core::raft::{MessageKind, NodeId};
 use raftsim_core::scenario::{preset, Action, RunSpec, Scenario};
-use raftsim_core::sim::record::{Change, Fate, Record, ARROWS_MAX, HELD_END_US, SAMPLES_MAX, UNSETTLED};
-use raftsim_core::sim::session::Session;
 
 fn spec(name: &str, seed: u64) -> RunSpec {
     RunSpec {
@@ -178,7 +178,7 @@ fn samples_add_up_to_the_telemetry() {
     session.run_until(6_000_000);
     let samples = record(&session).samples().list();
     assert!(samples.len() > 500, "10 ms apart: {}", samples.len());
-    let whole = raftsim_core::sim::record::Interval::between(&samples[0], samples.last().unwrap());
+    let whole = raftsim_core::explore::record::Interval::between(&samples[0], samples.last().unwrap());
     let telemetry = session.simulation().telemetry();
     let sent: u64 = whole.sent.iter().sum();
     let telemetry_sent: u64 = telemetry.messages.iter().map(|counts| counts.sent).sum();
@@ -192,7 +192,7 @@ fn samples_add_up_to_the_telemetry() {
     );
     assert!(whole.latency_us(500).is_some() && whole.latency_us(990) >= whole.latency_us(500));
     let heartbeats = MessageKind::Heartbeat.slot();
-    let partitioned = raftsim_core::sim::record::Interval::between(&samples[150], &samples[250]);
+    let partitioned = raftsim_core::explore::record::Interval::between(&samples[150], &samples[250]);
     assert!(partitioned.lost[heartbeats] > 0, "heartbeats to the minority are lost from 1 to 3 s");
     let cuts: Vec<u32> = record(&session).actions_in(0, u64::MAX).iter().map(|action| action.cut_links).collect();
     assert_eq!(cuts.first(), Some(&12), "the partition cuts 2 × 3 links both ways");

@@ -6,10 +6,10 @@
 use std::collections::BTreeSet;
 
 use raftsim_core::check::violation::Invariant;
+use raftsim_core::explore::tour::{pin_tour, CaptionWatch, PinnedCaption, PinnedTour};
 use raftsim_core::raft::{Role, BUG_CATALOGUE};
 use raftsim_core::scenario::tours::{placeholders, ACTION_NAMES, COMMON_PLACEHOLDERS, TOURS};
 use raftsim_core::scenario::{any_preset, tour, RunSpec, Scenario, Trigger, TOUR_NAMES};
-use raftsim_core::sim::tour::{pin_tour, CaptionWatch, PinnedCaption, PinnedTour};
 use raftsim_core::sim::{Phase, Simulation};
 
 fn spec(scenario: Scenario) -> RunSpec {

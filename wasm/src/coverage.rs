@@ -1,8 +1,8 @@
-//! The handle's coverage: how many abstract states (signatures, `raftsim_core::sim::coverage`)
+//! The handle's coverage: how many abstract states (signatures, `raftsim_core::explore::coverage`)
 //! the run on screen reached, for the run panel's line. The page reads the count each frame
 //! (one call, no allocation) and asks for the words only when it changed.
 
-use raftsim_core::sim::coverage::Coverage;
+use raftsim_core::explore::coverage::Coverage;
 use wasm_bindgen::prelude::*;
 
 use crate::simulation::Simulation;
@@ -42,7 +42,7 @@ fn line(coverage: Option<&Coverage>) -> String {
         Some(latest) if count > 1 => {
             format!(
                 "{count} {states} reached; the latest new one at event {}",
-                raftsim_core::sim::hunt::group_thousands(latest.event)
+                raftsim_core::explore::sweep::group_thousands(latest.event)
             )
         }
         _ => format!("{count} {states} reached"),
@@ -58,7 +58,7 @@ mod tests {
         let scenario = raftsim_core::scenario::preset("swarm").expect("the swarm preset");
         let spec =
             raftsim_core::scenario::RunSpec { scenario, actions: Vec::new(), stop_at_event: None, stop_at_us: None };
-        let mut session = raftsim_core::sim::session::Session::recorded(spec, 0).expect("a valid run");
+        let mut session = raftsim_core::explore::session::Session::recorded(spec, 0).expect("a valid run");
         let first = session.simulation().coverage().expect("a recorded session covers").count();
         assert_eq!(line(session.simulation().coverage()), "1 abstract state reached");
         session.run_events(3_000);
@@ -68,7 +68,7 @@ mod tests {
         let expected = format!(
             "{} abstract states reached; the latest new one at event {}",
             coverage.count(),
-            raftsim_core::sim::hunt::group_thousands(latest)
+            raftsim_core::explore::sweep::group_thousands(latest)
         );
         assert_eq!(line(Some(coverage)), expected);
         assert_eq!(line(None), "not recorded");

@@ -3,7 +3,7 @@
 //! views of the record for the page's tests. JS only sizes the canvases, keeps the window the
 //! person scrolled or zoomed to, and turns pointer events into these calls.
 
-use raftsim_core::sim::record::{Change, Fate, Record, HELD_END_US};
+use raftsim_core::explore::record::{Change, Fate, Record, HELD_END_US};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::CanvasRenderingContext2d;

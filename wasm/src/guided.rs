@@ -1,4 +1,4 @@
-//! The page's guided hunt: `raftsim hunt` (`sim::guided`) in the hunt panel's Web Workers.
+//! The page's guided hunt: `raftsim hunt` (`explore::hunt`) in the hunt panel's Web Workers.
 //!
 //! A guided hunt's rounds share one coverage map, and a fork is a clone of a world in memory,
 //! so one hunt cannot be spread over workers without sending worlds between them. The page
@@ -9,9 +9,9 @@
 //! failure. The page unions the parts' coverage from [`GuidedSearch::take_signatures`].
 
 use raftsim_core::check::violation::Violation;
+use raftsim_core::explore::hunt::GuidedHunt;
+use raftsim_core::explore::sweep::SeedRange;
 use raftsim_core::scenario::share::encode;
-use raftsim_core::sim::guided::GuidedHunt;
-use raftsim_core::sim::hunt::SeedRange;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 

@@ -1,16 +1,16 @@
 //! The page's seed hunt, shrink and export: what the hunt panel's Web Workers run, each in its
 //! own instance of this module. A [`Hunt`] judges seeds exactly as `raftsim sweep` does
-//! (`sim::hunt::judge_seed`), a [`ShrinkJob`] is `raftsim shrink` one rerun at a time
-//! (`sim::shrink::Shrinker`), and the export texts are the ones `raftsim replay --rust-test`
-//! prints (`sim::export`). The page only hands out seeds, shows progress and wires buttons.
+//! (`explore::sweep::judge_seed`), a [`ShrinkJob`] is `raftsim shrink` one rerun at a time
+//! (`explore::shrink::Shrinker`), and the export texts are the ones `raftsim replay --rust-test`
+//! prints (`explore::export`). The page only hands out seeds, shows progress and wires buttons.
 
 use raftsim_core::check::violation::Violation;
+use raftsim_core::explore::export;
+use raftsim_core::explore::shrink::{size, Shrinker, SHRINK_RUNS_DEFAULT};
+use raftsim_core::explore::sweep::{failing_run, judge_seed, SeedRange, Verdict, HUNT_SEEDS_MAX};
 use raftsim_core::raft::{Bugs, BUG_CATALOGUE};
 use raftsim_core::scenario::share::{decode, encode};
 use raftsim_core::scenario::{Checks, RunSpec, Scenario};
-use raftsim_core::sim::export;
-use raftsim_core::sim::hunt::{failing_run, judge_seed, SeedRange, Verdict, HUNT_SEEDS_MAX};
-use raftsim_core::sim::shrink::{size, Shrinker, SHRINK_RUNS_DEFAULT};
 use raftsim_core::sim::Simulation;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;

@@ -1,10 +1,10 @@
 //! The [`Simulation`] handle: one run the page drives (time, actions, time travel), draws and
 //! shares.
 
+use raftsim_core::explore::session::Session;
 use raftsim_core::raft::{NodeId, Op};
 use raftsim_core::scenario::share::{decode, USER_ACTIONS_MAX};
 use raftsim_core::scenario::{Action, RunSpec, Scenario, RUN_US_MAX};
-use raftsim_core::sim::session::Session;
 use wasm_bindgen::prelude::*;
 use web_sys::CanvasRenderingContext2d;
 

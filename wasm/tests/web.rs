@@ -188,7 +188,7 @@ fn a_tour_pins_the_same_captions_in_the_browser_as_natively() {
         stop_at_event: None,
         stop_at_us: None,
     };
-    let native = raftsim_core::sim::tour::pin_tour(&spec, tour, u64::MAX).expect("valid");
+    let native = raftsim_core::explore::tour::pin_tour(&spec, tour, u64::MAX).expect("valid");
     let simulation = Simulation::new(raftsim_wasm::preset("tour-figure8").unwrap()).unwrap();
     let text = String::from(js_sys::JSON::stringify(&simulation.tour().unwrap()).unwrap());
     let shown: serde_json::Value = serde_json::from_str(&text).unwrap();

@@ -1,4 +1,4 @@
-//! `raftsim hunt`: a guided hunt (`raftsim_core::sim::guided`). Rounds of runs on every core:
+//! `raftsim hunt`: a guided hunt (`raftsim_core::explore::hunt`). Rounds of runs on every core:
 //! fresh seeds, and forks of worlds where an earlier run first reached an abstract state
 //! (signature) no run had reached, continued under fresh sub-seeds. It stops on wall time or
 //! a run budget, and reports the failures (each with a link that replays it, forks included),
@@ -6,8 +6,8 @@
 
 use std::time::Instant;
 
+use raftsim_core::explore::hunt::{run_job, GuidedHunt};
 use raftsim_core::scenario::share::encode;
-use raftsim_core::sim::guided::{run_job, GuidedHunt};
 use rayon::prelude::*;
 use serde::Serialize;
 

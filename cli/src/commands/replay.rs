@@ -1,9 +1,9 @@
 //! `raftsim replay`: a share link's run, replayed to where it stopped, with the events that led
 //! there.
 
+use raftsim_core::explore::export::rust_test;
+use raftsim_core::explore::session::Session;
 use raftsim_core::scenario::RunSpec;
-use raftsim_core::sim::export::rust_test;
-use raftsim_core::sim::session::Session;
 use raftsim_core::sim::Simulation;
 
 use crate::args::ReplayArgs;

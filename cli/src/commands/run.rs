@@ -1,8 +1,8 @@
 //! `raftsim run`: one run, with everything it drew and everything it counted.
 
+use raftsim_core::explore::tour::{CaptionWatch, PinnedTour};
 use raftsim_core::raft::MessageKind;
 use raftsim_core::scenario::{tour, FaultKinds};
-use raftsim_core::sim::tour::{CaptionWatch, PinnedTour};
 use raftsim_core::sim::Simulation;
 
 use crate::args::RunArgs;

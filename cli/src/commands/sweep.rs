@@ -7,9 +7,9 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use raftsim_core::explore::sweep::{failing_run, judge_seed, judge_seed_covered, SeedRange, Verdict, HUNT_SEEDS_MAX};
 use raftsim_core::scenario::share::encode;
 use raftsim_core::scenario::{Checks, Scenario};
-use raftsim_core::sim::hunt::{failing_run, judge_seed, judge_seed_covered, SeedRange, Verdict, HUNT_SEEDS_MAX};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -108,7 +108,7 @@ pub struct Report {
     pub coverage: Option<SweepCoverage>,
 }
 
-/// The abstract states (signatures, `raftsim_core::sim::coverage`) a sweep's seeds reached.
+/// The abstract states (signatures, `raftsim_core::explore::coverage`) a sweep's seeds reached.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SweepCoverage {
     /// How many distinct signatures: the union over the seeds.

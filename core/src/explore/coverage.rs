@@ -41,8 +41,8 @@ use crate::fingerprint::Fingerprint;
 use crate::raft::{quorum, Role, Term};
 use crate::scenario::NODES_MAX;
 
-use super::network::{Network, SLOTS};
-use super::{Event, Server, Simulation};
+use crate::sim::network::{Network, SLOTS};
+use crate::sim::{Event, Server, Simulation};
 
 /// A signature reached for the first time in a run, and the event after which it held.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -103,7 +103,7 @@ impl Coverage {
 
 /// Whether `event` can change a feature of the signature. Client bookkeeping, samples, the
 /// liveness deadline and the end change no node, log or link.
-pub(super) fn may_change(event: &Event) -> bool {
+pub(crate) fn may_change(event: &Event) -> bool {
     !matches!(
         event,
         Event::Reply { .. }
@@ -329,7 +329,7 @@ impl Simulation {
     /// Takes the signature of the state now into the coverage (which must be on); returns
     /// whether it is new to the run. The signature is taken again only when what it reads
     /// changed since the last time ([`SignatureInputs`]).
-    pub(super) fn update_coverage(&mut self) -> bool {
+    pub(crate) fn update_coverage(&mut self) -> bool {
         let inputs = SignatureInputs::of(&self.servers, &self.network);
         let coverage = self.coverage.as_mut().expect("coverage is on");
         if coverage.inputs.as_ref() == Some(&inputs) {

@@ -8,7 +8,7 @@ use crate::check::violation::{duration_words, node_names};
 use crate::raft::{AppendOutcome, Body, ClientReply, Message, NodeId, OpResult, ReplyOutcome, Role, Term, Timer};
 use crate::scenario::Action;
 
-use super::Event;
+use crate::sim::Event;
 
 /// What a line of the feed is about, so the page can hide the routine ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

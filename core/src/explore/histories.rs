@@ -5,7 +5,7 @@
 use crate::check::linearizability::{from_history, Call, Operation, Return};
 use crate::scenario::{preset, Scenario};
 
-use super::Simulation;
+use crate::sim::Simulation;
 
 /// A calm 5-node cluster under `clients` clients whose workload is `mix` (relative weights of
 /// get, put, append and cas) over `keys` keys, one in five operations on key "0".

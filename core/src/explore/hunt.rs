@@ -20,9 +20,9 @@ use crate::check::violation::Violation;
 use crate::scenario::{RunSpec, Scenario, FORKS_MAX, SEED_MAX};
 
 use super::coverage::is_deep;
-use super::hunt::failing_run;
-use super::rng::{Rng, Stream};
-use super::Simulation;
+use super::sweep::failing_run;
+use crate::sim::rng::{Rng, Stream};
+use crate::sim::Simulation;
 
 /// Points (worlds to fork) a run may leave: the first few new signatures it reaches, and
 /// more of the deep ones ([`is_deep`]) wherever in the run they come.
@@ -272,7 +272,7 @@ pub fn run_job(job: Job, known: &BTreeMap<u64, u64>) -> JobResult {
     let mut points = Vec::new();
     let mut reached = world.coverage().map_or(0, |coverage| coverage.count());
     while world.step() {
-        if forked && world.phase() != super::Phase::Safety {
+        if forked && world.phase() != crate::sim::Phase::Safety {
             break;
         }
         let coverage = world.coverage().expect("coverage is on");
@@ -283,7 +283,7 @@ pub fn run_job(job: Job, known: &BTreeMap<u64, u64>) -> JobResult {
         let signature = coverage.firsts().last().expect("a signature was reached").signature;
         // A fork runs to the end of the safety phase only, so a point taken after it would
         // be forked for nothing.
-        let in_safety = world.phase() == super::Phase::Safety;
+        let in_safety = world.phase() == crate::sim::Phase::Safety;
         // A run that holds as many forks as a link may carry leaves no points: a fork of it
         // could not be replayed.
         let forkable = scenario.forks.len() < FORKS_MAX;

@@ -7,7 +7,7 @@ use crate::scenario::share::{encode, validate, ShareError};
 use crate::scenario::{Action, RunSpec, UserAction};
 
 use super::record::Record;
-use super::Simulation;
+use crate::sim::Simulation;
 
 /// How many checkpoints a session keeps; when full, every other one goes and the spacing
 /// doubles, so their number stays bounded however long the run. A checkpoint shares the past
@@ -107,7 +107,7 @@ impl Session {
         let Some(record) = &mut self.record else { return };
         let fresh = record.accepts(self.simulation.events() + 1);
         self.simulation.set_observing(fresh);
-        let running = self.simulation.phase() != super::Phase::Finished;
+        let running = self.simulation.phase() != crate::sim::Phase::Finished;
         if let Some(next_us) = self.simulation.queue.peek_time_us().filter(|_| fresh && running) {
             record.sample_before(next_us, &self.simulation);
         }
@@ -393,7 +393,7 @@ mod tests {
         assert_eq!(shown(&sliced), shown(&straight), "the feed holds the same last lines");
         let mut short = Session::new(spec(12), 40).unwrap();
         assert!(short.approach(u64::MAX, u64::MAX), "a run that ends first is reached at its end");
-        assert_eq!(short.simulation().phase(), super::super::Phase::Finished);
+        assert_eq!(short.simulation().phase(), crate::sim::Phase::Finished);
     }
 
     #[test]

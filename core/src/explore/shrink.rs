@@ -9,7 +9,8 @@
 use crate::check::violation::{duration_words, Invariant, Violation};
 use crate::scenario::{RunSpec, Scenario, Scripted, UserAction};
 
-use super::{describe, Simulation};
+use super::describe;
+use crate::sim::Simulation;
 
 /// The outcome of shrinking.
 #[derive(Clone, Debug)]

@@ -6,7 +6,7 @@
 use crate::check::violation::Violation;
 use crate::scenario::{RunSpec, Scenario, SEED_MAX};
 
-use super::Simulation;
+use crate::sim::Simulation;
 
 /// The most seeds one hunt takes. A sweep holds its seed list in memory (8 bytes a seed), so a
 /// larger range is spread over several hunts (`raftsim sweep --shard`).

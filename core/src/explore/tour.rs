@@ -10,7 +10,7 @@ use crate::raft::{AppendOutcome, Body, Index, MessageKind, NodeId, Payload, Raft
 use crate::scenario::tours::{action_name, fill, Caption, Tour, Trigger};
 use crate::scenario::{Action, RunSpec, ScenarioError};
 
-use super::{Event, Phase, Simulation};
+use crate::sim::{Event, Phase, Simulation};
 
 /// A caption pinned to the event where its trigger first held, its placeholders filled.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -56,7 +56,7 @@ struct NodeState {
 }
 
 fn node_states(simulation: &Simulation) -> Vec<NodeState> {
-    let state = |server: &super::Server| {
+    let state = |server: &crate::sim::Server| {
         let node = server.node.as_ref();
         NodeState {
             running: node.is_some(),

@@ -41,7 +41,7 @@ impl Simulation {
                 server.paused = server.node.is_some();
                 assert!(server.paused || server.backlog.is_empty(), "only a paused node has inputs waiting");
                 if server.paused {
-                    self.observe_node(node, crate::sim::record::Change::Paused);
+                    self.observe_node(node, crate::explore::record::Change::Paused);
                 }
             }
             Action::Resume { node } => self.resume(node),
@@ -68,7 +68,7 @@ impl Simulation {
     pub(super) fn observe_action(&mut self, action: Action) {
         if self.observing {
             let cut_links = self.network.cut_links().len() as u32;
-            self.observe(crate::sim::record::Observed::Action { action: Box::new(action), cut_links });
+            self.observe(crate::explore::record::Observed::Action { action: Box::new(action), cut_links });
         }
     }
 

@@ -11,26 +11,16 @@
 mod chacha;
 pub mod client;
 pub mod clock;
-pub mod coverage;
-pub mod describe;
 pub mod disk;
 mod events;
-pub mod export;
 mod faults;
 mod fork;
-pub mod guided;
-pub mod histories;
-pub mod hunt;
 pub mod nemesis;
 pub mod network;
 mod nodes;
 pub mod queue;
-pub mod record;
 pub mod rng;
-pub mod session;
-pub mod shrink;
 pub mod telemetry;
-pub mod tour;
 pub mod trace;
 mod workload;
 
@@ -42,6 +32,8 @@ use crate::check::violation::Violation;
 use crate::fingerprint::Fingerprint;
 use crate::raft::{position_of, ClientReply, Command, Config, Message, Node, NodeId, Term, Timer};
 use crate::scenario::{Action, RunSpec, Scenario, ScenarioError, UserAction};
+
+use crate::explore::{coverage, describe, record};
 
 use client::Client;
 use clock::Clock;
@@ -162,7 +154,7 @@ pub struct Server {
     rng: Rng,
     /// How many of its steps truncated its log: with the last index and term, it tells the
     /// coverage whether the log may have changed (`coverage.rs`).
-    log_rewrites: u64,
+    pub(crate) log_rewrites: u64,
 }
 
 impl Server {
@@ -308,9 +300,9 @@ pub struct Simulation {
     scenario: Scenario,
     parameters: SwarmParameters,
     now_us: u64,
-    queue: EventQueue<Event>,
-    servers: Vec<Server>,
-    network: Network,
+    pub(crate) queue: EventQueue<Event>,
+    pub(crate) servers: Vec<Server>,
+    pub(crate) network: Network,
     clients: Vec<Client>,
     rng_network: Rng,
     rng_nemesis: Rng,
@@ -319,7 +311,7 @@ pub struct Simulation {
     rng_clients: Rng,
     rng_disks: Rng,
     trace: Fingerprint,
-    events: u64,
+    pub(crate) events: u64,
     safety: SafetyChecker,
     history: History,
     telemetry: Telemetry,
@@ -350,9 +342,9 @@ pub struct Simulation {
     /// default, when each report costs one test of this flag).
     observing: bool,
     /// What the world did since the record last took it in.
-    observed: Vec<record::Observation>,
+    pub(crate) observed: Vec<record::Observation>,
     /// The signatures reached, while coverage is recorded (`coverage.rs`; off by default).
-    coverage: Option<Box<coverage::Coverage>>,
+    pub(crate) coverage: Option<Box<coverage::Coverage>>,
     /// The scenario's forks applied so far.
     forks_next: usize,
     /// With `stale_votes`: answers to votes held back, each with its message number, until

@@ -8,13 +8,13 @@ use crate::raft::{position_of, Body, Index, Input, Message, Node, NodeId, Output
 
 use crate::scenario::Action;
 
-use super::describe::{self, FeedKind};
 use super::nemesis::{
     APPEND_CUT_PPM, COMMIT_CRASH_PPM, FSYNC_CRASH_PPM, NEW_LEADER_CRASH_PPM, NEW_LEADER_CUT_PPM, RIVAL_CANDIDATE_PPM,
     STALE_VOTE_PPM, VOTES_HELD_MAX, VOTE_CRASH_PPM,
 };
-use super::record::{Change, Look, Observed, SentRoute};
 use super::{Event, LossCause, Phase, Simulation, TimerSlot};
+use crate::explore::describe::{self, FeedKind};
+use crate::explore::record::{Change, Look, Observed, SentRoute};
 
 /// What a node's step did that an aimed fault may strike at.
 #[derive(Clone, Copy, Debug)]
@@ -257,7 +257,7 @@ impl Simulation {
                 latency_us.record(latency);
                 if observing {
                     let what = Observed::Committed { latency_us: latency };
-                    observed.push(super::record::Observation { event, time_us: now_us, what });
+                    observed.push(crate::explore::record::Observation { event, time_us: now_us, what });
                 }
             });
         }

@@ -7,8 +7,8 @@
 //! samples at its two ends, so a drawing costs the bins (about one per two pixels) and the
 //! leader changes and marks it shows, never the run's events.
 
+use raftsim_core::explore::record::{Interval, NodeState, Record, Sample};
 use raftsim_core::raft::{MessageKind, NodeId};
-use raftsim_core::sim::record::{Interval, NodeState, Record, Sample};
 
 use super::layout::Point;
 use super::spacetime::{seconds_label, tick_step_us, Window};

@@ -8,8 +8,8 @@
 //! than anyone can read shows the nodes' lines and says how many messages it holds.
 
 use raftsim_core::check::violation::instant_words;
+use raftsim_core::explore::record::{Arrow, Change, Fate, Look, Mark, NodeState, Record, HELD_END_US};
 use raftsim_core::raft::{MessageKind, NodeId, Role};
-use raftsim_core::sim::record::{Arrow, Change, Fate, Look, Mark, NodeState, Record, HELD_END_US};
 use raftsim_core::sim::{LossCause, Simulation};
 
 use super::glyphs::{self, Glyph};

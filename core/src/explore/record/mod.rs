@@ -19,7 +19,7 @@ pub use samples::{latency_bucket_floor_us, Interval, Sample, Samples, LATENCY_BU
 use crate::raft::{NodeId, Role, Term};
 use crate::scenario::Action;
 
-use super::{LossCause, Simulation};
+use crate::sim::{LossCause, Simulation};
 
 /// Marks kept per node at most (a node that campaigns without end, three marks every 300 ms,
 /// fills it in seven minutes; then its older half goes).
@@ -401,7 +401,7 @@ fn node_byte(node: NodeId) -> u8 {
 }
 
 /// The state of `server`'s node.
-pub(super) fn state_of(server: &super::Server) -> NodeState {
+pub(crate) fn state_of(server: &crate::sim::Server) -> NodeState {
     match &server.node {
         Some(node) => NodeState { running: true, paused: server.paused, role: node.role(), term: node.term() },
         None => NodeState {
