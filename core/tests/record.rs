@@ -39,47 +39,47 @@ fn contents(record: &Record) -> String {
 
 #[test]
 fn travelling_back_and_forth_records_each_event_once() {
-    let mut travelled = Session::recorded(spec("flaky-network", 4), 50).unwrap();
+    let mut travelled = Session::with_record(spec("flaky-network", 4), 50).unwrap();
     travelled.run_events(12_000);
     let first_pass = contents(record(&travelled));
     travelled.seek(3_000);
     travelled.step_back();
-    travelled.seek_time(travelled.simulation().now_us() + 500_000);
+    travelled.seek_time(travelled.world().now_us() + 500_000);
     travelled.seek(12_000);
     assert_eq!(contents(record(&travelled)), first_pass, "replays added nothing");
     travelled.seek(7_345);
     travelled.run_events(6_000);
-    let mut straight = Session::recorded(spec("flaky-network", 4), 0).unwrap();
+    let mut straight = Session::with_record(spec("flaky-network", 4), 0).unwrap();
     straight.run_events(13_345);
-    assert_eq!(travelled.simulation().events(), 13_345);
+    assert_eq!(travelled.world().events(), 13_345);
     assert_eq!(contents(record(&travelled)), contents(record(&straight)), "the same record as a run straight through");
     let arrows = record(&straight).arrows();
-    assert!(arrows.len() as u64 == straight.simulation().messages_sent(), "every message is an arrow");
+    assert!(arrows.len() as u64 == straight.world().messages_sent(), "every message is an arrow");
     let duplicated = (0..arrows.len()).filter(|&position| arrows.at(position).duplicated).count();
     assert!(duplicated > 0, "the flaky network duplicates some messages");
     let dropped = (0..arrows.len()).filter(|&position| matches!(arrows.at(position).fate, Fate::Lost(_))).count();
-    let lost: u64 = straight.simulation().telemetry().messages.iter().map(|counts| counts.dropped).sum();
+    let lost: u64 = straight.world().telemetry().messages.iter().map(|counts| counts.dropped).sum();
     assert!(dropped as u64 <= lost && dropped > 0, "drops are marked ({dropped} of {lost} losses, copies included)");
 }
 
 #[test]
 fn recording_leaves_the_run_as_it_is() {
-    let mut recorded = Session::recorded(spec("default", 9), 0).unwrap();
+    let mut recorded = Session::with_record(spec("default", 9), 0).unwrap();
     let mut plain = Session::new(spec("default", 9), 0).unwrap();
     recorded.run_until(6_000_000);
     plain.run_until(6_000_000);
-    assert_eq!(recorded.simulation().trace_hash(), plain.simulation().trace_hash());
+    assert_eq!(recorded.world().trace_hash(), plain.world().trace_hash());
     assert!(plain.record().is_none());
     assert!(!record(&recorded).arrows().is_empty());
 }
 
 #[test]
 fn a_fork_drops_the_future_it_replaces() {
-    let mut forked = Session::recorded(spec("calm-election", 6), 0).unwrap();
+    let mut forked = Session::with_record(spec("calm-election", 6), 0).unwrap();
     forked.run_events(12_000);
     forked.seek(5_000);
-    let fork_us = forked.simulation().now_us();
-    let leader = forked.simulation().current_leader().map(|node| node.id()).expect("a leader by event 5,000");
+    let fork_us = forked.world().now_us();
+    let leader = forked.world().current_leader().map(|node| node.id()).expect("a leader by event 5,000");
     forked.act(Action::Crash { node: leader });
     let after_fork = record(&forked);
     let arrows = after_fork.arrows();
@@ -95,7 +95,7 @@ fn a_fork_drops_the_future_it_replaces() {
     let crash = after_fork.marks_in(leader, fork_us, fork_us);
     assert_eq!(crash.last().map(|mark| mark.change), Some(Change::Crashed), "the crash is a mark at once");
     forked.run_events(7_000);
-    let mut straight = Session::recorded(spec("calm-election", 6), 0).unwrap();
+    let mut straight = Session::with_record(spec("calm-election", 6), 0).unwrap();
     straight.run_events(5_000);
     straight.act(Action::Crash { node: leader });
     straight.run_events(7_000);
@@ -104,7 +104,7 @@ fn a_fork_drops_the_future_it_replaces() {
 
 #[test]
 fn a_crashed_leader_leaves_a_gap_until_the_next_one() {
-    let mut session = Session::recorded(spec("leader-crash", 2), 0).unwrap();
+    let mut session = Session::with_record(spec("leader-crash", 2), 0).unwrap();
     session.run_until(4_000_000);
     let record = record(&session);
     let spans = record.leaders_in(1_000_000, 4_000_000);
@@ -138,13 +138,13 @@ fn a_crashed_leader_leaves_a_gap_until_the_next_one() {
 
 #[test]
 fn a_held_message_reaches_from_its_send_to_its_late_arrival() {
-    let mut session = Session::recorded(spec("calm-election", 3), 0).unwrap();
+    let mut session = Session::with_record(spec("calm-election", 3), 0).unwrap();
     session.run_until(2_000_000);
-    let leader = session.simulation().current_leader().map(|node| node.id()).expect("a leader");
+    let leader = session.world().current_leader().map(|node| node.id()).expect("a leader");
     let follower: NodeId = if leader == 1 { 2 } else { 1 };
     session.act(Action::Hold { from: leader, to: follower });
     session.run_until(2_600_000);
-    let held_at = session.simulation().now_us();
+    let held_at = session.world().now_us();
     let held: Vec<usize> = {
         let arrows = record(&session).arrows();
         (0..arrows.len()).filter(|&position| arrows.at(position).fate == Fate::Held).collect()
@@ -174,12 +174,12 @@ fn a_held_message_reaches_from_its_send_to_its_late_arrival() {
 
 #[test]
 fn samples_add_up_to_the_telemetry() {
-    let mut session = Session::recorded(spec("minority-partition", 5), 0).unwrap();
+    let mut session = Session::with_record(spec("minority-partition", 5), 0).unwrap();
     session.run_until(6_000_000);
     let samples = record(&session).samples().list();
     assert!(samples.len() > 500, "10 ms apart: {}", samples.len());
     let whole = raftsim_core::explore::record::Interval::between(&samples[0], samples.last().unwrap());
-    let telemetry = session.simulation().telemetry();
+    let telemetry = session.world().telemetry();
     let sent: u64 = whole.sent.iter().sum();
     let telemetry_sent: u64 = telemetry.messages.iter().map(|counts| counts.sent).sum();
     assert!(
@@ -207,9 +207,9 @@ fn a_long_run_stays_within_its_bounds() {
     scenario.network.drop_ppm = 50_000;
     scenario.phases.safety_us = 600_000_000;
     let mut session =
-        Session::recorded(RunSpec { scenario, actions: vec![], stop_at_event: None, stop_at_us: None }, 0).unwrap();
+        Session::with_record(RunSpec { scenario, actions: vec![], stop_at_event: None, stop_at_us: None }, 0).unwrap();
     let mut bytes_max = 0;
-    while session.simulation().messages_sent() < 2 * ARROWS_MAX as u64 + 1_000 {
+    while session.world().messages_sent() < 2 * ARROWS_MAX as u64 + 1_000 {
         session.run_events(50_000);
         bytes_max = bytes_max.max(record(&session).bytes());
     }
@@ -219,10 +219,10 @@ fn a_long_run_stays_within_its_bounds() {
     assert!(record.samples().list().len() <= SAMPLES_MAX);
     assert!(bytes_max <= Record::BYTES_MAX, "{bytes_max} bytes, bound {}", Record::BYTES_MAX);
     assert!(bytes_max <= 16 << 20, "without duplicates or holds, about half of it: {bytes_max}");
-    let now_us = session.simulation().now_us();
+    let now_us = session.world().now_us();
     let window = record.arrows().in_window(now_us - 1_000_000, now_us);
     assert!(!window.is_empty() && window.len() < ARROWS_MAX / 4, "a second holds {} arrows", window.len());
-    session.seek(session.simulation().events() / 2);
+    session.seek(session.world().events() / 2);
     session.act(Action::Crash { node: 3 });
     assert!(session.record().unwrap().bytes() <= Record::BYTES_MAX);
 }

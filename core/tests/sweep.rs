@@ -2,7 +2,7 @@
 //! faults) must run without a single violation on the correct protocol.
 
 use raftsim_core::scenario::Scenario;
-use raftsim_core::sim::Simulation;
+use raftsim_core::sim::World;
 
 const SEEDS: u64 = 2_000;
 
@@ -15,7 +15,7 @@ fn two_thousand_swarm_seeds_pass_every_check() {
                 scope.spawn(move || {
                     let mut failures = Vec::new();
                     for seed in (worker..SEEDS).step_by(threads as usize) {
-                        let mut simulation = Simulation::new(Scenario { seed, ..Scenario::default() }).expect("valid");
+                        let mut simulation = World::new(Scenario { seed, ..Scenario::default() }).expect("valid");
                         if let Some(violation) = simulation.run_to_end() {
                             failures.push(format!("seed {seed}: {violation}"));
                         }

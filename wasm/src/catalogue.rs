@@ -289,7 +289,7 @@ pub fn bench_standard(seeds: u32) -> Result<JsValue, JsError> {
     let started = js_sys::Date::now();
     let mut events = 0;
     for seed in 1..=u64::from(seeds) {
-        let mut simulation = raftsim_core::sim::Simulation::new(Scenario { seed, ..Scenario::default() })
+        let mut simulation = raftsim_core::sim::World::new(Scenario { seed, ..Scenario::default() })
             .map_err(|error| JsError::new(&error.to_string()))?;
         simulation.run_to_end();
         events += simulation.events();

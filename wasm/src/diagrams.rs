@@ -25,7 +25,7 @@ impl Simulation {
     }
 
     fn moment(&self) -> Moment {
-        let simulation = self.session.simulation();
+        let simulation = self.session.world();
         let now_us = simulation.now_us();
         Moment {
             now_us,
@@ -35,13 +35,13 @@ impl Simulation {
     }
 
     fn frame(&self, width: f64, height: f64, start_us: f64, span_us: f64, follow: bool) -> Frame {
-        let simulation = self.session.simulation();
+        let simulation = self.session.world();
         let window = Window::fit(start_us, span_us, follow, simulation.now_us(), simulation.scenario().run_us());
         Frame::new(simulation.scenario().nodes, width, height, window)
     }
 
     fn strip(&self, width: f64, left: f64, right: f64) -> Strip {
-        Strip::new(width, left, right, self.session.simulation().scenario().run_us())
+        Strip::new(width, left, right, self.session.world().scenario().run_us())
     }
 }
 
@@ -143,7 +143,7 @@ impl Simulation {
     ) -> Vec<f64> {
         let frame = self.frame(width, height, start_us, span_us, follow);
         let pen = Pen::begin(context, &self.dashes, width, height, pixel_ratio);
-        let drawn = spacetime::draw(&pen, self.session.simulation(), self.record(), &frame, self.moment());
+        let drawn = spacetime::draw(&pen, self.session.world(), self.record(), &frame, self.moment());
         let window = frame.window;
         let counts = [drawn.arrows, drawn.marks, drawn.in_view].map(|count| count as f64);
         vec![
@@ -160,7 +160,7 @@ impl Simulation {
     /// about 150 messages at the recent traffic, and at least `min_us` (see
     /// `render::spacetime::span_us_auto`).
     pub fn spacetime_span_auto(&self, min_us: f64) -> f64 {
-        let simulation = self.session.simulation();
+        let simulation = self.session.world();
         let min_us = if min_us.is_finite() && min_us > 0.0 { min_us as u64 } else { 0 };
         spacetime::span_us_auto(self.record(), simulation.parameters(), simulation.now_us(), min_us) as f64
     }
@@ -290,7 +290,7 @@ impl Simulation {
                 term: span.leader.map_or(0, |(_, term)| term),
             })
             .collect();
-        let run_us = self.session.simulation().scenario().run_us();
+        let run_us = self.session.world().scenario().run_us();
         let bins = plots::bins(record.samples().list(), run_us, VIEW_BINS)
             .into_iter()
             .map(|bin| BinRow {

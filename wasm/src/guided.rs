@@ -9,7 +9,6 @@
 //! failure. The page unions the parts' coverage from [`GuidedSearch::take_signatures`].
 
 use raftsim_core::check::violation::Violation;
-use raftsim_core::explore::hunt::GuidedHunt;
 use raftsim_core::explore::sweep::SeedRange;
 use raftsim_core::scenario::share::encode;
 use serde::Serialize;
@@ -51,7 +50,7 @@ impl Shard {
 /// One worker's guided hunt, a round at a time.
 #[wasm_bindgen]
 pub struct GuidedSearch {
-    hunt: GuidedHunt,
+    hunt: raftsim_core::explore::hunt::Hunt,
     shard: Shard,
     /// Signatures first reached since the last [`GuidedSearch::take_signatures`].
     signatures: Vec<u64>,
@@ -96,7 +95,7 @@ impl GuidedSearch {
             return Err(JsError::new(&format!("part {shard} of {shards} of a hunt of {} seeds", range.len())));
         }
         let shard = Shard::of(range, u64::from(shard), u64::from(shards));
-        let hunt = GuidedHunt::new(scenario, shard.seeds_from, shard.hunt_seed);
+        let hunt = raftsim_core::explore::hunt::Hunt::new(scenario, shard.seeds_from, shard.hunt_seed);
         Ok(GuidedSearch { hunt, shard, signatures: Vec::new() })
     }
 

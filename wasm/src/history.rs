@@ -78,7 +78,7 @@ pub struct RunBars<'a> {
 }
 
 impl<'a> RunBars<'a> {
-    pub fn of(simulation: &'a raftsim_core::sim::Simulation) -> RunBars<'a> {
+    pub fn of(simulation: &'a raftsim_core::sim::World) -> RunBars<'a> {
         let workload = &simulation.scenario().workload;
         // A client gives up at the first event after its deadline; the margin covers the wait.
         let span_us_max = workload.op_timeout_us.saturating_mul(2).saturating_add(1_000_000);
@@ -380,7 +380,7 @@ fn pick_of(bar: &Bar, near_end: bool, row_names: Option<&[String]>) -> Picked {
 impl Simulation {
     /// How many rows the client-history timeline has (the workload's clients and one-off requests).
     pub fn history_rows(&self) -> u32 {
-        RunBars::of(self.session.simulation()).row_names().len() as u32
+        RunBars::of(self.session.world()).row_names().len() as u32
     }
 
     /// Draws the client history from `start_us` to `end_us` on a canvas `width` CSS px wide,
@@ -394,7 +394,7 @@ impl Simulation {
         end_us: f64,
         marks: &HistoryMarks,
     ) {
-        let simulation = self.session.simulation();
+        let simulation = self.session.world();
         let bars = RunBars::of(simulation);
         let window = Window::new(start_us, end_us, width);
         let visible = bars.visible(window.start(), window.end());
@@ -408,7 +408,7 @@ impl Simulation {
 
     /// The operation under (`x`, `y`) on the timeline of `start_us`..`end_us`, or `null`.
     pub fn history_op_at(&self, x: f64, y: f64, width: f64, start_us: f64, end_us: f64) -> Result<JsValue, JsError> {
-        let bars = RunBars::of(self.session.simulation());
+        let bars = RunBars::of(self.session.world());
         let window = Window::new(start_us, end_us, width);
         let visible = bars.visible(window.start(), window.end());
         let names = bars.row_names();
@@ -421,14 +421,14 @@ impl Simulation {
     /// `[x, y]` of a point inside its bar near its start, in CSS pixels (for the page's tests,
     /// like `node_center`), or `null` when it is not in the history.
     pub fn history_op_point(&self, position: u32, width: f64, start_us: f64, end_us: f64) -> Option<Vec<f64>> {
-        let bar = RunBars::of(self.session.simulation()).get(position as usize)?;
+        let bar = RunBars::of(self.session.world()).get(position as usize)?;
         let (x, y) = timeline::bar_point(&bar, &Window::new(start_us, end_us, width));
         Some(vec![x, y])
     }
 
     /// The operation at `position` of the history, as [`Simulation::history_op_at`] gives it.
     pub fn history_op(&self, position: u32) -> Result<JsValue, JsError> {
-        let bars = RunBars::of(self.session.simulation());
+        let bars = RunBars::of(self.session.world());
         let names = bars.row_names();
         to_js(&bars.get(position as usize).map(|bar| pick_of(&bar, false, Some(&names))))
     }
@@ -436,7 +436,7 @@ impl Simulation {
     /// A fingerprint of the history as it stands (operations, outcomes): the page re-checks
     /// and redraws the timeline only when it changes.
     pub fn history_signature(&self) -> String {
-        let history = self.session.simulation().history();
+        let history = self.session.world().history();
         let counts = history.outcome_counts();
         format!("{}:{}:{}:{}:{}", history.ops.len(), counts.ok, counts.failed, counts.unknown, counts.pending)
     }
@@ -444,7 +444,7 @@ impl Simulation {
     /// The history as the linearizability checker reads it, in JSON: what the page hands its
     /// worker (operations still waiting count as unknown: they may yet take effect).
     pub fn history_for_check(&self) -> String {
-        let operations = lin::from_history(self.session.simulation().history());
+        let operations = lin::from_history(self.session.world().history());
         serde_json::to_string(&operations).expect("operations serialise")
     }
 }

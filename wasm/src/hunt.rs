@@ -11,7 +11,7 @@ use raftsim_core::explore::sweep::{failing_run, judge_seed, SeedRange, Verdict, 
 use raftsim_core::raft::{Bugs, BUG_CATALOGUE};
 use raftsim_core::scenario::share::{decode, encode};
 use raftsim_core::scenario::{Checks, RunSpec, Scenario};
-use raftsim_core::sim::Simulation;
+use raftsim_core::sim::World;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -339,7 +339,7 @@ pub fn rust_test(link: &str) -> Result<JsValue, JsError> {
         events: u64,
     }
     let spec = decode(link).map_err(|error| JsError::new(&error.to_string()))?.spec;
-    let mut simulation = Simulation::from_spec(&spec).map_err(|error| JsError::new(&error.to_string()))?;
+    let mut simulation = World::from_spec(&spec).map_err(|error| JsError::new(&error.to_string()))?;
     let violation = simulation.run_to_end();
     to_js(&Exported { text: export::rust_test(&spec, violation.as_ref()), violation, events: simulation.events() })
 }

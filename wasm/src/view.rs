@@ -7,7 +7,7 @@ use raftsim_core::check::linearizability::{CheckResult, Verdict};
 use raftsim_core::check::violation::Violation;
 use raftsim_core::raft::{Index, Node, NodeId, Role, Term, Timer};
 use raftsim_core::scenario::Fork;
-use raftsim_core::sim::{Phase, Server, Simulation};
+use raftsim_core::sim::{Phase, Server, World};
 use serde::Serialize;
 
 /// What the run panel and the check board show.
@@ -79,7 +79,7 @@ pub fn verdict_name(result: &CheckResult) -> &'static str {
     }
 }
 
-pub fn run_view(simulation: &Simulation, frontier: (u64, u64), user_actions: usize) -> RunView {
+pub fn run_view(simulation: &World, frontier: (u64, u64), user_actions: usize) -> RunView {
     let scenario = simulation.scenario();
     let counts = simulation.history().outcome_counts();
     let leader = simulation.current_leader();
@@ -131,7 +131,7 @@ pub struct NodeLine {
     pub commit_index: Index,
 }
 
-pub fn node_lines(simulation: &Simulation) -> Vec<NodeLine> {
+pub fn node_lines(simulation: &World) -> Vec<NodeLine> {
     simulation
         .servers()
         .iter()
@@ -196,7 +196,7 @@ pub struct PeerProgress {
     pub mode: &'static str,
 }
 
-pub fn node_detail(simulation: &Simulation, id: NodeId) -> NodeDetail {
+pub fn node_detail(simulation: &World, id: NodeId) -> NodeDetail {
     let server = simulation.server(id);
     let node = server.node.as_ref();
     let durable = server.disk.durable();
@@ -255,7 +255,7 @@ fn progress_of(node: &Node) -> Vec<PeerProgress> {
         .collect()
 }
 
-fn client_ops_at(simulation: &Simulation, id: NodeId) -> Vec<String> {
+fn client_ops_at(simulation: &World, id: NodeId) -> Vec<String> {
     let history = simulation.history();
     simulation
         .clients()
@@ -295,7 +295,7 @@ pub struct EntryView {
 }
 
 /// Entry `index` of node `id`'s log (its disk's, if it is down), if it has one.
-pub fn entry_view(simulation: &Simulation, id: NodeId, index: Index) -> Option<EntryView> {
+pub fn entry_view(simulation: &World, id: NodeId, index: Index) -> Option<EntryView> {
     let server = simulation.server(id);
     let node = server.node.as_ref();
     let entry = match node {
@@ -331,7 +331,7 @@ pub struct CheckState {
 }
 
 /// Every check the engine runs, and where it stands at this moment of the run.
-pub fn check_states(simulation: &Simulation) -> Vec<CheckState> {
+pub fn check_states(simulation: &World) -> Vec<CheckState> {
     use raftsim_core::check::violation::{duration_words, CheckedWhen, Invariant};
     let phases = &simulation.scenario().phases;
     let (now_us, heal_us) = (simulation.now_us(), phases.safety_us);

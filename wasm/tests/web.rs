@@ -23,7 +23,7 @@ fn every_corpus_run_has_its_native_trace_hash() {
     for (expected, scenario) in runs.iter().zip(corpus) {
         assert_eq!(expected["preset"].as_str(), Some(scenario.name.as_str()));
         assert_eq!(expected["seed"].as_u64(), Some(scenario.seed));
-        let mut simulation = raftsim_core::sim::Simulation::new(scenario.clone()).expect("valid");
+        let mut simulation = raftsim_core::sim::World::new(scenario.clone()).expect("valid");
         simulation.run_to_end();
         let hash = format!("{:016x}", simulation.trace_hash());
         if expected["hash"].as_str() != Some(hash.as_str()) || expected["events"].as_u64() != Some(simulation.events())

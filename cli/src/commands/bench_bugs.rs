@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use raftsim_core::raft::{Bugs, BUG_CATALOGUE};
 use raftsim_core::scenario::{Checks, Scenario};
-use raftsim_core::sim::Simulation;
+use raftsim_core::sim::World;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -122,7 +122,7 @@ fn hunt_range(pool: &rayon::ThreadPool, scenario: &Scenario, first_seed: u64, se
 /// The lowest of `seeds` whose run fails, with the check that fired.
 fn first_failure(scenario: &Scenario, seeds: Range<u64>) -> Option<(u64, String)> {
     seeds.into_par_iter().find_map_first(|seed| {
-        let violation = Simulation::new(Scenario { seed, ..scenario.clone() }).expect("valid").run_to_end()?;
+        let violation = World::new(Scenario { seed, ..scenario.clone() }).expect("valid").run_to_end()?;
         Some((seed, violation.invariant.name().to_string()))
     })
 }

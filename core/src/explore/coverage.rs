@@ -28,7 +28,7 @@
 //! leader at most in the highest term, most nodes follow, terms within an election or two of
 //! each other): tens of thousands over ten thousand swarm seeds, as `raftsim sweep --coverage` reports.
 //!
-//! The signature is computed only while coverage is on ([`Simulation::set_coverage`]), and
+//! The signature is computed only while coverage is on ([`World::set_coverage`]), and
 //! then only after events that can change a feature (a delivery, a timer, an fsync, a request,
 //! a fault) and did change what it reads (each node's role, term, last entry, commit index and
 //! log truncations, and the network's cuts: most deliveries change none of it); off, a step
@@ -42,7 +42,7 @@ use crate::raft::{quorum, Role, Term};
 use crate::scenario::NODES_MAX;
 
 use crate::sim::network::{Network, SLOTS};
-use crate::sim::{Event, Server, Simulation};
+use crate::sim::{Event, Server, World};
 
 /// A signature reached for the first time in a run, and the event after which it held.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -306,7 +306,7 @@ pub fn is_deep(signature: u64) -> bool {
     signature & (STALE_MAJORITY | DIVERGED) != 0
 }
 
-impl Simulation {
+impl World {
     /// Starts (or stops) recording which signatures the run reaches. Starting takes the
     /// signature of the state now; coverage already recorded is kept when it is started again.
     /// Recording never changes what the world does.

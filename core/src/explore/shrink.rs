@@ -10,7 +10,7 @@ use crate::check::violation::{duration_words, Invariant, Violation};
 use crate::scenario::{RunSpec, Scenario, Scripted, UserAction};
 
 use super::describe;
-use crate::sim::Simulation;
+use crate::sim::World;
 
 /// The outcome of shrinking.
 #[derive(Clone, Debug)]
@@ -30,7 +30,7 @@ pub struct Shrunk {
 /// How big a run is, for people: what a shrink reduces. Under swarm testing, the cluster the
 /// seed drew.
 pub fn size(spec: &RunSpec, violation: &Violation) -> String {
-    let drawn = Simulation::new(spec.scenario.clone()).map(|simulation| simulation.scenario().clone());
+    let drawn = World::new(spec.scenario.clone()).map(|simulation| simulation.scenario().clone());
     let scenario = drawn.as_ref().unwrap_or(&spec.scenario);
     let kinds = scenario.nemesis.kinds.count();
     let faults = if scenario.nemesis.swarm { "swarm faults".to_string() } else { format!("{kinds} fault kinds") };
@@ -174,7 +174,7 @@ impl Shrinker {
 
 /// Runs `spec` to its end; its violation, if any. An invalid spec counts as passing.
 fn run(spec: &RunSpec) -> Option<Violation> {
-    Simulation::from_spec(spec).ok()?.run_to_end()
+    World::from_spec(spec).ok()?.run_to_end()
 }
 
 fn fails_with(spec: &RunSpec, invariant: Invariant) -> Option<Violation> {
@@ -225,7 +225,7 @@ fn candidates(spec: &RunSpec, violation: &Violation) -> Vec<(String, RunSpec)> {
 /// then be removed one at a time. Kept only if the run still fails the same way (the liveness
 /// phase's calm disks differ).
 fn make_explicit(scenario: &mut Scenario) {
-    let Ok(simulation) = Simulation::new(scenario.clone()) else { return };
+    let Ok(simulation) = World::new(scenario.clone()) else { return };
     simulation.parameters().clone().fix_into(scenario);
 }
 
@@ -301,7 +301,7 @@ mod tests {
             .find(|&seed| {
                 let mut scenario = Scenario { seed, ..preset("swarm").expect("preset") };
                 scenario.protocol.bugs = Bugs::only(bug).expect("catalogued");
-                Simulation::new(scenario).expect("valid").run_to_end().is_some()
+                World::new(scenario).expect("valid").run_to_end().is_some()
             })
             .expect("the sweep finds the bug");
         let mut scenario = Scenario { seed, ..preset("swarm").expect("preset") };

@@ -6,7 +6,7 @@
 use crate::check::violation::Violation;
 use crate::scenario::{RunSpec, Scenario, SEED_MAX};
 
-use crate::sim::Simulation;
+use crate::sim::World;
 
 /// The most seeds one hunt takes. A sweep holds its seed list in memory (8 bytes a seed), so a
 /// larger range is spread over several hunts (`raftsim sweep --shard`).
@@ -139,9 +139,9 @@ pub fn judge_seed_covered(scenario: &Scenario, seed: u64) -> (SeedOutcome, Vec<u
 }
 
 /// The one place a seed is judged, with or without coverage.
-fn judge(scenario: &Scenario, seed: u64, covered: bool) -> (SeedOutcome, Simulation) {
+fn judge(scenario: &Scenario, seed: u64, covered: bool) -> (SeedOutcome, World) {
     assert!(seed <= SEED_MAX, "seed {seed} is past SEED_MAX");
-    let mut simulation = Simulation::new(Scenario { seed, ..scenario.clone() }).expect("a valid scenario");
+    let mut simulation = World::new(Scenario { seed, ..scenario.clone() }).expect("a valid scenario");
     simulation.set_coverage(covered);
     let verdict = match simulation.run_to_end() {
         Some(violation) => Verdict::Fails(violation),
@@ -204,11 +204,11 @@ mod tests {
         scenario.protocol.bugs = Bugs::only("vote_before_durable").expect("catalogued");
         let outcome = judge_seed(&scenario, 1);
         let Verdict::Fails(violation) = &outcome.verdict else { panic!("seed 1 fails: {outcome:?}") };
-        let mut alone = Simulation::new(Scenario { seed: 1, ..scenario.clone() }).expect("valid");
+        let mut alone = World::new(Scenario { seed: 1, ..scenario.clone() }).expect("valid");
         assert_eq!(alone.run_to_end().as_ref(), Some(violation));
         assert_eq!(outcome.events, alone.events());
         let run = failing_run(&scenario, 1, violation);
-        let replayed = Simulation::from_spec(&run).expect("valid").run_to_end();
+        let replayed = World::from_spec(&run).expect("valid").run_to_end();
         assert_eq!(replayed.as_ref(), Some(violation), "the link's run fails at the same event");
         assert_eq!(run.stop_at_event, Some(violation.event));
         scenario.protocol.bugs = Bugs::default();

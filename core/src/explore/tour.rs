@@ -10,7 +10,7 @@ use crate::raft::{AppendOutcome, Body, Index, MessageKind, NodeId, Payload, Raft
 use crate::scenario::tours::{action_name, fill, Caption, Tour, Trigger};
 use crate::scenario::{Action, RunSpec, ScenarioError};
 
-use crate::sim::{Event, Phase, Simulation};
+use crate::sim::{Event, Phase, World};
 
 /// A caption pinned to the event where its trigger first held, its placeholders filled.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -55,7 +55,7 @@ struct NodeState {
     log: Option<RaftLog>,
 }
 
-fn node_states(simulation: &Simulation) -> Vec<NodeState> {
+fn node_states(simulation: &World) -> Vec<NodeState> {
     let state = |server: &crate::sim::Server| {
         let node = server.node.as_ref();
         NodeState {
@@ -84,7 +84,7 @@ enum Happening {
 }
 
 impl Happening {
-    fn of(event: &Event, simulation: &Simulation) -> Happening {
+    fn of(event: &Event, simulation: &World) -> Happening {
         match event {
             Event::Act(action) => Happening::Scripted {
                 action: action.clone(),
@@ -126,7 +126,7 @@ type Bindings = Vec<(&'static str, String)>;
 
 /// What one event did: the event, each node before it, and the world after it.
 struct Moment<'a> {
-    simulation: &'a Simulation,
+    simulation: &'a World,
     happening: &'a Happening,
     before: &'a [NodeState],
     after: Vec<NodeState>,
@@ -353,7 +353,7 @@ pub struct CaptionWatch {
 impl CaptionWatch {
     /// Starts watching `simulation`, which must be at its start (the `Start` trigger holds
     /// there).
-    pub fn new(tour: &'static Tour, simulation: &Simulation) -> CaptionWatch {
+    pub fn new(tour: &'static Tour, simulation: &World) -> CaptionWatch {
         assert_eq!(simulation.events(), 0, "a tour is watched from the start of its run");
         let mut watch = CaptionWatch { tour, pinned: Vec::new() };
         let states = node_states(simulation);
@@ -363,7 +363,7 @@ impl CaptionWatch {
 
     /// Runs one event of `simulation` and pins the captions it reaches; `false` once the run
     /// has finished.
-    pub fn step(&mut self, simulation: &mut Simulation) -> bool {
+    pub fn step(&mut self, simulation: &mut World) -> bool {
         if self.done() {
             return simulation.step();
         }
@@ -376,7 +376,7 @@ impl CaptionWatch {
         ran
     }
 
-    fn observe(&mut self, simulation: &Simulation, happening: &Happening, before: &[NodeState]) {
+    fn observe(&mut self, simulation: &World, happening: &Happening, before: &[NodeState]) {
         let moment = Moment { simulation, happening, before, after: node_states(simulation) };
         while let Some(caption) = self.tour.captions.get(self.pinned.len()) {
             let Some(text) = moment.caption_text(caption) else { break };
@@ -416,7 +416,7 @@ impl CaptionWatch {
 /// it from the start until every caption is pinned, the run ends, or `events_max` events have
 /// run (a page bounds the work a link can ask of it; captions not reached by then are left out).
 pub fn pin_tour(spec: &RunSpec, tour: &'static Tour, events_max: u64) -> Result<PinnedTour, ScenarioError> {
-    let mut simulation = Simulation::from_spec(spec)?;
+    let mut simulation = World::from_spec(spec)?;
     let mut watch = CaptionWatch::new(tour, &simulation);
     while !watch.done() && simulation.events() < events_max && watch.step(&mut simulation) {}
     Ok(watch.finish())

@@ -5,9 +5,9 @@ use crate::check::{linearizability, liveness};
 use crate::scenario::Action;
 
 use super::telemetry::Sample;
-use super::{Event, Phase, Simulation};
+use super::{Event, Phase, World};
 
-impl Simulation {
+impl World {
     pub(super) fn handle(&mut self, event: Event) {
         match event {
             Event::Deliver { message, incarnation, sent_us, duplicate, id } => {

@@ -6,9 +6,9 @@ use crate::scenario::Action;
 
 use super::client::Client;
 use super::nemesis::{choose_fault, Targets};
-use super::{Event, Phase, Simulation};
+use super::{Event, Phase, World};
 
-impl Simulation {
+impl World {
     /// Applies a fault or user action now. Actions name nodes of the cluster (the scenario's
     /// validation and the page's checks see to it).
     pub(super) fn act(&mut self, action: Action) {
@@ -74,7 +74,7 @@ impl Simulation {
 
     /// The targeted faults (FoundationDB's "buggify"): during the safety phase, with chance
     /// `chance_ppm`, crash node `id` at a random time from now to `last_us` and restart it after
-    /// a downtime. The crash is judged again when it comes (see [`Simulation::on_targeted_crash`]).
+    /// a downtime. The crash is judged again when it comes (see [`World::on_targeted_crash`]).
     pub(super) fn maybe_crash_within(&mut self, id: NodeId, chance_ppm: u32, last_us: u64) {
         if self.phase != Phase::Safety || !self.rng_nemesis.chance(chance_ppm) {
             return;

@@ -2,11 +2,11 @@
 //! network, disks, clocks and clients, with scripted and random faults, checked after every
 //! event.
 //!
-//! [`Simulation`] owns everything. Time is virtual, in integer microseconds; events run in
+//! [`World`] owns everything. Time is virtual, in integer microseconds; events run in
 //! (time, sequence) order; every random choice comes from a [`rng::Stream`] of the scenario's
 //! seed. Running the same scenario twice gives the same events and the same [`trace_hash`].
 //!
-//! [`trace_hash`]: Simulation::trace_hash
+//! [`trace_hash`]: World::trace_hash
 
 mod chacha;
 pub mod client;
@@ -24,6 +24,8 @@ pub mod telemetry;
 pub mod trace;
 mod workload;
 
+pub use nemesis::WorldParameters;
+
 use serde::{Deserialize, Serialize};
 
 use crate::check::history::History;
@@ -38,7 +40,6 @@ use crate::explore::{coverage, describe, record};
 use client::Client;
 use clock::Clock;
 use disk::Disk;
-use nemesis::SwarmParameters;
 use network::Network;
 use queue::EventQueue;
 use rng::{Rng, Stream};
@@ -209,7 +210,7 @@ pub enum Phase {
 
 /// One line of the page's event feed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EventRecord {
+pub struct FeedLine {
     /// The line's place among all lines written (from 1): several lines can share an event
     /// number (a role change, a user action), so the feed's cursor counts lines.
     pub seq: u64,
@@ -260,7 +261,7 @@ const LOSSES_MAX: usize = 128;
 /// vote, a campaign lost to a voter with a longer log), two fsyncs of the calm disk (the
 /// candidate's vote, the leader's first entry) and ten one-way latencies (PreVote, vote and
 /// append round trips).
-fn phases_for(scenario: &Scenario, parameters: &SwarmParameters) -> crate::scenario::PhaseOptions {
+fn phases_for(scenario: &Scenario, parameters: &WorldParameters) -> crate::scenario::PhaseOptions {
     let needed_us = 3 * parameters.protocol.election_timeout_us_max
         + 2 * scenario.disk.fsync_us_max
         + 10 * parameters.network.latency_us_max;
@@ -296,9 +297,9 @@ pub const QUEUE_LEN_MAX: usize = 1_000_000;
 /// The whole simulated world. Cloning it makes a checkpoint: the clone continues exactly as the
 /// original would.
 #[derive(Clone)]
-pub struct Simulation {
+pub struct World {
     scenario: Scenario,
-    parameters: SwarmParameters,
+    parameters: WorldParameters,
     now_us: u64,
     pub(crate) queue: EventQueue<Event>,
     pub(crate) servers: Vec<Server>,
@@ -325,7 +326,7 @@ pub struct Simulation {
     actions_applied: Vec<UserAction>,
     /// The most recent events in words, for the page (off when the capacity is zero). Each
     /// behind an `Arc`, so a checkpoint copies pointers, not sentences.
-    recent: std::collections::VecDeque<std::sync::Arc<EventRecord>>,
+    recent: std::collections::VecDeque<std::sync::Arc<FeedLine>>,
     recent_capacity: usize,
     /// Feed lines written so far.
     recent_seq: u64,
@@ -357,7 +358,7 @@ pub struct Simulation {
 
 /// The servers of a new world, each with its drawn clock drift and its own random stream, no
 /// node running yet (the world's start boots them).
-fn new_servers(scenario: &Scenario, parameters: &SwarmParameters) -> Vec<Server> {
+fn new_servers(scenario: &Scenario, parameters: &WorldParameters) -> Vec<Server> {
     let seed = scenario.seed;
     let mut rng_clocks = Rng::new(seed, Stream::Clocks);
     let drift_max = i64::from(parameters.clock.drift_ppm_max);
@@ -379,15 +380,15 @@ fn new_servers(scenario: &Scenario, parameters: &SwarmParameters) -> Vec<Server>
         .collect()
 }
 
-impl Simulation {
+impl World {
     /// Builds the world of `scenario` at time zero; refuses an invalid scenario.
-    pub fn new(scenario: Scenario) -> Result<Simulation, ScenarioError> {
+    pub fn new(scenario: Scenario) -> Result<World, ScenarioError> {
         scenario.validate()?;
         let seed = scenario.seed;
         let parameters = if scenario.nemesis.swarm {
-            SwarmParameters::draw(&mut Rng::new(seed, Stream::Swarm), &scenario)
+            WorldParameters::drawn(&mut Rng::new(seed, Stream::Swarm), &scenario)
         } else {
-            SwarmParameters::from_scenario(&scenario)
+            WorldParameters::given(&scenario)
         };
         // The world runs the drawn cluster, with the phases its timeouts need; share links keep
         // the scenario as given, from which the seed draws the same cluster again.
@@ -396,7 +397,7 @@ impl Simulation {
         scenario.validate()?;
         let servers = new_servers(&scenario, &parameters);
         let nodes = scenario.nodes;
-        let mut simulation = Simulation {
+        let mut simulation = World {
             network: Network::new(parameters.network.clone()),
             parameters,
             now_us: 0,
@@ -440,8 +441,8 @@ impl Simulation {
 
     /// Builds the world of a run spec: its scenario, with its user actions applied at the
     /// events they happened after.
-    pub fn from_spec(spec: &RunSpec) -> Result<Simulation, ScenarioError> {
-        let mut simulation = Simulation::new(spec.scenario.clone())?;
+    pub fn from_spec(spec: &RunSpec) -> Result<World, ScenarioError> {
+        let mut simulation = World::new(spec.scenario.clone())?;
         simulation.set_pending_actions(spec.actions.clone());
         Ok(simulation)
     }
@@ -458,7 +459,7 @@ impl Simulation {
     /// replay applies it at exactly this point.
     pub fn act_now(&mut self, action: Action) -> UserAction {
         let user_action = UserAction { after_event: self.events, at_us: self.now_us, action };
-        trace::record_user_action(&mut self.trace, &user_action);
+        trace::hash_user_action(&mut self.trace, &user_action);
         let text = format!("you: {}", describe::action(&user_action.action));
         self.note(user_action.after_event, describe::FeedKind::User, text);
         self.actions_applied.push(user_action.clone());
@@ -482,9 +483,9 @@ impl Simulation {
         }
     }
 
-    /// Keeps the last `capacity` events in words for [`Simulation::events_since`] (0: none,
+    /// Keeps the last `capacity` events in words for [`World::events_since`] (0: none,
     /// the default, which costs nothing).
-    pub fn record_events(&mut self, capacity: usize) {
+    pub fn keep_feed(&mut self, capacity: usize) {
         self.recent_capacity = capacity;
         while self.recent.len() > capacity {
             self.recent.pop_front();
@@ -499,14 +500,14 @@ impl Simulation {
             self.recent.pop_front();
         }
         self.recent_seq += 1;
-        let record = EventRecord { seq: self.recent_seq, number, time_us: self.now_us, kind, text };
+        let record = FeedLine { seq: self.recent_seq, number, time_us: self.now_us, kind, text };
         self.recent.push_back(std::sync::Arc::new(record));
     }
 
     /// The recorded lines after line `cursor` (a `seq`), oldest first (at most the capacity).
-    pub fn events_since(&self, cursor: u64) -> Vec<EventRecord> {
+    pub fn feed_since(&self, cursor: u64) -> Vec<FeedLine> {
         let start = self.recent.partition_point(|record| record.seq <= cursor);
-        self.recent.range(start..).map(|record| EventRecord::clone(record)).collect()
+        self.recent.range(start..).map(|record| FeedLine::clone(record)).collect()
     }
 
     /// Remembers a lost message for the page, when events are recorded (a bounded buffer: the
@@ -522,7 +523,7 @@ impl Simulation {
         self.losses.push_back(loss);
     }
 
-    /// The most recent lost messages, oldest first (recorded only with [`Simulation::record_events`]).
+    /// The most recent lost messages, oldest first (recorded only with [`World::record_events`]).
     pub fn recent_losses(&self) -> impl Iterator<Item = &Loss> {
         self.losses.iter()
     }
@@ -530,7 +531,7 @@ impl Simulation {
     /// Reports what the world does (messages, node changes, actions) for a
     /// [`record::Record`] to take in, or stops reporting. Observing changes nothing the world
     /// does: it only writes reports.
-    pub fn set_observing(&mut self, observing: bool) {
+    pub fn set_recording(&mut self, observing: bool) {
         self.observing = observing;
     }
 
@@ -622,7 +623,7 @@ impl Simulation {
         self.now_us = scheduled.time_us;
         self.events += 1;
         self.safety.at_event(self.events, self.now_us);
-        trace::record_event(&mut self.trace, self.events, self.now_us, &scheduled.event);
+        trace::hash_event(&mut self.trace, self.events, self.now_us, &scheduled.event);
         if self.recent_capacity > 0 {
             let (kind, text) = describe::event(&scheduled.event, self.takes_effect(&scheduled.event));
             self.note(self.events, kind, text);
@@ -693,7 +694,7 @@ impl Simulation {
         &self.scenario
     }
     /// The fault mix in force (drawn from the seed under swarm testing).
-    pub fn parameters(&self) -> &SwarmParameters {
+    pub fn parameters(&self) -> &WorldParameters {
         &self.parameters
     }
     /// Simulated time now.

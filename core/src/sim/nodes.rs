@@ -12,7 +12,7 @@ use super::nemesis::{
     APPEND_CUT_PPM, COMMIT_CRASH_PPM, FSYNC_CRASH_PPM, NEW_LEADER_CRASH_PPM, NEW_LEADER_CUT_PPM, RIVAL_CANDIDATE_PPM,
     STALE_VOTE_PPM, VOTES_HELD_MAX, VOTE_CRASH_PPM,
 };
-use super::{Event, LossCause, Phase, Simulation, TimerSlot};
+use super::{Event, LossCause, Phase, TimerSlot, World};
 use crate::explore::describe::{self, FeedKind};
 use crate::explore::record::{Change, Look, Observed, SentRoute};
 
@@ -31,7 +31,7 @@ struct Moment {
     voted: bool,
 }
 
-impl Simulation {
+impl World {
     /// Starts (or restarts) node `id` from its disk.
     pub(super) fn boot(&mut self, id: NodeId) {
         let server = self.server_mut(id);

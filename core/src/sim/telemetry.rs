@@ -111,7 +111,7 @@ pub struct Telemetry {
     /// Times a node became leader of a new term.
     pub leader_changes: u64,
     /// Random faults the nemesis injected (a targeted crash when it strikes). The
-    /// script's faults are [`super::Simulation::scripted_faults_due`].
+    /// script's faults are [`super::World::scripted_faults_due`].
     pub faults_injected: u64,
     /// Client-observed latency of completed operations: invocation to answer (the commit
     /// latency a client sees, retries included).
@@ -139,7 +139,7 @@ impl Telemetry {
     }
 }
 
-impl super::Simulation {
+impl super::World {
     /// How many faults of the scenario's script ([`crate::scenario::Action::is_fault`]) the
     /// run has reached. The nemesis counts only its random faults
     /// ([`Telemetry::faults_injected`]), so without this a preset whose leader crashes on cue

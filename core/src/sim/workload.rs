@@ -5,9 +5,9 @@
 use crate::check::history::Outcome;
 use crate::raft::{ClientReply, Command, Input, NodeId, Op, OpResult, ReplyOutcome};
 
-use super::{Event, Phase, Simulation};
+use super::{Event, Phase, World};
 
-impl Simulation {
+impl World {
     pub(super) fn on_request(&mut self, id: NodeId, incarnation: u32, command: Command) {
         assert!(command.client >= 1 && command.seq >= 1, "requests come from clients, numbered from 1");
         let server = self.server(id);

@@ -19,7 +19,7 @@ pub use samples::{latency_bucket_floor_us, Interval, Sample, Samples, LATENCY_BU
 use crate::raft::{NodeId, Role, Term};
 use crate::scenario::Action;
 
-use crate::sim::{LossCause, Simulation};
+use crate::sim::{LossCause, World};
 
 /// Marks kept per node at most (a node that campaigns without end, three marks every 300 ms,
 /// fills it in seven minutes; then its older half goes).
@@ -222,7 +222,7 @@ impl Record {
         + SAMPLES_MAX * std::mem::size_of::<Sample>();
 
     /// A record of `simulation` from where it is now (its start).
-    pub fn new(simulation: &Simulation) -> Record {
+    pub fn new(simulation: &World) -> Record {
         let nodes = simulation.servers().iter().map(|server| NodeMarks { before: state_of(server), list: Vec::new() });
         Record {
             accept_from: simulation.events(),
@@ -241,7 +241,7 @@ impl Record {
 
     /// Takes in what `simulation` observed (and empties its buffer); observations of events
     /// already recorded are dropped.
-    pub fn absorb(&mut self, simulation: &mut Simulation) {
+    pub fn absorb(&mut self, simulation: &mut World) {
         let mut observed = std::mem::take(&mut simulation.observed);
         let mut node_changed: Option<(u64, u64)> = None;
         for observation in observed.drain(..) {
@@ -317,13 +317,13 @@ impl Record {
     }
 
     /// Takes the samples due before an event at `next_event_us` runs.
-    pub fn sample_before(&mut self, next_event_us: u64, simulation: &Simulation) {
+    pub fn sample_before(&mut self, next_event_us: u64, simulation: &World) {
         self.samples.take_before(next_event_us, simulation);
     }
 
     /// Forgets everything after event `event` (the run forks there) of `simulation`, which
     /// is there now; event `event` itself takes observations again (the action that forks).
-    pub fn truncate(&mut self, simulation: &Simulation) {
+    pub fn truncate(&mut self, simulation: &World) {
         let (event, now_us) = (simulation.events(), simulation.now_us());
         self.arrows.truncate(event, now_us, simulation.messages_sent());
         for marks in &mut self.nodes {
@@ -413,6 +413,6 @@ pub(crate) fn state_of(server: &crate::sim::Server) -> NodeState {
     }
 }
 
-fn leader_of(simulation: &Simulation) -> Option<(NodeId, Term)> {
+fn leader_of(simulation: &World) -> Option<(NodeId, Term)> {
     simulation.current_leader().map(|node| (node.id(), node.term()))
 }

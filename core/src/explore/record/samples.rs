@@ -4,7 +4,7 @@
 
 use crate::raft::MessageKind;
 use crate::sim::telemetry::Histogram;
-use crate::sim::Simulation;
+use crate::sim::World;
 
 /// Samples kept at most; when full, every other one goes and the period doubles.
 pub const SAMPLES_MAX: usize = 2_048;
@@ -67,7 +67,7 @@ fn coarsen(histogram: &Histogram) -> [u32; LATENCY_BUCKETS] {
 impl Sample {
     /// The counters of `simulation` now, at `time_us`; `latency` is the commit-latency
     /// histogram, coarsened.
-    fn of(simulation: &Simulation, time_us: u64, latency: [u32; LATENCY_BUCKETS]) -> Sample {
+    fn of(simulation: &World, time_us: u64, latency: [u32; LATENCY_BUCKETS]) -> Sample {
         let telemetry = simulation.telemetry();
         let counts = simulation.history().outcome_counts();
         let running = simulation.servers().iter().filter_map(|server| server.node.as_ref());
@@ -168,7 +168,7 @@ impl Samples {
 
     /// Takes the samples due before an event at `next_event_us` runs: the state now is the one
     /// after every event due by each of them.
-    pub fn take_before(&mut self, next_event_us: u64, simulation: &Simulation) {
+    pub fn take_before(&mut self, next_event_us: u64, simulation: &World) {
         if self.next_us >= next_event_us {
             return;
         }
