@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use raftsim_core::explore::coverage::{signature, CUT_OFF};
 use raftsim_core::explore::hunt::Hunt;
 use raftsim_core::explore::sweep::failing_run;
+use raftsim_core::explore::watch::Watch;
 use raftsim_core::raft::{Bugs, NodeId};
 use raftsim_core::scenario::share::{decode, encode};
 use raftsim_core::scenario::{preset, Action, FaultKind, Fork, Scenario};

@@ -73,7 +73,7 @@ fn first_word(text: &str) -> String {
 
 #[test]
 fn the_scanner_sees_every_form_of_import() {
-    let text = "use crate::{\n    raft::Node,\n    sim::{Event, Simulation},\n};\nuse crate::check as c;\n// crate::scenario in a comment\nlet x = super::super::fingerprint::Fingerprint::default();";
+    let text = "use crate::{\n    raft::Node,\n    sim::{Event, World},\n};\nuse crate::check as c;\n// crate::scenario in a comment\nlet x = super::super::fingerprint::Fingerprint::default();";
     assert_eq!(named_modules(text), ["raft", "sim", "check", "fingerprint"]);
 }
 

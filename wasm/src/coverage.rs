@@ -3,6 +3,7 @@
 //! (one call, no allocation) and asks for the words only when it changed.
 
 use raftsim_core::explore::coverage::Coverage;
+use raftsim_core::explore::watch::Watch;
 use wasm_bindgen::prelude::*;
 
 use crate::simulation::Simulation;

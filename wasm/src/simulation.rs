@@ -2,6 +2,7 @@
 //! shares.
 
 use raftsim_core::explore::session::Session;
+use raftsim_core::explore::watch::Watch;
 use raftsim_core::raft::{NodeId, Op};
 use raftsim_core::scenario::share::{decode, USER_ACTIONS_MAX};
 use raftsim_core::scenario::{Action, RunSpec, Scenario, RUN_US_MAX};

@@ -3,6 +3,7 @@
 
 use raftsim_core::explore::export::rust_test;
 use raftsim_core::explore::session::Session;
+use raftsim_core::explore::watch::Watch;
 use raftsim_core::scenario::RunSpec;
 use raftsim_core::sim::World;
 

@@ -21,6 +21,7 @@ use crate::scenario::{RunSpec, Scenario, FORKS_MAX, SEED_MAX};
 
 use super::coverage::is_deep;
 use super::sweep::failing_run;
+use super::watch::Watch;
 use crate::sim::rng::{Rng, Stream};
 use crate::sim::World;
 

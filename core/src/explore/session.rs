@@ -7,6 +7,7 @@ use crate::scenario::share::{encode, validate, ShareError};
 use crate::scenario::{Action, RunSpec, UserAction};
 
 use super::record::Record;
+use super::watch::Watch;
 use crate::sim::World;
 
 /// How many checkpoints a session keeps; when full, every other one goes and the spacing
@@ -108,14 +109,14 @@ impl Session {
         let fresh = record.accepts(self.world.events() + 1);
         self.world.set_recording(fresh);
         let running = self.world.phase() != crate::sim::Phase::Finished;
-        if let Some(next_us) = self.world.queue.peek_time_us().filter(|_| fresh && running) {
+        if let Some(next_us) = self.world.next_event_time_us().filter(|_| fresh && running) {
             record.sample_before(next_us, &self.world);
         }
     }
 
     fn after_step(&mut self) {
         let Some(record) = &mut self.record else { return };
-        if self.world.observing() {
+        if self.world.recording() {
             record.absorb(&mut self.world);
             record.close_through(self.world.events());
         }
@@ -137,13 +138,13 @@ impl Session {
     pub fn advance(&mut self, time_us: u64, events_max: u64) -> u64 {
         let mut ran = 0;
         while ran < events_max {
-            let due = self.world.queue.peek_time_us().is_some_and(|next| next <= time_us);
+            let due = self.world.next_event_time_us().is_some_and(|next| next <= time_us);
             if !due || !self.step() {
                 break;
             }
             ran += 1;
         }
-        let all_due_ran = self.world.queue.peek_time_us().is_none_or(|next| next > time_us);
+        let all_due_ran = self.world.next_event_time_us().is_none_or(|next| next > time_us);
         if all_due_ran {
             self.world.run_until(time_us);
             self.extend_frontier();
@@ -162,7 +163,7 @@ impl Session {
 
     /// Runs every event up to simulated time `time_us`, and moves the clock there.
     pub fn run_until(&mut self, time_us: u64) {
-        while self.world.queue.peek_time_us().is_some_and(|next| next <= time_us) && self.step() {}
+        while self.world.next_event_time_us().is_some_and(|next| next <= time_us) && self.step() {}
         self.world.run_until(time_us);
         self.extend_frontier();
     }
@@ -302,7 +303,7 @@ impl Session {
     /// before it.
     pub fn set_clock_shown(&mut self, time_us: Option<u64>) {
         let Some(time_us) = time_us else { return };
-        let next_due_us = self.world.queue.peek_time_us();
+        let next_due_us = self.world.next_event_time_us();
         if time_us > self.world.now_us() && next_due_us.is_none_or(|next| next > time_us) {
             self.world.run_until(time_us);
         }

@@ -30,7 +30,7 @@ pub struct Shrunk {
 /// How big a run is, for people: what a shrink reduces. Under swarm testing, the cluster the
 /// seed drew.
 pub fn size(spec: &RunSpec, violation: &Violation) -> String {
-    let drawn = World::new(spec.scenario.clone()).map(|simulation| simulation.scenario().clone());
+    let drawn = World::new(spec.scenario.clone()).map(|world| world.scenario().clone());
     let scenario = drawn.as_ref().unwrap_or(&spec.scenario);
     let kinds = scenario.nemesis.kinds.count();
     let faults = if scenario.nemesis.swarm { "swarm faults".to_string() } else { format!("{kinds} fault kinds") };
@@ -225,8 +225,8 @@ fn candidates(spec: &RunSpec, violation: &Violation) -> Vec<(String, RunSpec)> {
 /// then be removed one at a time. Kept only if the run still fails the same way (the liveness
 /// phase's calm disks differ).
 fn make_explicit(scenario: &mut Scenario) {
-    let Ok(simulation) = World::new(scenario.clone()) else { return };
-    simulation.parameters().clone().fix_into(scenario);
+    let Ok(world) = World::new(scenario.clone()) else { return };
+    world.parameters().clone().fix_into(scenario);
 }
 
 /// Earlier stops: a safety violation needs no time after it, and a shorter faulty phase is a

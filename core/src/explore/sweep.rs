@@ -6,6 +6,7 @@
 use crate::check::violation::Violation;
 use crate::scenario::{RunSpec, Scenario, SEED_MAX};
 
+use super::watch::Watch;
 use crate::sim::World;
 
 /// The most seeds one hunt takes. A sweep holds its seed list in memory (8 bytes a seed), so a
@@ -133,22 +134,22 @@ pub fn judge_seed(scenario: &Scenario, seed: u64) -> SeedOutcome {
 /// [`judge_seed`], recording the signatures the run reached (`coverage.rs`), ascending. The
 /// verdict and the events are those of [`judge_seed`]: coverage changes no run.
 pub fn judge_seed_covered(scenario: &Scenario, seed: u64) -> (SeedOutcome, Vec<u64>) {
-    let (outcome, simulation) = judge(scenario, seed, true);
-    let reached = simulation.coverage().expect("coverage is on").reached().iter().copied().collect();
+    let (outcome, world) = judge(scenario, seed, true);
+    let reached = world.coverage().expect("coverage is on").reached().iter().copied().collect();
     (outcome, reached)
 }
 
 /// The one place a seed is judged, with or without coverage.
 fn judge(scenario: &Scenario, seed: u64, covered: bool) -> (SeedOutcome, World) {
     assert!(seed <= SEED_MAX, "seed {seed} is past SEED_MAX");
-    let mut simulation = World::new(Scenario { seed, ..scenario.clone() }).expect("a valid scenario");
-    simulation.set_coverage(covered);
-    let verdict = match simulation.run_to_end() {
+    let mut world = World::new(Scenario { seed, ..scenario.clone() }).expect("a valid scenario");
+    world.set_coverage(covered);
+    let verdict = match world.run_to_end() {
         Some(violation) => Verdict::Fails(violation),
-        None if simulation.linearizability_unknown() => Verdict::LinearizabilityUnknown,
+        None if world.linearizability_unknown() => Verdict::LinearizabilityUnknown,
         None => Verdict::Pass,
     };
-    (SeedOutcome { seed, events: simulation.events(), verdict }, simulation)
+    (SeedOutcome { seed, events: world.events(), verdict }, world)
 }
 
 /// The run a failing seed's link holds: seed `seed` of `scenario`, stopped at its violating

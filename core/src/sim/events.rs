@@ -4,6 +4,7 @@
 use crate::check::{linearizability, liveness};
 use crate::scenario::Action;
 
+use super::observe::Report;
 use super::telemetry::Sample;
 use super::{Event, Phase, World};
 
@@ -40,7 +41,7 @@ impl World {
         for (id, message) in self.network.release_all() {
             self.deliver_later(id, message);
         }
-        self.observe_action(Action::Heal);
+        self.report(Report::Action(&Action::Heal));
         for id in nodes {
             if self.server(id).node.is_none() {
                 self.boot(id);

@@ -6,6 +6,7 @@ use crate::scenario::Action;
 
 use super::client::Client;
 use super::nemesis::{choose_fault, Targets};
+use super::observe::{NodeChange, Report};
 use super::{Event, Phase, World};
 
 impl World {
@@ -13,7 +14,8 @@ impl World {
     /// validation and the page's checks see to it).
     pub(super) fn act(&mut self, action: Action) {
         let nodes = self.scenario.node_ids();
-        let observed = self.observing.then(|| action.clone());
+        // Reported after it is applied (with the links it leaves cut), so kept when watched.
+        let observed = self.is_observed().then(|| action.clone());
         match action {
             Action::Crash { node } => self.crash(node),
             Action::CrashLeader { downtime_us } => {
@@ -41,7 +43,7 @@ impl World {
                 server.paused = server.node.is_some();
                 assert!(server.paused || server.backlog.is_empty(), "only a paused node has inputs waiting");
                 if server.paused {
-                    self.observe_node(node, crate::explore::record::Change::Paused);
+                    self.report(Report::Node { node, change: NodeChange::Paused });
                 }
             }
             Action::Resume { node } => self.resume(node),
@@ -60,15 +62,7 @@ impl World {
             }
         }
         if let Some(action) = observed {
-            self.observe_action(action);
-        }
-    }
-
-    /// Reports an action applied, with the links cut after it, when observed.
-    pub(super) fn observe_action(&mut self, action: Action) {
-        if self.observing {
-            let cut_links = self.network.cut_links().len() as u32;
-            self.observe(crate::explore::record::Observed::Action { action: Box::new(action), cut_links });
+            self.report(Report::Action(&action));
         }
     }
 
@@ -113,7 +107,7 @@ impl World {
         }
         self.telemetry.faults_injected += 1;
         self.crash(id);
-        self.observe_action(Action::Crash { node: id });
+        self.report(Report::Action(&Action::Crash { node: id }));
         self.queue.push(self.now_us + downtime_us, Event::Act(Action::Restart { node: id }));
     }
 

@@ -18,6 +18,7 @@ mod fork;
 pub mod nemesis;
 pub mod network;
 mod nodes;
+pub mod observe;
 pub mod queue;
 pub mod rng;
 pub mod telemetry;
@@ -35,12 +36,11 @@ use crate::fingerprint::Fingerprint;
 use crate::raft::{position_of, ClientReply, Command, Config, Message, Node, NodeId, Term, Timer};
 use crate::scenario::{Action, RunSpec, Scenario, ScenarioError, UserAction};
 
-use crate::explore::{coverage, describe, record};
-
 use client::Client;
 use clock::Clock;
 use disk::Disk;
 use network::Network;
+use observe::{Observer, Report};
 use queue::EventQueue;
 use rng::{Rng, Stream};
 use telemetry::Telemetry;
@@ -59,8 +59,8 @@ pub enum Event {
         /// The extra copy of a message the network duplicated (for display only: the trace
         /// does not encode it, so a run's hash is the same with or without it).
         duplicate: bool,
-        /// The message's number in the run, counted at every send (for the page's record,
-        /// which matches the arrival with the send by it; not in the trace either).
+        /// The message's number in the run, counted at every send (reported with its send and
+        /// its arrival, so a watcher matches the two; not in the trace either).
         id: u64,
     },
     /// A timer fires (if its generation is still current).
@@ -153,9 +153,8 @@ pub struct Server {
     pub timers: [TimerSlot; Timer::ALL.len()],
     /// The node's own random stream (timer delays).
     rng: Rng,
-    /// How many of its steps truncated its log: with the last index and term, it tells the
-    /// coverage whether the log may have changed (`coverage.rs`).
-    pub(crate) log_rewrites: u64,
+    /// How many of its steps truncated its log (see [`Server::log_rewrites`]).
+    log_rewrites: u64,
 }
 
 impl Server {
@@ -166,6 +165,12 @@ impl Server {
         let deadline_come =
             slot.deadline_local_us.is_some_and(|deadline| self.clock.true_us_at(deadline, now_us) <= now_us);
         slot.generation == generation && deadline_come
+    }
+
+    /// How many of its steps truncated its log: with its last index and term, this tells a
+    /// watcher whether its log may have changed (coverage takes a signature only then).
+    pub fn log_rewrites(&self) -> u64 {
+        self.log_rewrites
     }
 
     /// The index up to which the disk holds the running node's log, read from the disk itself
@@ -208,22 +213,6 @@ pub enum Phase {
     Finished,
 }
 
-/// One line of the page's event feed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FeedLine {
-    /// The line's place among all lines written (from 1): several lines can share an event
-    /// number (a role change, a user action), so the feed's cursor counts lines.
-    pub seq: u64,
-    /// The event's number (from 1), or the number of the event a user action followed.
-    pub number: u64,
-    /// Simulated time.
-    pub time_us: u64,
-    /// What the line is about.
-    pub kind: describe::FeedKind,
-    /// What happened, in words.
-    pub text: String,
-}
-
 /// Why a message never reached its receiver.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LossCause {
@@ -234,23 +223,6 @@ pub enum LossCause {
     /// Its receiver was down, or had restarted, when it arrived.
     Down,
 }
-
-/// A message that was lost, as the page draws it fading out.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Loss {
-    /// The message.
-    pub message: Message,
-    /// When it was sent.
-    pub sent_us: u64,
-    /// When it was lost.
-    pub lost_us: u64,
-    /// Why.
-    pub cause: LossCause,
-}
-
-/// Lost messages kept for the page while events are recorded: enough for the ones fading out
-/// at once in a busy 9-node cluster.
-const LOSSES_MAX: usize = 128;
 
 /// The phases a run keeps: the scenario's, with the leader bound raised to what the cluster's
 /// timeouts need if the scenario's is shorter (a swarm seed draws election timeouts up to
@@ -301,9 +273,9 @@ pub struct World {
     scenario: Scenario,
     parameters: WorldParameters,
     now_us: u64,
-    pub(crate) queue: EventQueue<Event>,
-    pub(crate) servers: Vec<Server>,
-    pub(crate) network: Network,
+    queue: EventQueue<Event>,
+    servers: Vec<Server>,
+    network: Network,
     clients: Vec<Client>,
     rng_network: Rng,
     rng_nemesis: Rng,
@@ -312,7 +284,7 @@ pub struct World {
     rng_clients: Rng,
     rng_disks: Rng,
     trace: Fingerprint,
-    pub(crate) events: u64,
+    events: u64,
     safety: SafetyChecker,
     history: History,
     telemetry: Telemetry,
@@ -324,14 +296,6 @@ pub struct World {
     actions_pending: std::collections::VecDeque<UserAction>,
     /// User actions applied so far, in order.
     actions_applied: Vec<UserAction>,
-    /// The most recent events in words, for the page (off when the capacity is zero). Each
-    /// behind an `Arc`, so a checkpoint copies pointers, not sentences.
-    recent: std::collections::VecDeque<std::sync::Arc<FeedLine>>,
-    recent_capacity: usize,
-    /// Feed lines written so far.
-    recent_seq: u64,
-    /// The most recent lost messages, for the page (kept only while events are recorded).
-    losses: std::collections::VecDeque<Loss>,
     /// The linearizability check of the history, once the run has ended.
     linearizability: Option<crate::check::linearizability::CheckResult>,
     process_next: u32,
@@ -339,13 +303,6 @@ pub struct World {
     events_max: u64,
     /// Messages sent so far: the number the next one gets.
     messages_sent: u64,
-    /// Whether what the world does is reported to `observed` (for a session's record; off by
-    /// default, when each report costs one test of this flag).
-    observing: bool,
-    /// What the world did since the record last took it in.
-    pub(crate) observed: Vec<record::Observation>,
-    /// The signatures reached, while coverage is recorded (`coverage.rs`; off by default).
-    pub(crate) coverage: Option<Box<coverage::Coverage>>,
     /// The scenario's forks applied so far.
     forks_next: usize,
     /// With `stale_votes`: answers to votes held back, each with its message number, until
@@ -354,6 +311,9 @@ pub struct World {
     /// The writes of the fsync being handled: one list, emptied and refilled at every fsync so
     /// that none allocates (empty between events).
     synced: Vec<crate::raft::WriteRequest>,
+    /// What the world reports to, if anything watches it (`observe.rs`; none by default, when
+    /// each report point costs one test of this `Option`).
+    observer: Option<Box<dyn Observer>>,
 }
 
 /// The servers of a new world, each with its drawn clock drift and its own random stream, no
@@ -419,20 +379,14 @@ impl World {
             commit_watch: telemetry::CommitWatch::default(),
             actions_pending: std::collections::VecDeque::new(),
             actions_applied: Vec::new(),
-            recent: std::collections::VecDeque::new(),
-            recent_capacity: 0,
-            recent_seq: 0,
-            losses: std::collections::VecDeque::new(),
             linearizability: None,
             process_next: 1_000_000,
             events_max: event_budget(&scenario),
             messages_sent: 0,
-            observing: false,
-            observed: Vec::new(),
-            coverage: None,
             forks_next: 0,
             votes_held: Vec::new(),
             synced: Vec::new(),
+            observer: None,
             scenario,
         };
         simulation.start();
@@ -460,13 +414,10 @@ impl World {
     pub fn act_now(&mut self, action: Action) -> UserAction {
         let user_action = UserAction { after_event: self.events, at_us: self.now_us, action };
         trace::hash_user_action(&mut self.trace, &user_action);
-        let text = format!("you: {}", describe::action(&user_action.action));
-        self.note(user_action.after_event, describe::FeedKind::User, text);
+        self.report(Report::UserAction(&user_action));
         self.actions_applied.push(user_action.clone());
         self.act(user_action.action.clone());
-        if self.coverage.is_some() {
-            self.update_coverage();
-        }
+        self.report(Report::Settled);
         if self.violation.is_some() {
             self.phase = Phase::Finished;
         }
@@ -480,77 +431,6 @@ impl World {
             // last event before it was taken.
             self.now_us = self.now_us.max(due.at_us);
             self.act_now(due.action);
-        }
-    }
-
-    /// Keeps the last `capacity` events in words for [`World::events_since`] (0: none,
-    /// the default, which costs nothing).
-    pub fn keep_feed(&mut self, capacity: usize) {
-        self.recent_capacity = capacity;
-        while self.recent.len() > capacity {
-            self.recent.pop_front();
-        }
-    }
-
-    fn note(&mut self, number: u64, kind: describe::FeedKind, text: String) {
-        if self.recent_capacity == 0 {
-            return;
-        }
-        if self.recent.len() == self.recent_capacity {
-            self.recent.pop_front();
-        }
-        self.recent_seq += 1;
-        let record = FeedLine { seq: self.recent_seq, number, time_us: self.now_us, kind, text };
-        self.recent.push_back(std::sync::Arc::new(record));
-    }
-
-    /// The recorded lines after line `cursor` (a `seq`), oldest first (at most the capacity).
-    pub fn feed_since(&self, cursor: u64) -> Vec<FeedLine> {
-        let start = self.recent.partition_point(|record| record.seq <= cursor);
-        self.recent.range(start..).map(|record| FeedLine::clone(record)).collect()
-    }
-
-    /// Remembers a lost message for the page, when events are recorded (a bounded buffer: the
-    /// oldest goes first).
-    fn note_loss(&mut self, message: &Message, sent_us: u64, cause: LossCause) {
-        if self.recent_capacity == 0 {
-            return;
-        }
-        if self.losses.len() == LOSSES_MAX {
-            self.losses.pop_front();
-        }
-        let loss = Loss { message: message.clone(), sent_us, lost_us: self.now_us, cause };
-        self.losses.push_back(loss);
-    }
-
-    /// The most recent lost messages, oldest first (recorded only with [`World::record_events`]).
-    pub fn recent_losses(&self) -> impl Iterator<Item = &Loss> {
-        self.losses.iter()
-    }
-
-    /// Reports what the world does (messages, node changes, actions) for a
-    /// [`record::Record`] to take in, or stops reporting. Observing changes nothing the world
-    /// does: it only writes reports.
-    pub fn set_recording(&mut self, observing: bool) {
-        self.observing = observing;
-    }
-
-    /// Whether what the world does is being reported.
-    pub fn observing(&self) -> bool {
-        self.observing
-    }
-
-    /// Reports `what`, done now, when observed.
-    fn observe(&mut self, what: record::Observed) {
-        debug_assert!(self.observing, "reports are built only while observed");
-        self.observed.push(record::Observation { event: self.events, time_us: self.now_us, what });
-    }
-
-    /// Reports a change of node `id`'s state, when observed.
-    fn observe_node(&mut self, id: NodeId, change: record::Change) {
-        if self.observing {
-            let state = record::state_of(self.server(id));
-            self.observe(record::Observed::Node { node: id, change, state });
         }
     }
 
@@ -624,11 +504,10 @@ impl World {
         self.events += 1;
         self.safety.at_event(self.events, self.now_us);
         trace::hash_event(&mut self.trace, self.events, self.now_us, &scheduled.event);
-        if self.recent_capacity > 0 {
-            let (kind, text) = describe::event(&scheduled.event, self.takes_effect(&scheduled.event));
-            self.note(self.events, kind, text);
+        if self.is_observed() {
+            let takes_effect = self.takes_effect(&scheduled.event);
+            self.report(Report::Event { event: &scheduled.event, takes_effect });
         }
-        let covered = self.coverage.is_some() && coverage::may_change(&scheduled.event);
         self.handle(scheduled.event);
         if self.violation.is_none() && (self.events >= self.events_max || self.queue.len() > QUEUE_LEN_MAX) {
             self.violation = Some(self.runaway());
@@ -638,9 +517,7 @@ impl World {
         }
         self.apply_due_actions();
         self.apply_due_fork();
-        if covered {
-            self.update_coverage();
-        }
+        self.report(Report::Settled);
         true
     }
 
@@ -784,5 +661,13 @@ impl World {
     /// Events still scheduled.
     pub fn pending_events(&self) -> impl Iterator<Item = &queue::Scheduled<Event>> {
         self.queue.iter()
+    }
+    /// The event [`World::step`] takes next, if any.
+    pub fn next_event(&self) -> Option<&queue::Scheduled<Event>> {
+        self.queue.peek()
+    }
+    /// When the next event is due, if any is.
+    pub fn next_event_time_us(&self) -> Option<u64> {
+        self.queue.peek_time_us()
     }
 }

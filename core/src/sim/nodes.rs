@@ -12,9 +12,8 @@ use super::nemesis::{
     APPEND_CUT_PPM, COMMIT_CRASH_PPM, FSYNC_CRASH_PPM, NEW_LEADER_CRASH_PPM, NEW_LEADER_CUT_PPM, RIVAL_CANDIDATE_PPM,
     STALE_VOTE_PPM, VOTES_HELD_MAX, VOTE_CRASH_PPM,
 };
+use super::observe::{NodeChange, Report, SentRoute};
 use super::{Event, LossCause, Phase, TimerSlot, World};
-use crate::explore::describe::{self, FeedKind};
-use crate::explore::record::{Change, Look, Observed, SentRoute};
 
 /// What a node's step did that an aimed fault may strike at.
 #[derive(Clone, Copy, Debug)]
@@ -39,23 +38,13 @@ impl World {
         let (node, outputs) =
             Node::restart(server.config.clone(), server.disk.durable().clone()).expect("validated config");
         let snapshot = NodeSnapshot::of(&node);
-        let (term, entries, restored) = (node.term(), node.log().last_index(), node.applied_index());
         let verdict = self.safety.on_restart(id, snapshot, node.store());
         self.server_mut(id).node = Some(node);
-        if self.events > 0 {
-            let text = match restored {
-                0 => format!("S{id} starts again from its disk: term {term}, {entries} entries"),
-                _ => format!(
-                    "S{id} starts again from its disk: term {term}, {entries} entries, its state machine restored from a snapshot up to index {restored}"
-                ),
-            };
-            self.note(self.events, FeedKind::Role, text);
-        }
         if let Err(violation) = verdict {
             self.violation = Some(*violation);
         }
         assert!(self.server(id).node.is_some(), "node {id} runs once booted");
-        self.observe_node(id, Change::Restarted);
+        self.report(Report::Node { node: id, change: NodeChange::Restarted });
         self.absorb(id, outputs);
     }
 
@@ -91,11 +80,9 @@ impl World {
                 self.maybe_crash_within(id, NEW_LEADER_CRASH_PPM, self.now_us + round_trip_us);
             }
         }
-        if let Some(text) = describe::role_change(id, before, after) {
-            self.note(self.events, FeedKind::Role, text);
-        }
         if before != after {
-            self.observe_node(id, Change::Role);
+            let change = NodeChange::Role { role_before: before.0, term_before: before.1 };
+            self.report(Report::Node { node: id, change });
         }
         self.aim_at(id, moment);
         self.absorb(id, outputs);
@@ -250,16 +237,12 @@ impl World {
             }
         }
         if node.role() == Role::Leader {
-            let step = (id, node.term());
-            let (latency_us, observed) = (&mut self.telemetry.commit_latency_us, &mut self.observed);
-            let (observing, event, now_us) = (self.observing, self.events, self.now_us);
-            self.commit_watch.observe(step, &outputs.writes, node.commit_index(), now_us, |latency| {
-                latency_us.record(latency);
-                if observing {
-                    let what = Observed::Committed { latency_us: latency };
-                    observed.push(crate::explore::record::Observation { event, time_us: now_us, what });
-                }
-            });
+            let (step, commit) = ((id, node.term()), node.commit_index());
+            self.commit_watch.take_appends(step, &outputs.writes, self.now_us);
+            while let Some(latency_us) = self.commit_watch.next_committed(commit, self.now_us) {
+                self.telemetry.commit_latency_us.record(latency_us);
+                self.report(Report::Committed { latency_us });
+            }
         }
         let Outputs { mut writes, mut messages, mut timers, mut applied, mut replies } = outputs;
         assert!(
@@ -318,13 +301,12 @@ impl World {
         self.messages_sent += 1;
         let route = self.network.route(&mut self.rng_network, &message, id);
         if route.held || self.hold_vote_answer(id, &message) {
-            self.observe_sent(id, &message, SentRoute::Held);
+            self.report(Report::Sent { id, message: &message, route: SentRoute::Held });
             return;
         }
         if route.delays_us().is_empty() {
             self.telemetry.messages_of(kind).dropped += 1;
-            self.note_loss(&message, self.now_us, LossCause::Network);
-            self.observe_sent(id, &message, SentRoute::Dropped);
+            self.report(Report::Sent { id, message: &message, route: SentRoute::Dropped });
             return;
         }
         if route.delays_us().len() > 1 {
@@ -336,7 +318,7 @@ impl World {
         let sent_us = self.now_us;
         let arrive_us = self.now_us + last_delay;
         let copy_arrive_us = other_delays.first().map(|delay| self.now_us + delay);
-        self.observe_sent(id, &message, SentRoute::Flying { arrive_us, copy_arrive_us });
+        self.report(Report::Sent { id, message: &message, route: SentRoute::Flying { arrive_us, copy_arrive_us } });
         for delay in other_delays {
             let copy = message.clone();
             let duplicate = Event::Deliver { message: copy, incarnation, sent_us, duplicate: true, id };
@@ -346,14 +328,6 @@ impl World {
         self.queue.push(arrive_us, original);
     }
 
-    /// Reports message `id` sent, when observed.
-    fn observe_sent(&mut self, id: u64, message: &Message, route: SentRoute) {
-        if self.observing {
-            let (from, to, term, look) = (message.from, message.to, message.term, Look::of(&message.body));
-            self.observe(Observed::Sent { id, from, to, term, look, route });
-        }
-    }
-
     /// Schedules message number `id`, released from a hold, with an ordinary latency.
     pub(super) fn deliver_later(&mut self, id: u64, message: Message) {
         assert!(message.from != message.to, "a held message went between two nodes");
@@ -361,9 +335,7 @@ impl World {
         let incarnation = self.server(message.to).incarnation;
         let sent_us = self.now_us;
         let arrive_us = self.now_us + delay;
-        if self.observing {
-            self.observe(Observed::Released { id, arrive_us });
-        }
+        self.report(Report::Released { id, arrive_us });
         self.queue.push(arrive_us, Event::Deliver { message, incarnation, sent_us, duplicate: false, id });
     }
 
@@ -381,12 +353,9 @@ impl World {
         let down = server.node.is_none() || server.incarnation != incarnation;
         let cut = self.network.is_cut(message.from, message.to);
         let lost = (down || cut).then_some(if down { LossCause::Down } else { LossCause::Cut });
-        if self.observing {
-            self.observe(Observed::Arrived { id, copy: duplicate, lost });
-        }
-        if let Some(cause) = lost {
+        self.report(Report::Arrived { id, message: &message, sent_us, copy: duplicate, lost });
+        if lost.is_some() {
             self.telemetry.messages_of(kind).dropped += 1;
-            self.note_loss(&message, sent_us, cause);
             return;
         }
         self.telemetry.messages_of(kind).delivered += 1;
@@ -482,7 +451,7 @@ impl World {
                 self.violation = Some(*violation);
             }
         }
-        self.observe_node(id, Change::Crashed);
+        self.report(Report::Node { node: id, change: NodeChange::Crashed });
     }
 
     pub(super) fn resume(&mut self, id: NodeId) {
@@ -493,7 +462,7 @@ impl World {
         server.paused = false;
         assert!(server.node.is_some(), "only a running node is paused");
         let backlog = std::mem::take(&mut server.backlog);
-        self.observe_node(id, Change::Resumed);
+        self.report(Report::Node { node: id, change: NodeChange::Resumed });
         for input in backlog {
             if self.violation.is_some() {
                 return;

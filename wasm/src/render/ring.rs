@@ -3,6 +3,7 @@
 //! time), lost messages fading out, cut links as walls, and client operations waiting at the
 //! node they were sent to.
 
+use raftsim_core::explore::watch::Watch;
 use raftsim_core::raft::{position_of, Node, NodeId, Op, Role, Timer};
 use raftsim_core::sim::{Event, LossCause, Server, World};
 
