@@ -70,13 +70,15 @@ impl World {
     /// `chance_ppm`, crash node `id` at a random time from now to `last_us` and restart it after
     /// a downtime. The crash is judged again when it comes (see [`World::on_targeted_crash`]).
     pub(super) fn maybe_crash_within(&mut self, id: NodeId, chance_ppm: u32, last_us: u64) {
-        if self.phase != Phase::Safety || !self.rng_nemesis.chance(chance_ppm) {
+        if self.phase != Phase::Safety || !self.streams.nemesis.chance(chance_ppm) {
             return;
         }
-        let crash_us = self.rng_nemesis.between(self.now_us, last_us.max(self.now_us));
+        let crash_us = self.streams.nemesis.between(self.now_us, last_us.max(self.now_us));
         assert!(crash_us >= self.now_us, "a targeted crash is in the future");
-        let downtime_us =
-            self.rng_nemesis.between(self.parameters.nemesis.downtime_us_min, self.parameters.nemesis.downtime_us_max);
+        let downtime_us = self
+            .streams
+            .nemesis
+            .between(self.parameters.nemesis.downtime_us_min, self.parameters.nemesis.downtime_us_max);
         self.queue.push(crash_us, Event::TargetedCrash { node: id, downtime_us });
     }
 
@@ -84,11 +86,11 @@ impl World {
     /// restarts it `downtime_us` later: a fault aimed at a protocol moment, drawn from its own
     /// stream ([`super::rng::Stream::Aim`]) so that runs without such kinds draw as before.
     pub(super) fn aim_crash(&mut self, id: NodeId, chance_ppm: u32, last_us: u64, downtime_us: (u64, u64)) {
-        if self.phase != Phase::Safety || !self.rng_aim.chance(chance_ppm) {
+        if self.phase != Phase::Safety || !self.streams.aim.chance(chance_ppm) {
             return;
         }
-        let crash_us = self.rng_aim.between(self.now_us, last_us.max(self.now_us));
-        let downtime_us = self.rng_aim.between(downtime_us.0, downtime_us.1.max(downtime_us.0));
+        let crash_us = self.streams.aim.between(self.now_us, last_us.max(self.now_us));
+        let downtime_us = self.streams.aim.between(downtime_us.0, downtime_us.1.max(downtime_us.0));
         self.queue.push(crash_us, Event::TargetedCrash { node: id, downtime_us });
     }
 
@@ -122,15 +124,17 @@ impl World {
             prevote: self.servers.iter().map(|server| server.config.protocol.prevote).collect(),
             leader: self.current_leader().map(Node::id),
         };
-        if let Some(fault) = choose_fault(&mut self.rng_nemesis, &self.parameters, &targets) {
+        if let Some(fault) = choose_fault(&mut self.streams.nemesis, &self.parameters, &targets) {
             self.telemetry.faults_injected += 1;
             if let Some((delay_us, undo)) = fault.undo {
                 self.queue.push(self.now_us + delay_us, Event::Act(undo));
             }
             self.act(fault.action);
         }
-        let interval =
-            self.rng_nemesis.between(self.parameters.nemesis.interval_us_min, self.parameters.nemesis.interval_us_max);
+        let interval = self
+            .streams
+            .nemesis
+            .between(self.parameters.nemesis.interval_us_min, self.parameters.nemesis.interval_us_max);
         assert!(interval > 0, "the nemesis moves on in time");
         self.queue.push(self.now_us + interval, Event::NemesisTick);
     }

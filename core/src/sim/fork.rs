@@ -4,7 +4,7 @@
 
 use crate::scenario::{Fork, FORKS_MAX};
 
-use super::rng::{Rng, Stream};
+use super::rng::{Rng, Stream, Streams};
 use super::{trace, World};
 
 impl World {
@@ -43,11 +43,7 @@ impl World {
     /// Restarts every random stream the run still draws from (not the swarm draw nor the clock
     /// drifts, which were drawn at the start) from `fork.seed`, and marks the trace.
     fn reseed(&mut self, fork: Fork) {
-        self.rng_network = Rng::new(fork.seed, Stream::Network);
-        self.rng_nemesis = Rng::new(fork.seed, Stream::Nemesis);
-        self.rng_clients = Rng::new(fork.seed, Stream::Clients);
-        self.rng_disks = Rng::new(fork.seed, Stream::Disks);
-        self.rng_aim = Rng::new(fork.seed, Stream::Aim);
+        self.streams = Streams::new(fork.seed);
         for (position, server) in self.servers.iter_mut().enumerate() {
             server.rng = Rng::new(fork.seed, Stream::Node(position as u32 + 1));
         }

@@ -42,7 +42,7 @@ use disk::Disk;
 use network::Network;
 use observe::{Observer, Report};
 use queue::EventQueue;
-use rng::{Rng, Stream};
+use rng::{Rng, Stream, Streams};
 use telemetry::Telemetry;
 
 /// Something scheduled to happen.
@@ -277,12 +277,8 @@ pub struct World {
     servers: Vec<Server>,
     network: Network,
     clients: Vec<Client>,
-    rng_network: Rng,
-    rng_nemesis: Rng,
-    /// The aimed faults' draws (see [`Stream::Aim`]).
-    rng_aim: Rng,
-    rng_clients: Rng,
-    rng_disks: Rng,
+    /// The world's random streams (the aimed faults' draws are [`Stream::Aim`]'s).
+    streams: Streams,
     trace: Fingerprint,
     events: u64,
     safety: SafetyChecker,
@@ -364,11 +360,7 @@ impl World {
             queue: EventQueue::default(),
             servers,
             clients: Vec::new(),
-            rng_network: Rng::new(seed, Stream::Network),
-            rng_nemesis: Rng::new(seed, Stream::Nemesis),
-            rng_aim: Rng::new(seed, Stream::Aim),
-            rng_clients: Rng::new(seed, Stream::Clients),
-            rng_disks: Rng::new(seed, Stream::Disks),
+            streams: Streams::new(seed),
             trace: Fingerprint::default(),
             events: 0,
             safety: SafetyChecker::new(nodes).with_rule_checks(scenario.checks.rules()),
@@ -451,7 +443,7 @@ impl World {
             self.boot(id);
         }
         for index in 0..self.scenario.workload.clients {
-            let target = self.rng_clients.between(1, u64::from(self.scenario.nodes)) as NodeId;
+            let target = self.streams.clients.between(1, u64::from(self.scenario.nodes)) as NodeId;
             self.clients.push(Client::new(index, target, false));
             let think = self.think_time_us();
             self.queue.push(think, Event::ClientIssue { client: index });
@@ -461,7 +453,8 @@ impl World {
         }
         if self.parameters.nemesis.kinds.any() {
             let first = self
-                .rng_nemesis
+                .streams
+                .nemesis
                 .between(self.parameters.nemesis.interval_us_min, self.parameters.nemesis.interval_us_max);
             self.queue.push(first, Event::NemesisTick);
         }
@@ -486,7 +479,7 @@ impl World {
 
     fn think_time_us(&mut self) -> u64 {
         let workload = &self.scenario.workload;
-        self.rng_clients.between(workload.think_us_min, workload.think_us_max)
+        self.streams.clients.between(workload.think_us_min, workload.think_us_max)
     }
 
     /// Processes the next event. Returns `false` once the run has finished (its end reached or

@@ -169,21 +169,21 @@ impl World {
         let behind: Vec<NodeId> = (1..=self.servers.len() as NodeId)
             .filter(|&id| id != leader && self.server(id).node.as_ref().is_some_and(|node| node.term() < term))
             .collect();
-        if self.phase != Phase::Safety || behind.is_empty() || !self.rng_aim.chance(RIVAL_CANDIDATE_PPM) {
+        if self.phase != Phase::Safety || behind.is_empty() || !self.streams.aim.chance(RIVAL_CANDIDATE_PPM) {
             return;
         }
-        let rival = behind[self.rng_aim.below(behind.len() as u64) as usize];
+        let rival = behind[self.streams.aim.below(behind.len() as u64) as usize];
         self.queue.push(self.now_us, Event::Act(Action::ForceTimeout { node: rival }));
     }
 
     /// With chance `chance_ppm`, cuts node `id` off from every other at a time drawn in
     /// `now..=cut_by_us` (before the heal) and lets it rejoin a downtime later.
     fn aim_cut(&mut self, id: NodeId, chance_ppm: u32, cut_by_us: u64, downtime_us: (u64, u64)) {
-        if self.phase != Phase::Safety || self.servers.len() < 2 || !self.rng_aim.chance(chance_ppm) {
+        if self.phase != Phase::Safety || self.servers.len() < 2 || !self.streams.aim.chance(chance_ppm) {
             return;
         }
-        let cut_us = self.rng_aim.between(self.now_us, cut_by_us);
-        let back_us = cut_us + self.rng_aim.between(downtime_us.0, downtime_us.1.max(downtime_us.0));
+        let cut_us = self.streams.aim.between(self.now_us, cut_by_us);
+        let back_us = cut_us + self.streams.aim.between(downtime_us.0, downtime_us.1.max(downtime_us.0));
         if cut_us >= self.scenario.phases.safety_us {
             return;
         }
@@ -206,7 +206,7 @@ impl World {
         if !self.parameters.nemesis.kinds.stale_votes || !is_vote_answer || self.phase != Phase::Safety {
             return false;
         }
-        if !self.rng_aim.chance(STALE_VOTE_PPM) {
+        if !self.streams.aim.chance(STALE_VOTE_PPM) {
             return false;
         }
         if self.votes_held.len() == VOTES_HELD_MAX {
@@ -257,7 +257,7 @@ impl World {
             self.command_timer(id, command);
         }
         for reply in replies.drain(..) {
-            let delay = self.network.latency_us(&mut self.rng_network);
+            let delay = self.network.latency_us(&mut self.streams.network);
             let client = u32::try_from(reply.client - 1).expect("client ids come from client indexes");
             self.queue.push(self.now_us + delay, Event::Reply { client, reply });
         }
@@ -277,7 +277,7 @@ impl World {
         // Like the network, the disks calm down once faults are healed: a drawn slow disk would
         // otherwise keep a correct cluster from meeting the liveness bounds.
         let disk = if self.phase == Phase::Liveness { &self.scenario.disk } else { &self.parameters.disk };
-        let fsync_us = self.rng_disks.between(disk.fsync_us_min, disk.fsync_us_max);
+        let fsync_us = self.streams.disks.between(disk.fsync_us_min, disk.fsync_us_max);
         let server = &mut self.servers[position_of(id)];
         if writes.iter().any(|request| matches!(request.write, Write::Truncate { .. })) {
             server.log_rewrites += 1;
@@ -299,7 +299,7 @@ impl World {
         self.telemetry.messages_of(kind).sent += 1;
         let id = self.messages_sent;
         self.messages_sent += 1;
-        let route = self.network.route(&mut self.rng_network, &message, id);
+        let route = self.network.route(&mut self.streams.network, &message, id);
         if route.held || self.hold_vote_answer(id, &message) {
             self.report(Report::Sent { id, message: &message, route: SentRoute::Held });
             return;
@@ -331,7 +331,7 @@ impl World {
     /// Schedules message number `id`, released from a hold, with an ordinary latency.
     pub(super) fn deliver_later(&mut self, id: u64, message: Message) {
         assert!(message.from != message.to, "a held message went between two nodes");
-        let delay = self.network.latency_us(&mut self.rng_network);
+        let delay = self.network.latency_us(&mut self.streams.network);
         let incarnation = self.server(message.to).incarnation;
         let sent_us = self.now_us;
         let arrive_us = self.now_us + delay;
@@ -438,7 +438,7 @@ impl World {
         if server.node.take().is_none() {
             return;
         }
-        let loss = server.disk.crash(&mut self.rng_disks, torn_tail_ppm);
+        let loss = server.disk.crash(&mut self.streams.disks, torn_tail_ppm);
         server.incarnation += 1;
         server.paused = false;
         server.backlog.clear();

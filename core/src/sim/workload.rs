@@ -24,7 +24,7 @@ impl World {
         let (attempt, command, node) = (pending.attempt, pending.command.clone(), client_state.target);
         assert!(node >= 1 && node <= self.scenario.nodes, "a client aims at a node of the cluster");
         let incarnation = self.server(node).incarnation;
-        let delay = self.network.latency_us(&mut self.rng_network);
+        let delay = self.network.latency_us(&mut self.streams.network);
         self.queue.push(self.now_us + delay, Event::Request { node, incarnation, command });
         let timeout = self.scenario.workload.attempt_timeout_us;
         self.queue.push(self.now_us + timeout, Event::ClientTimeout { client, attempt });
@@ -34,7 +34,7 @@ impl World {
         if self.phase == Phase::Finished || self.clients[client as usize].pending.is_some() {
             return;
         }
-        let op = self.clients[client as usize].draw_op(&mut self.rng_clients, &self.scenario.workload);
+        let op = self.clients[client as usize].draw_op(&mut self.streams.clients, &self.scenario.workload);
         self.start_op(client, op);
     }
 
