@@ -265,7 +265,9 @@ fn diverged(views: &[NodeView]) -> bool {
 
 /// The signature of the cluster of `servers` on `network` now (see the module's comment): a
 /// hash of the node multiset in the high 61 bits, the cluster's three flags in the low 3
-/// ([`CUT_OFF`], [`STALE_MAJORITY`], [`DIVERGED`]), so a hunt can read them.
+/// ([`CUT_OFF`], [`STALE_MAJORITY`], [`DIVERGED`]), so a hunt can read them. The server at
+/// place `p` is read as node `p + 1` on the network (what the world's servers are until the
+/// set of servers can change, and what a test renaming them relies on).
 pub fn signature(servers: &[Server], network: &Network) -> u64 {
     assert!(!servers.is_empty() && servers.len() <= NODES, "a cluster has 1 to {NODES} nodes");
     // Every slot starts as node 1's view; those past the cluster are never read.

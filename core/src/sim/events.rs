@@ -35,7 +35,7 @@ impl World {
     fn on_heal(&mut self) {
         assert_eq!(self.phase, Phase::Safety, "the heal ends the safety phase");
         self.phase = Phase::Liveness;
-        let nodes = self.scenario.node_ids();
+        let nodes = self.server_ids();
         self.network.apply(&Action::Heal, &nodes);
         self.network.calm();
         for (id, message) in self.network.release_all() {
@@ -54,7 +54,7 @@ impl World {
                 self.act(Action::Upgrade { node: id, prevote: !prevote_from });
             }
         }
-        let all_up = self.servers.iter().all(|server| server.node.is_some() && !server.paused);
+        let all_up = self.servers().iter().all(|server| server.node.is_some() && !server.paused);
         assert!(self.violation.is_some() || all_up, "after the heal every node runs");
     }
 

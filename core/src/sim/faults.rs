@@ -13,7 +13,7 @@ impl World {
     /// Applies a fault or user action now. Actions name nodes of the cluster (the scenario's
     /// validation and the page's checks see to it).
     pub(super) fn act(&mut self, action: Action) {
-        let nodes = self.scenario.node_ids();
+        let nodes = self.server_ids();
         // Reported after it is applied (with the links it leaves cut), so kept when watched.
         let observed = self.is_observed().then(|| action.clone());
         match action {
@@ -118,10 +118,12 @@ impl World {
         if self.phase != Phase::Safety {
             return;
         }
+        // The nemesis draws a node by its place among the servers (ids 1..=n: the same).
+        let servers = self.servers();
         let targets = Targets {
-            running: self.servers.iter().map(|server| server.node.is_some()).collect(),
-            paused: self.servers.iter().map(|server| server.paused).collect(),
-            prevote: self.servers.iter().map(|server| server.config.protocol.prevote).collect(),
+            running: servers.iter().map(|server| server.node.is_some()).collect(),
+            paused: servers.iter().map(|server| server.paused).collect(),
+            prevote: servers.iter().map(|server| server.config.protocol.prevote).collect(),
             leader: self.current_leader().map(Node::id),
         };
         if let Some(fault) = choose_fault(&mut self.streams.nemesis, &self.parameters, &targets) {

@@ -44,8 +44,8 @@ impl World {
     /// drifts, which were drawn at the start) from `fork.seed`, and marks the trace.
     fn reseed(&mut self, fork: Fork) {
         self.streams = Streams::new(fork.seed);
-        for (position, server) in self.servers.iter_mut().enumerate() {
-            server.rng = Rng::new(fork.seed, Stream::Node(position as u32 + 1));
+        for server in self.servers.iter_mut() {
+            server.rng = Rng::new(fork.seed, Stream::Node(server.id));
         }
         trace::hash_fork(&mut self.trace, &fork);
     }

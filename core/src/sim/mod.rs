@@ -21,11 +21,13 @@ mod nodes;
 pub mod observe;
 pub mod queue;
 pub mod rng;
+mod servers;
 pub mod telemetry;
 pub mod trace;
 mod workload;
 
 pub use nemesis::WorldParameters;
+pub use servers::Servers;
 
 use serde::{Deserialize, Serialize};
 
@@ -33,7 +35,7 @@ use crate::check::history::History;
 use crate::check::safety::SafetyChecker;
 use crate::check::violation::Violation;
 use crate::fingerprint::Fingerprint;
-use crate::raft::{position_of, ClientReply, Command, Config, Message, Node, NodeId, Term, Timer};
+use crate::raft::{ClientReply, Command, Config, Message, Node, NodeId, Term, Timer};
 use crate::scenario::{Action, RunSpec, Scenario, ScenarioError, UserAction};
 
 use client::Client;
@@ -132,9 +134,11 @@ pub enum Event {
     End,
 }
 
-/// One node's slot: the node while it runs, and everything of it that outlives a crash.
+/// One server: its node while it runs, and everything of it that outlives a crash.
 #[derive(Clone, Debug)]
 pub struct Server {
+    /// Its id (the world finds it by it: [`World::server`]).
+    pub id: NodeId,
     /// The node, while it runs.
     pub node: Option<Node>,
     /// Its protocol configuration.
@@ -274,7 +278,7 @@ pub struct World {
     parameters: WorldParameters,
     now_us: u64,
     queue: EventQueue<Event>,
-    servers: Vec<Server>,
+    servers: Servers,
     network: Network,
     clients: Vec<Client>,
     /// The world's random streams (the aimed faults' draws are [`Stream::Aim`]'s).
@@ -314,14 +318,14 @@ pub struct World {
 
 /// The servers of a new world, each with its drawn clock drift and its own random stream, no
 /// node running yet (the world's start boots them).
-fn new_servers(scenario: &Scenario, parameters: &WorldParameters) -> Vec<Server> {
+fn new_servers(scenario: &Scenario, parameters: &WorldParameters) -> Servers {
     let seed = scenario.seed;
     let mut rng_clocks = Rng::new(seed, Stream::Clocks);
     let drift_max = i64::from(parameters.clock.drift_ppm_max);
-    scenario
-        .node_ids()
-        .into_iter()
-        .map(|id| Server {
+    let mut servers = Servers::default();
+    for id in scenario.node_ids() {
+        servers.insert(Server {
+            id,
             node: None,
             config: scenario.node_config(id),
             disk: Disk::default(),
@@ -332,8 +336,9 @@ fn new_servers(scenario: &Scenario, parameters: &WorldParameters) -> Vec<Server>
             timers: [TimerSlot::default(); Timer::ALL.len()],
             rng: Rng::new(seed, Stream::Node(id)),
             log_rewrites: 0,
-        })
-        .collect()
+        });
+    }
+    servers
 }
 
 impl World {
@@ -439,7 +444,7 @@ impl World {
 
     /// Starts the nodes and clients and schedules the script, the nemesis and the phases.
     fn start(&mut self) {
-        for id in self.scenario.node_ids() {
+        for id in self.server_ids() {
             self.boot(id);
         }
         for index in 0..self.scenario.workload.clients {
@@ -612,9 +617,13 @@ impl World {
     pub fn telemetry(&self) -> &Telemetry {
         &self.telemetry
     }
-    /// The node slots, by id - 1.
+    /// The servers, in id order (a server's place is not its id: read [`Server::id`]).
     pub fn servers(&self) -> &[Server] {
-        &self.servers
+        self.servers.as_slice()
+    }
+    /// The servers' ids, in order (a list: the caller may change the world meanwhile).
+    pub fn server_ids(&self) -> Vec<NodeId> {
+        self.servers.ids().collect()
     }
     /// The running leader of the highest term, if any (a deposed leader that has not heard of
     /// the newer term may still run as leader of an older one).
@@ -631,13 +640,13 @@ impl World {
     pub fn leader_with_quorum(&self) -> Option<NodeId> {
         crate::check::liveness::leader_with_quorum(&self.running_nodes(), self.scenario.nodes)
     }
-    /// The slot of node `id`.
+    /// The server of node `id` (which must be one of the world's).
     pub fn server(&self, id: NodeId) -> &Server {
-        &self.servers[position_of(id)]
+        self.servers.get(id).unwrap_or_else(|| panic!("S{id} is no server of the world"))
     }
-    /// The slot of node `id`, to change.
+    /// The server of node `id`, to change.
     fn server_mut(&mut self, id: NodeId) -> &mut Server {
-        &mut self.servers[position_of(id)]
+        self.servers.get_mut(id).unwrap_or_else(|| panic!("S{id} is no server of the world"))
     }
     /// The network.
     pub fn network(&self) -> &Network {

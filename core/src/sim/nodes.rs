@@ -4,7 +4,7 @@
 //! `absorb`, which runs the safety checks on it before the world acts on it.
 
 use crate::check::safety::NodeSnapshot;
-use crate::raft::{position_of, Body, Index, Input, Message, Node, NodeId, Outputs, Role, Timer, TimerCommand, Write};
+use crate::raft::{Body, Index, Input, Message, Node, NodeId, Outputs, Role, Timer, TimerCommand, Write};
 
 use crate::scenario::Action;
 
@@ -130,7 +130,7 @@ impl World {
         let log = self.server(leader).node.as_ref().expect("a running leader").log();
         let commit = self.server(leader).node.as_ref().expect("a running leader").commit_index();
         let committed_term = log.term_at(commit).expect("a node commits within its log");
-        self.servers.iter().enumerate().find_map(|(position, server)| {
+        self.servers().iter().find_map(|server| {
             let (last_term, term_at_commit) = match &server.node {
                 Some(node) => (node.log().last_term(), node.log().term_at(commit)),
                 None => {
@@ -139,7 +139,7 @@ impl World {
                     (entries.last().map_or(0, |entry| entry.term), term_at(commit))
                 }
             };
-            let rival = position as NodeId + 1;
+            let rival = server.id;
             (rival != leader && last_term > committed_term && term_at_commit != Some(committed_term)).then_some(rival)
         })
     }
@@ -166,8 +166,11 @@ impl World {
     /// (drawn among them) times out now and campaigns, most likely in the same term.
     fn aim_rival(&mut self, leader: NodeId) {
         let term = self.server(leader).node.as_ref().expect("a running candidate").term();
-        let behind: Vec<NodeId> = (1..=self.servers.len() as NodeId)
-            .filter(|&id| id != leader && self.server(id).node.as_ref().is_some_and(|node| node.term() < term))
+        let behind: Vec<NodeId> = self
+            .servers()
+            .iter()
+            .filter(|server| server.id != leader && server.node.as_ref().is_some_and(|node| node.term() < term))
+            .map(|server| server.id)
             .collect();
         if self.phase != Phase::Safety || behind.is_empty() || !self.streams.aim.chance(RIVAL_CANDIDATE_PPM) {
             return;
@@ -193,7 +196,7 @@ impl World {
 
     /// Heals every link of node `id` at `at_us` (a partition drawn since may lose a link).
     fn rejoin_at(&mut self, id: NodeId, at_us: u64) {
-        for other in 1..=self.servers.len() as NodeId {
+        for other in self.servers.ids() {
             if other != id {
                 self.queue.push(at_us, Event::Act(Action::HealLink { a: id, b: other }));
             }
@@ -229,7 +232,7 @@ impl World {
 
     /// Checks a step's outputs, then acts on them: writes, messages, timers, replies.
     pub(super) fn absorb(&mut self, id: NodeId, outputs: Outputs) {
-        let node = self.servers[position_of(id)].node.as_ref().expect("a running node produced these");
+        let node = self.servers.get(id).and_then(|server| server.node.as_ref()).expect("a running node produced these");
         let snapshot = NodeSnapshot::of(node);
         if self.violation.is_none() {
             if let Err(violation) = self.safety.on_step(id, snapshot, &outputs) {
@@ -264,7 +267,7 @@ impl World {
         applied.clear();
         // The emptied lists go back to the node, which fills them at its next step without
         // allocating again (the writes moved to the disk's queue).
-        if let Some(node) = self.servers[position_of(id)].node.as_mut() {
+        if let Some(node) = self.server_mut(id).node.as_mut() {
             node.reuse_outputs(Outputs { writes, messages, timers, applied, replies });
         }
     }
@@ -278,7 +281,7 @@ impl World {
         // otherwise keep a correct cluster from meeting the liveness bounds.
         let disk = if self.phase == Phase::Liveness { &self.scenario.disk } else { &self.parameters.disk };
         let fsync_us = self.streams.disks.between(disk.fsync_us_min, disk.fsync_us_max);
-        let server = &mut self.servers[position_of(id)];
+        let server = self.servers.get_mut(id).expect("a server writes");
         if writes.iter().any(|request| matches!(request.write, Write::Truncate { .. })) {
             server.log_rewrites += 1;
         }
@@ -294,7 +297,7 @@ impl World {
 
     pub(super) fn send(&mut self, message: Message) {
         assert!(message.from != message.to, "a node never sends to itself");
-        assert!(message.to as usize <= self.servers.len(), "the receiver is in the cluster");
+        assert!(self.servers.contains(message.to), "the receiver is a server of the world");
         let kind = message.body.kind();
         self.telemetry.messages_of(kind).sent += 1;
         let id = self.messages_sent;
@@ -416,7 +419,7 @@ impl World {
     }
 
     pub(super) fn on_synced(&mut self, id: NodeId, incarnation: u32, write_id: u64) {
-        let server = &mut self.servers[position_of(id)];
+        let server = self.servers.get_mut(id).expect("a server of the world");
         if server.incarnation != incarnation {
             return;
         }
@@ -434,7 +437,7 @@ impl World {
 
     pub(super) fn crash(&mut self, id: NodeId) {
         let torn_tail_ppm = self.parameters.disk.torn_tail_ppm;
-        let server = &mut self.servers[position_of(id)];
+        let server = self.servers.get_mut(id).expect("a server of the world");
         if server.node.take().is_none() {
             return;
         }
@@ -474,7 +477,7 @@ impl World {
     /// Steps a node's clock; its pending timers now fire at other true times, so their queued
     /// wake-ups are forgotten and queued again.
     pub(super) fn jump_clock(&mut self, id: NodeId, by_us: i64) {
-        let server = &mut self.servers[position_of(id)];
+        let server = self.servers.get_mut(id).expect("a server of the world");
         server.clock.offset_us += by_us;
         for slot in &mut server.timers {
             *slot = TimerSlot { generation: slot.generation + 1, wake_us: None, ..*slot };
