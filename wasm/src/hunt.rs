@@ -7,7 +7,7 @@
 use raftsim_core::check::violation::Violation;
 use raftsim_core::explore::export;
 use raftsim_core::explore::shrink::{size, Shrinker, SHRINK_RUNS_DEFAULT};
-use raftsim_core::explore::sweep::{failing_run, judge_seed, SeedRange, Verdict, HUNT_SEEDS_MAX};
+use raftsim_core::explore::sweep::{failing_run, judge_seed, SeedRange, Verdict, SWEEP_SEEDS_MAX};
 use raftsim_core::raft::{Bugs, BUG_CATALOGUE};
 use raftsim_core::scenario::share::{decode, encode};
 use raftsim_core::scenario::{Checks, RunSpec, Scenario};
@@ -70,7 +70,7 @@ pub fn hunt_defaults() -> Result<JsValue, JsError> {
         scenario: HUNT_PRESET,
         first_seed: HUNT_FIRST_SEED,
         last_seed: HUNT_LAST_SEED,
-        seeds_max: HUNT_SEEDS_MAX,
+        seeds_max: SWEEP_SEEDS_MAX,
         workers_max: HUNT_WORKERS_MAX,
         shrink_runs_max: SHRINK_RUNS_DEFAULT,
         guided_round: crate::guided::GUIDED_ROUND,

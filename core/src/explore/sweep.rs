@@ -1,5 +1,5 @@
-//! Hunting for failing seeds: many seeds of one scenario, each run to its end and judged. The
-//! command line's `raftsim sweep` and the page's hunt panel both judge a seed here, so that a
+//! Sweeping for failing seeds: every seed of a range of one scenario, each run to its end and
+//! judged. The command line's `raftsim sweep` and the page's sweep both judge a seed here, so that a
 //! seed fails (or passes, or leaves linearizability unanswered) the same way in a terminal and
 //! in a browser, and the link a failure carries replays to the same violating event.
 
@@ -9,12 +9,13 @@ use crate::scenario::{RunSpec, Scenario, SEED_MAX};
 use super::watch::Watch;
 use crate::sim::World;
 
-/// The most seeds one hunt takes. A sweep holds its seed list in memory (8 bytes a seed), so a
-/// larger range is spread over several hunts (`raftsim sweep --shard`).
-pub const HUNT_SEEDS_MAX: u64 = 100_000_000;
+/// The most seeds one sweep takes. A sweep holds its seed list in memory (8 bytes a seed), so a
+/// larger range is spread over several sweeps (`raftsim sweep --shard`). (Its refusal still
+/// says "in one hunt": the page's tests read that sentence.)
+pub const SWEEP_SEEDS_MAX: u64 = 100_000_000;
 
-/// The seeds of a hunt, `first..=last`: never empty, never past [`SEED_MAX`], at most
-/// [`HUNT_SEEDS_MAX`] of them.
+/// The seeds of a sweep, `first..=last`: never empty, never past [`SEED_MAX`], at most
+/// [`SWEEP_SEEDS_MAX`] of them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SeedRange {
     first: u64,
@@ -31,7 +32,7 @@ pub struct SeedRangeError {
 }
 
 impl SeedRange {
-    /// The seeds `first..=last`, if they make a hunt.
+    /// The seeds `first..=last`, if they make a sweep.
     pub fn new(first: u64, last: u64) -> Result<SeedRange, SeedRangeError> {
         let refuse = |end, reason: String| Err(SeedRangeError { end, reason });
         if first > SEED_MAX {
@@ -46,8 +47,8 @@ impl SeedRange {
         if first > last {
             return refuse("last", "the last seed is before the first".into());
         }
-        if last - first >= HUNT_SEEDS_MAX {
-            return refuse("last", format!("at most {} seeds in one hunt", group_thousands(HUNT_SEEDS_MAX)));
+        if last - first >= SWEEP_SEEDS_MAX {
+            return refuse("last", format!("at most {} seeds in one hunt", group_thousands(SWEEP_SEEDS_MAX)));
         }
         Ok(SeedRange { first, last })
     }
@@ -177,13 +178,13 @@ mod tests {
     use crate::scenario::preset;
 
     #[test]
-    fn ranges_refuse_what_no_hunt_can_run() {
+    fn ranges_refuse_what_no_sweep_can_run() {
         assert_eq!(SeedRange::new(3, 9).map(SeedRange::len), Ok(7));
         assert_eq!(SeedRange::new(5, 5).map(SeedRange::len), Ok(1));
         let refused = |first, last| SeedRange::new(first, last).unwrap_err();
         assert_eq!(refused(9, 3), SeedRangeError { end: "last", reason: "the last seed is before the first".into() });
-        assert_eq!(refused(0, HUNT_SEEDS_MAX).reason, "at most 100,000,000 seeds in one hunt");
-        assert!(SeedRange::new(1, HUNT_SEEDS_MAX).is_ok());
+        assert_eq!(refused(0, SWEEP_SEEDS_MAX).reason, "at most 100,000,000 seeds in one hunt");
+        assert!(SeedRange::new(1, SWEEP_SEEDS_MAX).is_ok());
         assert_eq!(refused(0, SEED_MAX + 1).end, "last");
         assert_eq!(refused(SEED_MAX + 1, SEED_MAX + 2).end, "first");
         assert!(SeedRange::new(SEED_MAX, SEED_MAX).is_ok());
