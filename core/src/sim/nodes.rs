@@ -297,7 +297,8 @@ impl World {
 
     pub(super) fn send(&mut self, message: Message) {
         assert!(message.from != message.to, "a node never sends to itself");
-        assert!(self.servers.contains(message.to), "the receiver is a server of the world");
+        // Found now, so a receiver that is no server of the world fails here, whatever its fate.
+        let incarnation = self.server(message.to).incarnation;
         let kind = message.body.kind();
         self.telemetry.messages_of(kind).sent += 1;
         let id = self.messages_sent;
@@ -316,7 +317,6 @@ impl World {
             self.telemetry.messages_of(kind).duplicated += 1;
         }
         assert!(route.delays_us().len() <= 2, "the network makes at most one extra copy");
-        let incarnation = self.server(message.to).incarnation;
         let (last_delay, other_delays) = route.delays_us().split_last().expect("checked non-empty");
         let sent_us = self.now_us;
         let arrive_us = self.now_us + last_delay;

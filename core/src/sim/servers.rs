@@ -6,7 +6,7 @@ use crate::raft::NodeId;
 
 use super::Server;
 
-/// `Servers::place_by_id`'s mark for an id that is no server's.
+/// `Servers::place_by_id`'s mark for an id that is no server's: a place past any list.
 const ABSENT: u32 = u32::MAX;
 
 /// The servers, by id. Dense: the servers in id order, and for each id its server's place in
@@ -51,23 +51,24 @@ impl Servers {
         }
     }
 
+    /// Where in `list` the server of id `id` is, if anywhere: [`ABSENT`] is past every list, so
+    /// `list.get` answers `None` for it without a test of its own.
     #[inline]
     fn place(&self, id: NodeId) -> Option<usize> {
-        let place = *self.place_by_id.get(id as usize)?;
-        (place != ABSENT).then_some(place as usize)
+        let place = *self.place_by_id.get(id as usize)? as usize;
+        (place < self.list.len()).then_some(place)
     }
 
     /// The server of id `id`, if there is one.
     #[inline]
     pub fn get(&self, id: NodeId) -> Option<&Server> {
-        self.list.get(self.place(id)?)
+        self.list.get(*self.place_by_id.get(id as usize)? as usize)
     }
 
     /// The server of id `id`, to change, if there is one.
     #[inline]
     pub fn get_mut(&mut self, id: NodeId) -> Option<&mut Server> {
-        let place = self.place(id)?;
-        self.list.get_mut(place)
+        self.list.get_mut(*self.place_by_id.get(id as usize)? as usize)
     }
 
     /// Whether a server has id `id`.
