@@ -26,7 +26,8 @@ pub struct Session {
     spacing: u64,
     /// Every user action of the timeline, applied or still ahead, in order.
     timeline: Vec<UserAction>,
-    recent_capacity: usize,
+    /// Lines the world's feed keeps (`explore::feed`; 0: no feed).
+    feed_capacity: usize,
     /// The furthest this timeline has been run: (events, simulated time). Stepping back keeps
     /// it; acting forks the timeline and moves it to the present.
     frontier: (u64, u64),
@@ -36,21 +37,22 @@ pub struct Session {
 }
 
 impl Session {
-    /// Starts the run `spec` describes, keeping the last `recent_capacity` events in words.
-    pub fn new(spec: RunSpec, recent_capacity: usize) -> Result<Session, ShareError> {
-        Session::open(spec, recent_capacity, false)
+    /// Starts the run `spec` describes, keeping the last `feed_capacity` events in words (the
+    /// feed; 0: none, and the world is not watched at all).
+    pub fn new(spec: RunSpec, feed_capacity: usize) -> Result<Session, ShareError> {
+        Session::open(spec, feed_capacity, false)
     }
 
     /// As [`Session::new`], also keeping a [`Record`] of the run as it is explored (what the
     /// page's space-time diagram and health plots draw).
-    pub fn with_record(spec: RunSpec, recent_capacity: usize) -> Result<Session, ShareError> {
-        Session::open(spec, recent_capacity, true)
+    pub fn with_record(spec: RunSpec, feed_capacity: usize) -> Result<Session, ShareError> {
+        Session::open(spec, feed_capacity, true)
     }
 
-    fn open(spec: RunSpec, recent_capacity: usize, recorded: bool) -> Result<Session, ShareError> {
+    fn open(spec: RunSpec, feed_capacity: usize, recorded: bool) -> Result<Session, ShareError> {
         validate(&spec)?;
         let mut world = World::new(spec.scenario.clone()).map_err(|error| ShareError(error.to_string()))?;
-        world.keep_feed(recent_capacity);
+        world.keep_feed(feed_capacity);
         let mut record = recorded.then(|| Record::new(&world));
         world.set_recording(recorded);
         // The page shows the signatures the run reached (`coverage.rs`); like the record, it
@@ -68,7 +70,7 @@ impl Session {
             spec,
             spacing: SPACING_INITIAL,
             timeline,
-            recent_capacity,
+            feed_capacity,
             frontier: (0, 0),
             record,
         })
@@ -198,11 +200,11 @@ impl Session {
         }
         // Only the last events are kept in words: replay the rest without writing them.
         let missing = event - self.world.events();
-        let unrecorded = missing.saturating_sub(self.recent_capacity as u64);
+        let unrecorded = missing.saturating_sub(self.feed_capacity as u64);
         if unrecorded > 0 {
             self.world.keep_feed(0);
             self.run_events(unrecorded);
-            self.world.keep_feed(self.recent_capacity);
+            self.world.keep_feed(self.feed_capacity);
         }
         self.run_events(missing - unrecorded);
     }
@@ -223,7 +225,7 @@ impl Session {
     fn restore(&mut self, fits: impl Fn(&World) -> bool) {
         let checkpoint = self.checkpoints.iter().rev().find(|checkpoint| fits(checkpoint));
         let mut restored = checkpoint.expect("the first checkpoint is the start").clone();
-        restored.keep_feed(self.recent_capacity);
+        restored.keep_feed(self.feed_capacity);
         // The record holds what the replay redoes: nothing is reported until new events.
         restored.set_recording(false);
         let applied = restored.actions_applied().len();
@@ -284,13 +286,13 @@ impl Session {
             return true;
         }
         let missing = event - now;
-        let recorded_from = event.saturating_sub(self.recent_capacity as u64);
+        let recorded_from = event.saturating_sub(self.feed_capacity as u64);
         let batch = missing.min(events_max);
         let quiet = if now < recorded_from { batch.min(recorded_from - now) } else { 0 };
         if quiet > 0 {
             self.world.keep_feed(0);
             let ran = self.run_events(quiet);
-            self.world.keep_feed(self.recent_capacity);
+            self.world.keep_feed(self.feed_capacity);
             if ran < quiet {
                 return true;
             }
