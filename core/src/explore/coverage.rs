@@ -353,4 +353,9 @@ impl Observer for Coverage {
             _ => {}
         }
     }
+
+    /// It reads the world when it settles, not what happened meanwhile.
+    fn wants_details(&self) -> bool {
+        false
+    }
 }

@@ -118,6 +118,8 @@ impl Feed {
 }
 
 impl Observer for Feed {
+    // Not inlined into `Watchers::observe` (see `Observations`'s).
+    #[inline(never)]
     fn observe(&mut self, world: &World, report: &Report<'_>) {
         if self.capacity == 0 {
             return;
@@ -148,5 +150,9 @@ impl Observer for Feed {
             | Report::Committed { .. }
             | Report::Settled => {}
         }
+    }
+
+    fn wants_details(&self) -> bool {
+        self.capacity > 0
     }
 }

@@ -94,9 +94,11 @@ impl Session {
 
     /// Processes one event; `false` once the run has finished.
     pub fn step(&mut self) -> bool {
-        self.before_step();
+        let recording = self.before_step();
         let ran = self.world.step();
-        self.after_step();
+        if recording {
+            self.after_step();
+        }
         if ran && self.world.events() % self.spacing == 0 {
             self.checkpoint();
         }
@@ -104,24 +106,24 @@ impl Session {
         ran
     }
 
-    /// Observes the next event only if the record does not hold it yet, and takes the samples
-    /// due before it.
-    fn before_step(&mut self) {
-        let Some(record) = &mut self.record else { return };
+    /// Records the next event only if the record does not hold it yet, and takes the samples
+    /// due before it; returns whether it records it.
+    fn before_step(&mut self) -> bool {
+        let Some(record) = &mut self.record else { return false };
         let fresh = record.accepts(self.world.events() + 1);
         self.world.set_recording(fresh);
         let running = self.world.phase() != crate::sim::Phase::Finished;
         if let Some(next_us) = self.world.next_event_time_us().filter(|_| fresh && running) {
             record.sample_before(next_us, &self.world);
         }
+        fresh
     }
 
+    /// Takes what the event just recorded did into the record.
     fn after_step(&mut self) {
-        let Some(record) = &mut self.record else { return };
-        if self.world.recording() {
-            record.absorb(&mut self.world);
-            record.close_through(self.world.events());
-        }
+        let record = self.record.as_mut().expect("a session that records has a record");
+        record.absorb(&mut self.world);
+        record.close_through(self.world.events());
     }
 
     fn extend_frontier(&mut self) {

@@ -50,11 +50,19 @@ impl Watchers {
 
 impl Observer for Watchers {
     fn observe(&mut self, world: &World, report: &Report<'_>) {
-        self.feed.observe(world, report);
-        self.observations.observe(world, report);
+        if self.feed.capacity() > 0 {
+            self.feed.observe(world, report);
+        }
+        if self.observations.recording() {
+            self.observations.observe(world, report);
+        }
         if let Some(coverage) = &mut self.coverage {
             coverage.observe(world, report);
         }
+    }
+
+    fn wants_details(&self) -> bool {
+        self.feed.capacity() > 0 || self.observations.recording()
     }
 }
 
@@ -103,8 +111,10 @@ impl Watch for World {
     }
 
     fn keep_feed(&mut self, capacity: usize) {
-        if capacity > 0 || self.watchers().is_some() {
-            self.watchers_mut().feed_mut().set_capacity(capacity);
+        match self.observer_mut::<Watchers>() {
+            Some(watchers) => watchers.feed.set_capacity(capacity),
+            None if capacity > 0 => self.watchers_mut().feed.set_capacity(capacity),
+            None => {}
         }
     }
 
@@ -134,8 +144,10 @@ impl Watch for World {
     }
 
     fn set_recording(&mut self, on: bool) {
-        if on || self.watchers().is_some() {
-            self.watchers_mut().observations_mut().set_recording(on);
+        match self.observer_mut::<Watchers>() {
+            Some(watchers) => watchers.observations.set_recording(on),
+            None if on => self.watchers_mut().observations.set_recording(on),
+            None => {}
         }
     }
 

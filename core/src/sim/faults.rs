@@ -15,7 +15,7 @@ impl World {
     pub(super) fn act(&mut self, action: Action) {
         let nodes = self.server_ids();
         // Reported after it is applied (with the links it leaves cut), so kept when watched.
-        let observed = self.is_observed().then(|| action.clone());
+        let observed = self.observer_wants_details().then(|| action.clone());
         match action {
             Action::Crash { node } => self.crash(node),
             Action::CrashLeader { downtime_us } => {

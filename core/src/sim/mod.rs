@@ -42,7 +42,7 @@ use client::Client;
 use clock::Clock;
 use disk::Disk;
 use network::Network;
-use observe::{Observer, Report};
+use observe::Report;
 use queue::EventQueue;
 use rng::{Rng, Stream, Streams};
 use telemetry::Telemetry;
@@ -312,8 +312,8 @@ pub struct World {
     /// that none allocates (empty between events).
     synced: Vec<crate::raft::WriteRequest>,
     /// What the world reports to, if anything watches it (`observe.rs`; none by default, when
-    /// each report point costs one test of this `Option`).
-    observer: Option<Box<dyn Observer>>,
+    /// each report point costs one test).
+    hook: observe::Hook,
 }
 
 /// The servers of a new world, each with its drawn clock drift and its own random stream, no
@@ -383,7 +383,7 @@ impl World {
             forks_next: 0,
             votes_held: Vec::new(),
             synced: Vec::new(),
-            observer: None,
+            hook: observe::Hook::default(),
             scenario,
         };
         simulation.start();
@@ -411,7 +411,10 @@ impl World {
     pub fn act_now(&mut self, action: Action) -> UserAction {
         let user_action = UserAction { after_event: self.events, at_us: self.now_us, action };
         trace::hash_user_action(&mut self.trace, &user_action);
-        self.report(Report::UserAction(&user_action));
+        if self.is_observed() {
+            self.ask_observer();
+            self.report(Report::UserAction(&user_action));
+        }
         self.actions_applied.push(user_action.clone());
         self.act(user_action.action.clone());
         self.report(Report::Settled);
@@ -503,6 +506,7 @@ impl World {
         self.safety.at_event(self.events, self.now_us);
         trace::hash_event(&mut self.trace, self.events, self.now_us, &scheduled.event);
         if self.is_observed() {
+            self.ask_observer();
             let takes_effect = self.takes_effect(&scheduled.event);
             self.report(Report::Event { event: &scheduled.event, takes_effect });
         }

@@ -4,9 +4,11 @@
 //! them, only this module's words.
 //!
 //! Why one hook: the world has one place to pay for being watched. Unwatched (sweeps, the CLI,
-//! shrinking, the golden runs), every report point costs one test of an `Option`; watched, a
-//! report is a value of borrowed parts, built only then. Observing changes nothing the world
-//! does: an observer gets the world read-only, and no decision and no trace reads it.
+//! shrinking, the golden runs), every report point costs one test; watched, a report is a value
+//! of borrowed parts, built only then. An observer that wants only an event's beginning and end
+//! (coverage, in a hunt) says so ([`Observer::wants_details`]), and the reports of what happens
+//! within an event cost it one test each too. Observing changes nothing the world does: an
+//! observer gets the world read-only, and no decision and no trace reads it.
 
 use std::any::Any;
 
@@ -80,6 +82,15 @@ pub enum Report<'a> {
     Settled,
 }
 
+impl Report<'_> {
+    /// Whether the report tells what happens within an event (a message, a node, an action, a
+    /// commit), which an observer may not want ([`Observer::wants_details`]), rather than an
+    /// event's beginning, a person's action or the world at rest, which every observer gets.
+    pub fn is_detail(&self) -> bool {
+        !matches!(self, Report::Event { .. } | Report::UserAction(_) | Report::Settled)
+    }
+}
+
 /// What the network did with a message sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SentRoute {
@@ -123,6 +134,12 @@ pub enum NodeChange {
 pub trait Observer: ObserverBox + Any + Send {
     /// Takes in `report` of `world`, which is as the report says (read it, never change it).
     fn observe(&mut self, world: &World, report: &Report<'_>);
+
+    /// Whether it wants the details of the next event ([`Report::is_detail`]): the world asks
+    /// before each event and each person's action, and when it is put in.
+    fn wants_details(&self) -> bool {
+        true
+    }
 }
 
 /// What the world needs of a boxed observer beyond [`Observer::observe`]: to clone it with
@@ -154,40 +171,65 @@ impl Clone for Box<dyn Observer> {
     }
 }
 
+/// The world's end of the hook: its observer, if any, and whether that observer wants the
+/// details of the event being handled.
+#[derive(Clone, Default)]
+pub(super) struct Hook {
+    observer: Option<Box<dyn Observer>>,
+    /// Asked before each event and each person's action: an observer changes only between
+    /// them.
+    wants_details: bool,
+}
+
 impl World {
     /// Puts `observer` in (or, with `None`, takes the observer out): from now on the world
     /// reports to it. Returns the observer it replaces.
     pub fn set_observer(&mut self, observer: Option<Box<dyn Observer>>) -> Option<Box<dyn Observer>> {
-        std::mem::replace(&mut self.observer, observer)
+        let replaced = std::mem::replace(&mut self.hook.observer, observer);
+        self.ask_observer();
+        replaced
     }
 
     /// The observer, as its own type `T`, if one of that type watches.
     pub fn observer<T: Observer>(&self) -> Option<&T> {
-        self.observer.as_deref()?.as_any().downcast_ref()
+        self.hook.observer.as_deref()?.as_any().downcast_ref()
     }
 
     /// The observer, as its own type `T` and to change, if one of that type watches.
     pub fn observer_mut<T: Observer>(&mut self) -> Option<&mut T> {
-        self.observer.as_deref_mut()?.as_any_mut().downcast_mut()
+        self.hook.observer.as_deref_mut()?.as_any_mut().downcast_mut()
     }
 
     /// Whether an observer watches (reports are built only then).
     pub fn is_observed(&self) -> bool {
-        self.observer.is_some()
+        self.hook.observer.is_some()
     }
 
-    /// Hands `report` to the observer, if one watches: unwatched, one test.
+    /// Asks the observer, if any, whether it wants details (before an event or a person's
+    /// action: an observer changes only between them).
+    pub(super) fn ask_observer(&mut self) {
+        self.hook.wants_details = self.hook.observer.as_ref().is_some_and(|observer| observer.wants_details());
+    }
+
+    /// Whether the details of what happens now are reported.
+    pub(super) fn observer_wants_details(&self) -> bool {
+        self.hook.wants_details
+    }
+
+    /// Hands `report` to the observer, if one watches and wants it: one test (`is_detail` is
+    /// known where the report is built).
     #[inline]
     pub(super) fn report(&mut self, report: Report<'_>) {
-        if self.observer.is_some() {
+        let wanted = if report.is_detail() { self.hook.wants_details } else { self.hook.observer.is_some() };
+        if wanted {
             self.hand_over(report);
         }
     }
 
     /// Lends the world to its observer (taken out meanwhile, so it can read all of it).
     fn hand_over(&mut self, report: Report<'_>) {
-        let mut observer = self.observer.take().expect("an observer watches");
+        let mut observer = self.hook.observer.take().expect("an observer watches");
         observer.observe(self, &report);
-        self.observer = Some(observer);
+        self.hook.observer = Some(observer);
     }
 }

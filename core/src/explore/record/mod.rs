@@ -151,6 +151,9 @@ impl Observations {
 }
 
 impl Observer for Observations {
+    // Not inlined into `Watchers::observe`, which most reports pass through in a few
+    // instructions: its conversions would make each of them save registers for nothing.
+    #[inline(never)]
     fn observe(&mut self, world: &World, report: &Report<'_>) {
         if !self.recording {
             return;
@@ -173,6 +176,10 @@ impl Observer for Observations {
             Report::Event { .. } | Report::UserAction(_) | Report::Settled => return,
         };
         self.list.push(Observation { event: world.events(), time_us: world.now_us(), what });
+    }
+
+    fn wants_details(&self) -> bool {
+        self.recording
     }
 }
 
@@ -257,6 +264,8 @@ pub struct Record {
     leaders: Vec<LeaderSpan>,
     actions: Vec<ActionMark>,
     samples: Samples,
+    /// The observations being taken in (empty between events; kept so that none allocates).
+    taking: Vec<Observation>,
 }
 
 impl Record {
@@ -279,6 +288,7 @@ impl Record {
             leaders: vec![LeaderSpan { from_us: 0, event: 0, leader: leader_of(world) }],
             actions: Vec::new(),
             samples: Samples::default(),
+            taking: Vec::new(),
         }
     }
 
@@ -290,7 +300,8 @@ impl Record {
     /// Takes in what `world`'s [`Observations`] gathered (and empties them); observations of
     /// events already recorded are dropped.
     pub fn absorb(&mut self, world: &mut World) {
-        let mut observed = std::mem::take(&mut world.watchers_mut().observations_mut().list);
+        let mut observed = std::mem::take(&mut self.taking);
+        std::mem::swap(&mut observed, &mut world.watchers_mut().observations_mut().list);
         let mut node_changed: Option<(u64, u64)> = None;
         for observation in observed.drain(..) {
             if observation.event < self.accept_from {
@@ -301,7 +312,7 @@ impl Record {
             }
             self.take(observation);
         }
-        world.watchers_mut().observations_mut().list = observed;
+        self.taking = observed;
         if let Some((event, time_us)) = node_changed {
             self.note_leader(leader_of(world), event, time_us);
         }
