@@ -1,7 +1,7 @@
 //! What the page's record of a run costs the engine: the standard workload of `raftsim bench`
 //! (seeds of the default scenario, 5 nodes, 10 simulated seconds) and a busy 9-node cluster,
 //! each run three ways, interleaved so that a noisy machine hurts them alike: a plain
-//! `Simulation` (what sweeps run), a `Session` without a record (the CLI's replay) and a
+//! `World` (what sweeps run), a `Session` without a record (the CLI's replay) and a
 //! recorded `Session` (the page).
 //!
 //!     cargo run --release -p raftsim --example record_cost [ROUNDS [plain|session|recorded]]
@@ -10,9 +10,9 @@
 
 use std::time::Instant;
 
+use raftsim_core::explore::session::Session;
 use raftsim_core::scenario::{preset, RunSpec, Scenario};
-use raftsim_core::sim::session::Session;
-use raftsim_core::sim::Simulation;
+use raftsim_core::sim::World;
 
 #[derive(Clone, Copy)]
 enum Way {
@@ -45,16 +45,16 @@ fn run(scenarios: &[Scenario], way: Way) -> (u64, f64) {
         let spec = RunSpec { scenario: scenario.clone(), actions: vec![], stop_at_event: None, stop_at_us: None };
         events += match way {
             Way::Plain => {
-                let mut simulation = Simulation::new(scenario.clone()).expect("valid");
+                let mut simulation = World::new(scenario.clone()).expect("valid");
                 simulation.run_to_end();
                 simulation.events()
             }
             Way::Session | Way::Recorded => {
                 let mut session =
-                    if matches!(way, Way::Recorded) { Session::recorded(spec, 0) } else { Session::new(spec, 0) }
+                    if matches!(way, Way::Recorded) { Session::with_record(spec, 0) } else { Session::new(spec, 0) }
                         .expect("valid");
                 session.run_events(u64::MAX);
-                session.simulation().events()
+                session.world().events()
             }
         };
     }

@@ -51,9 +51,9 @@ pub enum Command {
     /// links, the signatures reached over time and the runs done. Deterministic for a given
     /// --runs (and --round). Exit status: 0 no failure, 1 failures found, 3 bad arguments.
     Hunt(HuntArgs),
-    /// For each catalogued bug, hunt it with the random sweep in several seed ranges, on every
-    /// core, and report the median seeds and wall time to the first failure. Exit status: 0
-    /// every bug found in every range, 1 some hunt gave up, 3 bad arguments.
+    /// For each catalogued bug, sweep several seed ranges with it on, on every core, and report
+    /// the median seeds and wall time to the first failure. Exit status: 0 every bug found in
+    /// every range, 1 some range's sweep gave up, 3 bad arguments.
     BenchBugs(BenchBugsArgs),
     /// Combine the JSON reports of sweep shards into one. Exit status: 0 no failure, 1 failures, 2 none failed but some linearizability went unanswered,
     /// 3 bad input.
@@ -182,7 +182,7 @@ pub struct BenchBugsArgs {
     /// Give up on a range after this many seconds.
     #[arg(long, default_value_t = 10.0)]
     pub seconds: f64,
-    /// Hunt with only these checks (`full` or `damage`); by default both, side by side.
+    /// Sweep with only these checks (`full` or `damage`); by default both, side by side.
     #[arg(long, value_parser = inputs::checks_parser())]
     pub checks: Option<String>,
 }
@@ -215,7 +215,7 @@ pub struct ShrinkArgs {
     /// The failing run's link (a URL or its fragment).
     pub link: String,
     /// Give up simplifying after this many reruns.
-    #[arg(long, default_value_t = raftsim_core::sim::shrink::SHRINK_RUNS_DEFAULT)]
+    #[arg(long, default_value_t = raftsim_core::explore::shrink::SHRINK_RUNS_DEFAULT)]
     pub runs: u64,
     /// The page the printed link points at.
     #[arg(long, default_value = "http://127.0.0.1:8080/")]

@@ -10,7 +10,7 @@
 use std::time::{Duration, Instant};
 
 use raftsim_core::scenario::Scenario;
-use raftsim_core::sim::{Phase, Simulation};
+use raftsim_core::sim::{Phase, World};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -27,7 +27,7 @@ fn main() {
         let mut scenario = Scenario { seed, ..Scenario::default() };
         scenario.phases.safety_us = seconds * 500_000;
         scenario.phases.liveness_us = seconds * 500_000;
-        let mut simulation = Simulation::new(scenario).expect("the default scenario is valid");
+        let mut simulation = World::new(scenario).expect("the default scenario is valid");
         if split {
             // Each step timed, to time the last one alone: the clock costs a little per event.
             loop {

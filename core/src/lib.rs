@@ -10,20 +10,24 @@
 //! - [`scenario`]: what a run is made of, its validation, the fault kinds, partition shapes and
 //!   named presets.
 //! - [`sim`]: the seeded world (network, disks, clocks, clients, faults) that drives the nodes
-//!   and calls the checks.
+//!   and calls the checks, and reports what it does to at most one observer.
+//! - [`explore`]: the tools that drive or watch the world: sessions with checkpoints and a
+//!   record, tours, shrinking, sweeps of seed ranges, the guided hunt, coverage, export, the
+//!   feed of events in words.
 //! - [`words`]: how the engine writes an operation, its answer and a time, for every layer
 //!   and the page (it imports only `raft`'s `Op`).
 //! - [`shared_vec`]: a leaf every layer uses; [`fingerprint`]: the canonical encoding of the
 //!   protocol's values, which the checks and the world both hash.
 //!
-//! Dependencies run one way: `raft` ← (`check`, `scenario`) ← `sim` (see `ARCHITECTURE.md`;
-//! `tests/layers.rs` enforces it).
+//! Dependencies run one way: `raft` ← (`check`, `scenario`) ← `sim` ← `explore` (see
+//! `ARCHITECTURE.md`; `tests/layers.rs` enforces it).
 #![deny(missing_docs)]
 // "No floats in decisions" (ARCHITECTURE.md, Determinism): float transcendental functions give
 // different bits natively and in wasm, so the whole crate refuses float arithmetic.
 #![deny(clippy::float_arithmetic)]
 
 pub mod check;
+pub mod explore;
 pub mod fingerprint;
 pub mod raft;
 pub mod scenario;

@@ -4,6 +4,7 @@
 //! is written twice.
 
 use raftsim_core::check::violation::Invariant;
+use raftsim_core::explore::describe::FeedKind;
 use raftsim_core::raft::BUG_CATALOGUE;
 use raftsim_core::scenario::share::SHARE_LEN_MAX;
 use raftsim_core::scenario::FaultKind;
@@ -11,7 +12,6 @@ use raftsim_core::scenario::{
     self, Scenario, CLIENTS_MAX, DELAY_US_MAX, DRIFT_PPM_MAX, FAULT_WEIGHT_MAX, KEYS_MAX, KEYS_MIN, NODES_MAX,
     NODES_MIN, PPM_MAX, PRESET_NAMES, RUN_US_MAX, SEED_MAX, TOUR_NAMES,
 };
-use raftsim_core::sim::describe::FeedKind;
 use raftsim_core::sim::nemesis::{SWARM_CLUSTER_DRAWN, SWARM_DRAWN};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -291,7 +291,7 @@ pub fn bench_standard(seeds: u32) -> Result<JsValue, JsError> {
     let started = js_sys::Date::now();
     let mut events = 0;
     for seed in 1..=u64::from(seeds) {
-        let mut simulation = raftsim_core::sim::Simulation::new(Scenario { seed, ..Scenario::default() })
+        let mut simulation = raftsim_core::sim::World::new(Scenario { seed, ..Scenario::default() })
             .map_err(|error| JsError::new(&error.to_string()))?;
         simulation.run_to_end();
         events += simulation.events();

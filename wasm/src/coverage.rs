@@ -1,8 +1,9 @@
-//! The handle's coverage: how many abstract states (signatures, `raftsim_core::sim::coverage`)
+//! The handle's coverage: how many abstract states (signatures, `raftsim_core::explore::coverage`)
 //! the run on screen reached, for the run panel's line. The page reads the count each frame
 //! (one call, no allocation) and asks for the words only when it changed.
 
-use raftsim_core::sim::coverage::Coverage;
+use raftsim_core::explore::coverage::Coverage;
+use raftsim_core::explore::watch::Watch;
 use wasm_bindgen::prelude::*;
 
 use crate::simulation::Simulation;
@@ -11,13 +12,13 @@ use crate::simulation::Simulation;
 impl Simulation {
     /// Distinct signatures the run reached up to the moment shown (0 if none was taken).
     pub fn coverage_count(&self) -> u32 {
-        self.session.simulation().coverage().map_or(0, |coverage| coverage.count() as u32)
+        self.session.world().coverage().map_or(0, |coverage| coverage.count() as u32)
     }
 
     /// The run panel's line: how many abstract states the run reached, and when the latest
     /// new one first appeared.
     pub fn coverage_text(&self) -> String {
-        line(self.session.simulation().coverage())
+        line(self.session.world().coverage())
     }
 }
 
@@ -58,11 +59,11 @@ mod tests {
         let scenario = raftsim_core::scenario::preset("swarm").expect("the swarm preset");
         let spec =
             raftsim_core::scenario::RunSpec { scenario, actions: Vec::new(), stop_at_event: None, stop_at_us: None };
-        let mut session = raftsim_core::sim::session::Session::recorded(spec, 0).expect("a valid run");
-        let first = session.simulation().coverage().expect("a recorded session covers").count();
-        assert_eq!(line(session.simulation().coverage()), "1 abstract state reached");
+        let mut session = raftsim_core::explore::session::Session::with_record(spec, 0).expect("a valid run");
+        let first = session.world().coverage().expect("a recorded session covers").count();
+        assert_eq!(line(session.world().coverage()), "1 abstract state reached");
         session.run_events(3_000);
-        let coverage = session.simulation().coverage().expect("covered");
+        let coverage = session.world().coverage().expect("covered");
         assert!(coverage.count() > first, "the count grows as the run advances");
         let latest = coverage.firsts().last().expect("reached").event;
         let expected = format!(

@@ -1,7 +1,7 @@
 //! The record the space-time diagram and the health strip draw (their views are
 //! `spacetime_view.rs` and `health_view.rs`), and small views of it for the page's tests.
 
-use raftsim_core::sim::record::{Change, Fate, Record, HELD_END_US};
+use raftsim_core::explore::record::{Change, Fate, Record, HELD_END_US};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -21,7 +21,7 @@ impl Simulation {
     }
 
     pub(crate) fn moment(&self) -> Moment {
-        let simulation = self.session.simulation();
+        let simulation = self.session.world();
         let now_us = simulation.now_us();
         Moment {
             now_us,
@@ -32,7 +32,7 @@ impl Simulation {
 
     /// The run's length, and the time shown now.
     pub(crate) fn run_and_now_us(&self) -> (u64, u64) {
-        let simulation = self.session.simulation();
+        let simulation = self.session.world();
         (simulation.scenario().run_us(), simulation.now_us())
     }
 }
@@ -184,7 +184,7 @@ impl Simulation {
                 term: span.leader.map_or(0, |(_, term)| term),
             })
             .collect();
-        let run_us = self.session.simulation().scenario().run_us();
+        let run_us = self.session.world().scenario().run_us();
         let bins = plots::bins(record.samples().list(), run_us, VIEW_BINS)
             .into_iter()
             .map(|bin| BinRow {

@@ -77,7 +77,7 @@ pub struct RunBars<'a> {
 }
 
 impl<'a> RunBars<'a> {
-    pub fn of(simulation: &'a raftsim_core::sim::Simulation) -> RunBars<'a> {
+    pub fn of(simulation: &'a raftsim_core::sim::World) -> RunBars<'a> {
         let workload = &simulation.scenario().workload;
         // A client gives up at the first event after its deadline; the margin covers the wait.
         let span_us_max = workload.op_timeout_us.saturating_mul(2).saturating_add(1_000_000);
@@ -389,7 +389,7 @@ fn pick_of(bar: &Bar, near_end: bool, row_names: Option<&[String]>) -> Picked {
 impl Simulation {
     /// Draws the run's history in `window` on `pen`, `counterexample`'s operations marked.
     pub(crate) fn draw_history_on(&self, pen: &Pen, window: Window, counterexample: &CounterexampleOps) {
-        let simulation = self.session.simulation();
+        let simulation = self.session.world();
         let bars = RunBars::of(simulation);
         let visible = bars.visible(window.start(), window.end());
         let names = bars.row_names();
@@ -406,7 +406,7 @@ impl Simulation {
 
     /// The operation under (`x`, `y`) in a drawing of `window`.
     pub(crate) fn history_pick_at(&self, window: Window, x: f64, y: f64) -> Option<Picked> {
-        let bars = RunBars::of(self.session.simulation());
+        let bars = RunBars::of(self.session.world());
         let visible = bars.visible(window.start(), window.end());
         let names = bars.row_names();
         let picked = timeline::bar_at(&visible, &window, x, y)
@@ -416,12 +416,12 @@ impl Simulation {
 
     /// How many rows the client-history timeline has (the workload's clients and one-off requests).
     pub(crate) fn history_rows(&self) -> u32 {
-        RunBars::of(self.session.simulation()).row_names().len() as u32
+        RunBars::of(self.session.world()).row_names().len() as u32
     }
 
     /// Where operation `position` is drawn in `window`: a point inside its bar near its start.
     pub(crate) fn history_bar_point(&self, position: usize, window: Window) -> Option<(f64, f64)> {
-        let bar = RunBars::of(self.session.simulation()).get(position)?;
+        let bar = RunBars::of(self.session.world()).get(position)?;
         Some(timeline::bar_point(&bar, &window))
     }
 }
@@ -433,7 +433,7 @@ impl Simulation {
     /// `undefined`.
     #[wasm_bindgen(unchecked_return_type = "PickedOperation | null")]
     pub fn history_op(&self, position: u32) -> Result<JsValue, JsError> {
-        let bars = RunBars::of(self.session.simulation());
+        let bars = RunBars::of(self.session.world());
         let names = bars.row_names();
         to_js(&bars.get(position as usize).map(|bar| pick_of(&bar, false, Some(&names))))
     }
@@ -441,7 +441,7 @@ impl Simulation {
     /// A fingerprint of the history as it stands (operations, outcomes): the page re-checks
     /// and redraws the timeline only when it changes.
     pub fn history_signature(&self) -> String {
-        let history = self.session.simulation().history();
+        let history = self.session.world().history();
         let counts = history.outcome_counts();
         format!("{}:{}:{}:{}:{}", history.ops.len(), counts.ok, counts.failed, counts.unknown, counts.pending)
     }
@@ -449,7 +449,7 @@ impl Simulation {
     /// The history as the linearizability checker reads it, in JSON: what the page hands its
     /// worker (operations still waiting count as unknown: they may yet take effect).
     pub fn history_for_check(&self) -> String {
-        let operations = lin::from_history(self.session.simulation().history());
+        let operations = lin::from_history(self.session.world().history());
         serde_json::to_string(&operations).expect("operations serialise")
     }
 }

@@ -1,4 +1,4 @@
-//! The page's hunt: `raftsim hunt` (`sim::guided`, the coverage-guided search) in the search
+//! The page's hunt: `raftsim hunt` (`explore::hunt`, the coverage-guided search) in the search
 //! panel's Web Workers.
 //!
 //! A guided hunt's rounds share one coverage map, and a fork is a clone of a world in memory,
@@ -10,9 +10,8 @@
 //! failure. The page unions the parts' coverage from [`Hunt::take_signatures`].
 
 use raftsim_core::check::violation::Violation;
+use raftsim_core::explore::sweep::SeedRange;
 use raftsim_core::scenario::share::encode;
-use raftsim_core::sim::guided::GuidedHunt;
-use raftsim_core::sim::hunt::SeedRange;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -52,7 +51,7 @@ impl Shard {
 /// One worker's hunt, a round at a time.
 #[wasm_bindgen]
 pub struct Hunt {
-    hunt: GuidedHunt,
+    hunt: raftsim_core::explore::hunt::Hunt,
     shard: Shard,
     /// Signatures first reached since the last [`Hunt::take_signatures`].
     signatures: Vec<u64>,
@@ -101,7 +100,7 @@ impl Hunt {
             return Err(JsError::new(&format!("part {shard} of {shards} of a hunt of {} seeds", range.len())));
         }
         let shard = Shard::of(range, u64::from(shard), u64::from(shards));
-        let hunt = GuidedHunt::new(scenario, shard.seeds_from, shard.hunt_seed);
+        let hunt = raftsim_core::explore::hunt::Hunt::new(scenario, shard.seeds_from, shard.hunt_seed);
         Ok(Hunt { hunt, shard, signatures: Vec::new() })
     }
 

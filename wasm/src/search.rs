@@ -1,17 +1,17 @@
 //! The page's search for failing runs, shrink and export: what the search panel's Web Workers
 //! run, each in its own instance of this module. A [`Sweep`] judges seeds exactly as `raftsim sweep` does
-//! (`sim::hunt::judge_seed`), a [`ShrinkJob`] is `raftsim shrink` one rerun at a time
-//! (`sim::shrink::Shrinker`), and the export texts are the ones `raftsim replay --rust-test`
-//! prints (`sim::export`). The page only hands out seeds, shows progress and wires buttons.
+//! (`explore::sweep::judge_seed`), a [`ShrinkJob`] is `raftsim shrink` one rerun at a time
+//! (`explore::shrink::Shrinker`), and the export texts are the ones `raftsim replay --rust-test`
+//! prints (`explore::export`). The page only hands out seeds, shows progress and wires buttons.
 
 use raftsim_core::check::violation::Violation;
+use raftsim_core::explore::export;
+use raftsim_core::explore::shrink::{size, Shrinker, SHRINK_RUNS_DEFAULT};
+use raftsim_core::explore::sweep::{failing_run, judge_seed, SeedRange, Verdict, SWEEP_SEEDS_MAX};
 use raftsim_core::raft::{Bugs, BUG_CATALOGUE};
 use raftsim_core::scenario::share::{decode, encode};
 use raftsim_core::scenario::{Checks, RunSpec, Scenario};
-use raftsim_core::sim::export;
-use raftsim_core::sim::hunt::{failing_run, judge_seed, SeedRange, Verdict, HUNT_SEEDS_MAX};
-use raftsim_core::sim::shrink::{size, Shrinker, SHRINK_RUNS_DEFAULT};
-use raftsim_core::sim::Simulation;
+use raftsim_core::sim::World;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -70,7 +70,7 @@ pub fn search_defaults() -> Result<JsValue, JsError> {
         scenario: HUNT_PRESET,
         first_seed: HUNT_FIRST_SEED,
         last_seed: HUNT_LAST_SEED,
-        seeds_max: HUNT_SEEDS_MAX,
+        seeds_max: SWEEP_SEEDS_MAX,
         workers_max: HUNT_WORKERS_MAX,
         shrink_runs_max: SHRINK_RUNS_DEFAULT,
         hunt_round: crate::hunt::HUNT_ROUND,
@@ -344,7 +344,7 @@ pub fn rust_test(link: &str) -> Result<JsValue, JsError> {
         events: u64,
     }
     let spec = decode(link).map_err(|error| JsError::new(&error.to_string()))?.spec;
-    let mut simulation = Simulation::from_spec(&spec).map_err(|error| JsError::new(&error.to_string()))?;
+    let mut simulation = World::from_spec(&spec).map_err(|error| JsError::new(&error.to_string()))?;
     let violation = simulation.run_to_end();
     to_js(&Exported { text: export::rust_test(&spec, violation.as_ref()), violation, events: simulation.events() })
 }

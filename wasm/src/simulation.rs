@@ -1,10 +1,11 @@
 //! The [`Simulation`] handle: one run the page drives (time, actions, time travel), draws and
 //! shares.
 
+use raftsim_core::explore::session::Session;
+use raftsim_core::explore::watch::Watch;
 use raftsim_core::raft::{NodeId, Op};
 use raftsim_core::scenario::share::{decode, USER_ACTIONS_MAX};
 use raftsim_core::scenario::{Action, RunSpec, Scenario, RUN_US_MAX};
-use raftsim_core::sim::session::Session;
 use wasm_bindgen::prelude::*;
 use web_sys::CanvasRenderingContext2d;
 
@@ -61,7 +62,7 @@ impl Simulation {
     }
 
     fn open(spec: RunSpec, warning: Option<String>) -> Result<Simulation, JsError> {
-        let session = Session::recorded(spec, EVENT_FEED_LEN).map_err(|error| JsError::new(&error.to_string()))?;
+        let session = Session::with_record(spec, EVENT_FEED_LEN).map_err(|error| JsError::new(&error.to_string()))?;
         Ok(Simulation {
             session,
             warning,
@@ -153,7 +154,7 @@ impl Simulation {
 
     /// When the next event is due, or `null` once the run has finished.
     pub fn next_event_us(&self) -> Option<f64> {
-        let simulation = self.session.simulation();
+        let simulation = self.session.world();
         if simulation.phase() == raftsim_core::sim::Phase::Finished {
             return None;
         }
@@ -162,17 +163,17 @@ impl Simulation {
 
     /// Whether the run has ended (its end reached, or a check failed).
     pub fn finished(&self) -> bool {
-        self.session.simulation().phase() == raftsim_core::sim::Phase::Finished
+        self.session.world().phase() == raftsim_core::sim::Phase::Finished
     }
 
     /// Events processed so far.
     pub fn events(&self) -> f64 {
-        self.session.simulation().events() as f64
+        self.session.world().events() as f64
     }
 
     /// Simulated time now, microseconds.
     pub fn now_us(&self) -> f64 {
-        self.session.simulation().now_us() as f64
+        self.session.world().now_us() as f64
     }
 
     /// The furthest event this timeline has reached (stepping back keeps it; acting resets it).
@@ -189,20 +190,20 @@ impl Simulation {
     }
 
     fn apply(&mut self, action: Action) -> Result<f64, JsError> {
-        let nodes = self.session.simulation().scenario().nodes;
+        let nodes = self.session.world().scenario().nodes;
         if let Some(node) = action.nodes().into_iter().find(|node| !(1..=nodes).contains(node)) {
             return Err(JsError::new(&format!("there is no node {node}: the cluster has nodes 1 to {nodes}")));
         }
         if self.finished() {
             return Err(JsError::new("the run has ended: step back to act in its past, or start a new run"));
         }
-        let acted = self.session.simulation().actions_applied().len();
+        let acted = self.session.world().actions_applied().len();
         if acted >= USER_ACTIONS_MAX {
             return Err(JsError::new(&format!(
                 "this run already holds {acted} actions, the most a link can carry: start a new run to go on"
             )));
         }
-        let dropped = self.session.frontier().0 - self.session.simulation().events();
+        let dropped = self.session.frontier().0 - self.session.world().events();
         self.session.act(action);
         Ok(dropped as f64)
     }
@@ -259,7 +260,7 @@ impl Simulation {
 
     /// Applies a named partition (see `partitions()`), worked out for the current leader.
     pub fn partition(&mut self, name: &str) -> Result<f64, JsError> {
-        let simulation = self.session.simulation();
+        let simulation = self.session.world();
         let nodes = simulation.scenario().node_ids();
         let leader = simulation.current_leader().map(|node| node.id());
         let action = raftsim_core::scenario::partitions::named_partition(name, &nodes, leader)
@@ -269,8 +270,8 @@ impl Simulation {
 
     /// Whether messages from `from` to `to` are cut now.
     pub fn is_cut(&self, from: NodeId, to: NodeId) -> bool {
-        let nodes = self.session.simulation().scenario().nodes;
-        (1..=nodes).contains(&from) && (1..=nodes).contains(&to) && self.session.simulation().network().is_cut(from, to)
+        let nodes = self.session.world().scenario().nodes;
+        (1..=nodes).contains(&from) && (1..=nodes).contains(&to) && self.session.world().network().is_cut(from, to)
     }
 
     // ---- views ----
@@ -278,30 +279,30 @@ impl Simulation {
     /// What the run panel and the check board show.
     #[wasm_bindgen(unchecked_return_type = "RunView")]
     pub fn run_view(&self) -> Result<JsValue, JsError> {
-        let user_actions = self.session.simulation().actions_applied().len();
-        to_js(&view::run_view(self.session.simulation(), self.session.frontier(), user_actions))
+        let user_actions = self.session.world().actions_applied().len();
+        to_js(&view::run_view(self.session.world(), self.session.frontier(), user_actions))
     }
 
     /// Every check and where it stands now: `[{name, state, sentence}]` (see `view.rs`).
     #[wasm_bindgen(unchecked_return_type = "CheckState[]")]
     pub fn check_states(&self) -> Result<JsValue, JsError> {
-        to_js(&view::check_states(self.session.simulation()))
+        to_js(&view::check_states(self.session.world()))
     }
 
     /// Each node in one line: role, term, leader, log length, commit.
     #[wasm_bindgen(unchecked_return_type = "NodeLine[]")]
     pub fn node_lines(&self) -> Result<JsValue, JsError> {
-        to_js(&view::node_lines(self.session.simulation()))
+        to_js(&view::node_lines(self.session.world()))
     }
 
     /// Everything the inspector shows about node `node`.
     #[wasm_bindgen(unchecked_return_type = "NodeDetail")]
     pub fn node_detail(&self, node: NodeId) -> Result<JsValue, JsError> {
-        let nodes = self.session.simulation().scenario().nodes;
+        let nodes = self.session.world().scenario().nodes;
         if !(1..=nodes).contains(&node) {
             return Err(JsError::new(&format!("there is no node {node}: the cluster has nodes 1 to {nodes}")));
         }
-        to_js(&view::node_detail(self.session.simulation(), node))
+        to_js(&view::node_detail(self.session.world(), node))
     }
 
     /// The newest `limit` feed lines after line `cursor` (a `seq`) whose kind is in `kinds` (a
@@ -309,7 +310,7 @@ impl Simulation {
     #[wasm_bindgen(unchecked_return_type = "FeedLine[]")]
     pub fn feed_since(&self, cursor: f64, limit: u32, kinds: u32) -> Result<JsValue, JsError> {
         let cursor = whole(cursor, "cursor", EVENT_MAX)?;
-        let mut records = self.session.simulation().events_since(cursor);
+        let mut records = self.session.world().feed_since(cursor);
         records.retain(|record| record.kind.bit() & kinds != 0);
         let excess = records.len().saturating_sub(limit as usize);
         records.drain(..excess);
@@ -318,31 +319,31 @@ impl Simulation {
 
     /// The number of the newest feed line (the cursor that skips everything so far).
     pub fn feed_seq(&self) -> f64 {
-        self.session.simulation().events_since(0).last().map_or(0.0, |record| record.seq as f64)
+        self.session.world().feed_since(0).last().map_or(0.0, |record| record.seq as f64)
     }
 
     /// The first violation, or `null`.
     #[wasm_bindgen(unchecked_return_type = "Violation | null")]
     pub fn violation(&self) -> Result<JsValue, JsError> {
-        to_js(&self.session.simulation().violation())
+        to_js(&self.session.world().violation())
     }
 
     /// The client history so far.
     #[wasm_bindgen(unchecked_return_type = "ClientHistory")]
     pub fn history(&self) -> Result<JsValue, JsError> {
-        to_js(self.session.simulation().history())
+        to_js(self.session.world().history())
     }
 
     /// The linearizability check of the history so far, within `step_budget` model steps
     /// (the answer is "Unknown" when it runs out: the page never hangs).
     #[wasm_bindgen(unchecked_return_type = "CheckResult")]
     pub fn check_linearizability(&self, step_budget: u32) -> Result<JsValue, JsError> {
-        to_js(&self.session.simulation().check_linearizability(u64::from(step_budget)))
+        to_js(&self.session.world().check_linearizability(u64::from(step_budget)))
     }
 
     /// The trace fingerprint so far, as 16 hex digits.
     pub fn trace_hash(&self) -> String {
-        format!("{:016x}", self.session.simulation().trace_hash())
+        format!("{:016x}", self.session.world().trace_hash())
     }
 
     /// The share link (fragment) that replays this run to this event.
@@ -359,13 +360,13 @@ impl Simulation {
     /// The scenario being run (as drawn: under swarm testing, the cluster the seed chose).
     #[wasm_bindgen(unchecked_return_type = "Scenario")]
     pub fn scenario(&self) -> Result<JsValue, JsError> {
-        to_js(self.session.simulation().scenario())
+        to_js(self.session.world().scenario())
     }
 
     /// The fault mix in force (drawn from the seed under swarm testing).
     #[wasm_bindgen(unchecked_return_type = "WorldParameters")]
     pub fn parameters(&self) -> Result<JsValue, JsError> {
-        to_js(self.session.simulation().parameters())
+        to_js(self.session.world().parameters())
     }
 
     // ---- drawing ----
@@ -373,21 +374,21 @@ impl Simulation {
     /// Draws the ring on a canvas of `width` × `height` CSS pixels.
     pub fn draw(&self, context: &CanvasRenderingContext2d, width: f64, height: f64, pixel_ratio: f64) {
         let pen = Pen::begin(context, &self.dashes, width, height, pixel_ratio);
-        ring::draw(&pen, self.session.simulation(), &self.layout(width, height), &self.highlight);
+        ring::draw(&pen, self.session.world(), &self.layout(width, height), &self.highlight);
     }
 
     /// Draws the log strips on a canvas `width` CSS pixels wide (see `log_strip_height`).
     pub fn draw_logs(&self, context: &CanvasRenderingContext2d, width: f64, pixel_ratio: f64) {
-        let height = logs::height_px(self.session.simulation().scenario().nodes);
+        let height = logs::height_px(self.session.world().scenario().nodes);
         let pen = Pen::begin(context, &self.dashes, width, height, pixel_ratio);
-        logs::draw(&pen, self.session.simulation(), width, self.highlight.selected);
+        logs::draw(&pen, self.session.world(), width, self.highlight.selected);
     }
 
     /// The log entry under (`x`, `y`) in log strips `width` wide, with what it carries, or
     /// `null`: `{node, index, term, text, committed, applied, durable}`.
     #[wasm_bindgen(unchecked_return_type = "EntryView | null")]
     pub fn log_entry_at(&self, x: f64, y: f64, width: f64) -> Result<JsValue, JsError> {
-        let simulation = self.session.simulation();
+        let simulation = self.session.world();
         let entry =
             logs::cell_at(simulation, width, x, y).and_then(|(node, index)| view::entry_view(simulation, node, index));
         to_js(&entry)
@@ -396,11 +397,11 @@ impl Simulation {
     /// A fingerprint of what the log strips show, as 16 hex digits: the page redraws them only
     /// when it changes.
     pub fn logs_signature(&self) -> String {
-        format!("{:016x}", logs::signature(self.session.simulation(), self.highlight.selected))
+        format!("{:016x}", logs::signature(self.session.world(), self.highlight.selected))
     }
 
     fn layout(&self, width: f64, height: f64) -> Layout {
-        Layout::new(self.session.simulation().scenario().nodes, width.max(1.0), height.max(1.0))
+        Layout::new(self.session.world().scenario().nodes, width.max(1.0), height.max(1.0))
     }
 
     /// What is at (`x`, `y`) on a ring `width` × `height`: `{node: {node}}`, `{link: {a, b}}`
@@ -419,13 +420,13 @@ impl Simulation {
 
     /// Selects node `node` for the inspector and the highlight (0: none).
     pub fn select(&mut self, node: NodeId) {
-        let nodes = self.session.simulation().scenario().nodes;
+        let nodes = self.session.world().scenario().nodes;
         self.highlight.selected = (1..=nodes).contains(&node).then_some(node);
     }
 
     /// Where node `node` is drawn on a ring `width` × `height`, in CSS pixels.
     pub fn node_center(&self, node: NodeId, width: f64, height: f64) -> Result<CanvasPoint, JsError> {
-        let nodes = self.session.simulation().scenario().nodes;
+        let nodes = self.session.world().scenario().nodes;
         if !(1..=nodes).contains(&node) {
             return Err(JsError::new(&format!("there is no node {node}")));
         }
@@ -444,7 +445,7 @@ impl Simulation {
 
     fn panic_if_asked(&self) {
         if let Some(event) = self.fail_at_event {
-            let events = self.session.simulation().events();
+            let events = self.session.world().events();
             assert!(
                 events < event,
                 "the page's test asked for a panic at event {event} (the run is at event {events})"

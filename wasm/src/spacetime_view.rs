@@ -125,7 +125,7 @@ impl SpacetimeView {
             let least_us = self.span_playing_us();
             self.window.span_us = spacetime::span_us_auto(
                 simulation.record(),
-                simulation.session.simulation().parameters(),
+                simulation.session.world().parameters(),
                 simulation.run_and_now_us().1,
                 least_us,
             );
@@ -134,7 +134,7 @@ impl SpacetimeView {
         self.window = frame.window;
         let pen = Pen::begin(context, &simulation.dashes, self.width, self.height, self.pixel_ratio);
         let moment = simulation.moment();
-        self.drawn = spacetime::draw(&pen, simulation.session.simulation(), simulation.record(), &frame, moment);
+        self.drawn = spacetime::draw(&pen, simulation.session.world(), simulation.record(), &frame, moment);
         self.now_us = moment.now_us;
     }
 

@@ -1,8 +1,8 @@
 //! The guided tour of the run on screen: its captions pinned to this run's events, for the
 //! page's caption box. A tour is a preset, so a share link of a tour shows its captions too.
 
+use raftsim_core::explore::tour::pin_tour;
 use raftsim_core::scenario::tour;
-use raftsim_core::sim::tour::pin_tour;
 use wasm_bindgen::prelude::*;
 
 use crate::simulation::Simulation;

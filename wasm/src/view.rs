@@ -7,7 +7,7 @@ use raftsim_core::check::linearizability::{CheckResult, Verdict};
 use raftsim_core::check::violation::Violation;
 use raftsim_core::raft::{Index, Node, NodeId, Role, Term, Timer};
 use raftsim_core::scenario::Fork;
-use raftsim_core::sim::{Phase, Server, Simulation};
+use raftsim_core::sim::{Phase, Server, World};
 use raftsim_core::words;
 use serde::Serialize;
 
@@ -80,7 +80,7 @@ pub fn verdict_name(result: &CheckResult) -> &'static str {
     }
 }
 
-pub fn run_view(simulation: &Simulation, frontier: (u64, u64), user_actions: usize) -> RunView {
+pub fn run_view(simulation: &World, frontier: (u64, u64), user_actions: usize) -> RunView {
     let scenario = simulation.scenario();
     let counts = simulation.history().outcome_counts();
     let leader = simulation.current_leader();
@@ -132,7 +132,7 @@ pub struct NodeLine {
     pub commit_index: Index,
 }
 
-pub fn node_lines(simulation: &Simulation) -> Vec<NodeLine> {
+pub fn node_lines(simulation: &World) -> Vec<NodeLine> {
     simulation
         .servers()
         .iter()
@@ -197,7 +197,7 @@ pub struct PeerProgress {
     pub mode: &'static str,
 }
 
-pub fn node_detail(simulation: &Simulation, id: NodeId) -> NodeDetail {
+pub fn node_detail(simulation: &World, id: NodeId) -> NodeDetail {
     let server = simulation.server(id);
     let node = server.node.as_ref();
     let durable = server.disk.durable();
@@ -256,7 +256,7 @@ fn progress_of(node: &Node) -> Vec<PeerProgress> {
         .collect()
 }
 
-fn client_ops_at(simulation: &Simulation, id: NodeId) -> Vec<String> {
+fn client_ops_at(simulation: &World, id: NodeId) -> Vec<String> {
     let history = simulation.history();
     simulation
         .clients()
@@ -285,7 +285,7 @@ pub struct EntryView {
 }
 
 /// Entry `index` of node `id`'s log (its disk's, if it is down), if it has one.
-pub fn entry_view(simulation: &Simulation, id: NodeId, index: Index) -> Option<EntryView> {
+pub fn entry_view(simulation: &World, id: NodeId, index: Index) -> Option<EntryView> {
     let server = simulation.server(id);
     let node = server.node.as_ref();
     let entry = match node {
@@ -321,7 +321,7 @@ pub struct CheckState {
 }
 
 /// Every check the engine runs, and where it stands at this moment of the run.
-pub fn check_states(simulation: &Simulation) -> Vec<CheckState> {
+pub fn check_states(simulation: &World) -> Vec<CheckState> {
     use raftsim_core::check::violation::{CheckedWhen, Invariant};
     use raftsim_core::words::duration as duration_words;
     let phases = &simulation.scenario().phases;

@@ -23,7 +23,7 @@ fn every_corpus_run_has_its_native_trace_hash() {
     for (expected, scenario) in runs.iter().zip(corpus) {
         assert_eq!(expected["preset"].as_str(), Some(scenario.name.as_str()));
         assert_eq!(expected["seed"].as_u64(), Some(scenario.seed));
-        let mut simulation = raftsim_core::sim::Simulation::new(scenario.clone()).expect("valid");
+        let mut simulation = raftsim_core::sim::World::new(scenario.clone()).expect("valid");
         simulation.run_to_end();
         let hash = format!("{:016x}", simulation.trace_hash());
         if expected["hash"].as_str() != Some(hash.as_str()) || expected["events"].as_u64() != Some(simulation.events())
@@ -188,7 +188,7 @@ fn a_tour_pins_the_same_captions_in_the_browser_as_natively() {
         stop_at_event: None,
         stop_at_us: None,
     };
-    let native = raftsim_core::sim::tour::pin_tour(&spec, tour, u64::MAX).expect("valid");
+    let native = raftsim_core::explore::tour::pin_tour(&spec, tour, u64::MAX).expect("valid");
     let simulation = Simulation::new(raftsim_wasm::preset("tour-figure8").unwrap()).unwrap();
     let text = String::from(js_sys::JSON::stringify(&simulation.tour().unwrap()).unwrap());
     let shown: serde_json::Value = serde_json::from_str(&text).unwrap();

@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use raftsim_core::scenario::Scenario;
-use raftsim_core::sim::Simulation;
+use raftsim_core::sim::World;
 use serde::Serialize;
 
 use crate::args::BenchArgs;
@@ -58,12 +58,12 @@ pub struct Measurement {
 
 /// Seed `seed` of the default scenario with `nodes` nodes over `simulated_us`, faults striking
 /// in the first `safety_us` (the safety phase), the rest the liveness phase.
-fn default_run(seed: u64, nodes: u32, simulated_us: u64, safety_us: u64) -> Simulation {
+fn default_run(seed: u64, nodes: u32, simulated_us: u64, safety_us: u64) -> World {
     assert!(safety_us <= simulated_us, "the safety phase is part of the run");
     let mut scenario = Scenario { seed, nodes, ..Scenario::default() };
     scenario.phases.safety_us = safety_us;
     scenario.phases.liveness_us = simulated_us - safety_us;
-    Simulation::new(scenario).expect("the default scenario is valid")
+    World::new(scenario).expect("the default scenario is valid")
 }
 
 /// Runs seeds `1..=seeds` of the default scenario with `nodes` nodes over `simulated_us`

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use raftsim_core::raft::{Bugs, BUG_CATALOGUE};
 use raftsim_core::scenario::{Checks, Scenario};
-use raftsim_core::sim::Simulation;
+use raftsim_core::sim::World;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -14,8 +14,8 @@ use crate::exit::{self, Failure};
 use crate::inputs;
 use crate::output::out;
 
-/// Hunts every catalogued bug and prints a row per bug, with a column group per check mode
-/// (both modes side by side unless `--checks` names one); exit status 1 if some hunt gave up.
+/// Sweeps for every catalogued bug and prints a row per bug, with a column group per check mode
+/// (both modes side by side unless `--checks` names one); exit status 1 if some sweep gave up.
 pub fn execute(args: &BenchBugsArgs) -> Result<u8, Failure> {
     let preset = inputs::scenario(&args.scenario, None, None)?;
     let modes = match &args.checks {
@@ -25,7 +25,7 @@ pub fn execute(args: &BenchBugsArgs) -> Result<u8, Failure> {
     let jobs = inputs::threads(args.jobs);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().expect("a thread pool");
     out!(
-        "bug hunts: scenario {}, {} seed ranges per bug, {jobs} threads, at most {} s per range",
+        "bug sweeps: scenario {}, {} seed ranges per bug, {jobs} threads, at most {} s per range",
         args.scenario,
         args.ranges,
         args.seconds
@@ -41,33 +41,33 @@ pub fn execute(args: &BenchBugsArgs) -> Result<u8, Failure> {
         let mut fired = Vec::new();
         for &checks in &modes {
             let mode_preset = Scenario { checks, ..preset.clone() };
-            let hunts = hunt(&pool, &mode_preset, bug.name, args.ranges.max(1), args.seconds);
-            all_found &= hunts.iter().all(|hunt| hunt.check.is_some());
-            row += &cells(&hunts);
-            fired.push(format!("{}: {}", checks.name(), fired_checks(&hunts)));
+            let sweeps = sweep_ranges(&pool, &mode_preset, bug.name, args.ranges.max(1), args.seconds);
+            all_found &= sweeps.iter().all(|sweep| sweep.check.is_some());
+            row += &cells(&sweeps);
+            fired.push(format!("{}: {}", checks.name(), fired_checks(&sweeps)));
         }
         out!("{row}  | {}", fired.join("; "));
     }
     Ok(exit::status(!all_found))
 }
 
-/// One mode's cells of a bug's row: how many hunts found it, and the median seeds and seconds
+/// One mode's cells of a bug's row: how many sweeps found it, and the median seeds and seconds
 /// it took.
-fn cells(hunts: &[Hunt]) -> String {
-    let found = hunts.iter().filter(|hunt| hunt.check.is_some()).count();
+fn cells(sweeps: &[RangeSweep]) -> String {
+    let found = sweeps.iter().filter(|sweep| sweep.check.is_some()).count();
     format!(
         " | {:<14} {:>3}/{:<2} {:>9.0} {:>9.2}",
         "",
         found,
-        hunts.len(),
-        median(hunts.iter().map(|hunt| hunt.seeds as f64).collect()),
-        median(hunts.iter().map(|hunt| hunt.seconds).collect()),
+        sweeps.len(),
+        median(sweeps.iter().map(|sweep| sweep.seeds as f64).collect()),
+        median(sweeps.iter().map(|sweep| sweep.seconds).collect()),
     )
 }
 
-/// The checks that fired in some hunt, each once.
-fn fired_checks(hunts: &[Hunt]) -> String {
-    let mut checks: Vec<&str> = hunts.iter().filter_map(|hunt| hunt.check.as_deref()).collect();
+/// The checks that fired in some sweep, each once.
+fn fired_checks(sweeps: &[RangeSweep]) -> String {
+    let mut checks: Vec<&str> = sweeps.iter().filter_map(|sweep| sweep.check.as_deref()).collect();
     checks.sort_unstable();
     checks.dedup();
     if checks.is_empty() {
@@ -76,9 +76,9 @@ fn fired_checks(hunts: &[Hunt]) -> String {
     checks.join(", ")
 }
 
-/// How a bug hunt went over one seed range.
+/// How a sweep for a bug went over one seed range.
 #[derive(Debug, Serialize)]
-pub struct Hunt {
+pub struct RangeSweep {
     pub first_seed: u64,
     /// Seeds up to and including the first failing one (all seeds run if none failed in time).
     pub seeds: u64,
@@ -87,19 +87,25 @@ pub struct Hunt {
     pub check: Option<String>,
 }
 
-/// Hunts `bug` in `ranges` seed ranges of `preset` (each starting a million seeds after the
-/// previous), on `pool`'s threads as `raftsim sweep` does, each hunt stopped after
+/// Sweeps `ranges` seed ranges of `preset` with `bug` on (each starting a million seeds after
+/// the previous), on `pool`'s threads as `raftsim sweep` does, each sweep stopped after
 /// `seconds_max`. Seeds run in rounds of a few per thread; the first failure is the lowest
 /// failing seed of the first round with one, so the seed found does not depend on scheduling.
-fn hunt(pool: &rayon::ThreadPool, preset: &Scenario, bug: &str, ranges: u64, seconds_max: f64) -> Vec<Hunt> {
+fn sweep_ranges(
+    pool: &rayon::ThreadPool,
+    preset: &Scenario,
+    bug: &str,
+    ranges: u64,
+    seconds_max: f64,
+) -> Vec<RangeSweep> {
     let mut buggy = preset.clone();
     buggy.protocol.bugs = Bugs::only(bug).expect("catalogued");
-    (0..ranges).map(|range| hunt_range(pool, &buggy, 1 + range * 1_000_000, seconds_max)).collect()
+    (0..ranges).map(|range| sweep_range(pool, &buggy, 1 + range * 1_000_000, seconds_max)).collect()
 }
 
-/// One hunt: rounds of seeds from `first_seed` on, until a round has a failing seed or
+/// One sweep: rounds of seeds from `first_seed` on, until a round has a failing seed or
 /// `seconds_max` has passed.
-fn hunt_range(pool: &rayon::ThreadPool, scenario: &Scenario, first_seed: u64, seconds_max: f64) -> Hunt {
+fn sweep_range(pool: &rayon::ThreadPool, scenario: &Scenario, first_seed: u64, seconds_max: f64) -> RangeSweep {
     let round = 4 * pool.current_num_threads() as u64;
     let started = Instant::now();
     let mut next = first_seed;
@@ -109,7 +115,7 @@ fn hunt_range(pool: &rayon::ThreadPool, scenario: &Scenario, first_seed: u64, se
         let seconds = started.elapsed().as_secs_f64();
         if failure.is_some() || seconds > seconds_max {
             let last_seed = failure.as_ref().map_or(next - 1, |(seed, _)| *seed);
-            return Hunt {
+            return RangeSweep {
                 first_seed,
                 seeds: last_seed - first_seed + 1,
                 seconds,
@@ -122,7 +128,7 @@ fn hunt_range(pool: &rayon::ThreadPool, scenario: &Scenario, first_seed: u64, se
 /// The lowest of `seeds` whose run fails, with the check that fired.
 fn first_failure(scenario: &Scenario, seeds: Range<u64>) -> Option<(u64, String)> {
     seeds.into_par_iter().find_map_first(|seed| {
-        let violation = Simulation::new(Scenario { seed, ..scenario.clone() }).expect("valid").run_to_end()?;
+        let violation = World::new(Scenario { seed, ..scenario.clone() }).expect("valid").run_to_end()?;
         Some((seed, violation.invariant.name().to_string()))
     })
 }

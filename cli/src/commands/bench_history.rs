@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use raftsim_core::check::jepsen::{parse, write_kv_edn, write_register_log, Format};
 use raftsim_core::check::linearizability::{Options, Verdict};
-use raftsim_core::sim::histories::{kv_history, register_history, with_stale_read};
+use raftsim_core::explore::histories::{kv_history, register_history, with_stale_read};
 
 use crate::args::BenchHistoryArgs;
 use crate::commands::check_history::{read, run_check, ModelName};

@@ -1,4 +1,4 @@
-//! `raftsim hunt`: a guided hunt (`raftsim_core::sim::guided`). Rounds of runs on every core:
+//! `raftsim hunt`: a guided hunt (`raftsim_core::explore::hunt`). Rounds of runs on every core:
 //! fresh seeds, and forks of worlds where an earlier run first reached an abstract state
 //! (signature) no run had reached, continued under fresh sub-seeds. It stops on wall time or
 //! a run budget, and reports the failures (each with a link that replays it, forks included),
@@ -6,8 +6,8 @@
 
 use std::time::Instant;
 
+use raftsim_core::explore::hunt::{run_job, Hunt};
 use raftsim_core::scenario::share::encode;
-use raftsim_core::sim::guided::{run_job, GuidedHunt};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -62,7 +62,7 @@ pub fn execute(args: &HuntArgs) -> Result<u8, Failure> {
     }
     let name = scenario.name.clone();
     let checks = scenario.checks.name();
-    let mut hunt = GuidedHunt::new(scenario, args.seeds_from, args.hunt_seed);
+    let mut hunt = Hunt::new(scenario, args.seeds_from, args.hunt_seed);
     hunt.set_guided(!args.unguided);
     let jobs = inputs::threads(args.output.jobs);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().expect("a thread pool");
@@ -122,7 +122,7 @@ pub fn execute(args: &HuntArgs) -> Result<u8, Failure> {
 
 /// Whether the hunt stops before another round: the run budget or the wall time is spent, or
 /// a failure was found under `--stop-at-first`.
-fn done(hunt: &GuidedHunt, args: &HuntArgs, seconds: f64, none_failed: bool) -> bool {
+fn done(hunt: &Hunt, args: &HuntArgs, seconds: f64, none_failed: bool) -> bool {
     args.runs.is_some_and(|runs| hunt.runs() >= runs)
         || seconds >= seconds_max(args)
         || (args.stop_at_first && !none_failed)

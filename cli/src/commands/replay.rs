@@ -1,10 +1,11 @@
 //! `raftsim replay`: a share link's run, replayed to where it stopped, with the events that led
 //! there.
 
+use raftsim_core::explore::export::rust_test;
+use raftsim_core::explore::session::Session;
+use raftsim_core::explore::watch::Watch;
 use raftsim_core::scenario::RunSpec;
-use raftsim_core::sim::export::rust_test;
-use raftsim_core::sim::session::Session;
-use raftsim_core::sim::Simulation;
+use raftsim_core::sim::World;
 
 use crate::args::ReplayArgs;
 use crate::exit::{self, Failure};
@@ -20,7 +21,7 @@ pub fn execute(args: &ReplayArgs) -> Result<u8, Failure> {
         return print_rust_test(&decoded.spec);
     }
     let session = replay_to_stop(&decoded.spec, args.context)?;
-    let simulation = session.simulation();
+    let simulation = session.world();
     print_events(simulation, decoded.spec.actions.len(), args.context);
     Ok(exit::status(print_verdict(simulation)))
 }
@@ -36,7 +37,7 @@ fn replay_to_stop(spec: &RunSpec, context: u64) -> Result<Session, Failure> {
     Ok(session)
 }
 
-fn print_events(simulation: &Simulation, user_actions: usize, context: u64) {
+fn print_events(simulation: &World, user_actions: usize, context: u64) {
     let scenario = simulation.scenario();
     out!(
         "{} seed {}, {} user actions; stopped after event {} at {} us",
@@ -47,14 +48,14 @@ fn print_events(simulation: &Simulation, user_actions: usize, context: u64) {
         simulation.now_us()
     );
     let first_shown = simulation.events().saturating_sub(context);
-    for record in simulation.events_since(0).into_iter().filter(|record| record.number > first_shown) {
+    for record in simulation.feed_since(0).into_iter().filter(|record| record.number > first_shown) {
         out!("  #{:<8} {:>10} us  {}", record.number, record.time_us, record.text);
     }
 }
 
 /// Prints the violation, or that there is none, and the trace hash (the page shows the same one
 /// at the same event); returns whether there is a violation.
-fn print_verdict(simulation: &Simulation) -> bool {
+fn print_verdict(simulation: &World) -> bool {
     match simulation.violation() {
         Some(violation) => {
             out!("{violation}");
@@ -71,7 +72,7 @@ fn print_verdict(simulation: &Simulation) -> bool {
 /// Runs `spec` from its start to its end and prints it as a Rust test asserting how it ends;
 /// exit status 1 if it ends in a violation, as a replay's.
 fn print_rust_test(spec: &RunSpec) -> Result<u8, Failure> {
-    let violation = Simulation::from_spec(spec).map_err(Failure::bad_input)?.run_to_end();
+    let violation = World::from_spec(spec).map_err(Failure::bad_input)?.run_to_end();
     out!("{}", rust_test(spec, violation.as_ref()).trim_end());
     Ok(exit::status(violation.is_some()))
 }

@@ -1,9 +1,9 @@
 //! `raftsim run`: one run, with everything it drew and everything it counted.
 
+use raftsim_core::explore::tour::{CaptionWatch, PinnedTour};
 use raftsim_core::raft::MessageKind;
 use raftsim_core::scenario::{tour, FaultKinds};
-use raftsim_core::sim::tour::{CaptionWatch, PinnedTour};
-use raftsim_core::sim::Simulation;
+use raftsim_core::sim::World;
 
 use crate::args::RunArgs;
 use crate::exit::{self, Failure};
@@ -15,7 +15,7 @@ use crate::output::out;
 pub fn execute(args: &RunArgs) -> Result<u8, Failure> {
     let scenario = inputs::scenario(&args.scenario, args.file.as_deref(), args.seed)?;
     let tour = tour(&scenario.name);
-    let mut simulation = Simulation::new(scenario).expect("validated by inputs::scenario");
+    let mut simulation = World::new(scenario).expect("validated by inputs::scenario");
     let pinned = match tour {
         Some(tour) => {
             let mut watch = CaptionWatch::new(tour, &simulation);
@@ -44,7 +44,7 @@ pub fn execute(args: &RunArgs) -> Result<u8, Failure> {
 
 /// The run's verdict in one line: failed, passed, or passed but for a linearizability check
 /// that ran out of budget (said as unknown, never as passed; exit status 2).
-fn verdict_line(simulation: &Simulation) -> String {
+fn verdict_line(simulation: &World) -> String {
     if let Some(violation) = simulation.violation() {
         return format!("FAILED: {violation}");
     }
@@ -88,7 +88,7 @@ fn print_tour(pinned: &PinnedTour) {
 
 /// The whole report as one JSON object, for scripts: `captions` lists a tour's captions as the
 /// run reached them (empty without a tour).
-fn print_json(simulation: &Simulation, pinned: Option<&PinnedTour>) {
+fn print_json(simulation: &World, pinned: Option<&PinnedTour>) {
     let report = serde_json::json!({
         "scenario": simulation.scenario(),
         "parameters": simulation.parameters(),
@@ -116,7 +116,7 @@ fn print_json(simulation: &Simulation, pinned: Option<&PinnedTour>) {
 }
 
 /// What the scenario and its seed chose: the cluster, the fault mix and the environment.
-fn print_drawn(simulation: &Simulation) {
+fn print_drawn(simulation: &World) {
     let scenario = simulation.scenario();
     out!(
         "scenario {} seed {}: {} nodes, {} clients",
@@ -165,7 +165,7 @@ fn fault_mix(kinds: FaultKinds, drawn: bool) -> String {
 }
 
 /// What happened: events, leader changes, faults, client operations, latencies and messages.
-fn print_counts(simulation: &Simulation) {
+fn print_counts(simulation: &World) {
     out!(
         "{} events over {} ms, trace hash {:016x}",
         simulation.events(),
@@ -196,7 +196,7 @@ fn print_counts(simulation: &Simulation) {
 }
 
 /// The message table: per kind, how many were sent, delivered, dropped and duplicated.
-fn print_messages(simulation: &Simulation) {
+fn print_messages(simulation: &World) {
     out!("messages        sent  delivered    dropped duplicated");
     for (kind, counts) in MessageKind::ALL.iter().zip(&simulation.telemetry().messages) {
         out!(

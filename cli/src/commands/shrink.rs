@@ -2,9 +2,9 @@
 
 use std::time::Instant;
 
+use raftsim_core::explore::export::rust_test;
+use raftsim_core::explore::shrink::{shrink, size, Shrunk};
 use raftsim_core::scenario::share::encode;
-use raftsim_core::sim::export::rust_test;
-use raftsim_core::sim::shrink::{shrink, size, Shrunk};
 
 use crate::args::ShrinkArgs;
 use crate::exit::{self, Failure};

@@ -7,9 +7,9 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use raftsim_core::explore::sweep::{failing_run, judge_seed, judge_seed_covered, SeedRange, Verdict, SWEEP_SEEDS_MAX};
 use raftsim_core::scenario::share::encode;
 use raftsim_core::scenario::{Checks, Scenario};
-use raftsim_core::sim::hunt::{failing_run, judge_seed, judge_seed_covered, SeedRange, Verdict, HUNT_SEEDS_MAX};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -43,7 +43,7 @@ fn seeds_to_run(range: &str, shard: Option<&str>) -> Result<Vec<u64>, String> {
     Ok(shard_seeds(range.first(), range.last(), index, count))
 }
 
-/// `A..B`, inclusive, judged as the page's hunt judges its range.
+/// `A..B`, inclusive, judged as the page's sweep judges its range.
 fn parse_range(text: &str) -> Result<SeedRange, String> {
     let (first, last) = text.split_once("..").ok_or_else(|| format!("--seeds takes A..B, not {text:?}"))?;
     let number = |part: &str| {
@@ -51,7 +51,7 @@ fn parse_range(text: &str) -> Result<SeedRange, String> {
     };
     let (first, last) = (number(first)?, number(last)?);
     SeedRange::new(first, last).map_err(|error| {
-        let hint = if last.saturating_sub(first) >= HUNT_SEEDS_MAX { "; use --shard to spread more" } else { "" };
+        let hint = if last.saturating_sub(first) >= SWEEP_SEEDS_MAX { "; use --shard to spread more" } else { "" };
         format!("--seeds {}: {}{hint}", text.trim(), error.reason)
     })
 }
@@ -108,7 +108,7 @@ pub struct Report {
     pub coverage: Option<SweepCoverage>,
 }
 
-/// The abstract states (signatures, `raftsim_core::sim::coverage`) a sweep's seeds reached.
+/// The abstract states (signatures, `raftsim_core::explore::coverage`) a sweep's seeds reached.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SweepCoverage {
     /// How many distinct signatures: the union over the seeds.
@@ -244,7 +244,7 @@ fn progress_bar(seeds: u64, shown: bool) -> ProgressBar {
     progress
 }
 
-/// Runs one seed to its end, judged as the page's hunt judges it: its event count, the failure
+/// Runs one seed to its end, judged as the page's sweep judges it: its event count, the failure
 /// with a link that replays it to the violating event if a check fired, whether
 /// linearizability went unanswered, and its time.
 fn run_seed(scenario: &Scenario, seed: u64, base_url: &str, coverage: bool) -> SeedOutcome {

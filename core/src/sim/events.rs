@@ -4,10 +4,11 @@
 use crate::check::{linearizability, liveness};
 use crate::scenario::Action;
 
+use super::observe::Report;
 use super::telemetry::Sample;
-use super::{Event, Phase, Simulation};
+use super::{Event, Phase, World};
 
-impl Simulation {
+impl World {
     pub(super) fn handle(&mut self, event: Event) {
         match event {
             Event::Deliver { message, incarnation, sent_us, duplicate, id } => {
@@ -34,13 +35,13 @@ impl Simulation {
     fn on_heal(&mut self) {
         assert_eq!(self.phase, Phase::Safety, "the heal ends the safety phase");
         self.phase = Phase::Liveness;
-        let nodes = self.scenario.node_ids();
+        let nodes = self.server_ids();
         self.network.apply(&Action::Heal, &nodes);
         self.network.calm();
         for (id, message) in self.network.release_all() {
             self.deliver_later(id, message);
         }
-        self.observe_action(Action::Heal);
+        self.report(Report::Action(&Action::Heal));
         for id in nodes {
             if self.server(id).node.is_none() {
                 self.boot(id);
@@ -53,7 +54,7 @@ impl Simulation {
                 self.act(Action::Upgrade { node: id, prevote: !prevote_from });
             }
         }
-        let all_up = self.servers.iter().all(|server| server.node.is_some() && !server.paused);
+        let all_up = self.servers().iter().all(|server| server.node.is_some() && !server.paused);
         assert!(self.violation.is_some() || all_up, "after the heal every node runs");
     }
 

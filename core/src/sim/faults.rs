@@ -6,14 +6,16 @@ use crate::scenario::Action;
 
 use super::client::Client;
 use super::nemesis::{choose_fault, Targets};
-use super::{Event, Phase, Simulation};
+use super::observe::{NodeChange, Report};
+use super::{Event, Phase, World};
 
-impl Simulation {
+impl World {
     /// Applies a fault or user action now. Actions name nodes of the cluster (the scenario's
     /// validation and the page's checks see to it).
     pub(super) fn act(&mut self, action: Action) {
-        let nodes = self.scenario.node_ids();
-        let observed = self.observing.then(|| action.clone());
+        let nodes = self.server_ids();
+        // Reported after it is applied (with the links it leaves cut), so kept when watched.
+        let observed = self.observer_wants_details().then(|| action.clone());
         match action {
             Action::Crash { node } => self.crash(node),
             Action::CrashLeader { downtime_us } => {
@@ -41,7 +43,7 @@ impl Simulation {
                 server.paused = server.node.is_some();
                 assert!(server.paused || server.backlog.is_empty(), "only a paused node has inputs waiting");
                 if server.paused {
-                    self.observe_node(node, crate::sim::record::Change::Paused);
+                    self.report(Report::Node { node, change: NodeChange::Paused });
                 }
             }
             Action::Resume { node } => self.resume(node),
@@ -60,29 +62,23 @@ impl Simulation {
             }
         }
         if let Some(action) = observed {
-            self.observe_action(action);
-        }
-    }
-
-    /// Reports an action applied, with the links cut after it, when observed.
-    pub(super) fn observe_action(&mut self, action: Action) {
-        if self.observing {
-            let cut_links = self.network.cut_links().len() as u32;
-            self.observe(crate::sim::record::Observed::Action { action: Box::new(action), cut_links });
+            self.report(Report::Action(&action));
         }
     }
 
     /// The targeted faults (FoundationDB's "buggify"): during the safety phase, with chance
     /// `chance_ppm`, crash node `id` at a random time from now to `last_us` and restart it after
-    /// a downtime. The crash is judged again when it comes (see [`Simulation::on_targeted_crash`]).
+    /// a downtime. The crash is judged again when it comes (see [`World::on_targeted_crash`]).
     pub(super) fn maybe_crash_within(&mut self, id: NodeId, chance_ppm: u32, last_us: u64) {
-        if self.phase != Phase::Safety || !self.rng_nemesis.chance(chance_ppm) {
+        if self.phase != Phase::Safety || !self.streams.nemesis.chance(chance_ppm) {
             return;
         }
-        let crash_us = self.rng_nemesis.between(self.now_us, last_us.max(self.now_us));
+        let crash_us = self.streams.nemesis.between(self.now_us, last_us.max(self.now_us));
         assert!(crash_us >= self.now_us, "a targeted crash is in the future");
-        let downtime_us =
-            self.rng_nemesis.between(self.parameters.nemesis.downtime_us_min, self.parameters.nemesis.downtime_us_max);
+        let downtime_us = self
+            .streams
+            .nemesis
+            .between(self.parameters.nemesis.downtime_us_min, self.parameters.nemesis.downtime_us_max);
         self.queue.push(crash_us, Event::TargetedCrash { node: id, downtime_us });
     }
 
@@ -90,11 +86,11 @@ impl Simulation {
     /// restarts it `downtime_us` later: a fault aimed at a protocol moment, drawn from its own
     /// stream ([`super::rng::Stream::Aim`]) so that runs without such kinds draw as before.
     pub(super) fn aim_crash(&mut self, id: NodeId, chance_ppm: u32, last_us: u64, downtime_us: (u64, u64)) {
-        if self.phase != Phase::Safety || !self.rng_aim.chance(chance_ppm) {
+        if self.phase != Phase::Safety || !self.streams.aim.chance(chance_ppm) {
             return;
         }
-        let crash_us = self.rng_aim.between(self.now_us, last_us.max(self.now_us));
-        let downtime_us = self.rng_aim.between(downtime_us.0, downtime_us.1.max(downtime_us.0));
+        let crash_us = self.streams.aim.between(self.now_us, last_us.max(self.now_us));
+        let downtime_us = self.streams.aim.between(downtime_us.0, downtime_us.1.max(downtime_us.0));
         self.queue.push(crash_us, Event::TargetedCrash { node: id, downtime_us });
     }
 
@@ -113,7 +109,7 @@ impl Simulation {
         }
         self.telemetry.faults_injected += 1;
         self.crash(id);
-        self.observe_action(Action::Crash { node: id });
+        self.report(Report::Action(&Action::Crash { node: id }));
         self.queue.push(self.now_us + downtime_us, Event::Act(Action::Restart { node: id }));
     }
 
@@ -122,21 +118,25 @@ impl Simulation {
         if self.phase != Phase::Safety {
             return;
         }
+        // The nemesis draws a node by its place among the servers (ids 1..=n: the same).
+        let servers = self.servers();
         let targets = Targets {
-            running: self.servers.iter().map(|server| server.node.is_some()).collect(),
-            paused: self.servers.iter().map(|server| server.paused).collect(),
-            prevote: self.servers.iter().map(|server| server.config.protocol.prevote).collect(),
+            running: servers.iter().map(|server| server.node.is_some()).collect(),
+            paused: servers.iter().map(|server| server.paused).collect(),
+            prevote: servers.iter().map(|server| server.config.protocol.prevote).collect(),
             leader: self.current_leader().map(Node::id),
         };
-        if let Some(fault) = choose_fault(&mut self.rng_nemesis, &self.parameters, &targets) {
+        if let Some(fault) = choose_fault(&mut self.streams.nemesis, &self.parameters, &targets) {
             self.telemetry.faults_injected += 1;
             if let Some((delay_us, undo)) = fault.undo {
                 self.queue.push(self.now_us + delay_us, Event::Act(undo));
             }
             self.act(fault.action);
         }
-        let interval =
-            self.rng_nemesis.between(self.parameters.nemesis.interval_us_min, self.parameters.nemesis.interval_us_max);
+        let interval = self
+            .streams
+            .nemesis
+            .between(self.parameters.nemesis.interval_us_min, self.parameters.nemesis.interval_us_max);
         assert!(interval > 0, "the nemesis moves on in time");
         self.queue.push(self.now_us + interval, Event::NemesisTick);
     }

@@ -1,13 +1,13 @@
 //! Forks (see `scenario/fork.rs`): after a given event the world's random streams restart from
 //! another seed. The scenario carries them, so a forked run replays from its link; a guided
-//! hunt makes them with [`Simulation::fork_now`] on a clone of the world.
+//! hunt makes them with [`World::fork_now`] on a clone of the world.
 
 use crate::scenario::{Fork, FORKS_MAX};
 
-use super::rng::{Rng, Stream};
-use super::{trace, Simulation};
+use super::rng::{Rng, Stream, Streams};
+use super::{trace, World};
 
-impl Simulation {
+impl World {
     /// Applies the scenario's next fork if it is due after the event just processed. Costs one
     /// comparison when no fork is due.
     pub(super) fn apply_due_fork(&mut self) {
@@ -43,14 +43,10 @@ impl Simulation {
     /// Restarts every random stream the run still draws from (not the swarm draw nor the clock
     /// drifts, which were drawn at the start) from `fork.seed`, and marks the trace.
     fn reseed(&mut self, fork: Fork) {
-        self.rng_network = Rng::new(fork.seed, Stream::Network);
-        self.rng_nemesis = Rng::new(fork.seed, Stream::Nemesis);
-        self.rng_clients = Rng::new(fork.seed, Stream::Clients);
-        self.rng_disks = Rng::new(fork.seed, Stream::Disks);
-        self.rng_aim = Rng::new(fork.seed, Stream::Aim);
-        for (position, server) in self.servers.iter_mut().enumerate() {
-            server.rng = Rng::new(fork.seed, Stream::Node(position as u32 + 1));
+        self.streams = Streams::new(fork.seed);
+        for server in self.servers.iter_mut() {
+            server.rng = Rng::new(fork.seed, Stream::Node(server.id));
         }
-        trace::record_fork(&mut self.trace, &fork);
+        trace::hash_fork(&mut self.trace, &fork);
     }
 }

@@ -2,37 +2,32 @@
 //! network, disks, clocks and clients, with scripted and random faults, checked after every
 //! event.
 //!
-//! [`Simulation`] owns everything. Time is virtual, in integer microseconds; events run in
+//! [`World`] owns everything. Time is virtual, in integer microseconds; events run in
 //! (time, sequence) order; every random choice comes from a [`rng::Stream`] of the scenario's
 //! seed. Running the same scenario twice gives the same events and the same [`trace_hash`].
 //!
-//! [`trace_hash`]: Simulation::trace_hash
+//! [`trace_hash`]: World::trace_hash
 
 mod chacha;
 pub mod client;
 pub mod clock;
-pub mod coverage;
-pub mod describe;
 pub mod disk;
 mod events;
-pub mod export;
 mod faults;
 mod fork;
-pub mod guided;
-pub mod histories;
-pub mod hunt;
 pub mod nemesis;
 pub mod network;
 mod nodes;
+pub mod observe;
 pub mod queue;
-pub mod record;
 pub mod rng;
-pub mod session;
-pub mod shrink;
+mod servers;
 pub mod telemetry;
-pub mod tour;
 pub mod trace;
 mod workload;
+
+pub use nemesis::WorldParameters;
+pub use servers::Servers;
 
 use serde::{Deserialize, Serialize};
 
@@ -40,16 +35,16 @@ use crate::check::history::History;
 use crate::check::safety::SafetyChecker;
 use crate::check::violation::Violation;
 use crate::fingerprint::Fingerprint;
-use crate::raft::{position_of, ClientReply, Command, Config, Message, Node, NodeId, Term, Timer};
+use crate::raft::{ClientReply, Command, Config, Message, Node, NodeId, Term, Timer};
 use crate::scenario::{Action, RunSpec, Scenario, ScenarioError, UserAction};
 
 use client::Client;
 use clock::Clock;
 use disk::Disk;
-use nemesis::SwarmParameters;
 use network::Network;
+use observe::Report;
 use queue::EventQueue;
-use rng::{Rng, Stream};
+use rng::{Rng, Stream, Streams};
 use telemetry::Telemetry;
 
 /// Something scheduled to happen.
@@ -66,8 +61,8 @@ pub enum Event {
         /// The extra copy of a message the network duplicated (for display only: the trace
         /// does not encode it, so a run's hash is the same with or without it).
         duplicate: bool,
-        /// The message's number in the run, counted at every send (for the page's record,
-        /// which matches the arrival with the send by it; not in the trace either).
+        /// The message's number in the run, counted at every send (reported with its send and
+        /// its arrival, so a watcher matches the two; not in the trace either).
         id: u64,
     },
     /// A timer fires (if its generation is still current).
@@ -139,9 +134,11 @@ pub enum Event {
     End,
 }
 
-/// One node's slot: the node while it runs, and everything of it that outlives a crash.
+/// One server: its node while it runs, and everything of it that outlives a crash.
 #[derive(Clone, Debug)]
 pub struct Server {
+    /// Its id (the world finds it by it: [`World::server`]).
+    pub id: NodeId,
     /// The node, while it runs.
     pub node: Option<Node>,
     /// Its protocol configuration.
@@ -160,8 +157,7 @@ pub struct Server {
     pub timers: [TimerSlot; Timer::ALL.len()],
     /// The node's own random stream (timer delays).
     rng: Rng,
-    /// How many of its steps truncated its log: with the last index and term, it tells the
-    /// coverage whether the log may have changed (`coverage.rs`).
+    /// How many of its steps truncated its log (see [`Server::log_rewrites`]).
     log_rewrites: u64,
 }
 
@@ -173,6 +169,12 @@ impl Server {
         let deadline_come =
             slot.deadline_local_us.is_some_and(|deadline| self.clock.true_us_at(deadline, now_us) <= now_us);
         slot.generation == generation && deadline_come
+    }
+
+    /// How many of its steps truncated its log: with its last index and term, this tells a
+    /// watcher whether its log may have changed (coverage takes a signature only then).
+    pub fn log_rewrites(&self) -> u64 {
+        self.log_rewrites
     }
 
     /// The index up to which the disk holds the running node's log, read from the disk itself
@@ -215,22 +217,6 @@ pub enum Phase {
     Finished,
 }
 
-/// One line of the page's event feed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EventRecord {
-    /// The line's place among all lines written (from 1): several lines can share an event
-    /// number (a role change, a user action), so the feed's cursor counts lines.
-    pub seq: u64,
-    /// The event's number (from 1), or the number of the event a user action followed.
-    pub number: u64,
-    /// Simulated time.
-    pub time_us: u64,
-    /// What the line is about.
-    pub kind: describe::FeedKind,
-    /// What happened, in words.
-    pub text: String,
-}
-
 /// Why a message never reached its receiver.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LossCause {
@@ -242,23 +228,6 @@ pub enum LossCause {
     Down,
 }
 
-/// A message that was lost, as the page draws it fading out.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Loss {
-    /// The message.
-    pub message: Message,
-    /// When it was sent.
-    pub sent_us: u64,
-    /// When it was lost.
-    pub lost_us: u64,
-    /// Why.
-    pub cause: LossCause,
-}
-
-/// Lost messages kept for the page while events are recorded: enough for the ones fading out
-/// at once in a busy 9-node cluster.
-const LOSSES_MAX: usize = 128;
-
 /// The phases a run keeps: the scenario's, with the leader bound raised to what the cluster's
 /// timeouts need if the scenario's is shorter (a swarm seed draws election timeouts up to
 /// 1.2 s, against a default bound of 2 s), and the liveness phase lengthened by as much so the
@@ -268,7 +237,7 @@ const LOSSES_MAX: usize = 128;
 /// vote, a campaign lost to a voter with a longer log), two fsyncs of the calm disk (the
 /// candidate's vote, the leader's first entry) and ten one-way latencies (PreVote, vote and
 /// append round trips).
-fn phases_for(scenario: &Scenario, parameters: &SwarmParameters) -> crate::scenario::PhaseOptions {
+fn phases_for(scenario: &Scenario, parameters: &WorldParameters) -> crate::scenario::PhaseOptions {
     let needed_us = 3 * parameters.protocol.election_timeout_us_max
         + 2 * scenario.disk.fsync_us_max
         + 10 * parameters.network.latency_us_max;
@@ -304,20 +273,16 @@ pub const QUEUE_LEN_MAX: usize = 1_000_000;
 /// The whole simulated world. Cloning it makes a checkpoint: the clone continues exactly as the
 /// original would.
 #[derive(Clone)]
-pub struct Simulation {
+pub struct World {
     scenario: Scenario,
-    parameters: SwarmParameters,
+    parameters: WorldParameters,
     now_us: u64,
     queue: EventQueue<Event>,
-    servers: Vec<Server>,
+    servers: Servers,
     network: Network,
     clients: Vec<Client>,
-    rng_network: Rng,
-    rng_nemesis: Rng,
-    /// The aimed faults' draws (see [`Stream::Aim`]).
-    rng_aim: Rng,
-    rng_clients: Rng,
-    rng_disks: Rng,
+    /// The world's random streams (the aimed faults' draws are [`Stream::Aim`]'s).
+    streams: Streams,
     trace: Fingerprint,
     events: u64,
     safety: SafetyChecker,
@@ -331,14 +296,6 @@ pub struct Simulation {
     actions_pending: std::collections::VecDeque<UserAction>,
     /// User actions applied so far, in order.
     actions_applied: Vec<UserAction>,
-    /// The most recent events in words, for the page (off when the capacity is zero). Each
-    /// behind an `Arc`, so a checkpoint copies pointers, not sentences.
-    recent: std::collections::VecDeque<std::sync::Arc<EventRecord>>,
-    recent_capacity: usize,
-    /// Feed lines written so far.
-    recent_seq: u64,
-    /// The most recent lost messages, for the page (kept only while events are recorded).
-    losses: std::collections::VecDeque<Loss>,
     /// The linearizability check of the history, once the run has ended.
     linearizability: Option<crate::check::linearizability::CheckResult>,
     process_next: u32,
@@ -346,13 +303,6 @@ pub struct Simulation {
     events_max: u64,
     /// Messages sent so far: the number the next one gets.
     messages_sent: u64,
-    /// Whether what the world does is reported to `observed` (for a session's record; off by
-    /// default, when each report costs one test of this flag).
-    observing: bool,
-    /// What the world did since the record last took it in.
-    observed: Vec<record::Observation>,
-    /// The signatures reached, while coverage is recorded (`coverage.rs`; off by default).
-    coverage: Option<Box<coverage::Coverage>>,
     /// The scenario's forks applied so far.
     forks_next: usize,
     /// With `stale_votes`: answers to votes held back, each with its message number, until
@@ -361,18 +311,21 @@ pub struct Simulation {
     /// The writes of the fsync being handled: one list, emptied and refilled at every fsync so
     /// that none allocates (empty between events).
     synced: Vec<crate::raft::WriteRequest>,
+    /// What the world reports to, if anything watches it (`observe.rs`; none by default, when
+    /// each report point costs one test).
+    hook: observe::Hook,
 }
 
 /// The servers of a new world, each with its drawn clock drift and its own random stream, no
 /// node running yet (the world's start boots them).
-fn new_servers(scenario: &Scenario, parameters: &SwarmParameters) -> Vec<Server> {
+fn new_servers(scenario: &Scenario, parameters: &WorldParameters) -> Servers {
     let seed = scenario.seed;
     let mut rng_clocks = Rng::new(seed, Stream::Clocks);
     let drift_max = i64::from(parameters.clock.drift_ppm_max);
-    scenario
-        .node_ids()
-        .into_iter()
-        .map(|id| Server {
+    let mut servers = Servers::default();
+    for id in scenario.node_ids() {
+        servers.insert(Server {
+            id,
             node: None,
             config: scenario.node_config(id),
             disk: Disk::default(),
@@ -383,19 +336,20 @@ fn new_servers(scenario: &Scenario, parameters: &SwarmParameters) -> Vec<Server>
             timers: [TimerSlot::default(); Timer::ALL.len()],
             rng: Rng::new(seed, Stream::Node(id)),
             log_rewrites: 0,
-        })
-        .collect()
+        });
+    }
+    servers
 }
 
-impl Simulation {
+impl World {
     /// Builds the world of `scenario` at time zero; refuses an invalid scenario.
-    pub fn new(scenario: Scenario) -> Result<Simulation, ScenarioError> {
+    pub fn new(scenario: Scenario) -> Result<World, ScenarioError> {
         scenario.validate()?;
         let seed = scenario.seed;
         let parameters = if scenario.nemesis.swarm {
-            SwarmParameters::draw(&mut Rng::new(seed, Stream::Swarm), &scenario)
+            WorldParameters::drawn(&mut Rng::new(seed, Stream::Swarm), &scenario)
         } else {
-            SwarmParameters::from_scenario(&scenario)
+            WorldParameters::given(&scenario)
         };
         // The world runs the drawn cluster, with the phases its timeouts need; share links keep
         // the scenario as given, from which the seed draws the same cluster again.
@@ -404,18 +358,14 @@ impl Simulation {
         scenario.validate()?;
         let servers = new_servers(&scenario, &parameters);
         let nodes = scenario.nodes;
-        let mut simulation = Simulation {
+        let mut simulation = World {
             network: Network::new(parameters.network.clone()),
             parameters,
             now_us: 0,
             queue: EventQueue::default(),
             servers,
             clients: Vec::new(),
-            rng_network: Rng::new(seed, Stream::Network),
-            rng_nemesis: Rng::new(seed, Stream::Nemesis),
-            rng_aim: Rng::new(seed, Stream::Aim),
-            rng_clients: Rng::new(seed, Stream::Clients),
-            rng_disks: Rng::new(seed, Stream::Disks),
+            streams: Streams::new(seed),
             trace: Fingerprint::default(),
             events: 0,
             safety: SafetyChecker::new(nodes).with_rule_checks(scenario.checks.rules()),
@@ -426,20 +376,14 @@ impl Simulation {
             commit_watch: telemetry::CommitWatch::default(),
             actions_pending: std::collections::VecDeque::new(),
             actions_applied: Vec::new(),
-            recent: std::collections::VecDeque::new(),
-            recent_capacity: 0,
-            recent_seq: 0,
-            losses: std::collections::VecDeque::new(),
             linearizability: None,
             process_next: 1_000_000,
             events_max: event_budget(&scenario),
             messages_sent: 0,
-            observing: false,
-            observed: Vec::new(),
-            coverage: None,
             forks_next: 0,
             votes_held: Vec::new(),
             synced: Vec::new(),
+            hook: observe::Hook::default(),
             scenario,
         };
         simulation.start();
@@ -448,8 +392,8 @@ impl Simulation {
 
     /// Builds the world of a run spec: its scenario, with its user actions applied at the
     /// events they happened after.
-    pub fn from_spec(spec: &RunSpec) -> Result<Simulation, ScenarioError> {
-        let mut simulation = Simulation::new(spec.scenario.clone())?;
+    pub fn from_spec(spec: &RunSpec) -> Result<World, ScenarioError> {
+        let mut simulation = World::new(spec.scenario.clone())?;
         simulation.set_pending_actions(spec.actions.clone());
         Ok(simulation)
     }
@@ -466,14 +410,14 @@ impl Simulation {
     /// replay applies it at exactly this point.
     pub fn act_now(&mut self, action: Action) -> UserAction {
         let user_action = UserAction { after_event: self.events, at_us: self.now_us, action };
-        trace::record_user_action(&mut self.trace, &user_action);
-        let text = format!("you: {}", describe::action(&user_action.action));
-        self.note(user_action.after_event, describe::FeedKind::User, text);
+        trace::hash_user_action(&mut self.trace, &user_action);
+        if self.is_observed() {
+            self.ask_observer();
+            self.report(Report::UserAction(&user_action));
+        }
         self.actions_applied.push(user_action.clone());
         self.act(user_action.action.clone());
-        if self.coverage.is_some() {
-            self.update_coverage();
-        }
+        self.report(Report::Settled);
         if self.violation.is_some() {
             self.phase = Phase::Finished;
         }
@@ -490,77 +434,6 @@ impl Simulation {
         }
     }
 
-    /// Keeps the last `capacity` events in words for [`Simulation::events_since`] (0: none,
-    /// the default, which costs nothing).
-    pub fn record_events(&mut self, capacity: usize) {
-        self.recent_capacity = capacity;
-        while self.recent.len() > capacity {
-            self.recent.pop_front();
-        }
-    }
-
-    fn note(&mut self, number: u64, kind: describe::FeedKind, text: String) {
-        if self.recent_capacity == 0 {
-            return;
-        }
-        if self.recent.len() == self.recent_capacity {
-            self.recent.pop_front();
-        }
-        self.recent_seq += 1;
-        let record = EventRecord { seq: self.recent_seq, number, time_us: self.now_us, kind, text };
-        self.recent.push_back(std::sync::Arc::new(record));
-    }
-
-    /// The recorded lines after line `cursor` (a `seq`), oldest first (at most the capacity).
-    pub fn events_since(&self, cursor: u64) -> Vec<EventRecord> {
-        let start = self.recent.partition_point(|record| record.seq <= cursor);
-        self.recent.range(start..).map(|record| EventRecord::clone(record)).collect()
-    }
-
-    /// Remembers a lost message for the page, when events are recorded (a bounded buffer: the
-    /// oldest goes first).
-    fn note_loss(&mut self, message: &Message, sent_us: u64, cause: LossCause) {
-        if self.recent_capacity == 0 {
-            return;
-        }
-        if self.losses.len() == LOSSES_MAX {
-            self.losses.pop_front();
-        }
-        let loss = Loss { message: message.clone(), sent_us, lost_us: self.now_us, cause };
-        self.losses.push_back(loss);
-    }
-
-    /// The most recent lost messages, oldest first (recorded only with [`Simulation::record_events`]).
-    pub fn recent_losses(&self) -> impl Iterator<Item = &Loss> {
-        self.losses.iter()
-    }
-
-    /// Reports what the world does (messages, node changes, actions) for a
-    /// [`record::Record`] to take in, or stops reporting. Observing changes nothing the world
-    /// does: it only writes reports.
-    pub fn set_observing(&mut self, observing: bool) {
-        self.observing = observing;
-    }
-
-    /// Whether what the world does is being reported.
-    pub fn observing(&self) -> bool {
-        self.observing
-    }
-
-    /// Reports `what`, done now, when observed.
-    fn observe(&mut self, what: record::Observed) {
-        debug_assert!(self.observing, "reports are built only while observed");
-        self.observed.push(record::Observation { event: self.events, time_us: self.now_us, what });
-    }
-
-    /// Reports a change of node `id`'s state, when observed.
-    fn observe_node(&mut self, id: NodeId, change: record::Change) {
-        if self.observing {
-            let state = record::state_of(self.server(id));
-            self.observe(record::Observed::Node { node: id, change, state });
-        }
-    }
-
     /// Messages sent so far, of every kind and fate (held, dropped and duplicated ones count
     /// once).
     pub fn messages_sent(&self) -> u64 {
@@ -574,11 +447,11 @@ impl Simulation {
 
     /// Starts the nodes and clients and schedules the script, the nemesis and the phases.
     fn start(&mut self) {
-        for id in self.scenario.node_ids() {
+        for id in self.server_ids() {
             self.boot(id);
         }
         for index in 0..self.scenario.workload.clients {
-            let target = self.rng_clients.between(1, u64::from(self.scenario.nodes)) as NodeId;
+            let target = self.streams.clients.between(1, u64::from(self.scenario.nodes)) as NodeId;
             self.clients.push(Client::new(index, target, false));
             let think = self.think_time_us();
             self.queue.push(think, Event::ClientIssue { client: index });
@@ -588,7 +461,8 @@ impl Simulation {
         }
         if self.parameters.nemesis.kinds.any() {
             let first = self
-                .rng_nemesis
+                .streams
+                .nemesis
                 .between(self.parameters.nemesis.interval_us_min, self.parameters.nemesis.interval_us_max);
             self.queue.push(first, Event::NemesisTick);
         }
@@ -613,7 +487,7 @@ impl Simulation {
 
     fn think_time_us(&mut self) -> u64 {
         let workload = &self.scenario.workload;
-        self.rng_clients.between(workload.think_us_min, workload.think_us_max)
+        self.streams.clients.between(workload.think_us_min, workload.think_us_max)
     }
 
     /// Processes the next event. Returns `false` once the run has finished (its end reached or
@@ -630,12 +504,12 @@ impl Simulation {
         self.now_us = scheduled.time_us;
         self.events += 1;
         self.safety.at_event(self.events, self.now_us);
-        trace::record_event(&mut self.trace, self.events, self.now_us, &scheduled.event);
-        if self.recent_capacity > 0 {
-            let (kind, text) = describe::event(&scheduled.event, self.takes_effect(&scheduled.event));
-            self.note(self.events, kind, text);
+        trace::hash_event(&mut self.trace, self.events, self.now_us, &scheduled.event);
+        if self.is_observed() {
+            self.ask_observer();
+            let takes_effect = self.takes_effect(&scheduled.event);
+            self.report(Report::Event { event: &scheduled.event, takes_effect });
         }
-        let covered = self.coverage.is_some() && coverage::may_change(&scheduled.event);
         self.handle(scheduled.event);
         if self.violation.is_none() && (self.events >= self.events_max || self.queue.len() > QUEUE_LEN_MAX) {
             self.violation = Some(self.runaway());
@@ -645,9 +519,7 @@ impl Simulation {
         }
         self.apply_due_actions();
         self.apply_due_fork();
-        if covered {
-            self.update_coverage();
-        }
+        self.report(Report::Settled);
         true
     }
 
@@ -701,7 +573,7 @@ impl Simulation {
         &self.scenario
     }
     /// The fault mix in force (drawn from the seed under swarm testing).
-    pub fn parameters(&self) -> &SwarmParameters {
+    pub fn parameters(&self) -> &WorldParameters {
         &self.parameters
     }
     /// Simulated time now.
@@ -749,9 +621,13 @@ impl Simulation {
     pub fn telemetry(&self) -> &Telemetry {
         &self.telemetry
     }
-    /// The node slots, by id - 1.
+    /// The servers, in id order (a server's place is not its id: read [`Server::id`]).
     pub fn servers(&self) -> &[Server] {
-        &self.servers
+        self.servers.as_slice()
+    }
+    /// The servers' ids, in order (a list: the caller may change the world meanwhile).
+    pub fn server_ids(&self) -> Vec<NodeId> {
+        self.servers.ids().collect()
     }
     /// The running leader of the highest term, if any (a deposed leader that has not heard of
     /// the newer term may still run as leader of an older one).
@@ -768,13 +644,13 @@ impl Simulation {
     pub fn leader_with_quorum(&self) -> Option<NodeId> {
         crate::check::liveness::leader_with_quorum(&self.running_nodes(), self.scenario.nodes)
     }
-    /// The slot of node `id`.
+    /// The server of node `id` (which must be one of the world's).
     pub fn server(&self, id: NodeId) -> &Server {
-        &self.servers[position_of(id)]
+        self.servers.get(id).unwrap_or_else(|| panic!("S{id} is no server of the world"))
     }
-    /// The slot of node `id`, to change.
+    /// The server of node `id`, to change.
     fn server_mut(&mut self, id: NodeId) -> &mut Server {
-        &mut self.servers[position_of(id)]
+        self.servers.get_mut(id).unwrap_or_else(|| panic!("S{id} is no server of the world"))
     }
     /// The network.
     pub fn network(&self) -> &Network {
@@ -791,5 +667,13 @@ impl Simulation {
     /// Events still scheduled.
     pub fn pending_events(&self) -> impl Iterator<Item = &queue::Scheduled<Event>> {
         self.queue.iter()
+    }
+    /// The event [`World::step`] takes next, if any.
+    pub fn next_event(&self) -> Option<&queue::Scheduled<Event>> {
+        self.queue.peek()
+    }
+    /// When the next event is due, if any is.
+    pub fn next_event_time_us(&self) -> Option<u64> {
+        self.queue.peek_time_us()
     }
 }

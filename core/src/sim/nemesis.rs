@@ -1,6 +1,6 @@
 //! Random faults. With swarm testing (TigerBeetle's VOPR), each seed first draws its own mix:
 //! which fault kinds are on, how often they strike, and the network, disk and clock rates. Every
-//! drawn parameter is kept in [`SwarmParameters`] so that a run can print what it ran with.
+//! drawn parameter is kept in [`WorldParameters`] so that a run can print what it ran with.
 
 use serde::{Deserialize, Serialize};
 
@@ -16,7 +16,7 @@ use super::rng::Rng;
 /// drew for itself under swarm testing. The same option types as the scenario's, so a draw can
 /// be written back into a scenario (the shrinker does) and printed as one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SwarmParameters {
+pub struct WorldParameters {
     /// The random faults in force: kinds, weights (the scenario's, never drawn), intervals and
     /// downtimes. Its `swarm` switches are the scenario's.
     pub nemesis: NemesisOptions,
@@ -60,10 +60,10 @@ pub const SWARM_CLUSTER_DRAWN: [&str; 7] = [
     "protocol.entries_per_append_max",
 ];
 
-impl SwarmParameters {
+impl WorldParameters {
     /// The scenario's parameters as given, drawing nothing.
-    pub fn from_scenario(scenario: &Scenario) -> Self {
-        SwarmParameters {
+    pub fn given(scenario: &Scenario) -> Self {
+        WorldParameters {
             nemesis: scenario.nemesis.clone(),
             network: scenario.network.clone(),
             disk: scenario.disk.clone(),
@@ -89,7 +89,7 @@ impl SwarmParameters {
     /// Downtimes span a supervisor's instant restart (1 ms) to seconds, and disks a fast SSD to
     /// a loaded cloud volume: the short windows (a vote sent before its fsync, a leader's
     /// unsynced entry) are where durability bugs hide.
-    pub fn draw(rng: &mut Rng, scenario: &Scenario) -> Self {
+    pub fn drawn(rng: &mut Rng, scenario: &Scenario) -> Self {
         let coin = |rng: &mut Rng| rng.chance(500_000);
         let mut kinds = FaultKinds::default();
         for kind in FaultKind::ALL {
@@ -133,7 +133,7 @@ impl SwarmParameters {
             ..scenario.nemesis.clone()
         };
         let mut parameters =
-            SwarmParameters { nemesis, network, disk, clock: ClockOptions { drift_ppm_max }, nodes, protocol };
+            WorldParameters { nemesis, network, disk, clock: ClockOptions { drift_ppm_max }, nodes, protocol };
         if rng.chance(DEEP_SEED_PPM) {
             parameters.deepen(rng, scenario);
         }
@@ -207,10 +207,10 @@ pub struct Fault {
     pub undo: Option<(u64, Action)>,
 }
 
-/// The chance that a swarm seed is deep (see [`SwarmParameters::draw`]).
+/// The chance that a swarm seed is deep (see [`WorldParameters::drawn`]).
 pub const DEEP_SEED_PPM: u32 = 250_000;
 
-/// The chance that a swarm seed is an upgrade seed (see [`SwarmParameters::draw`]).
+/// The chance that a swarm seed is an upgrade seed (see [`WorldParameters::drawn`]).
 pub const UPGRADE_SEED_PPM: u32 = 125_000;
 
 /// With `crash_new_leader`, the chance that a newly elected leader is crashed.
@@ -249,7 +249,7 @@ pub struct Targets {
 
 /// Chooses the next random fault among the enabled kinds. `None` if the kind drawn does not
 /// apply now (a crash of a node already down, a partition of one node).
-pub fn choose_fault(rng: &mut Rng, parameters: &SwarmParameters, targets: &Targets) -> Option<Fault> {
+pub fn choose_fault(rng: &mut Rng, parameters: &WorldParameters, targets: &Targets) -> Option<Fault> {
     // The targeted kinds strike at events, not at the nemesis's ticks.
     let ticked = |kind: FaultKind| parameters.nemesis.kinds.get(kind) && !kind.targeted();
     let weights: Vec<u32> =
@@ -349,7 +349,7 @@ mod tests {
     #[test]
     fn seeds_draw_different_mixes_and_the_same_seed_the_same_one() {
         let scenario = Scenario::default();
-        let draw = |seed| SwarmParameters::draw(&mut Rng::new(seed, Stream::Swarm), &scenario);
+        let draw = |seed| WorldParameters::drawn(&mut Rng::new(seed, Stream::Swarm), &scenario);
         assert_eq!(draw(7), draw(7));
         let distinct: std::collections::BTreeSet<String> = (0..20).map(|seed| format!("{:?}", draw(seed))).collect();
         assert!(distinct.len() > 15);
@@ -358,7 +358,7 @@ mod tests {
     #[test]
     fn faults_only_target_what_they_can_apply_to() {
         let scenario = Scenario::default();
-        let mut parameters = SwarmParameters::from_scenario(&scenario);
+        let mut parameters = WorldParameters::given(&scenario);
         parameters.nemesis.kinds = FaultKinds { crash: true, ..FaultKinds::default() };
         let mut rng = Rng::new(3, Stream::Nemesis);
         let targets = Targets {
@@ -377,7 +377,7 @@ mod tests {
     #[test]
     fn weights_set_how_often_each_kind_is_picked() {
         let scenario = Scenario::default();
-        let mut parameters = SwarmParameters::from_scenario(&scenario);
+        let mut parameters = WorldParameters::given(&scenario);
         parameters.nemesis.kinds = FaultKinds { crash: true, partition: true, ..FaultKinds::default() };
         parameters.nemesis.weights.crash = 9;
         let targets = Targets { running: vec![true; 5], paused: vec![false; 5], prevote: vec![false; 5], leader: None };
@@ -418,7 +418,7 @@ mod drawn_tests {
     use crate::scenario::preset;
 
     /// The scenario a seed's parameters amount to, flattened to `path = value` lines.
-    fn effective(scenario: &Scenario, parameters: &SwarmParameters) -> BTreeSet<String> {
+    fn effective(scenario: &Scenario, parameters: &WorldParameters) -> BTreeSet<String> {
         let mut drawn = scenario.clone();
         drawn.network = parameters.network.clone();
         drawn.disk = parameters.disk.clone();
@@ -452,8 +452,8 @@ mod drawn_tests {
         let mut changed = BTreeSet::new();
         for seed in 1..=60 {
             let seeded = Scenario { seed, ..scenario.clone() };
-            let given = effective(&seeded, &SwarmParameters::from_scenario(&seeded));
-            let drawn = SwarmParameters::draw(&mut Rng::new(seed, super::super::rng::Stream::Swarm), &seeded);
+            let given = effective(&seeded, &WorldParameters::given(&seeded));
+            let drawn = WorldParameters::drawn(&mut Rng::new(seed, super::super::rng::Stream::Swarm), &seeded);
             for line in effective(&seeded, &drawn).difference(&given) {
                 changed.insert(line.split(" = ").next().expect("a path").to_string());
             }

@@ -46,8 +46,8 @@ pub struct Network {
     held: [[bool; SLOTS]; SLOTS],
     /// Messages waiting on held links, in send order.
     holding: Vec<Message>,
-    /// The number in the run of each message in `holding` (the page's record matches its
-    /// arrival by it).
+    /// The number in the run of each message in `holding` (reported at its release, so a
+    /// watcher matches it with its send).
     holding_ids: Vec<u64>,
 }
 

@@ -4,17 +4,16 @@
 //! `absorb`, which runs the safety checks on it before the world acts on it.
 
 use crate::check::safety::NodeSnapshot;
-use crate::raft::{position_of, Body, Index, Input, Message, Node, NodeId, Outputs, Role, Timer, TimerCommand, Write};
+use crate::raft::{Body, Index, Input, Message, Node, NodeId, Outputs, Role, Timer, TimerCommand, Write};
 
 use crate::scenario::Action;
 
-use super::describe::{self, FeedKind};
 use super::nemesis::{
     APPEND_CUT_PPM, COMMIT_CRASH_PPM, FSYNC_CRASH_PPM, NEW_LEADER_CRASH_PPM, NEW_LEADER_CUT_PPM, RIVAL_CANDIDATE_PPM,
     STALE_VOTE_PPM, VOTES_HELD_MAX, VOTE_CRASH_PPM,
 };
-use super::record::{Change, Look, Observed, SentRoute};
-use super::{Event, LossCause, Phase, Simulation, TimerSlot};
+use super::observe::{NodeChange, Report, SentRoute};
+use super::{Event, LossCause, Phase, TimerSlot, World};
 
 /// What a node's step did that an aimed fault may strike at.
 #[derive(Clone, Copy, Debug)]
@@ -31,7 +30,7 @@ struct Moment {
     voted: bool,
 }
 
-impl Simulation {
+impl World {
     /// Starts (or restarts) node `id` from its disk.
     pub(super) fn boot(&mut self, id: NodeId) {
         let server = self.server_mut(id);
@@ -39,23 +38,13 @@ impl Simulation {
         let (node, outputs) =
             Node::restart(server.config.clone(), server.disk.durable().clone()).expect("validated config");
         let snapshot = NodeSnapshot::of(&node);
-        let (term, entries, restored) = (node.term(), node.log().last_index(), node.applied_index());
         let verdict = self.safety.on_restart(id, snapshot, node.store());
         self.server_mut(id).node = Some(node);
-        if self.events > 0 {
-            let text = match restored {
-                0 => format!("S{id} starts again from its disk: term {term}, {entries} entries"),
-                _ => format!(
-                    "S{id} starts again from its disk: term {term}, {entries} entries, its state machine restored from a snapshot up to index {restored}"
-                ),
-            };
-            self.note(self.events, FeedKind::Role, text);
-        }
         if let Err(violation) = verdict {
             self.violation = Some(*violation);
         }
         assert!(self.server(id).node.is_some(), "node {id} runs once booted");
-        self.observe_node(id, Change::Restarted);
+        self.report(Report::Node { node: id, change: NodeChange::Restarted });
         self.absorb(id, outputs);
     }
 
@@ -91,11 +80,9 @@ impl Simulation {
                 self.maybe_crash_within(id, NEW_LEADER_CRASH_PPM, self.now_us + round_trip_us);
             }
         }
-        if let Some(text) = describe::role_change(id, before, after) {
-            self.note(self.events, FeedKind::Role, text);
-        }
         if before != after {
-            self.observe_node(id, Change::Role);
+            let change = NodeChange::Role { role_before: before.0, term_before: before.1 };
+            self.report(Report::Node { node: id, change });
         }
         self.aim_at(id, moment);
         self.absorb(id, outputs);
@@ -143,7 +130,7 @@ impl Simulation {
         let log = self.server(leader).node.as_ref().expect("a running leader").log();
         let commit = self.server(leader).node.as_ref().expect("a running leader").commit_index();
         let committed_term = log.term_at(commit).expect("a node commits within its log");
-        self.servers.iter().enumerate().find_map(|(position, server)| {
+        self.servers().iter().find_map(|server| {
             let (last_term, term_at_commit) = match &server.node {
                 Some(node) => (node.log().last_term(), node.log().term_at(commit)),
                 None => {
@@ -152,7 +139,7 @@ impl Simulation {
                     (entries.last().map_or(0, |entry| entry.term), term_at(commit))
                 }
             };
-            let rival = position as NodeId + 1;
+            let rival = server.id;
             (rival != leader && last_term > committed_term && term_at_commit != Some(committed_term)).then_some(rival)
         })
     }
@@ -179,24 +166,27 @@ impl Simulation {
     /// (drawn among them) times out now and campaigns, most likely in the same term.
     fn aim_rival(&mut self, leader: NodeId) {
         let term = self.server(leader).node.as_ref().expect("a running candidate").term();
-        let behind: Vec<NodeId> = (1..=self.servers.len() as NodeId)
-            .filter(|&id| id != leader && self.server(id).node.as_ref().is_some_and(|node| node.term() < term))
+        let behind: Vec<NodeId> = self
+            .servers()
+            .iter()
+            .filter(|server| server.id != leader && server.node.as_ref().is_some_and(|node| node.term() < term))
+            .map(|server| server.id)
             .collect();
-        if self.phase != Phase::Safety || behind.is_empty() || !self.rng_aim.chance(RIVAL_CANDIDATE_PPM) {
+        if self.phase != Phase::Safety || behind.is_empty() || !self.streams.aim.chance(RIVAL_CANDIDATE_PPM) {
             return;
         }
-        let rival = behind[self.rng_aim.below(behind.len() as u64) as usize];
+        let rival = behind[self.streams.aim.below(behind.len() as u64) as usize];
         self.queue.push(self.now_us, Event::Act(Action::ForceTimeout { node: rival }));
     }
 
     /// With chance `chance_ppm`, cuts node `id` off from every other at a time drawn in
     /// `now..=cut_by_us` (before the heal) and lets it rejoin a downtime later.
     fn aim_cut(&mut self, id: NodeId, chance_ppm: u32, cut_by_us: u64, downtime_us: (u64, u64)) {
-        if self.phase != Phase::Safety || self.servers.len() < 2 || !self.rng_aim.chance(chance_ppm) {
+        if self.phase != Phase::Safety || self.servers.len() < 2 || !self.streams.aim.chance(chance_ppm) {
             return;
         }
-        let cut_us = self.rng_aim.between(self.now_us, cut_by_us);
-        let back_us = cut_us + self.rng_aim.between(downtime_us.0, downtime_us.1.max(downtime_us.0));
+        let cut_us = self.streams.aim.between(self.now_us, cut_by_us);
+        let back_us = cut_us + self.streams.aim.between(downtime_us.0, downtime_us.1.max(downtime_us.0));
         if cut_us >= self.scenario.phases.safety_us {
             return;
         }
@@ -206,7 +196,7 @@ impl Simulation {
 
     /// Heals every link of node `id` at `at_us` (a partition drawn since may lose a link).
     fn rejoin_at(&mut self, id: NodeId, at_us: u64) {
-        for other in 1..=self.servers.len() as NodeId {
+        for other in self.servers.ids() {
             if other != id {
                 self.queue.push(at_us, Event::Act(Action::HealLink { a: id, b: other }));
             }
@@ -219,7 +209,7 @@ impl Simulation {
         if !self.parameters.nemesis.kinds.stale_votes || !is_vote_answer || self.phase != Phase::Safety {
             return false;
         }
-        if !self.rng_aim.chance(STALE_VOTE_PPM) {
+        if !self.streams.aim.chance(STALE_VOTE_PPM) {
             return false;
         }
         if self.votes_held.len() == VOTES_HELD_MAX {
@@ -242,7 +232,7 @@ impl Simulation {
 
     /// Checks a step's outputs, then acts on them: writes, messages, timers, replies.
     pub(super) fn absorb(&mut self, id: NodeId, outputs: Outputs) {
-        let node = self.servers[position_of(id)].node.as_ref().expect("a running node produced these");
+        let node = self.servers.get(id).and_then(|server| server.node.as_ref()).expect("a running node produced these");
         let snapshot = NodeSnapshot::of(node);
         if self.violation.is_none() {
             if let Err(violation) = self.safety.on_step(id, snapshot, &outputs) {
@@ -250,16 +240,12 @@ impl Simulation {
             }
         }
         if node.role() == Role::Leader {
-            let step = (id, node.term());
-            let (latency_us, observed) = (&mut self.telemetry.commit_latency_us, &mut self.observed);
-            let (observing, event, now_us) = (self.observing, self.events, self.now_us);
-            self.commit_watch.observe(step, &outputs.writes, node.commit_index(), now_us, |latency| {
-                latency_us.record(latency);
-                if observing {
-                    let what = Observed::Committed { latency_us: latency };
-                    observed.push(super::record::Observation { event, time_us: now_us, what });
-                }
-            });
+            let (step, commit) = ((id, node.term()), node.commit_index());
+            self.commit_watch.take_appends(step, &outputs.writes, self.now_us);
+            while let Some(latency_us) = self.commit_watch.next_committed(commit, self.now_us) {
+                self.telemetry.commit_latency_us.record(latency_us);
+                self.report(Report::Committed { latency_us });
+            }
         }
         let Outputs { mut writes, mut messages, mut timers, mut applied, mut replies } = outputs;
         assert!(
@@ -274,14 +260,14 @@ impl Simulation {
             self.command_timer(id, command);
         }
         for reply in replies.drain(..) {
-            let delay = self.network.latency_us(&mut self.rng_network);
+            let delay = self.network.latency_us(&mut self.streams.network);
             let client = u32::try_from(reply.client - 1).expect("client ids come from client indexes");
             self.queue.push(self.now_us + delay, Event::Reply { client, reply });
         }
         applied.clear();
         // The emptied lists go back to the node, which fills them at its next step without
         // allocating again (the writes moved to the disk's queue).
-        if let Some(node) = self.servers[position_of(id)].node.as_mut() {
+        if let Some(node) = self.server_mut(id).node.as_mut() {
             node.reuse_outputs(Outputs { writes, messages, timers, applied, replies });
         }
     }
@@ -294,8 +280,8 @@ impl Simulation {
         // Like the network, the disks calm down once faults are healed: a drawn slow disk would
         // otherwise keep a correct cluster from meeting the liveness bounds.
         let disk = if self.phase == Phase::Liveness { &self.scenario.disk } else { &self.parameters.disk };
-        let fsync_us = self.rng_disks.between(disk.fsync_us_min, disk.fsync_us_max);
-        let server = &mut self.servers[position_of(id)];
+        let fsync_us = self.streams.disks.between(disk.fsync_us_min, disk.fsync_us_max);
+        let server = self.servers.get_mut(id).expect("a server writes");
         if writes.iter().any(|request| matches!(request.write, Write::Truncate { .. })) {
             server.log_rewrites += 1;
         }
@@ -311,32 +297,31 @@ impl Simulation {
 
     pub(super) fn send(&mut self, message: Message) {
         assert!(message.from != message.to, "a node never sends to itself");
-        assert!(message.to as usize <= self.servers.len(), "the receiver is in the cluster");
+        // Found now, so a receiver that is no server of the world fails here, whatever its fate.
+        let incarnation = self.server(message.to).incarnation;
         let kind = message.body.kind();
         self.telemetry.messages_of(kind).sent += 1;
         let id = self.messages_sent;
         self.messages_sent += 1;
-        let route = self.network.route(&mut self.rng_network, &message, id);
+        let route = self.network.route(&mut self.streams.network, &message, id);
         if route.held || self.hold_vote_answer(id, &message) {
-            self.observe_sent(id, &message, SentRoute::Held);
+            self.report(Report::Sent { id, message: &message, route: SentRoute::Held });
             return;
         }
         if route.delays_us().is_empty() {
             self.telemetry.messages_of(kind).dropped += 1;
-            self.note_loss(&message, self.now_us, LossCause::Network);
-            self.observe_sent(id, &message, SentRoute::Dropped);
+            self.report(Report::Sent { id, message: &message, route: SentRoute::Dropped });
             return;
         }
         if route.delays_us().len() > 1 {
             self.telemetry.messages_of(kind).duplicated += 1;
         }
         assert!(route.delays_us().len() <= 2, "the network makes at most one extra copy");
-        let incarnation = self.server(message.to).incarnation;
         let (last_delay, other_delays) = route.delays_us().split_last().expect("checked non-empty");
         let sent_us = self.now_us;
         let arrive_us = self.now_us + last_delay;
         let copy_arrive_us = other_delays.first().map(|delay| self.now_us + delay);
-        self.observe_sent(id, &message, SentRoute::Flying { arrive_us, copy_arrive_us });
+        self.report(Report::Sent { id, message: &message, route: SentRoute::Flying { arrive_us, copy_arrive_us } });
         for delay in other_delays {
             let copy = message.clone();
             let duplicate = Event::Deliver { message: copy, incarnation, sent_us, duplicate: true, id };
@@ -346,24 +331,14 @@ impl Simulation {
         self.queue.push(arrive_us, original);
     }
 
-    /// Reports message `id` sent, when observed.
-    fn observe_sent(&mut self, id: u64, message: &Message, route: SentRoute) {
-        if self.observing {
-            let (from, to, term, look) = (message.from, message.to, message.term, Look::of(&message.body));
-            self.observe(Observed::Sent { id, from, to, term, look, route });
-        }
-    }
-
     /// Schedules message number `id`, released from a hold, with an ordinary latency.
     pub(super) fn deliver_later(&mut self, id: u64, message: Message) {
         assert!(message.from != message.to, "a held message went between two nodes");
-        let delay = self.network.latency_us(&mut self.rng_network);
+        let delay = self.network.latency_us(&mut self.streams.network);
         let incarnation = self.server(message.to).incarnation;
         let sent_us = self.now_us;
         let arrive_us = self.now_us + delay;
-        if self.observing {
-            self.observe(Observed::Released { id, arrive_us });
-        }
+        self.report(Report::Released { id, arrive_us });
         self.queue.push(arrive_us, Event::Deliver { message, incarnation, sent_us, duplicate: false, id });
     }
 
@@ -381,12 +356,9 @@ impl Simulation {
         let down = server.node.is_none() || server.incarnation != incarnation;
         let cut = self.network.is_cut(message.from, message.to);
         let lost = (down || cut).then_some(if down { LossCause::Down } else { LossCause::Cut });
-        if self.observing {
-            self.observe(Observed::Arrived { id, copy: duplicate, lost });
-        }
-        if let Some(cause) = lost {
+        self.report(Report::Arrived { id, message: &message, sent_us, copy: duplicate, lost });
+        if lost.is_some() {
             self.telemetry.messages_of(kind).dropped += 1;
-            self.note_loss(&message, sent_us, cause);
             return;
         }
         self.telemetry.messages_of(kind).delivered += 1;
@@ -447,7 +419,7 @@ impl Simulation {
     }
 
     pub(super) fn on_synced(&mut self, id: NodeId, incarnation: u32, write_id: u64) {
-        let server = &mut self.servers[position_of(id)];
+        let server = self.servers.get_mut(id).expect("a server of the world");
         if server.incarnation != incarnation {
             return;
         }
@@ -465,11 +437,11 @@ impl Simulation {
 
     pub(super) fn crash(&mut self, id: NodeId) {
         let torn_tail_ppm = self.parameters.disk.torn_tail_ppm;
-        let server = &mut self.servers[position_of(id)];
+        let server = self.servers.get_mut(id).expect("a server of the world");
         if server.node.take().is_none() {
             return;
         }
-        let loss = server.disk.crash(&mut self.rng_disks, torn_tail_ppm);
+        let loss = server.disk.crash(&mut self.streams.disks, torn_tail_ppm);
         server.incarnation += 1;
         server.paused = false;
         server.backlog.clear();
@@ -482,7 +454,7 @@ impl Simulation {
                 self.violation = Some(*violation);
             }
         }
-        self.observe_node(id, Change::Crashed);
+        self.report(Report::Node { node: id, change: NodeChange::Crashed });
     }
 
     pub(super) fn resume(&mut self, id: NodeId) {
@@ -493,7 +465,7 @@ impl Simulation {
         server.paused = false;
         assert!(server.node.is_some(), "only a running node is paused");
         let backlog = std::mem::take(&mut server.backlog);
-        self.observe_node(id, Change::Resumed);
+        self.report(Report::Node { node: id, change: NodeChange::Resumed });
         for input in backlog {
             if self.violation.is_some() {
                 return;
@@ -505,7 +477,7 @@ impl Simulation {
     /// Steps a node's clock; its pending timers now fire at other true times, so their queued
     /// wake-ups are forgotten and queued again.
     pub(super) fn jump_clock(&mut self, id: NodeId, by_us: i64) {
-        let server = &mut self.servers[position_of(id)];
+        let server = self.servers.get_mut(id).expect("a server of the world");
         server.clock.offset_us += by_us;
         for slot in &mut server.timers {
             *slot = TimerSlot { generation: slot.generation + 1, wake_us: None, ..*slot };

@@ -56,6 +56,36 @@ impl Stream {
     }
 }
 
+/// The world's own streams, one per concern it draws for (each node's timer delays come from
+/// the node's own stream, and the swarm draw and the clocks are drawn once, at the start): all
+/// started from one seed, at the start of a run and again at each of its forks.
+#[derive(Clone, Debug)]
+pub struct Streams {
+    /// [`Stream::Network`].
+    pub network: Rng,
+    /// [`Stream::Nemesis`].
+    pub nemesis: Rng,
+    /// [`Stream::Aim`].
+    pub aim: Rng,
+    /// [`Stream::Clients`].
+    pub clients: Rng,
+    /// [`Stream::Disks`].
+    pub disks: Rng,
+}
+
+impl Streams {
+    /// Every stream of the world from `seed`.
+    pub fn new(seed: u64) -> Streams {
+        Streams {
+            network: Rng::new(seed, Stream::Network),
+            nemesis: Rng::new(seed, Stream::Nemesis),
+            aim: Rng::new(seed, Stream::Aim),
+            clients: Rng::new(seed, Stream::Clients),
+            disks: Rng::new(seed, Stream::Disks),
+        }
+    }
+}
+
 /// Parts per million: probabilities as integers (a float here would make runs host-dependent).
 pub const MILLION: u32 = 1_000_000;
 

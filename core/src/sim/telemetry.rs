@@ -111,7 +111,7 @@ pub struct Telemetry {
     /// Times a node became leader of a new term.
     pub leader_changes: u64,
     /// Random faults the nemesis injected (a targeted crash when it strikes). The
-    /// script's faults are [`super::Simulation::scripted_faults_due`].
+    /// script's faults are [`super::World::scripted_faults_due`].
     pub faults_injected: u64,
     /// Client-observed latency of completed operations: invocation to answer (the commit
     /// latency a client sees, retries included).
@@ -139,7 +139,7 @@ impl Telemetry {
     }
 }
 
-impl super::Simulation {
+impl super::World {
     /// How many faults of the scenario's script ([`crate::scenario::Action::is_fault`]) the
     /// run has reached. The nemesis counts only its random faults
     /// ([`Telemetry::faults_injected`]), so without this a preset whose leader crashes on cue
@@ -164,16 +164,9 @@ pub struct CommitWatch {
 }
 
 impl CommitWatch {
-    /// Takes in one step of `leader` in `term`: the appends it issued and its commit index
-    /// after the step; hands `record` the latency of each watched entry now committed.
-    pub fn observe(
-        &mut self,
-        (leader, term): (NodeId, Term),
-        writes: &[WriteRequest],
-        commit: Index,
-        now_us: u64,
-        mut record: impl FnMut(u64),
-    ) {
+    /// Takes in one step of `leader` in `term`: the appends it issued at `now_us`. Then
+    /// [`CommitWatch::next_committed`] hands out what the step committed.
+    pub fn take_appends(&mut self, (leader, term): (NodeId, Term), writes: &[WriteRequest], now_us: u64) {
         if self.appended.front().is_some_and(|&(id, id_term, ..)| (id, id_term) != (leader, term)) {
             self.appended.clear();
         }
@@ -182,14 +175,18 @@ impl CommitWatch {
                 self.appended.extend(entries.iter().map(|entry| (leader, term, entry.index, now_us)));
             }
         }
-        while let Some(&(_, _, index, appended_us)) = self.appended.front() {
-            if index > commit {
-                break;
-            }
-            assert!(now_us >= appended_us, "an entry commits after it is appended");
-            record(now_us - appended_us);
-            self.appended.pop_front();
+    }
+
+    /// The latency of the next watched entry the leader's commit index `commit` covers at
+    /// `now_us`, which stops being watched; `None` when none is left.
+    pub fn next_committed(&mut self, commit: Index, now_us: u64) -> Option<u64> {
+        let &(_, _, index, appended_us) = self.appended.front()?;
+        if index > commit {
+            return None;
         }
+        assert!(now_us >= appended_us, "an entry commits after it is appended");
+        self.appended.pop_front();
+        Some(now_us - appended_us)
     }
 }
 

@@ -75,7 +75,7 @@ impl EventTag {
 }
 
 /// Absorbs event number `number`, at `time_us`, into the trace.
-pub fn record_event(trace: &mut Fingerprint, number: u64, time_us: u64, event: &Event) {
+pub fn hash_event(trace: &mut Fingerprint, number: u64, time_us: u64, event: &Event) {
     trace.word(number);
     trace.word(time_us);
     trace.word(EventTag::of(event) as u64);
@@ -119,7 +119,7 @@ pub fn record_event(trace: &mut Fingerprint, number: u64, time_us: u64, event: &
 }
 
 /// Absorbs a user action applied after event `user_action.after_event`.
-pub fn record_user_action(trace: &mut Fingerprint, user_action: &UserAction) {
+pub fn hash_user_action(trace: &mut Fingerprint, user_action: &UserAction) {
     trace.word(EventTag::UserAction as u64);
     trace.word(user_action.after_event);
     trace.word(user_action.at_us);
@@ -127,7 +127,7 @@ pub fn record_user_action(trace: &mut Fingerprint, user_action: &UserAction) {
 }
 
 /// Absorbs a fork applied after event `fork.at_event` (runs without forks never call this).
-pub fn record_fork(trace: &mut Fingerprint, fork: &crate::scenario::Fork) {
+pub fn hash_fork(trace: &mut Fingerprint, fork: &crate::scenario::Fork) {
     trace.word(EventTag::Fork as u64);
     trace.word(fork.at_event);
     trace.word(fork.seed);

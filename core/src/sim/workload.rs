@@ -5,9 +5,9 @@
 use crate::check::history::Outcome;
 use crate::raft::{ClientReply, Command, Input, NodeId, Op, OpResult, ReplyOutcome};
 
-use super::{Event, Phase, Simulation};
+use super::{Event, Phase, World};
 
-impl Simulation {
+impl World {
     pub(super) fn on_request(&mut self, id: NodeId, incarnation: u32, command: Command) {
         assert!(command.client >= 1 && command.seq >= 1, "requests come from clients, numbered from 1");
         let server = self.server(id);
@@ -24,7 +24,7 @@ impl Simulation {
         let (attempt, command, node) = (pending.attempt, pending.command.clone(), client_state.target);
         assert!(node >= 1 && node <= self.scenario.nodes, "a client aims at a node of the cluster");
         let incarnation = self.server(node).incarnation;
-        let delay = self.network.latency_us(&mut self.rng_network);
+        let delay = self.network.latency_us(&mut self.streams.network);
         self.queue.push(self.now_us + delay, Event::Request { node, incarnation, command });
         let timeout = self.scenario.workload.attempt_timeout_us;
         self.queue.push(self.now_us + timeout, Event::ClientTimeout { client, attempt });
@@ -34,7 +34,7 @@ impl Simulation {
         if self.phase == Phase::Finished || self.clients[client as usize].pending.is_some() {
             return;
         }
-        let op = self.clients[client as usize].draw_op(&mut self.rng_clients, &self.scenario.workload);
+        let op = self.clients[client as usize].draw_op(&mut self.streams.clients, &self.scenario.workload);
         self.start_op(client, op);
     }
 

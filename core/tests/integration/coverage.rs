@@ -3,14 +3,15 @@
 
 use std::collections::BTreeSet;
 
+use raftsim_core::explore::coverage::{signature, CUT_OFF};
+use raftsim_core::explore::hunt::Hunt;
+use raftsim_core::explore::sweep::failing_run;
+use raftsim_core::explore::watch::Watch;
 use raftsim_core::raft::{Bugs, NodeId};
 use raftsim_core::scenario::share::{decode, encode};
 use raftsim_core::scenario::{preset, Action, FaultKind, Fork, Scenario};
-use raftsim_core::sim::coverage::{signature, CUT_OFF};
-use raftsim_core::sim::guided::GuidedHunt;
-use raftsim_core::sim::hunt::failing_run;
 use raftsim_core::sim::network::Network;
-use raftsim_core::sim::{Server, Simulation};
+use raftsim_core::sim::{Server, World};
 
 fn swarm(seed: u64) -> Scenario {
     Scenario { seed, ..preset("swarm").expect("the swarm preset") }
@@ -19,8 +20,8 @@ fn swarm(seed: u64) -> Scenario {
 #[test]
 fn recording_coverage_leaves_every_run_as_it_was() {
     for seed in 1..=6 {
-        let mut plain = Simulation::new(swarm(seed)).expect("valid");
-        let mut covered = Simulation::new(swarm(seed)).expect("valid");
+        let mut plain = World::new(swarm(seed)).expect("valid");
+        let mut covered = World::new(swarm(seed)).expect("valid");
         covered.set_coverage(true);
         assert_eq!(plain.run_to_end(), covered.run_to_end(), "seed {seed}");
         assert_eq!(plain.trace_hash(), covered.trace_hash(), "seed {seed}");
@@ -65,7 +66,7 @@ fn a_signature_forgets_which_node_is_which() {
     for kind in [FaultKind::Partition, FaultKind::CutLeader, FaultKind::Pause, FaultKind::Crash] {
         scenario.nemesis.kinds.set(kind, true);
     }
-    let mut simulation = Simulation::new(scenario).expect("valid");
+    let mut simulation = World::new(scenario).expect("valid");
     let (mut compared, mut compared_cut, mut compared_cut_off, mut servers_alone_differ) = (0, 0, 0, 0);
     let (mut distinct, mut distinct_cut) = (BTreeSet::new(), BTreeSet::new());
     while simulation.step() && compared < 2_000 {
@@ -111,7 +112,7 @@ fn a_scenario_without_forks_is_written_as_before_forks_existed() {
 fn first_failing_fork(at_event: u64) -> (Scenario, raftsim_core::check::violation::Violation, u64) {
     let mut scenario = swarm(1);
     scenario.protocol.bugs = Bugs::only("vote_before_durable").expect("catalogued");
-    let mut prefix = Simulation::new(scenario.clone()).expect("valid");
+    let mut prefix = World::new(scenario.clone()).expect("valid");
     prefix.run_events(at_event);
     assert_eq!(prefix.events(), at_event, "the prefix runs to the fork point");
     for sub_seed in 1..=200 {
@@ -132,10 +133,10 @@ fn a_forked_run_replays_from_its_link() {
     let link = encode(&failing_run(&scenario, scenario.seed, &violation));
     let decoded = decode(&link).expect("the link decodes");
     assert_eq!(decoded.spec.scenario.forks, scenario.forks);
-    let mut replayed = Simulation::from_spec(&decoded.spec).expect("valid");
+    let mut replayed = World::from_spec(&decoded.spec).expect("valid");
     assert_eq!(replayed.run_to_end().as_ref(), Some(&violation), "the same violation at the same event");
     assert_eq!(replayed.trace_hash(), trace_hash, "the same trace");
-    let mut unforked = Simulation::new(Scenario { forks: Vec::new(), ..scenario }).expect("valid");
+    let mut unforked = World::new(Scenario { forks: Vec::new(), ..scenario }).expect("valid");
     unforked.run_to_end();
     assert_ne!(unforked.trace_hash(), trace_hash, "the fork changed the run");
 }
@@ -144,7 +145,7 @@ fn a_forked_run_replays_from_its_link() {
 fn a_guided_hunt_reports_failures_that_replay_from_their_links() {
     let mut scenario = preset("swarm").expect("the swarm preset");
     scenario.protocol.bugs = Bugs::only("vote_before_durable").expect("catalogued");
-    let mut hunt = GuidedHunt::new(scenario, 1, 3);
+    let mut hunt = Hunt::new(scenario, 1, 3);
     for _ in 0..4 {
         hunt.run_round(8);
     }
@@ -153,16 +154,16 @@ fn a_guided_hunt_reports_failures_that_replay_from_their_links() {
     assert!(!forked.is_empty(), "some failure is a forked run");
     for found in hunt.found() {
         let decoded = decode(&encode(&found.spec)).expect("decodes");
-        let replayed = Simulation::from_spec(&decoded.spec).expect("valid").run_to_end();
+        let replayed = World::from_spec(&decoded.spec).expect("valid").run_to_end();
         assert_eq!(replayed.as_ref(), Some(&found.violation), "run {} replays", found.run);
     }
 }
 
 #[test]
 fn the_figure8_tour_reaches_the_set_up_it_is_named_for_and_a_calm_run_does_not() {
-    use raftsim_core::sim::coverage::{is_deep, STALE_MAJORITY};
+    use raftsim_core::explore::coverage::{is_deep, STALE_MAJORITY};
     let reached = |name: &str| {
-        let mut simulation = Simulation::new(preset(name).expect("a preset")).expect("valid");
+        let mut simulation = World::new(preset(name).expect("a preset")).expect("valid");
         simulation.set_coverage(true);
         simulation.run_until(10_000_000);
         simulation.coverage().expect("on").reached().clone()

@@ -6,11 +6,11 @@ use raftsim_core::check::violation::Invariant;
 use raftsim_core::raft::BUG_CATALOGUE;
 use raftsim_core::scenario::share::{decode, encode};
 use raftsim_core::scenario::{bug_preset, preset, Checks, RunSpec, Scenario};
-use raftsim_core::sim::Simulation;
+use raftsim_core::sim::World;
 
 /// Runs `scenario` with the check mode `checks` to its end.
-fn run(scenario: &Scenario, checks: Checks) -> Simulation {
-    let mut simulation = Simulation::new(Scenario { checks, ..scenario.clone() }).expect("valid");
+fn run(scenario: &Scenario, checks: Checks) -> World {
+    let mut simulation = World::new(Scenario { checks, ..scenario.clone() }).expect("valid");
     simulation.run_to_end();
     simulation
 }
@@ -56,7 +56,7 @@ fn a_bug_a_rule_check_names_is_found_by_its_damage_in_damage_mode() {
     let rule = full.violation().expect("the preset fails").clone();
     assert_eq!(rule.invariant, Invariant::LeaderCommitsOwnTermInv);
 
-    let mut damage = Simulation::new(Scenario { checks: Checks::Damage, ..scenario.clone() }).expect("valid");
+    let mut damage = World::new(Scenario { checks: Checks::Damage, ..scenario.clone() }).expect("valid");
     damage.run_events(rule.event);
     assert_eq!(damage.violation(), None, "the rule check is silent");
     assert_eq!(damage.trace_hash(), full.trace_hash(), "the same run up to the rule's event");

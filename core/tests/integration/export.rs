@@ -9,11 +9,11 @@
 
 use std::path::PathBuf;
 
+use raftsim_core::explore::export::rust_test;
+use raftsim_core::explore::shrink::{shrink, SHRINK_RUNS_DEFAULT};
 use raftsim_core::raft::Bugs;
 use raftsim_core::scenario::{bug_preset, preset, RunSpec, Scenario};
-use raftsim_core::sim::export::rust_test;
-use raftsim_core::sim::shrink::{shrink, SHRINK_RUNS_DEFAULT};
-use raftsim_core::sim::Simulation;
+use raftsim_core::sim::World;
 
 /// The swarm seed whose run with `figure8_commit` on the hunt tests export (the first that fails).
 const HUNT_SEED: u64 = 1;
@@ -39,7 +39,7 @@ fn assert_file_holds(name: &str, text: &str) {
 }
 
 fn exported(spec: &RunSpec) -> String {
-    let outcome = Simulation::from_spec(spec).expect("a valid run").run_to_end();
+    let outcome = World::from_spec(spec).expect("a valid run").run_to_end();
     assert!(outcome.is_some(), "the run fails");
     rust_test(spec, outcome.as_ref())
 }

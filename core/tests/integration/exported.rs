@@ -5,13 +5,13 @@
 
 use raftsim_core::check::violation::Invariant;
 use raftsim_core::scenario::any_preset;
-use raftsim_core::sim::Simulation;
+use raftsim_core::sim::World;
 
 #[test]
 fn seed_1_of_bug_figure8_commit_fails_leader_commits_own_term_inv() {
     let mut scenario = any_preset("bug-figure8_commit").expect("a preset");
     scenario.seed = 1;
-    let mut simulation = Simulation::new(scenario).expect("a valid scenario");
+    let mut simulation = World::new(scenario).expect("a valid scenario");
     let violation = simulation.run_to_end().expect("the run fails a check");
     assert_eq!(violation.invariant, Invariant::LeaderCommitsOwnTermInv, "{violation}");
     // Another event or time means the engine's runs have changed since the export.

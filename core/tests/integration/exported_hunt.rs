@@ -6,14 +6,14 @@
 use raftsim_core::check::violation::Invariant;
 use raftsim_core::raft::Bugs;
 use raftsim_core::scenario::any_preset;
-use raftsim_core::sim::Simulation;
+use raftsim_core::sim::World;
 
 #[test]
 fn seed_1_of_swarm_fails_leader_commits_own_term_inv() {
     let mut scenario = any_preset("swarm").expect("a preset");
     scenario.seed = 1;
     scenario.protocol.bugs = Bugs { figure8_commit: true, ..Bugs::default() };
-    let mut simulation = Simulation::new(scenario).expect("a valid scenario");
+    let mut simulation = World::new(scenario).expect("a valid scenario");
     let violation = simulation.run_to_end().expect("the run fails a check");
     assert_eq!(violation.invariant, Invariant::LeaderCommitsOwnTermInv, "{violation}");
     // Another event or time means the engine's runs have changed since the export.

@@ -5,7 +5,7 @@
 
 use raftsim_core::check::violation::Invariant;
 use raftsim_core::scenario::RunSpec;
-use raftsim_core::sim::Simulation;
+use raftsim_core::sim::World;
 
 /// The run: the scenario, seed included, and the user actions, each pinned to the event it
 /// followed.
@@ -122,7 +122,7 @@ const RUN: &str = r#"
 #[test]
 fn seed_1_of_swarm_fails_leader_commits_own_term_inv() {
     let spec: RunSpec = serde_json::from_str(RUN).expect("the run reads");
-    let mut simulation = Simulation::from_spec(&spec).expect("a valid scenario");
+    let mut simulation = World::from_spec(&spec).expect("a valid scenario");
     let violation = simulation.run_to_end().expect("the run fails a check");
     assert_eq!(violation.invariant, Invariant::LeaderCommitsOwnTermInv, "{violation}");
     // Another event or time means the engine's runs have changed since the export.

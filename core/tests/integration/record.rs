@@ -3,10 +3,10 @@
 //! fork, bounded in memory (the long run that fills the bounds is `sweeps/record_bounds.rs`), and
 //! invisible to the trace.
 
+use raftsim_core::explore::record::{Change, Fate, Record, HELD_END_US, UNSETTLED};
+use raftsim_core::explore::session::Session;
 use raftsim_core::raft::{MessageKind, NodeId};
 use raftsim_core::scenario::{preset, Action, RunSpec, Scenario};
-use raftsim_core::sim::record::{Change, Fate, Record, HELD_END_US, UNSETTLED};
-use raftsim_core::sim::session::Session;
 
 fn spec(name: &str, seed: u64) -> RunSpec {
     RunSpec {
@@ -40,47 +40,47 @@ fn contents(record: &Record) -> String {
 
 #[test]
 fn travelling_back_and_forth_records_each_event_once() {
-    let mut travelled = Session::recorded(spec("flaky-network", 4), 50).unwrap();
+    let mut travelled = Session::with_record(spec("flaky-network", 4), 50).unwrap();
     travelled.run_events(12_000);
     let first_pass = contents(record(&travelled));
     travelled.seek(3_000);
     travelled.step_back();
-    travelled.seek_time(travelled.simulation().now_us() + 500_000);
+    travelled.seek_time(travelled.world().now_us() + 500_000);
     travelled.seek(12_000);
     assert_eq!(contents(record(&travelled)), first_pass, "replays added nothing");
     travelled.seek(7_345);
     travelled.run_events(6_000);
-    let mut straight = Session::recorded(spec("flaky-network", 4), 0).unwrap();
+    let mut straight = Session::with_record(spec("flaky-network", 4), 0).unwrap();
     straight.run_events(13_345);
-    assert_eq!(travelled.simulation().events(), 13_345);
+    assert_eq!(travelled.world().events(), 13_345);
     assert_eq!(contents(record(&travelled)), contents(record(&straight)), "the same record as a run straight through");
     let arrows = record(&straight).arrows();
-    assert!(arrows.len() as u64 == straight.simulation().messages_sent(), "every message is an arrow");
+    assert!(arrows.len() as u64 == straight.world().messages_sent(), "every message is an arrow");
     let duplicated = (0..arrows.len()).filter(|&position| arrows.at(position).duplicated).count();
     assert!(duplicated > 0, "the flaky network duplicates some messages");
     let dropped = (0..arrows.len()).filter(|&position| matches!(arrows.at(position).fate, Fate::Lost(_))).count();
-    let lost: u64 = straight.simulation().telemetry().messages.iter().map(|counts| counts.dropped).sum();
+    let lost: u64 = straight.world().telemetry().messages.iter().map(|counts| counts.dropped).sum();
     assert!(dropped as u64 <= lost && dropped > 0, "drops are marked ({dropped} of {lost} losses, copies included)");
 }
 
 #[test]
 fn recording_leaves_the_run_as_it_is() {
-    let mut recorded = Session::recorded(spec("default", 9), 0).unwrap();
+    let mut recorded = Session::with_record(spec("default", 9), 0).unwrap();
     let mut plain = Session::new(spec("default", 9), 0).unwrap();
     recorded.run_until(6_000_000);
     plain.run_until(6_000_000);
-    assert_eq!(recorded.simulation().trace_hash(), plain.simulation().trace_hash());
+    assert_eq!(recorded.world().trace_hash(), plain.world().trace_hash());
     assert!(plain.record().is_none());
     assert!(!record(&recorded).arrows().is_empty());
 }
 
 #[test]
 fn a_fork_drops_the_future_it_replaces() {
-    let mut forked = Session::recorded(spec("calm-election", 6), 0).unwrap();
+    let mut forked = Session::with_record(spec("calm-election", 6), 0).unwrap();
     forked.run_events(12_000);
     forked.seek(5_000);
-    let fork_us = forked.simulation().now_us();
-    let leader = forked.simulation().current_leader().map(|node| node.id()).expect("a leader by event 5,000");
+    let fork_us = forked.world().now_us();
+    let leader = forked.world().current_leader().map(|node| node.id()).expect("a leader by event 5,000");
     forked.act(Action::Crash { node: leader });
     let after_fork = record(&forked);
     let arrows = after_fork.arrows();
@@ -96,7 +96,7 @@ fn a_fork_drops_the_future_it_replaces() {
     let crash = after_fork.marks_in(leader, fork_us, fork_us);
     assert_eq!(crash.last().map(|mark| mark.change), Some(Change::Crashed), "the crash is a mark at once");
     forked.run_events(7_000);
-    let mut straight = Session::recorded(spec("calm-election", 6), 0).unwrap();
+    let mut straight = Session::with_record(spec("calm-election", 6), 0).unwrap();
     straight.run_events(5_000);
     straight.act(Action::Crash { node: leader });
     straight.run_events(7_000);
@@ -105,7 +105,7 @@ fn a_fork_drops_the_future_it_replaces() {
 
 #[test]
 fn a_crashed_leader_leaves_a_gap_until_the_next_one() {
-    let mut session = Session::recorded(spec("leader-crash", 2), 0).unwrap();
+    let mut session = Session::with_record(spec("leader-crash", 2), 0).unwrap();
     session.run_until(4_000_000);
     let record = record(&session);
     let spans = record.leaders_in(1_000_000, 4_000_000);
@@ -139,13 +139,13 @@ fn a_crashed_leader_leaves_a_gap_until_the_next_one() {
 
 #[test]
 fn a_held_message_reaches_from_its_send_to_its_late_arrival() {
-    let mut session = Session::recorded(spec("calm-election", 3), 0).unwrap();
+    let mut session = Session::with_record(spec("calm-election", 3), 0).unwrap();
     session.run_until(2_000_000);
-    let leader = session.simulation().current_leader().map(|node| node.id()).expect("a leader");
+    let leader = session.world().current_leader().map(|node| node.id()).expect("a leader");
     let follower: NodeId = if leader == 1 { 2 } else { 1 };
     session.act(Action::Hold { from: leader, to: follower });
     session.run_until(2_600_000);
-    let held_at = session.simulation().now_us();
+    let held_at = session.world().now_us();
     let held: Vec<usize> = {
         let arrows = record(&session).arrows();
         (0..arrows.len()).filter(|&position| arrows.at(position).fate == Fate::Held).collect()
@@ -175,12 +175,12 @@ fn a_held_message_reaches_from_its_send_to_its_late_arrival() {
 
 #[test]
 fn samples_add_up_to_the_telemetry() {
-    let mut session = Session::recorded(spec("minority-partition", 5), 0).unwrap();
+    let mut session = Session::with_record(spec("minority-partition", 5), 0).unwrap();
     session.run_until(6_000_000);
     let samples = record(&session).samples().list();
     assert!(samples.len() > 500, "10 ms apart: {}", samples.len());
-    let whole = raftsim_core::sim::record::Interval::between(&samples[0], samples.last().unwrap());
-    let telemetry = session.simulation().telemetry();
+    let whole = raftsim_core::explore::record::Interval::between(&samples[0], samples.last().unwrap());
+    let telemetry = session.world().telemetry();
     let sent: u64 = whole.sent.iter().sum();
     let telemetry_sent: u64 = telemetry.messages.iter().map(|counts| counts.sent).sum();
     assert!(
@@ -193,7 +193,7 @@ fn samples_add_up_to_the_telemetry() {
     );
     assert!(whole.latency_us(500).is_some() && whole.latency_us(990) >= whole.latency_us(500));
     let heartbeats = MessageKind::Heartbeat.slot();
-    let partitioned = raftsim_core::sim::record::Interval::between(&samples[150], &samples[250]);
+    let partitioned = raftsim_core::explore::record::Interval::between(&samples[150], &samples[250]);
     assert!(partitioned.lost[heartbeats] > 0, "heartbeats to the minority are lost from 1 to 3 s");
     let cuts: Vec<u32> = record(&session).actions_in(0, u64::MAX).iter().map(|action| action.cut_links).collect();
     assert_eq!(cuts.first(), Some(&12), "the partition cuts 2 × 3 links both ways");

@@ -6,10 +6,10 @@ use raftsim_core::check::linearizability::Verdict;
 use raftsim_core::check::violation::Invariant;
 use raftsim_core::raft::MessageKind;
 use raftsim_core::scenario::{preset, Action, Scenario, Scripted, PRESET_NAMES};
-use raftsim_core::sim::{Phase, Simulation};
+use raftsim_core::sim::{Phase, World};
 
-fn run(scenario: Scenario) -> Simulation {
-    let mut simulation = Simulation::new(scenario).expect("valid scenario");
+fn run(scenario: Scenario) -> World {
+    let mut simulation = World::new(scenario).expect("valid scenario");
     simulation.run_to_end();
     simulation
 }
@@ -41,7 +41,7 @@ fn different_seeds_give_different_runs() {
 #[test]
 fn running_in_slices_gives_the_same_run_as_running_at_once() {
     let whole = run(seeded("default", 3));
-    let mut sliced = Simulation::new(seeded("default", 3)).unwrap();
+    let mut sliced = World::new(seeded("default", 3)).unwrap();
     while sliced.phase() != Phase::Finished {
         sliced.run_events(997);
         let next = sliced.now_us() + 12_345;
@@ -57,15 +57,15 @@ fn more_clients_do_not_reshuffle_the_fault_mix_or_the_clocks() {
         workload: raftsim_core::scenario::WorkloadOptions { clients: 7, ..base.workload.clone() },
         ..base.clone()
     };
-    let (first, second) = (Simulation::new(base).unwrap(), Simulation::new(busier).unwrap());
+    let (first, second) = (World::new(base).unwrap(), World::new(busier).unwrap());
     assert_eq!(first.parameters(), second.parameters());
-    let clocks = |simulation: &Simulation| simulation.servers().iter().map(|server| server.clock).collect::<Vec<_>>();
+    let clocks = |simulation: &World| simulation.servers().iter().map(|server| server.clock).collect::<Vec<_>>();
     assert_eq!(clocks(&first), clocks(&second));
 }
 
 // ---- presets ----
 
-fn completions_between(simulation: &Simulation, from_us: u64, to_us: u64) -> usize {
+fn completions_between(simulation: &World, from_us: u64, to_us: u64) -> usize {
     let completed = simulation.history().ops.iter().filter_map(|op| match op.outcome {
         Outcome::Ok { complete_us, .. } => Some(complete_us),
         _ => None,
@@ -128,7 +128,7 @@ fn scripted_faults_count_once_due() {
         assert_eq!(simulation.scripted_faults_due(), due, "{name}");
         assert_eq!(simulation.telemetry().faults_injected, 0, "{name} has no random faults");
     }
-    let mut simulation = Simulation::new(seeded("leader-crash", 1)).unwrap();
+    let mut simulation = World::new(seeded("leader-crash", 1)).unwrap();
     simulation.run_until(1_499_999);
     assert_eq!(simulation.scripted_faults_due(), 0, "the crash is due at 1.5 s");
     simulation.run_until(1_500_000);
@@ -162,7 +162,7 @@ fn clients_stuck_after_recovery_fail_client_liveness() {
 
 #[test]
 fn the_history_can_be_checked_mid_run() {
-    let mut simulation = Simulation::new(seeded("default", 4)).unwrap();
+    let mut simulation = World::new(seeded("default", 4)).unwrap();
     simulation.run_until(2_000_000);
     let result = simulation.check_linearizability(1_000_000);
     assert_eq!(result.verdict, Verdict::Linearizable);
@@ -185,7 +185,7 @@ fn scripted_client_requests_are_answered_and_recorded() {
 // ---- validation ----
 
 fn refused(scenario: Scenario) -> String {
-    Simulation::new(scenario).err().expect("refused").to_string()
+    World::new(scenario).err().expect("refused").to_string()
 }
 
 #[test]
@@ -270,7 +270,7 @@ fn followers_hold_their_lease_only_for_the_minimum_election_timeout() {
 /// A run that uses up its event budget stops there with its own verdict, never a hang.
 #[test]
 fn a_run_past_its_event_budget_stops_as_a_runaway() {
-    let mut simulation = Simulation::new(seeded("calm-election", 1)).expect("valid scenario");
+    let mut simulation = World::new(seeded("calm-election", 1)).expect("valid scenario");
     simulation.set_event_budget(500);
     let violation = simulation.run_to_end().expect("stopped");
     assert_eq!(violation.invariant, Invariant::Runaway);
@@ -298,13 +298,13 @@ fn the_event_budget_is_far_above_what_a_run_takes() {
 fn the_leader_bound_is_derived_from_the_election_timeouts() {
     let calm = seeded("calm-election", 1);
     let given = calm.phases.clone();
-    let simulation = Simulation::new(calm.clone()).expect("valid");
+    let simulation = World::new(calm.clone()).expect("valid");
     assert_eq!(simulation.scenario().phases, given, "default timeouts need no more than the given bound");
     let mut slow = calm;
     slow.protocol.election_timeout_us_min = 300_000;
     slow.protocol.election_timeout_us_max = 1_200_000;
     slow.protocol.heartbeat_interval_us = 100_000;
-    let simulation = Simulation::new(slow).expect("valid");
+    let simulation = World::new(slow).expect("valid");
     let phases = &simulation.scenario().phases;
     assert!(phases.leader_bound_us >= 3 * 1_200_000, "bound {}", phases.leader_bound_us);
     let extra_us = phases.leader_bound_us - given.leader_bound_us;

@@ -6,11 +6,11 @@
 use std::collections::BTreeSet;
 
 use raftsim_core::check::violation::Invariant;
+use raftsim_core::explore::tour::{pin_tour, CaptionWatch, PinnedCaption, PinnedTour};
 use raftsim_core::raft::{Role, BUG_CATALOGUE};
 use raftsim_core::scenario::tours::{placeholders, ACTION_NAMES, COMMON_PLACEHOLDERS, TOURS};
 use raftsim_core::scenario::{any_preset, tour, RunSpec, Scenario, Trigger, TOUR_NAMES};
-use raftsim_core::sim::tour::{pin_tour, CaptionWatch, PinnedCaption, PinnedTour};
-use raftsim_core::sim::{Phase, Simulation};
+use raftsim_core::sim::{Phase, World};
 
 fn spec(scenario: Scenario) -> RunSpec {
     RunSpec { scenario, actions: Vec::new(), stop_at_event: None, stop_at_us: None }
@@ -23,14 +23,14 @@ fn played(name: &str) -> PinnedTour {
 }
 
 /// The world of preset `name` right after event `event`.
-fn world_at(name: &str, event: u64) -> Simulation {
-    let mut simulation = Simulation::new(any_preset(name).expect("a preset")).expect("valid");
+fn world_at(name: &str, event: u64) -> World {
+    let mut simulation = World::new(any_preset(name).expect("a preset")).expect("valid");
     assert_eq!(simulation.run_events(event), event, "{name} reaches event {event}");
     simulation
 }
 
 /// The world at caption `number` (from 1) of `tour`.
-fn at_caption(name: &str, tour: &PinnedTour, number: usize) -> (Simulation, PinnedCaption) {
+fn at_caption(name: &str, tour: &PinnedTour, number: usize) -> (World, PinnedCaption) {
     let caption = tour.captions[number - 1].clone();
     (world_at(name, caption.event), caption)
 }
@@ -49,11 +49,11 @@ fn number_after(text: &str, word: &str) -> u64 {
     numbers(rest)[0]
 }
 
-fn role(simulation: &Simulation, id: u32) -> Option<Role> {
+fn role(simulation: &World, id: u32) -> Option<Role> {
     simulation.server(id).node.as_ref().map(|node| node.role())
 }
 
-fn term_at(simulation: &Simulation, id: u32, index: u64) -> Option<u64> {
+fn term_at(simulation: &World, id: u32, index: u64) -> Option<u64> {
     simulation.server(id).node.as_ref()?.log().term_at(index)
 }
 
@@ -129,9 +129,9 @@ fn captions_are_short_plain_text_and_use_only_the_placeholders_their_trigger_fil
 fn watching_a_tour_does_not_change_the_run() {
     for name in ["tour-figure8", "tour-partition", "bug-stale_append_truncates"] {
         let scenario = any_preset(name).expect("a preset");
-        let mut plain = Simulation::new(scenario.clone()).expect("valid");
+        let mut plain = World::new(scenario.clone()).expect("valid");
         plain.run_to_end();
-        let mut watched = Simulation::new(scenario).expect("valid");
+        let mut watched = World::new(scenario).expect("valid");
         let mut watch = CaptionWatch::new(tour(name).expect("a tour"), &watched);
         while watch.step(&mut watched) {}
         assert_eq!((watched.events(), watched.trace_hash()), (plain.events(), plain.trace_hash()), "{name}");
@@ -216,7 +216,7 @@ fn each_bug_tour_ends_at_a_violation_of_a_check_its_bug_is_known_for_and_says_wh
         // The same scenario with the bug off passes: the violation is the bug's.
         let mut fixed = any_preset(&name).expect("a preset");
         fixed.protocol.bugs = Default::default();
-        assert_eq!(Simulation::new(fixed).expect("valid").run_to_end(), None, "{name} passes without its bug");
+        assert_eq!(World::new(fixed).expect("valid").run_to_end(), None, "{name} passes without its bug");
     }
 }
 
@@ -353,7 +353,7 @@ fn the_figure8_tour_never_commits_the_old_entry_by_counting() {
         "the term-3 entry is on S1 and S2 only"
     );
     // At no event of the run does a server count index 2 of term 1 committed.
-    let mut simulation = Simulation::new(any_preset(name).expect("a preset")).expect("valid");
+    let mut simulation = World::new(any_preset(name).expect("a preset")).expect("valid");
     while simulation.step() {
         for node in simulation.running_nodes() {
             assert!(

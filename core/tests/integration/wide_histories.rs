@@ -6,7 +6,7 @@
 use raftsim_core::check::jepsen::{parse, write_kv_edn, write_register_log, Format};
 use raftsim_core::check::linearizability::model::{Kv, Register};
 use raftsim_core::check::linearizability::{check, CheckResult, Operation, Options, PartitionVerdict, Verdict};
-use raftsim_core::sim::histories::{kv_history, register_history, with_stale_read};
+use raftsim_core::explore::histories::{kv_history, register_history, with_stale_read};
 
 /// The wide key-value history, as its EDN text reads back.
 fn wide_kv(bad_key: Option<&str>) -> Vec<Operation> {

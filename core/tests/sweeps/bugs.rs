@@ -6,7 +6,7 @@
 use raftsim_core::check::violation::{Invariant, Violation};
 use raftsim_core::raft::{Bugs, BUG_CATALOGUE};
 use raftsim_core::scenario::{bug_preset, preset, Scenario};
-use raftsim_core::sim::Simulation;
+use raftsim_core::sim::World;
 
 /// The most seeds a hunt may need: the seeds are deterministic, so each bug's first failing
 /// seed is fixed (prevote_low_term_deadlock needs the most, a few hundred); with no bug on,
@@ -18,7 +18,7 @@ fn first_failure(bug: &str, seeds_max: u64) -> Option<(u64, Invariant)> {
     (1..=seeds_max).find_map(|seed| {
         let mut scenario = Scenario { seed, ..preset("swarm").expect("the swarm preset") };
         scenario.protocol.bugs = Bugs::only(bug).expect("catalogued");
-        Simulation::new(scenario).expect("valid").run_to_end().map(|violation| (seed, violation.invariant))
+        World::new(scenario).expect("valid").run_to_end().map(|violation| (seed, violation.invariant))
     })
 }
 
@@ -36,7 +36,7 @@ fn the_same_sweep_without_bugs_finds_nothing() {
     let failures: Vec<(u64, Invariant)> = (1..=SEEDS_HUNTED_MAX)
         .filter_map(|seed| {
             let scenario = Scenario { seed, ..preset("swarm").expect("the swarm preset") };
-            Simulation::new(scenario).expect("valid").run_to_end().map(|violation| (seed, violation.invariant))
+            World::new(scenario).expect("valid").run_to_end().map(|violation| (seed, violation.invariant))
         })
         .collect();
     assert_eq!(failures, Vec::new());
@@ -47,7 +47,7 @@ fn preset_outcomes(bug: &str) -> (Option<Violation>, Option<Violation>) {
     let on = bug_preset(bug).unwrap_or_else(|| panic!("{bug} has no preset"));
     let mut off = on.clone();
     off.protocol.bugs = Bugs::default();
-    (Simulation::new(on).unwrap().run_to_end(), Simulation::new(off).unwrap().run_to_end())
+    (World::new(on).unwrap().run_to_end(), World::new(off).unwrap().run_to_end())
 }
 
 #[test]
@@ -75,7 +75,7 @@ fn a_sweep_with_a_bug_on_ends_for_every_seed() {
     for seed in [12, 87, 90] {
         let mut scenario = Scenario { seed, ..preset("swarm").expect("the swarm preset") };
         scenario.protocol.bugs = Bugs::only("stale_append_truncates").expect("catalogued");
-        let mut simulation = Simulation::new(scenario.clone()).expect("valid");
+        let mut simulation = World::new(scenario.clone()).expect("valid");
         let violation = simulation.run_to_end();
         let budget = raftsim_core::sim::event_budget(simulation.scenario());
         assert!(simulation.events() * 20 < budget, "seed {seed}: {} events", simulation.events());

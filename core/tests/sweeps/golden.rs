@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use raftsim_core::scenario::determinism_corpus;
-use raftsim_core::sim::Simulation;
+use raftsim_core::sim::World;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,7 +43,7 @@ fn compute() -> Vec<GoldenRun> {
                     chunk
                         .iter()
                         .map(|scenario| {
-                            let mut simulation = Simulation::new(scenario.clone()).expect("corpus scenarios are valid");
+                            let mut simulation = World::new(scenario.clone()).expect("corpus scenarios are valid");
                             simulation.run_to_end();
                             GoldenRun {
                                 preset: scenario.name.clone(),

@@ -4,10 +4,10 @@
 
 use raftsim_core::check::linearizability::Verdict;
 use raftsim_core::scenario::{preset, Scenario, PRESET_NAMES};
-use raftsim_core::sim::{Phase, Simulation};
+use raftsim_core::sim::{Phase, World};
 
-fn run(scenario: Scenario) -> Simulation {
-    let mut simulation = Simulation::new(scenario).expect("valid scenario");
+fn run(scenario: Scenario) -> World {
+    let mut simulation = World::new(scenario).expect("valid scenario");
     simulation.run_to_end();
     simulation
 }

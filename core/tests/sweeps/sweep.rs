@@ -1,11 +1,11 @@
 //! A bounded random sweep: 2,000 seeds of the default swarm scenario (each seed its own mix of
 //! faults) must run without a single violation on the correct protocol, and every one must be
 //! answered: a seed is judged where `raftsim sweep` and the page's hunt judge it
-//! (`sim::hunt::judge_seed`), so a seed whose linearizability check runs out of budget
+//! (`explore::sweep::judge_seed`), so a seed whose linearizability check runs out of budget
 //! ("unknown") fails this test as a violation does.
 
+use raftsim_core::explore::sweep::{judge_seed, Verdict};
 use raftsim_core::scenario::Scenario;
-use raftsim_core::sim::hunt::{judge_seed, Verdict};
 
 const SEEDS: u64 = 2_000;
 

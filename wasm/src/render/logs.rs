@@ -5,7 +5,7 @@
 //! the strip.
 
 use raftsim_core::raft::{Index, NodeId, Term};
-use raftsim_core::sim::{Server, Simulation};
+use raftsim_core::sim::{Server, World};
 
 use super::layout::Point;
 use super::{palette, Align, Dash, Pen};
@@ -65,7 +65,7 @@ impl Row {
 }
 
 /// Each node's last log index, by id.
-fn lengths(simulation: &Simulation) -> Vec<Index> {
+fn lengths(simulation: &World) -> Vec<Index> {
     let length = |server: &Server| {
         server.node.as_ref().map_or(server.disk.durable().entries.len() as Index, |node| node.log().last_index())
     };
@@ -74,7 +74,7 @@ fn lengths(simulation: &Simulation) -> Vec<Index> {
 
 /// A fingerprint of everything the strips show: the page redraws them only when it changes,
 /// not every frame (most events change no log).
-pub fn signature(simulation: &Simulation, selected: Option<NodeId>) -> u64 {
+pub fn signature(simulation: &World, selected: Option<NodeId>) -> u64 {
     let mut hash = raftsim_core::fingerprint::Fingerprint::default();
     for server in simulation.servers() {
         let row = server.node.as_ref();
@@ -103,12 +103,12 @@ fn window(lengths: &[Index], width: f64, flagged: &[Index]) -> (Index, u64) {
     }
 }
 
-fn flagged_indexes(simulation: &Simulation) -> Vec<Index> {
+fn flagged_indexes(simulation: &World) -> Vec<Index> {
     simulation.violation().map(|violation| violation.indexes.clone()).unwrap_or_default()
 }
 
 /// The log entry drawn at (`x`, `y`) in a strip `width` wide: its node and index.
-pub fn cell_at(simulation: &Simulation, width: f64, x: f64, y: f64) -> Option<(NodeId, Index)> {
+pub fn cell_at(simulation: &World, width: f64, x: f64, y: f64) -> Option<(NodeId, Index)> {
     let lengths = lengths(simulation);
     let (first, columns) = window(&lengths, width, &flagged_indexes(simulation));
     if x < LABEL_PX || y < HEADER_PX {
@@ -121,7 +121,7 @@ pub fn cell_at(simulation: &Simulation, width: f64, x: f64, y: f64) -> Option<(N
 }
 
 /// Draws every node's log in a `width`-pixel strip; `selected` is tinted.
-pub fn draw(pen: &Pen, simulation: &Simulation, width: f64, selected: Option<NodeId>) {
+pub fn draw(pen: &Pen, simulation: &World, width: f64, selected: Option<NodeId>) {
     let lengths = lengths(simulation);
     let (first, columns) = window(&lengths, width, &flagged_indexes(simulation));
     let last = lengths.iter().copied().max().unwrap_or(0);
@@ -258,7 +258,7 @@ mod tests {
         let mut scenario = preset("classroom").expect("a preset");
         scenario.workload.clients = 8;
         scenario.workload.think_us_max = scenario.workload.think_us_min + 1_000;
-        let mut simulation = Simulation::new(scenario).expect("valid");
+        let mut simulation = World::new(scenario).expect("valid");
         simulation.run_until(5_000_000);
         let lengths = lengths(&simulation);
         let longest = lengths.iter().copied().max().expect("nodes");

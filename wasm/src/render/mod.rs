@@ -280,10 +280,10 @@ impl<'a> Pen<'a> {
 
 /// A recorded session of `preset` run to `until_us`: what the diagrams' tests draw from.
 #[cfg(test)]
-pub(crate) fn recorded_session(preset: &str, until_us: u64) -> raftsim_core::sim::session::Session {
+pub(crate) fn recorded_session(preset: &str, until_us: u64) -> raftsim_core::explore::session::Session {
     let scenario = raftsim_core::scenario::preset(preset).expect("a preset");
     let spec = raftsim_core::scenario::RunSpec { scenario, actions: vec![], stop_at_event: None, stop_at_us: None };
-    let mut session = raftsim_core::sim::session::Session::recorded(spec, 0).expect("valid");
+    let mut session = raftsim_core::explore::session::Session::with_record(spec, 0).expect("valid");
     session.run_until(until_us);
     session
 }

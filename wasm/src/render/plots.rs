@@ -7,8 +7,8 @@
 //! samples at its two ends, so a drawing costs the bins (about one per two pixels) and the
 //! leader changes and marks it shows, never the run's events.
 
+use raftsim_core::explore::record::{Interval, NodeState, Record, Sample};
 use raftsim_core::raft::{MessageKind, NodeId};
-use raftsim_core::sim::record::{Interval, NodeState, Record, Sample};
 
 use super::layout::Point;
 use super::spacetime::{seconds_label, tick_step_us, Window};
@@ -549,7 +549,7 @@ mod tests {
         let (node, from_us, to_us, down) = outages[0];
         assert_eq!((from_us, to_us, down), (1_500_000, 2_500_000, true), "S{node} down for the second the script says");
         let samples = record.samples().list();
-        let bins = bins(samples, run.simulation().scenario().run_us(), 200);
+        let bins = bins(samples, run.world().scenario().run_us(), 200);
         let sent: u64 = bins.iter().map(|bin| bin.interval.sent.iter().sum::<u64>()).sum();
         let whole = Interval::between(&samples[0], samples.last().unwrap());
         assert_eq!(sent, whole.sent.iter().sum::<u64>(), "the bins split the run without losing a message");

@@ -3,8 +3,9 @@
 //! time), lost messages fading out, cut links as walls, and client operations waiting at the
 //! node they were sent to.
 
+use raftsim_core::explore::watch::Watch;
 use raftsim_core::raft::{position_of, Node, NodeId, Op, Role, Timer};
-use raftsim_core::sim::{Event, LossCause, Server, Simulation};
+use raftsim_core::sim::{Event, LossCause, Server, World};
 
 use super::glyphs::{self, Glyph};
 use super::layout::{Layout, Pick, Point};
@@ -16,7 +17,7 @@ const CLIENT_TAGS_MAX: usize = 3;
 const WALL_FRACTION: f64 = 0.47;
 
 /// Draws the whole ring at the simulation's current moment.
-pub fn draw(pen: &Pen, simulation: &Simulation, layout: &Layout, highlight: &Highlight) {
+pub fn draw(pen: &Pen, simulation: &World, layout: &Layout, highlight: &Highlight) {
     draw_groups(pen, simulation, layout);
     draw_links(pen, simulation, layout, highlight);
     draw_held(pen, simulation, layout);
@@ -33,7 +34,7 @@ pub fn draw(pen: &Pen, simulation: &Simulation, layout: &Layout, highlight: &Hig
 
 /// When the network is split, a soft halo of one colour behind the nodes of each side: the
 /// groups of nodes that reach each other both ways, directly or through others.
-fn draw_groups(pen: &Pen, simulation: &Simulation, layout: &Layout) {
+fn draw_groups(pen: &Pen, simulation: &World, layout: &Layout) {
     let groups = partition_groups(simulation);
     if groups.iter().max().copied().unwrap_or(0) == 0 {
         return;
@@ -46,7 +47,7 @@ fn draw_groups(pen: &Pen, simulation: &Simulation, layout: &Layout) {
 
 /// Each node's group (0, 1, ...), numbered by each group's lowest node: the connected parts of
 /// the graph whose edges are links open both ways.
-pub fn partition_groups(simulation: &Simulation) -> Vec<usize> {
+pub fn partition_groups(simulation: &World) -> Vec<usize> {
     let count = simulation.servers().len();
     let network = simulation.network();
     let linked = |one: usize, other: usize| {
@@ -76,7 +77,7 @@ pub fn partition_groups(simulation: &Simulation) -> Vec<usize> {
 
 /// Links, with their cuts. Between two sides of a partition (the halos tell the sides) a cut
 /// is a faint dashed line; a wall marks a link cut inside one side, and an arrow a one-way cut.
-fn draw_links(pen: &Pen, simulation: &Simulation, layout: &Layout, highlight: &Highlight) {
+fn draw_links(pen: &Pen, simulation: &World, layout: &Layout, highlight: &Highlight) {
     let count = simulation.servers().len() as NodeId;
     let network = simulation.network();
     let groups = partition_groups(simulation);
@@ -97,7 +98,7 @@ fn draw_links(pen: &Pen, simulation: &Simulation, layout: &Layout, highlight: &H
 
 /// Every message in flight, where it is now along its lane. A message whose link is cut waits
 /// at the wall, faded: it is lost on arrival unless the link heals first.
-fn draw_messages(pen: &Pen, simulation: &Simulation, layout: &Layout) {
+fn draw_messages(pen: &Pen, simulation: &World, layout: &Layout) {
     let now_us = simulation.now_us();
     let network = simulation.network();
     for scheduled in simulation.pending_events() {
@@ -120,7 +121,7 @@ fn draw_messages(pen: &Pen, simulation: &Simulation, layout: &Layout) {
 
 /// Lost messages fade out over twice the longest ordinary latency: at the sender when the
 /// network dropped them, at the wall when a cut stopped them, at the receiver when it was down.
-fn draw_losses(pen: &Pen, simulation: &Simulation, layout: &Layout) {
+fn draw_losses(pen: &Pen, simulation: &World, layout: &Layout) {
     let now_us = simulation.now_us();
     let fade_us = (2 * simulation.parameters().network.latency_us_max).max(2_000);
     for loss in simulation.recent_losses() {
@@ -140,7 +141,7 @@ fn draw_losses(pen: &Pen, simulation: &Simulation, layout: &Layout) {
 }
 
 /// Messages a held link keeps, piled near their sender, with a count.
-fn draw_held(pen: &Pen, simulation: &Simulation, layout: &Layout) {
+fn draw_held(pen: &Pen, simulation: &World, layout: &Layout) {
     let network = simulation.network();
     let held = network.held_messages();
     if held.is_empty() {
@@ -176,7 +177,7 @@ struct Marks {
     flagged: bool,
 }
 
-fn draw_node(pen: &Pen, simulation: &Simulation, layout: &Layout, id: NodeId, server: &Server, marks: Marks) {
+fn draw_node(pen: &Pen, simulation: &World, layout: &Layout, id: NodeId, server: &Server, marks: Marks) {
     let center = layout.center_of(id);
     let radius = layout.node_radius;
     let node = server.node.as_ref();
@@ -220,7 +221,7 @@ fn draw_node(pen: &Pen, simulation: &Simulation, layout: &Layout, id: NodeId, se
 /// The election timer as an arc that drains clockwise: full is the longest timeout, so each
 /// arc starts at a random length and the shortest runs out first, which is how randomised
 /// timeouts avoid split votes (§5.2).
-fn draw_election_timer(pen: &Pen, simulation: &Simulation, center: Point, radius: f64, server: &Server, node: &Node) {
+fn draw_election_timer(pen: &Pen, simulation: &World, center: Point, radius: f64, server: &Server, node: &Node) {
     let slot = server.timers[Timer::Election.slot()];
     let Some(deadline_local_us) = slot.deadline_local_us else { return };
     if node.role() == Role::Leader {
@@ -237,7 +238,7 @@ fn draw_election_timer(pen: &Pen, simulation: &Simulation, center: Point, radius
 
 /// "leader", "candidate · has 2 votes, needs 3", "follower · paused", "crashed"; shorter when
 /// nodes are small ("pre-cand. · 2 of 3 votes").
-fn role_label(simulation: &Simulation, server: &Server, compact: bool, tiny: bool) -> String {
+fn role_label(simulation: &World, server: &Server, compact: bool, tiny: bool) -> String {
     let Some(node) = server.node.as_ref() else { return "crashed".into() };
     let mut label = match node.role() {
         Role::PreCandidate if compact => "pre-cand.".to_string(),
@@ -289,7 +290,7 @@ fn clock_label(drift_ppm: i64, offset_us: i64, compact: bool) -> Option<String> 
 
 /// Each waiting client operation as a tag beside the node it was sent to, on the side away
 /// from the ring's centre.
-fn draw_clients(pen: &Pen, simulation: &Simulation, layout: &Layout) {
+fn draw_clients(pen: &Pen, simulation: &World, layout: &Layout) {
     let mut tags: Vec<Vec<String>> = vec![Vec::new(); simulation.servers().len()];
     for client in simulation.clients() {
         let Some(pending) = &client.pending else { continue };
@@ -342,7 +343,7 @@ mod tests {
 
     #[test]
     fn partition_groups_follow_links_open_both_ways() {
-        let mut simulation = Simulation::new(preset("calm-election").expect("a preset")).expect("valid");
+        let mut simulation = World::new(preset("calm-election").expect("a preset")).expect("valid");
         assert_eq!(partition_groups(&simulation), vec![0; 5], "no cut: one group");
         simulation.act_now(Action::Partition { groups: vec![vec![1, 4], vec![2, 3, 5]] });
         assert_eq!(partition_groups(&simulation), vec![0, 1, 1, 0, 1]);

@@ -7,9 +7,9 @@
 //! search), so a frame costs what it shows, not the run's length; a window holding more arrows
 //! than anyone can read shows the nodes' lines and says how many messages it holds.
 
+use raftsim_core::explore::record::{Arrow, Change, Fate, Look, Mark, NodeState, Record, HELD_END_US};
 use raftsim_core::raft::{MessageKind, NodeId, Role};
-use raftsim_core::sim::record::{Arrow, Change, Fate, Look, Mark, NodeState, Record, HELD_END_US};
-use raftsim_core::sim::{LossCause, Simulation};
+use raftsim_core::sim::{LossCause, World};
 use raftsim_core::words::{duration as duration_words, instant as instant_words, instant_to_step};
 
 use super::glyphs::{self, Glyph};
@@ -34,12 +34,7 @@ const ARROWS_AUTO: f64 = 150.0;
 /// network with three busy clients, about a hundred milliseconds. Never less than `min_us`
 /// (the page asks for two seconds of wall time while the run plays, so that an arrow stays in
 /// view long enough to be seen).
-pub fn span_us_auto(
-    record: &Record,
-    parameters: &raftsim_core::sim::nemesis::SwarmParameters,
-    now_us: u64,
-    min_us: u64,
-) -> u64 {
+pub fn span_us_auto(record: &Record, parameters: &raftsim_core::sim::WorldParameters, now_us: u64, min_us: u64) -> u64 {
     let from_us = now_us.saturating_sub(2_000_000);
     let (first, last) = record.arrows().sent_range(from_us, now_us);
     let seconds = (now_us - from_us) as f64 / 1e6;
@@ -177,7 +172,7 @@ pub struct Drawn {
 
 /// Draws the diagram of `record` in `frame`; the header shows each node as `simulation` has
 /// it now.
-pub fn draw(pen: &Pen, simulation: &Simulation, record: &Record, frame: &Frame, moment: Moment) -> Drawn {
+pub fn draw(pen: &Pen, simulation: &World, record: &Record, frame: &Frame, moment: Moment) -> Drawn {
     draw_background(pen, record, frame, moment);
     draw_ticks(pen, frame);
     pen.clip(frame.plot_corner(), frame.plot_width(), frame.plot_height());
@@ -611,7 +606,7 @@ fn draw_now(pen: &Pen, frame: &Frame, moment: Moment) {
 }
 
 /// Each node's name over its line, with its role now.
-fn draw_header(pen: &Pen, simulation: &Simulation, frame: &Frame) {
+fn draw_header(pen: &Pen, simulation: &World, frame: &Frame) {
     pen.fill_rect(Point { x: 0.0, y: 0.0 }, frame.width, TOP_PX - 2.0, 0.0, palette::PAPER);
     let narrow = frame.plot_width() / f64::from(frame.nodes) < 52.0;
     for (position, server) in simulation.servers().iter().enumerate() {
@@ -786,10 +781,10 @@ mod tests {
     #[test]
     fn the_window_chosen_by_itself_fits_the_traffic() {
         let calm = session("classroom", 6_000_000);
-        let calm_span = span_us_auto(calm.record().unwrap(), calm.simulation().parameters(), 6_000_000, 0);
+        let calm_span = span_us_auto(calm.record().unwrap(), calm.world().parameters(), 6_000_000, 0);
         let busy = session("calm-election", 6_000_000);
-        let busy_span = span_us_auto(busy.record().unwrap(), busy.simulation().parameters(), 6_000_000, 0);
-        let playing = span_us_auto(busy.record().unwrap(), busy.simulation().parameters(), 6_000_000, 2_000_000);
+        let busy_span = span_us_auto(busy.record().unwrap(), busy.world().parameters(), 6_000_000, 0);
+        let playing = span_us_auto(busy.record().unwrap(), busy.world().parameters(), 6_000_000, 2_000_000);
         assert_eq!(playing, 2_000_000, "at least what the page asks for");
         assert!(calm_span >= 1_000_000, "the slow classroom cluster shows seconds: {calm_span}");
         assert!((50_000..=200_000).contains(&busy_span), "a busy fast cluster, tens of milliseconds: {busy_span}");
@@ -797,7 +792,7 @@ mod tests {
         let (first, last) = record.arrows().sent_range(6_000_000 - busy_span, 6_000_000);
         assert!((40..=400).contains(&(last - first)), "about 150 messages in view: {}", last - first);
         let quiet = session("calm-election", 0);
-        assert_eq!(span_us_auto(quiet.record().unwrap(), quiet.simulation().parameters(), 0, 0), SPAN_US_DEFAULT);
+        assert_eq!(span_us_auto(quiet.record().unwrap(), quiet.world().parameters(), 0, 0), SPAN_US_DEFAULT);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! A caption is pinned to a [`Trigger`], a condition the world recognises as the run passes it
 //! (the first leader, a split vote, an entry committed, a scripted action applied, a violation),
 //! never to a raw event number, so the pins follow the run when the engine changes.
-//! `sim::tour` resolves the captions against a run, in order: caption k is pinned to the first
+//! `explore::tour` resolves the captions against a run, in order: caption k is pinned to the first
 //! event, at or after caption k - 1's, where its trigger holds and every placeholder of its text
 //! (`{node}`, `{term}`, ...) has a value from that event, so a caption names what the run shows.
 //!

@@ -5,10 +5,12 @@
 use serde::{Deserialize, Serialize};
 
 use crate::check::violation::{duration_words, node_names};
-use crate::raft::{AppendOutcome, Body, ClientReply, Message, NodeId, OpResult, ReplyOutcome, Role, Term, Timer};
+use crate::raft::{
+    AppendOutcome, Body, ClientReply, Index, Message, NodeId, OpResult, ReplyOutcome, Role, Term, Timer,
+};
 use crate::scenario::Action;
 
-use super::Event;
+use crate::sim::Event;
 
 /// What a line of the feed is about, so the page can hide the routine ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -250,6 +252,17 @@ fn quoted(value: &str) -> String {
     match value.char_indices().nth(SHOWN_MAX) {
         Some((cut, _)) => format!("\"{}…\" ({} characters)", &value[..cut], value.chars().count()),
         None => format!("\"{value}\""),
+    }
+}
+
+/// A node starting again from its disk: its term, its log's length, and the index its state
+/// machine was restored up to from a snapshot (0: none).
+pub fn restart(node: NodeId, term: Term, entries: Index, restored: Index) -> String {
+    match restored {
+        0 => format!("S{node} starts again from its disk: term {term}, {entries} entries"),
+        _ => format!(
+            "S{node} starts again from its disk: term {term}, {entries} entries, its state machine restored from a snapshot up to index {restored}"
+        ),
     }
 }
 

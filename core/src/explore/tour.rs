@@ -10,7 +10,7 @@ use crate::raft::{AppendOutcome, Body, Index, MessageKind, NodeId, Payload, Raft
 use crate::scenario::tours::{action_name, fill, Caption, Tour, Trigger};
 use crate::scenario::{Action, RunSpec, ScenarioError};
 
-use super::{Event, Phase, Simulation};
+use crate::sim::{Event, Phase, World};
 
 /// A caption pinned to the event where its trigger first held, its placeholders filled.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -55,8 +55,8 @@ struct NodeState {
     log: Option<RaftLog>,
 }
 
-fn node_states(simulation: &Simulation) -> Vec<NodeState> {
-    let state = |server: &super::Server| {
+fn node_states(world: &World) -> Vec<NodeState> {
+    let state = |server: &crate::sim::Server| {
         let node = server.node.as_ref();
         NodeState {
             running: node.is_some(),
@@ -68,7 +68,7 @@ fn node_states(simulation: &Simulation) -> Vec<NodeState> {
             log: node.map(|node| node.log().clone()),
         }
     };
-    simulation.servers().iter().map(state).collect()
+    world.servers().iter().map(state).collect()
 }
 
 /// What the next event does, as far as triggers care.
@@ -84,18 +84,17 @@ enum Happening {
 }
 
 impl Happening {
-    fn of(event: &Event, simulation: &Simulation) -> Happening {
+    fn of(event: &Event, world: &World) -> Happening {
         match event {
-            Event::Act(action) => Happening::Scripted {
-                action: action.clone(),
-                leader: simulation.current_leader().map(|node| node.id()),
-            },
+            Event::Act(action) => {
+                Happening::Scripted { action: action.clone(), leader: world.current_leader().map(|node| node.id()) }
+            }
             Event::Deliver { message, incarnation, .. } => {
-                let server = simulation.server(message.to);
+                let server = world.server(message.to);
                 let reaches = server.node.is_some()
                     && server.incarnation == *incarnation
                     && !server.paused
-                    && !simulation.network().is_cut(message.from, message.to);
+                    && !world.network().is_cut(message.from, message.to);
                 if !reaches {
                     return Happening::Other;
                 }
@@ -126,7 +125,7 @@ type Bindings = Vec<(&'static str, String)>;
 
 /// What one event did: the event, each node before it, and the world after it.
 struct Moment<'a> {
-    simulation: &'a Simulation,
+    world: &'a World,
     happening: &'a Happening,
     before: &'a [NodeState],
     after: Vec<NodeState>,
@@ -136,8 +135,8 @@ impl Moment<'_> {
     /// The bindings of `trigger` if it holds at this moment.
     fn matches(&self, trigger: &Trigger) -> Option<Bindings> {
         match *trigger {
-            Trigger::Start => (self.simulation.events() == 0).then(Vec::new),
-            Trigger::Time { at_us } => (self.simulation.now_us() >= at_us).then(Vec::new),
+            Trigger::Start => (self.world.events() == 0).then(Vec::new),
+            Trigger::Time { at_us } => (self.world.now_us() >= at_us).then(Vec::new),
             Trigger::Scripted { action, node } => self.scripted(action, node),
             Trigger::Becomes { role, node } => self.becomes(role, node),
             Trigger::Contested { count } => self.contested(count),
@@ -148,7 +147,7 @@ impl Moment<'_> {
             Trigger::Truncates { node } => self.truncates(node),
             Trigger::Heal => matches!(self.happening, Happening::Heal).then(Vec::new),
             Trigger::Violation => self.violation(),
-            Trigger::End => (self.simulation.phase() == Phase::Finished).then(Vec::new),
+            Trigger::End => (self.world.phase() == Phase::Finished).then(Vec::new),
         }
     }
 
@@ -206,7 +205,7 @@ impl Moment<'_> {
     /// The last candidate of a term that elected no leader stops campaigning in it (it gave
     /// up, moved to a higher term, or crashed): that term's election failed.
     fn no_winner(&self) -> Option<Bindings> {
-        let leaders = self.simulation.leaders_by_term();
+        let leaders = self.world.leaders_by_term();
         let campaigning =
             |state: &NodeState, term: Term| state.running && state.role == Role::Candidate && state.term == term;
         self.changes().find_map(|(id, before, after)| {
@@ -221,7 +220,7 @@ impl Moment<'_> {
 
     fn commits(&self, index: Index) -> Option<Bindings> {
         let leader = self
-            .simulation
+            .world
             .running_nodes()
             .into_iter()
             .find(|node| node.role() == Role::Leader && node.commit_index() >= index)?;
@@ -241,7 +240,7 @@ impl Moment<'_> {
     }
 
     fn holds(&self, id: NodeId, index: Index, term: Term) -> Option<Bindings> {
-        let node = self.simulation.server(id).node.as_ref()?;
+        let node = self.world.server(id).node.as_ref()?;
         (node.log().term_at(index) == Some(term)).then(|| {
             vec![
                 ("node", id.to_string()),
@@ -301,7 +300,7 @@ impl Moment<'_> {
     }
 
     fn violation(&self) -> Option<Bindings> {
-        let violation = self.simulation.violation()?;
+        let violation = self.world.violation()?;
         let mut bindings =
             vec![("check", violation.invariant.name().to_string()), ("violation", violation.message.clone())];
         bindings.extend(violation.nodes.first().map(|node| ("node", node.to_string())));
@@ -312,10 +311,10 @@ impl Moment<'_> {
 
     /// A placeholder every caption may use ([`COMMON_PLACEHOLDERS`](crate::scenario::tours::COMMON_PLACEHOLDERS)).
     fn common(&self, name: &str) -> Option<String> {
-        let leader = || self.simulation.current_leader();
+        let leader = || self.world.current_leader();
         match name {
-            "time" => Some(instant_words(self.simulation.now_us())),
-            "event" => Some(self.simulation.events().to_string()),
+            "time" => Some(instant_words(self.world.now_us())),
+            "event" => Some(self.world.events().to_string()),
             "leader" => leader().map(|node| node.id().to_string()),
             "leader_term" => leader().map(|node| node.term().to_string()),
             "leader_commit" => leader().map(|node| node.commit_index().to_string()),
@@ -351,39 +350,39 @@ pub struct CaptionWatch {
 }
 
 impl CaptionWatch {
-    /// Starts watching `simulation`, which must be at its start (the `Start` trigger holds
+    /// Starts watching `world`, which must be at its start (the `Start` trigger holds
     /// there).
-    pub fn new(tour: &'static Tour, simulation: &Simulation) -> CaptionWatch {
-        assert_eq!(simulation.events(), 0, "a tour is watched from the start of its run");
+    pub fn new(tour: &'static Tour, world: &World) -> CaptionWatch {
+        assert_eq!(world.events(), 0, "a tour is watched from the start of its run");
         let mut watch = CaptionWatch { tour, pinned: Vec::new() };
-        let states = node_states(simulation);
-        watch.observe(simulation, &Happening::Other, &states);
+        let states = node_states(world);
+        watch.observe(world, &Happening::Other, &states);
         watch
     }
 
-    /// Runs one event of `simulation` and pins the captions it reaches; `false` once the run
+    /// Runs one event of `world` and pins the captions it reaches; `false` once the run
     /// has finished.
-    pub fn step(&mut self, simulation: &mut Simulation) -> bool {
+    pub fn step(&mut self, world: &mut World) -> bool {
         if self.done() {
-            return simulation.step();
+            return world.step();
         }
-        let happening = simulation.queue.peek().map_or(Happening::Other, |next| Happening::of(&next.event, simulation));
-        let before = node_states(simulation);
-        let ran = simulation.step();
+        let happening = world.next_event().map_or(Happening::Other, |next| Happening::of(&next.event, world));
+        let before = node_states(world);
+        let ran = world.step();
         if ran {
-            self.observe(simulation, &happening, &before);
+            self.observe(world, &happening, &before);
         }
         ran
     }
 
-    fn observe(&mut self, simulation: &Simulation, happening: &Happening, before: &[NodeState]) {
-        let moment = Moment { simulation, happening, before, after: node_states(simulation) };
+    fn observe(&mut self, world: &World, happening: &Happening, before: &[NodeState]) {
+        let moment = Moment { world, happening, before, after: node_states(world) };
         while let Some(caption) = self.tour.captions.get(self.pinned.len()) {
             let Some(text) = moment.caption_text(caption) else { break };
             self.pinned.push(PinnedCaption {
                 number: self.pinned.len() + 1,
-                event: simulation.events(),
-                time_us: simulation.now_us(),
+                event: world.events(),
+                time_us: world.now_us(),
                 text,
                 cue: caption.trigger.describe(),
                 pause: caption.pause,
@@ -416,8 +415,8 @@ impl CaptionWatch {
 /// it from the start until every caption is pinned, the run ends, or `events_max` events have
 /// run (a page bounds the work a link can ask of it; captions not reached by then are left out).
 pub fn pin_tour(spec: &RunSpec, tour: &'static Tour, events_max: u64) -> Result<PinnedTour, ScenarioError> {
-    let mut simulation = Simulation::from_spec(spec)?;
-    let mut watch = CaptionWatch::new(tour, &simulation);
-    while !watch.done() && simulation.events() < events_max && watch.step(&mut simulation) {}
+    let mut world = World::from_spec(spec)?;
+    let mut watch = CaptionWatch::new(tour, &world);
+    while !watch.done() && world.events() < events_max && watch.step(&mut world) {}
     Ok(watch.finish())
 }

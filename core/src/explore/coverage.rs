@@ -28,12 +28,13 @@
 //! leader at most in the highest term, most nodes follow, terms within an election or two of
 //! each other): tens of thousands over ten thousand swarm seeds, as `raftsim sweep --coverage` reports.
 //!
-//! The signature is computed only while coverage is on ([`Simulation::set_coverage`]), and
-//! then only after events that can change a feature (a delivery, a timer, an fsync, a request,
-//! a fault) and did change what it reads (each node's role, term, last entry, commit index and
-//! log truncations, and the network's cuts: most deliveries change none of it); off, a step
-//! pays one test of an `Option`. It never changes what the world does:
-//! a covered run has the trace of an uncovered one.
+//! [`Coverage`] watches a world (`sim::observe`; on with
+//! [`Watch::set_coverage`](super::watch::Watch::set_coverage)) and takes the signature only
+//! after events that can change a feature (a delivery, a timer, an fsync, a request, a fault)
+//! and did change what it reads (each node's role, term, last entry, commit index and log
+//! truncations, and the network's cuts: most deliveries change none of it); unwatched, a step
+//! pays one test of an `Option`. It never changes what the world does: a covered run has the
+//! trace of an uncovered one.
 
 use std::collections::BTreeSet;
 
@@ -41,8 +42,9 @@ use crate::fingerprint::Fingerprint;
 use crate::raft::{quorum, Role, Term};
 use crate::scenario::NODES_MAX;
 
-use super::network::{Network, SLOTS};
-use super::{Event, Server, Simulation};
+use crate::sim::network::{Network, SLOTS};
+use crate::sim::observe::{Observer, Report};
+use crate::sim::{Event, Server, World};
 
 /// A signature reached for the first time in a run, and the event after which it held.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,6 +64,9 @@ pub struct Coverage {
     /// What the current signature was taken from: while it stays the same, so does the
     /// signature, and it is not taken again.
     inputs: Option<SignatureInputs>,
+    /// Whether the event being handled (or a person's action) may change the signature: it is
+    /// taken again once the world settles. False between events.
+    due: bool,
 }
 
 impl Coverage {
@@ -103,7 +108,7 @@ impl Coverage {
 
 /// Whether `event` can change a feature of the signature. Client bookkeeping, samples, the
 /// liveness deadline and the end change no node, log or link.
-pub(super) fn may_change(event: &Event) -> bool {
+fn may_change(event: &Event) -> bool {
     !matches!(
         event,
         Event::Reply { .. }
@@ -149,7 +154,7 @@ impl NodeInputs {
                 last_index: node.log().last_index(),
                 last_term: node.log().last_term(),
                 commit_index: node.commit_index(),
-                log_rewrites: server.log_rewrites,
+                log_rewrites: server.log_rewrites(),
             },
             None => {
                 let durable = server.disk.durable();
@@ -157,7 +162,7 @@ impl NodeInputs {
                     term: durable.hard_state.term,
                     last_index: durable.entries.len() as u64,
                     last_term: durable.entries.last().map_or(0, |entry| entry.term),
-                    log_rewrites: server.log_rewrites,
+                    log_rewrites: server.log_rewrites(),
                     ..NodeInputs::default()
                 }
             }
@@ -260,7 +265,9 @@ fn diverged(views: &[NodeView]) -> bool {
 
 /// The signature of the cluster of `servers` on `network` now (see the module's comment): a
 /// hash of the node multiset in the high 61 bits, the cluster's three flags in the low 3
-/// ([`CUT_OFF`], [`STALE_MAJORITY`], [`DIVERGED`]), so a hunt can read them.
+/// ([`CUT_OFF`], [`STALE_MAJORITY`], [`DIVERGED`]), so a hunt can read them. The server at
+/// place `p` is read as node `p + 1` on the network (what the world's servers are until the
+/// set of servers can change, and what a test renaming them relies on).
 pub fn signature(servers: &[Server], network: &Network) -> u64 {
     assert!(!servers.is_empty() && servers.len() <= NODES, "a cluster has 1 to {NODES} nodes");
     // Every slot starts as node 1's view; those past the cluster are never read.
@@ -306,41 +313,49 @@ pub fn is_deep(signature: u64) -> bool {
     signature & (STALE_MAJORITY | DIVERGED) != 0
 }
 
-impl Simulation {
-    /// Starts (or stops) recording which signatures the run reaches. Starting takes the
-    /// signature of the state now; coverage already recorded is kept when it is started again.
-    /// Recording never changes what the world does.
-    pub fn set_coverage(&mut self, on: bool) {
-        if !on {
-            self.coverage = None;
-            return;
-        }
-        if self.coverage.is_none() {
-            self.coverage = Some(Box::default());
-            self.update_coverage();
-        }
+impl Coverage {
+    /// The coverage of `world` from now on: the signature of its state now first.
+    pub fn of(world: &World) -> Coverage {
+        let mut coverage = Coverage::default();
+        coverage.update(world);
+        coverage
     }
 
-    /// The signatures reached so far, while coverage is on.
-    pub fn coverage(&self) -> Option<&Coverage> {
-        self.coverage.as_deref()
-    }
-
-    /// Takes the signature of the state now into the coverage (which must be on); returns
-    /// whether it is new to the run. The signature is taken again only when what it reads
-    /// changed since the last time ([`SignatureInputs`]).
-    pub(super) fn update_coverage(&mut self) -> bool {
-        let inputs = SignatureInputs::of(&self.servers, &self.network);
-        let coverage = self.coverage.as_mut().expect("coverage is on");
-        if coverage.inputs.as_ref() == Some(&inputs) {
+    /// Takes the signature of `world` now; returns whether it is new to the run. The signature
+    /// is taken again only when what it reads changed since the last time
+    /// ([`SignatureInputs`]).
+    fn update(&mut self, world: &World) -> bool {
+        let inputs = SignatureInputs::of(world.servers(), world.network());
+        if self.inputs.as_ref() == Some(&inputs) {
             debug_assert_eq!(
-                coverage.current,
-                Some(signature(&self.servers, &self.network)),
+                self.current,
+                Some(signature(world.servers(), world.network())),
                 "the same inputs give the same signature"
             );
             return false;
         }
-        coverage.inputs = Some(inputs);
-        coverage.note(self.events, signature(&self.servers, &self.network))
+        self.inputs = Some(inputs);
+        self.note(world.events(), signature(world.servers(), world.network()))
+    }
+}
+
+impl Observer for Coverage {
+    /// Marks an event that may change the signature, or a person's action, and takes the
+    /// signature once the world settles after it.
+    fn observe(&mut self, world: &World, report: &Report<'_>) {
+        match report {
+            Report::Event { event, .. } => self.due = may_change(event),
+            Report::UserAction(_) => self.due = true,
+            Report::Settled if self.due => {
+                self.due = false;
+                self.update(world);
+            }
+            _ => {}
+        }
+    }
+
+    /// It reads the world when it settles, not what happened meanwhile.
+    fn wants_details(&self) -> bool {
+        false
     }
 }

@@ -9,7 +9,8 @@
 use crate::check::violation::{duration_words, Invariant, Violation};
 use crate::scenario::{RunSpec, Scenario, Scripted, UserAction};
 
-use super::{describe, Simulation};
+use super::describe;
+use crate::sim::World;
 
 /// The outcome of shrinking.
 #[derive(Clone, Debug)]
@@ -29,7 +30,7 @@ pub struct Shrunk {
 /// How big a run is, for people: what a shrink reduces. Under swarm testing, the cluster the
 /// seed drew.
 pub fn size(spec: &RunSpec, violation: &Violation) -> String {
-    let drawn = Simulation::new(spec.scenario.clone()).map(|simulation| simulation.scenario().clone());
+    let drawn = World::new(spec.scenario.clone()).map(|world| world.scenario().clone());
     let scenario = drawn.as_ref().unwrap_or(&spec.scenario);
     let kinds = scenario.nemesis.kinds.count();
     let faults = if scenario.nemesis.swarm { "swarm faults".to_string() } else { format!("{kinds} fault kinds") };
@@ -173,7 +174,7 @@ impl Shrinker {
 
 /// Runs `spec` to its end; its violation, if any. An invalid spec counts as passing.
 fn run(spec: &RunSpec) -> Option<Violation> {
-    Simulation::from_spec(spec).ok()?.run_to_end()
+    World::from_spec(spec).ok()?.run_to_end()
 }
 
 fn fails_with(spec: &RunSpec, invariant: Invariant) -> Option<Violation> {
@@ -224,8 +225,8 @@ fn candidates(spec: &RunSpec, violation: &Violation) -> Vec<(String, RunSpec)> {
 /// then be removed one at a time. Kept only if the run still fails the same way (the liveness
 /// phase's calm disks differ).
 fn make_explicit(scenario: &mut Scenario) {
-    let Ok(simulation) = Simulation::new(scenario.clone()) else { return };
-    simulation.parameters().clone().fix_into(scenario);
+    let Ok(world) = World::new(scenario.clone()) else { return };
+    world.parameters().clone().fix_into(scenario);
 }
 
 /// Earlier stops: a safety violation needs no time after it, and a shorter faulty phase is a
@@ -300,7 +301,7 @@ mod tests {
             .find(|&seed| {
                 let mut scenario = Scenario { seed, ..preset("swarm").expect("preset") };
                 scenario.protocol.bugs = Bugs::only(bug).expect("catalogued");
-                Simulation::new(scenario).expect("valid").run_to_end().is_some()
+                World::new(scenario).expect("valid").run_to_end().is_some()
             })
             .expect("the sweep finds the bug");
         let mut scenario = Scenario { seed, ..preset("swarm").expect("preset") };

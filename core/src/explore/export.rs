@@ -30,8 +30,8 @@ pub fn rust_test(spec: &RunSpec, outcome: Option<&Violation>) -> String {
     let name = test_name(&spec.scenario, outcome);
     let mut text = header(&spec, outcome);
     let (uses, build) = match preset_form(&spec) {
-        Some(build) => (vec!["raftsim_core::scenario::any_preset", "raftsim_core::sim::Simulation"], build),
-        None => (vec!["raftsim_core::scenario::RunSpec", "raftsim_core::sim::Simulation"], json_form(&spec)),
+        Some(build) => (vec!["raftsim_core::scenario::any_preset", "raftsim_core::sim::World"], build),
+        None => (vec!["raftsim_core::scenario::RunSpec", "raftsim_core::sim::World"], json_form(&spec)),
     };
     let mut uses: Vec<&str> = uses;
     if outcome.is_some() {
@@ -164,7 +164,7 @@ fn preset_form(spec: &RunSpec) -> Option<Build> {
     if scenario.protocol.bugs != preset.protocol.bugs {
         body.push_str(&format!("    scenario.protocol.bugs = {};\n", bugs_literal(scenario.protocol.bugs)));
     }
-    body.push_str("    let mut simulation = Simulation::new(scenario).expect(\"a valid scenario\");\n");
+    body.push_str("    let mut simulation = World::new(scenario).expect(\"a valid scenario\");\n");
     Some(Build { constants: String::new(), body })
 }
 
@@ -190,7 +190,7 @@ fn json_form(spec: &RunSpec) -> Build {
     let constants = format!(
         "/// The run: the scenario, seed included, and the user actions, each pinned to the event it\n/// followed.\nconst RUN: &str = r{hashes}\"\n{json}\n\"{hashes};\n\n"
     );
-    let body = "    let spec: RunSpec = serde_json::from_str(RUN).expect(\"the run reads\");\n    let mut simulation = Simulation::from_spec(&spec).expect(\"a valid scenario\");\n".to_string();
+    let body = "    let spec: RunSpec = serde_json::from_str(RUN).expect(\"the run reads\");\n    let mut simulation = World::from_spec(&spec).expect(\"a valid scenario\");\n".to_string();
     Build { constants, body }
 }
 
@@ -225,7 +225,7 @@ mod tests {
     use super::*;
     use crate::check::violation::Invariant;
     use crate::scenario::{bug_preset, preset};
-    use crate::sim::Simulation;
+    use crate::sim::World;
 
     #[test]
     fn every_check_is_named_by_its_variant() {
@@ -262,7 +262,7 @@ mod tests {
         let mut scenario = Scenario { seed: 9, ..preset("swarm").expect("a preset") };
         scenario.protocol.bugs = Bugs::only("stale_vote_counted").expect("catalogued");
         let spec = RunSpec { scenario: scenario.clone(), actions: Vec::new(), stop_at_event: None, stop_at_us: None };
-        let violation = Simulation::new(scenario).expect("valid").run_to_end();
+        let violation = World::new(scenario).expect("valid").run_to_end();
         let text = rust_test(&spec, violation.as_ref());
         assert!(text.contains("any_preset(\"swarm\")"), "{text}");
         assert!(

@@ -1,19 +1,21 @@
-//! Hunting for failing seeds: many seeds of one scenario, each run to its end and judged. The
-//! command line's `raftsim sweep` and the page's hunt panel both judge a seed here, so that a
+//! Sweeping for failing seeds: every seed of a range of one scenario, each run to its end and
+//! judged. The command line's `raftsim sweep` and the page's sweep both judge a seed here, so that a
 //! seed fails (or passes, or leaves linearizability unanswered) the same way in a terminal and
 //! in a browser, and the link a failure carries replays to the same violating event.
 
 use crate::check::violation::Violation;
 use crate::scenario::{RunSpec, Scenario, SEED_MAX};
 
-use super::Simulation;
+use super::watch::Watch;
+use crate::sim::World;
 
-/// The most seeds one hunt takes. A sweep holds its seed list in memory (8 bytes a seed), so a
-/// larger range is spread over several hunts (`raftsim sweep --shard`).
-pub const HUNT_SEEDS_MAX: u64 = 100_000_000;
+/// The most seeds one sweep takes. A sweep holds its seed list in memory (8 bytes a seed), so a
+/// larger range is spread over several sweeps (`raftsim sweep --shard`). (Its refusal still
+/// says "in one hunt": the page's tests read that sentence.)
+pub const SWEEP_SEEDS_MAX: u64 = 100_000_000;
 
-/// The seeds of a hunt, `first..=last`: never empty, never past [`SEED_MAX`], at most
-/// [`HUNT_SEEDS_MAX`] of them.
+/// The seeds of a sweep, `first..=last`: never empty, never past [`SEED_MAX`], at most
+/// [`SWEEP_SEEDS_MAX`] of them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SeedRange {
     first: u64,
@@ -30,7 +32,7 @@ pub struct SeedRangeError {
 }
 
 impl SeedRange {
-    /// The seeds `first..=last`, if they make a hunt.
+    /// The seeds `first..=last`, if they make a sweep.
     pub fn new(first: u64, last: u64) -> Result<SeedRange, SeedRangeError> {
         let refuse = |end, reason: String| Err(SeedRangeError { end, reason });
         if first > SEED_MAX {
@@ -45,8 +47,8 @@ impl SeedRange {
         if first > last {
             return refuse("last", "the last seed is before the first".into());
         }
-        if last - first >= HUNT_SEEDS_MAX {
-            return refuse("last", format!("at most {} seeds in one hunt", group_thousands(HUNT_SEEDS_MAX)));
+        if last - first >= SWEEP_SEEDS_MAX {
+            return refuse("last", format!("at most {} seeds in one hunt", group_thousands(SWEEP_SEEDS_MAX)));
         }
         Ok(SeedRange { first, last })
     }
@@ -133,22 +135,22 @@ pub fn judge_seed(scenario: &Scenario, seed: u64) -> SeedOutcome {
 /// [`judge_seed`], recording the signatures the run reached (`coverage.rs`), ascending. The
 /// verdict and the events are those of [`judge_seed`]: coverage changes no run.
 pub fn judge_seed_covered(scenario: &Scenario, seed: u64) -> (SeedOutcome, Vec<u64>) {
-    let (outcome, simulation) = judge(scenario, seed, true);
-    let reached = simulation.coverage().expect("coverage is on").reached().iter().copied().collect();
+    let (outcome, world) = judge(scenario, seed, true);
+    let reached = world.coverage().expect("coverage is on").reached().iter().copied().collect();
     (outcome, reached)
 }
 
 /// The one place a seed is judged, with or without coverage.
-fn judge(scenario: &Scenario, seed: u64, covered: bool) -> (SeedOutcome, Simulation) {
+fn judge(scenario: &Scenario, seed: u64, covered: bool) -> (SeedOutcome, World) {
     assert!(seed <= SEED_MAX, "seed {seed} is past SEED_MAX");
-    let mut simulation = Simulation::new(Scenario { seed, ..scenario.clone() }).expect("a valid scenario");
-    simulation.set_coverage(covered);
-    let verdict = match simulation.run_to_end() {
+    let mut world = World::new(Scenario { seed, ..scenario.clone() }).expect("a valid scenario");
+    world.set_coverage(covered);
+    let verdict = match world.run_to_end() {
         Some(violation) => Verdict::Fails(violation),
-        None if simulation.linearizability_unknown() => Verdict::LinearizabilityUnknown,
+        None if world.linearizability_unknown() => Verdict::LinearizabilityUnknown,
         None => Verdict::Pass,
     };
-    (SeedOutcome { seed, events: simulation.events(), verdict }, simulation)
+    (SeedOutcome { seed, events: world.events(), verdict }, world)
 }
 
 /// The run a failing seed's link holds: seed `seed` of `scenario`, stopped at its violating
@@ -176,13 +178,13 @@ mod tests {
     use crate::scenario::preset;
 
     #[test]
-    fn ranges_refuse_what_no_hunt_can_run() {
+    fn ranges_refuse_what_no_sweep_can_run() {
         assert_eq!(SeedRange::new(3, 9).map(SeedRange::len), Ok(7));
         assert_eq!(SeedRange::new(5, 5).map(SeedRange::len), Ok(1));
         let refused = |first, last| SeedRange::new(first, last).unwrap_err();
         assert_eq!(refused(9, 3), SeedRangeError { end: "last", reason: "the last seed is before the first".into() });
-        assert_eq!(refused(0, HUNT_SEEDS_MAX).reason, "at most 100,000,000 seeds in one hunt");
-        assert!(SeedRange::new(1, HUNT_SEEDS_MAX).is_ok());
+        assert_eq!(refused(0, SWEEP_SEEDS_MAX).reason, "at most 100,000,000 seeds in one hunt");
+        assert!(SeedRange::new(1, SWEEP_SEEDS_MAX).is_ok());
         assert_eq!(refused(0, SEED_MAX + 1).end, "last");
         assert_eq!(refused(SEED_MAX + 1, SEED_MAX + 2).end, "first");
         assert!(SeedRange::new(SEED_MAX, SEED_MAX).is_ok());
@@ -204,11 +206,11 @@ mod tests {
         scenario.protocol.bugs = Bugs::only("vote_before_durable").expect("catalogued");
         let outcome = judge_seed(&scenario, 1);
         let Verdict::Fails(violation) = &outcome.verdict else { panic!("seed 1 fails: {outcome:?}") };
-        let mut alone = Simulation::new(Scenario { seed: 1, ..scenario.clone() }).expect("valid");
+        let mut alone = World::new(Scenario { seed: 1, ..scenario.clone() }).expect("valid");
         assert_eq!(alone.run_to_end().as_ref(), Some(violation));
         assert_eq!(outcome.events, alone.events());
         let run = failing_run(&scenario, 1, violation);
-        let replayed = Simulation::from_spec(&run).expect("valid").run_to_end();
+        let replayed = World::from_spec(&run).expect("valid").run_to_end();
         assert_eq!(replayed.as_ref(), Some(violation), "the link's run fails at the same event");
         assert_eq!(run.stop_at_event, Some(violation.event));
         scenario.protocol.bugs = Bugs::default();

@@ -1,4 +1,4 @@
-//! A run a person drives: the simulation, the timeline of their actions, and checkpoints for
+//! A run a person drives: the world, the timeline of their actions, and checkpoints for
 //! time travel. Stepping back replays from the nearest checkpoint, so the past is recomputed,
 //! never stored event by event. Acting in the past forks the timeline: the future it replaces
 //! is dropped.
@@ -7,7 +7,8 @@ use crate::scenario::share::{encode, validate, ShareError};
 use crate::scenario::{Action, RunSpec, UserAction};
 
 use super::record::Record;
-use super::Simulation;
+use super::watch::Watch;
+use crate::sim::World;
 
 /// How many checkpoints a session keeps; when full, every other one goes and the spacing
 /// doubles, so their number stays bounded however long the run. A checkpoint shares the past
@@ -19,55 +20,57 @@ const SPACING_INITIAL: u64 = 1_024;
 /// A driven run.
 pub struct Session {
     spec: RunSpec,
-    simulation: Simulation,
+    world: World,
     /// Snapshots in event order; the first is the start of the run.
-    checkpoints: Vec<Simulation>,
+    checkpoints: Vec<World>,
     spacing: u64,
     /// Every user action of the timeline, applied or still ahead, in order.
     timeline: Vec<UserAction>,
-    recent_capacity: usize,
+    /// Lines the world's feed keeps (`explore::feed`; 0: no feed).
+    feed_capacity: usize,
     /// The furthest this timeline has been run: (events, simulated time). Stepping back keeps
     /// it; acting forks the timeline and moves it to the present.
     frontier: (u64, u64),
-    /// The record of the explored run, for a session that keeps one ([`Session::recorded`]):
+    /// The record of the explored run, for a session that keeps one ([`Session::with_record`]):
     /// outside the checkpoints, fed once per event number, truncated at a fork.
     record: Option<Record>,
 }
 
 impl Session {
-    /// Starts the run `spec` describes, keeping the last `recent_capacity` events in words.
-    pub fn new(spec: RunSpec, recent_capacity: usize) -> Result<Session, ShareError> {
-        Session::open(spec, recent_capacity, false)
+    /// Starts the run `spec` describes, keeping the last `feed_capacity` events in words (the
+    /// feed; 0: none, and the world is not watched at all).
+    pub fn new(spec: RunSpec, feed_capacity: usize) -> Result<Session, ShareError> {
+        Session::open(spec, feed_capacity, false)
     }
 
     /// As [`Session::new`], also keeping a [`Record`] of the run as it is explored (what the
     /// page's space-time diagram and health plots draw).
-    pub fn recorded(spec: RunSpec, recent_capacity: usize) -> Result<Session, ShareError> {
-        Session::open(spec, recent_capacity, true)
+    pub fn with_record(spec: RunSpec, feed_capacity: usize) -> Result<Session, ShareError> {
+        Session::open(spec, feed_capacity, true)
     }
 
-    fn open(spec: RunSpec, recent_capacity: usize, recorded: bool) -> Result<Session, ShareError> {
+    fn open(spec: RunSpec, feed_capacity: usize, recorded: bool) -> Result<Session, ShareError> {
         validate(&spec)?;
-        let mut simulation = Simulation::new(spec.scenario.clone()).map_err(|error| ShareError(error.to_string()))?;
-        simulation.record_events(recent_capacity);
-        let mut record = recorded.then(|| Record::new(&simulation));
-        simulation.set_observing(recorded);
+        let mut world = World::new(spec.scenario.clone()).map_err(|error| ShareError(error.to_string()))?;
+        world.keep_feed(feed_capacity);
+        let mut record = recorded.then(|| Record::new(&world));
+        world.set_recording(recorded);
         // The page shows the signatures the run reached (`coverage.rs`); like the record, it
         // changes nothing the world does.
-        simulation.set_coverage(recorded);
-        simulation.set_pending_actions(spec.actions.clone());
+        world.set_coverage(recorded);
+        world.set_pending_actions(spec.actions.clone());
         if let Some(record) = &mut record {
-            record.absorb(&mut simulation);
-            record.close_through(simulation.events());
+            record.absorb(&mut world);
+            record.close_through(world.events());
         }
         let timeline = spec.actions.clone();
         Ok(Session {
-            checkpoints: vec![simulation.clone()],
-            simulation,
+            checkpoints: vec![world.clone()],
+            world,
             spec,
             spacing: SPACING_INITIAL,
             timeline,
-            recent_capacity,
+            feed_capacity,
             frontier: (0, 0),
             record,
         })
@@ -85,44 +88,46 @@ impl Session {
     }
 
     /// The world as it is now.
-    pub fn simulation(&self) -> &Simulation {
-        &self.simulation
+    pub fn world(&self) -> &World {
+        &self.world
     }
 
     /// Processes one event; `false` once the run has finished.
     pub fn step(&mut self) -> bool {
-        self.before_step();
-        let ran = self.simulation.step();
-        self.after_step();
-        if ran && self.simulation.events() % self.spacing == 0 {
+        let recording = self.before_step();
+        let ran = self.world.step();
+        if recording {
+            self.after_step();
+        }
+        if ran && self.world.events() % self.spacing == 0 {
             self.checkpoint();
         }
         self.extend_frontier();
         ran
     }
 
-    /// Observes the next event only if the record does not hold it yet, and takes the samples
-    /// due before it.
-    fn before_step(&mut self) {
-        let Some(record) = &mut self.record else { return };
-        let fresh = record.accepts(self.simulation.events() + 1);
-        self.simulation.set_observing(fresh);
-        let running = self.simulation.phase() != super::Phase::Finished;
-        if let Some(next_us) = self.simulation.queue.peek_time_us().filter(|_| fresh && running) {
-            record.sample_before(next_us, &self.simulation);
+    /// Records the next event only if the record does not hold it yet, and takes the samples
+    /// due before it; returns whether it records it.
+    fn before_step(&mut self) -> bool {
+        let Some(record) = &mut self.record else { return false };
+        let fresh = record.accepts(self.world.events() + 1);
+        self.world.set_recording(fresh);
+        let running = self.world.phase() != crate::sim::Phase::Finished;
+        if let Some(next_us) = self.world.next_event_time_us().filter(|_| fresh && running) {
+            record.sample_before(next_us, &self.world);
         }
+        fresh
     }
 
+    /// Takes what the event just recorded did into the record.
     fn after_step(&mut self) {
-        let Some(record) = &mut self.record else { return };
-        if self.simulation.observing() {
-            record.absorb(&mut self.simulation);
-            record.close_through(self.simulation.events());
-        }
+        let record = self.record.as_mut().expect("a session that records has a record");
+        record.absorb(&mut self.world);
+        record.close_through(self.world.events());
     }
 
     fn extend_frontier(&mut self) {
-        let here = (self.simulation.events(), self.simulation.now_us());
+        let here = (self.world.events(), self.world.now_us());
         self.frontier = (self.frontier.0.max(here.0), self.frontier.1.max(here.1));
     }
 
@@ -137,15 +142,15 @@ impl Session {
     pub fn advance(&mut self, time_us: u64, events_max: u64) -> u64 {
         let mut ran = 0;
         while ran < events_max {
-            let due = self.simulation.queue.peek_time_us().is_some_and(|next| next <= time_us);
+            let due = self.world.next_event_time_us().is_some_and(|next| next <= time_us);
             if !due || !self.step() {
                 break;
             }
             ran += 1;
         }
-        let all_due_ran = self.simulation.queue.peek_time_us().is_none_or(|next| next > time_us);
+        let all_due_ran = self.world.next_event_time_us().is_none_or(|next| next > time_us);
         if all_due_ran {
-            self.simulation.run_until(time_us);
+            self.world.run_until(time_us);
             self.extend_frontier();
         }
         ran
@@ -162,28 +167,28 @@ impl Session {
 
     /// Runs every event up to simulated time `time_us`, and moves the clock there.
     pub fn run_until(&mut self, time_us: u64) {
-        while self.simulation.queue.peek_time_us().is_some_and(|next| next <= time_us) && self.step() {}
-        self.simulation.run_until(time_us);
+        while self.world.next_event_time_us().is_some_and(|next| next <= time_us) && self.step() {}
+        self.world.run_until(time_us);
         self.extend_frontier();
     }
 
     /// Applies a user action now. Any future the timeline held past this point is dropped,
     /// from the record too.
     pub fn act(&mut self, action: Action) -> UserAction {
-        let now = self.simulation.events();
-        self.frontier = (now, self.simulation.now_us());
+        let now = self.world.events();
+        self.frontier = (now, self.world.now_us());
         self.checkpoints.retain(|checkpoint| checkpoint.events() <= now);
-        self.simulation.set_pending_actions(Vec::new());
+        self.world.set_pending_actions(Vec::new());
         if let Some(record) = &mut self.record {
-            record.truncate(&self.simulation);
-            self.simulation.set_observing(true);
+            record.truncate(&self.world);
+            self.world.set_recording(true);
         }
-        let user_action = self.simulation.act_now(action);
+        let user_action = self.world.act_now(action);
         if let Some(record) = &mut self.record {
-            record.absorb(&mut self.simulation);
+            record.absorb(&mut self.world);
             record.close_through(now);
         }
-        self.timeline = self.simulation.actions_applied().to_vec();
+        self.timeline = self.world.actions_applied().to_vec();
         user_action
     }
 
@@ -191,17 +196,17 @@ impl Session {
     /// replaying from the nearest checkpoint at or before it.
     pub fn seek(&mut self, event: u64) {
         let ahead = self.checkpoints.iter().rev().find(|checkpoint| checkpoint.events() <= event);
-        let from_ahead = ahead.is_some_and(|checkpoint| checkpoint.events() > self.simulation.events());
-        if event < self.simulation.events() || from_ahead {
+        let from_ahead = ahead.is_some_and(|checkpoint| checkpoint.events() > self.world.events());
+        if event < self.world.events() || from_ahead {
             self.restore(|checkpoint| checkpoint.events() <= event);
         }
         // Only the last events are kept in words: replay the rest without writing them.
-        let missing = event - self.simulation.events();
-        let unrecorded = missing.saturating_sub(self.recent_capacity as u64);
+        let missing = event - self.world.events();
+        let unrecorded = missing.saturating_sub(self.feed_capacity as u64);
         if unrecorded > 0 {
-            self.simulation.record_events(0);
+            self.world.keep_feed(0);
             self.run_events(unrecorded);
-            self.simulation.record_events(self.recent_capacity);
+            self.world.keep_feed(self.feed_capacity);
         }
         self.run_events(missing - unrecorded);
     }
@@ -210,8 +215,8 @@ impl Session {
     /// if the run stops earlier), replaying from the nearest checkpoint when it is in the past.
     pub fn seek_time(&mut self, time_us: u64) {
         let ahead = self.checkpoints.iter().rev().find(|checkpoint| checkpoint.now_us() <= time_us);
-        let from_ahead = ahead.is_some_and(|checkpoint| checkpoint.events() > self.simulation.events());
-        if time_us < self.simulation.now_us() || from_ahead {
+        let from_ahead = ahead.is_some_and(|checkpoint| checkpoint.events() > self.world.events());
+        if time_us < self.world.now_us() || from_ahead {
             self.restore(|checkpoint| checkpoint.now_us() <= time_us);
         }
         self.run_until(time_us);
@@ -219,21 +224,21 @@ impl Session {
 
     /// Replaces the world with the latest checkpoint that `fits`, with the timeline's actions
     /// still ahead of it pending. The first checkpoint, the start, fits every seek.
-    fn restore(&mut self, fits: impl Fn(&Simulation) -> bool) {
+    fn restore(&mut self, fits: impl Fn(&World) -> bool) {
         let checkpoint = self.checkpoints.iter().rev().find(|checkpoint| fits(checkpoint));
         let mut restored = checkpoint.expect("the first checkpoint is the start").clone();
-        restored.record_events(self.recent_capacity);
+        restored.keep_feed(self.feed_capacity);
         // The record holds what the replay redoes: nothing is reported until new events.
-        restored.set_observing(false);
+        restored.set_recording(false);
         let applied = restored.actions_applied().len();
         assert!(applied <= self.timeline.len(), "a checkpoint is on the timeline");
         restored.set_pending_actions(self.timeline[applied..].to_vec());
-        self.simulation = restored;
+        self.world = restored;
     }
 
     /// Goes back one event; `false` at the start.
     pub fn step_back(&mut self) -> bool {
-        let events = self.simulation.events();
+        let events = self.world.events();
         if events == 0 {
             return false;
         }
@@ -242,7 +247,7 @@ impl Session {
     }
 
     fn checkpoint(&mut self) {
-        if self.checkpoints.last().is_some_and(|last| last.events() == self.simulation.events()) {
+        if self.checkpoints.last().is_some_and(|last| last.events() == self.world.events()) {
             return;
         }
         if self.checkpoints.len() == CHECKPOINTS_MAX {
@@ -254,7 +259,7 @@ impl Session {
                 position == 1 || checkpoint.events() % spacing == 0
             });
         }
-        self.checkpoints.push(self.simulation.clone());
+        self.checkpoints.push(self.world.clone());
     }
 
     /// The run as it stands: scenario, every action of the timeline, and the current event.
@@ -262,8 +267,8 @@ impl Session {
         RunSpec {
             scenario: self.spec.scenario.clone(),
             actions: self.timeline.clone(),
-            stop_at_event: Some(self.simulation.events()),
-            stop_at_us: Some(self.simulation.now_us()),
+            stop_at_event: Some(self.world.events()),
+            stop_at_us: Some(self.world.now_us()),
         }
     }
 
@@ -278,33 +283,33 @@ impl Session {
     /// events the feed keeps); `true` once there or once the run has ended. A page reaches a
     /// link's moment this way, a frame at a time, so no link can freeze it.
     pub fn approach(&mut self, event: u64, events_max: u64) -> bool {
-        let now = self.simulation.events();
+        let now = self.world.events();
         if now >= event {
             return true;
         }
         let missing = event - now;
-        let recorded_from = event.saturating_sub(self.recent_capacity as u64);
+        let recorded_from = event.saturating_sub(self.feed_capacity as u64);
         let batch = missing.min(events_max);
         let quiet = if now < recorded_from { batch.min(recorded_from - now) } else { 0 };
         if quiet > 0 {
-            self.simulation.record_events(0);
+            self.world.keep_feed(0);
             let ran = self.run_events(quiet);
-            self.simulation.record_events(self.recent_capacity);
+            self.world.keep_feed(self.feed_capacity);
             if ran < quiet {
                 return true;
             }
         }
         let ran = self.run_events(batch - quiet);
-        ran < batch - quiet || self.simulation.events() >= event
+        ran < batch - quiet || self.world.events() >= event
     }
 
     /// Moves the clock to `time_us`, a link's moment after its last event, if no event is due
     /// before it.
     pub fn set_clock_shown(&mut self, time_us: Option<u64>) {
         let Some(time_us) = time_us else { return };
-        let next_due_us = self.simulation.queue.peek_time_us();
-        if time_us > self.simulation.now_us() && next_due_us.is_none_or(|next| next > time_us) {
-            self.simulation.run_until(time_us);
+        let next_due_us = self.world.next_event_time_us();
+        if time_us > self.world.now_us() && next_due_us.is_none_or(|next| next > time_us) {
+            self.world.run_until(time_us);
         }
     }
 
@@ -337,34 +342,34 @@ mod tests {
     fn stepping_back_and_forward_again_gives_the_same_world() {
         let mut session = Session::new(spec(3), 0).unwrap();
         session.run_events(5_000);
-        let hash_at_5000 = session.simulation().trace_hash();
+        let hash_at_5000 = session.world().trace_hash();
         session.run_events(10);
         session.step_back();
-        assert_eq!(session.simulation().events(), 5_009);
+        assert_eq!(session.world().events(), 5_009);
         session.seek(5_000);
-        assert_eq!(session.simulation().trace_hash(), hash_at_5000);
+        assert_eq!(session.world().trace_hash(), hash_at_5000);
         session.run_events(1_000);
         let mut straight = Session::new(spec(3), 0).unwrap();
         straight.run_events(6_000);
-        assert_eq!(session.simulation().trace_hash(), straight.simulation().trace_hash());
+        assert_eq!(session.world().trace_hash(), straight.world().trace_hash());
     }
 
     #[test]
     fn a_user_action_replays_at_the_same_point_from_the_link() {
         let mut session = Session::new(spec(5), 0).unwrap();
         session.run_events(3_000);
-        session.run_until(session.simulation().now_us() + 777);
+        session.run_until(session.world().now_us() + 777);
         session.act(Action::Crash { node: 2 });
         session.run_events(4_000);
-        session.run_until(session.simulation().now_us() + 300);
+        session.run_until(session.world().now_us() + 300);
         let link = session.share_link();
         let decoded = crate::scenario::share::decode(&link).unwrap();
         let mut replay = Session::new(decoded.spec.clone(), 0).unwrap();
         replay.seek_link(decoded.spec.stop_at_event.unwrap(), decoded.spec.stop_at_us);
-        assert_eq!(replay.simulation().trace_hash(), session.simulation().trace_hash());
-        assert_eq!(replay.simulation().now_us(), session.simulation().now_us(), "the link keeps the clock shown");
-        assert_eq!(replay.simulation().events(), session.simulation().events());
-        assert!(replay.simulation().servers()[1].node.is_none() || replay.simulation().actions_applied().len() == 1);
+        assert_eq!(replay.world().trace_hash(), session.world().trace_hash());
+        assert_eq!(replay.world().now_us(), session.world().now_us(), "the link keeps the clock shown");
+        assert_eq!(replay.world().events(), session.world().events());
+        assert!(replay.world().servers()[1].node.is_none() || replay.world().actions_applied().len() == 1);
     }
 
     #[test]
@@ -385,30 +390,30 @@ mod tests {
         while !sliced.approach(6_543, 500) {}
         let mut straight = Session::new(spec(12), 40).unwrap();
         straight.seek(6_543);
-        assert_eq!(sliced.simulation().events(), 6_543);
-        assert_eq!(sliced.simulation().trace_hash(), straight.simulation().trace_hash());
+        assert_eq!(sliced.world().events(), 6_543);
+        assert_eq!(sliced.world().trace_hash(), straight.world().trace_hash());
         let shown = |session: &Session| -> Vec<String> {
-            session.simulation().events_since(0).into_iter().map(|record| record.text).collect()
+            session.world().feed_since(0).into_iter().map(|record| record.text).collect()
         };
         assert_eq!(shown(&sliced), shown(&straight), "the feed holds the same last lines");
         let mut short = Session::new(spec(12), 40).unwrap();
         assert!(short.approach(u64::MAX, u64::MAX), "a run that ends first is reached at its end");
-        assert_eq!(short.simulation().phase(), super::super::Phase::Finished);
+        assert_eq!(short.world().phase(), crate::sim::Phase::Finished);
     }
 
     #[test]
     fn seeking_by_time_lands_after_the_events_due_by_then() {
         let mut session = Session::new(spec(8), 0).unwrap();
         session.run_events(3_000);
-        let (events_far, time_far_us) = (session.simulation().events(), session.simulation().now_us());
+        let (events_far, time_far_us) = (session.world().events(), session.world().now_us());
         session.seek_time(time_far_us / 2);
-        assert_eq!(session.simulation().now_us(), time_far_us / 2);
-        assert!(session.simulation().events() < events_far);
+        assert_eq!(session.world().now_us(), time_far_us / 2);
+        assert!(session.world().events() < events_far);
         assert_eq!(session.frontier(), (events_far, time_far_us), "going back keeps the frontier");
         let mut straight = Session::new(spec(8), 0).unwrap();
         straight.run_until(time_far_us / 2);
-        assert_eq!(session.simulation().events(), straight.simulation().events());
-        assert_eq!(session.simulation().trace_hash(), straight.simulation().trace_hash());
+        assert_eq!(session.world().events(), straight.world().events());
+        assert_eq!(session.world().trace_hash(), straight.world().trace_hash());
     }
 
     #[test]
@@ -416,12 +421,12 @@ mod tests {
         let mut session = Session::new(spec(9), 0).unwrap();
         let ran = session.advance(2_000_000, 100);
         assert_eq!(ran, 100);
-        assert!(session.simulation().now_us() < 2_000_000, "the clock waits for the events left");
+        assert!(session.world().now_us() < 2_000_000, "the clock waits for the events left");
         while session.advance(2_000_000, 100) == 100 {}
-        assert_eq!(session.simulation().now_us(), 2_000_000);
+        assert_eq!(session.world().now_us(), 2_000_000);
         let mut straight = Session::new(spec(9), 0).unwrap();
         straight.run_until(2_000_000);
-        assert_eq!(session.simulation().trace_hash(), straight.simulation().trace_hash());
+        assert_eq!(session.world().trace_hash(), straight.world().trace_hash());
     }
 
     #[test]
@@ -429,18 +434,18 @@ mod tests {
         let mut session = Session::new(spec(11), 50).unwrap();
         session.run_events(9_000);
         let shown = |session: &Session| -> Vec<(u64, String)> {
-            session.simulation().events_since(0).into_iter().map(|record| (record.number, record.text)).collect()
+            session.world().feed_since(0).into_iter().map(|record| (record.number, record.text)).collect()
         };
-        let (hash_far, feed_far) = (session.simulation().trace_hash(), shown(&session));
+        let (hash_far, feed_far) = (session.world().trace_hash(), shown(&session));
         session.seek(100);
         session.seek(9_000);
-        assert_eq!(session.simulation().trace_hash(), hash_far);
+        assert_eq!(session.world().trace_hash(), hash_far);
         assert_eq!(shown(&session), feed_far, "the feed holds the same last lines");
         assert_eq!(feed_far.len(), 50);
-        let time_far_us = session.simulation().now_us();
+        let time_far_us = session.world().now_us();
         session.seek_time(1);
         session.seek_time(time_far_us);
-        assert_eq!(session.simulation().events(), 9_000);
+        assert_eq!(session.world().events(), 9_000);
     }
 
     #[test]
@@ -462,6 +467,6 @@ mod tests {
         session.run_events(200_000);
         assert!(session.checkpoint_count() <= CHECKPOINTS_MAX);
         session.seek(150_000);
-        assert_eq!(session.simulation().events(), 150_000);
+        assert_eq!(session.world().events(), 150_000);
     }
 }

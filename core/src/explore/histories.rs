@@ -5,7 +5,7 @@
 use crate::check::linearizability::{from_history, Call, Operation, Return};
 use crate::scenario::{preset, Scenario};
 
-use super::Simulation;
+use crate::sim::World;
 
 /// A calm 5-node cluster under `clients` clients whose workload is `mix` (relative weights of
 /// get, put, append and cas) over `keys` keys, one in five operations on key "0".
@@ -26,9 +26,9 @@ fn busy_cluster(seed: u64, clients: u32, keys: u32, mix: [u32; 4]) -> Scenario {
 /// The first `count` operations the clients of `scenario` invoke (those still waiting when the
 /// count is reached, or when the run ends, are unknown).
 fn first_operations(scenario: Scenario, count: usize) -> Vec<Operation> {
-    let mut simulation = Simulation::new(scenario).expect("a valid scenario");
-    while simulation.history().ops.len() < count && simulation.step() {}
-    let mut operations = from_history(simulation.history());
+    let mut world = World::new(scenario).expect("a valid scenario");
+    while world.history().ops.len() < count && world.step() {}
+    let mut operations = from_history(world.history());
     operations.truncate(count);
     assert!(operations.iter().all(|op| op.complete.is_none_or(|complete| complete >= op.invoke)));
     operations

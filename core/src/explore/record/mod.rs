@@ -2,11 +2,13 @@
 //! every message from send to arrival, every change of a node's state, the leader over time,
 //! every fault and action, and samples of the world's counters.
 //!
-//! It is built from what the world reports while observed ([`Observation`]s, which change
-//! nothing the world does: no trace, no decision reads them). A [`Session`](super::session::Session)
-//! keeps it outside its checkpoints and feeds it once per event number: replaying events
-//! already recorded (stepping back replays from a checkpoint) adds nothing, and acting in the
-//! past truncates it to the fork before the new future is recorded. Every part is bounded, so
+//! It is built from what the world reports (`sim::observe`), gathered while recording as
+//! [`Observation`]s by an [`Observations`] buffer that watches the world (reports change
+//! nothing the world does: no trace, no decision reads them). A
+//! [`Session`](super::session::Session) keeps the record outside its checkpoints and feeds it
+//! once per event number: replaying events already recorded (stepping back replays from a
+//! checkpoint) adds nothing, and acting in the past truncates it to the fork before the new
+//! future is recorded. Every part is bounded, so
 //! a run of millions of events keeps at most [`Record::BYTES_MAX`] bytes: arrows and marks let
 //! their older half go when full, samples merge pairs of intervals.
 
@@ -18,8 +20,10 @@ pub use samples::{latency_bucket_floor_us, Interval, Sample, Samples, LATENCY_BU
 
 use crate::raft::{NodeId, Role, Term};
 use crate::scenario::Action;
+use crate::sim::observe::{NodeChange, Observer, Report, SentRoute};
+use crate::sim::{LossCause, Server, World};
 
-use super::{LossCause, Simulation};
+use super::watch::Watch;
 
 /// Marks kept per node at most (a node that campaigns without end, three marks every 300 ms,
 /// fills it in seven minutes; then its older half goes).
@@ -97,23 +101,7 @@ pub enum Observed {
     },
 }
 
-/// What the network did with a message sent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SentRoute {
-    /// Dropped at once.
-    Dropped,
-    /// Kept on a held link.
-    Held,
-    /// On its way: arrives at `arrive_us`, and a duplicated copy at `copy_arrive_us`.
-    Flying {
-        /// When it arrives.
-        arrive_us: u64,
-        /// When its copy arrives, if the network duplicated it.
-        copy_arrive_us: Option<u64>,
-    },
-}
-
-/// How a node changed.
+/// How a node changed (the world's [`NodeChange`], less what it changed from).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Change {
     /// Its role or term changed.
@@ -126,6 +114,73 @@ pub enum Change {
     Paused,
     /// It was resumed.
     Resumed,
+}
+
+impl From<NodeChange> for Change {
+    fn from(change: NodeChange) -> Change {
+        match change {
+            NodeChange::Role { .. } => Change::Role,
+            NodeChange::Crashed => Change::Crashed,
+            NodeChange::Restarted => Change::Restarted,
+            NodeChange::Paused => Change::Paused,
+            NodeChange::Resumed => Change::Resumed,
+        }
+    }
+}
+
+/// What the world did, gathered from its reports while recording is on (off by default; a
+/// session turns it on only for events its record does not hold yet) until the record takes
+/// it in ([`Record::absorb`]). It watches the world, so it is in every checkpoint, empty:
+/// the record takes everything in after each event.
+#[derive(Clone, Debug, Default)]
+pub struct Observations {
+    recording: bool,
+    list: Vec<Observation>,
+}
+
+impl Observations {
+    /// Gathers what the world does from now on, or stops.
+    pub fn set_recording(&mut self, recording: bool) {
+        self.recording = recording;
+    }
+
+    /// Whether it gathers what the world does.
+    pub fn recording(&self) -> bool {
+        self.recording
+    }
+}
+
+impl Observer for Observations {
+    // Not inlined into `Watchers::observe`, which most reports pass through in a few
+    // instructions: its conversions would make each of them save registers for nothing.
+    #[inline(never)]
+    fn observe(&mut self, world: &World, report: &Report<'_>) {
+        if !self.recording {
+            return;
+        }
+        let what = match *report {
+            Report::Sent { id, message, route } => {
+                let (from, to, term, look) = (message.from, message.to, message.term, Look::of(&message.body));
+                Observed::Sent { id, from, to, term, look, route }
+            }
+            Report::Arrived { id, copy, lost, .. } => Observed::Arrived { id, copy, lost },
+            Report::Released { id, arrive_us } => Observed::Released { id, arrive_us },
+            Report::Node { node, change } => {
+                Observed::Node { node, change: change.into(), state: state_of(world.server(node)) }
+            }
+            Report::Action(action) => {
+                let cut_links = world.network().cut_links().len() as u32;
+                Observed::Action { action: Box::new(action.clone()), cut_links }
+            }
+            Report::Committed { latency_us } => Observed::Committed { latency_us },
+            Report::Event { .. } | Report::UserAction(_) | Report::Settled => return,
+        };
+        self.list.push(Observation { event: world.events(), time_us: world.now_us(), what });
+    }
+
+    fn wants_details(&self) -> bool {
+        self.recording
+    }
 }
 
 /// A node's state, as the diagram draws its line.
@@ -209,6 +264,8 @@ pub struct Record {
     leaders: Vec<LeaderSpan>,
     actions: Vec<ActionMark>,
     samples: Samples,
+    /// The observations being taken in (empty between events; kept so that none allocates).
+    taking: Vec<Observation>,
 }
 
 impl Record {
@@ -221,16 +278,17 @@ impl Record {
         + ACTIONS_MAX * (std::mem::size_of::<ActionMark>() + 64)
         + SAMPLES_MAX * std::mem::size_of::<Sample>();
 
-    /// A record of `simulation` from where it is now (its start).
-    pub fn new(simulation: &Simulation) -> Record {
-        let nodes = simulation.servers().iter().map(|server| NodeMarks { before: state_of(server), list: Vec::new() });
+    /// A record of `world` from where it is now (its start).
+    pub fn new(world: &World) -> Record {
+        let nodes = world.servers().iter().map(|server| NodeMarks { before: state_of(server), list: Vec::new() });
         Record {
-            accept_from: simulation.events(),
+            accept_from: world.events(),
             arrows: Arrows::default(),
             nodes: nodes.collect(),
-            leaders: vec![LeaderSpan { from_us: 0, event: 0, leader: leader_of(simulation) }],
+            leaders: vec![LeaderSpan { from_us: 0, event: 0, leader: leader_of(world) }],
             actions: Vec::new(),
             samples: Samples::default(),
+            taking: Vec::new(),
         }
     }
 
@@ -239,10 +297,11 @@ impl Record {
         event >= self.accept_from
     }
 
-    /// Takes in what `simulation` observed (and empties its buffer); observations of events
-    /// already recorded are dropped.
-    pub fn absorb(&mut self, simulation: &mut Simulation) {
-        let mut observed = std::mem::take(&mut simulation.observed);
+    /// Takes in what `world`'s [`Observations`] gathered (and empties them); observations of
+    /// events already recorded are dropped.
+    pub fn absorb(&mut self, world: &mut World) {
+        let mut observed = std::mem::take(&mut self.taking);
+        std::mem::swap(&mut observed, &mut world.watchers_mut().observations_mut().list);
         let mut node_changed: Option<(u64, u64)> = None;
         for observation in observed.drain(..) {
             if observation.event < self.accept_from {
@@ -253,9 +312,9 @@ impl Record {
             }
             self.take(observation);
         }
-        simulation.observed = observed;
+        self.taking = observed;
         if let Some((event, time_us)) = node_changed {
-            self.note_leader(leader_of(simulation), event, time_us);
+            self.note_leader(leader_of(world), event, time_us);
         }
     }
 
@@ -317,15 +376,15 @@ impl Record {
     }
 
     /// Takes the samples due before an event at `next_event_us` runs.
-    pub fn sample_before(&mut self, next_event_us: u64, simulation: &Simulation) {
-        self.samples.take_before(next_event_us, simulation);
+    pub fn sample_before(&mut self, next_event_us: u64, world: &World) {
+        self.samples.take_before(next_event_us, world);
     }
 
-    /// Forgets everything after event `event` (the run forks there) of `simulation`, which
+    /// Forgets everything after event `event` (the run forks there) of `world`, which
     /// is there now; event `event` itself takes observations again (the action that forks).
-    pub fn truncate(&mut self, simulation: &Simulation) {
-        let (event, now_us) = (simulation.events(), simulation.now_us());
-        self.arrows.truncate(event, now_us, simulation.messages_sent());
+    pub fn truncate(&mut self, world: &World) {
+        let (event, now_us) = (world.events(), world.now_us());
+        self.arrows.truncate(event, now_us, world.messages_sent());
         for marks in &mut self.nodes {
             let kept = marks.list.partition_point(|mark| mark.event <= event);
             marks.list.truncate(kept);
@@ -334,7 +393,7 @@ impl Record {
         self.leaders.truncate(kept);
         let kept = self.actions.partition_point(|action| action.event <= event);
         self.actions.truncate(kept);
-        self.samples.truncate(now_us, &simulation.telemetry().commit_latency_us);
+        self.samples.truncate(now_us, &world.telemetry().commit_latency_us);
         self.accept_from = event;
     }
 
@@ -401,7 +460,7 @@ fn node_byte(node: NodeId) -> u8 {
 }
 
 /// The state of `server`'s node.
-pub(super) fn state_of(server: &super::Server) -> NodeState {
+fn state_of(server: &Server) -> NodeState {
     match &server.node {
         Some(node) => NodeState { running: true, paused: server.paused, role: node.role(), term: node.term() },
         None => NodeState {
@@ -413,6 +472,6 @@ pub(super) fn state_of(server: &super::Server) -> NodeState {
     }
 }
 
-fn leader_of(simulation: &Simulation) -> Option<(NodeId, Term)> {
-    simulation.current_leader().map(|node| (node.id(), node.term()))
+fn leader_of(world: &World) -> Option<(NodeId, Term)> {
+    world.current_leader().map(|node| (node.id(), node.term()))
 }

@@ -4,7 +4,7 @@
 
 use crate::raft::MessageKind;
 use crate::sim::telemetry::Histogram;
-use crate::sim::Simulation;
+use crate::sim::World;
 
 /// Samples kept at most; when full, every other one goes and the period doubles.
 pub const SAMPLES_MAX: usize = 2_048;
@@ -65,12 +65,12 @@ fn coarsen(histogram: &Histogram) -> [u32; LATENCY_BUCKETS] {
 }
 
 impl Sample {
-    /// The counters of `simulation` now, at `time_us`; `latency` is the commit-latency
+    /// The counters of `world` now, at `time_us`; `latency` is the commit-latency
     /// histogram, coarsened.
-    fn of(simulation: &Simulation, time_us: u64, latency: [u32; LATENCY_BUCKETS]) -> Sample {
-        let telemetry = simulation.telemetry();
-        let counts = simulation.history().outcome_counts();
-        let running = simulation.servers().iter().filter_map(|server| server.node.as_ref());
+    fn of(world: &World, time_us: u64, latency: [u32; LATENCY_BUCKETS]) -> Sample {
+        let telemetry = world.telemetry();
+        let counts = world.history().outcome_counts();
+        let running = world.servers().iter().filter_map(|server| server.node.as_ref());
         let commit_index = running.map(|node| node.commit_index()).max().unwrap_or(0);
         Sample {
             time_us,
@@ -168,11 +168,11 @@ impl Samples {
 
     /// Takes the samples due before an event at `next_event_us` runs: the state now is the one
     /// after every event due by each of them.
-    pub fn take_before(&mut self, next_event_us: u64, simulation: &Simulation) {
+    pub fn take_before(&mut self, next_event_us: u64, world: &World) {
         if self.next_us >= next_event_us {
             return;
         }
-        let sample = Sample::of(simulation, self.next_us, self.latency);
+        let sample = Sample::of(world, self.next_us, self.latency);
         while self.next_us < next_event_us {
             if self.list.len() == SAMPLES_MAX {
                 self.merge_pairs();

@@ -10,7 +10,7 @@
 
 use crate::raft::{Body, MessageKind, NodeId, Term};
 
-use super::super::LossCause;
+use crate::sim::LossCause;
 
 /// Arrows kept at most: when full, the older half goes (the diagram says from when it holds
 /// them). 48 bytes each: 12 MiB at most, about a minute of a busy 9-node cluster, hours of a

@@ -3,15 +3,15 @@
 //! The hunt goes in rounds of a fixed number of runs. A run is either a fresh seed of the
 //! scenario or a *fork*: a clone of the world taken at the event where an earlier run first
 //! reached a signature no run had reached before, continued under a fresh sub-seed
-//! ([`Simulation::fork_now`]; the fork is written into the run's scenario, so the run replays
+//! ([`World::fork_now`]; the fork is written into the run's scenario, so the run replays
 //! from its link). The rarest points (signatures reached by the fewest runs) are forked first,
 //! each a few times. A round's runs are independent (the command line runs them on every core)
 //! and their results are merged in the round's order, so the hunt is a function of its
 //! arguments: the same scenario, hunt seed, first fresh seed and round size give the same runs,
 //! the same signatures and the same failures, round after round, whatever the threads.
 //!
-//! The core has no threads nor clock: [`GuidedHunt::plan`] hands out a round, the caller runs
-//! each [`Job`] with [`run_job`] (anywhere, in any order), and [`GuidedHunt::merge`] takes the
+//! The core has no threads nor clock: [`Hunt::plan`] hands out a round, the caller runs
+//! each [`Job`] with [`run_job`] (anywhere, in any order), and [`Hunt::merge`] takes the
 //! results back in the plan's order.
 
 use std::collections::BTreeMap;
@@ -20,9 +20,10 @@ use crate::check::violation::Violation;
 use crate::scenario::{RunSpec, Scenario, FORKS_MAX, SEED_MAX};
 
 use super::coverage::is_deep;
-use super::hunt::failing_run;
-use super::rng::{Rng, Stream};
-use super::Simulation;
+use super::sweep::failing_run;
+use super::watch::Watch;
+use crate::sim::rng::{Rng, Stream};
+use crate::sim::World;
 
 /// Points (worlds to fork) a run may leave: the first few new signatures it reaches, and
 /// more of the deep ones ([`is_deep`]) wherever in the run they come.
@@ -49,7 +50,7 @@ pub enum Job {
         /// The scenario that replays the world up to its fork point (seed and earlier forks).
         scenario: Scenario,
         /// The world at the fork point.
-        world: Box<Simulation>,
+        world: Box<World>,
         /// The sub-seed the fork continues under.
         seed: u64,
     },
@@ -59,7 +60,7 @@ pub enum Job {
 #[derive(Clone)]
 pub struct Point {
     scenario: Scenario,
-    world: Box<Simulation>,
+    world: Box<World>,
     signature: u64,
     forks_left: u32,
 }
@@ -90,7 +91,7 @@ pub struct Found {
 }
 
 /// The hunt's state between rounds.
-pub struct GuidedHunt {
+pub struct Hunt {
     scenario: Scenario,
     seed_next: u64,
     rng: Rng,
@@ -103,14 +104,14 @@ pub struct GuidedHunt {
     guided: bool,
 }
 
-impl GuidedHunt {
+impl Hunt {
     /// A hunt of `scenario` (which must be valid; its seed is ignored) whose fresh runs take the
     /// seeds from `seed_first` on, and whose choices (which point, which sub-seed) come from
     /// `hunt_seed`.
-    pub fn new(scenario: Scenario, seed_first: u64, hunt_seed: u64) -> GuidedHunt {
+    pub fn new(scenario: Scenario, seed_first: u64, hunt_seed: u64) -> Hunt {
         assert!(scenario.validate().is_ok(), "a hunt's scenario is valid");
         assert!(scenario.forks.is_empty(), "a hunt adds the forks itself");
-        GuidedHunt {
+        Hunt {
             scenario,
             seed_next: seed_first,
             rng: Rng::new(hunt_seed, Stream::Hunt),
@@ -203,7 +204,7 @@ impl GuidedHunt {
 
     /// Plans a round of `size` runs, runs them one after the other and merges them: the hunt
     /// of a caller with one thread (a page's worker, the tests). The command line runs a plan's
-    /// jobs on every core instead, to the same result. Returns what [`GuidedHunt::merge`] does.
+    /// jobs on every core instead, to the same result. Returns what [`Hunt::merge`] does.
     pub fn run_round(&mut self, size: usize) -> Vec<u64> {
         let known = self.hits.clone();
         let results = self.plan(size).into_iter().map(|job| run_job(job, &known)).collect();
@@ -259,7 +260,7 @@ impl GuidedHunt {
 pub fn run_job(job: Job, known: &BTreeMap<u64, u64>) -> JobResult {
     let (scenario, mut world) = match job {
         Job::Fresh { scenario } => {
-            let world = Simulation::new(scenario.clone()).expect("a valid scenario");
+            let world = World::new(scenario.clone()).expect("a valid scenario");
             (scenario, Box::new(world))
         }
         Job::Fork { mut scenario, mut world, seed } => {
@@ -272,7 +273,7 @@ pub fn run_job(job: Job, known: &BTreeMap<u64, u64>) -> JobResult {
     let mut points = Vec::new();
     let mut reached = world.coverage().map_or(0, |coverage| coverage.count());
     while world.step() {
-        if forked && world.phase() != super::Phase::Safety {
+        if forked && world.phase() != crate::sim::Phase::Safety {
             break;
         }
         let coverage = world.coverage().expect("coverage is on");
@@ -283,7 +284,7 @@ pub fn run_job(job: Job, known: &BTreeMap<u64, u64>) -> JobResult {
         let signature = coverage.firsts().last().expect("a signature was reached").signature;
         // A fork runs to the end of the safety phase only, so a point taken after it would
         // be forked for nothing.
-        let in_safety = world.phase() == super::Phase::Safety;
+        let in_safety = world.phase() == crate::sim::Phase::Safety;
         // A run that holds as many forks as a link may carry leaves no points: a fork of it
         // could not be replayed.
         let forkable = scenario.forks.len() < FORKS_MAX;
@@ -314,11 +315,11 @@ mod tests {
     use super::*;
     use crate::scenario::preset;
 
-    fn hunt_rounds(rounds: usize, size: usize) -> GuidedHunt {
+    fn hunt_rounds(rounds: usize, size: usize) -> Hunt {
         let mut scenario = preset("swarm").expect("the swarm preset");
         scenario.phases.safety_us = 3_000_000;
         scenario.phases.liveness_us = 2_000_000;
-        let mut hunt = GuidedHunt::new(scenario, 1, 7);
+        let mut hunt = Hunt::new(scenario, 1, 7);
         for _ in 0..rounds {
             hunt.run_round(size);
         }
@@ -342,7 +343,7 @@ mod tests {
         let mut scenario = preset("swarm").expect("the swarm preset");
         scenario.forks =
             (1..=forks_before).map(|at_event| crate::scenario::Fork { at_event, seed: at_event }).collect();
-        let mut world = Box::new(Simulation::new(scenario.clone()).expect("valid forks"));
+        let mut world = Box::new(World::new(scenario.clone()).expect("valid forks"));
         world.run_events(forks_before + 10);
         let job = Job::Fork { scenario, world, seed: 99 };
         run_job(job, &BTreeMap::new()).points.len()
