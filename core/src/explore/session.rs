@@ -1,7 +1,9 @@
 //! A run a person drives: the world, the timeline of their actions, and checkpoints for
 //! time travel. Stepping back replays from the nearest checkpoint, so the past is recomputed,
 //! never stored event by event. Acting in the past forks the timeline: the future it replaces
-//! is dropped.
+//! is dropped. Checkpoints are thinned as a run grows (at most `CHECKPOINTS_MAX`, evenly
+//! spread), so a step back on a run of millions of events replays a bounded stretch, and the
+//! session keeps the explored frontier (the furthest event and time reached) for the scrubber.
 
 use crate::scenario::share::{encode, validate, ShareError};
 use crate::scenario::{Action, RunSpec, UserAction};

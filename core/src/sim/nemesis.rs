@@ -1,6 +1,17 @@
 //! Random faults. With swarm testing (TigerBeetle's VOPR), each seed first draws its own mix:
 //! which fault kinds are on, how often they strike, and the network, disk and clock rates. Every
 //! drawn parameter is kept in [`WorldParameters`] so that a run can print what it ran with.
+//! One seed in four is *deep* and one in eight an *upgrade* seed ([`WorldParameters::drawn`]).
+//!
+//! Beside the faults ticked here, the nemesis aims at protocol moments, reading the nodes
+//! through the world after each step (`nodes.rs`, `aim_at`; the protocol stays pure):
+//! `cut_leader` cuts a leader off just after it wins or appends (MIT 6.824's "Figure 8
+//! (unreliable)"), `crash_after_commit` crashes a leader after it commits and, when a log that
+//! could still win contradicts what it committed, makes that rival campaign (Figure 8's last
+//! step), `crash_after_vote` crashes a voter before its vote is on disk, `rival_candidate` makes
+//! a node of an older term campaign as another starts, and `stale_votes` holds answers to votes
+//! until their candidate campaigns again. Their draws come from their own stream
+//! (`Stream::Aim`), so runs without them draw as before.
 
 use serde::{Deserialize, Serialize};
 
