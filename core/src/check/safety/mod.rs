@@ -18,8 +18,8 @@ mod wire;
 use std::collections::BTreeMap;
 
 use crate::raft::{
-    position_of, ClientId, DurableState, HardState, Index, KvStore, Node, NodeId, OpResult, Outputs, RequestSeq, Role,
-    Term, Write, WriteRequest,
+    position_of, slot, ClientId, DurableState, HardState, Index, KvStore, Node, NodeId, OpResult, Outputs, RequestSeq,
+    Role, Term, Write, WriteRequest,
 };
 use crate::shared_vec::SharedVec;
 
@@ -200,7 +200,7 @@ impl SafetyChecker {
     }
 
     fn ids(&self) -> impl Iterator<Item = NodeId> {
-        1..=self.shadows.len() as NodeId
+        1..=NodeId::try_from(self.shadows.len()).expect("one shadow per node, and node ids are u32")
     }
 
     /// The canonical committed prefix up to `index` (which it reaches).
@@ -274,7 +274,7 @@ impl SafetyChecker {
         if let Some(from) = changed_from {
             assert!(from >= 1, "log indexes count from 1");
             shadow.disk.truncate(from.min(shadow.disk.last_index() + 1));
-            for entry in disk.entries.iter_from(from as usize - 1) {
+            for entry in disk.entries.iter_from(slot(from)) {
                 shadow.disk.push(entry);
             }
         }
@@ -495,7 +495,7 @@ impl SafetyChecker {
 
     /// Records that the committed entry at `index` (the next one) was first committed in `term`.
     fn push_committed_in_term(&mut self, index: Index, term: Term) {
-        assert_eq!(index as usize, self.committed_in_term.len() + 1, "committed entries are added in order");
+        assert_eq!(slot(index), self.committed_in_term.len(), "committed entries are added in order");
         match self.commit_runs.last() {
             Some(&(last, _)) if term == last => {}
             Some(&(last, _)) if term < last => self.commit_runs_valid = false,
@@ -521,7 +521,7 @@ impl SafetyChecker {
         let message = format!(
             "leader S{leader} of term {term} lacks the entry at index {missing} (of term {}, committed in term {})",
             self.committed.term_at(missing).expect("committed"),
-            self.committed_in_term[missing as usize - 1]
+            self.committed_in_term[slot(missing)]
         );
         Err(self.violation(Invariant::LeaderCompletenessInv, vec![leader], vec![term], vec![missing], message))
     }
