@@ -77,6 +77,8 @@ struct Shadow {
 #[derive(Clone, Debug)]
 pub struct SafetyChecker {
     quorum: usize,
+    /// The nodes, `1..=nodes`: one shadow each.
+    nodes: NodeId,
     shadows: Vec<Shadow>,
     /// Every leader ever seen, by term.
     leaders: BTreeMap<Term, NodeId>,
@@ -123,6 +125,7 @@ impl SafetyChecker {
         let running = NodeSnapshot { running: true, ..NodeSnapshot::default() };
         SafetyChecker {
             quorum: crate::raft::quorum(nodes as usize),
+            nodes,
             shadows: (0..nodes).map(|_| Shadow { state: running, ..Shadow::default() }).collect(),
             leaders: BTreeMap::new(),
             votes: BTreeMap::new(),
@@ -200,7 +203,7 @@ impl SafetyChecker {
     }
 
     fn ids(&self) -> impl Iterator<Item = NodeId> {
-        1..=NodeId::try_from(self.shadows.len()).expect("one shadow per node, and node ids are u32")
+        1..=self.nodes
     }
 
     /// The canonical committed prefix up to `index` (which it reaches).
