@@ -39,7 +39,7 @@
 use std::collections::BTreeSet;
 
 use crate::fingerprint::Fingerprint;
-use crate::raft::{quorum, Role, Term};
+use crate::raft::{id_at, quorum, slot, Role, Term};
 use crate::scenario::NODES_MAX;
 
 use crate::sim::network::{Network, SLOTS};
@@ -195,7 +195,7 @@ impl NodeView<'_> {
         match &self.server.node {
             Some(node) => node.log().term_at(index),
             None if index == 0 => Some(0),
-            None => self.server.disk.durable().entries.get(index as usize - 1).map(|entry| entry.term),
+            None => self.server.disk.durable().entries.get(slot(index)).map(|entry| entry.term),
         }
     }
 }
@@ -206,7 +206,7 @@ const NODES: usize = NODES_MAX as usize;
 
 fn view_of<'a>(server: &'a Server, id: usize, servers: usize, network: &Network) -> NodeView<'a> {
     let reachable = |peer: usize| {
-        let (from, to) = (id as u32 + 1, peer as u32 + 1);
+        let (from, to) = (id_at(id), id_at(peer));
         peer == id || (!network.is_cut(from, to) && !network.is_cut(to, from))
     };
     // A node that is down is not counted as cut off: it is down.

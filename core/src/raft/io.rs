@@ -17,7 +17,7 @@ use crate::shared_vec::SharedVec;
 use super::kv::{Command, KvStore, OpResult};
 use super::log::Entry;
 use super::message::Message;
-use super::types::{ClientId, HardState, Index, NodeId, RequestSeq, Term, WriteId};
+use super::types::{slot, ClientId, HardState, Index, NodeId, RequestSeq, Term, WriteId};
 
 /// One thing that happens to a node.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -200,7 +200,7 @@ impl DurableState {
             }
             Write::Truncate { from } => {
                 assert!(*from >= 1, "index 0 is never truncated");
-                self.entries.truncate((*from - 1) as usize);
+                self.entries.truncate(slot(*from));
             }
             Write::Append(entries) => {
                 for entry in entries {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::shared_vec::SharedVec;
 
 use super::kv::Command;
-use super::types::{Index, Term};
+use super::types::{slot, Index, Term};
 
 /// What an entry carries.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -102,7 +102,7 @@ impl RaftLog {
     /// Up to `count_max` entries starting at `from` (which may be one past the end).
     pub fn slice(&self, from: Index, count_max: usize) -> Vec<Entry> {
         assert!(from >= 1 && from <= self.last_index() + 1, "slice from {from} out of range");
-        let start = (from - 1) as usize;
+        let start = slot(from);
         self.entries.range_to_vec(start, start + count_max)
     }
 
@@ -143,7 +143,7 @@ impl RaftLog {
     /// Removes every entry at `from` and after. Callers must never truncate committed entries.
     pub fn truncate_from(&mut self, from: Index) {
         assert!(from >= 1, "index 0 is never truncated");
-        self.entries.truncate((from - 1) as usize);
+        self.entries.truncate(slot(from));
     }
 
     /// Finds the first of `entries` that conflicts with this log (same index, other term) or

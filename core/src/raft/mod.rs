@@ -26,4 +26,4 @@ pub use log::{Entry, Payload, RaftLog};
 pub use message::{AppendOutcome, Body, Message, MessageKind};
 pub use node::Node;
 pub use progress::{Mode, Progress};
-pub use types::{position_of, ClientId, HardState, Index, NodeId, RequestSeq, Role, Term, WriteId};
+pub use types::{id_at, position_of, slot, ClientId, HardState, Index, NodeId, RequestSeq, Role, Term, WriteId};

@@ -12,11 +12,26 @@ pub fn position_of(id: NodeId) -> usize {
     id as usize - 1
 }
 
+/// The id of the node at `position` in a list of a cluster's nodes in id order: the inverse of
+/// [`position_of`].
+pub fn id_at(position: usize) -> NodeId {
+    NodeId::try_from(position + 1).expect("node ids are small")
+}
+
 /// A Raft term (§5.1 of the paper). Term 0 is the term before any election.
 pub type Term = u64;
 
 /// A log position. Index 0 is the empty prefix: it always matches with term 0.
 pub type Index = u64;
+
+/// Where the entry at `index` sits in a vector of a log's entries, from the first (index 1) at
+/// slot 0: the one conversion of a log index to a position, in the protocol, the checks and the
+/// world. Checked: a `usize` has 32 bits in wasm32, where a plain cast would wrap an index from
+/// 2³² on to another entry; no log in memory is that long, so it panics rather than wraps.
+pub fn slot(index: Index) -> usize {
+    let position = index.checked_sub(1).expect("index 0 is the empty prefix: no entry sits there");
+    usize::try_from(position).expect("a log index within memory's reach")
+}
 
 /// Identifies one durable write a node asked for, in the order it asked. Writes complete in
 /// order, so "write `w` is durable" means every write up to `w` is durable too.

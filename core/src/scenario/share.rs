@@ -179,12 +179,11 @@ pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
     for chunk in text.as_bytes().chunks(4) {
         let mut word = 0u32;
         for (position, &character) in chunk.iter().enumerate() {
-            let value = ALPHABET.iter().position(|&symbol| symbol == character)? as u32;
-            word |= value << (18 - 6 * position);
+            let value = ALPHABET.iter().position(|&symbol| symbol == character)?;
+            word |= u32::try_from(value).expect("64 symbols") << (18 - 6 * position);
         }
-        for position in 0..chunk.len() - 1 {
-            bytes.push((word >> (16 - 8 * position)) as u8);
-        }
+        // The chunk's symbols fill the word's low 24 bits from the top: its bytes follow.
+        bytes.extend_from_slice(&word.to_be_bytes()[1..chunk.len()]);
     }
     Some(bytes)
 }
@@ -196,7 +195,8 @@ mod tests {
     #[test]
     fn base64url_round_trips_every_length() {
         for length in 0..40 {
-            let bytes: Vec<u8> = (0..length).map(|byte| (byte * 37 + 11) as u8).collect();
+            let bytes: Vec<u8> =
+                (0..length).map(|byte| u8::try_from((byte * 37 + 11) % 256).expect("a byte")).collect();
             let text = base64url_encode(&bytes);
             assert!(text.bytes().all(|character| ALPHABET.contains(&character)));
             assert_eq!(base64url_decode(&text), Some(bytes));

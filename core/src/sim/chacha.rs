@@ -15,27 +15,27 @@ use rand_core::{Rng as _, SeedableRng};
 
 /// The words of one stream: [`ChaCha8`] where wasm SIMD is on, `rand_chacha` elsewhere.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-pub type Words = ChaCha8;
+pub(super) type Words = ChaCha8;
 /// The words of one stream: [`ChaCha8`] where wasm SIMD is on, `rand_chacha` elsewhere.
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-pub type Words = Reference;
+pub(super) type Words = Reference;
 
 /// `rand_chacha`'s ChaCha8 behind the same two calls as [`ChaCha8`].
 #[derive(Clone, Debug)]
 #[cfg_attr(all(target_arch = "wasm32", target_feature = "simd128"), allow(dead_code))]
-pub struct Reference(rand_chacha::ChaCha8Rng);
+pub(super) struct Reference(rand_chacha::ChaCha8Rng);
 
 #[cfg_attr(all(target_arch = "wasm32", target_feature = "simd128"), allow(dead_code))]
 impl Reference {
     /// `ChaCha8Rng::seed_from_u64(seed)` on stream `stream`.
-    pub fn new(seed: u64, stream: u64) -> Reference {
+    pub(super) fn new(seed: u64, stream: u64) -> Reference {
         let mut inner = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
         inner.set_stream(stream);
         Reference(inner)
     }
 
     /// The next 64 bits.
-    pub fn next_u64(&mut self) -> u64 {
+    pub(super) fn next_u64(&mut self) -> u64 {
         self.0.next_u64()
     }
 }
@@ -55,7 +55,7 @@ const CONSTANTS: [u32; 4] = [0x6170_7865, 0x3320_646e, 0x7962_2d32, 0x6b20_6574]
 /// the last four blocks (read as `rand_core`'s `BlockRng` reads them).
 #[derive(Clone)]
 #[cfg_attr(not(all(target_arch = "wasm32", target_feature = "simd128")), allow(dead_code))]
-pub struct ChaCha8 {
+pub(super) struct ChaCha8 {
     key: [u32; 8],
     stream: u64,
     /// The block counter of the next refill's first block.
@@ -74,7 +74,7 @@ impl std::fmt::Debug for ChaCha8 {
 #[cfg_attr(not(all(target_arch = "wasm32", target_feature = "simd128")), allow(dead_code))]
 impl ChaCha8 {
     /// The stream `ChaCha8Rng::seed_from_u64(seed)` followed by `set_stream(stream)` gives.
-    pub fn new(seed: u64, stream: u64) -> ChaCha8 {
+    pub(super) fn new(seed: u64, stream: u64) -> ChaCha8 {
         let key_bytes = rand_chacha::ChaCha8Rng::seed_from_u64(seed).get_seed();
         let mut key = [0u32; 8];
         for (word, bytes) in key.iter_mut().zip(key_bytes.chunks_exact(4)) {
@@ -85,7 +85,7 @@ impl ChaCha8 {
 
     /// The next 64 bits: two words, low first, as `BlockRng::next_u64_from_u32` reads them
     /// (across a refill when one word is left).
-    pub fn next_u64(&mut self) -> u64 {
+    pub(super) fn next_u64(&mut self) -> u64 {
         let (low, high);
         if self.index < BUFFER_WORDS - 1 {
             low = self.buffer[self.index];
@@ -225,6 +225,10 @@ fn quarter_round<L: Lanes>(state: &mut [L; BLOCK_WORDS], a: usize, b: usize, c: 
 #[inline(always)]
 fn blocks<L: Lanes>(key: &[u32; 8], block: u64, stream: u64, out: &mut [u32; BUFFER_WORDS]) {
     let counters: [u64; BLOCKS] = std::array::from_fn(|offset| block.wrapping_add(offset as u64));
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "the 64-bit block counter and stream number are two state words each: low 32 bits, then high"
+    )]
     let initial: [L; BLOCK_WORDS] = std::array::from_fn(|word| match word {
         0..4 => L::splat(CONSTANTS[word]),
         4..12 => L::splat(key[word - 4]),

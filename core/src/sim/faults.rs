@@ -50,7 +50,7 @@ impl World {
             Action::ClockJump { node, by_us } => self.jump_clock(node, by_us),
             Action::ForceTimeout { node } => self.step_node(node, Input::TimerFired(Timer::Election)),
             Action::ClientRequest { node, op } => {
-                let index = self.clients.len() as u32;
+                let index = u32::try_from(self.clients.len()).expect("client indexes are u32");
                 self.clients.push(Client::new(index, node, true));
                 self.start_op(index, op);
             }

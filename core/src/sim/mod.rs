@@ -185,7 +185,7 @@ impl Server {
         let Some(node) = &self.node else { return disk.len() as crate::raft::Index };
         let log = node.log();
         let mut index = log.last_index().min(disk.len() as crate::raft::Index);
-        while index > 0 && log.term_at(index) != Some(disk[index as usize - 1].term) {
+        while index > 0 && log.term_at(index) != Some(disk[crate::raft::slot(index)].term) {
             index -= 1;
         }
         index
@@ -451,7 +451,7 @@ impl World {
             self.boot(id);
         }
         for index in 0..self.scenario.workload.clients {
-            let target = self.streams.clients.between(1, u64::from(self.scenario.nodes)) as NodeId;
+            let target = self.streams.clients.between_u32(1, self.scenario.nodes);
             self.clients.push(Client::new(index, target, false));
             let think = self.think_time_us();
             self.queue.push(think, Event::ClientIssue { client: index });

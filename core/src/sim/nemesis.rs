@@ -108,9 +108,9 @@ impl WorldParameters {
         }
         let interval_us_min = rng.between(50_000, 500_000);
         let interval_us_max = interval_us_min * rng.between(2, 8);
-        let downtime_us_min = [1_000, 10_000, 50_000, 200_000][rng.below(4) as usize];
+        let downtime_us_min = rng.pick(&[1_000, 10_000, 50_000, 200_000]);
         let downtime_us_max = downtime_us_min * rng.between(2, 10);
-        let rate = |rng: &mut Rng, max_ppm: u64| if coin(rng) { rng.between(0, max_ppm) as u32 } else { 0 };
+        let rate = |rng: &mut Rng, max_ppm: u32| if coin(rng) { rng.between_u32(0, max_ppm) } else { 0 };
         let network = NetworkOptions {
             latency_us_min: scenario.network.latency_us_min,
             latency_us_max: rng.between(scenario.network.latency_us_min, 20_000),
@@ -121,7 +121,7 @@ impl WorldParameters {
         };
         // A local SSD, a network volume, or a disk loaded enough that each fsync takes tens of
         // milliseconds (etcd warns above 10 ms).
-        let fsync_us_min = [100, 1_000, 20_000][rng.below(3) as usize];
+        let fsync_us_min = rng.pick(&[100, 1_000, 20_000]);
         let disk = DiskOptions {
             fsync_us_min,
             fsync_us_max: fsync_us_min * rng.between(2, 5),
@@ -129,7 +129,7 @@ impl WorldParameters {
         };
         let drift_ppm_max = rate(rng, 2_000);
         let (nodes, protocol) = if scenario.nemesis.swarm_cluster {
-            (rng.between(1, u64::from(scenario.nodes)) as u32, draw_protocol(rng, &scenario.protocol))
+            (rng.between_u32(1, scenario.nodes), draw_protocol(rng, &scenario.protocol))
         } else {
             (scenario.nodes, scenario.protocol.clone())
         };
@@ -200,8 +200,8 @@ fn draw_protocol(rng: &mut Rng, base: &ProtocolOptions) -> ProtocolOptions {
         election_timeout_us_min,
         election_timeout_us_max: election_timeout_us_min * rng.between(2, 4),
         heartbeat_interval_us: election_timeout_us_min / rng.between(3, 10),
-        inflight_appends_max: rng.between(1, 8) as u32,
-        entries_per_append_max: [1, 2, 4, 64][rng.below(4) as usize],
+        inflight_appends_max: rng.between_u32(1, 8),
+        entries_per_append_max: rng.pick(&[1, 2, 4, 64]),
         bugs: base.bugs,
     };
     assert!(protocol.heartbeat_interval_us < protocol.election_timeout_us_min, "heartbeats beat elections");
@@ -268,10 +268,10 @@ pub fn choose_fault(rng: &mut Rng, parameters: &WorldParameters, targets: &Targe
     if weights.iter().all(|&weight| weight == 0) {
         return None;
     }
-    let nodes = targets.running.len() as u32;
+    let nodes = NodeId::try_from(targets.running.len()).expect("node ids are small");
     assert!(nodes >= 1 && targets.paused.len() == nodes as usize, "targets describe every node");
     assert_eq!(targets.prevote.len(), nodes as usize, "targets describe every node");
-    let node = rng.between(1, u64::from(nodes)) as NodeId;
+    let node = rng.between_u32(1, nodes);
     let downtime = rng.between(parameters.nemesis.downtime_us_min, parameters.nemesis.downtime_us_max);
     let index = crate::raft::position_of(node);
     let fault = match FaultKind::ALL[rng.weighted(&weights)] {
@@ -285,7 +285,7 @@ pub fn choose_fault(rng: &mut Rng, parameters: &WorldParameters, targets: &Targe
             Fault { action: draw_partition(rng, nodes), undo: Some((downtime, Action::Heal)) }
         }
         FaultKind::Hold if nodes > 1 => {
-            let to = (node + rng.between(1, u64::from(nodes) - 1) as NodeId - 1) % nodes + 1;
+            let to = (node + rng.between_u32(1, nodes - 1) - 1) % nodes + 1;
             Fault {
                 action: Action::Hold { from: node, to },
                 undo: Some((downtime, Action::Release { from: node, to })),
@@ -306,7 +306,7 @@ pub fn choose_fault(rng: &mut Rng, parameters: &WorldParameters, targets: &Targe
                 .map(|step| (index + step) % nodes as usize)
                 .find(|&position| targets.prevote[position] == parameters.protocol.prevote)
                 .expect("a node not upgraded yet");
-            let node = next as NodeId + 1;
+            let node = crate::raft::id_at(next);
             Fault { action: Action::Upgrade { node, prevote: !parameters.protocol.prevote }, undo: None }
         }
         // The kind does not apply now (its node is down, or alone, or no one leads).
@@ -333,17 +333,17 @@ fn draw_partition(rng: &mut Rng, nodes: u32) -> Action {
     assert!(nodes >= 2, "a partition needs two nodes");
     let mut shuffled: Vec<NodeId> = (1..=nodes).collect();
     for position in (1..shuffled.len()).rev() {
-        let other = rng.below(position as u64 + 1) as usize;
+        let other = rng.position_below(position + 1);
         shuffled.swap(position, other);
     }
-    let cut = rng.between(1, u64::from(nodes) - 1) as usize;
+    let cut = rng.between_u32(1, nodes - 1) as usize;
     match rng.below(5) {
         0 => partitions::cut_after(&shuffled, cut),
         1 => partitions::cut_after(&shuffled, partitions::minority_size(nodes as usize).max(1)),
         2 => Action::Isolate { node: shuffled[0] },
         3 => Action::OneWay { from: shuffled[..cut].to_vec(), to: shuffled[cut..].to_vec() },
         _ if nodes >= 3 => {
-            let middle = rng.between(1, u64::from(nodes) - 2) as usize + 1;
+            let middle = rng.between_u32(1, nodes - 2) as usize + 1;
             let bridge = shuffled[0];
             let side = |others: &[NodeId]| std::iter::once(bridge).chain(others.iter().copied()).collect();
             partitions::bridged(bridge, side(&shuffled[1..middle]), side(&shuffled[middle..]))

@@ -184,10 +184,10 @@ impl Network {
     /// Directed links currently cut, in order, for display.
     pub fn cut_links(&self) -> Vec<(NodeId, NodeId)> {
         let mut links = Vec::new();
-        for from in 1..SLOTS {
-            for to in 1..SLOTS {
-                if self.cut[from][to] {
-                    links.push((from as NodeId, to as NodeId));
+        for from in 1..=NODES_MAX {
+            for to in 1..=NODES_MAX {
+                if self.cut[slot(from)][slot(to)] {
+                    links.push((from, to));
                 }
             }
         }
@@ -202,11 +202,6 @@ impl Network {
     /// The messages waiting on held links, in send order.
     pub fn held_messages(&self) -> &[Message] {
         &self.holding
-    }
-
-    /// Whether messages from `from` to `to` are being held.
-    pub fn is_held(&self, from: NodeId, to: NodeId) -> bool {
-        self.held[slot(from)][slot(to)]
     }
 }
 

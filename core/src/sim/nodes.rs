@@ -4,7 +4,7 @@
 //! `absorb`, which runs the safety checks on it before the world acts on it.
 
 use crate::check::safety::NodeSnapshot;
-use crate::raft::{Body, Index, Input, Message, Node, NodeId, Outputs, Role, Timer, TimerCommand, Write};
+use crate::raft::{slot, Body, Index, Input, Message, Node, NodeId, Outputs, Role, Timer, TimerCommand, Write};
 
 use crate::scenario::Action;
 
@@ -135,7 +135,7 @@ impl World {
                 Some(node) => (node.log().last_term(), node.log().term_at(commit)),
                 None => {
                     let entries = &server.disk.durable().entries;
-                    let term_at = |index: Index| entries.get(index as usize - 1).map(|entry| entry.term);
+                    let term_at = |index: Index| entries.get(slot(index)).map(|entry| entry.term);
                     (entries.last().map_or(0, |entry| entry.term), term_at(commit))
                 }
             };
@@ -175,7 +175,7 @@ impl World {
         if self.phase != Phase::Safety || behind.is_empty() || !self.streams.aim.chance(RIVAL_CANDIDATE_PPM) {
             return;
         }
-        let rival = behind[self.streams.aim.below(behind.len() as u64) as usize];
+        let rival = self.streams.aim.pick(&behind);
         self.queue.push(self.now_us, Event::Act(Action::ForceTimeout { node: rival }));
     }
 

@@ -124,6 +124,22 @@ impl Rng {
         low + self.below(high - low + 1)
     }
 
+    /// Uniform in `low..=high` for 32-bit values: the draw [`Rng::between`] makes over them.
+    pub fn between_u32(&mut self, low: u32, high: u32) -> u32 {
+        let value = self.between(u64::from(low), u64::from(high));
+        u32::try_from(value).expect("a draw between two u32 values is one")
+    }
+
+    /// Uniform in `0..len`, a position in a list of `len` items: the draw [`Rng::below`] makes.
+    pub fn position_below(&mut self, len: usize) -> usize {
+        usize::try_from(self.below(len as u64)).expect("a draw below a usize is one")
+    }
+
+    /// One of `items`, uniformly: the one at [`Rng::position_below`] their number.
+    pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.position_below(items.len())]
+    }
+
     /// Uniform in `low..=high` for signed values.
     pub fn between_signed(&mut self, low: i64, high: i64) -> i64 {
         assert!(low <= high);
@@ -159,7 +175,9 @@ fn multiply_wide(a: u64, b: u64) -> (u64, u64) {
     if cfg!(target_pointer_width = "64") {
         // Two u64 never overflow a u128.
         let product = u128::from(a).wrapping_mul(u128::from(b));
-        return ((product >> 64) as u64, product as u64);
+        #[expect(clippy::cast_possible_truncation, reason = "the product's low word is its low 64 bits")]
+        let low = product as u64;
+        return ((product >> 64) as u64, low);
     }
     multiply_wide_by_halves(a, b)
 }
@@ -222,6 +240,7 @@ mod tests {
         let random = (0..10_000).map(|_| (rng.next_u64(), rng.next_u64() >> (rng.next_u64() % 64)));
         for (a, b) in pairs.chain(random) {
             let product = u128::from(a) * u128::from(b);
+            #[expect(clippy::cast_possible_truncation, reason = "the product's low word is its low 64 bits")]
             let expected = ((product >> 64) as u64, product as u64);
             assert_eq!(multiply_wide(a, b), expected, "{a} × {b}");
             assert_eq!(multiply_wide_by_halves(a, b), expected, "{a} × {b} by halves");
@@ -241,7 +260,7 @@ mod tests {
         for _ in 0..1000 {
             let value = rng.between(10, 14);
             assert!((10..=14).contains(&value));
-            seen[(value - 10) as usize] = true;
+            seen[usize::try_from(value - 10).expect("below 5")] = true;
         }
         assert!(seen.iter().all(|&hit| hit));
         assert!((0..1000).all(|_| (-3..=3).contains(&rng.between_signed(-3, 3))));

@@ -37,7 +37,7 @@ impl Default for Histogram {
 impl Histogram {
     fn bucket(value: u64) -> usize {
         if value < 16 {
-            return value as usize;
+            return usize::try_from(value).expect("below 16");
         }
         let magnitude = 63 - value.leading_zeros() as usize;
         let sub = ((value >> (magnitude - 4)) & 15) as usize;

@@ -7,7 +7,7 @@ use raftsim_core::explore::coverage::{signature, CUT_OFF};
 use raftsim_core::explore::hunt::Hunt;
 use raftsim_core::explore::sweep::failing_run;
 use raftsim_core::explore::watch::Watch;
-use raftsim_core::raft::{Bugs, NodeId};
+use raftsim_core::raft::{id_at, Bugs, NodeId};
 use raftsim_core::scenario::share::{decode, encode};
 use raftsim_core::scenario::{preset, Action, FaultKind, Fork, Scenario};
 use raftsim_core::sim::network::Network;
@@ -40,10 +40,10 @@ fn renamed(servers: &[Server], network: &Network, order: &[usize]) -> (Vec<Serve
     assert_eq!(order.len(), servers.len());
     let renamed_servers: Vec<Server> = order.iter().map(|&position| servers[position].clone()).collect();
     let new_id = |old: NodeId| {
-        let position = order.iter().position(|&position| position as NodeId + 1 == old).expect("a node of the cluster");
-        position as NodeId + 1
+        let position = order.iter().position(|&position| id_at(position) == old).expect("a node of the cluster");
+        id_at(position)
     };
-    let ids: Vec<NodeId> = (1..=servers.len() as NodeId).collect();
+    let ids: Vec<NodeId> = (0..servers.len()).map(id_at).collect();
     let mut renamed_network = Network::new(network.options().clone());
     for (from, to) in network.cut_links() {
         let cut = Action::OneWay { from: vec![new_id(from)], to: vec![new_id(to)] };

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::common::{config, Cluster};
 use raftsim_core::raft::{
-    AppendOutcome, Body, Config, DurableState, HardState, Index, Input, KvStore, Message, Node, Op, OpResult,
+    slot, AppendOutcome, Body, Config, DurableState, HardState, Index, Input, KvStore, Message, Node, Op, OpResult,
     ReplyOutcome, Role, Snapshot, Timer, TimerCommand, Write, SNAPSHOT_INTERVAL,
 };
 
@@ -478,7 +478,7 @@ fn a_restart_passes_over_a_snapshot_of_another_term_than_the_log_holds() {
     let disk = &mut cluster.servers.get_mut(&2).unwrap().disk;
     let other_term = Snapshot { last_term: 2, ..Snapshot::clone(&snapshot) };
     disk.snapshot = Some(Arc::new(other_term));
-    assert_eq!(disk.entries[SNAPSHOT_INTERVAL as usize - 1].term, 1);
+    assert_eq!(disk.entries[slot(SNAPSHOT_INTERVAL)].term, 1);
     cluster.restart(2);
     assert_restarted_without_its_snapshot(&cluster, &snapshot);
     assert_eq!(cluster.node(2).log().last_index(), proposals + 1, "the whole log is kept");

@@ -49,6 +49,11 @@ fn number_after(text: &str, word: &str) -> u64 {
     numbers(rest)[0]
 }
 
+/// A number of a caption's text that names a node (S3 → 3).
+fn node_id(number: u64) -> u32 {
+    u32::try_from(number).expect("a node id")
+}
+
 fn role(simulation: &World, id: u32) -> Option<Role> {
     simulation.server(id).node.as_ref().map(|node| node.role())
 }
@@ -243,13 +248,13 @@ fn the_election_tour_shows_a_contested_election_and_a_split_vote() {
     assert!(candidates.len() >= 2, "{}", caption.text);
     let (world, caption) = at_caption(name, &tour, 4);
     let [granter, candidate, term] = numbers(&caption.text)[..3] else { panic!("{}", caption.text) };
-    let voter = world.server(granter as u32).node.as_ref().expect("runs");
-    assert_eq!((voter.term(), voter.voted_for()), (term, Some(candidate as u32)));
+    let voter = world.server(node_id(granter)).node.as_ref().expect("runs");
+    assert_eq!((voter.term(), voter.voted_for()), (term, Some(node_id(candidate))));
     let (world, caption) = at_caption(name, &tour, 5);
-    let leader = numbers(&caption.text)[0] as u32;
+    let leader = node_id(numbers(&caption.text)[0]);
     assert_eq!(role(&world, leader), Some(Role::Leader));
     let (world, caption) = at_caption(name, &tour, 7);
-    let crashed = numbers(&caption.text)[0] as u32;
+    let crashed = node_id(numbers(&caption.text)[0]);
     assert_eq!(crashed, leader, "the crashed leader is the one elected");
     assert!(world.server(crashed).node.is_none());
     let (world, caption) = at_caption(name, &tour, 8);
@@ -270,7 +275,7 @@ fn the_election_tour_shows_a_contested_election_and_a_split_vote() {
     assert!(!end.leaders_by_term().contains_key(&split_term), "term {split_term} never had a leader");
     assert_eq!(end.violation(), None);
     let (world, caption) = at_caption(name, &tour, 11);
-    let winner = numbers(&caption.text)[0] as u32;
+    let winner = node_id(numbers(&caption.text)[0]);
     let node = world.server(winner).node.as_ref().expect("runs");
     assert!(node.role() == Role::Leader && node.term() > split_term);
 }
@@ -309,7 +314,7 @@ fn the_partition_tour_has_two_leaders_only_one_of_which_commits() {
     let name = "tour-partition";
     let tour = played(name);
     let (world, caption) = at_caption(name, &tour, 5);
-    let new_leader = numbers(&caption.text)[0] as u32;
+    let new_leader = node_id(numbers(&caption.text)[0]);
     assert!(![1, 2].contains(&new_leader));
     assert_eq!(role(&world, 1), Some(Role::Leader), "S1 still believes it leads: {}", caption.text);
     assert_eq!(world.server(1).node.as_ref().expect("runs").term(), 1);
@@ -326,8 +331,8 @@ fn the_partition_tour_has_two_leaders_only_one_of_which_commits() {
     let before = world_at(name, truncation.event - 1);
     let after = world_at(name, truncation.event);
     for index in first..=last {
-        assert_eq!(term_at(&before, node as u32, index), Some(1), "S{node} held index {index} of term 1");
-        assert_ne!(term_at(&after, node as u32, index), Some(1));
+        assert_eq!(term_at(&before, node_id(node), index), Some(1), "S{node} held index {index} of term 1");
+        assert_ne!(term_at(&after, node_id(node), index), Some(1));
     }
     let (end, _) = at_caption(name, &tour, tour.total);
     assert_eq!(end.violation(), None, "no dropped entry had been committed: every check holds");

@@ -12,14 +12,14 @@ const SEEDS: u64 = 2_000;
 #[test]
 fn two_thousand_swarm_seeds_pass_every_check() {
     let scenario = Scenario::default();
-    let threads = std::thread::available_parallelism().map_or(2, usize::from) as u64;
+    let threads = std::thread::available_parallelism().map_or(2, usize::from);
     let failures: Vec<String> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
+        let workers: Vec<_> = (0..threads as u64)
             .map(|worker| {
                 let scenario = &scenario;
                 scope.spawn(move || {
                     let mut failures = Vec::new();
-                    for seed in (worker..SEEDS).step_by(threads as usize) {
+                    for seed in (worker..SEEDS).step_by(threads) {
                         match judge_seed(scenario, seed).verdict {
                             Verdict::Pass => {}
                             Verdict::Fails(violation) => failures.push(format!("seed {seed}: {violation}")),

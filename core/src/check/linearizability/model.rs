@@ -24,7 +24,7 @@ impl Values {
         if let Some(&number) = self.numbers.get(value) {
             return number;
         }
-        let number = self.names.len() as u32;
+        let number = u32::try_from(self.names.len()).expect("a history holds fewer than 2³² distinct values");
         self.names.push(value.to_string());
         self.numbers.insert(value.to_string(), number);
         number

@@ -13,16 +13,16 @@ use super::model::Model;
 
 /// One operation ready for the search: its compiled step and its time window.
 pub(super) struct Prepared<S> {
-    pub step: S,
-    pub invoke: u64,
-    pub complete: Option<u64>,
+    pub(super) step: S,
+    pub(super) invoke: u64,
+    pub(super) complete: Option<u64>,
     /// The operation's Zobrist value, for the fingerprint of the linearized set.
     zobrist: u64,
 }
 
 impl<S> Prepared<S> {
     /// The operation at `index` in its partition.
-    pub fn new(index: usize, step: S, invoke: u64, complete: Option<u64>) -> Self {
+    pub(super) fn new(index: usize, step: S, invoke: u64, complete: Option<u64>) -> Self {
         Prepared { step, invoke, complete, zobrist: zobrist(index) }
     }
 }
@@ -110,7 +110,7 @@ impl<S: Clone + Eq> Memo<S> {
         bytes_max: usize,
     ) -> Inserted {
         let mask = self.slots.len() - 1;
-        let mut slot = (fingerprint as usize) & mask;
+        let mut slot = home_slot(fingerprint, mask);
         loop {
             let index = self.slots[slot];
             if index == u32::MAX {
@@ -132,7 +132,7 @@ impl<S: Clone + Eq> Memo<S> {
         if !self.make_room(heap_bytes, bytes_max) {
             return Inserted::OverBudget;
         }
-        self.slots[slot] = self.states.len() as u32;
+        self.slots[slot] = slot_entry(self.states.len());
         self.fingerprints.push(fingerprint);
         self.states.push(state.clone());
         self.sets.extend_from_slice(&linearized.words);
@@ -173,13 +173,25 @@ impl<S: Clone + Eq> Memo<S> {
         self.slots = vec![u32::MAX; capacity];
         let mask = capacity - 1;
         for (index, fingerprint) in self.fingerprints.iter().enumerate() {
-            let mut slot = (*fingerprint as usize) & mask;
+            let mut slot = home_slot(*fingerprint, mask);
             while self.slots[slot] != u32::MAX {
                 slot = (slot + 1) & mask;
             }
-            self.slots[slot] = index as u32;
+            self.slots[slot] = slot_entry(index);
         }
     }
+}
+
+/// The slot a probe for `fingerprint` starts at: its low bits, as many as the table has slots
+/// (a power of two; `mask` is their number less one).
+#[expect(clippy::cast_possible_truncation, reason = "a probe starts at the fingerprint's low bits")]
+fn home_slot(fingerprint: u64, mask: usize) -> usize {
+    (fingerprint as usize) & mask
+}
+
+/// What a slot holds for configuration `index` (`u32::MAX` marks an empty slot).
+fn slot_entry(index: usize) -> u32 {
+    u32::try_from(index).expect("the memo's memory budget keeps it far below 2³² configurations")
 }
 
 /// What became of an insertion into the memo.
@@ -279,14 +291,14 @@ pub(super) struct Search<'a, M: Model> {
     /// The entry the walk stands at.
     entry: usize,
     /// Model steps spent so far.
-    pub steps: u64,
+    pub(super) steps: u64,
     /// The most memory the memo has held.
-    pub memo_bytes_peak: usize,
+    pub(super) memo_bytes_peak: usize,
 }
 
 impl<'a, M: Model> Search<'a, M> {
     /// A search of `ops` against `model`, not started.
-    pub fn new(model: &'a M, ops: &'a [Prepared<M::Step>]) -> Self {
+    pub(super) fn new(model: &'a M, ops: &'a [Prepared<M::Step>]) -> Self {
         let entries = Entries::new(ops);
         let entry = entries.next[entries.head];
         let words = ops.len().div_ceil(64);
@@ -309,12 +321,12 @@ impl<'a, M: Model> Search<'a, M> {
     }
 
     /// Configurations in the memo now.
-    pub fn memo_entries(&self) -> usize {
+    pub(super) fn memo_entries(&self) -> usize {
         self.memo.len()
     }
 
     /// The memory the memo holds now.
-    pub fn memo_bytes(&self) -> usize {
+    pub(super) fn memo_bytes(&self) -> usize {
         self.memo.bytes()
     }
 
@@ -325,7 +337,7 @@ impl<'a, M: Model> Search<'a, M> {
     /// than sharing them with the turns around it (measured: 6% fewer instructions on the
     /// register histories), and changes to the turns cannot move its code.
     #[inline(never)]
-    pub fn run(&mut self, steps: u64, memo_bytes_max: usize) -> Option<Found> {
+    pub(super) fn run(&mut self, steps: u64, memo_bytes_max: usize) -> Option<Found> {
         let found = self.walk(steps, memo_bytes_max);
         // The memo only grows, so its size as a turn ends is its peak so far.
         self.memo_bytes_peak = self.memo_bytes_peak.max(self.memo.bytes());

@@ -5,7 +5,7 @@
 //! not from the node's own account of whether a command took effect.
 
 use crate::fingerprint::Fingerprint;
-use crate::raft::{Applied, Index, KvStore, NodeId, OpResult, Snapshot};
+use crate::raft::{slot, Applied, Index, KvStore, NodeId, OpResult, Snapshot};
 
 use super::super::violation::Invariant;
 use super::machine::state_digest;
@@ -84,7 +84,7 @@ impl SafetyChecker {
                 applied.term
             )
         };
-        Err(self.violation(Invariant::StateMachineSafety, vec![node], vec![applied.term], vec![index], message))
+        Err(self.violation(Invariant::StateMachineSafety, vec![node], vec![applied.term], vec![applied.index], message))
     }
 
     /// StateMachineSafety across nodes: every node's state machine gives an applied entry the
@@ -93,13 +93,13 @@ impl SafetyChecker {
     /// [`SafetyChecker::check_applied_committed`] passed, so the entry is the committed one and
     /// only the result can differ.
     fn check_applied_alike(&mut self, node: NodeId, applied: &Applied) -> Checked {
-        let index = applied.index as usize;
-        if index == self.applied.len() + 1 {
+        let (index, position) = (applied.index, slot(applied.index));
+        if position == self.applied.len() {
             let result = applied.command.as_deref().map(|command| self.reference.apply(command));
             self.applied.push(result_digest(result.as_ref()));
             self.states.push(self.reference.digest());
         }
-        let expected = *self.applied.get(index - 1).expect("applies are in order everywhere");
+        let expected = *self.applied.get(position).expect("applies are in order everywhere");
         if result_digest(applied.result.as_ref()) == expected {
             return Ok(());
         }
@@ -115,7 +115,7 @@ impl SafetyChecker {
     fn state_at(&self, index: Index) -> Option<u64> {
         match index {
             0 => Some(state_digest(&KvStore::default())),
-            _ => self.states.get(index as usize - 1).copied(),
+            _ => self.states.get(slot(index)).copied(),
         }
     }
 

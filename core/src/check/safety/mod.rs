@@ -18,8 +18,8 @@ mod wire;
 use std::collections::BTreeMap;
 
 use crate::raft::{
-    position_of, ClientId, DurableState, HardState, Index, KvStore, Node, NodeId, OpResult, Outputs, RequestSeq, Role,
-    Term, Write, WriteRequest,
+    position_of, slot, ClientId, DurableState, HardState, Index, KvStore, Node, NodeId, OpResult, Outputs, RequestSeq,
+    Role, Term, Write, WriteRequest,
 };
 use crate::shared_vec::SharedVec;
 
@@ -77,6 +77,8 @@ struct Shadow {
 #[derive(Clone, Debug)]
 pub struct SafetyChecker {
     quorum: usize,
+    /// The nodes, `1..=nodes`: one shadow each.
+    nodes: NodeId,
     shadows: Vec<Shadow>,
     /// Every leader ever seen, by term.
     leaders: BTreeMap<Term, NodeId>,
@@ -123,6 +125,7 @@ impl SafetyChecker {
         let running = NodeSnapshot { running: true, ..NodeSnapshot::default() };
         SafetyChecker {
             quorum: crate::raft::quorum(nodes as usize),
+            nodes,
             shadows: (0..nodes).map(|_| Shadow { state: running, ..Shadow::default() }).collect(),
             leaders: BTreeMap::new(),
             votes: BTreeMap::new(),
@@ -200,7 +203,7 @@ impl SafetyChecker {
     }
 
     fn ids(&self) -> impl Iterator<Item = NodeId> {
-        1..=self.shadows.len() as NodeId
+        1..=self.nodes
     }
 
     /// The canonical committed prefix up to `index` (which it reaches).
@@ -274,7 +277,7 @@ impl SafetyChecker {
         if let Some(from) = changed_from {
             assert!(from >= 1, "log indexes count from 1");
             shadow.disk.truncate(from.min(shadow.disk.last_index() + 1));
-            for entry in disk.entries.iter_from(from as usize - 1) {
+            for entry in disk.entries.iter_from(slot(from)) {
                 shadow.disk.push(entry);
             }
         }
@@ -495,7 +498,7 @@ impl SafetyChecker {
 
     /// Records that the committed entry at `index` (the next one) was first committed in `term`.
     fn push_committed_in_term(&mut self, index: Index, term: Term) {
-        assert_eq!(index as usize, self.committed_in_term.len() + 1, "committed entries are added in order");
+        assert_eq!(slot(index), self.committed_in_term.len(), "committed entries are added in order");
         match self.commit_runs.last() {
             Some(&(last, _)) if term == last => {}
             Some(&(last, _)) if term < last => self.commit_runs_valid = false,
@@ -521,7 +524,7 @@ impl SafetyChecker {
         let message = format!(
             "leader S{leader} of term {term} lacks the entry at index {missing} (of term {}, committed in term {})",
             self.committed.term_at(missing).expect("committed"),
-            self.committed_in_term[missing as usize - 1]
+            self.committed_in_term[slot(missing)]
         );
         Err(self.violation(Invariant::LeaderCompletenessInv, vec![leader], vec![term], vec![missing], message))
     }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::fingerprint::Fingerprint;
-use crate::raft::{Command, Entry, Index, Term, Write};
+use crate::raft::{slot, Command, Entry, Index, Term, Write};
 use crate::shared_vec::SharedVec;
 
 /// A log as prefix fingerprints: `prefix[i]` fingerprints entries `1..=i+1`, `terms[i]` is the
@@ -37,13 +37,16 @@ impl LogShadow {
     pub(super) fn prefix_at(&self, index: Index) -> Option<u64> {
         match index {
             0 => Some(0),
-            _ => self.prefix.get(index as usize - 1).copied(),
+            _ => self.prefix.get(slot(index)).copied(),
         }
     }
 
     /// The term of the entry at `index`, if the log reaches it.
     pub(super) fn term_at(&self, index: Index) -> Option<Term> {
-        self.terms.get(index.checked_sub(1)? as usize).copied()
+        match index {
+            0 => None,
+            _ => self.terms.get(slot(index)).copied(),
+        }
     }
 
     /// Whether this log holds the prefix `1..=index` fingerprinted by `prefix_hash`.
@@ -77,8 +80,8 @@ impl LogShadow {
     /// Removes the entries from index `from` on.
     pub(super) fn truncate(&mut self, from: Index) {
         assert!(from >= 1, "index 0 is never removed");
-        self.prefix.truncate(from as usize - 1);
-        self.terms.truncate(from as usize - 1);
+        self.prefix.truncate(slot(from));
+        self.terms.truncate(slot(from));
     }
 
     /// Applies one write that changes the log (a term and vote change nothing here).
@@ -128,7 +131,7 @@ impl Positions {
     /// The prefix fingerprint first seen at (`index`, `term`) in any log; records `prefix` if
     /// this is the first time.
     pub(super) fn first_prefix(&mut self, index: Index, term: Term, prefix: u64) -> u64 {
-        let position = index as usize - 1;
+        let position = slot(index);
         assert!(position <= self.first.len(), "index {index} appended before any log held {}", index - 1);
         if position == self.first.len() {
             self.first.push((term, prefix));

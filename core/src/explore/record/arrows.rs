@@ -237,8 +237,8 @@ impl Arrows {
 
     /// The position of message `id`, if it is kept.
     fn position(&self, id: u64) -> Option<usize> {
-        let offset = id.checked_sub(self.first_id)?;
-        (offset < self.list.len() as u64).then_some(offset as usize)
+        let position = usize::try_from(id.checked_sub(self.first_id)?).ok()?;
+        (position < self.list.len()).then_some(position)
     }
 
     /// Message `id` (or its copy) arrived at `event`: delivered, or lost for `lost`.
@@ -345,10 +345,11 @@ impl Arrows {
     /// drawn in the window `from_us..=to_us`: sent in it, or sent up to `reach_us` before it and
     /// still flying when it starts. O(log n + found), for a window too crowded to draw in full.
     pub fn elections_in_window(&self, from_us: u64, to_us: u64, reach_us: u64) -> Vec<usize> {
-        let sent_us = |id: &u64| self.list[(id - self.first_id) as usize].sent_us;
+        let kept = |id: u64| self.position(id).expect("an election message drawn is kept");
+        let sent_us = |&id: &u64| self.list[kept(id)].sent_us;
         let first = self.elections.partition_point(|id| sent_us(id) < from_us.saturating_sub(reach_us));
         let last = self.elections.partition_point(|id| sent_us(id) <= to_us);
-        let positions = self.elections[first..last.max(first)].iter().map(|&id| (id - self.first_id) as usize);
+        let positions = self.elections[first..last.max(first)].iter().map(|&id| kept(id));
         positions
             .filter(|&position| self.list[position].sent_us >= from_us || self.reach_us(position) >= from_us)
             .collect()
@@ -485,7 +486,10 @@ mod tests {
             assert_eq!(found, in_window_slowly(&arrows, from_us, to_us), "window {from_us}..{to_us}");
         }
         let late = arrows.in_window(400_000, 400_100);
-        assert!(late.contains(&(held[0] as usize)), "a message held until 450 ms is in flight at 400 ms");
+        assert!(
+            late.contains(&usize::try_from(held[0]).expect("ids count from 0")),
+            "a message held until 450 ms is in flight at 400 ms"
+        );
         assert!(late.len() < 40, "found few, not everything sent while it was held: {}", late.len());
     }
 

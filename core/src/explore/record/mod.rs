@@ -169,7 +169,7 @@ impl Observer for Observations {
                 Observed::Node { node, change: change.into(), state: state_of(world.server(node)) }
             }
             Report::Action(action) => {
-                let cut_links = world.network().cut_links().len() as u32;
+                let cut_links = u32::try_from(world.network().cut_links().len()).expect("at most 72 directed links");
                 Observed::Action { action: Box::new(action.clone()), cut_links }
             }
             Report::Committed { latency_us } => Observed::Committed { latency_us },
@@ -406,7 +406,7 @@ impl Record {
 
     /// The nodes recorded.
     pub fn nodes(&self) -> u32 {
-        self.nodes.len() as u32
+        u32::try_from(self.nodes.len()).expect("node ids are small")
     }
 
     /// Node `node`'s marks from `from_us` to `to_us`, in order.

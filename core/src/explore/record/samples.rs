@@ -9,7 +9,7 @@ use crate::sim::World;
 /// Samples kept at most; when full, every other one goes and the period doubles.
 pub const SAMPLES_MAX: usize = 2_048;
 /// The first sampling period: 10 ms of simulated time (a 20-second run keeps it).
-pub const PERIOD_US_INITIAL: u64 = 10_000;
+const PERIOD_US_INITIAL: u64 = 10_000;
 /// Commit-latency buckets: four per power of two from 64 µs (what is faster shares the first)
 /// to 67 s (what is slower shares the last), each within 19% of its values.
 pub const LATENCY_BUCKETS: usize = 80;
@@ -55,11 +55,17 @@ fn latency_bucket(value_us: u64) -> usize {
     ((octave - LATENCY_OCTAVE_FIRST) * 4 + quarter).min(LATENCY_BUCKETS - 1)
 }
 
+/// The low 32 bits of a count: what a sample's 32-bit counter holds (it wraps, see [`Sample`]).
+#[expect(clippy::cast_possible_truncation, reason = "a sample's 32-bit counters wrap by design")]
+fn wrapped(count: u64) -> u32 {
+    count as u32
+}
+
 fn coarsen(histogram: &Histogram) -> [u32; LATENCY_BUCKETS] {
     let mut buckets = [0u32; LATENCY_BUCKETS];
     for (floor_us, count) in histogram.buckets() {
         let bucket = &mut buckets[latency_bucket(floor_us)];
-        *bucket = bucket.wrapping_add(count as u32);
+        *bucket = bucket.wrapping_add(wrapped(count));
     }
     buckets
 }
@@ -75,9 +81,9 @@ impl Sample {
         Sample {
             time_us,
             commit_index,
-            ops: [counts.ok as u32, counts.failed as u32, counts.unknown as u32],
-            sent: telemetry.messages.map(|counts| counts.sent as u32),
-            lost: telemetry.messages.map(|counts| counts.dropped as u32),
+            ops: [wrapped(counts.ok), wrapped(counts.failed), wrapped(counts.unknown)],
+            sent: telemetry.messages.map(|counts| wrapped(counts.sent)),
+            lost: telemetry.messages.map(|counts| wrapped(counts.dropped)),
             latency,
         }
     }

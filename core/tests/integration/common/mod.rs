@@ -8,50 +8,50 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use raftsim_core::raft::{
-    Applied, ClientReply, Command, Config, DurableState, Entry, HardState, Index, Input, Message, Node, NodeId, Op,
-    Outputs, Payload, ReplyOutcome, Role, Term, Timer, TimerCommand, Write, WriteRequest,
+    id_at, Applied, ClientReply, Command, Config, DurableState, Entry, HardState, Index, Input, Message, Node, NodeId,
+    Op, Outputs, Payload, ReplyOutcome, Role, Term, Timer, TimerCommand, Write, WriteRequest,
 };
 
 /// One server slot: the node while it runs, its disk, and what is pending for it.
-pub struct Server {
-    pub node: Option<Node>,
-    pub config: Config,
-    pub disk: DurableState,
+pub(crate) struct Server {
+    pub(crate) node: Option<Node>,
+    pub(crate) config: Config,
+    pub(crate) disk: DurableState,
     /// Writes issued but not yet durable, in order.
-    pub pending_writes: Vec<WriteRequest>,
+    pub(crate) pending_writes: Vec<WriteRequest>,
     /// Armed timers (the harness never fires them by itself).
-    pub timers: BTreeSet<Timer>,
-    pub applied: Vec<Applied>,
+    pub(crate) timers: BTreeSet<Timer>,
+    pub(crate) applied: Vec<Applied>,
 }
 
 /// The harness.
-pub struct Cluster {
-    pub servers: BTreeMap<NodeId, Server>,
+pub(crate) struct Cluster {
+    pub(crate) servers: BTreeMap<NodeId, Server>,
     /// In flight, in send order.
-    pub network: VecDeque<Message>,
+    pub(crate) network: VecDeque<Message>,
     /// Directed links that drop everything.
-    pub cut: BTreeSet<(NodeId, NodeId)>,
+    pub(crate) cut: BTreeSet<(NodeId, NodeId)>,
     /// When true, writes become durable as soon as `stabilize` runs; when false, only `persist`.
-    pub auto_persist: bool,
-    pub replies: Vec<ClientReply>,
-    pub transcript: Vec<String>,
+    pub(crate) auto_persist: bool,
+    pub(crate) replies: Vec<ClientReply>,
+    pub(crate) transcript: Vec<String>,
     next_seq: BTreeMap<u64, u64>,
 }
 
 /// Protocol options for every node; `id` and `voters` are filled in per node.
-pub fn config(voters: &[NodeId]) -> Config {
+pub(crate) fn config(voters: &[NodeId]) -> Config {
     Config::new(voters[0], voters.to_vec())
 }
 
 impl Cluster {
     /// `count` nodes with ids 1..=count, built from `template` (its `id`/`voters` are replaced).
-    pub fn new(count: u32, template: &Config) -> Self {
+    pub(crate) fn new(count: u32, template: &Config) -> Self {
         let disks = (1..=count).map(|_| DurableState::default()).collect();
         Self::with_disks(template, disks)
     }
 
     /// Nodes whose logs hold entries of the given terms, and whose term is the last of them.
-    pub fn with_log_terms(template: &Config, logs: &[&[Term]]) -> Self {
+    pub(crate) fn with_log_terms(template: &Config, logs: &[&[Term]]) -> Self {
         let disks = logs
             .iter()
             .map(|terms| {
@@ -71,8 +71,8 @@ impl Cluster {
         Self::with_disks(template, disks)
     }
 
-    pub fn with_disks(template: &Config, disks: Vec<DurableState>) -> Self {
-        let voters: Vec<NodeId> = (1..=disks.len() as NodeId).collect();
+    pub(crate) fn with_disks(template: &Config, disks: Vec<DurableState>) -> Self {
+        let voters: Vec<NodeId> = (0..disks.len()).map(id_at).collect();
         let mut cluster = Cluster {
             servers: BTreeMap::new(),
             network: VecDeque::new(),
@@ -99,7 +99,7 @@ impl Cluster {
         cluster
     }
 
-    pub fn node(&self, id: NodeId) -> &Node {
+    pub(crate) fn node(&self, id: NodeId) -> &Node {
         self.servers[&id].node.as_ref().unwrap_or_else(|| panic!("node {id} is down"))
     }
 
@@ -139,7 +139,7 @@ impl Cluster {
     }
 
     /// Feeds one input to a running node and routes its outputs.
-    pub fn step(&mut self, id: NodeId, input: Input) {
+    pub(crate) fn step(&mut self, id: NodeId, input: Input) {
         let server = self.servers.get_mut(&id).expect("known node");
         let node = server.node.as_mut().unwrap_or_else(|| panic!("node {id} is down"));
         let outputs = node.step(input);
@@ -147,7 +147,7 @@ impl Cluster {
     }
 
     /// Fires an armed timer; a test that fires an unarmed one has a wrong expectation.
-    pub fn fire(&mut self, id: NodeId, timer: Timer) {
+    pub(crate) fn fire(&mut self, id: NodeId, timer: Timer) {
         assert!(self.servers[&id].timers.contains(&timer), "node {id} has no {timer:?} timer armed");
         self.servers.get_mut(&id).unwrap().timers.remove(&timer);
         self.transcript.push(format!("{id} fires {timer:?}"));
@@ -155,7 +155,7 @@ impl Cluster {
     }
 
     /// Makes every pending write of a running node durable and tells it so.
-    pub fn persist(&mut self, id: NodeId) -> bool {
+    pub(crate) fn persist(&mut self, id: NodeId) -> bool {
         let server = self.servers.get_mut(&id).unwrap();
         if server.node.is_none() || server.pending_writes.is_empty() {
             return false;
@@ -172,7 +172,7 @@ impl Cluster {
 
     /// Delivers the oldest message in flight (dropping it if its link is cut or its receiver is
     /// down). Returns false when nothing is in flight.
-    pub fn deliver_one(&mut self) -> bool {
+    pub(crate) fn deliver_one(&mut self) -> bool {
         let Some(message) = self.network.pop_front() else { return false };
         let to = message.to;
         if self.cut.contains(&(message.from, to)) || self.servers[&to].node.is_none() {
@@ -185,7 +185,7 @@ impl Cluster {
     }
 
     /// Persists (when automatic) and delivers until nothing is left to do.
-    pub fn stabilize(&mut self) {
+    pub(crate) fn stabilize(&mut self) {
         for _round in 0..10_000 {
             let mut progressed = false;
             if self.auto_persist {
@@ -203,14 +203,14 @@ impl Cluster {
     }
 
     /// Fires `id`'s election timer and runs until quiet: the usual way to make a leader.
-    pub fn elect(&mut self, id: NodeId) {
+    pub(crate) fn elect(&mut self, id: NodeId) {
         self.fire(id, Timer::Election);
         self.stabilize();
         assert_eq!(self.node(id).role(), Role::Leader, "node {id} should have won");
     }
 
     /// A client request to node `id` from `client`, numbered after the client's previous one.
-    pub fn propose(&mut self, id: NodeId, client: u64, op: Op) -> u64 {
+    pub(crate) fn propose(&mut self, id: NodeId, client: u64, op: Op) -> u64 {
         let seq = self.next_seq.entry(client).or_insert(0);
         *seq += 1;
         let seq = *seq;
@@ -219,13 +219,13 @@ impl Cluster {
     }
 
     /// A client request with an explicit request number (a retry reuses one).
-    pub fn propose_with_seq(&mut self, id: NodeId, client: u64, seq: u64, op: Op) {
+    pub(crate) fn propose_with_seq(&mut self, id: NodeId, client: u64, seq: u64, op: Op) {
         self.transcript.push(format!("{id} gets request client={client} seq={seq} {op:?}"));
         self.step(id, Input::ClientRequest(Command { client, seq, op }));
     }
 
     /// Crashes a node: it stops, its unsynced writes are lost, messages to it are dropped.
-    pub fn crash(&mut self, id: NodeId) {
+    pub(crate) fn crash(&mut self, id: NodeId) {
         let server = self.servers.get_mut(&id).unwrap();
         server.node = None;
         server.pending_writes.clear();
@@ -234,14 +234,14 @@ impl Cluster {
     }
 
     /// Restarts a crashed node from its disk.
-    pub fn restart(&mut self, id: NodeId) {
+    pub(crate) fn restart(&mut self, id: NodeId) {
         assert!(self.servers[&id].node.is_none(), "node {id} is running");
         self.transcript.push(format!("{id} restarts"));
         self.start(id);
     }
 
     /// Cuts every link to and from `id`.
-    pub fn isolate(&mut self, id: NodeId) {
+    pub(crate) fn isolate(&mut self, id: NodeId) {
         for &other in self.servers.keys() {
             if other != id {
                 self.cut.insert((id, other));
@@ -250,24 +250,24 @@ impl Cluster {
         }
     }
 
-    pub fn heal(&mut self) {
+    pub(crate) fn heal(&mut self) {
         self.cut.clear();
     }
 
     /// Drops every message in flight.
-    pub fn drop_in_flight(&mut self) {
+    pub(crate) fn drop_in_flight(&mut self) {
         for message in std::mem::take(&mut self.network) {
             self.transcript.push(format!("drop {message}"));
         }
     }
 
-    pub fn leaders(&self) -> Vec<NodeId> {
+    pub(crate) fn leaders(&self) -> Vec<NodeId> {
         let running = self.servers.iter().filter_map(|(&id, server)| Some((id, server.node.as_ref()?)));
         running.filter(|(_, node)| node.role() == Role::Leader).map(|(id, _)| id).collect()
     }
 
     /// One line per node: role, term, vote, commit, applied, log terms and store.
-    pub fn status(&self) -> Vec<String> {
+    pub(crate) fn status(&self) -> Vec<String> {
         let mut lines = Vec::new();
         for (&id, server) in &self.servers {
             let Some(node) = &server.node else {
@@ -290,12 +290,12 @@ impl Cluster {
         lines
     }
 
-    pub fn take_transcript(&mut self) -> Vec<String> {
+    pub(crate) fn take_transcript(&mut self) -> Vec<String> {
         std::mem::take(&mut self.transcript)
     }
 }
 
-pub fn describe_write(write: &Write) -> String {
+pub(crate) fn describe_write(write: &Write) -> String {
     match write {
         Write::HardState(HardState { term, voted_for }) => {
             format!("hardstate t{term} vote={}", voted_for.map_or("-".to_string(), |vote| vote.to_string()))
@@ -310,7 +310,7 @@ pub fn describe_write(write: &Write) -> String {
     }
 }
 
-pub fn describe_applied(applied: &Applied) -> String {
+pub(crate) fn describe_applied(applied: &Applied) -> String {
     match (&applied.command, &applied.result) {
         (Some(command), Some(result)) => {
             let retry = if applied.effective { "" } else { " (retry, not re-executed)" };
@@ -323,7 +323,7 @@ pub fn describe_applied(applied: &Applied) -> String {
     }
 }
 
-pub fn describe_reply(reply: &ClientReply) -> String {
+pub(crate) fn describe_reply(reply: &ClientReply) -> String {
     let outcome = match &reply.outcome {
         ReplyOutcome::Ok(result) => format!("ok {result:?}"),
         ReplyOutcome::NotLeader { leader_hint } => {
