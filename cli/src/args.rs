@@ -204,8 +204,8 @@ pub struct ReplayArgs {
     /// How many events to print before the stop.
     #[arg(long, default_value_t = 30)]
     pub context: u64,
-    /// Instead, print a Rust test file for core/tests/ that runs the link's run to its end and
-    /// asserts how it ends (the check that fails, or that every check holds).
+    /// Instead, print a Rust test module for core/tests/integration/ that runs the link's run to
+    /// its end and asserts how it ends (the check that fails, or that every check holds).
     #[arg(long)]
     pub rust_test: bool,
 }
@@ -220,8 +220,8 @@ pub struct ShrinkArgs {
     /// The page the printed link points at.
     #[arg(long, default_value = "http://127.0.0.1:8080/")]
     pub base_url: String,
-    /// Then print, instead of the usual report, a Rust test file for core/tests/ that runs the
-    /// smallest run and asserts its violation.
+    /// Then print, instead of the usual report, a Rust test module for core/tests/integration/
+    /// that runs the smallest run and asserts its violation.
     #[arg(long)]
     pub rust_test: bool,
 }

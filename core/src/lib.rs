@@ -20,7 +20,7 @@
 //!   protocol's values, which the checks and the world both hash.
 //!
 //! Dependencies run one way: `raft` ← (`check`, `scenario`) ← `sim` ← `explore` (see
-//! `ARCHITECTURE.md`; `tests/layers.rs` enforces it).
+//! `ARCHITECTURE.md`; `tests/integration/layers.rs` enforces it).
 #![deny(missing_docs)]
 // "No floats in decisions" (ARCHITECTURE.md, Determinism): float transcendental functions give
 // different bits natively and in wasm, so the whole crate refuses float arithmetic.

@@ -9,7 +9,7 @@
 //! key is empty, reads `write 3`, `read`): labels on the timeline, counterexample sentences,
 //! the inspector and the page's notices.
 //!
-//! A leaf: it imports only the protocol's `Op` (`core/tests/layers.rs`), so `raft`, `check`
+//! A leaf: it imports only the protocol's `Op` (`core/tests/integration/layers.rs`), so `raft`, `check`
 //! and `sim` may all use it.
 
 use crate::raft::Op;

@@ -237,7 +237,7 @@ const CASES = [
     assert.deepEqual(await refused({ first: 10, last: 5 }), { hunt: "idle", seeds: "The last seed is before the first.", bugs: null });
     assert.match((await refused({ first: "abc", last: 5 })).seeds, /^A seed is a whole number from 0 to 9007199254740991, not "abc"\.$/);
     assert.match((await refused({ first: 1, last: "9007199254740992" })).seeds, /^A seed is a whole number from 0 to 9007199254740991/);
-    assert.equal((await refused({ first: 0, last: 100000000 })).seeds, "At most 100,000,000 seeds in one hunt.");
+    assert.equal((await refused({ first: 0, last: 100000000 })).seeds, "At most 100,000,000 seeds in one sweep.");
     await page.evaluate(() => document.getElementById("search-bugs").append(Object.assign(document.createElement("input"), { type: "checkbox", value: "no_such_bug" })));
     const both = await refused({ first: 10, last: 5, bugs: ["no_such_bug"] });
     assert.match(both.bugs, /^No bug named "no_such_bug"; the catalogue has figure8_commit, /);

@@ -332,8 +332,8 @@ pub fn replay_command(link: &str) -> Result<String, JsError> {
     Ok(export::replay_command(&spec))
 }
 
-/// Runs a link's run from its start to its end and writes it as a Rust test for core/tests/
-/// that asserts how it ends: `{text, violation, events}` (`violation` null for a pass). As
+/// Runs a link's run from its start to its end and writes it as a Rust test module for
+/// core/tests/integration/ that asserts how it ends: `{text, violation, events}` (`violation` null for a pass). As
 /// `raftsim replay --rust-test` prints. A whole run: the page calls it in a worker.
 #[wasm_bindgen(unchecked_return_type = "RustTest")]
 pub fn rust_test(link: &str) -> Result<JsValue, JsError> {

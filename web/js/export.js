@@ -1,6 +1,6 @@
 // @ts-check
 // Export the run on screen: the `raftsim replay` command that replays it to this moment (and
-// prints the trace hash the page shows), and a Rust test for core/tests/ that runs it to its
+// prints the trace hash the page shows), and a Rust test for core/tests/integration/ that runs it to its
 // end and asserts how it ends. The engine writes both texts; the test needs the run judged to
 // its end, which a Web Worker does so the page never waits.
 import { app, guard } from "./app.js";
@@ -78,7 +78,7 @@ function showTest(exported) {
   const asserted = violation
     ? `it fails ${violation.invariant} at event ${format.count(violation.event)} (${format.time(violation.time_us)})`
     : `it passes every check to its end (${format.count(exported.events)} events)`;
-  setText(byId("export-test-note"), `The test runs the scenario from its start and asserts that ${asserted}. Paste it into a file of core/tests/.`);
+  setText(byId("export-test-note"), `The test runs the scenario from its start and asserts that ${asserted}. Save it as core/tests/integration/NAME.rs and add mod NAME; to main.rs there.`);
   byId("export").dataset.state = "ready";
 }
 

@@ -83,7 +83,7 @@ fn print_table(timings: &[Timing], all_right: bool) {
 /// keys, with and without one stale read, and a 10-client register, each written in its Jepsen
 /// format and read back.
 fn time_wide() -> Result<Vec<Timing>, String> {
-    // Seed 2, as core/tests/wide_histories.rs (seed 1's hot key is judged unknown since 0.5.0).
+    // Seed 2, as core/tests/integration/wide_histories.rs (seed 1's hot key is judged unknown since 0.5.0).
     let kv = kv_history(2, 50, 16, 4_000);
     let stale = with_stale_read(&kv, "7").ok_or("no get to make stale")?;
     let register = register_history(1, 10, 2_000);

@@ -72,7 +72,7 @@ fn print_tour(pinned: &PinnedTour) {
             caption.number,
             pinned.total,
             caption.event,
-            raftsim_core::check::violation::instant_words(caption.time_us),
+            raftsim_core::words::instant(caption.time_us),
             caption.cue
         );
         out!("      {}", caption.text);

@@ -389,7 +389,7 @@ mod tests {
         assert_eq!(seeds_to_run("1..8", Some("2/2")), Err("--shard 2/2: I must be from 0 to N-1".into()));
         assert_eq!(
             seeds_to_run("0..100000000", None),
-            Err("--seeds 0..100000000: at most 100,000,000 seeds in one hunt; use --shard to spread more".into())
+            Err("--seeds 0..100000000: at most 100,000,000 seeds in one sweep; use --shard to spread more".into())
         );
         let past_max = seeds_to_run("9007199254740991..9007199254740992", None).unwrap_err();
         assert!(past_max.starts_with("--seeds 9007199254740991..9007199254740992: seeds go up to "), "{past_max}");

@@ -3,9 +3,10 @@
 //! calls these at its phase events; they read what they are given and change nothing.
 
 use crate::raft::{Node, NodeId, Role};
+use crate::words;
 
 use super::history::{History, Outcome};
-use super::violation::{duration_words, instant_words, Invariant, Violation};
+use super::violation::{Invariant, Violation};
 
 /// A running leader that has committed an entry of its term and that a quorum of the
 /// `cluster_size` nodes, counted among the `running` ones (itself included), follow in that term.
@@ -35,7 +36,7 @@ pub fn check_leader(
     }
     let message = format!(
         "{} after every fault was healed, no leader has committed an entry of its term with a quorum following it",
-        duration_words(bound_us)
+        words::duration(bound_us)
     );
     let nodes = (1..=cluster_size as NodeId).collect();
     let terms = running.iter().map(|node| node.term()).collect();
@@ -72,8 +73,8 @@ pub fn check_clients(history: &History, window: ClientWindow, event: u64, time_u
         "client {} asked {} at {}, after the cluster had recovered, and it {what_happened} within {}",
         late.client + 1,
         late.op,
-        instant_words(late.invoke_us),
-        duration_words(bound_us)
+        words::instant(late.invoke_us),
+        words::duration(bound_us)
     );
     Some(Violation::new(Invariant::ClientLiveness, event, time_us, message))
 }

@@ -2,9 +2,10 @@
 //! servers named as in the paper (S1, S2, ...), no notation to decode, and a [`FeedKind`] the
 //! page filters on. Nothing here reaches the trace.
 
+use crate::words;
 use serde::{Deserialize, Serialize};
 
-use crate::check::violation::{duration_words, node_names};
+use crate::check::violation::node_names;
 use crate::raft::{
     AppendOutcome, Body, ClientReply, Index, Message, NodeId, OpResult, ReplyOutcome, Role, Term, Timer,
 };
@@ -128,7 +129,7 @@ pub fn action(action: &Action) -> String {
     let group = |nodes: &[NodeId]| format!("{{{}}}", nodes.iter().map(name).collect::<Vec<_>>().join(", "));
     match action {
         Action::Crash { node } => format!("crash {}", name(node)),
-        Action::CrashLeader { downtime_us } => format!("crash the leader for {}", duration_words(*downtime_us)),
+        Action::CrashLeader { downtime_us } => format!("crash the leader for {}", words::duration(*downtime_us)),
         Action::Restart { node } => format!("restart {} from its disk", name(node)),
         Action::Upgrade { node, prevote } => {
             format!("restart {} with PreVote {}", name(node), if *prevote { "on" } else { "off" })
@@ -151,7 +152,7 @@ pub fn action(action: &Action) -> String {
         Action::Release { from, to } => format!("release the messages held {} → {}", name(from), name(to)),
         Action::ClockJump { node, by_us } => {
             let way = if *by_us >= 0 { "forward" } else { "back" };
-            format!("step {}'s clock {way} by {}", name(node), duration_words(by_us.unsigned_abs()))
+            format!("step {}'s clock {way} by {}", name(node), words::duration(by_us.unsigned_abs()))
         }
         Action::ForceTimeout { node } => format!("force an election timeout on {}", name(node)),
         Action::ClientRequest { node, op } => format!("send {op} to {}", name(node)),

@@ -22,7 +22,7 @@ pub fn replay_command(spec: &RunSpec) -> String {
     format!("raftsim replay '{link}'")
 }
 
-/// A Rust test file for `core/tests/` that runs `spec` from its start to its end and asserts
+/// A Rust test module for `core/tests/integration/` that runs `spec` from its start to its end and asserts
 /// `outcome`: the violation the run ends with (its check, event and time), or `None` for a run
 /// that passes every check. `outcome` must be what running `spec` to its end gives.
 pub fn rust_test(spec: &RunSpec, outcome: Option<&Violation>) -> String {
@@ -85,7 +85,8 @@ fn header(spec: &RunSpec, outcome: Option<&Violation>) -> String {
         None => lines.push("It passes every check to its end.".into()),
     }
     lines.push(String::new());
-    lines.push("Paste it into a file of core/tests/; `cargo test -p raftsim-core --test FILE` runs it.".into());
+    lines.push("Save it as core/tests/integration/NAME.rs and add `mod NAME;` to main.rs there;".into());
+    lines.push("`cargo test -p raftsim-core --test integration NAME::` runs it.".into());
     lines
         .iter()
         .map(|line| if line.is_empty() { "//!\n".to_string() } else { format!("//! {line}\n") })
@@ -138,7 +139,7 @@ fn identifier_words(text: &str) -> String {
     words.trim_end_matches('_').to_string()
 }
 
-/// How the test builds its simulation: constants before the test, and the test's first lines.
+/// How the test builds its world: constants before the test, and the test's first lines.
 struct Build {
     constants: String,
     body: String,
@@ -164,7 +165,7 @@ fn preset_form(spec: &RunSpec) -> Option<Build> {
     if scenario.protocol.bugs != preset.protocol.bugs {
         body.push_str(&format!("    scenario.protocol.bugs = {};\n", bugs_literal(scenario.protocol.bugs)));
     }
-    body.push_str("    let mut simulation = World::new(scenario).expect(\"a valid scenario\");\n");
+    body.push_str("    let mut world = World::new(scenario).expect(\"a valid scenario\");\n");
     Some(Build { constants: String::new(), body })
 }
 
@@ -190,7 +191,7 @@ fn json_form(spec: &RunSpec) -> Build {
     let constants = format!(
         "/// The run: the scenario, seed included, and the user actions, each pinned to the event it\n/// followed.\nconst RUN: &str = r{hashes}\"\n{json}\n\"{hashes};\n\n"
     );
-    let body = "    let spec: RunSpec = serde_json::from_str(RUN).expect(\"the run reads\");\n    let mut simulation = World::from_spec(&spec).expect(\"a valid scenario\");\n".to_string();
+    let body = "    let spec: RunSpec = serde_json::from_str(RUN).expect(\"the run reads\");\n    let mut world = World::from_spec(&spec).expect(\"a valid scenario\");\n".to_string();
     Build { constants, body }
 }
 
@@ -207,15 +208,15 @@ fn raw_string_hashes(text: &str) -> usize {
 fn assertion(outcome: Option<&Violation>) -> String {
     match outcome {
         Some(violation) => format!(
-            "    let violation = simulation.run_to_end().expect(\"the run fails a check\");\n    \
+            "    let violation = world.run_to_end().expect(\"the run fails a check\");\n    \
              assert_eq!(violation.invariant, Invariant::{:?}, \"{{violation}}\");\n    \
              // Another event or time means the engine's runs have changed since the export.\n    \
              assert_eq!((violation.event, violation.time_us), ({}, {}), \"{{violation}}\");\n",
             violation.invariant, violation.event, violation.time_us
         ),
-        None => "    let violation = simulation.run_to_end();\n    \
+        None => "    let violation = world.run_to_end();\n    \
                  assert!(violation.is_none(), \"{violation:?}\");\n    \
-                 assert!(!simulation.linearizability_unknown(), \"linearizability went unanswered\");\n"
+                 assert!(!world.linearizability_unknown(), \"linearizability went unanswered\");\n"
             .into(),
     }
 }

@@ -2,7 +2,7 @@
 //! checkpoints and record, tours, shrinking, the guided hunt, sweeps of seed ranges, export,
 //! coverage, wide histories, and the feed of events in words. They read the world, call its
 //! public API and watch it through its one observer hook (`watch.rs`); the world never names
-//! them (`tests/layers.rs`).
+//! them (`tests/integration/layers.rs`).
 
 pub mod coverage;
 pub mod describe;

@@ -6,8 +6,9 @@
 //! keep the first that still fails with the same invariant, and start again from it until no
 //! variant fails. Each variant is a whole deterministic rerun, so what is kept replays exactly.
 
-use crate::check::violation::{duration_words, Invariant, Violation};
+use crate::check::violation::{Invariant, Violation};
 use crate::scenario::{RunSpec, Scenario, Scripted, UserAction};
+use crate::words;
 
 use super::describe;
 use crate::sim::World;
@@ -209,7 +210,7 @@ fn candidates(spec: &RunSpec, violation: &Violation) -> Vec<(String, RunSpec)> {
     };
     remove_each(&spec.actions, "user action", user, &mut out, |list| RunSpec { actions: list, ..spec.clone() });
     let scripted = |scripted: &Scripted| {
-        format!("the scripted \"{}\" at {}", describe::action(&scripted.action), duration_words(scripted.at_us))
+        format!("the scripted \"{}\" at {}", describe::action(&scripted.action), words::duration(scripted.at_us))
     };
     remove_each(&scenario.script, "scripted action", scripted, &mut out, |list| RunSpec {
         scenario: Scenario { script: list, ..scenario.clone() },
@@ -334,7 +335,7 @@ mod tests {
             format!(
                 "without the scripted \"{}\" at {}",
                 describe::action(&scripted.action),
-                duration_words(scripted.at_us)
+                words::duration(scripted.at_us)
             )
         };
         let removed: Vec<&String> = shrunk.steps.iter().filter(|step| step.starts_with("without ")).collect();

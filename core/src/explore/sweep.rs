@@ -8,10 +8,10 @@ use crate::scenario::{RunSpec, Scenario, SEED_MAX};
 
 use super::watch::Watch;
 use crate::sim::World;
+use crate::words;
 
 /// The most seeds one sweep takes. A sweep holds its seed list in memory (8 bytes a seed), so a
-/// larger range is spread over several sweeps (`raftsim sweep --shard`). (Its refusal still
-/// says "in one hunt": the page's tests read that sentence.)
+/// larger range is spread over several sweeps (`raftsim sweep --shard`).
 pub const SWEEP_SEEDS_MAX: u64 = 100_000_000;
 
 /// The seeds of a sweep, `first..=last`: never empty, never past [`SEED_MAX`], at most
@@ -48,7 +48,7 @@ impl SeedRange {
             return refuse("last", "the last seed is before the first".into());
         }
         if last - first >= SWEEP_SEEDS_MAX {
-            return refuse("last", format!("at most {} seeds in one hunt", group_thousands(SWEEP_SEEDS_MAX)));
+            return refuse("last", format!("at most {} seeds in one sweep", words::count(SWEEP_SEEDS_MAX)));
         }
         Ok(SeedRange { first, last })
     }
@@ -87,19 +87,6 @@ impl SeedRange {
     pub fn contains(self, seed: u64) -> bool {
         (self.first..=self.last).contains(&seed)
     }
-}
-
-/// `100000000` as `100,000,000` (the CLI's and the page's way to write a count).
-pub fn group_thousands(value: u64) -> String {
-    let digits = value.to_string();
-    let mut grouped = String::new();
-    for (position, digit) in digits.chars().enumerate() {
-        if position > 0 && (digits.len() - position) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    grouped
 }
 
 /// How one seed's run ended.
@@ -166,13 +153,6 @@ pub fn failing_run(scenario: &Scenario, seed: u64, violation: &Violation) -> Run
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn counts_are_grouped_in_thousands() {
-        assert_eq!(super::group_thousands(1_234_567), "1,234,567");
-        assert_eq!(super::group_thousands(12), "12");
-        assert_eq!(super::group_thousands(100_000), "100,000");
-    }
-
     use super::*;
     use crate::raft::Bugs;
     use crate::scenario::preset;
@@ -183,7 +163,7 @@ mod tests {
         assert_eq!(SeedRange::new(5, 5).map(SeedRange::len), Ok(1));
         let refused = |first, last| SeedRange::new(first, last).unwrap_err();
         assert_eq!(refused(9, 3), SeedRangeError { end: "last", reason: "the last seed is before the first".into() });
-        assert_eq!(refused(0, SWEEP_SEEDS_MAX).reason, "at most 100,000,000 seeds in one hunt");
+        assert_eq!(refused(0, SWEEP_SEEDS_MAX).reason, "at most 100,000,000 seeds in one sweep");
         assert!(SeedRange::new(1, SWEEP_SEEDS_MAX).is_ok());
         assert_eq!(refused(0, SEED_MAX + 1).end, "last");
         assert_eq!(refused(SEED_MAX + 1, SEED_MAX + 2).end, "first");

@@ -3,9 +3,10 @@
 //! order, to the first event where its trigger holds and its placeholders have values. It only
 //! reads the world, so a run watched has the same events and trace hash as one that is not.
 
+use crate::words;
 use serde::Serialize;
 
-use crate::check::violation::{instant_words, node_names};
+use crate::check::violation::node_names;
 use crate::raft::{AppendOutcome, Body, Index, MessageKind, NodeId, Payload, RaftLog, Role, Term};
 use crate::scenario::tours::{action_name, fill, Caption, Tour, Trigger};
 use crate::scenario::{Action, RunSpec, ScenarioError};
@@ -313,7 +314,7 @@ impl Moment<'_> {
     fn common(&self, name: &str) -> Option<String> {
         let leader = || self.world.current_leader();
         match name {
-            "time" => Some(instant_words(self.world.now_us())),
+            "time" => Some(words::instant(self.world.now_us())),
             "event" => Some(self.world.events().to_string()),
             "leader" => leader().map(|node| node.id().to_string()),
             "leader_term" => leader().map(|node| node.term().to_string()),

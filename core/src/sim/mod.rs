@@ -536,7 +536,7 @@ impl World {
         let message = format!(
             "runaway: {} events by {} ({} more waiting; the budget of this run is {} events): the traffic grows without bound",
             self.events,
-            crate::check::violation::instant_words(self.now_us),
+            crate::words::instant(self.now_us),
             self.queue.len(),
             self.events_max
         );

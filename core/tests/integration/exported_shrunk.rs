@@ -1,7 +1,8 @@
 //! A run exported by raftsim: seed 1 of swarm, with the bug figure8_commit switched on.
 //! It fails LeaderCommitsOwnTermInv at event 263 (528713 us): leader S3 of term 2 advanced its commit index to 3, an entry of term 1: only entries of the leader's own term are committed by counting replicas (§5.4.2, Figure 8)
 //!
-//! Paste it into a file of core/tests/; `cargo test -p raftsim-core --test FILE` runs it.
+//! Save it as core/tests/integration/NAME.rs and add `mod NAME;` to main.rs there;
+//! `cargo test -p raftsim-core --test integration NAME::` runs it.
 
 use raftsim_core::check::violation::Invariant;
 use raftsim_core::scenario::RunSpec;
@@ -122,8 +123,8 @@ const RUN: &str = r#"
 #[test]
 fn seed_1_of_swarm_fails_leader_commits_own_term_inv() {
     let spec: RunSpec = serde_json::from_str(RUN).expect("the run reads");
-    let mut simulation = World::from_spec(&spec).expect("a valid scenario");
-    let violation = simulation.run_to_end().expect("the run fails a check");
+    let mut world = World::from_spec(&spec).expect("a valid scenario");
+    let violation = world.run_to_end().expect("the run fails a check");
     assert_eq!(violation.invariant, Invariant::LeaderCommitsOwnTermInv, "{violation}");
     // Another event or time means the engine's runs have changed since the export.
     assert_eq!((violation.event, violation.time_us), (263, 528713), "{violation}");

@@ -1,6 +1,6 @@
 //! The captions of every tour: the tour presets' (elections, replication, a partition, Figure
 //! 8), then one per catalogued bug, each saying what the bug is, where its switch is read and
-//! which check catches it. `core/tests/tours.rs` plays each tour's run and holds every caption
+//! which check catches it. `core/tests/integration/tours.rs` plays each tour's run and holds every caption
 //! to what the run shows at its event.
 
 use super::{say, stop, Caption, Tour, Trigger};
