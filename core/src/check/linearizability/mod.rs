@@ -4,6 +4,7 @@
 //! allowed to take effect at any point after their call or not at all, a budget of model steps
 //! after which the answer is "unknown", and a counterexample when the answer is "no".
 
+mod infer;
 pub mod model;
 mod search;
 pub mod sentence;
@@ -199,10 +200,10 @@ pub fn check_timed<M: Model>(
     {
         return Err(format!("operation {position} ({}): {reason}", operations[position].call));
     }
-    let partitions = partition(operations, options.partition_by_key);
+    let (judged, partitions) = tightened(operations, options.partition_by_key);
     let mut values = Values::default();
     let prepared: Vec<Vec<Prepared<M::Step>>> =
-        partitions.iter().map(|(_, positions)| prepare(model, operations, positions, &mut values)).collect();
+        partitions.iter().map(|(_, positions)| prepare(model, &judged, positions, &mut values)).collect();
     let mut turns = Turns::new(model, &partitions, &prepared, options);
     let failed = turns.run(clock);
     let counterexample = failed.map(|(index, longest_prefix)| {
@@ -210,6 +211,22 @@ pub fn check_timed<M: Model>(
         explain(model, key, &prepared[index], &values, positions, &longest_prefix)
     });
     Ok(turns.result(operations.len(), counterexample))
+}
+
+/// The operations as the search judges them, with what their values fix applied key by key
+/// (`infer`), and the partitions to search (positions into both).
+fn tightened(operations: &[Operation], partition_by_key: bool) -> (Vec<Operation>, Vec<(String, Vec<usize>)>) {
+    let mut judged = operations.to_vec();
+    let by_key_kept: Vec<(String, Vec<usize>)> = by_key(operations)
+        .into_iter()
+        .map(|(key, positions)| (key, infer::tighten(&mut judged, &positions)))
+        .collect();
+    if partition_by_key {
+        return (judged, by_key_kept);
+    }
+    let mut everything: Vec<usize> = by_key_kept.into_iter().flat_map(|(_, positions)| positions).collect();
+    everything.sort_unstable();
+    (judged, vec![("(all keys)".into(), everything)])
 }
 
 /// Compiles the operations at `positions` for the search.
@@ -376,11 +393,8 @@ impl<M: Model> Partition<'_, M> {
     }
 }
 
-/// Groups operation positions by key, keys in order; one group of everything when unpartitioned.
-fn partition(operations: &[Operation], by_key: bool) -> Vec<(String, Vec<usize>)> {
-    if !by_key {
-        return vec![("(all keys)".into(), (0..operations.len()).collect())];
-    }
+/// Groups operation positions by key, keys in order.
+fn by_key(operations: &[Operation]) -> Vec<(String, Vec<usize>)> {
     let mut groups: std::collections::BTreeMap<&str, Vec<usize>> = std::collections::BTreeMap::new();
     for (position, op) in operations.iter().enumerate() {
         groups.entry(op.call.key()).or_default().push(position);

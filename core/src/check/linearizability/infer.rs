@@ -1,0 +1,196 @@
+//! What a history's values fix before any search, so the search only explores what they leave
+//! open. Every change here keeps the set of linearizations the same, so the verdict stays exact:
+//!
+//! - A read whose answer is unknown constrains nothing and changes nothing: it is left out.
+//! - When every value written to a key is unique and not empty (the simulator's clients write
+//!   `client.count` values, so a value names the one operation that wrote it), a completed read
+//!   or successful compare-and-set that saw value `X` shows which writes built `X`, provided `X`
+//!   splits into one written value followed by appended values in exactly one way. Each write
+//!   of that split took effect before the reader returned: an unknown one among them is given
+//!   the reader's return as its own (and an unknown compare-and-set that wrote is known to have
+//!   succeeded). This is Gibbons & Korach's unique-writes observation, and for appends Elle's
+//!   list-append inference (Kingsbury & Alvaro, VLDB 2020): the search then no longer tries
+//!   every point after such a write's call, nor leaving it out.
+//!
+//! Nothing is inferred from a value that splits in two ways or none: the search judges it.
+
+use std::collections::BTreeMap;
+
+use super::{Call, Operation, Return};
+
+/// Splits of one value counted up to this: two already means "ambiguous".
+const SPLITS_MAX: u8 = 2;
+
+/// The operations of one key, `positions` into `operations`, with what their values fix applied:
+/// the positions left to search (unknown reads dropped) and the operations as the search should
+/// judge them. `operations` is changed in place only at `positions`.
+pub(super) fn tighten(operations: &mut [Operation], positions: &[usize]) -> Vec<usize> {
+    let kept: Vec<usize> = positions.iter().copied().filter(|&position| !is_unknown_read(&operations[position])).collect();
+    if let Some(bounds) = Writers::of(operations, &kept).map(|writers| bounds(operations, &kept, &writers)) {
+        bounds.apply(operations);
+    }
+    kept
+}
+
+/// A read that never returned: it may have happened anywhere, and saw nothing anyone knows.
+fn is_unknown_read(op: &Operation) -> bool {
+    matches!(op.call, Call::Get { .. }) && !matches!(op.ret, Return::Value(_))
+}
+
+/// Every written value of one key and the position of the operation that wrote it, when each is
+/// unique and not empty; bases (whole values: puts and compare-and-sets) apart from appends.
+struct Writers<'a> {
+    bases: BTreeMap<&'a str, usize>,
+    appends: BTreeMap<&'a str, usize>,
+    /// The longest append, in bytes: a split looks back no further for one.
+    append_bytes_max: usize,
+}
+
+impl<'a> Writers<'a> {
+    /// The writers of `positions`; `None` if some value is written twice or is empty.
+    fn of(operations: &'a [Operation], positions: &[usize]) -> Option<Writers<'a>> {
+        let mut writers = Writers { bases: BTreeMap::new(), appends: BTreeMap::new(), append_bytes_max: 0 };
+        let mut written = std::collections::BTreeSet::new();
+        for &position in positions {
+            let (value, is_append) = match &operations[position].call {
+                Call::Get { .. } => continue,
+                Call::Put { value, .. } => (value.as_str(), false),
+                Call::Cas { to, .. } => (to.as_str(), false),
+                Call::Append { value, .. } => (value.as_str(), true),
+            };
+            if value.is_empty() || !written.insert(value) {
+                return None;
+            }
+            if is_append {
+                writers.appends.insert(value, position);
+                writers.append_bytes_max = writers.append_bytes_max.max(value.len());
+            } else {
+                writers.bases.insert(value, position);
+            }
+        }
+        Some(writers)
+    }
+
+    /// The writes that built `value`, if it splits into at most one base followed by appends in
+    /// exactly one way (counting an append used twice as a way too, which can only make a value
+    /// look ambiguous). Positions of the writers, base first.
+    fn split(&self, value: &str) -> Option<Vec<usize>> {
+        let bytes = value.len();
+        // ways[end]: how many ways value[..end] splits (capped), and the last piece of the one way.
+        let mut ways: Vec<(u8, Option<(usize, usize)>)> = vec![(0, None); bytes + 1];
+        ways[0] = (1, None);
+        for end in 1..=bytes {
+            let mut count = 0u8;
+            let mut last = None;
+            if let Some(&writer) = value.get(..end).and_then(|prefix| self.bases.get(prefix)) {
+                (count, last) = (1, Some((0, writer)));
+            }
+            for start in end.saturating_sub(self.append_bytes_max)..end {
+                let Some(&writer) = value.get(start..end).and_then(|piece| self.appends.get(piece)) else { continue };
+                if ways[start].0 > 0 {
+                    count = count.saturating_add(ways[start].0).min(SPLITS_MAX);
+                    last = Some((start, writer));
+                }
+            }
+            ways[end] = (count, last);
+        }
+        (ways[bytes].0 == 1).then(|| unwind(&ways, bytes))
+    }
+}
+
+/// The writers of the one split that `ways` records up to `end`, in order.
+fn unwind(ways: &[(u8, Option<(usize, usize)>)], mut end: usize) -> Vec<usize> {
+    let mut writers = Vec::new();
+    while let Some((start, writer)) = ways[end].1 {
+        assert_eq!(ways[end].0, 1, "a piece of a unique split has one way to reach it");
+        writers.push(writer);
+        end = start;
+    }
+    writers.reverse();
+    writers
+}
+
+/// What a completed operation saw of the key's whole value: a read's answer, or a successful
+/// compare-and-set's expected value (the key held it).
+fn observed(op: &Operation) -> Option<&str> {
+    op.complete?;
+    match (&op.call, &op.ret) {
+        (Call::Get { .. }, Return::Value(value)) => Some(value.as_deref().unwrap_or("")),
+        (Call::Cas { from, .. }, Return::Cas(true)) => Some(from.as_str()),
+        _ => None,
+    }
+}
+
+/// The windows the values fix, as (position, earliest call, latest return) bounds: each write of
+/// a unique split of what an operation saw took effect before that operation returned, and each
+/// after the one before it in the split (Elle's order of appends); the operation that saw them
+/// took effect after the last was called.
+fn bounds(operations: &[Operation], positions: &[usize], writers: &Writers<'_>) -> Bounds {
+    let mut bounds = Bounds::default();
+    let mut splits: BTreeMap<&str, Option<Vec<usize>>> = BTreeMap::new();
+    for &position in positions {
+        let op = &operations[position];
+        let (Some(value), Some(complete)) = (observed(op), op.complete) else { continue };
+        let Some(split) = splits.entry(value).or_insert_with(|| writers.split(value)) else { continue };
+        // Each write went before the next one of the split, and the last before this operation.
+        let mut later_complete = complete;
+        for &writer in split.iter().rev() {
+            bounds.return_by(writer, later_complete);
+            later_complete = later_complete.min(operations[writer].complete.unwrap_or(u64::MAX));
+        }
+        let mut earlier_invoke = 0;
+        for &writer in split.iter() {
+            bounds.call_from(writer, earlier_invoke);
+            earlier_invoke = earlier_invoke.max(operations[writer].invoke);
+        }
+        bounds.call_from(position, earlier_invoke);
+    }
+    bounds
+}
+
+/// Tighter windows for some operations: latest returns and earliest calls.
+#[derive(Default)]
+struct Bounds {
+    return_by: BTreeMap<usize, u64>,
+    call_from: BTreeMap<usize, u64>,
+}
+
+impl Bounds {
+    fn return_by(&mut self, position: usize, complete: u64) {
+        let bound = self.return_by.entry(position).or_insert(complete);
+        *bound = (*bound).min(complete);
+    }
+
+    fn call_from(&mut self, position: usize, invoke: u64) {
+        let bound = self.call_from.entry(position).or_insert(invoke);
+        *bound = (*bound).max(invoke);
+    }
+
+    /// Narrows each operation's window to its bounds. A bound that would leave a window empty
+    /// (a value seen before its write was called) is not applied: no order exists then, and
+    /// the search finds that by itself.
+    fn apply(self, operations: &mut [Operation]) {
+        for (position, invoke) in self.call_from {
+            let op = &mut operations[position];
+            if invoke > op.invoke && invoke <= op.complete.unwrap_or(u64::MAX) {
+                op.invoke = invoke;
+            }
+        }
+        for (position, complete) in self.return_by {
+            let op = &mut operations[position];
+            if complete >= op.invoke && complete < op.complete.unwrap_or(u64::MAX) {
+                resolve(op, complete);
+            }
+        }
+    }
+}
+
+/// A write that returned (or took effect) by `complete`: an unknown one is then known to have
+/// taken effect, and a compare-and-set that wrote to have succeeded.
+fn resolve(op: &mut Operation, complete: u64) {
+    assert!(complete >= op.invoke, "a window is never left empty");
+    op.complete = Some(complete);
+    if op.ret == Return::Unknown {
+        op.ret = if matches!(op.call, Call::Cas { .. }) { Return::Cas(true) } else { Return::Done };
+    }
+}
