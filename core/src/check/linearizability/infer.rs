@@ -25,7 +25,8 @@ const SPLITS_MAX: u8 = 2;
 /// the positions left to search (unknown reads dropped) and the operations as the search should
 /// judge them. `operations` is changed in place only at `positions`.
 pub(super) fn tighten(operations: &mut [Operation], positions: &[usize]) -> Vec<usize> {
-    let kept: Vec<usize> = positions.iter().copied().filter(|&position| !is_unknown_read(&operations[position])).collect();
+    let kept: Vec<usize> =
+        positions.iter().copied().filter(|&position| !is_unknown_read(&operations[position])).collect();
     if let Some(bounds) = Writers::of(operations, &kept).map(|writers| bounds(operations, &kept, &writers)) {
         bounds.apply(operations);
     }
@@ -85,10 +86,11 @@ impl<'a> Writers<'a> {
             if let Some(&writer) = value.get(..end).and_then(|prefix| self.bases.get(prefix)) {
                 (count, last) = (1, Some((0, writer)));
             }
-            for start in end.saturating_sub(self.append_bytes_max)..end {
+            let first = end.saturating_sub(self.append_bytes_max);
+            for (start, &(ways_to_start, _)) in ways.iter().enumerate().take(end).skip(first) {
                 let Some(&writer) = value.get(start..end).and_then(|piece| self.appends.get(piece)) else { continue };
-                if ways[start].0 > 0 {
-                    count = count.saturating_add(ways[start].0).min(SPLITS_MAX);
+                if ways_to_start > 0 {
+                    count = count.saturating_add(ways_to_start).min(SPLITS_MAX);
                     last = Some((start, writer));
                 }
             }
@@ -192,5 +194,201 @@ fn resolve(op: &mut Operation, complete: u64) {
     op.complete = Some(complete);
     if op.ret == Return::Unknown {
         op.ret = if matches!(op.call, Call::Cas { .. }) { Return::Cas(true) } else { Return::Done };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::model::Kv;
+    use super::super::{check, Options, Verdict};
+    use super::*;
+
+    fn op(call: Call, ret: Return, invoke: u64, complete: Option<u64>) -> Operation {
+        Operation { process: invoke, call, ret, invoke, complete }
+    }
+    fn put(value: &str) -> Call {
+        Call::Put { key: "k".into(), value: value.into() }
+    }
+    fn append(value: &str) -> Call {
+        Call::Append { key: "k".into(), value: value.into() }
+    }
+    fn get() -> Call {
+        Call::Get { key: "k".into() }
+    }
+    fn seen(value: &str) -> Return {
+        Return::Value(Some(value.into()))
+    }
+    fn tightened(mut operations: Vec<Operation>) -> (Vec<Operation>, Vec<usize>) {
+        let positions: Vec<usize> = (0..operations.len()).collect();
+        let kept = tighten(&mut operations, &positions);
+        (operations, kept)
+    }
+
+    #[test]
+    fn a_seen_unknown_write_took_effect_before_its_reader_returned() {
+        let history = vec![
+            op(put("1.1"), Return::Unknown, 0, None),
+            op(append("2.1 "), Return::Unknown, 1, None),
+            op(get(), seen("1.12.1 "), 5, Some(9)),
+            op(get(), Return::Unknown, 6, None),
+        ];
+        let (judged, kept) = tightened(history);
+        assert_eq!(kept, vec![0, 1, 2], "the unknown read is left out");
+        assert_eq!((judged[0].ret.clone(), judged[0].complete), (Return::Done, Some(9)));
+        assert_eq!((judged[1].ret.clone(), judged[1].complete), (Return::Done, Some(9)));
+        assert_eq!(judged[2].invoke, 5, "the reader was called after both writes already");
+    }
+
+    #[test]
+    fn appends_seen_in_order_are_ordered_and_their_reader_follows_the_last() {
+        let history = vec![
+            op(append("1.1 "), Return::Done, 0, Some(20)),
+            op(append("2.1 "), Return::Done, 10, Some(12)),
+            op(get(), seen("1.1 2.1 "), 3, Some(30)),
+        ];
+        let (judged, _) = tightened(history);
+        assert_eq!(judged[0].complete, Some(12), "the first append went before the second returned");
+        assert_eq!(judged[2].invoke, 10, "the read took effect after the last append was called");
+    }
+
+    #[test]
+    fn a_value_that_splits_two_ways_fixes_nothing() {
+        // "1.123.4 " is "1.1" then "23.4 ", or "1.12" then "3.4 ".
+        let history = vec![
+            op(put("1.1"), Return::Unknown, 0, None),
+            op(put("1.12"), Return::Unknown, 0, None),
+            op(append("23.4 "), Return::Unknown, 0, None),
+            op(append("3.4 "), Return::Unknown, 0, None),
+            op(get(), seen("1.123.4 "), 5, Some(9)),
+        ];
+        let (judged, _) = tightened(history.clone());
+        assert_eq!(judged, history, "the search must judge it");
+        let result = check(&Kv, &history, Options::default()).unwrap();
+        assert_eq!(result.verdict, Verdict::Linearizable);
+    }
+
+    #[test]
+    fn values_written_twice_fix_nothing() {
+        let history = vec![
+            op(put("1"), Return::Unknown, 0, None),
+            op(put("1"), Return::Done, 1, Some(2)),
+            op(get(), seen("1"), 5, Some(9)),
+        ];
+        let (judged, _) = tightened(history.clone());
+        assert_eq!(judged, history);
+    }
+
+    #[test]
+    fn a_stale_read_after_a_seen_unknown_write_is_still_a_counterexample() {
+        let history = vec![
+            op(put("1.1"), Return::Done, 0, Some(1)),
+            op(put("2.1"), Return::Unknown, 2, None),
+            op(get(), seen("2.1"), 3, Some(4)),
+            op(get(), seen("1.1"), 5, Some(6)),
+        ];
+        let result = check(&Kv, &history, Options::default()).unwrap();
+        assert_eq!(result.verdict, Verdict::NotLinearizable);
+        let counterexample = result.counterexample.expect("a counterexample");
+        assert_eq!(counterexample.longest_prefix, vec![0, 1, 2]);
+        assert_eq!(counterexample.cannot_go_next, vec![3], "the read of the overwritten value cannot go next");
+    }
+
+    #[test]
+    fn a_value_seen_before_its_write_was_called_is_left_to_the_search() {
+        let history = vec![op(get(), seen("1.1"), 0, Some(1)), op(put("1.1"), Return::Unknown, 2, None)];
+        let (judged, _) = tightened(history.clone());
+        assert_eq!(judged, history, "no window is left empty");
+        assert_eq!(check(&Kv, &history, Options::default()).unwrap().verdict, Verdict::NotLinearizable);
+    }
+
+    /// Whether some order of `operations` (each unknown one placed anywhere after its call, or
+    /// left out) explains every result, by trying every order.
+    fn linearizable_by_brute_force(operations: &[Operation]) -> bool {
+        fn extend(
+            operations: &[Operation],
+            placed: &mut Vec<bool>,
+            state: &super::super::model::Kv,
+            value: &<Kv as super::super::model::Model>::State,
+        ) -> bool {
+            use super::super::model::Model;
+            if operations.iter().zip(placed.iter()).all(|(op, &placed)| placed || op.complete.is_none()) {
+                return true;
+            }
+            for next in 0..operations.len() {
+                let must_wait = (0..operations.len()).any(|other| {
+                    !placed[other]
+                        && other != next
+                        && operations[other].complete.is_some_and(|c| c < operations[next].invoke)
+                });
+                if placed[next] || must_wait {
+                    continue;
+                }
+                let step = (operations[next].call.clone(), operations[next].ret.clone());
+                let Some(after) = state.step(value, &step) else { continue };
+                placed[next] = true;
+                let found = extend(operations, placed, state, &after);
+                placed[next] = false;
+                if found {
+                    return true;
+                }
+            }
+            false
+        }
+        use super::super::model::Model;
+        extend(operations, &mut vec![false; operations.len()], &Kv, &Kv.init())
+    }
+
+    /// A small random history of one key with unique values, its read results drawn from the
+    /// values a sequential run passed through (so some are linearizable and some not).
+    fn random_history(seed: &mut u64) -> Vec<Operation> {
+        let mut draw = |below: usize| {
+            *seed ^= *seed << 13;
+            *seed ^= *seed >> 7;
+            *seed ^= *seed << 17;
+            usize::try_from(*seed % below as u64).expect("below a usize")
+        };
+        let mut states = vec![String::new()];
+        let mut history = Vec::new();
+        for index in 0..6u64 {
+            let value = format!("{}.{}", draw(3) + 1, index);
+            let current = states[states.len() - 1].clone();
+            let (call, ret) = match draw(4) {
+                0 => (get(), seen(&states[draw(states.len())])),
+                1 => (put(&value), Return::Done),
+                2 => (append(&format!("{value} ")), Return::Done),
+                _ => {
+                    let from = states[draw(states.len())].clone();
+                    let applied = from == current;
+                    (Call::Cas { key: "k".into(), from, to: value.clone() }, Return::Cas(applied))
+                }
+            };
+            match &call {
+                Call::Put { value, .. } => states.push(value.clone()),
+                Call::Append { value, .. } => states.push(format!("{current}{value}")),
+                Call::Cas { from, to, .. } if *from == current => states.push(to.clone()),
+                _ => {}
+            }
+            let ret = if draw(3) == 0 { Return::Unknown } else { ret };
+            let invoke = draw(20) as u64;
+            let complete = (ret != Return::Unknown).then(|| invoke + draw(10) as u64);
+            let ret = if matches!(call, Call::Get { .. }) && complete.is_none() { Return::Unknown } else { ret };
+            history.push(op(call, ret, invoke, complete));
+        }
+        history
+    }
+
+    #[test]
+    fn what_the_values_fix_never_changes_a_verdict() {
+        let mut seed = 0x2545_f491_4f6c_dd1d;
+        let mut counted = [0; 2];
+        for _ in 0..3_000 {
+            let history = random_history(&mut seed);
+            let expected = linearizable_by_brute_force(&history);
+            let verdict = check(&Kv, &history, Options::default()).unwrap().verdict;
+            let expected_verdict = if expected { Verdict::Linearizable } else { Verdict::NotLinearizable };
+            assert_eq!(verdict, expected_verdict, "{history:#?}");
+            counted[usize::from(expected)] += 1;
+        }
+        assert!(counted[0] > 300 && counted[1] > 300, "both verdicts are tried: {counted:?}");
     }
 }
