@@ -2,7 +2,10 @@
 //! Gong / Lowe search with memoisation of (linearized set, state), per key (P-compositionality:
 //! a history is linearizable exactly when each key's sub-history is), with unknown outcomes
 //! allowed to take effect at any point after their call or not at all, a budget of model steps
-//! after which the answer is "unknown", and a counterexample when the answer is "no".
+//! after which the answer is "unknown", and a counterexample when the answer is "no". Before
+//! the search, what the history's values fix is applied (`infer`: unknown reads left out, and
+//! with unique values, each write bounded by the reads that saw it), so the search explores
+//! only what they leave open; every such step keeps the set of linearizations.
 
 mod infer;
 pub mod model;
@@ -217,10 +220,8 @@ pub fn check_timed<M: Model>(
 /// (`infer`), and the partitions to search (positions into both).
 fn tightened(operations: &[Operation], partition_by_key: bool) -> (Vec<Operation>, Vec<(String, Vec<usize>)>) {
     let mut judged = operations.to_vec();
-    let by_key_kept: Vec<(String, Vec<usize>)> = by_key(operations)
-        .into_iter()
-        .map(|(key, positions)| (key, infer::tighten(&mut judged, &positions)))
-        .collect();
+    let by_key_kept: Vec<(String, Vec<usize>)> =
+        by_key(operations).into_iter().map(|(key, positions)| (key, infer::tighten(&mut judged, &positions))).collect();
     if partition_by_key {
         return (judged, by_key_kept);
     }
