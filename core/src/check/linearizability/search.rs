@@ -39,60 +39,122 @@ pub(super) enum Found {
     OutOfMemory,
 }
 
-/// A set of operations, as bits.
+/// The linearized operations, by rank in call order, as bits, with the frontier: the number of
+/// ranks from the first that are all linearized.
+///
+/// In a Wing & Gong / Lowe search an operation is linearized only while every operation still
+/// in the list returns after its call, so every operation that returned before the earliest
+/// call still open is linearized: the ranks past the frontier that are linearized are the few
+/// called while the operation at the frontier was open. The memo stores a configuration's set
+/// as that frontier and those few ranks ([`Linearized::compact`]), not a bit for every
+/// operation of the history, which grew with the square of its length.
 #[derive(Clone, PartialEq, Eq)]
 struct Linearized {
     words: Vec<u64>,
+    frontier: usize,
+    /// Linearized ranks in all.
+    count: usize,
 }
 
 impl Linearized {
-    fn flip(&mut self, op: usize) {
-        self.words[op / 64] ^= 1 << (op % 64);
+    fn new(ranks: usize) -> Self {
+        Linearized { words: vec![0; ranks.div_ceil(64)], frontier: 0, count: 0 }
+    }
+
+    fn contains(&self, rank: usize) -> bool {
+        self.words[rank / 64] & (1 << (rank % 64)) != 0
+    }
+
+    fn insert(&mut self, rank: usize) {
+        assert!(!self.contains(rank), "an operation is linearized once");
+        self.words[rank / 64] |= 1 << (rank % 64);
+        self.count += 1;
+        // Past the run of linearized ranks at the frontier, a word at a time.
+        while let Some(&word) = self.words.get(self.frontier / 64) {
+            let run = (word >> (self.frontier % 64)).trailing_ones() as usize;
+            self.frontier += run;
+            if run == 0 || self.frontier % 64 != 0 {
+                break;
+            }
+        }
+    }
+
+    fn remove(&mut self, rank: usize) {
+        assert!(self.contains(rank), "only a linearized operation is taken back");
+        self.words[rank / 64] &= !(1 << (rank % 64));
+        self.count -= 1;
+        self.frontier = self.frontier.min(rank);
+    }
+
+    /// The set as the memo keeps it, into `compact` (cleared first): the frontier, then each
+    /// linearized rank past it, ascending. Two sets are equal exactly when these are.
+    fn compact(&self, compact: &mut Vec<u32>) {
+        let as_u32 = |rank: usize| u32::try_from(rank).expect("a partition holds fewer than 2³² operations");
+        compact.clear();
+        compact.push(as_u32(self.frontier));
+        let mut beyond = self.count - self.frontier;
+        let mut word_index = self.frontier / 64;
+        while beyond > 0 {
+            let mut word = self.words[word_index];
+            while word != 0 {
+                let rank = word_index * 64 + word.trailing_zeros() as usize;
+                word &= word - 1;
+                if rank > self.frontier {
+                    compact.push(as_u32(rank));
+                    beyond -= 1;
+                }
+            }
+            word_index += 1;
+        }
     }
 }
 
 /// Memo of (linearized set, state) configurations already explored: an open-addressing table
-/// keyed by a 64-bit fingerprint. The sets themselves sit in one flat arena (no allocation per
-/// configuration) so that collisions of fingerprints are ruled out by comparison. Written here
-/// rather than a `HashMap`, whose hasher would be seeded by the OS.
+/// keyed by a 64-bit fingerprint. The sets themselves, in their compact form, sit one after
+/// another in one flat arena (no allocation per configuration) so that collisions of
+/// fingerprints are ruled out by comparison. Written here rather than a `HashMap`, whose hasher
+/// would be seeded by the OS.
 struct Memo<S> {
     /// What one state takes in the table, as the model counts it (`Model::STATE_BYTES`).
     state_bytes: usize,
     slots: Vec<u32>,
     fingerprints: Vec<u64>,
     states: Vec<S>,
-    /// `words` words per configuration, configuration `i` at `i * words`.
-    sets: Vec<u64>,
-    words: usize,
+    /// Where configuration `i`'s set starts in `sets`; it ends where the next one starts.
+    starts: Vec<u32>,
+    /// The sets in compact form ([`Linearized::compact`]), one after another.
+    sets: Vec<u32>,
+    /// Configurations the tables have room for, as counted (they grow together, by doubling).
+    entries_room: usize,
+    /// Values `sets` has room for, as counted (it grows by doubling).
+    set_values_room: usize,
     /// What the states hold on the heap, as the model counts it.
     state_heap_bytes: usize,
-    /// What the tables above hold as allocated (they grow together, by doubling, here).
-    tables_bytes: usize,
 }
 
-/// Bytes counted per slot, per fingerprint and per word of a set: fixed sizes, so the memo's
-/// account is the same on every target.
+/// Bytes counted per slot, per fingerprint, per start and per value of a compact set: fixed
+/// sizes, so the memo's account is the same on every target.
 const SLOT_BYTES: usize = 4;
 const FINGERPRINT_BYTES: usize = 8;
-const WORD_BYTES: usize = 8;
+const START_BYTES: usize = 4;
+const SET_VALUE_BYTES: usize = 4;
 /// Slots of a new memo's table.
 const SLOTS_FIRST: usize = 1024;
 
 impl<S: Clone + Eq> Memo<S> {
-    /// An empty memo of sets of `words` words, each state counted as `state_bytes`.
-    fn new(words: usize, state_bytes: usize) -> Self {
-        let mut memo = Memo {
+    /// An empty memo, each state counted as `state_bytes`.
+    fn new(state_bytes: usize) -> Self {
+        Memo {
             state_bytes,
             slots: vec![u32::MAX; SLOTS_FIRST],
             fingerprints: Vec::new(),
             states: Vec::new(),
+            starts: Vec::new(),
             sets: Vec::new(),
-            words,
+            entries_room: 0,
+            set_values_room: 0,
             state_heap_bytes: 0,
-            tables_bytes: 0,
-        };
-        memo.tables_bytes = memo.tables_bytes_for(0, memo.slots.len());
-        memo
+        }
     }
 
     /// Configurations stored.
@@ -102,21 +164,30 @@ impl<S: Clone + Eq> Memo<S> {
 
     /// The memory the memo holds: its tables as allocated, and its states' heap.
     fn bytes(&self) -> usize {
-        self.tables_bytes + self.state_heap_bytes
+        self.bytes_for(self.entries_room, self.slots.len(), self.set_values_room) + self.state_heap_bytes
     }
 
-    /// The tables' bytes with room for `entries` configurations and `slots` slots.
-    fn tables_bytes_for(&self, entries: usize, slots: usize) -> usize {
-        let per_entry = FINGERPRINT_BYTES + self.state_bytes + self.words * WORD_BYTES;
-        slots * SLOT_BYTES + entries * per_entry
+    /// The tables' bytes with room for `entries` configurations, `slots` slots and `set_values`
+    /// values of sets.
+    fn bytes_for(&self, entries: usize, slots: usize, set_values: usize) -> usize {
+        let per_entry = FINGERPRINT_BYTES + self.state_bytes + START_BYTES;
+        slots * SLOT_BYTES + entries * per_entry + set_values * SET_VALUE_BYTES
     }
 
-    /// Inserts the configuration unless it is already there, or the memo would then hold more
-    /// than `bytes_max` (its state holding `heap_bytes()` on the heap, asked only of a new one).
+    /// Configuration `index`'s set, in compact form.
+    fn set(&self, index: usize) -> &[u32] {
+        let start = self.starts[index] as usize;
+        let end = self.starts.get(index + 1).map_or(self.sets.len(), |&end| end as usize);
+        &self.sets[start..end]
+    }
+
+    /// Inserts the configuration (its set in compact form) unless it is already there, or the
+    /// memo would then hold more than `bytes_max` (its state holding `heap_bytes()` on the
+    /// heap, asked only of a new one).
     fn insert(
         &mut self,
         fingerprint: u64,
-        linearized: &Linearized,
+        compact: &[u32],
         state: &S,
         heap_bytes: impl FnOnce() -> usize,
         bytes_max: usize,
@@ -129,11 +200,11 @@ impl<S: Clone + Eq> Memo<S> {
                 break;
             }
             let index = index as usize;
-            // Word by word, not `==` on the slices: that calls `memcmp`, which costs more than
-            // the one or two words a register history's sets hold (measured: 8% of the search).
+            // Value by value, not `==` on the slices: that calls `memcmp`, which costs more than
+            // the one or two values most sets hold.
             let same_set = || {
-                let stored = &self.sets[index * self.words..][..self.words];
-                stored.iter().zip(&linearized.words).all(|(stored, word)| stored == word)
+                let stored = self.set(index);
+                stored.len() == compact.len() && stored.iter().zip(compact).all(|(stored, value)| stored == value)
             };
             if self.fingerprints[index] == fingerprint && same_set() && self.states[index] == *state {
                 return Inserted::Seen;
@@ -141,13 +212,14 @@ impl<S: Clone + Eq> Memo<S> {
             slot = (slot + 1) & mask;
         }
         let heap_bytes = heap_bytes();
-        if !self.make_room(heap_bytes, bytes_max) {
+        if !self.make_room(heap_bytes, compact.len(), bytes_max) {
             return Inserted::OverBudget;
         }
         self.slots[slot] = slot_entry(self.states.len());
         self.fingerprints.push(fingerprint);
         self.states.push(state.clone());
-        self.sets.extend_from_slice(&linearized.words);
+        self.starts.push(u32::try_from(self.sets.len()).expect("the memory budget keeps sets below 2³² values"));
+        self.sets.extend_from_slice(compact);
         self.state_heap_bytes += heap_bytes;
         if self.states.len() * 2 > self.slots.len() {
             self.grow();
@@ -155,28 +227,34 @@ impl<S: Clone + Eq> Memo<S> {
         Inserted::New
     }
 
-    /// Makes room for one more configuration holding `heap_bytes`, regrowing the tables (all
-    /// together, by doubling) if they are full; `false` if the memo would then hold more than
-    /// `bytes_max`, and nothing is allocated.
-    fn make_room(&mut self, heap_bytes: usize, bytes_max: usize) -> bool {
-        let full = self.states.len() == self.states.capacity();
+    /// Makes room for one more configuration holding `heap_bytes` and a set of `set_values`
+    /// values, regrowing the tables (by doubling) where they are full; `false` if the memo
+    /// would then hold more than `bytes_max`, and nothing is allocated.
+    fn make_room(&mut self, heap_bytes: usize, set_values: usize, bytes_max: usize) -> bool {
+        let entries =
+            if self.states.len() == self.entries_room { (self.entries_room * 2).max(64) } else { self.entries_room };
         let slots =
             if (self.states.len() + 1) * 2 > self.slots.len() { self.slots.len() * 2 } else { self.slots.len() };
-        if !full && slots == self.slots.len() {
-            return self.bytes() + heap_bytes <= bytes_max;
-        }
-        let entries = if full { (self.states.capacity() * 2).max(64) } else { self.states.capacity() };
-        let tables_bytes = self.tables_bytes_for(entries, slots);
-        if tables_bytes + self.state_heap_bytes + heap_bytes > bytes_max {
+        let values_needed = self.sets.len() + set_values;
+        let values = if values_needed > self.set_values_room {
+            values_needed.max(self.set_values_room * 2).max(256)
+        } else {
+            self.set_values_room
+        };
+        if self.bytes_for(entries, slots, values) + self.state_heap_bytes + heap_bytes > bytes_max {
             return false;
         }
-        if full {
+        if entries > self.entries_room {
             let more = entries - self.states.len();
             self.states.reserve_exact(more);
             self.fingerprints.reserve_exact(more);
-            self.sets.reserve_exact(more * self.words);
+            self.starts.reserve_exact(more);
+            self.entries_room = entries;
         }
-        self.tables_bytes = tables_bytes;
+        if values > self.set_values_room {
+            self.sets.reserve_exact(values - self.sets.len());
+            self.set_values_room = values;
+        }
         true
     }
 
@@ -286,6 +364,18 @@ impl Entries {
     }
 }
 
+/// Each operation's rank in call order (by call time, then position: the order of the calls in
+/// the entry list).
+fn ranks_in_call_order<S>(ops: &[Prepared<S>]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..ops.len()).collect();
+    order.sort_by_key(|&op| (ops[op].invoke, op));
+    let mut ranks = vec![0; ops.len()];
+    for (rank, &op) in order.iter().enumerate() {
+        ranks[op] = rank;
+    }
+    ranks
+}
+
 /// One partition's search, resumable: [`Search::run`] spends a slice of model steps and returns,
 /// so that partitions can take turns and a bad one is found in about the time its own
 /// sub-history takes, whatever comes before it in key order.
@@ -294,7 +384,11 @@ pub(super) struct Search<'a, M: Model> {
     ops: &'a [Prepared<M::Step>],
     entries: Entries,
     state: M::State,
+    /// Each operation's rank in call order (the order the memo's compact sets count in).
+    ranks: Vec<usize>,
     linearized: Linearized,
+    /// The linearized set in compact form, rebuilt for each configuration the memo is asked of.
+    compact: Vec<u32>,
     set_fingerprint: u64,
     /// The operations linearized so far, with the state before each.
     stack: Vec<(usize, M::State)>,
@@ -313,15 +407,16 @@ impl<'a, M: Model> Search<'a, M> {
     pub(super) fn new(model: &'a M, ops: &'a [Prepared<M::Step>]) -> Self {
         let entries = Entries::new(ops);
         let entry = entries.next[entries.head];
-        let words = ops.len().div_ceil(64);
-        let memo = Memo::new(words, M::STATE_BYTES);
+        let memo = Memo::new(M::STATE_BYTES);
         let memo_bytes_peak = memo.bytes();
         Search {
             model,
             ops,
             entries,
             state: model.init(),
-            linearized: Linearized { words: vec![0; words] },
+            ranks: ranks_in_call_order(ops),
+            linearized: Linearized::new(ops.len()),
+            compact: Vec::new(),
             set_fingerprint: 0,
             stack: Vec::new(),
             memo,
@@ -361,7 +456,7 @@ impl<'a, M: Model> Search<'a, M> {
     /// instructions on the register histories than working through `self`). The steps are
     /// counted down, and the list's emptiness is checked only where the walk runs off its end.
     fn walk(&mut self, steps: u64, memo_bytes_max: usize) -> Option<Found> {
-        let Search { model, ops, entries, state, linearized, stack, memo, longest_prefix, .. } = self;
+        let Search { model, ops, entries, state, ranks, linearized, compact, stack, memo, longest_prefix, .. } = self;
         let (model, ops) = (*model, *ops);
         let (mut entry, mut steps_left, mut set_fingerprint) = (self.entry, steps, self.set_fingerprint);
         let found = loop {
@@ -384,7 +479,7 @@ impl<'a, M: Model> Search<'a, M> {
                 let Some((last, previous_state)) = stack.pop() else {
                     break Some(Found::NotLinearizable { longest_prefix: std::mem::take(longest_prefix) });
                 };
-                linearized.flip(last);
+                linearized.remove(ranks[last]);
                 set_fingerprint ^= ops[last].zobrist;
                 *state = previous_state;
                 entries.unlift(last);
@@ -400,14 +495,15 @@ impl<'a, M: Model> Search<'a, M> {
                 entry = entries.next[entry];
                 continue;
             };
-            linearized.flip(op);
+            linearized.insert(ranks[op]);
+            linearized.compact(compact);
             let next_fingerprint = set_fingerprint ^ prepared.zobrist;
             let key = next_fingerprint ^ model.fingerprint(&next_state);
             let heap_bytes = || model.heap_bytes(&next_state);
-            match memo.insert(key, linearized, &next_state, heap_bytes, memo_bytes_max) {
+            match memo.insert(key, compact, &next_state, heap_bytes, memo_bytes_max) {
                 Inserted::OverBudget => break Some(Found::OutOfMemory),
                 Inserted::Seen => {
-                    linearized.flip(op);
+                    linearized.remove(ranks[op]);
                     entry = entries.next[entry];
                 }
                 Inserted::New => {
@@ -428,38 +524,73 @@ impl<'a, M: Model> Search<'a, M> {
 mod tests {
     use super::*;
 
-    fn set(words: usize, ops: &[usize]) -> Linearized {
-        let mut linearized = Linearized { words: vec![0; words] };
-        ops.iter().for_each(|&op| linearized.flip(op));
-        linearized
+    fn compact(ranks: usize, linearized: &[usize]) -> Vec<u32> {
+        let mut set = Linearized::new(ranks);
+        linearized.iter().for_each(|&rank| set.insert(rank));
+        let mut compact = Vec::new();
+        set.compact(&mut compact);
+        compact
     }
 
-    /// The memo's account is made of fixed sizes (4 bytes a slot, 8 a fingerprint and a word of
-    /// a set, the model's own count for a state), so it is these numbers on every target.
+    #[test]
+    fn a_set_is_kept_as_its_frontier_and_the_ranks_past_it() {
+        assert_eq!(compact(200, &[]), vec![0]);
+        assert_eq!(compact(200, &[2, 1, 130]), vec![0, 1, 2, 130]);
+        assert_eq!(compact(200, &[130, 2, 0, 1]), vec![3, 130], "the order of insertion does not matter");
+        assert_eq!(compact(200, &(0..64).collect::<Vec<_>>()), vec![64], "a whole word");
+        assert_eq!(compact(130, &(0..130).rev().collect::<Vec<_>>()), vec![130], "everything");
+        let mut set = Linearized::new(200);
+        (0..=140).for_each(|rank| set.insert(rank));
+        set.remove(64);
+        let mut values = Vec::new();
+        set.compact(&mut values);
+        assert_eq!(values, std::iter::once(64).chain(65..=140).collect::<Vec<u32>>(), "taken back below the frontier");
+        set.insert(64);
+        set.compact(&mut values);
+        assert_eq!(values, vec![141], "put back, the frontier runs past every word filled since");
+    }
+
+    /// The memo's account is made of fixed sizes (4 bytes a slot, 8 a fingerprint, 4 a start
+    /// and a value of a compact set, the model's own count for a state), so it is these
+    /// numbers on every target.
     #[test]
     fn a_memo_counts_the_same_bytes_on_every_target() {
-        let mut memo: Memo<u32> = Memo::new(2, 4);
+        let mut memo: Memo<u32> = Memo::new(4);
         assert_eq!(memo.bytes(), 1024 * 4, "an empty memo is its slots");
-        let inserted = memo.insert(7, &set(2, &[0, 70]), &3, || 0, usize::MAX);
+        let inserted = memo.insert(7, &[0, 70], &3, || 0, usize::MAX);
         assert_eq!(inserted, Inserted::New);
-        assert_eq!(memo.bytes(), 4096 + 64 * (8 + 4 + 2 * 8), "room for 64 configurations of 28 bytes");
-        assert_eq!(memo.insert(7, &set(2, &[0, 70]), &3, || 0, usize::MAX), Inserted::Seen);
-        for op in 1..=64 {
-            assert_eq!(memo.insert(op as u64 * 1_000_003, &set(2, &[op]), &3, || 0, usize::MAX), Inserted::New);
+        assert_eq!(memo.bytes(), 4096 + 64 * (8 + 4 + 4) + 256 * 4, "room for 64 configurations and 256 values");
+        assert_eq!(memo.insert(7, &[0, 70], &3, || 0, usize::MAX), Inserted::Seen);
+        assert_eq!(memo.insert(7, &[0, 71], &3, || 0, usize::MAX), Inserted::New, "same fingerprint, other set");
+        assert_eq!(memo.insert(7, &[0], &3, || 0, usize::MAX), Inserted::New, "a prefix of a set is another set");
+        for op in 1..=62u32 {
+            assert_eq!(memo.insert(u64::from(op) * 1_000_003, &[op], &3, || 0, usize::MAX), Inserted::New);
         }
         assert_eq!(memo.len(), 65);
-        assert_eq!(memo.bytes(), 4096 + 128 * 28, "the entries doubled, the slots not yet");
+        assert_eq!(memo.set(1), &[0, 71]);
+        assert_eq!(memo.bytes(), 4096 + 128 * 16 + 256 * 4, "the entries doubled, the slots and values not yet");
+        let long: Vec<u32> = (0..300).collect();
+        assert_eq!(memo.insert(1, &long, &3, || 0, usize::MAX), Inserted::New);
+        assert_eq!(memo.bytes(), 4096 + 128 * 16 + 512 * 4, "the values doubled");
+        let longer: Vec<u32> = (0..700).collect();
+        assert_eq!(memo.insert(2, &longer, &3, || 0, usize::MAX), Inserted::New);
+        assert_eq!(memo.bytes(), 4096 + 128 * 16 + 1067 * 4, "values grow to what is needed when that is more");
 
-        let mut kv_like: Memo<u64> = Memo::new(1, 8);
-        assert_eq!(kv_like.insert(1, &set(1, &[5]), &9, || 100, usize::MAX), Inserted::New);
-        assert_eq!(kv_like.bytes(), 4096 + 64 * (8 + 8 + 8) + 100, "a state's heap is counted as the model says");
+        let mut kv_like: Memo<u64> = Memo::new(8);
+        assert_eq!(kv_like.insert(1, &[5], &9, || 100, usize::MAX), Inserted::New);
+        assert_eq!(
+            kv_like.bytes(),
+            4096 + 64 * (8 + 8 + 4) + 256 * 4 + 100,
+            "a state's heap is counted as the model says"
+        );
     }
 
     #[test]
     fn a_memo_refuses_what_would_pass_its_budget_and_allocates_nothing() {
-        let mut memo: Memo<u32> = Memo::new(1, 4);
-        let budget = 4096 + 64 * (8 + 4 + 8) - 1;
-        assert_eq!(memo.insert(1, &set(1, &[0]), &0, || 0, budget), Inserted::OverBudget);
+        let mut memo: Memo<u32> = Memo::new(4);
+        let budget = 4096 + 64 * (8 + 4 + 4) + 256 * 4 - 1;
+        assert_eq!(memo.insert(1, &[0], &0, || 0, budget), Inserted::OverBudget);
         assert_eq!((memo.len(), memo.bytes()), (0, 4096));
+        assert_eq!(memo.insert(1, &[0], &0, || 0, budget + 1), Inserted::New);
     }
 }
