@@ -23,14 +23,16 @@ const SPLITS_MAX: u8 = 2;
 
 /// The operations of one key, `positions` into `operations`, with what their values fix applied:
 /// the positions left to search (unknown reads dropped) and the operations as the search should
-/// judge them. `operations` is changed in place only at `positions`.
+/// judge them. `operations` is changed in place only at `positions`. Unknown writes that no
+/// operation can need are left out too (`unseen`).
 pub(super) fn tighten(operations: &mut [Operation], positions: &[usize]) -> Vec<usize> {
     let kept: Vec<usize> =
         positions.iter().copied().filter(|&position| !is_unknown_read(&operations[position])).collect();
     if let Some(bounds) = Writers::of(operations, &kept).map(|writers| bounds(operations, &kept, &writers)) {
         bounds.apply(operations);
     }
-    kept
+    let unneeded = super::unseen::unneeded(operations, &kept, Writers::of(operations, &kept).as_ref());
+    kept.into_iter().filter(|position| !unneeded.contains(position)).collect()
 }
 
 /// A read that never returned: it may have happened anywhere, and saw nothing anyone knows.
@@ -40,7 +42,7 @@ fn is_unknown_read(op: &Operation) -> bool {
 
 /// Every written value of one key and the position of the operation that wrote it, when each is
 /// unique and not empty; bases (whole values: puts and compare-and-sets) apart from appends.
-struct Writers<'a> {
+pub(super) struct Writers<'a> {
     bases: BTreeMap<&'a str, usize>,
     appends: BTreeMap<&'a str, usize>,
     /// The longest append, in bytes: a split looks back no further for one.
@@ -75,7 +77,7 @@ impl<'a> Writers<'a> {
     /// The writes that built `value`, if it splits into at most one base followed by appends in
     /// exactly one way (counting an append used twice as a way too, which can only make a value
     /// look ambiguous). Positions of the writers, base first.
-    fn split(&self, value: &str) -> Option<Vec<usize>> {
+    pub(super) fn split(&self, value: &str) -> Option<Vec<usize>> {
         let bytes = value.len();
         // ways[end]: how many ways value[..end] splits (capped), and the last piece of the one way.
         let mut ways: Vec<(u8, Option<(usize, usize)>)> = vec![(0, None); bytes + 1];
@@ -340,7 +342,8 @@ mod tests {
 
     /// A small random history of one key with unique values, its read results drawn from the
     /// values a sequential run passed through (so some are linearizable and some not).
-    fn random_history(seed: &mut u64) -> Vec<Operation> {
+    /// `length` operations, each with no answer one time in `unknown_one_in`.
+    fn random_history(seed: &mut u64, length: u64, unknown_one_in: usize) -> Vec<Operation> {
         let mut draw = |below: usize| {
             *seed ^= *seed << 13;
             *seed ^= *seed >> 7;
@@ -349,7 +352,7 @@ mod tests {
         };
         let mut states = vec![String::new()];
         let mut history = Vec::new();
-        for index in 0..6u64 {
+        for index in 0..length {
             let value = format!("{}.{}", draw(3) + 1, index);
             let current = states[states.len() - 1].clone();
             let (call, ret) = match draw(4) {
@@ -368,7 +371,7 @@ mod tests {
                 Call::Cas { from, to, .. } if *from == current => states.push(to.clone()),
                 _ => {}
             }
-            let ret = if draw(3) == 0 { Return::Unknown } else { ret };
+            let ret = if draw(unknown_one_in) == 0 { Return::Unknown } else { ret };
             let invoke = draw(20) as u64;
             let complete = (ret != Return::Unknown).then(|| invoke + draw(10) as u64);
             let ret = if matches!(call, Call::Get { .. }) && complete.is_none() { Return::Unknown } else { ret };
@@ -382,7 +385,7 @@ mod tests {
         let mut seed = 0x2545_f491_4f6c_dd1d;
         let mut counted = [0; 2];
         for _ in 0..3_000 {
-            let history = random_history(&mut seed);
+            let history = random_history(&mut seed, 6, 3);
             let expected = linearizable_by_brute_force(&history);
             let verdict = check(&Kv, &history, Options::default()).unwrap().verdict;
             let expected_verdict = if expected { Verdict::Linearizable } else { Verdict::NotLinearizable };
@@ -390,5 +393,72 @@ mod tests {
             counted[usize::from(expected)] += 1;
         }
         assert!(counted[0] > 300 && counted[1] > 300, "both verdicts are tried: {counted:?}");
+    }
+
+    /// Operations `tighten` leaves out of `history` besides its unknown reads.
+    fn left_out(history: &[Operation]) -> usize {
+        let (_, kept) = tightened(history.to_vec());
+        history.iter().filter(|op| !is_unknown_read(op)).count() - kept.len()
+    }
+
+    /// Unknown writes left out (`unseen`) never change a verdict: histories with many of them,
+    /// against brute force.
+    #[test]
+    fn unknown_writes_left_out_never_change_a_verdict() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15;
+        let (mut counted, mut with_left_out) = ([0; 2], [0; 2]);
+        for _ in 0..3_000 {
+            let history = random_history(&mut seed, 7, 2);
+            let expected = linearizable_by_brute_force(&history);
+            let verdict = check(&Kv, &history, Options::default()).unwrap().verdict;
+            let expected_verdict = if expected { Verdict::Linearizable } else { Verdict::NotLinearizable };
+            assert_eq!(verdict, expected_verdict, "{history:#?}");
+            counted[usize::from(expected)] += 1;
+            if left_out(&history) > 0 {
+                with_left_out[usize::from(expected)] += 1;
+            }
+        }
+        assert!(counted[0] > 300 && counted[1] > 300, "both verdicts are tried: {counted:?}");
+        assert!(with_left_out[0] > 100 && with_left_out[1] > 100, "writes are left out in both: {with_left_out:?}");
+    }
+
+    fn cas(from: &str, to: &str) -> Call {
+        Call::Cas { key: "k".into(), from: from.into(), to: to.into() }
+    }
+
+    #[test]
+    fn an_unseen_unknown_write_is_left_out_unless_a_failed_cas_may_need_it() {
+        let unseen = vec![
+            op(put("1.1"), Return::Done, 0, Some(1)),
+            op(put("2.1"), Return::Unknown, 2, None),
+            op(get(), seen("1.1"), 3, Some(4)),
+            op(put("3.1"), Return::Done, 5, Some(6)),
+            op(get(), seen("3.1"), 7, Some(8)),
+        ];
+        assert_eq!(tightened(unseen).1, vec![0, 2, 3, 4], "nothing saw 2.1");
+        // The compare-and-set from 1.1 failed: only the unknown put of 2.1 explains that.
+        let needed = vec![
+            op(put("1.1"), Return::Done, 0, Some(1)),
+            op(put("2.1"), Return::Unknown, 2, None),
+            op(cas("1.1", "4.1"), Return::Cas(false), 3, Some(4)),
+            op(put("3.1"), Return::Done, 5, Some(6)),
+        ];
+        assert_eq!(left_out(&needed), 0);
+        assert_eq!(check(&Kv, &needed, Options::default()).unwrap().verdict, Verdict::Linearizable);
+        let mut without = needed.clone();
+        without.remove(1);
+        assert_eq!(check(&Kv, &without, Options::default()).unwrap().verdict, Verdict::NotLinearizable);
+        // Put 3.1 returned before the unknown put was called, after put 1.1 returned: the key
+        // could not hold 1.1 just before it, so the failed compare-and-set cannot need it.
+        let overwritten = vec![
+            op(put("1.1"), Return::Done, 0, Some(1)),
+            op(put("3.1"), Return::Done, 2, Some(3)),
+            op(put("2.1"), Return::Unknown, 4, None),
+            op(cas("1.1", "4.1"), Return::Cas(false), 5, Some(6)),
+        ];
+        assert_eq!(tightened(overwritten).1, vec![0, 1, 3]);
+        let seen_by_cas =
+            vec![op(put("2.1"), Return::Unknown, 0, None), op(cas("2.1", "4.1"), Return::Unknown, 1, None)];
+        assert_eq!(left_out(&seen_by_cas), 1, "the unknown cas is left out, the put it expected is not");
     }
 }

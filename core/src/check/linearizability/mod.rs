@@ -11,6 +11,7 @@ mod infer;
 pub mod model;
 mod search;
 pub mod sentence;
+mod unseen;
 
 use serde::{Deserialize, Serialize};
 
