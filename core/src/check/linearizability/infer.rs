@@ -14,7 +14,7 @@
 //!
 //! Nothing is inferred from a value that splits in two ways or none: the search judges it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Call, Operation, Return};
 
@@ -23,16 +23,17 @@ const SPLITS_MAX: u8 = 2;
 
 /// The operations of one key, `positions` into `operations`, with what their values fix applied:
 /// the positions left to search (unknown reads dropped) and the operations as the search should
-/// judge them. `operations` is changed in place only at `positions`. Unknown writes that no
-/// operation can need are left out too (`unseen`).
-pub(super) fn tighten(operations: &mut [Operation], positions: &[usize]) -> Vec<usize> {
+/// judge them, and the unknown writes the search may place only right before a failed
+/// compare-and-set (`unseen`). `operations` is changed in place only at `positions`. Unknown
+/// writes that no operation can need are left out too.
+pub(super) fn tighten(operations: &mut [Operation], positions: &[usize]) -> (Vec<usize>, BTreeSet<usize>) {
     let kept: Vec<usize> =
         positions.iter().copied().filter(|&position| !is_unknown_read(&operations[position])).collect();
     if let Some(bounds) = Writers::of(operations, &kept).map(|writers| bounds(operations, &kept, &writers)) {
         bounds.apply(operations);
     }
-    let unneeded = super::unseen::unneeded(operations, &kept, Writers::of(operations, &kept).as_ref());
-    kept.into_iter().filter(|position| !unneeded.contains(position)).collect()
+    let unseen = super::unseen::unseen(operations, &kept, Writers::of(operations, &kept).as_ref());
+    (kept.into_iter().filter(|position| !unseen.unneeded.contains(position)).collect(), unseen.floating)
 }
 
 /// A read that never returned: it may have happened anywhere, and saw nothing anyone knows.
@@ -222,7 +223,7 @@ mod tests {
     }
     fn tightened(mut operations: Vec<Operation>) -> (Vec<Operation>, Vec<usize>) {
         let positions: Vec<usize> = (0..operations.len()).collect();
-        let kept = tighten(&mut operations, &positions);
+        let (kept, _) = tighten(&mut operations, &positions);
         (operations, kept)
     }
 

@@ -20,7 +20,9 @@ use crate::check::violation::{Invariant, Violation};
 use crate::raft::OpResult;
 
 use model::{Model, Values};
-use search::{Found, Prepared, Search};
+use std::collections::BTreeSet;
+
+use search::{Found, Prepared, Role, Search};
 
 /// What a client asked: the protocol's own operation type (get, put, append, compare-and-set),
 /// so that a simulated history needs no conversion. A register's calls use an empty key.
@@ -204,10 +206,10 @@ pub fn check_timed<M: Model>(
     {
         return Err(format!("operation {position} ({}): {reason}", operations[position].call));
     }
-    let (judged, partitions) = tightened(operations, options.partition_by_key);
+    let (judged, partitions, floating) = tightened(operations, options.partition_by_key);
     let mut values = Values::default();
     let prepared: Vec<Vec<Prepared<M::Step>>> =
-        partitions.iter().map(|(_, positions)| prepare(model, &judged, positions, &mut values)).collect();
+        partitions.iter().map(|(_, positions)| prepare(model, &judged, positions, &floating, &mut values)).collect();
     let mut turns = Turns::new(model, &partitions, &prepared, options);
     let failed = turns.run(clock);
     let counterexample = failed.map(|(index, longest_prefix)| {
@@ -218,29 +220,45 @@ pub fn check_timed<M: Model>(
 }
 
 /// The operations as the search judges them, with what their values fix applied key by key
-/// (`infer`), and the partitions to search (positions into both).
-fn tightened(operations: &[Operation], partition_by_key: bool) -> (Vec<Operation>, Vec<(String, Vec<usize>)>) {
+/// (`infer`), the partitions to search (positions into both), and the unknown writes the
+/// search places only right before a failed compare-and-set of their key (`unseen`): none when
+/// the keys are searched together, where the next operation placed may be another key's.
+fn tightened(operations: &[Operation], partition_by_key: bool) -> (Vec<Operation>, Partitions, BTreeSet<usize>) {
     let mut judged = operations.to_vec();
-    let by_key_kept: Vec<(String, Vec<usize>)> =
-        by_key(operations).into_iter().map(|(key, positions)| (key, infer::tighten(&mut judged, &positions))).collect();
+    let mut floating = BTreeSet::new();
+    let mut by_key_kept = Vec::new();
+    for (key, positions) in by_key(operations) {
+        let (kept, key_floating) = infer::tighten(&mut judged, &positions);
+        floating.extend(key_floating);
+        by_key_kept.push((key, kept));
+    }
     if partition_by_key {
-        return (judged, by_key_kept);
+        return (judged, by_key_kept, floating);
     }
     let mut everything: Vec<usize> = by_key_kept.into_iter().flat_map(|(_, positions)| positions).collect();
     everything.sort_unstable();
-    (judged, vec![("(all keys)".into(), everything)])
+    (judged, vec![("(all keys)".into(), everything)], BTreeSet::new())
 }
 
-/// Compiles the operations at `positions` for the search.
+/// Partitions to search: each key (or "(all keys)") with its operations' positions.
+type Partitions = Vec<(String, Vec<usize>)>;
+
+/// Compiles the operations at `positions` for the search, the `floating` ones marked so.
 fn prepare<M: Model>(
     model: &M,
     operations: &[Operation],
     positions: &[usize],
+    floating: &BTreeSet<usize>,
     values: &mut Values,
 ) -> Vec<Prepared<M::Step>> {
     let compile = |(index, position): (usize, &usize)| {
         let op = &operations[*position];
-        Prepared::new(index, model.compile(&op.call, &op.ret, values), op.invoke, op.complete)
+        let role = match (&op.call, &op.ret) {
+            _ if floating.contains(position) => Role::Floating,
+            (Call::Cas { .. }, Return::Cas(false)) => Role::FailedCas,
+            _ => Role::Plain,
+        };
+        Prepared::new(index, model.compile(&op.call, &op.ret, values), op.invoke, op.complete, role)
     };
     positions.iter().enumerate().map(compile).collect()
 }

@@ -18,13 +18,27 @@ pub(super) struct Prepared<S> {
     pub(super) complete: Option<u64>,
     /// The operation's Zobrist value, for the fingerprint of the linearized set.
     zobrist: u64,
+    role: Role,
 }
 
 impl<S> Prepared<S> {
     /// The operation at `index` in its partition.
-    pub(super) fn new(index: usize, step: S, invoke: u64, complete: Option<u64>) -> Self {
-        Prepared { step, invoke, complete, zobrist: zobrist(index) }
+    pub(super) fn new(index: usize, step: S, invoke: u64, complete: Option<u64>, role: Role) -> Self {
+        assert!(role != Role::Floating || complete.is_none(), "only an operation with no answer floats");
+        Prepared { step, invoke, complete, zobrist: zobrist(index), role }
     }
+}
+
+/// What the search may do with an operation besides placing it after its call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Role {
+    /// Nothing more.
+    Plain,
+    /// A failed compare-and-set: it may follow a floating write.
+    FailedCas,
+    /// An unknown write nobody saw (`unseen::Unseen::floating`): placed only right before a
+    /// failed compare-and-set; the search ends once every other operation has a place.
+    Floating,
 }
 
 const NIL: usize = usize::MAX;
@@ -39,8 +53,8 @@ pub(super) enum Found {
     OutOfMemory,
 }
 
-/// The linearized operations, by rank in call order, as bits, with the frontier: the number of
-/// ranks from the first that are all linearized.
+/// The linearized operations, by rank (in call order, those with no answer last), as bits,
+/// with the frontier: the number of ranks from the first that are all linearized.
 ///
 /// In a Wing & Gong / Lowe search an operation is linearized only while every operation still
 /// in the list returns after its call, so every operation that returned before the earliest
@@ -50,15 +64,36 @@ pub(super) enum Found {
 /// operation of the history, which grew with the square of its length.
 #[derive(Clone, PartialEq, Eq)]
 struct Linearized {
+    /// Each operation's rank.
+    ranks: Vec<usize>,
     words: Vec<u64>,
     frontier: usize,
     /// Linearized ranks in all.
     count: usize,
+    /// The set in compact form, rebuilt for each configuration the memo is asked of.
+    compact: Vec<u32>,
 }
 
 impl Linearized {
-    fn new(ranks: usize) -> Self {
-        Linearized { words: vec![0; ranks.div_ceil(64)], frontier: 0, count: 0 }
+    /// An empty set of operations of these `ranks`.
+    fn new(ranks: Vec<usize>) -> Self {
+        Linearized { words: vec![0; ranks.len().div_ceil(64)], ranks, frontier: 0, count: 0, compact: Vec::new() }
+    }
+
+    fn place(&mut self, op: usize) {
+        self.insert(self.ranks[op]);
+    }
+
+    fn unplace(&mut self, op: usize) {
+        self.remove(self.ranks[op]);
+    }
+
+    /// The set in compact form ([`Linearized::compact_into`]).
+    fn compact(&mut self) -> &[u32] {
+        let mut compact = std::mem::take(&mut self.compact);
+        self.compact_into(&mut compact);
+        self.compact = compact;
+        &self.compact
     }
 
     fn contains(&self, rank: usize) -> bool {
@@ -88,7 +123,7 @@ impl Linearized {
 
     /// The set as the memo keeps it, into `compact` (cleared first): the frontier, then each
     /// linearized rank past it, ascending. Two sets are equal exactly when these are.
-    fn compact(&self, compact: &mut Vec<u32>) {
+    fn compact_into(&self, compact: &mut Vec<u32>) {
         let as_u32 = |rank: usize| u32::try_from(rank).expect("a partition holds fewer than 2³² operations");
         compact.clear();
         compact.push(as_u32(self.frontier));
@@ -364,11 +399,14 @@ impl Entries {
     }
 }
 
-/// Each operation's rank in call order (by call time, then position: the order of the calls in
-/// the entry list).
+/// Each operation's rank: the operations with an answer in call order (by call time, then
+/// position: the order of their calls in the entry list), then those with none, likewise. An
+/// operation with no answer may stay unplaced to the end (a floating one mostly does): ranked
+/// among the others, it would hold the frontier back and leave every rank past it in the
+/// memo's compact sets.
 fn ranks_in_call_order<S>(ops: &[Prepared<S>]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..ops.len()).collect();
-    order.sort_by_key(|&op| (ops[op].invoke, op));
+    order.sort_by_key(|&op| (ops[op].complete.is_none(), ops[op].invoke, op));
     let mut ranks = vec![0; ops.len()];
     for (rank, &op) in order.iter().enumerate() {
         ranks[op] = rank;
@@ -384,14 +422,12 @@ pub(super) struct Search<'a, M: Model> {
     ops: &'a [Prepared<M::Step>],
     entries: Entries,
     state: M::State,
-    /// Each operation's rank in call order (the order the memo's compact sets count in).
-    ranks: Vec<usize>,
     linearized: Linearized,
-    /// The linearized set in compact form, rebuilt for each configuration the memo is asked of.
-    compact: Vec<u32>,
     set_fingerprint: u64,
     /// The operations linearized so far, with the state before each.
     stack: Vec<(usize, M::State)>,
+    /// Operations not floating and not yet linearized: none left is an answer.
+    fixed_left: usize,
     memo: Memo<M::State>,
     longest_prefix: Vec<usize>,
     /// The entry the walk stands at.
@@ -414,11 +450,10 @@ impl<'a, M: Model> Search<'a, M> {
             ops,
             entries,
             state: model.init(),
-            ranks: ranks_in_call_order(ops),
-            linearized: Linearized::new(ops.len()),
-            compact: Vec::new(),
+            linearized: Linearized::new(ranks_in_call_order(ops)),
             set_fingerprint: 0,
             stack: Vec::new(),
+            fixed_left: ops.iter().filter(|op| op.role != Role::Floating).count(),
             memo,
             longest_prefix: Vec::new(),
             entry,
@@ -456,10 +491,14 @@ impl<'a, M: Model> Search<'a, M> {
     /// instructions on the register histories than working through `self`). The steps are
     /// counted down, and the list's emptiness is checked only where the walk runs off its end.
     fn walk(&mut self, steps: u64, memo_bytes_max: usize) -> Option<Found> {
-        let Search { model, ops, entries, state, ranks, linearized, compact, stack, memo, longest_prefix, .. } = self;
+        let Search { model, ops, entries, state, linearized, stack, fixed_left, memo, longest_prefix, .. } = self;
         let (model, ops) = (*model, *ops);
         let (mut entry, mut steps_left, mut set_fingerprint) = (self.entry, steps, self.set_fingerprint);
         let found = loop {
+            if *fixed_left == 0 {
+                // What floats goes last, in any order: an operation with no answer fits anywhere.
+                break Some(Found::Linearizable);
+            }
             if entry == NIL {
                 // Only the head's successor can be NIL: a list that is not empty ends in a return.
                 assert!(entries.next[entries.head] == NIL, "the list always ends in a return entry");
@@ -479,7 +518,8 @@ impl<'a, M: Model> Search<'a, M> {
                 let Some((last, previous_state)) = stack.pop() else {
                     break Some(Found::NotLinearizable { longest_prefix: std::mem::take(longest_prefix) });
                 };
-                linearized.remove(ranks[last]);
+                linearized.unplace(last);
+                *fixed_left += usize::from(ops[last].role != Role::Floating);
                 set_fingerprint ^= ops[last].zobrist;
                 *state = previous_state;
                 entries.unlift(last);
@@ -489,24 +529,36 @@ impl<'a, M: Model> Search<'a, M> {
             if steps_left == 0 {
                 break None;
             }
-            steps_left -= 1;
             let prepared = &ops[op];
+            let after_floating = stack.last().is_some_and(|&(last, _)| ops[last].role == Role::Floating);
+            if after_floating && prepared.role != Role::FailedCas {
+                entry = entries.next[entry];
+                continue;
+            }
+            steps_left -= 1;
             let Some(next_state) = model.step(state, &prepared.step) else {
                 entry = entries.next[entry];
                 continue;
             };
-            linearized.insert(ranks[op]);
-            linearized.compact(compact);
+            linearized.place(op);
             let next_fingerprint = set_fingerprint ^ prepared.zobrist;
-            let key = next_fingerprint ^ model.fingerprint(&next_state);
-            let heap_bytes = || model.heap_bytes(&next_state);
-            match memo.insert(key, compact, &next_state, heap_bytes, memo_bytes_max) {
+            let inserted = if prepared.role == Role::Floating {
+                // Not kept in the memo: only a failed compare-and-set may come next, and the
+                // configuration after it is kept. Kept, every floating write tried at every
+                // point would multiply the memo.
+                Inserted::New
+            } else {
+                let key = next_fingerprint ^ model.fingerprint(&next_state);
+                memo.insert(key, linearized.compact(), &next_state, || model.heap_bytes(&next_state), memo_bytes_max)
+            };
+            match inserted {
                 Inserted::OverBudget => break Some(Found::OutOfMemory),
                 Inserted::Seen => {
-                    linearized.remove(ranks[op]);
+                    linearized.unplace(op);
                     entry = entries.next[entry];
                 }
                 Inserted::New => {
+                    *fixed_left -= usize::from(prepared.role != Role::Floating);
                     stack.push((op, std::mem::replace(state, next_state)));
                     set_fingerprint = next_fingerprint;
                     entries.lift(op);
@@ -525,11 +577,9 @@ mod tests {
     use super::*;
 
     fn compact(ranks: usize, linearized: &[usize]) -> Vec<u32> {
-        let mut set = Linearized::new(ranks);
+        let mut set = Linearized::new((0..ranks).collect());
         linearized.iter().for_each(|&rank| set.insert(rank));
-        let mut compact = Vec::new();
-        set.compact(&mut compact);
-        compact
+        set.compact().to_vec()
     }
 
     #[test]
@@ -539,15 +589,16 @@ mod tests {
         assert_eq!(compact(200, &[130, 2, 0, 1]), vec![3, 130], "the order of insertion does not matter");
         assert_eq!(compact(200, &(0..64).collect::<Vec<_>>()), vec![64], "a whole word");
         assert_eq!(compact(130, &(0..130).rev().collect::<Vec<_>>()), vec![130], "everything");
-        let mut set = Linearized::new(200);
+        let mut set = Linearized::new((0..200).rev().collect());
         (0..=140).for_each(|rank| set.insert(rank));
-        set.remove(64);
-        let mut values = Vec::new();
-        set.compact(&mut values);
-        assert_eq!(values, std::iter::once(64).chain(65..=140).collect::<Vec<u32>>(), "taken back below the frontier");
-        set.insert(64);
-        set.compact(&mut values);
-        assert_eq!(values, vec![141], "put back, the frontier runs past every word filled since");
+        set.unplace(199 - 64);
+        assert_eq!(
+            set.compact(),
+            std::iter::once(64).chain(65..=140).collect::<Vec<u32>>(),
+            "taken back below the frontier"
+        );
+        set.place(199 - 64);
+        assert_eq!(set.compact(), vec![141], "put back, the frontier runs past every word filled since");
     }
 
     /// The memo's account is made of fixed sizes (4 bytes a slot, 8 a fingerprint, 4 a start

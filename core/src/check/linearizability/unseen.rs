@@ -45,9 +45,11 @@ use std::collections::BTreeSet;
 use super::infer::Writers;
 use super::{Call, Operation, Return};
 
-/// The unknown writes among `kept` (positions of one key) that no operation can need, by the
-/// conditions above; `writers` when every value of the key is unique and not empty.
-pub(super) fn unneeded(operations: &[Operation], kept: &[usize], writers: Option<&Writers<'_>>) -> BTreeSet<usize> {
+/// The unknown writes among `kept` (positions of one key) that nobody saw (condition 1), split
+/// into those no operation can need (condition 2 too), and the others, which the search may
+/// place only right before a failed compare-and-set, or last (see [`Unseen::floating`]);
+/// `writers` when every value of the key is unique and not empty.
+pub(super) fn unseen(operations: &[Operation], kept: &[usize], writers: Option<&Writers<'_>>) -> Unseen {
     let mut candidates: Vec<(usize, &str)> = kept
         .iter()
         .filter(|&&position| operations[position].complete.is_none())
@@ -55,13 +57,35 @@ pub(super) fn unneeded(operations: &[Operation], kept: &[usize], writers: Option
         .filter(|(_, value)| !value.is_empty())
         .collect();
     if candidates.is_empty() {
-        return BTreeSet::new();
+        return Unseen::default();
     }
+    let seen = seen_writers(operations, kept, writers, &candidates);
+    candidates.retain(|(position, _)| !seen.contains(position));
     let needed_until =
         kept.iter().filter_map(|&position| failed_cas_needs_until(operations, kept, writers, position)).max();
-    candidates.retain(|&(position, _)| needed_until.is_none_or(|until| operations[position].invoke > until));
-    let seen = seen_writers(operations, kept, writers, &candidates);
-    candidates.into_iter().map(|(position, _)| position).filter(|position| !seen.contains(position)).collect()
+    let (unneeded, floating) = candidates
+        .into_iter()
+        .map(|(position, _)| position)
+        .partition(|&position| needed_until.is_none_or(|until| operations[position].invoke > until));
+    Unseen { unneeded, floating }
+}
+
+/// Unknown writes nobody saw, of one key.
+#[derive(Default)]
+pub(super) struct Unseen {
+    /// Those no operation can need: left out of the search.
+    pub(super) unneeded: BTreeSet<usize>,
+    /// Those a failed compare-and-set may need. In some linearization, if there is one, each
+    /// stands right before a failed compare-and-set or after every operation with an answer:
+    /// take one where it stands elsewhere, and move it later, to right before the first failed
+    /// compare-and-set before the next overwrite that would see its expected value without
+    /// it, or to the end if none would. What stood between needs nothing of it, by the argument
+    /// of the module's doc (compare-and-sets with no answer there go to the end); after the
+    /// move the key holds a value containing its value until the next overwrite, so each
+    /// failed compare-and-set there still fails. Every move takes a write later, so the moves
+    /// end. The search therefore places such a write only right before a failed
+    /// compare-and-set, and stops once every operation with an answer has a place.
+    pub(super) floating: BTreeSet<usize>,
 }
 
 /// The value a write puts into the key (`None` for a read).
