@@ -122,10 +122,24 @@ impl Linearized {
     }
 
     /// The set as the memo keeps it, into `compact` (cleared first): the frontier, then each
-    /// linearized rank past it, ascending. Two sets are equal exactly when these are.
+    /// linearized rank past it, ascending, or those ranks as bits when that is shorter (a short
+    /// history with many operations left open); a partition of at most `PLAIN_WORDS_MAX` words
+    /// keeps just its bits. Two sets of one partition are equal exactly when these are.
     fn compact_into(&self, compact: &mut Vec<u32>) {
-        let as_u32 = |rank: usize| u32::try_from(rank).expect("a partition holds fewer than 2³² operations");
+        let as_u32 = |rank: usize| {
+            u32::try_from(rank)
+                .ok()
+                .filter(|&rank| rank < BITSET_MARK)
+                .expect("a partition holds fewer than 2³¹ operations")
+        };
         compact.clear();
+        if self.words.len() <= PLAIN_WORDS_MAX {
+            // A short partition: its bits as they are cost less to build than a frontier, and
+            // take no more room.
+            #[expect(clippy::cast_possible_truncation, reason = "a word's halves, low then high")]
+            compact.extend(self.words.iter().flat_map(|&word| [word as u32, (word >> 32) as u32]));
+            return;
+        }
         compact.push(as_u32(self.frontier));
         let mut beyond = self.count - self.frontier;
         let mut word_index = self.frontier / 64;
@@ -141,8 +155,29 @@ impl Linearized {
             }
             word_index += 1;
         }
+        let (Some(&last), extras) = (compact.last(), compact.len() - 1) else { return };
+        let bitset_words = (last as usize - self.frontier).div_ceil(32);
+        if bitset_words < extras {
+            // Denser as bits: ranks frontier + 1 onwards, 32 to a value, marked in the frontier.
+            let frontier = as_u32(self.frontier);
+            let mut bits = vec![0u32; bitset_words];
+            for &rank in &compact[1..] {
+                let offset = (rank - frontier - 1) as usize;
+                bits[offset / 32] |= 1 << (offset % 32);
+            }
+            compact.clear();
+            compact.push(frontier | BITSET_MARK);
+            compact.extend_from_slice(&bits);
+        }
     }
 }
+
+/// Partitions of at most this many words of bits (256 operations) keep their sets as those bits.
+const PLAIN_WORDS_MAX: usize = 4;
+
+/// Marks, in the frontier's value, a compact set whose ranks past the frontier are given as bits
+/// (when that is shorter than listing them): frontiers stay below it.
+const BITSET_MARK: u32 = 1 << 31;
 
 /// Memo of (linearized set, state) configurations already explored: an open-addressing table
 /// keyed by a 64-bit fingerprint. The sets themselves, in their compact form, sit one after
@@ -584,20 +619,22 @@ mod tests {
 
     #[test]
     fn a_set_is_kept_as_its_frontier_and_the_ranks_past_it() {
-        assert_eq!(compact(200, &[]), vec![0]);
-        assert_eq!(compact(200, &[2, 1, 130]), vec![0, 1, 2, 130]);
-        assert_eq!(compact(200, &[130, 2, 0, 1]), vec![3, 130], "the order of insertion does not matter");
-        assert_eq!(compact(200, &(0..64).collect::<Vec<_>>()), vec![64], "a whole word");
-        assert_eq!(compact(130, &(0..130).rev().collect::<Vec<_>>()), vec![130], "everything");
-        let mut set = Linearized::new((0..200).rev().collect());
+        assert_eq!(compact(300, &[]), vec![0]);
+        assert_eq!(compact(100, &[0, 70]), vec![1, 0, 1 << 6, 0], "a short partition keeps its bits");
+        assert_eq!(compact(300, &[2, 1, 130]), vec![0, 1, 2, 130]);
+        assert_eq!(compact(300, &[2, 3, 4, 40]), vec![BITSET_MARK, 0b1110, 1 << 7], "bits when shorter");
+        assert_eq!(compact(300, &[130, 2, 0, 1]), vec![3, 130], "the order of insertion does not matter");
+        assert_eq!(compact(300, &(0..64).collect::<Vec<_>>()), vec![64], "a whole word");
+        assert_eq!(compact(300, &(0..300).rev().collect::<Vec<_>>()), vec![300], "everything");
+        let mut set = Linearized::new((0..300).rev().collect());
         (0..=140).for_each(|rank| set.insert(rank));
-        set.unplace(199 - 64);
+        set.unplace(299 - 64);
         assert_eq!(
             set.compact(),
-            std::iter::once(64).chain(65..=140).collect::<Vec<u32>>(),
-            "taken back below the frontier"
+            vec![64 | BITSET_MARK, u32::MAX, u32::MAX, (1 << 12) - 1],
+            "taken back below the frontier: 76 ranks past it, as bits"
         );
-        set.place(199 - 64);
+        set.place(299 - 64);
         assert_eq!(set.compact(), vec![141], "put back, the frontier runs past every word filled since");
     }
 
