@@ -70,37 +70,79 @@ struct Linearized {
     frontier: usize,
     /// Linearized ranks in all.
     count: usize,
-    /// The set in compact form, rebuilt for each configuration the memo is asked of.
+    /// The set in compact form, rebuilt for each configuration the memo is asked of; a plain
+    /// set's is kept up to date instead, bit by bit, and is the set (`words` stay empty).
     compact: Vec<u32>,
+    /// Whether the memo keeps this set as its bits alone (a partition of at most
+    /// `PLAIN_WORDS_MAX` words): the frontier and the count are then not kept, and placing an
+    /// operation is a bit flipped in line (measured: etcd_002 a third fewer instructions than
+    /// through the frontier's calls).
+    plain: bool,
 }
 
 impl Linearized {
     /// An empty set of operations of these `ranks`.
     fn new(ranks: Vec<usize>) -> Self {
-        Linearized { words: vec![0; ranks.len().div_ceil(64)], ranks, frontier: 0, count: 0, compact: Vec::new() }
+        let words = ranks.len().div_ceil(64);
+        let plain = words <= PLAIN_WORDS_MAX;
+        let (words, compact) = if plain { (Vec::new(), vec![0; words * 2]) } else { (vec![0; words], Vec::new()) };
+        Linearized { words, ranks, frontier: 0, count: 0, compact, plain }
     }
 
+    #[inline]
     fn place(&mut self, op: usize) {
         self.insert(self.ranks[op]);
     }
 
+    #[inline]
     fn unplace(&mut self, op: usize) {
         self.remove(self.ranks[op]);
     }
 
     /// The set in compact form ([`Linearized::compact_into`]).
+    #[inline]
     fn compact(&mut self) -> &[u32] {
+        if !self.plain {
+            self.rebuild_compact();
+        }
+        &self.compact
+    }
+
+    #[inline(never)]
+    fn rebuild_compact(&mut self) {
         let mut compact = std::mem::take(&mut self.compact);
         self.compact_into(&mut compact);
         self.compact = compact;
-        &self.compact
     }
 
     fn contains(&self, rank: usize) -> bool {
         self.words[rank / 64] & (1 << (rank % 64)) != 0
     }
 
+    #[inline]
     fn insert(&mut self, rank: usize) {
+        if self.plain {
+            let value = &mut self.compact[rank / 32];
+            assert!(*value & (1 << (rank % 32)) == 0, "an operation is linearized once");
+            *value |= 1 << (rank % 32);
+        } else {
+            self.insert_past_frontier(rank);
+        }
+    }
+
+    #[inline]
+    fn remove(&mut self, rank: usize) {
+        if self.plain {
+            let value = &mut self.compact[rank / 32];
+            assert!(*value & (1 << (rank % 32)) != 0, "only a linearized operation is taken back");
+            *value &= !(1 << (rank % 32));
+        } else {
+            self.remove_past_frontier(rank);
+        }
+    }
+
+    #[inline(never)]
+    fn insert_past_frontier(&mut self, rank: usize) {
         assert!(!self.contains(rank), "an operation is linearized once");
         self.words[rank / 64] |= 1 << (rank % 64);
         self.count += 1;
@@ -114,7 +156,8 @@ impl Linearized {
         }
     }
 
-    fn remove(&mut self, rank: usize) {
+    #[inline(never)]
+    fn remove_past_frontier(&mut self, rank: usize) {
         assert!(self.contains(rank), "only a linearized operation is taken back");
         self.words[rank / 64] &= !(1 << (rank % 64));
         self.count -= 1;
@@ -123,8 +166,8 @@ impl Linearized {
 
     /// The set as the memo keeps it, into `compact` (cleared first): the frontier, then each
     /// linearized rank past it, ascending, or those ranks as bits when that is shorter (a short
-    /// history with many operations left open); a partition of at most `PLAIN_WORDS_MAX` words
-    /// keeps just its bits. Two sets of one partition are equal exactly when these are.
+    /// history with many operations left open); not for a plain set, which is its bits. Two
+    /// sets of one partition are equal exactly when these are.
     fn compact_into(&self, compact: &mut Vec<u32>) {
         let as_u32 = |rank: usize| {
             u32::try_from(rank)
@@ -132,14 +175,8 @@ impl Linearized {
                 .filter(|&rank| rank < BITSET_MARK)
                 .expect("a partition holds fewer than 2³¹ operations")
         };
+        assert!(!self.plain, "a plain set is its bits, kept as it changes");
         compact.clear();
-        if self.words.len() <= PLAIN_WORDS_MAX {
-            // A short partition: its bits as they are cost less to build than a frontier, and
-            // take no more room.
-            #[expect(clippy::cast_possible_truncation, reason = "a word's halves, low then high")]
-            compact.extend(self.words.iter().flat_map(|&word| [word as u32, (word >> 32) as u32]));
-            return;
-        }
         compact.push(as_u32(self.frontier));
         let mut beyond = self.count - self.frontier;
         let mut word_index = self.frontier / 64;
@@ -190,6 +227,10 @@ struct Memo<S> {
     slots: Vec<u32>,
     fingerprints: Vec<u64>,
     states: Vec<S>,
+    /// The length of every set, when they all have one (a short partition's plain bits): set
+    /// `i` then starts at `i * stride` and `starts` stays empty, which spares the search a load
+    /// of a far line per probe (measured: etcd_002 about 10% faster).
+    stride: Option<usize>,
     /// Where configuration `i`'s set starts in `sets`; it ends where the next one starts.
     starts: Vec<u32>,
     /// The sets in compact form ([`Linearized::compact`]), one after another.
@@ -212,10 +253,12 @@ const SET_VALUE_BYTES: usize = 4;
 const SLOTS_FIRST: usize = 1024;
 
 impl<S: Clone + Eq> Memo<S> {
-    /// An empty memo, each state counted as `state_bytes`.
-    fn new(state_bytes: usize) -> Self {
+    /// An empty memo, each state counted as `state_bytes`, its sets all `stride` values long
+    /// if that is given.
+    fn new(state_bytes: usize, stride: Option<usize>) -> Self {
         Memo {
             state_bytes,
+            stride,
             slots: vec![u32::MAX; SLOTS_FIRST],
             fingerprints: Vec::new(),
             states: Vec::new(),
@@ -240,12 +283,16 @@ impl<S: Clone + Eq> Memo<S> {
     /// The tables' bytes with room for `entries` configurations, `slots` slots and `set_values`
     /// values of sets.
     fn bytes_for(&self, entries: usize, slots: usize, set_values: usize) -> usize {
-        let per_entry = FINGERPRINT_BYTES + self.state_bytes + START_BYTES;
+        let start_bytes = if self.stride.is_some() { 0 } else { START_BYTES };
+        let per_entry = FINGERPRINT_BYTES + self.state_bytes + start_bytes;
         slots * SLOT_BYTES + entries * per_entry + set_values * SET_VALUE_BYTES
     }
 
     /// Configuration `index`'s set, in compact form.
     fn set(&self, index: usize) -> &[u32] {
+        if let Some(stride) = self.stride {
+            return &self.sets[index * stride..][..stride];
+        }
         let start = self.starts[index] as usize;
         let end = self.starts.get(index + 1).map_or(self.sets.len(), |&end| end as usize);
         &self.sets[start..end]
@@ -288,7 +335,12 @@ impl<S: Clone + Eq> Memo<S> {
         self.slots[slot] = slot_entry(self.states.len());
         self.fingerprints.push(fingerprint);
         self.states.push(state.clone());
-        self.starts.push(u32::try_from(self.sets.len()).expect("the memory budget keeps sets below 2³² values"));
+        match self.stride {
+            Some(stride) => assert!(compact.len() == stride, "every set of this memo is {stride} values long"),
+            None => {
+                self.starts.push(u32::try_from(self.sets.len()).expect("the memory budget keeps sets below 2³² values"))
+            }
+        }
         self.sets.extend_from_slice(compact);
         self.state_heap_bytes += heap_bytes;
         if self.states.len() * 2 > self.slots.len() {
@@ -318,7 +370,9 @@ impl<S: Clone + Eq> Memo<S> {
             let more = entries - self.states.len();
             self.states.reserve_exact(more);
             self.fingerprints.reserve_exact(more);
-            self.starts.reserve_exact(more);
+            if self.stride.is_none() {
+                self.starts.reserve_exact(more);
+            }
             self.entries_room = entries;
         }
         if values > self.set_values_room {
@@ -463,6 +517,8 @@ pub(super) struct Search<'a, M: Model> {
     stack: Vec<(usize, M::State)>,
     /// Operations not floating and not yet linearized: none left is an answer.
     fixed_left: usize,
+    /// Whether any operation floats: when none does, the walk skips the check for one.
+    floats: bool,
     memo: Memo<M::State>,
     longest_prefix: Vec<usize>,
     /// The entry the walk stands at.
@@ -478,7 +534,8 @@ impl<'a, M: Model> Search<'a, M> {
     pub(super) fn new(model: &'a M, ops: &'a [Prepared<M::Step>]) -> Self {
         let entries = Entries::new(ops);
         let entry = entries.next[entries.head];
-        let memo = Memo::new(M::STATE_BYTES);
+        let words = ops.len().div_ceil(64);
+        let memo = Memo::new(M::STATE_BYTES, (words <= PLAIN_WORDS_MAX).then_some(words * 2));
         let memo_bytes_peak = memo.bytes();
         Search {
             model,
@@ -489,6 +546,7 @@ impl<'a, M: Model> Search<'a, M> {
             set_fingerprint: 0,
             stack: Vec::new(),
             fixed_left: ops.iter().filter(|op| op.role != Role::Floating).count(),
+            floats: ops.iter().any(|op| op.role == Role::Floating),
             memo,
             longest_prefix: Vec::new(),
             entry,
@@ -515,6 +573,11 @@ impl<'a, M: Model> Search<'a, M> {
     /// register histories), and changes to the turns cannot move its code.
     #[inline(never)]
     pub(super) fn run(&mut self, steps: u64, memo_bytes_max: usize) -> Option<Found> {
+        // What floats goes last, in any order: an operation with no answer fits anywhere. Only a
+        // placement lowers the count, so it is checked here and by the walk after each one.
+        if self.fixed_left == 0 {
+            return Some(Found::Linearizable);
+        }
         let found = self.walk(steps, memo_bytes_max);
         // The memo only grows, so its size as a turn ends is its peak so far.
         self.memo_bytes_peak = self.memo_bytes_peak.max(self.memo.bytes());
@@ -529,11 +592,8 @@ impl<'a, M: Model> Search<'a, M> {
         let Search { model, ops, entries, state, linearized, stack, fixed_left, memo, longest_prefix, .. } = self;
         let (model, ops) = (*model, *ops);
         let (mut entry, mut steps_left, mut set_fingerprint) = (self.entry, steps, self.set_fingerprint);
+        let floats = self.floats;
         let found = loop {
-            if *fixed_left == 0 {
-                // What floats goes last, in any order: an operation with no answer fits anywhere.
-                break Some(Found::Linearizable);
-            }
             if entry == NIL {
                 // Only the head's successor can be NIL: a list that is not empty ends in a return.
                 assert!(entries.next[entries.head] == NIL, "the list always ends in a return entry");
@@ -565,7 +625,7 @@ impl<'a, M: Model> Search<'a, M> {
                 break None;
             }
             let prepared = &ops[op];
-            let after_floating = stack.last().is_some_and(|&(last, _)| ops[last].role == Role::Floating);
+            let after_floating = floats && stack.last().is_some_and(|&(last, _)| ops[last].role == Role::Floating);
             if after_floating && prepared.role != Role::FailedCas {
                 entry = entries.next[entry];
                 continue;
@@ -598,6 +658,9 @@ impl<'a, M: Model> Search<'a, M> {
                     set_fingerprint = next_fingerprint;
                     entries.lift(op);
                     entry = entries.next[entries.head];
+                    if *fixed_left == 0 {
+                        break Some(Found::Linearizable);
+                    }
                 }
             }
         };
@@ -643,7 +706,7 @@ mod tests {
     /// numbers on every target.
     #[test]
     fn a_memo_counts_the_same_bytes_on_every_target() {
-        let mut memo: Memo<u32> = Memo::new(4);
+        let mut memo: Memo<u32> = Memo::new(4, None);
         assert_eq!(memo.bytes(), 1024 * 4, "an empty memo is its slots");
         let inserted = memo.insert(7, &[0, 70], &3, || 0, usize::MAX);
         assert_eq!(inserted, Inserted::New);
@@ -664,7 +727,7 @@ mod tests {
         assert_eq!(memo.insert(2, &longer, &3, || 0, usize::MAX), Inserted::New);
         assert_eq!(memo.bytes(), 4096 + 128 * 16 + 1067 * 4, "values grow to what is needed when that is more");
 
-        let mut kv_like: Memo<u64> = Memo::new(8);
+        let mut kv_like: Memo<u64> = Memo::new(8, None);
         assert_eq!(kv_like.insert(1, &[5], &9, || 100, usize::MAX), Inserted::New);
         assert_eq!(
             kv_like.bytes(),
@@ -675,7 +738,7 @@ mod tests {
 
     #[test]
     fn a_memo_refuses_what_would_pass_its_budget_and_allocates_nothing() {
-        let mut memo: Memo<u32> = Memo::new(4);
+        let mut memo: Memo<u32> = Memo::new(4, None);
         let budget = 4096 + 64 * (8 + 4 + 4) + 256 * 4 - 1;
         assert_eq!(memo.insert(1, &[0], &0, || 0, budget), Inserted::OverBudget);
         assert_eq!((memo.len(), memo.bytes()), (0, 4096));
