@@ -371,7 +371,9 @@ fn grant_with_disk(disk: HardState, rules: bool) -> Checked {
 
 #[test]
 fn vote_durable_inv_fires_for_a_grant_sent_before_the_vote_is_on_disk() {
-    fails(Invariant::VoteDurableInv, |rules| grant_with_disk(HardState { term: 3, voted_for: None }, rules));
+    let violation =
+        fails(Invariant::VoteDurableInv, |rules| grant_with_disk(HardState { term: 3, voted_for: None }, rules));
+    assert!(violation.message.ends_with("(disk: term 3, no vote)"), "{violation}");
     pass(grant_with_disk(HardState { term: 3, voted_for: Some(1) }, true));
     // Written in order before term 4.
     pass(grant_with_disk(HardState { term: 4, voted_for: None }, true));
@@ -390,12 +392,13 @@ fn vote_durable_inv_fires_for_a_vote_request_before_the_self_vote_is_on_disk() {
 
 #[test]
 fn vote_durable_inv_fires_for_a_leader_whose_own_vote_is_not_on_disk() {
-    fails(Invariant::VoteDurableInv, |rules| {
+    let violation = fails(Invariant::VoteDurableInv, |rules| {
         let mut run = Run::with_rules(3, rules);
         pass(run.grant(2, follower(2, 0), 1));
-        pass(run.sync(1, vec![hard_state(2, None)]));
+        pass(run.sync(1, vec![hard_state(2, Some(3))]));
         run.step(1, leader(2, 0), nothing())
     });
+    assert!(violation.message.ends_with("(disk: term 2, vote for S3)"), "{violation}");
 }
 
 #[test]
@@ -663,12 +666,13 @@ fn monotonic_applied_fires_for_a_gap_in_applying() {
 
 #[test]
 fn monotonic_vote_fires_for_a_changed_vote_in_one_term() {
-    fails(Invariant::MonotonicVote, |rules| {
+    let violation = fails(Invariant::MonotonicVote, |rules| {
         let voted = |candidate| NodeSnapshot { voted_for: Some(candidate), ..follower(4, 0) };
         let mut run = Run::with_rules(3, rules);
         pass(run.step(1, voted(2), nothing()));
         run.step(1, voted(3), nothing())
     });
+    assert_eq!(violation.message, "S1 voted for S2 in term 4 and then changed it to a vote for S3");
 }
 
 #[test]

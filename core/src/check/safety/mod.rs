@@ -392,10 +392,8 @@ impl SafetyChecker {
         }
         if let (true, Some(vote)) = (after.term == before.term, before.voted_for) {
             if after.voted_for != Some(vote) {
-                let message = format!(
-                    "S{node} voted for S{vote} in term {} and then changed its vote to {:?}",
-                    after.term, after.voted_for
-                );
+                let now = after.voted_for.map_or_else(|| "no vote".to_string(), |other| format!("a vote for S{other}"));
+                let message = format!("S{node} voted for S{vote} in term {} and then changed it to {now}", after.term);
                 return self.fail(Invariant::MonotonicVote, vec![node, vote], vec![after.term], vec![], message);
             }
         }
