@@ -7,7 +7,9 @@
 use raftsim_core::check::violation::Violation;
 use raftsim_core::explore::export;
 use raftsim_core::explore::shrink::{size, Shrinker, SHRINK_RUNS_DEFAULT};
-use raftsim_core::explore::sweep::{failing_run, judge_seed, SeedRange, Verdict, SWEEP_SEEDS_MAX};
+use raftsim_core::explore::sweep::{
+    failing_run, judge_seed, panicked_run, Panicked, SeedRange, Verdict, SWEEP_SEEDS_MAX,
+};
 use raftsim_core::raft::{Bugs, BUG_CATALOGUE};
 use raftsim_core::scenario::share::{decode, encode};
 use raftsim_core::scenario::{Checks, RunSpec, Scenario};
@@ -205,10 +207,14 @@ pub struct Sweep {
 struct SeedReport {
     seed: u64,
     events: u64,
-    /// `pass`, `fails` or `unknown` (linearizability went unanswered: not a pass).
+    /// `pass`, `fails`, `unknown` (linearizability went unanswered: not a pass) or `panic`
+    /// (the engine panicked; on wasm32 a panic kills the worker instead, and the page reports
+    /// the seed it was on).
     verdict: &'static str,
     violation: Option<Violation>,
-    /// The link that opens the run at its violating event.
+    /// Where and why the engine panicked.
+    panic: Option<Panicked>,
+    /// The link that opens the run at its violating event (at the event before a panic).
     link: Option<String>,
 }
 
@@ -246,15 +252,19 @@ impl Sweep {
 
     fn report(&self, seed: u64) -> SeedReport {
         let outcome = judge_seed(&self.scenario, seed);
-        let (verdict, violation, link) = match outcome.verdict {
-            Verdict::Pass => ("pass", None, None),
-            Verdict::LinearizabilityUnknown => ("unknown", None, None),
+        let (verdict, violation, panic, link) = match outcome.verdict {
+            Verdict::Pass => ("pass", None, None, None),
+            Verdict::LinearizabilityUnknown => ("unknown", None, None, None),
             Verdict::Fails(violation) => {
                 let link = encode(&failing_run(&self.scenario, seed, &violation));
-                ("fails", Some(violation), Some(link))
+                ("fails", Some(violation), None, Some(link))
+            }
+            Verdict::Panic(panicked) => {
+                let link = encode(&panicked_run(&self.scenario, seed, &panicked));
+                ("panic", None, Some(panicked), Some(link))
             }
         };
-        SeedReport { seed, events: outcome.events, verdict, violation, link }
+        SeedReport { seed, events: outcome.events, verdict, violation, panic, link }
     }
 
     /// The link of seed `seed`'s run from its start (for a seed that crashed the engine).
