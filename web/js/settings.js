@@ -170,9 +170,20 @@ function fill(scenario) {
 function clearErrors() {
   for (const field of fields) {
     field.error.hidden = true;
+    field.error.classList.remove("field-warning");
     field.row.classList.remove("invalid");
   }
   byId("settings-error").hidden = true;
+}
+
+/** Says beside its field what a valid scenario may still get wrong (the engine's words: Raft's
+ * timing requirement); the run starts all the same. */
+function showWarning(path, reason) {
+  const field = fields.find((candidate) => candidate.spec.path === path);
+  if (!field) return;
+  field.error.textContent = `Warning: ${reason}.`;
+  field.error.classList.add("field-warning");
+  field.error.hidden = false;
 }
 
 function showError(path, reason) {
@@ -213,6 +224,8 @@ function readForm() {
   if (scenario.seed === null) return null;
   const problem = app.wasm.validate_scenario(scenario);
   if (problem) return showError(problem.field, problem.reason), null;
+  const warning = app.wasm.scenario_warning(scenario);
+  if (warning) showWarning(warning.field, warning.reason);
   return scenario;
 }
 

@@ -116,7 +116,7 @@ impl Node {
         // Bug switch (raft.cr): after a restart the node believes its old vote stands and never
         // counts its own vote again; alone, it can never win.
         let forgets_own_vote = self.config.protocol.bugs.lone_voter_no_reelect && self.restarted;
-        let own_vote_durable = (self.role == Role::PreCandidate || self.all_writes_durable()) && !forgets_own_vote;
+        let own_vote_durable = (self.role == Role::PreCandidate || self.vote_durable()) && !forgets_own_vote;
         let granted = self
             .votes
             .iter()
