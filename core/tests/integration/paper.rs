@@ -737,6 +737,27 @@ fn a_prevote_is_refused_to_a_node_with_a_stale_log() {
 }
 
 #[test]
+fn a_prevote_is_refused_while_a_leader_is_heard_from_even_without_check_quorum() {
+    // Thesis §9.6: voters grant a pre-vote only if "they have not received heartbeats from a
+    // valid leader for at least a baseline election timeout". CheckQuorum is off here, where
+    // etcd-raft would grant: node 3 merely lost touch with a healthy leader.
+    let mut cluster = Cluster::new(3, &with_prevote());
+    cluster.elect(1);
+    cluster.isolate(1);
+    cluster.fire(3, Timer::Election);
+    cluster.stabilize();
+    assert_eq!(cluster.node(3).votes().get(&2), Some(&false), "node 2 heard from leader 1 within the timeout");
+    assert_eq!((cluster.node(3).role(), cluster.node(3).term()), (Role::PreCandidate, 1), "no term was raised");
+    assert_eq!(cluster.node(2).term(), 1);
+    // A baseline election timeout without the leader: the lease runs out, and node 2 grants.
+    cluster.fire(2, Timer::Lease);
+    cluster.fire(3, Timer::Election);
+    cluster.stabilize();
+    assert_eq!(cluster.leaders(), vec![1, 3], "node 3 won term 2; the isolated node 1 has not heard yet");
+    assert_eq!(cluster.node(3).term(), 2);
+}
+
+#[test]
 fn a_lower_term_prevote_gets_a_refusal_carrying_the_current_term() {
     // etcd #8243: a node whose term is behind but whose log is longer keeps pre-campaigning; it
     // must learn the higher term from the refusals, or the cluster can deadlock.

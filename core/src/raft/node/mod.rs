@@ -79,8 +79,9 @@ pub struct Node {
     /// Whether this node's last command for its election timer armed it (and it has not fired
     /// since): the driver keeps it running until told otherwise.
     election_timer_armed: bool,
-    /// A follower with CheckQuorum: it heard from its leader less than the minimum election
-    /// timeout ago (the lease timer runs). Only then does it ignore vote requests.
+    /// A follower with CheckQuorum or PreVote: it heard from its leader less than the minimum
+    /// election timeout ago (the lease timer runs). Only then does it refuse pre-votes and, with
+    /// CheckQuorum, ignore vote requests.
     lease_running: bool,
 }
 
@@ -609,12 +610,13 @@ impl Node {
     }
 
     /// A follower heard from the leader of its term: the election timeout starts again
-    /// (Figure 2), and so does the lease (thesis §4.2.3) when CheckQuorum makes it safe.
+    /// (Figure 2), and so does the lease, which PreVote (thesis §9.6: no pre-vote while a leader
+    /// is heard from) and CheckQuorum (thesis §4.2.3: no vote either) read.
     fn heard_from_leader(&mut self) {
         assert_eq!(self.role, Role::Follower, "only a follower has a leader to hear from");
         assert!(self.leader.is_some(), "the leader is known once heard from");
         self.arm_election_timer();
-        if self.config.protocol.check_quorum {
+        if self.config.protocol.check_quorum || self.config.protocol.prevote {
             self.lease_running = true;
             self.arm_fixed_timer(Timer::Lease, self.config.protocol.election_timeout_us_min);
         }
