@@ -19,7 +19,7 @@ use raftsim_core::scenario::RunSpec;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::search::accepted;
+use crate::search::{accepted, panic_if_asked, Accepted};
 use crate::to_js;
 
 /// Runs per round of a hunt on the page: small enough that a worker reports its
@@ -67,6 +67,8 @@ pub struct Hunt {
     known: BTreeMap<u64, u64>,
     /// The round's runs done, in plan order.
     results: Vec<JobResult>,
+    /// See `search::Request::panic_at_seed_for_testing`.
+    panic_at_seed: Option<u64>,
 }
 
 /// A run of a planned round, as the page names it if the engine panics in it.
@@ -124,7 +126,7 @@ impl Hunt {
         shard: u32,
         shards: u32,
     ) -> Result<Hunt, JsError> {
-        let (scenario, range) = accepted(request)?;
+        let Accepted { scenario, range, panic_at_seed } = accepted(request)?;
         if shards == 0 || shard >= shards || u64::from(shards) > range.len() {
             return Err(JsError::new(&format!("part {shard} of {shards} of a hunt of {} seeds", range.len())));
         }
@@ -137,6 +139,7 @@ impl Hunt {
             planned: Vec::new(),
             known: BTreeMap::new(),
             results: Vec::new(),
+            panic_at_seed,
         })
     }
 
@@ -179,6 +182,7 @@ impl Hunt {
     /// Runs the planned round's next run; `false` if none was left.
     pub fn run_planned(&mut self) -> bool {
         let Some(job) = self.planned.pop() else { return false };
+        panic_if_asked(self.panic_at_seed, job_scenario(&job).seed);
         self.results.push(run_job(job, &self.known));
         true
     }

@@ -108,12 +108,33 @@ struct Request {
     checks: Option<String>,
     first_seed: String,
     last_seed: String,
+    /// The page's tests make the engine panic when it judges (a sweep) or runs (a hunt) this
+    /// seed, to see a dead worker reported with its seed, as `fail_at_event_for_testing` does
+    /// for the run on screen.
+    #[serde(default)]
+    panic_at_seed_for_testing: Option<u64>,
+}
+
+/// A search request the engine accepted.
+pub(crate) struct Accepted {
+    /// The scenario, its bug switches and check mode set.
+    pub(crate) scenario: Scenario,
+    /// The seeds.
+    pub(crate) range: SeedRange,
+    /// See [`Request::panic_at_seed_for_testing`].
+    pub(crate) panic_at_seed: Option<u64>,
+}
+
+/// Panics if the page's test asked for a panic at `seed` (see
+/// [`Request::panic_at_seed_for_testing`]).
+pub(crate) fn panic_if_asked(panic_at_seed: Option<u64>, seed: u64) {
+    assert_ne!(panic_at_seed, Some(seed), "the page's test asked for a panic in seed {seed}");
 }
 
 /// Reads and judges a search request: the scenario with its bug switches set (and without forks:
 /// a fork belongs to one run, as the user's actions do), and the seeds; or every problem, each
 /// with its field.
-fn plan(request: JsValue) -> Result<(Scenario, SeedRange), Vec<Problem>> {
+fn plan(request: JsValue) -> Result<Accepted, Vec<Problem>> {
     let request: Request = parse_js(request, "search").map_err(|reason| vec![Problem { field: "", reason }])?;
     let mut problems = Vec::new();
     let mut refuse = |field, reason: String| problems.push(Problem { field, reason });
@@ -151,14 +172,14 @@ fn plan(request: JsValue) -> Result<(Scenario, SeedRange), Vec<Problem>> {
             scenario.protocol.bugs = bugs;
             scenario.checks = checks.unwrap_or(scenario.checks);
             scenario.forks.clear();
-            Ok((scenario, range))
+            Ok(Accepted { scenario, range, panic_at_seed: request.panic_at_seed_for_testing })
         }
         _ => Err(problems),
     }
 }
 
 /// [`plan`] for a constructor: the request, or an error naming every problem.
-pub(crate) fn accepted(request: JsValue) -> Result<(Scenario, SeedRange), JsError> {
+pub(crate) fn accepted(request: JsValue) -> Result<Accepted, JsError> {
     plan(request).map_err(|problems| {
         let reasons: Vec<String> = problems.iter().map(|problem| problem.reason.clone()).collect();
         JsError::new(&reasons.join("; "))
@@ -200,6 +221,7 @@ pub fn validate_search(
 pub struct Sweep {
     scenario: Scenario,
     range: SeedRange,
+    panic_at_seed: Option<u64>,
 }
 
 /// One seed's outcome, as the page lists it.
@@ -223,8 +245,8 @@ impl Sweep {
     /// A sweep of a request [`validate_search`] accepts; otherwise an error with each problem.
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(unchecked_param_type = "SearchRequest")] request: JsValue) -> Result<Sweep, JsError> {
-        let (scenario, range) = accepted(request)?;
-        Ok(Sweep { scenario, range })
+        let Accepted { scenario, range, panic_at_seed } = accepted(request)?;
+        Ok(Sweep { scenario, range, panic_at_seed })
     }
 
     /// The first seed.
@@ -251,6 +273,7 @@ impl Sweep {
     }
 
     fn report(&self, seed: u64) -> SeedReport {
+        panic_if_asked(self.panic_at_seed, seed);
         let outcome = judge_seed(&self.scenario, seed);
         let (verdict, violation, panic, link) = match outcome.verdict {
             Verdict::Pass => ("pass", None, None, None),

@@ -265,7 +265,7 @@ export interface SearchDefaults {
   checks: SearchChoice[];
 }
 /** The search form as the page sends it: the seeds as typed. */
-export interface SearchRequest { scenario: Scenario | null; bugs: string[]; checks?: string; first_seed: string; last_seed: string }
+export interface SearchRequest { scenario: Scenario | null; bugs: string[]; checks?: string; first_seed: string; last_seed: string; panic_at_seed_for_testing?: number }
 /** A field of the search form the engine refused. */
 export interface FormProblem { field: "" | "scenario" | "bugs" | "checks" | "first_seed" | "last_seed"; reason: string }
 /** One seed's outcome in a sweep. */

@@ -37,6 +37,7 @@ function readRequest() {
     checks: byId("search-checks").value,
     first_seed: byId("search-first").value,
     last_seed: byId("search-last").value,
+    ...(app.searchPanicAtSeedForTesting === null ? {} : { panic_at_seed_for_testing: app.searchPanicAtSeedForTesting }),
   };
 }
 
