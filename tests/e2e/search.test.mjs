@@ -39,7 +39,7 @@ async function searchEnded(page, timeout = HUNT_WAIT_MS) {
     const hunt = window.raftsim.app.search;
     return {
       state: document.body.dataset.search, done: hunt.done, failing: hunt.failing, unknown: hunt.unknown, workers: hunt.workers.length,
-      listed: hunt.listed.map((report) => ({ seed: report.seed, check: report.violation.invariant, event: report.violation.event, link: report.link })),
+      listed: hunt.listed.map((report) => ({ seed: report.seed, check: report.violation?.invariant ?? "Panic", event: report.violation?.event ?? null, link: report.link })),
       rows: [...document.querySelectorAll("#search-failures li")].map((row) => ({ seed: Number(row.dataset.seed), check: row.dataset.check })),
       figures: document.getElementById("search-figures").textContent, verdict: document.getElementById("search-verdict").textContent,
     };
@@ -336,6 +336,38 @@ const CASES = [
     const nativeLink = /^replay: (.+)$/m.exec(cli(["shrink", forked.link]))[1];
     assert.equal(shrunk, fragment(nativeLink), "a forked run shrinks in the browser as raftsim shrink shrinks it");
     assertNoErrors(page);
+    await page.close();
+  }],
+
+  ["a seed whose engine panics is listed as a Panic with its link, and the search carries on", async ({ open, shot }) => {
+    // On wasm a panic kills the worker's engine: the page names the seed it was on. The engine
+    // is made to panic in seed 7 (the page's test hook, as fail_at_event_for_testing is).
+    const page = await open();
+    await page.evaluate(() => { window.raftsim.app.searchPanicAtSeedForTesting = 7; });
+    await search(page, { first: 1, last: 12 });
+    const swept = await searchEnded(page);
+    assert.equal(swept.state, "done");
+    assert.equal(swept.done, 12, "every other seed was judged");
+    assert.deepEqual(swept.rows, [{ seed: 7, check: "Panic" }]);
+    assert.match(swept.listed[0].link, /^r1~/, "the seed's link");
+    assert.match(swept.verdict, /1 panicked \(the engine panicked: a bug in raftsim/);
+    assert.equal(swept.failing, 0, "no check failed; the panic is listed apart, and the verdict is not a pass");
+    const why = await page.$eval('#search-failures li[data-check="Panic"] .failure-why', (element) => element.textContent);
+    assert.match(why, /the page's test asked for a panic in seed 7/, "the engine's panic message");
+    await page.evaluate(() => document.getElementById("panel-search").scrollIntoView());
+    await shot(page, "58-panic-sweep");
+
+    await search(page, { first: 1, last: 40, kind: "hunt" });
+    const hunted = await searchEnded(page);
+    assert.equal(hunted.state, "done");
+    const panics = hunted.rows.filter((row) => row.check === "Panic");
+    assert.deepEqual(panics, [{ seed: 7, check: "Panic" }], "the run the dead worker was on, by its seed");
+    const workers = await page.evaluate(() => window.raftsim.app.search.workersUsed);
+    if (workers > 1) {
+      assert.ok(hunted.done > 7, `the other parts went on (${hunted.done} runs)`);
+      assert.match(hunted.verdict, /stopped there; the others went on/);
+    }
+    await page.evaluate(() => { window.raftsim.app.searchPanicAtSeedForTesting = null; });
     await page.close();
   }],
 

@@ -276,6 +276,26 @@ pub fn validate_scenario(
     }
 }
 
+/// What a valid scenario may still get wrong, said beside the field to change: `null`, or
+/// `{field, reason}` when its disks or network break Raft's timing requirement, broadcast time
+/// ≪ election timeout (§5.6; `Scenario::timing_warning`). A warning, not a refusal: the run is
+/// valid, and a liveness failure in it says the requirement was not met.
+#[wasm_bindgen(unchecked_return_type = "FieldProblem | null")]
+pub fn scenario_warning(
+    #[wasm_bindgen(unchecked_param_type = "Scenario")] scenario: JsValue,
+) -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    struct Warning {
+        field: String,
+        reason: String,
+    }
+    let scenario: Scenario = parse_js(scenario, "scenario").map_err(|reason| JsError::new(&reason))?;
+    match scenario.timing_warning() {
+        None => Ok(JsValue::NULL),
+        Some(warning) => to_js(&Warning { field: warning.field, reason: warning.reason }),
+    }
+}
+
 /// Runs the standard benchmark workload (seeds 1..=`seeds` of the default scenario: 5 nodes,
 /// swarm faults, 3 clients, 10 s simulated, every check on) and reports events per second,
 /// timed with the browser's clock. `raftsim bench` runs the same workload natively.

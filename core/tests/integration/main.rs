@@ -24,6 +24,7 @@ mod coverage;
 mod layers;
 mod record;
 mod simulation;
+mod timing;
 mod tours;
 
 // The export generator, and the three tests it wrote (`export.rs` holds it to them).

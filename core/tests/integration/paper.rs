@@ -342,6 +342,55 @@ fn an_acknowledgement_is_not_sent_before_the_entries_are_durable() {
 }
 
 #[test]
+fn a_heartbeat_answer_does_not_wait_behind_an_append_it_says_nothing_about() {
+    // Persist before send holds a message only for the writes it depends on: a heartbeat's
+    // answer promises nothing the pending append holds (its term is on disk already), so it
+    // leaves at once, while the append's acknowledgement waits for the append.
+    let mut cluster = Cluster::new(2, &plain());
+    cluster.elect(1);
+    cluster.auto_persist = false;
+    cluster.propose(1, 100, put("k", "v"));
+    cluster.deliver_one();
+    assert_eq!(cluster.node(2).held_message_count(), 1, "the acknowledgement waits for the append");
+    cluster.fire(1, Timer::Heartbeat);
+    while cluster.network.front().is_some_and(|message| message.from == 1) {
+        cluster.deliver_one();
+    }
+    let answers: Vec<&Body> = cluster.network.iter().filter(|message| message.from == 2).map(|m| &m.body).collect();
+    assert_eq!(answers, vec![&Body::HeartbeatResponse], "the heartbeat's answer left ahead of the append's fsync");
+    assert_eq!(cluster.node(2).held_message_count(), 1);
+    cluster.persist(2);
+    let ack = cluster.network.back().expect("the acknowledgement, once durable");
+    assert!(matches!(ack.body, Body::AppendResponse { outcome: AppendOutcome::Accepted { match_index: 2 }, .. }));
+}
+
+#[test]
+fn a_prevote_waits_for_no_write() {
+    // A pre-vote asks about a term the node has not entered, and granting one changes nothing
+    // (thesis §9.6): neither the requests nor the answers wait behind a write in progress, so a
+    // slow disk does not slow the pre-vote round.
+    let mut cluster = Cluster::new(3, &with_prevote());
+    cluster.elect(1);
+    cluster.auto_persist = false;
+    cluster.propose(1, 100, put("k", "v"));
+    cluster.deliver_one();
+    cluster.deliver_one();
+    assert_eq!((cluster.node(2).held_message_count(), cluster.node(3).held_message_count()), (1, 1));
+    cluster.isolate(1);
+    cluster.fire(2, Timer::Election);
+    assert_eq!(cluster.node(2).role(), Role::PreCandidate);
+    let requests =
+        cluster.network.iter().filter(|message| matches!(message.body, Body::VoteRequest { prevote: true, .. }));
+    assert_eq!(requests.count(), 2, "the pre-vote requests leave with node 2's append still in progress");
+    while cluster.network.front().is_some_and(|message| message.from != 3) {
+        cluster.deliver_one();
+    }
+    let answer = cluster.network.iter().find(|message| message.from == 3).expect("node 3 answers at once");
+    assert!(matches!(answer.body, Body::VoteResponse { prevote: true, .. }), "{answer}");
+    assert_eq!(cluster.node(3).held_message_count(), 1, "only the acknowledgement waits for node 3's append");
+}
+
+#[test]
 fn a_leader_counts_its_own_entry_only_once_it_is_durable() {
     // The leader may send before its own write completes (thesis §10.2.1), but must not count
     // itself toward a quorum until it has: otherwise a crash could lose a "committed" entry
@@ -685,6 +734,27 @@ fn a_prevote_is_refused_to_a_node_with_a_stale_log() {
     assert_eq!(cluster.node(3).role(), Role::PreCandidate, "one refusal of three is not yet a quorum");
     assert_eq!(cluster.node(3).term(), 1, "a refused pre-candidate never raises its term");
     assert_eq!(cluster.node(2).term(), 1, "a pre-vote changes no state at the voter");
+}
+
+#[test]
+fn a_prevote_is_refused_while_a_leader_is_heard_from_even_without_check_quorum() {
+    // Thesis §9.6: voters grant a pre-vote only if "they have not received heartbeats from a
+    // valid leader for at least a baseline election timeout". CheckQuorum is off here, where
+    // etcd-raft would grant: node 3 merely lost touch with a healthy leader.
+    let mut cluster = Cluster::new(3, &with_prevote());
+    cluster.elect(1);
+    cluster.isolate(1);
+    cluster.fire(3, Timer::Election);
+    cluster.stabilize();
+    assert_eq!(cluster.node(3).votes().get(&2), Some(&false), "node 2 heard from leader 1 within the timeout");
+    assert_eq!((cluster.node(3).role(), cluster.node(3).term()), (Role::PreCandidate, 1), "no term was raised");
+    assert_eq!(cluster.node(2).term(), 1);
+    // A baseline election timeout without the leader: the lease runs out, and node 2 grants.
+    cluster.fire(2, Timer::Lease);
+    cluster.fire(3, Timer::Election);
+    cluster.stabilize();
+    assert_eq!(cluster.leaders(), vec![1, 3], "node 3 won term 2; the isolated node 1 has not heard yet");
+    assert_eq!(cluster.node(3).term(), 2);
 }
 
 #[test]
