@@ -148,6 +148,7 @@ fn gloss(invariant: Invariant) -> &'static str {
         Invariant::ElectionSafetyInv => "a leader has its term's newest entry",
         Invariant::LogMatchingInv => "logs equal at an entry are equal before it",
         Invariant::QuorumLogInv => "committed means on a majority of disks",
+        Invariant::DiskTermInv => "a disk's term covers the entries on it",
         Invariant::MoreUpToDateCorrectInv => "a newer log holds every committed entry",
         Invariant::LeaderCompletenessInv => "a new leader holds every committed entry",
         Invariant::CommittedIsDurableInv => "a leader commits only what is on its disk",

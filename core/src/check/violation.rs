@@ -11,7 +11,8 @@ pub enum Invariant {
     /// Committed prefixes of any two nodes agree (one is a prefix of the other), and no node
     /// ever removes an entry it has counted as committed.
     LogInv,
-    /// At most one leader per term (checked across all time: the history of leaders).
+    /// At most one leader per term (checked across all time: the history of leaders), a
+    /// leader being a node in one incarnation: leading a term again after a crash is a second.
     MoreThanOneLeaderInv,
     /// A leader holds the highest index of any entry of its term.
     ElectionSafetyInv,
@@ -19,6 +20,9 @@ pub enum Invariant {
     LogMatchingInv,
     /// Every committed entry is on the disks of at least a quorum, so every quorum holds it.
     QuorumLogInv,
+    /// A disk's term is at least the term of every entry on it (judged at each fsync and
+    /// crash): otherwise a restart resumes in a term below the node's own log.
+    DiskTermInv,
     /// A log at least as up-to-date as another's holds the other's committed entries.
     MoreUpToDateCorrectInv,
     /// Every committed entry is in the log of every leader of a later term.
@@ -70,6 +74,7 @@ impl Invariant {
             Invariant::ElectionSafetyInv => "ElectionSafetyInv",
             Invariant::LogMatchingInv => "LogMatchingInv",
             Invariant::QuorumLogInv => "QuorumLogInv",
+            Invariant::DiskTermInv => "DiskTermInv",
             Invariant::MoreUpToDateCorrectInv => "MoreUpToDateCorrectInv",
             Invariant::LeaderCompletenessInv => "LeaderCompletenessInv",
             Invariant::CommittedIsDurableInv => "CommittedIsDurableInv",
@@ -98,12 +103,17 @@ impl Invariant {
             Invariant::LogInv => {
                 "Committed prefixes of any two nodes agree, and no node removes an entry it counted as committed."
             }
-            Invariant::MoreThanOneLeaderInv => "At most one leader per term, across all time.",
+            Invariant::MoreThanOneLeaderInv => {
+                "At most one leader per term, across all time and crashes: a node that leads a term again after a crash is a second leader."
+            }
             Invariant::ElectionSafetyInv => "A leader holds the highest index of any entry of its term.",
             Invariant::LogMatchingInv => {
                 "Two logs with an entry of the same index and term agree on everything before it."
             }
             Invariant::QuorumLogInv => "Every committed entry is on the disks of at least a quorum of nodes.",
+            Invariant::DiskTermInv => {
+                "A node's disk holds a term at least that of every entry on it, so a restart never resumes in a term below its own log."
+            }
             Invariant::MoreUpToDateCorrectInv => {
                 "A log at least as up-to-date as another holds the other's committed entries."
             }
@@ -176,6 +186,10 @@ impl Invariant {
     ///   a rule of Figure 2 (one vote per term; persistent state on disk before answering); the
     ///   harm they lead to is two leaders in a term (MoreThanOneLeaderInv) or a committed entry
     ///   off a quorum of disks (QuorumLogInv), which damage checks see.
+    /// - `DiskTermInv`: damage. It judges no message or step of a node but the state its disk is
+    ///   in, which the correct protocol never reaches and a crash hands to the next incarnation
+    ///   (as QuorumLogInv judges the disks); a term adopted but never written shows here, by
+    ///   the entries written after it, even when no message of that term went out.
     /// - `CommittedIsDurableInv`: a rule. Though etcd's TLA+ spec names it, it states the local
     ///   rule "count only your durable log" (etcd #14370); the harm, a committed entry a crash
     ///   can take, is QuorumLogInv's.
@@ -203,6 +217,7 @@ impl Invariant {
             | Invariant::ElectionSafetyInv
             | Invariant::LogMatchingInv
             | Invariant::QuorumLogInv
+            | Invariant::DiskTermInv
             | Invariant::MoreUpToDateCorrectInv
             | Invariant::LeaderCompletenessInv
             | Invariant::StateMachineSafety
@@ -221,12 +236,13 @@ impl Invariant {
     }
 
     /// Every property, safety first, in the order the page lists them.
-    pub const ALL: [Invariant; 24] = [
+    pub const ALL: [Invariant; 25] = [
         Invariant::LogInv,
         Invariant::MoreThanOneLeaderInv,
         Invariant::ElectionSafetyInv,
         Invariant::LogMatchingInv,
         Invariant::QuorumLogInv,
+        Invariant::DiskTermInv,
         Invariant::MoreUpToDateCorrectInv,
         Invariant::LeaderCompletenessInv,
         Invariant::CommittedIsDurableInv,
@@ -249,7 +265,7 @@ impl Invariant {
     ];
 
     /// Every safety invariant, checked after every event: the first of [`Invariant::ALL`].
-    pub const SAFETY: &[Invariant] = Invariant::ALL.split_at(20).0;
+    pub const SAFETY: &[Invariant] = Invariant::ALL.split_at(21).0;
 }
 
 /// Nodes as the page and the paper name them: `S2`, `S1 and S3`, `S1, S2 and S5`.
