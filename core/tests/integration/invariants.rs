@@ -593,6 +593,48 @@ fn state_machine_safety_fires_for_one_command_with_two_results() {
     });
 }
 
+#[test]
+fn state_machine_safety_judges_answers_by_an_independent_model() {
+    // Every node's store makes the same mistake (an append that puts its value first), so the
+    // nodes agree with each other; the checker's model says what an append does.
+    let commands = [
+        command(7, 1, Op::Append { key: "k".into(), value: "a".into() }),
+        command(7, 2, Op::Append { key: "k".into(), value: "b".into() }),
+        command(7, 3, Op::Get { key: "k".into() }),
+    ];
+    let entries: Vec<Entry> = commands.iter().zip(1..).map(|(command, index)| entry(index, 1, command)).collect();
+    let answering = |read: &str| {
+        let read = OpResult::Value(Some(Arc::new(read.to_string())));
+        let answers = [OpResult::Done, OpResult::Done, read];
+        commands
+            .iter()
+            .zip(answers)
+            .zip(1..)
+            .map(|((command, answer), index)| applied(index, 1, command, answer, true))
+            .collect::<Vec<_>>()
+    };
+    let violation = fails(Invariant::StateMachineSafety, |rules| {
+        let mut run = committed(rules, entries.clone());
+        apply(&mut run, 1, follower(1, 3), answering("ba"))
+    });
+    assert_eq!(violation.indexes, vec![3], "the read that shows the mistake");
+    let mut run = committed(true, entries.clone());
+    pass(apply(&mut run, 1, follower(1, 3), answering("ab")));
+}
+
+#[test]
+fn state_machine_safety_reads_an_empty_value_as_a_missing_key() {
+    let (put_empty, get) = (command(7, 1, put_op("")), command(7, 2, Op::Get { key: "k".into() }));
+    let mut run = committed(true, vec![entry(1, 1, &put_empty), entry(2, 1, &get)]);
+    let answers = vec![
+        applied(1, 1, &put_empty, OpResult::Done, true),
+        applied(2, 1, &get, OpResult::Value(Some(Arc::new(String::new()))), true),
+    ];
+    pass(apply(&mut run, 1, follower(1, 2), answers));
+    let at_two = NodeSnapshot { applied_index: 2, ..follower(1, 2) };
+    pass(run.step(1, at_two, snapshot(2, 1, store_after(&[&put_empty, &get]))));
+}
+
 /// Node 1 has committed and applied `put k a` (client 7's first request) at index 1; returns the
 /// run (whose checker reports rule checks if `rules`) and that command.
 fn applied_one(rules: bool) -> (Run, Arc<Command>) {
