@@ -158,6 +158,7 @@ fn gloss(invariant: Invariant) -> &'static str {
         Invariant::VoteDurableInv => "a vote is on disk before it is sent",
         Invariant::AckDurableInv => "acknowledge only what is on disk",
         Invariant::TermDurableInv => "a term is on disk before it is used",
+        Invariant::OwnTermKeptInv => "no node removes its own term's entries",
         Invariant::StateMachineSafety => "every node applies the same commands",
         Invariant::MonotonicTerm => "a term never goes back",
         Invariant::MonotonicCommit => "the commit index never goes back",

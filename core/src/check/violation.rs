@@ -42,6 +42,9 @@ pub enum Invariant {
     AckDurableInv,
     /// A message (PreVote aside) carries only a term its sender's disk holds.
     TermDurableInv,
+    /// A node never removes an entry of its own current term: in a term only its leader writes
+    /// entries, and a follower that takes them back obeys another (Figure 2, receiver step 3).
+    OwnTermKeptInv,
     /// Every node applies at each index the entry committed there, with the same result (§5.4.3).
     StateMachineSafety,
     /// A node's term never decreases.
@@ -84,6 +87,7 @@ impl Invariant {
             Invariant::VoteDurableInv => "VoteDurableInv",
             Invariant::AckDurableInv => "AckDurableInv",
             Invariant::TermDurableInv => "TermDurableInv",
+            Invariant::OwnTermKeptInv => "OwnTermKeptInv",
             Invariant::StateMachineSafety => "StateMachineSafety",
             Invariant::MonotonicTerm => "MonotonicTerm",
             Invariant::MonotonicCommit => "MonotonicCommit",
@@ -130,6 +134,9 @@ impl Invariant {
             Invariant::AckDurableInv => "A follower acknowledges entries only once they are on its disk.",
             Invariant::TermDurableInv => {
                 "A node speaks in a term only once that term is on its disk (PreVote aside), so a crash cannot make it forget the term."
+            }
+            Invariant::OwnTermKeptInv => {
+                "A node never removes an entry of its own current term: only entries of an older term conflict with its leader's."
             }
             Invariant::StateMachineSafety => {
                 "Every node applies at each index the entry committed there, and gets the same result."
@@ -195,6 +202,8 @@ impl Invariant {
     ///   can take, is QuorumLogInv's.
     /// - `LeaderCommitsOwnTermInv`, `LeaderVotesInv`: rules (§5.4.2 and §5.2 restated); the harm
     ///   is an overwritten committed entry (LogInv, StateMachineSafety) or two leaders.
+    /// - `OwnTermKeptInv`: a rule (Figure 2's receiver steps, restated on the node's own log);
+    ///   the harm, a removed entry that was committed, is LogInv's or QuorumLogInv's.
     /// - `MonotonicTerm`, `MonotonicCommit`, `MonotonicApplied`, `MonotonicVote`: rules. They
     ///   judge one node's own bookkeeping against Figure 2 (persisted term and vote, a commit
     ///   index and applied index that only grow); what harm follows shows in the logs and state
@@ -208,6 +217,7 @@ impl Invariant {
             | Invariant::VoteDurableInv
             | Invariant::AckDurableInv
             | Invariant::TermDurableInv
+            | Invariant::OwnTermKeptInv
             | Invariant::MonotonicTerm
             | Invariant::MonotonicCommit
             | Invariant::MonotonicApplied
@@ -236,7 +246,7 @@ impl Invariant {
     }
 
     /// Every property, safety first, in the order the page lists them.
-    pub const ALL: [Invariant; 25] = [
+    pub const ALL: [Invariant; 26] = [
         Invariant::LogInv,
         Invariant::MoreThanOneLeaderInv,
         Invariant::ElectionSafetyInv,
@@ -252,6 +262,7 @@ impl Invariant {
         Invariant::VoteDurableInv,
         Invariant::AckDurableInv,
         Invariant::TermDurableInv,
+        Invariant::OwnTermKeptInv,
         Invariant::StateMachineSafety,
         Invariant::MonotonicTerm,
         Invariant::MonotonicCommit,
@@ -265,7 +276,7 @@ impl Invariant {
     ];
 
     /// Every safety invariant, checked after every event: the first of [`Invariant::ALL`].
-    pub const SAFETY: &[Invariant] = Invariant::ALL.split_at(21).0;
+    pub const SAFETY: &[Invariant] = Invariant::ALL.split_at(22).0;
 }
 
 /// Nodes as the page and the paper name them: `S2`, `S1 and S3`, `S1, S2 and S5`.

@@ -529,6 +529,25 @@ fn term_durable_inv_fires_for_a_message_in_a_term_not_yet_on_disk() {
 }
 
 #[test]
+fn own_term_kept_inv_fires_for_a_node_removing_an_entry_of_its_term() {
+    fails(Invariant::OwnTermKeptInv, |rules| {
+        let mut run = Run::with_rules(3, rules);
+        pass(run.step(2, follower(2, 0), appends(vec![noop(1, 1), noop(2, 2)])));
+        // Still in term 2, it takes a deposed leader's entries of term 1 over its own of term 2.
+        let replaced = outputs(vec![Write::Truncate { from: 2 }, Write::Append(vec![noop(2, 1)])], vec![]);
+        run.step(2, follower(2, 0), replaced)
+    });
+}
+
+#[test]
+fn a_node_removes_entries_of_terms_before_its_own() {
+    let mut run = Run::new(3);
+    pass(run.step(2, follower(2, 0), appends(vec![noop(1, 1), noop(2, 2)])));
+    let replaced = outputs(vec![Write::Truncate { from: 2 }, Write::Append(vec![noop(2, 3)])], vec![]);
+    pass(run.step(2, follower(3, 0), replaced));
+}
+
+#[test]
 fn a_prevote_may_ask_about_a_term_not_on_disk() {
     let mut run = Run::new(3);
     pass(run.sync(1, vec![hard_state(1, None)]));

@@ -228,7 +228,7 @@ impl SafetyChecker {
             !outputs.writes.iter().all(|request| matches!(request.write, Write::HardState(_) | Write::Snapshot(_)));
         let truncated = outputs.writes.iter().any(|request| matches!(request.write, Write::Truncate { .. }));
         for request in &outputs.writes {
-            self.apply_write(node, before.commit_index, &request.write)?;
+            self.apply_write(node, (before.commit_index, after.term), &request.write)?;
         }
         self.check_term_and_vote(node, &before, &after)?;
         self.shadow_mut(node).state = after;
@@ -349,7 +349,9 @@ impl SafetyChecker {
         self.check_restored(node, &after, store)
     }
 
-    fn apply_write(&mut self, node: NodeId, commit_before: Index, write: &Write) -> Checked {
+    /// Takes one write of a step of node `node`, whose commit index was `commit_before` and whose
+    /// term is now `term_now`, into its log's shadow.
+    fn apply_write(&mut self, node: NodeId, (commit_before, term_now): (Index, Term), write: &Write) -> Checked {
         match write {
             // A snapshot is judged once the step's applies have taken the reference there.
             Write::HardState(_) | Write::Snapshot(_) => Ok(()),
@@ -366,6 +368,7 @@ impl SafetyChecker {
                         message,
                     ));
                 }
+                self.check_own_term_kept(node, *from, term_now)?;
                 self.shadow_mut(node).log.truncate(*from);
                 Ok(())
             }
@@ -376,6 +379,23 @@ impl SafetyChecker {
                 Ok(())
             }
         }
+    }
+
+    /// OwnTermKeptInv: the entries node `node`, in term `term_now`, removes from index `from` on
+    /// are all of older terms. Terms never decrease along a log, so the last entry's term is the
+    /// highest removed; a log whose terms do decrease (only a broken node writes one) is judged
+    /// by that last term alone.
+    fn check_own_term_kept(&self, node: NodeId, from: Index, term_now: Term) -> Checked {
+        let log = &self.shadow(node).log;
+        if from > log.last_index() || log.last_term() < term_now {
+            return Ok(());
+        }
+        let message = format!(
+            "S{node}, in term {term_now}, removed entries from index {from} to {} that include entries of term {}: a node removes only entries of terms before its own",
+            log.last_index(),
+            log.last_term()
+        );
+        self.fail(Invariant::OwnTermKeptInv, vec![node], vec![term_now], vec![from, log.last_index()], message)
     }
 
     fn append_entry(&mut self, node: NodeId, entry: &crate::raft::Entry) -> Checked {
