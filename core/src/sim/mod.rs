@@ -15,6 +15,7 @@ pub mod disk;
 mod events;
 mod faults;
 mod fork;
+mod held;
 pub mod nemesis;
 pub mod network;
 mod nodes;
@@ -308,6 +309,9 @@ pub struct World {
     /// With `stale_votes`: answers to votes held back, each with its message number, until
     /// their receiver starts a campaign in a later term (at most `VOTES_HELD_MAX`).
     votes_held: Vec<(u64, Message)>,
+    /// With `stale_appends` or `heartbeat_first`: AppendEntries held back, each with its
+    /// message number and what it waits for (at most `APPENDS_HELD_MAX`; see `held.rs`).
+    appends_held: Vec<held::HeldAppend>,
     /// The writes of the fsync being handled: one list, emptied and refilled at every fsync so
     /// that none allocates (empty between events).
     synced: Vec<crate::raft::WriteRequest>,
@@ -382,6 +386,7 @@ impl World {
             messages_sent: 0,
             forks_next: 0,
             votes_held: Vec::new(),
+            appends_held: Vec::new(),
             synced: Vec::new(),
             hook: observe::Hook::default(),
             scenario,

@@ -107,6 +107,13 @@ impl World {
         if kinds.rival_candidate && moment.campaigned {
             self.aim_rival(id);
         }
+        if (kinds.stale_appends || kinds.heartbeat_first) && moment.committed {
+            let term = self.server(id).node.as_ref().expect("a running leader").term();
+            self.release_stale_appends(term);
+        }
+        if kinds.longer_older_candidate && moment.committed {
+            self.aim_longer_older(id);
+        }
         if kinds.crash_after_commit && moment.committed {
             match self.contradicting(id) {
                 Some(rival) => self.strike_contradicted(id, rival, before_answer_us, downtime_us),
@@ -195,7 +202,7 @@ impl World {
     }
 
     /// Heals every link of node `id` at `at_us` (a partition drawn since may lose a link).
-    fn rejoin_at(&mut self, id: NodeId, at_us: u64) {
+    pub(super) fn rejoin_at(&mut self, id: NodeId, at_us: u64) {
         for other in self.servers.ids() {
             if other != id {
                 self.queue.push(at_us, Event::Act(Action::HealLink { a: id, b: other }));
@@ -304,7 +311,7 @@ impl World {
         let id = self.messages_sent;
         self.messages_sent += 1;
         let route = self.network.route(&mut self.streams.network, &message, id);
-        if route.held || self.hold_vote_answer(id, &message) {
+        if route.held || self.hold_vote_answer(id, &message) || self.hold_append(id, &message) {
             self.report(Report::Sent { id, message: &message, route: SentRoute::Held });
             return;
         }
@@ -362,8 +369,12 @@ impl World {
             return;
         }
         self.telemetry.messages_of(kind).delivered += 1;
-        let to = message.to;
+        let (from, to) = (message.from, message.to);
+        let heartbeat = matches!(message.body, Body::Heartbeat { .. });
         self.step_node(to, Input::Message(message));
+        if heartbeat && !self.appends_held.is_empty() {
+            self.release_after_heartbeat(from, to);
+        }
     }
 
     pub(super) fn command_timer(&mut self, id: NodeId, command: TimerCommand) {
