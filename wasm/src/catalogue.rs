@@ -165,6 +165,7 @@ fn gloss(invariant: Invariant) -> &'static str {
         Invariant::MonotonicApplied => "entries are applied in order",
         Invariant::MonotonicVote => "no change of vote within a term",
         Invariant::ExactlyOnceApply => "a retried request takes effect once",
+        Invariant::LeaderAvailability => "a quorum left alone has a leader",
         Invariant::LeaderLiveness => "a leader emerges after the heal",
         Invariant::ClientLiveness => "requests complete after the heal",
         Invariant::Linearizability => "the clients see one consistent order",

@@ -57,6 +57,9 @@ pub enum Invariant {
     MonotonicVote,
     /// Each client request takes effect at most once on each node's state machine.
     ExactlyOnceApply,
+    /// During the faults, a quorum that has been up and connected both ways, with no fault on
+    /// its links, for longer than the leader bound has a leader that commits new entries.
+    LeaderAvailability,
     /// After the heal, a leader commits an entry of its term within the bound.
     LeaderLiveness,
     /// After the heal, client operations complete within the bound.
@@ -94,6 +97,7 @@ impl Invariant {
             Invariant::MonotonicApplied => "MonotonicApplied",
             Invariant::MonotonicVote => "MonotonicVote",
             Invariant::ExactlyOnceApply => "ExactlyOnceApply",
+            Invariant::LeaderAvailability => "LeaderAvailability",
             Invariant::LeaderLiveness => "LeaderLiveness",
             Invariant::ClientLiveness => "ClientLiveness",
             Invariant::Linearizability => "Linearizability",
@@ -148,6 +152,9 @@ impl Invariant {
             Invariant::ExactlyOnceApply => {
                 "Each client request takes effect at most once on each state machine: a retry gets the first answer."
             }
+            Invariant::LeaderAvailability => {
+                "During the faults, when a quorum has been up and connected both ways with no fault on its links for longer than the leader bound, a leader commits a new entry."
+            }
             Invariant::LeaderLiveness => {
                 "After the heal, a leader with a quorum commits an entry of its term within the bound."
             }
@@ -163,6 +170,7 @@ impl Invariant {
     pub fn when_checked(self) -> CheckedWhen {
         match self {
             Invariant::LeaderLiveness | Invariant::ClientLiveness => CheckedWhen::AfterHeal,
+            Invariant::LeaderAvailability => CheckedWhen::DuringFaults,
             Invariant::Linearizability => CheckedWhen::AtEnd,
             _ => CheckedWhen::EveryEvent,
         }
@@ -232,6 +240,7 @@ impl Invariant {
             | Invariant::LeaderCompletenessInv
             | Invariant::StateMachineSafety
             | Invariant::ExactlyOnceApply
+            | Invariant::LeaderAvailability
             | Invariant::LeaderLiveness
             | Invariant::ClientLiveness
             | Invariant::Linearizability
@@ -246,7 +255,7 @@ impl Invariant {
     }
 
     /// Every property, safety first, in the order the page lists them.
-    pub const ALL: [Invariant; 26] = [
+    pub const ALL: [Invariant; 27] = [
         Invariant::LogInv,
         Invariant::MoreThanOneLeaderInv,
         Invariant::ElectionSafetyInv,
@@ -269,6 +278,7 @@ impl Invariant {
         Invariant::MonotonicApplied,
         Invariant::MonotonicVote,
         Invariant::ExactlyOnceApply,
+        Invariant::LeaderAvailability,
         Invariant::LeaderLiveness,
         Invariant::ClientLiveness,
         Invariant::Linearizability,
@@ -295,6 +305,8 @@ pub fn node_names(nodes: &[NodeId]) -> String {
 pub enum CheckedWhen {
     /// After every event (the safety invariants).
     EveryEvent,
+    /// After every event of the fault phase, where the run's world makes Raft promise it.
+    DuringFaults,
     /// In the liveness phase, once every fault is healed.
     AfterHeal,
     /// Once, when the run ends.

@@ -54,6 +54,7 @@ impl World {
             self.appends_held.remove(0);
         }
         self.appends_held.push((id, message.clone(), until));
+        self.disturb_link(message.from, message.to);
         true
     }
 
@@ -92,6 +93,7 @@ impl World {
             std::mem::take(&mut self.appends_held).into_iter().partition(|(_, message, until)| due(message, *until));
         self.appends_held = kept;
         for (id, message, _) in released {
+            self.disturb_link(message.from, message.to);
             self.deliver_later(id, message);
         }
     }

@@ -39,6 +39,7 @@ impl World {
             Node::restart(server.config.clone(), server.disk.durable().clone()).expect("validated config");
         let snapshot = NodeSnapshot::of(&node);
         let verdict = self.safety.on_restart(id, snapshot, node.store());
+        self.disturb_node(id);
         self.server_mut(id).node = Some(node);
         if let Err(violation) = verdict {
             self.violation = Some(*violation);
@@ -83,6 +84,9 @@ impl World {
         if before != after {
             let change = NodeChange::Role { role_before: before.0, term_before: before.1 };
             self.report(Report::Node { node: id, change });
+        }
+        if moment.committed {
+            self.leader_committed();
         }
         self.aim_at(id, moment);
         self.absorb(id, outputs);
@@ -223,6 +227,7 @@ impl World {
             self.votes_held.remove(0);
         }
         self.votes_held.push((id, message.clone()));
+        self.disturb_link(message.from, message.to);
         true
     }
 
@@ -233,6 +238,7 @@ impl World {
         let released: Vec<(u64, Message)> = self.votes_held.iter().filter(|held| due(held)).cloned().collect();
         self.votes_held.retain(|held| !due(held));
         for (number, message) in released {
+            self.disturb_link(message.from, message.to);
             self.deliver_later(number, message);
         }
     }
@@ -448,10 +454,12 @@ impl World {
 
     pub(super) fn crash(&mut self, id: NodeId) {
         let torn_tail_ppm = self.parameters.disk.torn_tail_ppm;
-        let server = self.servers.get_mut(id).expect("a server of the world");
-        if server.node.take().is_none() {
+        if self.server(id).node.is_none() {
             return;
         }
+        self.disturb_node(id);
+        let server = self.servers.get_mut(id).expect("a server of the world");
+        server.node = None;
         let loss = server.disk.crash(&mut self.streams.disks, torn_tail_ppm);
         server.incarnation += 1;
         server.paused = false;
@@ -476,6 +484,7 @@ impl World {
         server.paused = false;
         assert!(server.node.is_some(), "only a running node is paused");
         let backlog = std::mem::take(&mut server.backlog);
+        self.disturb_node(id);
         self.report(Report::Node { node: id, change: NodeChange::Resumed });
         for input in backlog {
             if self.violation.is_some() {
@@ -488,6 +497,7 @@ impl World {
     /// Steps a node's clock; its pending timers now fire at other true times, so their queued
     /// wake-ups are forgotten and queued again.
     pub(super) fn jump_clock(&mut self, id: NodeId, by_us: i64) {
+        self.disturb_node(id);
         let server = self.servers.get_mut(id).expect("a server of the world");
         server.clock.offset_us += by_us;
         for slot in &mut server.timers {
