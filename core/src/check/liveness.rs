@@ -49,10 +49,8 @@ pub struct FaultPhaseWorld {
 /// (a write can queue behind another: group commit) and two minimum election timeouts more: a
 /// leader cut off one way first has to notice it (CheckQuorum), and its followers' leases to
 /// run out, before they elect another; and two stragglers' delays, should a vote or an
-/// acknowledgement the outcome hangs on be one. Not floored at the scenario's leader bound (a
-/// floor the heal needs for scenarios written by hand): a one-way cut of a few seconds must be
-/// able to outlast it.
-pub fn availability_bound_us(world: &FaultPhaseWorld) -> Option<u64> {
+/// acknowledgement the outcome hangs on be one. Never below the scenario's own leader bound.
+pub fn availability_bound_us(world: &FaultPhaseWorld, scenario_bound_us: u64) -> Option<u64> {
     let (timeout_us_min, timeout_us_max) = world.election_timeout_us;
     let broadcast_us = 2 * world.latency_us_max + 2 * world.fsync_us_max;
     let promised = (world.check_quorum || world.nodes == 1) && !world.lossy && world.clients;
@@ -62,7 +60,7 @@ pub fn availability_bound_us(world: &FaultPhaseWorld) -> Option<u64> {
     let needed_us = leader_bound_us(timeout_us_max, 2 * world.fsync_us_max, world.latency_us_max)
         + 2 * timeout_us_min
         + 2 * world.straggler_us_max;
-    Some(needed_us)
+    Some(needed_us.max(scenario_bound_us))
 }
 
 /// A quorum (of a cluster of `cluster_size`) among `stable`, the nodes up and left alone long
@@ -204,15 +202,17 @@ mod tests {
             lossy: false,
             clients: true,
         };
+        let bound = availability_bound_us(&world, 2_000_000).expect("promised");
+        assert_eq!(bound, 2_000_000, "the scenario's bound when longer");
         assert_eq!(
-            availability_bound_us(&world),
+            availability_bound_us(&world, 0),
             Some(3 * 300_000 + 4 * 2_000 + 10 * 5_000 + 2 * 150_000 + 2 * 100_000)
         );
-        assert_eq!(availability_bound_us(&FaultPhaseWorld { check_quorum: false, ..world }), None);
-        assert!(availability_bound_us(&FaultPhaseWorld { check_quorum: false, nodes: 1, ..world }).is_some());
-        assert_eq!(availability_bound_us(&FaultPhaseWorld { lossy: true, ..world }), None);
-        assert_eq!(availability_bound_us(&FaultPhaseWorld { clients: false, ..world }), None);
+        assert_eq!(availability_bound_us(&FaultPhaseWorld { check_quorum: false, ..world }, 0), None);
+        assert!(availability_bound_us(&FaultPhaseWorld { check_quorum: false, nodes: 1, ..world }, 0).is_some());
+        assert_eq!(availability_bound_us(&FaultPhaseWorld { lossy: true, ..world }, 0), None);
+        assert_eq!(availability_bound_us(&FaultPhaseWorld { clients: false, ..world }, 0), None);
         let slow_disk = FaultPhaseWorld { fsync_us_max: 40_000, ..world };
-        assert_eq!(availability_bound_us(&slow_disk), None, "broadcast time is not much less than the timeout");
+        assert_eq!(availability_bound_us(&slow_disk, 0), None, "broadcast time is not much less than the timeout");
     }
 }

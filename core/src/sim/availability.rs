@@ -45,7 +45,7 @@ impl Availability {
         };
         let nodes = scenario.nodes as usize;
         Availability {
-            bound_us: availability_bound_us(&world),
+            bound_us: availability_bound_us(&world, scenario.phases.leader_bound_us),
             node_us: vec![0; nodes],
             link_us: vec![[0; SLOTS]; nodes],
             commit_us: 0,
