@@ -232,7 +232,7 @@ export interface Limits {
   share_len_max: number;
 }
 /** A check the engine runs. */
-export interface CheckInfo { name: string; gloss: string; description: string; when: "every_event" | "after_heal" | "at_end" }
+export interface CheckInfo { name: string; gloss: string; description: string; when: "every_event" | "during_faults" | "after_heal" | "at_end" }
 /** A random fault kind. */
 export interface FaultKindInfo { name: string; description: string; weighted: boolean }
 /** The scenario fields a seed draws for itself. */

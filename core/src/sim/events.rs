@@ -42,6 +42,7 @@ impl World {
         for (id, message) in self.network.release_all() {
             self.deliver_later(id, message);
         }
+        self.release_every_append();
         self.report(Report::Action(&Action::Heal));
         for id in nodes {
             if self.server(id).node.is_none() {

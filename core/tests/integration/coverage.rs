@@ -145,7 +145,7 @@ fn a_forked_run_replays_from_its_link() {
 fn a_guided_hunt_reports_failures_that_replay_from_their_links() {
     let mut scenario = preset("swarm").expect("the swarm preset");
     scenario.protocol.bugs = Bugs::only("vote_before_durable").expect("catalogued");
-    let mut hunt = Hunt::new(scenario, 1, 3);
+    let mut hunt = Hunt::new(scenario, 1, 2);
     for _ in 0..4 {
         hunt.run_round(8);
     }

@@ -13,6 +13,7 @@ mod datadriven;
 mod paper;
 
 // The checks.
+mod availability;
 mod damage;
 mod histories;
 mod invariants;

@@ -227,6 +227,102 @@ fn a_follower_rejects_entries_that_do_not_follow_a_matching_prefix() {
     assert!(transcript.contains("send 2->1 AppResp t1 prev=5 reject hint=2 (log too short)"), "{transcript}");
 }
 
+// ---- Figure 2, AppendEntries receiver, with a follower holding a stale suffix ----
+//
+// The simulated leader probes from the first conflict, so a follower never keeps a stale suffix
+// past an accepted batch and the search cannot tell these rules from their misreadings; here a
+// follower holds one on purpose. Node 2's log is [t1, t1, t2, t2]: indexes 3 and 4 come from a
+// leader of term 2 that never committed them. Node 1, leader of term 3, holds [t1, t1, t3, t3].
+
+/// Node 2 of the logs above, handed `request` from node 1 in term 3 and its writes made durable;
+/// returns the cluster and node 2's answer.
+fn stale_suffix_follower_answers(request: Body) -> (Cluster, Body) {
+    let mut cluster = Cluster::with_log_terms(&plain(), &[&[1, 1, 3, 3], &[1, 1, 2, 2]]);
+    cluster.auto_persist = false;
+    cluster.step(2, Input::Message(Message { from: 1, to: 2, term: 3, body: request }));
+    cluster.persist(2);
+    let answer = cluster.network.iter().find(|message| message.from == 2).expect("node 2 answers").body.clone();
+    (cluster, answer)
+}
+
+/// An AppendEntries from node 1 whose batch, after the entry at 1, is the entry at 2 (of term 1):
+/// it matches node 2's log, which keeps its stale suffix after it.
+fn batch_ending_at_2(leader_commit: Index) -> Body {
+    let entry = raftsim_core::raft::Entry { term: 1, index: 2, payload: raftsim_core::raft::Payload::Noop };
+    Body::AppendRequest { prev_log_index: 1, prev_log_term: 1, entries: vec![entry], leader_commit }
+}
+
+#[test]
+fn a_follower_commits_up_to_the_last_new_entry_not_its_logs_end() {
+    // Receiver step 5: "set commitIndex = min(leaderCommit, index of last new entry)". Entries 3
+    // and 4 of node 2 are not the leader's; committing to the log's end would commit them.
+    let (cluster, _) = stale_suffix_follower_answers(batch_ending_at_2(4));
+    assert_eq!(cluster.node(2).log().term_at(3), Some(2), "the stale suffix is still there");
+    assert_eq!(cluster.node(2).commit_index(), 2);
+}
+
+#[test]
+fn a_follower_acknowledges_up_to_the_last_new_entry_not_its_logs_end() {
+    // What a follower acknowledges is what it knows matches the leader: the prefix up to the
+    // last new entry. Acknowledging its whole log would let the leader count entries 3 and 4 of
+    // term 2 as copies of its own entries of term 3.
+    let (_, answer) = stale_suffix_follower_answers(batch_ending_at_2(0));
+    assert_eq!(answer, Body::AppendResponse { prev_log_index: 1, outcome: AppendOutcome::Accepted { match_index: 2 } });
+}
+
+#[test]
+fn an_empty_append_entries_is_checked_against_the_previous_entry_too() {
+    // Receiver step 2 applies to heartbeats alike: an empty AppendEntries whose previous entry
+    // (index 4, term 3) node 2 does not hold is refused, and commits nothing.
+    let empty = Body::AppendRequest { prev_log_index: 4, prev_log_term: 3, entries: Vec::new(), leader_commit: 4 };
+    let (cluster, answer) = stale_suffix_follower_answers(empty);
+    assert!(
+        matches!(answer, Body::AppendResponse { prev_log_index: 4, outcome: AppendOutcome::Rejected { .. } }),
+        "{answer:?}"
+    );
+    assert_eq!(cluster.node(2).commit_index(), 0);
+    // The same request anchored where the logs agree is accepted, and commits only up to there.
+    let agreeing = Body::AppendRequest { prev_log_index: 2, prev_log_term: 1, entries: Vec::new(), leader_commit: 4 };
+    let (cluster, answer) = stale_suffix_follower_answers(agreeing);
+    assert_eq!(answer, Body::AppendResponse { prev_log_index: 2, outcome: AppendOutcome::Accepted { match_index: 2 } });
+    assert_eq!(cluster.node(2).commit_index(), 2);
+}
+
+#[test]
+fn a_new_leadership_starts_every_match_index_at_zero() {
+    // Figure 2: matchIndex is "reinitialized after election" to 0. Node 1 leads term 2 and node
+    // 2 acknowledges its entries; node 2, cut off, misses the next ones while node 3 keeps them.
+    // Node 1 then leads term 4 after node 2's failed campaign: a match index kept from term 2
+    // would count node 2's old acknowledgement toward the new term's entries.
+    let mut cluster = Cluster::new(3, &plain());
+    cluster.elect(1);
+    cluster.propose(1, 100, put("a", "1"));
+    cluster.stabilize();
+    assert_eq!(cluster.node(1).progress(2).map(|progress| progress.match_index()), Some(2));
+    cluster.isolate(2);
+    cluster.propose(1, 100, put("b", "2"));
+    cluster.stabilize();
+    cluster.fire(2, Timer::Election);
+    cluster.heal();
+    cluster.stabilize();
+    assert_eq!(cluster.node(1).role(), Role::Follower, "node 2's higher term deposed node 1");
+    cluster.isolate(3);
+    cluster.auto_persist = false;
+    cluster.fire(1, Timer::Election);
+    cluster.persist(1);
+    cluster.deliver_one();
+    cluster.persist(2);
+    cluster.deliver_one();
+    cluster.deliver_one();
+    assert_eq!(cluster.node(1).role(), Role::Leader);
+    for peer in [2, 3] {
+        let progress = cluster.node(1).progress(peer).expect("a leader tracks its peers");
+        assert_eq!(progress.match_index(), 0, "node {peer}'s match restarts at 0");
+    }
+    cluster.persist(1);
+    assert!(cluster.node(1).commit_index() < cluster.node(1).log().last_index(), "no acknowledgement of this term yet");
+}
+
 #[test]
 fn the_leader_pipelines_appends_up_to_its_window() {
     let template = plain().with(|protocol| {
