@@ -42,6 +42,10 @@ pub trait Model {
     type State: Clone + Eq;
     /// An operation compiled for fast steps.
     type Step;
+    /// What one state takes in the memo's table, in bytes, counted the same on every target
+    /// (not `size_of`, which differs where `usize` does: 8 natively, 4 on wasm32), so that a
+    /// history answers the same within the memory budget in a terminal and in the browser.
+    const STATE_BYTES: usize;
     /// A short name (`register`, `kv`).
     fn name(&self) -> &'static str;
     /// Why the model cannot judge this call, if it cannot (a register has no append).
@@ -96,6 +100,7 @@ pub enum RegisterStep {
 impl Model for Register {
     type State = u32;
     type Step = RegisterStep;
+    const STATE_BYTES: usize = 4;
 
     fn name(&self) -> &'static str {
         "register"
@@ -162,6 +167,8 @@ impl Model for Kv {
     type State = Arc<BTreeMap<Arc<str>, Arc<str>>>;
     /// The call and its result, as they are.
     type Step = (Call, Return);
+    /// A pointer, counted as a 64-bit one everywhere.
+    const STATE_BYTES: usize = 8;
 
     fn name(&self) -> &'static str {
         "kv"

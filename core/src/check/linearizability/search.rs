@@ -56,6 +56,8 @@ impl Linearized {
 /// configuration) so that collisions of fingerprints are ruled out by comparison. Written here
 /// rather than a `HashMap`, whose hasher would be seeded by the OS.
 struct Memo<S> {
+    /// What one state takes in the table, as the model counts it (`Model::STATE_BYTES`).
+    state_bytes: usize,
     slots: Vec<u32>,
     fingerprints: Vec<u64>,
     states: Vec<S>,
@@ -68,10 +70,20 @@ struct Memo<S> {
     tables_bytes: usize,
 }
 
+/// Bytes counted per slot, per fingerprint and per word of a set: fixed sizes, so the memo's
+/// account is the same on every target.
+const SLOT_BYTES: usize = 4;
+const FINGERPRINT_BYTES: usize = 8;
+const WORD_BYTES: usize = 8;
+/// Slots of a new memo's table.
+const SLOTS_FIRST: usize = 1024;
+
 impl<S: Clone + Eq> Memo<S> {
-    fn new(words: usize) -> Self {
+    /// An empty memo of sets of `words` words, each state counted as `state_bytes`.
+    fn new(words: usize, state_bytes: usize) -> Self {
         let mut memo = Memo {
-            slots: vec![u32::MAX; 1024],
+            state_bytes,
+            slots: vec![u32::MAX; SLOTS_FIRST],
             fingerprints: Vec::new(),
             states: Vec::new(),
             sets: Vec::new(),
@@ -95,8 +107,8 @@ impl<S: Clone + Eq> Memo<S> {
 
     /// The tables' bytes with room for `entries` configurations and `slots` slots.
     fn tables_bytes_for(&self, entries: usize, slots: usize) -> usize {
-        let per_entry = std::mem::size_of::<u64>() + std::mem::size_of::<S>() + self.words * std::mem::size_of::<u64>();
-        slots * std::mem::size_of::<u32>() + entries * per_entry
+        let per_entry = FINGERPRINT_BYTES + self.state_bytes + self.words * WORD_BYTES;
+        slots * SLOT_BYTES + entries * per_entry
     }
 
     /// Inserts the configuration unless it is already there, or the memo would then hold more
@@ -302,7 +314,7 @@ impl<'a, M: Model> Search<'a, M> {
         let entries = Entries::new(ops);
         let entry = entries.next[entries.head];
         let words = ops.len().div_ceil(64);
-        let memo = Memo::new(words);
+        let memo = Memo::new(words, M::STATE_BYTES);
         let memo_bytes_peak = memo.bytes();
         Search {
             model,
@@ -409,5 +421,45 @@ impl<'a, M: Model> Search<'a, M> {
         (self.entry, self.set_fingerprint) = (entry, set_fingerprint);
         self.steps += steps - steps_left;
         found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(words: usize, ops: &[usize]) -> Linearized {
+        let mut linearized = Linearized { words: vec![0; words] };
+        ops.iter().for_each(|&op| linearized.flip(op));
+        linearized
+    }
+
+    /// The memo's account is made of fixed sizes (4 bytes a slot, 8 a fingerprint and a word of
+    /// a set, the model's own count for a state), so it is these numbers on every target.
+    #[test]
+    fn a_memo_counts_the_same_bytes_on_every_target() {
+        let mut memo: Memo<u32> = Memo::new(2, 4);
+        assert_eq!(memo.bytes(), 1024 * 4, "an empty memo is its slots");
+        let inserted = memo.insert(7, &set(2, &[0, 70]), &3, || 0, usize::MAX);
+        assert_eq!(inserted, Inserted::New);
+        assert_eq!(memo.bytes(), 4096 + 64 * (8 + 4 + 2 * 8), "room for 64 configurations of 28 bytes");
+        assert_eq!(memo.insert(7, &set(2, &[0, 70]), &3, || 0, usize::MAX), Inserted::Seen);
+        for op in 1..=64 {
+            assert_eq!(memo.insert(op as u64 * 1_000_003, &set(2, &[op]), &3, || 0, usize::MAX), Inserted::New);
+        }
+        assert_eq!(memo.len(), 65);
+        assert_eq!(memo.bytes(), 4096 + 128 * 28, "the entries doubled, the slots not yet");
+
+        let mut kv_like: Memo<u64> = Memo::new(1, 8);
+        assert_eq!(kv_like.insert(1, &set(1, &[5]), &9, || 100, usize::MAX), Inserted::New);
+        assert_eq!(kv_like.bytes(), 4096 + 64 * (8 + 8 + 8) + 100, "a state's heap is counted as the model says");
+    }
+
+    #[test]
+    fn a_memo_refuses_what_would_pass_its_budget_and_allocates_nothing() {
+        let mut memo: Memo<u32> = Memo::new(1, 4);
+        let budget = 4096 + 64 * (8 + 4 + 8) - 1;
+        assert_eq!(memo.insert(1, &set(1, &[0]), &0, || 0, budget), Inserted::OverBudget);
+        assert_eq!((memo.len(), memo.bytes()), (0, 4096));
     }
 }
