@@ -43,8 +43,9 @@ pub struct FaultPhaseWorld {
 /// LeaderAvailability's bound for a fault phase, or `None` when Raft promises nothing there:
 /// without CheckQuorum a leader cut off one way keeps its followers forever (it hears no one,
 /// they hear it), a lossy network is a fault on every link, without clients no new entry is
-/// asked for, and when a round trip with two fsyncs exceeds half the minimum election timeout,
-/// broadcast time is not much less than the election timeout (§5.6) and elections may churn.
+/// asked for, and when an election round ([`crate::raft::election_round_us`]) exceeds half the
+/// minimum election timeout, broadcast time is not much less than the election timeout (§5.6)
+/// and elections may churn.
 /// The heal's bound ([`leader_bound_us`] over the drawn disk and network), with a fsync doubled
 /// (a write can queue behind another: group commit) and two minimum election timeouts more: a
 /// leader cut off one way first has to notice it (CheckQuorum), and its followers' leases to
@@ -52,9 +53,9 @@ pub struct FaultPhaseWorld {
 /// acknowledgement the outcome hangs on be one. Never below the scenario's own leader bound.
 pub fn availability_bound_us(world: &FaultPhaseWorld, scenario_bound_us: u64) -> Option<u64> {
     let (timeout_us_min, timeout_us_max) = world.election_timeout_us;
-    let broadcast_us = 2 * world.latency_us_max + 2 * world.fsync_us_max;
+    let round_us = crate::raft::election_round_us(world.fsync_us_max, world.latency_us_max);
     let promised = (world.check_quorum || world.nodes == 1) && !world.lossy && world.clients;
-    if !promised || 2 * broadcast_us > timeout_us_min {
+    if !promised || round_us.saturating_mul(2) > timeout_us_min {
         return None;
     }
     let needed_us = leader_bound_us(timeout_us_max, 2 * world.fsync_us_max, world.latency_us_max)

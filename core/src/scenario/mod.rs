@@ -13,7 +13,7 @@ pub mod tours;
 
 use serde::{Deserialize, Serialize};
 
-use crate::raft::{Config, NodeId, Op};
+use crate::raft::{self, Config, NodeId, Op};
 use crate::words;
 
 pub use crate::raft::ProtocolOptions;
@@ -529,9 +529,7 @@ impl Scenario {
     /// scenario's disks and network: what a valid scenario may still get wrong, said as a
     /// warning on the field to change (`disk.fsync_us_max` or `network.latency_us_max`).
     ///
-    /// An election's round at its slowest (no straggler) is the candidate's fsync of its term
-    /// and vote, a vote request, the voter's fsync of its vote and the answer: a message waits
-    /// for exactly those writes (`raft::node`). When that round is not shorter than the
+    /// When an election's round at its slowest ([`raft::election_round_us`]) is not shorter than the
     /// shortest election timeout, a candidate's or a voter's timer can fire before the round
     /// ends: elections split and churn, and the cluster may not elect a leader within the
     /// liveness bound. The run is still valid and every safety property must hold; a liveness
@@ -539,7 +537,7 @@ impl Scenario {
     pub fn timing_warning(&self) -> Option<ScenarioError> {
         let fsync_us = self.disk.fsync_us_max;
         let latency_us = self.network.latency_us_max;
-        let round_us = fsync_us.saturating_add(latency_us).saturating_mul(2);
+        let round_us = raft::election_round_us(fsync_us, latency_us);
         let timeout_us = self.protocol.election_timeout_us_min;
         if round_us < timeout_us {
             return None;
