@@ -22,6 +22,9 @@ pub fn scenario(preset_name: &str, file: Option<&Path>, seed: Option<u64>) -> Re
         scenario.seed = seed;
     }
     scenario.validate().map_err(|error| format!("invalid scenario: {error}"))?;
+    if let Some(warning) = scenario.timing_warning() {
+        eprintln!("raftsim: warning: {warning}");
+    }
     Ok(scenario)
 }
 

@@ -10,6 +10,7 @@ mod commands;
 mod exit;
 mod inputs;
 mod output;
+mod panics;
 
 use std::process::ExitCode;
 

@@ -332,6 +332,26 @@ const CASES = [
     await page.close();
   }],
 
+  ["warns beside the field when the disks break Raft's timing requirement", async ({ open, shot, assertNoErrors }) => {
+    const page = await open();
+    await page.click("#open-settings");
+    const typed = (value) => page.evaluate((text) => {
+      const fsync = document.getElementById("setting-disk-fsync_us_max");
+      fsync.value = text;
+      fsync.dispatchEvent(new Event("input", { bubbles: true }));
+      fsync.scrollIntoView({ block: "center" });
+      const error = document.getElementById("setting-disk-fsync_us_max-error");
+      return { says: error.hidden ? "" : error.textContent, invalid: fsync.closest(".setting").classList.contains("invalid") };
+    }, value);
+    const slow = await typed("200");
+    assert.match(slow.says, /^Warning: an election round takes up to [0-9.]+ m?s here .*Raft needs broadcast time ≪ election timeout \(§5\.6\)/, "the engine's words, beside the field");
+    assert.equal(slow.invalid, false, "a warning, not a refusal");
+    await shot(page, "10-settings-timing-warning");
+    assert.equal((await typed("2")).says, "", "a fast disk again: the warning goes");
+    assertNoErrors(page);
+    await page.close();
+  }],
+
   ["runs nine nodes from the settings", async ({ open, shot, state, runTo, settle, setSpeed, clickNode, clickMenuButton, assertNoErrors, server, browser, browserName, engine }) => {
     const page = await open();
     await page.click("#open-settings");

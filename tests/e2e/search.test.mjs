@@ -39,7 +39,7 @@ async function searchEnded(page, timeout = HUNT_WAIT_MS) {
     const hunt = window.raftsim.app.search;
     return {
       state: document.body.dataset.search, done: hunt.done, failing: hunt.failing, unknown: hunt.unknown, workers: hunt.workers.length,
-      listed: hunt.listed.map((report) => ({ seed: report.seed, check: report.violation.invariant, event: report.violation.event, link: report.link })),
+      listed: hunt.listed.map((report) => ({ seed: report.seed, check: report.violation?.invariant ?? "Panic", event: report.violation?.event ?? null, link: report.link })),
       rows: [...document.querySelectorAll("#search-failures li")].map((row) => ({ seed: Number(row.dataset.seed), check: row.dataset.check })),
       figures: document.getElementById("search-figures").textContent, verdict: document.getElementById("search-verdict").textContent,
     };
@@ -287,7 +287,7 @@ const CASES = [
     assert.deepEqual(searches, ["sweep", "hunt"], "the searches come from the engine, the sweep first");
     await page.select("#search-kind", "hunt");
     assert.match(await page.$eval("#search-kind-about", (element) => element.textContent), /clones the world there/, "the chosen search is described in words");
-    await search(page, { first: 1, last: 200, bugs: ["figure8_commit"], checks: "damage", kind: "hunt" });
+    await search(page, { first: 1, last: 400, bugs: ["figure8_commit"], checks: "damage", kind: "hunt" });
     await searchEnded(page);
     const result = await page.evaluate(() => {
       const current = window.raftsim.app.search;
@@ -300,7 +300,7 @@ const CASES = [
       };
     });
     assert.equal(result.state, "done");
-    assert.equal(result.done, 200, "a hunt over 200 seeds takes 200 runs");
+    assert.equal(result.done, 400, "a hunt over 400 seeds takes 400 runs");
     assert.ok(result.forked > 0, "some runs are forks");
     let listed = 0;
     for (const [index, part] of result.parts.entries()) {
@@ -315,10 +315,10 @@ const CASES = [
     }
     assert.equal(listed, result.listed.length);
     assert.ok(result.states >= Math.max(...result.parts.map((part) => part.signatures)), "the coverage shown is the parts' union");
-    assert.match(result.figures, /^200 of 200 runs · [\d,]+ of them forks · [\d,]+ abstract states reached · /);
+    assert.match(result.figures, /^400 of 400 runs · [\d,]+ of them forks · [\d,]+ abstract states reached · /);
     const forked = result.listed.find((found) => found.forks > 0);
-    assert.ok(forked, "figure8_commit is found in a forked run within 200 runs, by its damage alone");
-    assert.match(result.verdict, /^Done: 200 runs, [\d,]+ of them forks, reaching [\d,]+ abstract states in [\d.]+ s\. \d+ failing \(/);
+    assert.ok(forked, "figure8_commit is found in a forked run within 400 runs, by its damage alone");
+    assert.match(result.verdict, /^Done: 400 runs, [\d,]+ of them forks, reaching [\d,]+ abstract states in [\d.]+ s\. \d+ failing \(/);
     const row = result.rows.find((shown) => shown.key === forked.key);
     assert.equal(row.label, `seed ${forked.seed}, forked ${forked.forks === 1 ? "once" : `${forked.forks} times`}`);
     await page.evaluate(() => document.getElementById("panel-search").scrollIntoView());
@@ -339,9 +339,41 @@ const CASES = [
     await page.close();
   }],
 
+  ["a seed whose engine panics is listed as a Panic with its link, and the search carries on", async ({ open, shot }) => {
+    // On wasm a panic kills the worker's engine: the page names the seed it was on. The engine
+    // is made to panic in seed 7 (the page's test hook, as fail_at_event_for_testing is).
+    const page = await open();
+    await page.evaluate(() => { window.raftsim.app.searchPanicAtSeedForTesting = 7; });
+    await search(page, { first: 1, last: 12 });
+    const swept = await searchEnded(page);
+    assert.equal(swept.state, "done");
+    assert.equal(swept.done, 12, "every other seed was judged");
+    assert.deepEqual(swept.rows, [{ seed: 7, check: "Panic" }]);
+    assert.match(swept.listed[0].link, /^r1~/, "the seed's link");
+    assert.match(swept.verdict, /1 panicked \(the engine panicked: a bug in raftsim/);
+    assert.equal(swept.failing, 0, "no check failed; the panic is listed apart, and the verdict is not a pass");
+    const why = await page.$eval('#search-failures li[data-check="Panic"] .failure-why', (element) => element.textContent);
+    assert.match(why, /the page's test asked for a panic in seed 7/, "the engine's panic message");
+    await page.evaluate(() => document.getElementById("panel-search").scrollIntoView());
+    await shot(page, "58-panic-sweep");
+
+    await search(page, { first: 1, last: 40, kind: "hunt" });
+    const hunted = await searchEnded(page);
+    assert.equal(hunted.state, "done");
+    const panics = hunted.rows.filter((row) => row.check === "Panic");
+    assert.deepEqual(panics, [{ seed: 7, check: "Panic" }], "the run the dead worker was on, by its seed");
+    const workers = await page.evaluate(() => window.raftsim.app.search.workersUsed);
+    if (workers > 1) {
+      assert.ok(hunted.done > 7, `the other parts went on (${hunted.done} runs)`);
+      assert.match(hunted.verdict, /stopped there; the others went on/);
+    }
+    await page.evaluate(() => { window.raftsim.app.searchPanicAtSeedForTesting = null; });
+    await page.close();
+  }],
+
   ["a long shrink shows its progress and can be cancelled", async ({ open, shot, assertNoErrors }) => {
     const page = await open();
-    // Nine nodes, 24 clients and 30 s of faults: seed 1 fails late, and its shrink takes
+    // Nine nodes, 24 clients and 30 s of faults: seed 6 fails late (at 22 s), and its shrink takes
     // seconds natively (the figure8_commit bug on).
     await page.evaluate(() => {
       const scenario = window.raftsim.app.wasm.preset("swarm");
@@ -352,15 +384,15 @@ const CASES = [
       scenario.protocol.bugs.figure8_commit = true;
       window.raftsim.start(scenario);
     });
-    await search(page, { scenario: "", first: 1, last: 1, bugs: ["figure8_commit"] });
+    await search(page, { scenario: "", first: 6, last: 6, bugs: ["figure8_commit"] });
     const found = await searchEnded(page);
-    assert.deepEqual(found.rows.map((row) => row.seed), [1]);
-    await page.click('#search-failures li[data-seed="1"] .shrink-button');
-    await page.waitForFunction(() => /^Rerun \d+ .*[1-9]\d* simplifications? kept/.test(document.querySelector('#search-failures li[data-seed="1"] .shrink-status').textContent), { timeout: HUNT_WAIT_MS });
-    await page.evaluate(() => document.querySelector('#search-failures li[data-seed="1"]').scrollIntoView());
+    assert.deepEqual(found.rows.map((row) => row.seed), [6]);
+    await page.click('#search-failures li[data-seed="6"] .shrink-button');
+    await page.waitForFunction(() => /^Rerun \d+ .*[1-9]\d* simplifications? kept/.test(document.querySelector('#search-failures li[data-seed="6"] .shrink-status').textContent), { timeout: HUNT_WAIT_MS });
+    await page.evaluate(() => document.querySelector('#search-failures li[data-seed="6"]').scrollIntoView());
     await shot(page, "58-shrinking");
-    await page.click('#search-failures li[data-seed="1"] .shrink-button');
-    const state = await page.$eval('#search-failures li[data-seed="1"]', (row) => ({ shrink: row.dataset.shrink, button: row.querySelector(".shrink-button").textContent, status: row.querySelector(".shrink-status").textContent }));
+    await page.click('#search-failures li[data-seed="6"] .shrink-button');
+    const state = await page.$eval('#search-failures li[data-seed="6"]', (row) => ({ shrink: row.dataset.shrink, button: row.querySelector(".shrink-button").textContent, status: row.querySelector(".shrink-status").textContent }));
     assert.deepEqual(state, { shrink: "cancelled", button: "Shrink", status: "Shrink cancelled." });
     assertNoErrors(page);
     await page.close();

@@ -148,6 +148,7 @@ fn gloss(invariant: Invariant) -> &'static str {
         Invariant::ElectionSafetyInv => "a leader has its term's newest entry",
         Invariant::LogMatchingInv => "logs equal at an entry are equal before it",
         Invariant::QuorumLogInv => "committed means on a majority of disks",
+        Invariant::DiskTermInv => "a disk's term covers the entries on it",
         Invariant::MoreUpToDateCorrectInv => "a newer log holds every committed entry",
         Invariant::LeaderCompletenessInv => "a new leader holds every committed entry",
         Invariant::CommittedIsDurableInv => "a leader commits only what is on its disk",
@@ -157,12 +158,14 @@ fn gloss(invariant: Invariant) -> &'static str {
         Invariant::VoteDurableInv => "a vote is on disk before it is sent",
         Invariant::AckDurableInv => "acknowledge only what is on disk",
         Invariant::TermDurableInv => "a term is on disk before it is used",
+        Invariant::OwnTermKeptInv => "no node removes its own term's entries",
         Invariant::StateMachineSafety => "every node applies the same commands",
         Invariant::MonotonicTerm => "a term never goes back",
         Invariant::MonotonicCommit => "the commit index never goes back",
         Invariant::MonotonicApplied => "entries are applied in order",
         Invariant::MonotonicVote => "no change of vote within a term",
         Invariant::ExactlyOnceApply => "a retried request takes effect once",
+        Invariant::LeaderAvailability => "a quorum left alone has a leader",
         Invariant::LeaderLiveness => "a leader emerges after the heal",
         Invariant::ClientLiveness => "requests complete after the heal",
         Invariant::Linearizability => "the clients see one consistent order",
@@ -273,6 +276,26 @@ pub fn validate_scenario(
     match scenario.validate() {
         Ok(()) => Ok(JsValue::NULL),
         Err(error) => to_js(&Problem { field: error.field, reason: error.reason }),
+    }
+}
+
+/// What a valid scenario may still get wrong, said beside the field to change: `null`, or
+/// `{field, reason}` when its disks or network break Raft's timing requirement, broadcast time
+/// ≪ election timeout (§5.6; `Scenario::timing_warning`). A warning, not a refusal: the run is
+/// valid, and a liveness failure in it says the requirement was not met.
+#[wasm_bindgen(unchecked_return_type = "FieldProblem | null")]
+pub fn scenario_warning(
+    #[wasm_bindgen(unchecked_param_type = "Scenario")] scenario: JsValue,
+) -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    struct Warning {
+        field: String,
+        reason: String,
+    }
+    let scenario: Scenario = parse_js(scenario, "scenario").map_err(|reason| JsError::new(&reason))?;
+    match scenario.timing_warning() {
+        None => Ok(JsValue::NULL),
+        Some(warning) => to_js(&Warning { field: warning.field, reason: warning.reason }),
     }
 }
 

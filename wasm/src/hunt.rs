@@ -9,13 +9,17 @@
 //! ([`Shard`]), so each part is the same hunt in a browser and in a terminal, failure for
 //! failure. The page unions the parts' coverage from [`Hunt::take_signatures`].
 
+use std::collections::BTreeMap;
+
 use raftsim_core::check::violation::Violation;
-use raftsim_core::explore::sweep::SeedRange;
+use raftsim_core::explore::hunt::{job_scenario, run_job, Failure, Job, JobResult};
+use raftsim_core::explore::sweep::{Panicked, SeedRange};
 use raftsim_core::scenario::share::encode;
+use raftsim_core::scenario::RunSpec;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::search::accepted;
+use crate::search::{accepted, panic_if_asked, Accepted};
 use crate::to_js;
 
 /// Runs per round of a hunt on the page: small enough that a worker reports its
@@ -48,13 +52,35 @@ impl Shard {
     }
 }
 
-/// One worker's hunt, a round at a time.
+/// One worker's hunt, a round at a time, each round's runs one call at a time
+/// ([`Hunt::plan_round`], [`Hunt::run_planned`], [`Hunt::finish_round`]): a panic kills the
+/// worker's engine, and the page then names the run it was on from the plan.
 #[wasm_bindgen]
 pub struct Hunt {
     hunt: raftsim_core::explore::hunt::Hunt,
     shard: Shard,
     /// Signatures first reached since the last [`Hunt::take_signatures`].
     signatures: Vec<u64>,
+    /// The round planned and not yet run, in reverse (the next run last).
+    planned: Vec<Job>,
+    /// The hunt's coverage when the round was planned.
+    known: BTreeMap<u64, u64>,
+    /// The round's runs done, in plan order.
+    results: Vec<JobResult>,
+    /// See `search::Request::panic_at_seed_for_testing`.
+    panic_at_seed: Option<u64>,
+}
+
+/// A run of a planned round, as the page names it if the engine panics in it.
+#[derive(Serialize)]
+struct PlannedRun {
+    /// The run's number in this worker's hunt (from 1).
+    run: u64,
+    seed: u64,
+    /// Forks between the seed's start and the run, its own included (0: a fresh seed).
+    forks: usize,
+    /// The link that opens the run from its start, forks included.
+    link: String,
 }
 
 /// A failure as the search panel lists it.
@@ -65,8 +91,13 @@ struct FoundReport {
     seed: u64,
     /// Forks between the seed's start and the failing run (0: a fresh seed).
     forks: usize,
-    violation: Violation,
-    /// The link that opens the run, forks included, at its violating event.
+    /// The check that fired, if one did.
+    violation: Option<Violation>,
+    /// Where and why the engine panicked, if it did (natively; on wasm32 a panic kills the
+    /// worker, and the page names the planned run).
+    panic: Option<Panicked>,
+    /// The link that opens the run, forks included, at its violating event (at the event
+    /// before a panic).
     link: String,
 }
 
@@ -95,13 +126,21 @@ impl Hunt {
         shard: u32,
         shards: u32,
     ) -> Result<Hunt, JsError> {
-        let (scenario, range) = accepted(request)?;
+        let Accepted { scenario, range, panic_at_seed } = accepted(request)?;
         if shards == 0 || shard >= shards || u64::from(shards) > range.len() {
             return Err(JsError::new(&format!("part {shard} of {shards} of a hunt of {} seeds", range.len())));
         }
         let shard = Shard::of(range, u64::from(shard), u64::from(shards));
         let hunt = raftsim_core::explore::hunt::Hunt::new(scenario, shard.seeds_from, shard.hunt_seed);
-        Ok(Hunt { hunt, shard, signatures: Vec::new() })
+        Ok(Hunt {
+            hunt,
+            shard,
+            signatures: Vec::new(),
+            planned: Vec::new(),
+            known: BTreeMap::new(),
+            results: Vec::new(),
+            panic_at_seed,
+        })
     }
 
     /// This part's `raftsim hunt` arguments: `{seeds_from, runs, hunt_seed, round}`.
@@ -110,28 +149,73 @@ impl Hunt {
         to_js(&self.shard)
     }
 
-    /// Runs the next round (shorter at the end, so the part takes exactly its runs) and reports
-    /// `{runs, runs_total, forked_runs, events, signatures, points_waiting, found, finished}`.
-    #[wasm_bindgen(unchecked_return_type = "HuntRound")]
-    pub fn round(&mut self) -> Result<JsValue, JsError> {
-        let found_before = self.hunt.found().len();
+    /// Plans the next round (shorter at the end, so the part takes exactly its runs; none once
+    /// it has) and names its runs, in order: `[{run, seed, forks, link}]`.
+    #[wasm_bindgen(unchecked_return_type = "HuntPlannedRun[]")]
+    pub fn plan_round(&mut self) -> Result<JsValue, JsError> {
+        if !self.planned.is_empty() || !self.results.is_empty() {
+            return Err(JsError::new("the round planned before has not been finished"));
+        }
+        let mut planned = Vec::new();
         if self.hunt.runs() < self.shard.runs {
             let size = self.hunt.round_size(self.shard.round, Some(self.shard.runs));
-            let first_reached = self.hunt.run_round(size);
-            self.signatures.extend(first_reached);
+            self.known = self.hunt.hits().clone();
+            planned = self.hunt.plan(size);
         }
+        let runs: Vec<PlannedRun> = (1..)
+            .zip(&planned)
+            .map(|(number, job)| {
+                let scenario = job_scenario(job);
+                PlannedRun {
+                    run: self.hunt.runs() + number,
+                    seed: scenario.seed,
+                    forks: scenario.forks.len(),
+                    link: encode(&RunSpec { scenario, actions: Vec::new(), stop_at_event: None, stop_at_us: None }),
+                }
+            })
+            .collect();
+        planned.reverse();
+        self.planned = planned;
+        to_js(&runs)
+    }
+
+    /// Runs the planned round's next run; `false` if none was left.
+    pub fn run_planned(&mut self) -> bool {
+        let Some(job) = self.planned.pop() else { return false };
+        panic_if_asked(self.panic_at_seed, job_scenario(&job).seed);
+        self.results.push(run_job(job, &self.known));
+        true
+    }
+
+    /// Merges the round's runs (all run) and reports `{runs, runs_total, forked_runs, events,
+    /// signatures, points_waiting, found, finished}`.
+    #[wasm_bindgen(unchecked_return_type = "HuntRound")]
+    pub fn finish_round(&mut self) -> Result<JsValue, JsError> {
+        if !self.planned.is_empty() {
+            return Err(JsError::new("the round has runs still to run"));
+        }
+        let found_before = self.hunt.found().len();
+        let first_reached = self.hunt.merge(std::mem::take(&mut self.results));
+        self.signatures.extend(first_reached);
         to_js(&self.report(found_before))
     }
 
     fn report(&self, found_before: usize) -> RoundReport {
         let found = self.hunt.found()[found_before..]
             .iter()
-            .map(|found| FoundReport {
-                run: found.run,
-                seed: found.spec.scenario.seed,
-                forks: found.spec.scenario.forks.len(),
-                violation: found.violation.clone(),
-                link: encode(&found.spec),
+            .map(|found| {
+                let (violation, panic) = match &found.failure {
+                    Failure::Violation(violation) => (Some(violation.clone()), None),
+                    Failure::Panic(panicked) => (None, Some(panicked.clone())),
+                };
+                FoundReport {
+                    run: found.run,
+                    seed: found.spec.scenario.seed,
+                    forks: found.spec.scenario.forks.len(),
+                    violation,
+                    panic,
+                    link: encode(&found.spec),
+                }
             })
             .collect();
         RoundReport {

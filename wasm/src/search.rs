@@ -7,7 +7,9 @@
 use raftsim_core::check::violation::Violation;
 use raftsim_core::explore::export;
 use raftsim_core::explore::shrink::{size, Shrinker, SHRINK_RUNS_DEFAULT};
-use raftsim_core::explore::sweep::{failing_run, judge_seed, SeedRange, Verdict, SWEEP_SEEDS_MAX};
+use raftsim_core::explore::sweep::{
+    failing_run, judge_seed, panicked_run, Panicked, SeedRange, Verdict, SWEEP_SEEDS_MAX,
+};
 use raftsim_core::raft::{Bugs, BUG_CATALOGUE};
 use raftsim_core::scenario::share::{decode, encode};
 use raftsim_core::scenario::{Checks, RunSpec, Scenario};
@@ -106,12 +108,33 @@ struct Request {
     checks: Option<String>,
     first_seed: String,
     last_seed: String,
+    /// The page's tests make the engine panic when it judges (a sweep) or runs (a hunt) this
+    /// seed, to see a dead worker reported with its seed, as `fail_at_event_for_testing` does
+    /// for the run on screen.
+    #[serde(default)]
+    panic_at_seed_for_testing: Option<u64>,
+}
+
+/// A search request the engine accepted.
+pub(crate) struct Accepted {
+    /// The scenario, its bug switches and check mode set.
+    pub(crate) scenario: Scenario,
+    /// The seeds.
+    pub(crate) range: SeedRange,
+    /// See [`Request::panic_at_seed_for_testing`].
+    pub(crate) panic_at_seed: Option<u64>,
+}
+
+/// Panics if the page's test asked for a panic at `seed` (see
+/// [`Request::panic_at_seed_for_testing`]).
+pub(crate) fn panic_if_asked(panic_at_seed: Option<u64>, seed: u64) {
+    assert_ne!(panic_at_seed, Some(seed), "the page's test asked for a panic in seed {seed}");
 }
 
 /// Reads and judges a search request: the scenario with its bug switches set (and without forks:
 /// a fork belongs to one run, as the user's actions do), and the seeds; or every problem, each
 /// with its field.
-fn plan(request: JsValue) -> Result<(Scenario, SeedRange), Vec<Problem>> {
+fn plan(request: JsValue) -> Result<Accepted, Vec<Problem>> {
     let request: Request = parse_js(request, "search").map_err(|reason| vec![Problem { field: "", reason }])?;
     let mut problems = Vec::new();
     let mut refuse = |field, reason: String| problems.push(Problem { field, reason });
@@ -149,14 +172,14 @@ fn plan(request: JsValue) -> Result<(Scenario, SeedRange), Vec<Problem>> {
             scenario.protocol.bugs = bugs;
             scenario.checks = checks.unwrap_or(scenario.checks);
             scenario.forks.clear();
-            Ok((scenario, range))
+            Ok(Accepted { scenario, range, panic_at_seed: request.panic_at_seed_for_testing })
         }
         _ => Err(problems),
     }
 }
 
 /// [`plan`] for a constructor: the request, or an error naming every problem.
-pub(crate) fn accepted(request: JsValue) -> Result<(Scenario, SeedRange), JsError> {
+pub(crate) fn accepted(request: JsValue) -> Result<Accepted, JsError> {
     plan(request).map_err(|problems| {
         let reasons: Vec<String> = problems.iter().map(|problem| problem.reason.clone()).collect();
         JsError::new(&reasons.join("; "))
@@ -198,6 +221,7 @@ pub fn validate_search(
 pub struct Sweep {
     scenario: Scenario,
     range: SeedRange,
+    panic_at_seed: Option<u64>,
 }
 
 /// One seed's outcome, as the page lists it.
@@ -205,10 +229,14 @@ pub struct Sweep {
 struct SeedReport {
     seed: u64,
     events: u64,
-    /// `pass`, `fails` or `unknown` (linearizability went unanswered: not a pass).
+    /// `pass`, `fails`, `unknown` (linearizability went unanswered: not a pass) or `panic`
+    /// (the engine panicked; on wasm32 a panic kills the worker instead, and the page reports
+    /// the seed it was on).
     verdict: &'static str,
     violation: Option<Violation>,
-    /// The link that opens the run at its violating event.
+    /// Where and why the engine panicked.
+    panic: Option<Panicked>,
+    /// The link that opens the run at its violating event (at the event before a panic).
     link: Option<String>,
 }
 
@@ -217,8 +245,8 @@ impl Sweep {
     /// A sweep of a request [`validate_search`] accepts; otherwise an error with each problem.
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(unchecked_param_type = "SearchRequest")] request: JsValue) -> Result<Sweep, JsError> {
-        let (scenario, range) = accepted(request)?;
-        Ok(Sweep { scenario, range })
+        let Accepted { scenario, range, panic_at_seed } = accepted(request)?;
+        Ok(Sweep { scenario, range, panic_at_seed })
     }
 
     /// The first seed.
@@ -245,16 +273,21 @@ impl Sweep {
     }
 
     fn report(&self, seed: u64) -> SeedReport {
+        panic_if_asked(self.panic_at_seed, seed);
         let outcome = judge_seed(&self.scenario, seed);
-        let (verdict, violation, link) = match outcome.verdict {
-            Verdict::Pass => ("pass", None, None),
-            Verdict::LinearizabilityUnknown => ("unknown", None, None),
+        let (verdict, violation, panic, link) = match outcome.verdict {
+            Verdict::Pass => ("pass", None, None, None),
+            Verdict::LinearizabilityUnknown => ("unknown", None, None, None),
             Verdict::Fails(violation) => {
                 let link = encode(&failing_run(&self.scenario, seed, &violation));
-                ("fails", Some(violation), Some(link))
+                ("fails", Some(violation), None, Some(link))
+            }
+            Verdict::Panic(panicked) => {
+                let link = encode(&panicked_run(&self.scenario, seed, &panicked));
+                ("panic", None, Some(panicked), Some(link))
             }
         };
-        SeedReport { seed, events: outcome.events, verdict, violation, link }
+        SeedReport { seed, events: outcome.events, verdict, violation, panic, link }
     }
 
     /// The link of seed `seed`'s run from its start (for a seed that crashed the engine).

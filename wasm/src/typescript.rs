@@ -232,7 +232,7 @@ export interface Limits {
   share_len_max: number;
 }
 /** A check the engine runs. */
-export interface CheckInfo { name: string; gloss: string; description: string; when: "every_event" | "after_heal" | "at_end" }
+export interface CheckInfo { name: string; gloss: string; description: string; when: "every_event" | "during_faults" | "after_heal" | "at_end" }
 /** A random fault kind. */
 export interface FaultKindInfo { name: string; description: string; weighted: boolean }
 /** The scenario fields a seed draws for itself. */
@@ -265,15 +265,19 @@ export interface SearchDefaults {
   checks: SearchChoice[];
 }
 /** The search form as the page sends it: the seeds as typed. */
-export interface SearchRequest { scenario: Scenario | null; bugs: string[]; checks?: string; first_seed: string; last_seed: string }
+export interface SearchRequest { scenario: Scenario | null; bugs: string[]; checks?: string; first_seed: string; last_seed: string; panic_at_seed_for_testing?: number }
 /** A field of the search form the engine refused. */
 export interface FormProblem { field: "" | "scenario" | "bugs" | "checks" | "first_seed" | "last_seed"; reason: string }
 /** One seed's outcome in a sweep. */
-export interface SeedReport { seed: number; events: number; verdict: "pass" | "fails" | "unknown"; violation: Violation | null; link: string | null }
+export interface SeedReport { seed: number; events: number; verdict: "pass" | "fails" | "unknown" | "panic"; violation: Violation | null; panic: Panicked | null; link: string | null }
+/** Where and why the engine panicked in a run (a bug in raftsim). */
+export interface Panicked { message: string; event: number; time_us: number }
 /** A hunt's part, as the `raftsim hunt` arguments that repeat it. */
 export interface HuntShard { seeds_from: number; runs: number; hunt_seed: number; round: number }
 /** A failure a hunt found. */
-export interface HuntFound { run: number; seed: number; forks: number; violation: Violation; link: string }
+export interface HuntFound { run: number; seed: number; forks: number; violation: Violation | null; panic: Panicked | null; link: string }
+/** A run of a hunt's planned round, named before it runs (so a worker that dies in it names it). */
+export interface HuntPlannedRun { run: number; seed: number; forks: number; link: string }
 /** Where a worker's hunt stands after a round. */
 export interface HuntRound {
   runs: number;

@@ -344,6 +344,17 @@ pub fn check_states(simulation: &World) -> Vec<CheckState> {
             return ("not_judged", "Not judged: the run stopped at an earlier violation.".into());
         }
         match (invariant, when) {
+            (_, CheckedWhen::DuringFaults) => match simulation.availability_bound_us() {
+                None => (
+                    "not_judged",
+                    "Not judged in this run: Raft promises it only with CheckQuorum, no message loss, clients, and a disk and network fast against the election timeout.".into(),
+                ),
+                Some(bound_us) if now_us < heal_us => (
+                    "holds",
+                    format!("Watched until the heal: a quorum left alone for {} has a leader that commits.", duration_words(bound_us)),
+                ),
+                Some(_) => ("holds", "A quorum left alone had a leader that committed, all through the faults.".into()),
+            },
             (_, CheckedWhen::AfterHeal) if now_us < heal_us => {
                 ("waiting", format!("Judged after the heal at {}.", duration_words(heal_us)))
             }

@@ -48,6 +48,9 @@ export const app = Object.seal({
   history: /** @type {import("../pkg/raftsim_wasm.js").HistoryView | null} */ (null),
   /** The search in progress, or the last one (search.js). */
   search: /** @type {SearchState | null} */ (null),
+  /** The page's tests: a seed the search's engine is to panic in (its workers die there, as
+   * they would on a bug), or null. */
+  searchPanicAtSeedForTesting: /** @type {number | null} */ (null),
   /** The preset the settings start from (set from the engine's catalogue on boot). */
   preset: "",
   /** The node the inspector shows (0: none). */

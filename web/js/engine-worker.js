@@ -17,6 +17,10 @@ let sweep = null;
 /** This worker's part of a hunt, if it runs one. */
 /** @type {Hunt | null} */
 let hunt = null;
+/** The hunt's run being run, named before it starts: if the engine panics in it (on wasm a
+ * panic kills the instance), the failure names the run. */
+/** @type {import("../pkg/raftsim_wasm.js").HuntPlannedRun | null} */
+let running = null;
 
 /** The jobs, by name: each takes its arguments and a way to report progress, and returns its
  * result. */
@@ -42,7 +46,12 @@ const JOBS = {
   },
   round() {
     const started = performance.now();
-    const report = hunt.round();
+    for (const run of hunt.plan_round()) {
+      running = run;
+      hunt.run_planned();
+    }
+    running = null;
+    const report = hunt.finish_round();
     const signatures = hunt.take_signatures();
     return { report, signatures, ms: performance.now() - started };
   },
@@ -84,6 +93,7 @@ function buffers(result) {
 }
 
 self.onmessage = async ({ data: { id, job, args } }) => {
+  running = null;
   try {
     const progress = (report) => self.postMessage({ id, type: "progress", progress: report });
     const result = await JOBS[job](args, progress);
@@ -91,7 +101,7 @@ self.onmessage = async ({ data: { id, job, args } }) => {
   } catch (error) {
     // A panic is a bug in the engine, and this instance cannot be used after it.
     const panic = typeof last_panic === "function" ? safely(last_panic) : null;
-    self.postMessage({ id, type: "error", message: panic ?? String(error?.message ?? error), panic: Boolean(panic) });
+    self.postMessage({ id, type: "error", message: panic ?? String(error?.message ?? error), panic: Boolean(panic), running: panic ? running : null });
   }
 };
 

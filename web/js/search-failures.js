@@ -30,14 +30,14 @@ export function clearFailures() {
   byId("search-failures").replaceChildren();
 }
 
-/** Lists a failing (or engine-crashing) run's report: a seed of a sweep in seed order among
+/** Lists a failing (or panicking) run's report: a seed of a sweep in seed order among
  * those listed, a hunt's run (it has a `key`) in the order found; false if the list is
  * full. */
 export function addFailure(report) {
   const key = report.key ?? String(report.seed);
   if (rows.size >= LISTED_MAX || rows.has(key)) return false;
   const row = { report, shrink: null, element: null };
-  row.element = report.verdict === "crashed" ? crashRow(report) : failureRow(row);
+  row.element = report.verdict === "panic" ? panicRow(report) : failureRow(row);
   row.element.dataset.key = key;
   rows.set(key, row);
   const list = byId("search-failures");
@@ -79,15 +79,19 @@ function failureRow(row) {
   );
 }
 
-function crashRow({ seed, message, link }) {
+/** A run in which the engine panicked: a failure, and a bug in raftsim rather than in the
+ * protocol. Its link opens the run from its start (or just before the panic, when the engine
+ * caught it), and playing it on shows the panic with the run's link. */
+function panicRow(report) {
+  const { seed, message, link } = report;
   return h(
     "li",
-    { class: "search-failure crashed", dataset: { seed: String(seed), check: "crash" } },
+    { class: "search-failure panicked", dataset: { seed: String(seed), check: "Panic" } },
     h("div", { class: "failure-head" },
-      h("span", { class: "failure-seed" }, `seed ${seed}`),
-      h("span", { class: "failure-check" }, "the engine crashed"),
-      h("span", { class: "failure-actions" }, link ? h("button", { type: "button", onclick: () => openRun(link) }, "Open") : null)),
-    h("p", { class: "failure-why" }, `A bug in raftsim, not in the protocol: please report it with this seed. ${message}`),
+      runLabel(report),
+      h("span", { class: "failure-check" }, "Panic"),
+      h("span", { class: "failure-actions" }, link ? h("button", { type: "button", class: "open-button", title: "Open this run", onclick: () => openRun(link) }, "Open") : null)),
+    h("p", { class: "failure-why" }, `The engine panicked: a bug in raftsim, not in the protocol; please report it with this run's link. ${message}`),
   );
 }
 

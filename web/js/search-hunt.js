@@ -16,6 +16,7 @@ export function startHunt(current, parts, hooks) {
   current.parts = [];
   current.signatures = new Set();
   current.forked = 0;
+  current.stoppedParts = 0;
   for (let index = 0; index < parts; index += 1) startPart(current, index, parts, hooks);
 }
 
@@ -47,7 +48,7 @@ function nextRound(current, part, hooks) {
     },
     (error) => {
       if (!current.running || isAbort(error)) return;
-      if (error.panic) hooks.stop(current, `The engine crashed in worker ${part.index + 1}'s hunt, a bug in raftsim: please report it with the search's form and this part (${describePart(part)}). ${error.message}`);
+      if (error.panic) panicked(current, part, error, hooks);
       else hooks.stop(current, `The search stopped: ${error.message}`);
     },
   );
@@ -65,12 +66,35 @@ function record(current, part, { report, signatures }) {
   current.forked = sum(current.parts, "forked");
   current.events = sum(current.parts, "events");
   for (const found of report.found) {
+    const key = `${part.index}-${found.run}`;
+    if (found.panic) {
+      // Natively the engine catches a panic; on wasm it kills the worker (see `panicked`).
+      listPanic(current, { ...found, verdict: "panic", message: found.panic.message, key, worker: part.index + 1 });
+      continue;
+    }
     current.failing += 1;
     const check = found.violation.invariant;
     current.checks.set(check, (current.checks.get(check) ?? 0) + 1);
-    const listed = { ...found, verdict: "fails", key: `${part.index}-${found.run}`, worker: part.index + 1 };
+    const listed = { ...found, verdict: "fails", key, worker: part.index + 1 };
     if (guard(() => addFailure(listed), false)) current.listed.push(listed);
   }
+}
+
+/** The engine panicked in a part's worker (a bug in raftsim), which kills it: the run it was
+ * on is listed as a panic with its link, and the hunt carries on with the other parts (this
+ * part's runs after it are not taken: a new worker would replay its hunt to the same panic). */
+function panicked(current, part, error, hooks) {
+  const run = error.running;
+  const message = `${error.message} (in ${describePart(part)})`;
+  if (run) listPanic(current, { ...run, verdict: "panic", message, key: `${part.index}-${run.run}`, worker: part.index + 1 });
+  else listPanic(current, { seed: part.shard?.seeds_from ?? current.first, verdict: "panic", message, link: null, key: `${part.index}-panic`, worker: part.index + 1 });
+  current.stoppedParts += 1;
+  retire(current, part, hooks);
+}
+
+function listPanic(current, report) {
+  current.panicked.push(report);
+  if (guard(() => addFailure(report), false)) current.listed.push(report);
 }
 
 /** A part as the `raftsim hunt` arguments that repeat it (the form gives the rest). */

@@ -1,8 +1,9 @@
 // @ts-check
 // The search panel's sweep: every seed of the range judged in Web Workers, as `raftsim sweep`
 // judges it. Each worker holds the sweep's scenario and range (a wasm Sweep) and is handed
-// chunks of seeds sized to take about CHUNK_MS; a chunk that crashes the engine is run again a
-// seed at a time in a new worker, so the seed that crashes it is named. search.js draws the
+// chunks of seeds sized to take about CHUNK_MS; a chunk in which the engine panics (on wasm a
+// panic kills the worker) is run again a seed at a time in a new worker, so the seed that
+// panics is named, and the sweep carries on with the rest of the range. search.js draws the
 // figures and the verdict.
 import { app, guard } from "./app.js";
 import { addFailure } from "./search-failures.js";
@@ -20,7 +21,7 @@ const UNKNOWN_KEPT_MAX = 1_000;
  * figures moved, `stop(current, problem)` when the sweep must end (problem null: finished).
  */
 export function startSweep(current, count, hooks) {
-  Object.assign(current, { next: current.first, retry: [], msPerSeed: null, unknown: [], unknownCount: 0, crashed: [] });
+  Object.assign(current, { next: current.first, retry: [], msPerSeed: null, unknown: [], unknownCount: 0 });
   for (let started = 0; started < count; started += 1) startWorker(current, hooks);
 }
 
@@ -87,6 +88,11 @@ function record(current, reports, msPerSeed) {
       const check = report.violation.invariant;
       current.checks.set(check, (current.checks.get(check) ?? 0) + 1);
       if (addFailure(report)) current.listed.push(report);
+    } else if (report.verdict === "panic") {
+      // Natively the engine catches a panic; on wasm the worker dies instead (see `crashed`).
+      const listed = { ...report, message: report.panic.message };
+      current.panicked.push(listed);
+      if (addFailure(listed)) current.listed.push(listed);
     } else if (report.verdict === "unknown") {
       current.unknownCount += 1;
       if (current.unknown.length < UNKNOWN_KEPT_MAX) current.unknown.push(report.seed);
@@ -94,8 +100,9 @@ function record(current, reports, msPerSeed) {
   }
 }
 
-/** The engine panicked in a worker (a bug in raftsim): a chunk's seeds are run again one at a
- * time in a new worker, so the seed that crashes it is named, with a link to its run. */
+/** The engine panicked in a worker (a bug in raftsim), which kills it: a chunk's seeds are run
+ * again one at a time in a new worker, so the seed that panics is named, with a link to its
+ * run. */
 function crashed(current, entry, message, hooks) {
   const chunk = entry.chunk;
   current.workers = current.workers.filter((other) => other !== entry);
@@ -108,8 +115,8 @@ function crashed(current, entry, message, hooks) {
       return seedLink;
     }, "");
     current.done += 1;
-    const report = { seed: chunk.first, verdict: "crashed", message, link };
-    current.crashed.push(report);
+    const report = { seed: chunk.first, verdict: "panic", message, link };
+    current.panicked.push(report);
     if (addFailure(report)) current.listed.push(report);
   } else {
     for (let seed = chunk.first; seed < chunk.first + chunk.count; seed += 1) current.retry.push(seed);

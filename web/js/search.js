@@ -37,6 +37,7 @@ function readRequest() {
     checks: byId("search-checks").value,
     first_seed: byId("search-first").value,
     last_seed: byId("search-last").value,
+    ...(app.searchPanicAtSeedForTesting === null ? {} : { panic_at_seed_for_testing: app.searchPanicAtSeedForTesting }),
   };
 }
 
@@ -97,7 +98,7 @@ function start(event) {
   const kind = byId("search-kind").value;
   search = {
     request, search: kind, first: range.first, last: range.last, done: 0, events: 0, failing: 0, checks: new Map(),
-    listed: [], unknown: [], unknownCount: 0, crashed: [], workers: [], controller: new AbortController(),
+    listed: [], unknown: [], unknownCount: 0, panicked: [], workers: [], controller: new AbortController(),
     running: true, cancelled: false, problem: null, startedAt: performance.now(), finishedAt: null, workersUsed: 0,
   };
   app.search = search;
@@ -157,23 +158,24 @@ function showFigures(now) {
   ];
   setText(byId("search-figures"), figures.join(" · "));
   setText(byId("search-verdict"), verdict(current, seconds));
-  byId("search-verdict").className = `search-verdict ${current.failing + current.crashed.length > 0 ? "bad" : current.running ? "" : "ok"}`;
+  byId("search-verdict").className = `search-verdict ${current.failing + current.panicked.length > 0 ? "bad" : current.running ? "" : "ok"}`;
   showUnknown(current);
 }
 
 function verdict(current, seconds) {
   const checks = [...current.checks].sort((a, b) => b[1] - a[1]).map(([check, count]) => `${check} on ${units(current, count)}`);
   const failing = current.failing > 0 ? `${format.count(current.failing)} failing (${checks.join(", ")}).` : "";
-  const crashes = current.crashed.length > 0 ? ` ${current.crashed.length} crashed the engine: a bug in raftsim, please report it.` : "";
+  const stopped = current.stoppedParts > 0 ? ` ${current.stoppedParts === 1 ? "One worker's part" : `${current.stoppedParts} workers' parts`} stopped there; the others went on.` : "";
+  const crashes = current.panicked.length > 0 ? ` ${current.panicked.length} panicked (the engine panicked: a bug in raftsim, please report it; a failure, not a pass).${stopped}` : "";
   const listed = current.listed.length;
-  const more = current.failing + current.crashed.length > listed ? ` The first ${listed} found are listed.` : "";
+  const more = current.failing + current.panicked.length > listed ? ` The first ${listed} found are listed.` : "";
   if (current.running) return `${failing || "None failing so far."}${crashes}${more}`;
   if (current.problem) return `${current.problem} ${failing}${crashes}`;
   const hunting = current.search === "hunt";
   const reach = hunting ? `, ${format.count(current.forked)} of them forks, reaching ${format.count(current.signatures.size)} abstract states` : "";
   const when = `${current.cancelled ? "Cancelled after" : "Done:"} ${units(current, current.done)}${reach} in ${seconds.toFixed(1)} s.`;
   const unit = hunting ? "run" : "seed";
-  if (current.failing === 0 && current.crashed.length === 0) {
+  if (current.failing === 0 && current.panicked.length === 0) {
     const unknown = current.unknownCount > 0 ? ", but linearizability went unanswered on some (not a pass)" : "";
     const judged = current.request.checks === "damage"
       ? `no ${unit} showed damage (only the damage checks were on: a rule broken without visible harm goes unreported; try more ${unit}s, or every check)`

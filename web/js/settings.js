@@ -3,7 +3,7 @@
 // every field a person would tune. Fields hold people's units (ms, %, s) and are converted to
 // the engine's (µs, parts per million) here; every bound comes from the engine's `limits()`,
 // and the engine's own validation judges the result, its message shown next to the field.
-import { app, on } from "./app.js";
+import { app, guard, on } from "./app.js";
 import { byId, h } from "./dom.js";
 import { pause } from "./player.js";
 import { presetScenario, startScenario } from "./run.js";
@@ -165,14 +165,26 @@ function fill(scenario) {
   }
   clearErrors();
   syncSwarm();
+  showTimingWarning();
 }
 
 function clearErrors() {
   for (const field of fields) {
     field.error.hidden = true;
+    field.error.classList.remove("field-warning");
     field.row.classList.remove("invalid");
   }
   byId("settings-error").hidden = true;
+}
+
+/** Says beside its field what a valid scenario may still get wrong (the engine's words: Raft's
+ * timing requirement); the run starts all the same. */
+function showWarning(path, reason) {
+  const field = fields.find((candidate) => candidate.spec.path === path);
+  if (!field) return;
+  field.error.textContent = `Warning: ${reason}.`;
+  field.error.classList.add("field-warning");
+  field.error.hidden = false;
 }
 
 function showError(path, reason) {
@@ -192,6 +204,19 @@ function showError(path, reason) {
 /** The scenario the form describes, or null after showing what is wrong. */
 function readForm() {
   clearErrors();
+  const scenario = formFields(showError);
+  if (!scenario) return null;
+  scenario.seed = readSeed();
+  if (scenario.seed === null) return null;
+  const problem = app.wasm.validate_scenario(scenario);
+  if (problem) return showError(problem.field, problem.reason), null;
+  showTimingWarning(scenario);
+  return scenario;
+}
+
+/** The scenario the form's fields describe (the seed aside), or null after `refuse`
+ * (path, reason) said which field is wrong. */
+function formFields(refuse) {
   const scenario = structuredClone(base);
   for (const field of fields) {
     if (field.spec.type === "bool") {
@@ -201,19 +226,29 @@ function readForm() {
     const text = field.input.value.trim();
     const number = Number(text);
     const unit = UNITS[field.spec.unit];
-    if (text === "" || !Number.isFinite(number)) return showError(field.spec.path, "Enter a number."), null;
-    if (number < (field.spec.min ?? 0)) return showError(field.spec.path, `Must be at least ${field.spec.min ?? 0}.`), null;
+    if (text === "" || !Number.isFinite(number)) return refuse(field.spec.path, "Enter a number."), null;
+    if (number < (field.spec.min ?? 0)) return refuse(field.spec.path, `Must be at least ${field.spec.min ?? 0}.`), null;
     if (field.spec.max !== undefined && number * unit.factor > field.spec.max) {
-      return showError(field.spec.path, `Must be at most ${field.spec.max / unit.factor}${unit.label ? ` ${unit.label}` : ""}.`), null;
+      return refuse(field.spec.path, `Must be at most ${field.spec.max / unit.factor}${unit.label ? ` ${unit.label}` : ""}.`), null;
     }
-    if (unit.factor === 1 && !Number.isInteger(number)) return showError(field.spec.path, "Must be a whole number."), null;
+    if (unit.factor === 1 && !Number.isInteger(number)) return refuse(field.spec.path, "Must be a whole number."), null;
     setPath(scenario, field.spec.path, Math.round(number * unit.factor));
   }
-  scenario.seed = readSeed();
-  if (scenario.seed === null) return null;
-  const problem = app.wasm.validate_scenario(scenario);
-  if (problem) return showError(problem.field, problem.reason), null;
   return scenario;
+}
+
+/** Says beside its field whether the scenario breaks Raft's timing requirement (the engine
+ * judges; a valid scenario only): as the fields are typed in and when the form is filled, so
+ * it shows while the dialog is open. `scenario` defaults to what the fields hold now. */
+function showTimingWarning(scenario = formFields(() => {})) {
+  for (const field of fields) {
+    if (!field.error.classList.contains("field-warning")) continue;
+    field.error.classList.remove("field-warning");
+    field.error.hidden = true;
+  }
+  if (!scenario || guard(() => app.wasm.validate_scenario(scenario), true)) return;
+  const warning = guard(() => app.wasm.scenario_warning(scenario), null);
+  if (warning) showWarning(warning.field, warning.reason);
 }
 
 /** The seed box's value, or null (with a message) if it is not a seed. */
@@ -296,6 +331,7 @@ export function setupSettings() {
     event.preventDefault();
     if (startFromSettings()) byId("settings").close();
   });
+  byId("settings-form").addEventListener("input", () => showTimingWarning());
   byId("settings-reset").addEventListener("click", () => fill(presetScenario(app.preset, readSeed() ?? 1)));
   on("run", (sim) => {
     // The form follows the run on screen (a link, a preset, a new seed), so "New run" restarts it.

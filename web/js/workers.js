@@ -35,14 +35,16 @@ export function workerCount(max) {
 
 /**
  * A job that failed in a worker: `panic` when the engine panicked (a bug in raftsim; that
- * instance cannot be used again, so its worker is stopped).
+ * instance cannot be used again, so its worker is stopped), and then `running`, what the job
+ * said it was running when it panicked (a hunt's run), if it said.
  */
 export class JobError extends Error {
-  /** @param {string} message @param {boolean} panic */
-  constructor(message, panic) {
+  /** @param {string} message @param {boolean} panic @param {any} [running] */
+  constructor(message, panic, running = null) {
     super(message);
     this.name = "JobError";
     this.panic = panic;
+    this.running = running;
   }
 }
 
@@ -99,7 +101,7 @@ export class EngineWorker {
   }
 
   /** A message from the worker: a call's progress, result or failure. */
-  heard({ id, type, result, progress, message, panic }) {
+  heard({ id, type, result, progress, message, panic, running }) {
     const call = this.pending.get(id);
     if (!call) return;
     if (type === "progress") {
@@ -109,7 +111,7 @@ export class EngineWorker {
     this.pending.delete(id);
     call.settled();
     if (type === "result") call.resolve(result);
-    else call.reject(new JobError(message, panic));
+    else call.reject(new JobError(message, panic, running));
     if (panic) this.stop(new JobError(message, true));
   }
 

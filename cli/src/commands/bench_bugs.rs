@@ -3,9 +3,9 @@
 use std::ops::Range;
 use std::time::Instant;
 
+use raftsim_core::explore::sweep::{judge_seed, Verdict};
 use raftsim_core::raft::{Bugs, BUG_CATALOGUE};
 use raftsim_core::scenario::{Checks, Scenario};
-use raftsim_core::sim::World;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -13,6 +13,7 @@ use crate::args::BenchBugsArgs;
 use crate::exit::{self, Failure};
 use crate::inputs;
 use crate::output::out;
+use crate::panics;
 
 /// Sweeps for every catalogued bug and prints a row per bug, with a column group per check mode
 /// (both modes side by side unless `--checks` names one); exit status 1 if some sweep gave up.
@@ -125,11 +126,16 @@ fn sweep_range(pool: &rayon::ThreadPool, scenario: &Scenario, first_seed: u64, s
     }
 }
 
-/// The lowest of `seeds` whose run fails, with the check that fired.
+/// The lowest of `seeds` whose run fails, with the check that fired (`Panic` if the engine
+/// panicked: a failure, though no check fired), each seed judged as `raftsim sweep` judges it.
 fn first_failure(scenario: &Scenario, seeds: Range<u64>) -> Option<(u64, String)> {
     seeds.into_par_iter().find_map_first(|seed| {
-        let violation = World::new(Scenario { seed, ..scenario.clone() }).expect("valid").run_to_end()?;
-        Some((seed, violation.invariant.name().to_string()))
+        let (outcome, _) = panics::judging(|| judge_seed(scenario, seed));
+        match outcome.verdict {
+            Verdict::Fails(violation) => Some((seed, violation.invariant.name().to_string())),
+            Verdict::Panic(_) => Some((seed, "Panic".to_string())),
+            Verdict::Pass | Verdict::LinearizabilityUnknown => None,
+        }
     })
 }
 

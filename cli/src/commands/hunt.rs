@@ -4,10 +4,12 @@
 //! a run budget, and reports the failures (each with a link that replays it, forks included),
 //! the signatures reached over time and the runs done.
 
+use std::collections::BTreeMap;
 use std::time::Instant;
 
-use raftsim_core::explore::hunt::{run_job, Hunt};
+use raftsim_core::explore::hunt::{run_job, Failure as RunFailure, Found, Hunt};
 use raftsim_core::scenario::share::encode;
+use raftsim_core::scenario::RunSpec;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -15,6 +17,7 @@ use crate::args::HuntArgs;
 use crate::exit::{self, Failure};
 use crate::inputs;
 use crate::output::out;
+use crate::panics;
 
 /// The hunt's report (`--json`).
 #[derive(Debug, Serialize)]
@@ -46,11 +49,13 @@ pub struct HuntFailure {
     pub seed: u64,
     /// How many forks lead to the run (0: a fresh seed).
     pub forks: usize,
+    /// The check that fired, or `Panic` when the engine panicked (a bug in raftsim).
     pub check: String,
     pub event: u64,
     pub time_us: u64,
     pub message: String,
-    /// The page link that replays the run to the violating event.
+    /// The page link that replays the run to the violating event (to the event before a
+    /// panic).
     pub link: String,
 }
 
@@ -71,25 +76,11 @@ pub fn execute(args: &HuntArgs) -> Result<u8, Failure> {
     let mut failures = Vec::new();
     let mut printed_s = 0.0;
     while !done(&hunt, args, started.elapsed().as_secs_f64(), failures.is_empty()) {
-        let known = hunt.hits().clone();
-        let round = hunt.plan(hunt.round_size(args.round, args.runs));
-        let results = pool.install(|| round.into_par_iter().map(|job| run_job(job, &known)).collect());
         let found_before = hunt.found().len();
-        hunt.merge(results);
+        let locations = run_round(&pool, &mut hunt, args);
         let seconds = started.elapsed().as_secs_f64();
-        for found in &hunt.found()[found_before..] {
-            failures.push(HuntFailure {
-                run: found.run,
-                seconds,
-                seed: found.spec.scenario.seed,
-                forks: found.spec.scenario.forks.len(),
-                check: found.violation.invariant.name().to_string(),
-                event: found.violation.event,
-                time_us: found.violation.time_us,
-                message: found.violation.message.clone(),
-                link: format!("{}#{}", args.output.base_url, encode(&found.spec)),
-            });
-        }
+        let link = |spec: &RunSpec| format!("{}#{}", args.output.base_url, encode(spec));
+        failures.extend(hunt.found()[found_before..].iter().map(|found| reported(found, &locations, seconds, link)));
         timeline.push((hunt.runs(), seconds, hunt.hits().len() as u64));
         if !args.output.quiet && seconds - printed_s >= 1.0 {
             printed_s = seconds;
@@ -118,6 +109,57 @@ pub fn execute(args: &HuntArgs) -> Result<u8, Failure> {
     inputs::write_json(&report, args.output.json.as_deref())?;
     print(&report);
     Ok(exit::status(!report.failures.is_empty()))
+}
+
+/// Plans a round, runs its jobs on `pool`'s threads and merges them; returns where each run that
+/// panicked did so, by run number.
+fn run_round(pool: &rayon::ThreadPool, hunt: &mut Hunt, args: &HuntArgs) -> BTreeMap<u64, String> {
+    let known = hunt.hits().clone();
+    let round = hunt.plan(hunt.round_size(args.round, args.runs));
+    let results: Vec<_> =
+        pool.install(|| round.into_par_iter().map(|job| panics::judging(|| run_job(job, &known))).collect());
+    let mut locations = BTreeMap::new();
+    let runs_before = hunt.runs();
+    let results = (1..)
+        .zip(results)
+        .map(|(number, (result, location))| {
+            if let Some(location) = location {
+                locations.insert(runs_before + number, location);
+            }
+            result
+        })
+        .collect();
+    hunt.merge(results);
+    locations
+}
+
+/// A failure the hunt found, as reported; `link` writes a run's page link.
+fn reported(
+    found: &Found,
+    locations: &BTreeMap<u64, String>,
+    seconds: f64,
+    link: impl Fn(&RunSpec) -> String,
+) -> HuntFailure {
+    let (check, event, time_us, message) = match &found.failure {
+        RunFailure::Violation(violation) => {
+            (violation.invariant.name().to_string(), violation.event, violation.time_us, violation.message.clone())
+        }
+        RunFailure::Panic(panicked) => {
+            let message = panics::described(&panicked.message, locations.get(&found.run).map(String::as_str));
+            ("Panic".to_string(), panicked.event, panicked.time_us, message)
+        }
+    };
+    HuntFailure {
+        run: found.run,
+        seconds,
+        seed: found.spec.scenario.seed,
+        forks: found.spec.scenario.forks.len(),
+        check,
+        event,
+        time_us,
+        message,
+        link: link(&found.spec),
+    }
 }
 
 /// Whether the hunt stops before another round: the run budget or the wall time is spent, or

@@ -1,10 +1,11 @@
 //! `raftsim merge`: the reports of a sweep's shards, combined into the report of the whole sweep.
 
 use crate::args::MergeArgs;
-use crate::commands::sweep::{merge_ranges, print, read_report, FailingSeed, Report, SweepCoverage};
+use crate::commands::sweep::{merge_ranges, print, read_report, FailingSeed, PanickedSeed, Report, SweepCoverage};
 use crate::exit::Failure;
 
-/// Reads the shard reports, merges them and prints the result; exit status 1 if any seed failed.
+/// Reads the shard reports, merges them and prints the result; exit status 1 if any seed failed
+/// or panicked.
 pub fn execute(args: &MergeArgs) -> Result<u8, Failure> {
     let reports = args.reports.iter().map(|path| read_report(path)).collect::<Result<Vec<_>, _>>()?;
     let report = merge(reports)?;
@@ -32,6 +33,9 @@ fn merge(reports: Vec<Report>) -> Result<Report, String> {
     let mut failures: Vec<FailingSeed> = reports.iter().flat_map(|report| report.failures.clone()).collect();
     failures.sort_by_key(|failure| failure.seed);
     failures.dedup_by_key(|failure| failure.seed);
+    let mut panics: Vec<PanickedSeed> = reports.iter().flat_map(|report| report.panics.clone()).collect();
+    panics.sort_by_key(|panic| panic.seed);
+    panics.dedup_by_key(|panic| panic.seed);
     let mut linearizability_unknown: Vec<u64> =
         reports.iter().flat_map(|report| report.linearizability_unknown.clone()).collect();
     linearizability_unknown.sort_unstable();
@@ -47,6 +51,7 @@ fn merge(reports: Vec<Report>) -> Result<Report, String> {
         events: reports.iter().map(|report| report.events).sum(),
         wall_seconds: reports.iter().map(|report| report.wall_seconds).fold(0.0, f64::max),
         failures,
+        panics,
         linearizability_unknown,
         slowest,
         coverage: merge_coverage(&reports),
@@ -82,6 +87,7 @@ mod tests {
             events: 100,
             wall_seconds: 1.0,
             linearizability_unknown: vec![index + 10],
+            panics: Vec::new(),
             slowest: Some(SlowestSeed { seed: index + 1, wall_ms: index as f64, events: 7 }),
             coverage: Some(SweepCoverage { signatures: 2, reached: vec![index, 9], new_by_seed: vec![(1, 2)] }),
             failures: failures
@@ -107,6 +113,12 @@ mod tests {
         let unknown_only = merge(vec![report(0, vec![]), report(1, vec![])]).unwrap();
         assert_eq!(unknown_only.exit_status(), crate::exit::UNKNOWN, "unknown is not a pass");
         assert_eq!(merged.slowest.map(|slowest| slowest.seed), Some(2), "the slowest of the shards' slowest");
+        let mut panicked = report(1, vec![]);
+        panicked.panics =
+            vec![PanickedSeed { seed: 4, event: 9, time_us: 9, message: "boom".into(), link: String::new() }];
+        let with_panic = merge(vec![report(0, vec![]), panicked]).unwrap();
+        assert_eq!(with_panic.panics.iter().map(|panic| panic.seed).collect::<Vec<_>>(), vec![4]);
+        assert_eq!(with_panic.exit_status(), crate::exit::CHECK_FAILED, "a panicked shard fails the merge");
         let mut other = report(0, vec![]);
         other.bug = Some("figure8_commit".into());
         assert!(merge(vec![report(1, vec![]), other]).is_err());

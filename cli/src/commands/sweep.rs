@@ -7,7 +7,9 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use raftsim_core::explore::sweep::{failing_run, judge_seed, judge_seed_covered, SeedRange, Verdict, SWEEP_SEEDS_MAX};
+use raftsim_core::explore::sweep::{
+    failing_run, judge_seed, judge_seed_covered, panicked_run, SeedRange, Verdict, SWEEP_SEEDS_MAX,
+};
 use raftsim_core::scenario::share::encode;
 use raftsim_core::scenario::{Checks, Scenario};
 use rayon::prelude::*;
@@ -17,6 +19,7 @@ use crate::args::SweepArgs;
 use crate::exit::{self, Failure};
 use crate::inputs;
 use crate::output::out;
+use crate::panics;
 
 /// Sweeps the seeds `--seeds` (or this shard's share of them) and prints the report; exit
 /// status 1 if any seed failed.
@@ -82,6 +85,19 @@ pub struct FailingSeed {
     pub link: String,
 }
 
+/// A seed whose run panicked: a bug in raftsim, and a failure.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PanickedSeed {
+    pub seed: u64,
+    /// The event it panicked in (0: building the world).
+    pub event: u64,
+    pub time_us: u64,
+    /// The panic's message and where it struck.
+    pub message: String,
+    /// The page link that replays the run to the event before the panic.
+    pub link: String,
+}
+
 /// A sweep's report (mergeable across shards).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -96,6 +112,10 @@ pub struct Report {
     pub events: u64,
     pub wall_seconds: f64,
     pub failures: Vec<FailingSeed>,
+    /// Seeds whose run panicked (reports without the field had none): failures, listed apart
+    /// because no check fired.
+    #[serde(default)]
+    pub panics: Vec<PanickedSeed>,
     /// Seeds that passed every check but whose end-of-run linearizability check ran out of
     /// budget: neither passed nor failed, so listed apart.
     #[serde(default)]
@@ -148,10 +168,10 @@ pub struct SweepOptions<'a> {
 }
 
 impl Report {
-    /// 1 if a seed failed; else 2 if a seed's linearizability went unanswered (not a pass);
-    /// else 0.
+    /// 1 if a seed failed or panicked; else 2 if a seed's linearizability went unanswered (not
+    /// a pass); else 0.
     pub fn exit_status(&self) -> u8 {
-        match (self.failures.is_empty(), self.linearizability_unknown.is_empty()) {
+        match (self.failures.is_empty() && self.panics.is_empty(), self.linearizability_unknown.is_empty()) {
             (false, _) => exit::CHECK_FAILED,
             (true, false) => exit::UNKNOWN,
             (true, true) => exit::SUCCESS,
@@ -171,6 +191,7 @@ pub struct SlowestSeed {
 struct SeedOutcome {
     events: u64,
     failure: Option<FailingSeed>,
+    panic: Option<PanickedSeed>,
     linearizability_unknown: bool,
     wall_ms: f64,
     /// The signatures reached, with `--coverage`.
@@ -186,6 +207,28 @@ pub fn shard_seeds(first: u64, last: u64, index: u64, count: u64) -> Vec<u64> {
 
 /// Runs `seeds` of `scenario` in parallel, with a progress bar on stderr.
 pub fn sweep(scenario: &Scenario, bug: Option<&str>, seeds: &[u64], options: &SweepOptions) -> Report {
+    let judge = |seed| {
+        if options.coverage {
+            let (outcome, reached) = judge_seed_covered(scenario, seed);
+            (outcome, Some(reached))
+        } else {
+            (judge_seed(scenario, seed), None)
+        }
+    };
+    sweep_judged(scenario, bug, seeds, options, &judge)
+}
+
+/// How a sweep judges a seed: its outcome, and with coverage the signatures it reached.
+type Judge<'a> = dyn Fn(u64) -> (raftsim_core::explore::sweep::SeedOutcome, Option<Vec<u64>>) + Sync + 'a;
+
+/// [`sweep`], each seed judged by `judge` (the tests' judge may watch a seed).
+fn sweep_judged(
+    scenario: &Scenario,
+    bug: Option<&str>,
+    seeds: &[u64],
+    options: &SweepOptions,
+    judge: &Judge,
+) -> Report {
     let progress = progress_bar(seeds.len() as u64, options.show_progress);
     let outcomes = Mutex::new(Vec::new());
     let failing = AtomicU64::new(0);
@@ -193,8 +236,8 @@ pub fn sweep(scenario: &Scenario, bug: Option<&str>, seeds: &[u64], options: &Sw
     let pool = rayon::ThreadPoolBuilder::new().num_threads(options.jobs).build().expect("a thread pool");
     pool.install(|| {
         seeds.par_iter().for_each(|&seed| {
-            let outcome = run_seed(scenario, seed, options.base_url, options.coverage);
-            if outcome.failure.is_some() {
+            let outcome = run_seed(scenario, seed, options.base_url, judge);
+            if outcome.failure.is_some() || outcome.panic.is_some() {
                 let failing = failing.fetch_add(1, Ordering::Relaxed) + 1;
                 progress.set_message(format!("{failing} failing"));
             }
@@ -230,6 +273,7 @@ pub fn sweep(scenario: &Scenario, bug: Option<&str>, seeds: &[u64], options: &Sw
             .filter(|(_, outcome)| outcome.linearizability_unknown)
             .map(|(seed, _)| *seed)
             .collect(),
+        panics: outcomes.iter_mut().filter_map(|(_, outcome)| outcome.panic.take()).collect(),
         failures: outcomes.into_iter().filter_map(|(_, outcome)| outcome.failure).collect(),
     }
 }
@@ -245,15 +289,20 @@ fn progress_bar(seeds: u64, shown: bool) -> ProgressBar {
 }
 
 /// Runs one seed to its end, judged as the page's sweep judges it: its event count, the failure
-/// with a link that replays it to the violating event if a check fired, whether
-/// linearizability went unanswered, and its time.
-fn run_seed(scenario: &Scenario, seed: u64, base_url: &str, coverage: bool) -> SeedOutcome {
+/// with a link that replays it to the violating event if a check fired (or the panic, with a
+/// link to the event before it), whether linearizability went unanswered, and its time.
+fn run_seed(scenario: &Scenario, seed: u64, base_url: &str, judge: &Judge) -> SeedOutcome {
     let started = Instant::now();
-    let (outcome, reached) = if coverage {
-        let (outcome, reached) = judge_seed_covered(scenario, seed);
-        (outcome, Some(reached))
-    } else {
-        (judge_seed(scenario, seed), None)
+    let ((outcome, reached), location) = panics::judging(|| judge(seed));
+    let panic = match &outcome.verdict {
+        Verdict::Panic(panicked) => Some(PanickedSeed {
+            seed,
+            event: panicked.event,
+            time_us: panicked.time_us,
+            message: panics::described(&panicked.message, location.as_deref()),
+            link: format!("{base_url}#{}", encode(&panicked_run(scenario, seed, panicked))),
+        }),
+        _ => None,
     };
     let failure = match &outcome.verdict {
         Verdict::Fails(violation) => Some(FailingSeed {
@@ -264,11 +313,12 @@ fn run_seed(scenario: &Scenario, seed: u64, base_url: &str, coverage: bool) -> S
             message: violation.message.clone(),
             link: format!("{base_url}#{}", encode(&failing_run(scenario, seed, violation))),
         }),
-        Verdict::Pass | Verdict::LinearizabilityUnknown => None,
+        Verdict::Pass | Verdict::LinearizabilityUnknown | Verdict::Panic(_) => None,
     };
     SeedOutcome {
         events: outcome.events,
         failure,
+        panic,
         linearizability_unknown: outcome.verdict == Verdict::LinearizabilityUnknown,
         wall_ms: started.elapsed().as_secs_f64() * 1000.0,
         reached,
@@ -296,13 +346,14 @@ pub fn print(report: &Report) {
         .map(|(first, last)| if first == last { first.to_string() } else { format!("{first}..{last}") })
         .collect();
     out!(
-        "{} seeds of {}{}{} ({}): {} failing, {} events in {:.1} s ({:.0} seeds/s)",
+        "{} seeds of {}{}{} ({}): {} failing{}, {} events in {:.1} s ({:.0} seeds/s)",
         report.seeds,
         report.scenario,
         report.bug.as_ref().map_or(String::new(), |bug| format!(" with bug {bug}")),
         if report.checks == Checks::Full { "" } else { ", damage checks only" },
         ranges.join(", "),
         report.failures.len(),
+        if report.panics.is_empty() { String::new() } else { format!(", {} panicked", report.panics.len()) },
         report.events,
         report.wall_seconds,
         report.seeds as f64 / report.wall_seconds.max(1e-9)
@@ -335,6 +386,16 @@ pub fn print(report: &Report) {
             failure.message
         );
         out!("    replay: {}", failure.link);
+    }
+    for panic in &report.panics {
+        out!(
+            "  seed {}: Panic at event {} ({} ms), a bug in raftsim: {}",
+            panic.seed,
+            panic.event,
+            panic.time_us / 1000,
+            panic.message
+        );
+        out!("    replay (to the event before): {}", panic.link);
     }
 }
 
@@ -370,6 +431,57 @@ mod tests {
         assert!(coverage.signatures > halves[0].coverage.as_ref().expect("covered").signatures);
         let plain = sweep(&scenario, None, &[1, 2, 3, 4], &options(false));
         assert_eq!((plain.events, plain.coverage), (whole.events, None), "coverage changes no run");
+    }
+
+    /// A watch that panics when the world takes event `0`, as an engine bug would.
+    #[derive(Clone)]
+    struct PanicsAt(u64);
+
+    impl raftsim_core::sim::observe::Observer for PanicsAt {
+        fn observe(&mut self, world: &raftsim_core::sim::World, report: &raftsim_core::sim::observe::Report<'_>) {
+            if matches!(report, raftsim_core::sim::observe::Report::Event { .. }) && world.events() == self.0 {
+                panic!("a test's panic at event {}", self.0);
+            }
+        }
+    }
+
+    #[test]
+    fn a_panicking_seed_is_reported_with_its_link_and_every_other_seed_judged() {
+        let mut scenario = raftsim_core::scenario::preset("swarm").expect("swarm");
+        scenario.phases.safety_us = 2_000_000;
+        scenario.phases.liveness_us = 1_000_000;
+        let options = SweepOptions { jobs: 2, base_url: "http://page/", show_progress: false, coverage: false };
+        let judge = |seed| {
+            let outcome = if seed == 3 {
+                raftsim_core::explore::sweep::judge_seed_observed(&scenario, seed, Box::new(PanicsAt(250)))
+            } else {
+                judge_seed(&scenario, seed)
+            };
+            (outcome, None)
+        };
+        let report = sweep_judged(&scenario, None, &[1, 2, 3, 4, 5], &options, &judge);
+        let plain = sweep(&scenario, None, &[1, 2, 4, 5], &options);
+        assert_eq!((report.seeds, report.failures.len()), (5, 0));
+        assert_eq!(report.events, plain.events + 250, "every other seed ran to its end");
+        let [panic] = report.panics.as_slice() else { panic!("one panic: {:?}", report.panics) };
+        assert_eq!((panic.seed, panic.event), (3, 250));
+        assert!(
+            panic.message.starts_with("a test's panic at event 250 (at cli/src/commands/sweep.rs:"),
+            "{}",
+            panic.message
+        );
+        let spec = raftsim_core::scenario::share::decode(panic.link.strip_prefix("http://page/#").expect("a link"))
+            .expect("the link decodes")
+            .spec;
+        assert_eq!((spec.scenario.seed, spec.stop_at_event), (3, Some(249)), "the run up to the panic");
+        assert_eq!(report.exit_status(), exit::CHECK_FAILED, "a panic is a failure, never a pass");
+        let json = serde_json::to_value(&report).expect("JSON");
+        assert_eq!(json["panics"][0]["seed"], 3);
+        assert_eq!(json["panics"][0]["event"], 250);
+        let mut older = json.clone();
+        older.as_object_mut().expect("an object").remove("panics");
+        let read: Report = serde_json::from_value(older).expect("a report from before panics were listed");
+        assert!(read.panics.is_empty());
     }
 
     #[test]

@@ -3,12 +3,12 @@
 
 use std::process::Command;
 
-/// Runs a guided hunt of 120 runs of figure8_commit in damage mode on `jobs` threads; returns
+/// Runs a guided hunt of 200 runs of figure8_commit in damage mode on `jobs` threads; returns
 /// its JSON report without the wall-clock figures.
 fn hunt(jobs: &str) -> serde_json::Value {
     let path = std::env::temp_dir().join(format!("raftsim-hunt-{}-{jobs}.json", std::process::id()));
     let status = Command::new(env!("CARGO_BIN_EXE_raftsim"))
-        .args(["hunt", "--bug", "figure8_commit", "--checks", "damage", "--runs", "120", "--round", "16", "--quiet"])
+        .args(["hunt", "--bug", "figure8_commit", "--checks", "damage", "--runs", "200", "--round", "16", "--quiet"])
         .args(["--jobs", jobs, "--json"])
         .arg(&path)
         .output()
@@ -39,7 +39,7 @@ fn hunt(jobs: &str) -> serde_json::Value {
 fn a_hunt_on_one_thread_and_on_two_takes_the_same_runs_and_finds_the_same_failures() {
     let one = hunt("1");
     let two = hunt("2");
-    assert_eq!(one["runs"], 120);
+    assert_eq!(one["runs"], 200);
     assert!(one["forked_runs"].as_u64().expect("a count") > 0, "the hunt forks: {one}");
     assert!(one["signatures"].as_u64().expect("a count") > 100, "{one}");
     assert!(!one["failures"].as_array().expect("failures").is_empty(), "the hunt finds Figure 8: {one}");

@@ -11,7 +11,8 @@ pub enum Invariant {
     /// Committed prefixes of any two nodes agree (one is a prefix of the other), and no node
     /// ever removes an entry it has counted as committed.
     LogInv,
-    /// At most one leader per term (checked across all time: the history of leaders).
+    /// At most one leader per term (checked across all time: the history of leaders), a
+    /// leader being a node in one incarnation: leading a term again after a crash is a second.
     MoreThanOneLeaderInv,
     /// A leader holds the highest index of any entry of its term.
     ElectionSafetyInv,
@@ -19,6 +20,9 @@ pub enum Invariant {
     LogMatchingInv,
     /// Every committed entry is on the disks of at least a quorum, so every quorum holds it.
     QuorumLogInv,
+    /// A disk's term is at least the term of every entry on it (judged at each fsync and
+    /// crash): otherwise a restart resumes in a term below the node's own log.
+    DiskTermInv,
     /// A log at least as up-to-date as another's holds the other's committed entries.
     MoreUpToDateCorrectInv,
     /// Every committed entry is in the log of every leader of a later term.
@@ -38,6 +42,9 @@ pub enum Invariant {
     AckDurableInv,
     /// A message (PreVote aside) carries only a term its sender's disk holds.
     TermDurableInv,
+    /// A node never removes an entry of its own current term: in a term only its leader writes
+    /// entries, and a follower that takes them back obeys another (Figure 2, receiver step 3).
+    OwnTermKeptInv,
     /// Every node applies at each index the entry committed there, with the same result (§5.4.3).
     StateMachineSafety,
     /// A node's term never decreases.
@@ -50,6 +57,9 @@ pub enum Invariant {
     MonotonicVote,
     /// Each client request takes effect at most once on each node's state machine.
     ExactlyOnceApply,
+    /// During the faults, a quorum that has been up and connected both ways, with no fault on
+    /// its links, for longer than the leader bound has a leader that commits new entries.
+    LeaderAvailability,
     /// After the heal, a leader commits an entry of its term within the bound.
     LeaderLiveness,
     /// After the heal, client operations complete within the bound.
@@ -70,6 +80,7 @@ impl Invariant {
             Invariant::ElectionSafetyInv => "ElectionSafetyInv",
             Invariant::LogMatchingInv => "LogMatchingInv",
             Invariant::QuorumLogInv => "QuorumLogInv",
+            Invariant::DiskTermInv => "DiskTermInv",
             Invariant::MoreUpToDateCorrectInv => "MoreUpToDateCorrectInv",
             Invariant::LeaderCompletenessInv => "LeaderCompletenessInv",
             Invariant::CommittedIsDurableInv => "CommittedIsDurableInv",
@@ -79,12 +90,14 @@ impl Invariant {
             Invariant::VoteDurableInv => "VoteDurableInv",
             Invariant::AckDurableInv => "AckDurableInv",
             Invariant::TermDurableInv => "TermDurableInv",
+            Invariant::OwnTermKeptInv => "OwnTermKeptInv",
             Invariant::StateMachineSafety => "StateMachineSafety",
             Invariant::MonotonicTerm => "MonotonicTerm",
             Invariant::MonotonicCommit => "MonotonicCommit",
             Invariant::MonotonicApplied => "MonotonicApplied",
             Invariant::MonotonicVote => "MonotonicVote",
             Invariant::ExactlyOnceApply => "ExactlyOnceApply",
+            Invariant::LeaderAvailability => "LeaderAvailability",
             Invariant::LeaderLiveness => "LeaderLiveness",
             Invariant::ClientLiveness => "ClientLiveness",
             Invariant::Linearizability => "Linearizability",
@@ -98,12 +111,17 @@ impl Invariant {
             Invariant::LogInv => {
                 "Committed prefixes of any two nodes agree, and no node removes an entry it counted as committed."
             }
-            Invariant::MoreThanOneLeaderInv => "At most one leader per term, across all time.",
+            Invariant::MoreThanOneLeaderInv => {
+                "At most one leader per term, across all time and crashes: a node that leads a term again after a crash is a second leader."
+            }
             Invariant::ElectionSafetyInv => "A leader holds the highest index of any entry of its term.",
             Invariant::LogMatchingInv => {
                 "Two logs with an entry of the same index and term agree on everything before it."
             }
             Invariant::QuorumLogInv => "Every committed entry is on the disks of at least a quorum of nodes.",
+            Invariant::DiskTermInv => {
+                "A node's disk holds a term at least that of every entry on it, so a restart never resumes in a term below its own log."
+            }
             Invariant::MoreUpToDateCorrectInv => {
                 "A log at least as up-to-date as another holds the other's committed entries."
             }
@@ -121,6 +139,9 @@ impl Invariant {
             Invariant::TermDurableInv => {
                 "A node speaks in a term only once that term is on its disk (PreVote aside), so a crash cannot make it forget the term."
             }
+            Invariant::OwnTermKeptInv => {
+                "A node never removes an entry of its own current term: only entries of an older term conflict with its leader's."
+            }
             Invariant::StateMachineSafety => {
                 "Every node applies at each index the entry committed there, and gets the same result."
             }
@@ -130,6 +151,9 @@ impl Invariant {
             Invariant::MonotonicVote => "A node never changes its vote within a term.",
             Invariant::ExactlyOnceApply => {
                 "Each client request takes effect at most once on each state machine: a retry gets the first answer."
+            }
+            Invariant::LeaderAvailability => {
+                "During the faults, when a quorum has been up and connected both ways with no fault on its links for longer than the leader bound, a leader commits a new entry."
             }
             Invariant::LeaderLiveness => {
                 "After the heal, a leader with a quorum commits an entry of its term within the bound."
@@ -146,6 +170,7 @@ impl Invariant {
     pub fn when_checked(self) -> CheckedWhen {
         match self {
             Invariant::LeaderLiveness | Invariant::ClientLiveness => CheckedWhen::AfterHeal,
+            Invariant::LeaderAvailability => CheckedWhen::DuringFaults,
             Invariant::Linearizability => CheckedWhen::AtEnd,
             _ => CheckedWhen::EveryEvent,
         }
@@ -176,11 +201,17 @@ impl Invariant {
     ///   a rule of Figure 2 (one vote per term; persistent state on disk before answering); the
     ///   harm they lead to is two leaders in a term (MoreThanOneLeaderInv) or a committed entry
     ///   off a quorum of disks (QuorumLogInv), which damage checks see.
+    /// - `DiskTermInv`: damage. It judges no message or step of a node but the state its disk is
+    ///   in, which the correct protocol never reaches and a crash hands to the next incarnation
+    ///   (as QuorumLogInv judges the disks); a term adopted but never written shows here, by
+    ///   the entries written after it, even when no message of that term went out.
     /// - `CommittedIsDurableInv`: a rule. Though etcd's TLA+ spec names it, it states the local
     ///   rule "count only your durable log" (etcd #14370); the harm, a committed entry a crash
     ///   can take, is QuorumLogInv's.
     /// - `LeaderCommitsOwnTermInv`, `LeaderVotesInv`: rules (§5.4.2 and §5.2 restated); the harm
     ///   is an overwritten committed entry (LogInv, StateMachineSafety) or two leaders.
+    /// - `OwnTermKeptInv`: a rule (Figure 2's receiver steps, restated on the node's own log);
+    ///   the harm, a removed entry that was committed, is LogInv's or QuorumLogInv's.
     /// - `MonotonicTerm`, `MonotonicCommit`, `MonotonicApplied`, `MonotonicVote`: rules. They
     ///   judge one node's own bookkeeping against Figure 2 (persisted term and vote, a commit
     ///   index and applied index that only grow); what harm follows shows in the logs and state
@@ -194,6 +225,7 @@ impl Invariant {
             | Invariant::VoteDurableInv
             | Invariant::AckDurableInv
             | Invariant::TermDurableInv
+            | Invariant::OwnTermKeptInv
             | Invariant::MonotonicTerm
             | Invariant::MonotonicCommit
             | Invariant::MonotonicApplied
@@ -203,10 +235,12 @@ impl Invariant {
             | Invariant::ElectionSafetyInv
             | Invariant::LogMatchingInv
             | Invariant::QuorumLogInv
+            | Invariant::DiskTermInv
             | Invariant::MoreUpToDateCorrectInv
             | Invariant::LeaderCompletenessInv
             | Invariant::StateMachineSafety
             | Invariant::ExactlyOnceApply
+            | Invariant::LeaderAvailability
             | Invariant::LeaderLiveness
             | Invariant::ClientLiveness
             | Invariant::Linearizability
@@ -221,12 +255,13 @@ impl Invariant {
     }
 
     /// Every property, safety first, in the order the page lists them.
-    pub const ALL: [Invariant; 24] = [
+    pub const ALL: [Invariant; 27] = [
         Invariant::LogInv,
         Invariant::MoreThanOneLeaderInv,
         Invariant::ElectionSafetyInv,
         Invariant::LogMatchingInv,
         Invariant::QuorumLogInv,
+        Invariant::DiskTermInv,
         Invariant::MoreUpToDateCorrectInv,
         Invariant::LeaderCompletenessInv,
         Invariant::CommittedIsDurableInv,
@@ -236,12 +271,14 @@ impl Invariant {
         Invariant::VoteDurableInv,
         Invariant::AckDurableInv,
         Invariant::TermDurableInv,
+        Invariant::OwnTermKeptInv,
         Invariant::StateMachineSafety,
         Invariant::MonotonicTerm,
         Invariant::MonotonicCommit,
         Invariant::MonotonicApplied,
         Invariant::MonotonicVote,
         Invariant::ExactlyOnceApply,
+        Invariant::LeaderAvailability,
         Invariant::LeaderLiveness,
         Invariant::ClientLiveness,
         Invariant::Linearizability,
@@ -249,7 +286,7 @@ impl Invariant {
     ];
 
     /// Every safety invariant, checked after every event: the first of [`Invariant::ALL`].
-    pub const SAFETY: &[Invariant] = Invariant::ALL.split_at(20).0;
+    pub const SAFETY: &[Invariant] = Invariant::ALL.split_at(22).0;
 }
 
 /// Nodes as the page and the paper name them: `S2`, `S1 and S3`, `S1, S2 and S5`.
@@ -268,6 +305,8 @@ pub fn node_names(nodes: &[NodeId]) -> String {
 pub enum CheckedWhen {
     /// After every event (the safety invariants).
     EveryEvent,
+    /// After every event of the fault phase, where the run's world makes Raft promise it.
+    DuringFaults,
     /// In the liveness phase, once every fault is healed.
     AfterHeal,
     /// Once, when the run ends.

@@ -15,12 +15,13 @@
 //! results back in the plan's order.
 
 use std::collections::BTreeMap;
+use std::panic::AssertUnwindSafe;
 
 use crate::check::violation::Violation;
 use crate::scenario::{RunSpec, Scenario, FORKS_MAX, SEED_MAX};
 
 use super::coverage::is_deep;
-use super::sweep::failing_run;
+use super::sweep::{failing_run, panicked_run, Panicked};
 use super::watch::Watch;
 use crate::sim::rng::{Rng, Stream};
 use crate::sim::World;
@@ -74,6 +75,8 @@ pub struct JobResult {
     pub events: u64,
     /// The violation that stopped it, if any.
     pub violation: Option<Violation>,
+    /// The panic that stopped it, if the engine panicked (it then leaves no points).
+    pub panicked: Option<Panicked>,
     /// Every signature it reached, ascending.
     pub reached: Vec<u64>,
     points: Vec<Point>,
@@ -84,10 +87,19 @@ pub struct JobResult {
 pub struct Found {
     /// The run's number in the hunt (from 1).
     pub run: u64,
-    /// The run that replays it to the violating event.
+    /// The run that replays it to the violating event (for a panic, to the event before it).
     pub spec: RunSpec,
-    /// The violation.
-    pub violation: Violation,
+    /// What went wrong.
+    pub failure: Failure,
+}
+
+/// How a run the hunt found failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// A check fired.
+    Violation(Violation),
+    /// The engine panicked: a bug in raftsim.
+    Panic(Panicked),
 }
 
 /// The hunt's state between rounds.
@@ -180,9 +192,13 @@ impl Hunt {
                     self.points.push(point);
                 }
             }
+            let seed = result.scenario.seed;
             if let Some(violation) = result.violation {
-                let spec = failing_run(&result.scenario, result.scenario.seed, &violation);
-                self.found.push(Found { run: self.runs, spec, violation });
+                let spec = failing_run(&result.scenario, seed, &violation);
+                self.found.push(Found { run: self.runs, spec, failure: Failure::Violation(violation) });
+            } else if let Some(panicked) = result.panicked {
+                let spec = panicked_run(&result.scenario, seed, &panicked);
+                self.found.push(Found { run: self.runs, spec, failure: Failure::Panic(panicked) });
             }
         }
         if self.points.len() > POINTS_MAX {
@@ -258,7 +274,40 @@ impl Hunt {
 /// round was planned) during the safety phase, at most [`POINTS_PER_RUN_MAX`] of them (more
 /// when deep).
 pub fn run_job(job: Job, known: &BTreeMap<u64, u64>) -> JobResult {
-    let (scenario, mut world) = match job {
+    let scenario = job_scenario(&job);
+    let mut slot = None;
+    let ran = std::panic::catch_unwind(AssertUnwindSafe(|| explore(job, known, &mut slot)));
+    ran.unwrap_or_else(|payload| {
+        // The world as the panic left it: only its counters are read.
+        let (event, time_us) = slot.as_ref().map_or((0, 0), |world| (world.events(), world.now_us()));
+        let message = Panicked::message_of(payload.as_ref());
+        JobResult {
+            reached: Vec::new(),
+            events: event,
+            violation: None,
+            panicked: Some(Panicked { message, event, time_us }),
+            scenario,
+            points: Vec::new(),
+        }
+    })
+}
+
+/// The scenario a job's run replays from its link, the fork it is about to make included (a
+/// fork is the event it follows and its sub-seed, both known before it runs).
+pub fn job_scenario(job: &Job) -> Scenario {
+    match job {
+        Job::Fresh { scenario } => scenario.clone(),
+        Job::Fork { scenario, world, seed } => {
+            let mut scenario = scenario.clone();
+            scenario.forks.push(crate::scenario::Fork { at_event: world.events(), seed: *seed });
+            scenario
+        }
+    }
+}
+
+/// [`run_job`]'s run, which may panic: its world lives in `slot`, where a panic leaves it.
+fn explore(job: Job, known: &BTreeMap<u64, u64>, slot: &mut Option<Box<World>>) -> JobResult {
+    let (scenario, world) = match job {
         Job::Fresh { scenario } => {
             let world = World::new(scenario.clone()).expect("a valid scenario");
             (scenario, Box::new(world))
@@ -268,6 +317,7 @@ pub fn run_job(job: Job, known: &BTreeMap<u64, u64>) -> JobResult {
             (scenario, world)
         }
     };
+    let world = slot.insert(world);
     world.set_coverage(true);
     let forked = !scenario.forks.is_empty();
     let mut points = Vec::new();
@@ -305,6 +355,7 @@ pub fn run_job(job: Job, known: &BTreeMap<u64, u64>) -> JobResult {
         reached: coverage.reached().iter().copied().collect(),
         events: world.events(),
         violation: world.violation().cloned(),
+        panicked: None,
         scenario,
         points,
     }
@@ -354,5 +405,31 @@ mod tests {
         let limit = FORKS_MAX as u64;
         assert!(points_of_a_fork_after(limit - 2) > 0, "one fork short of the limit, new states are points");
         assert_eq!(points_of_a_fork_after(limit - 1), 0, "at the limit a fork of it could not be replayed");
+    }
+
+    #[test]
+    fn a_run_that_panics_is_found_as_a_panic_and_the_round_goes_on() {
+        let mut scenario = preset("swarm").expect("the swarm preset");
+        scenario.phases.safety_us = 3_000_000;
+        scenario.phases.liveness_us = 2_000_000;
+        let mut hunt = Hunt::new(scenario.clone(), 1, 7);
+        let mut world = Box::new(World::new(Scenario { seed: 5, ..scenario.clone() }).expect("valid"));
+        world.run_events(100);
+        world.watchers_mut().panic_at_event = Some(160);
+        let job = Job::Fork { scenario: Scenario { seed: 5, ..scenario.clone() }, world, seed: 11 };
+        let link_scenario = job_scenario(&job);
+        let fresh = Job::Fresh { scenario: Scenario { seed: 6, ..scenario } };
+        let results: Vec<JobResult> = [job, fresh].into_iter().map(|job| run_job(job, &BTreeMap::new())).collect();
+        assert_eq!(results[0].scenario, link_scenario, "the link of a fork is known before it runs");
+        assert!(results[0].points.is_empty() && results[0].violation.is_none());
+        assert!(results[1].panicked.is_none() && results[1].events > 1_000, "the other run ran on");
+        hunt.merge(results);
+        assert_eq!(hunt.runs(), 2);
+        let found = hunt.found();
+        assert_eq!(found.len(), 1, "{found:?}");
+        let Failure::Panic(panicked) = &found[0].failure else { panic!("a panic: {found:?}") };
+        assert_eq!((panicked.event, panicked.message.as_str()), (160, "a test's panic at event 160"));
+        assert_eq!(found[0].spec.scenario.forks, vec![crate::scenario::Fork { at_event: 100, seed: 11 }]);
+        assert_eq!(found[0].spec.stop_at_event, Some(159));
     }
 }

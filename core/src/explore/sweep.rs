@@ -6,7 +6,10 @@
 use crate::check::violation::Violation;
 use crate::scenario::{RunSpec, Scenario, SEED_MAX};
 
+use std::panic::AssertUnwindSafe;
+
 use super::watch::Watch;
+use crate::sim::observe::Observer;
 use crate::sim::World;
 use crate::words;
 
@@ -99,6 +102,37 @@ pub enum Verdict {
     /// Every check held, but the end-of-run linearizability check ran out of budget: neither
     /// a pass nor a failure.
     LinearizabilityUnknown,
+    /// The engine panicked: a bug in raftsim (a protocol assertion, or the simulator's own),
+    /// and a failure, never a pass. Natively the panic is caught here, so the seed is named
+    /// and every other seed of a sweep still judged; on wasm32 a panic aborts the instance,
+    /// and the page names the seed its dead worker was on.
+    Panic(Panicked),
+}
+
+/// Where and why a run panicked.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Panicked {
+    /// The panic's message (its payload; the location is the caller's to add, from its panic
+    /// hook: the core sets none).
+    pub message: String,
+    /// The event being handled when it panicked (0: before the first, building the world).
+    pub event: u64,
+    /// The simulated time then.
+    pub time_us: u64,
+}
+
+impl Panicked {
+    /// The panic's message from its payload: the text `panic!` and `assert!` give, or a note
+    /// that it carried none.
+    pub fn message_of(payload: &(dyn std::any::Any + Send)) -> String {
+        if let Some(text) = payload.downcast_ref::<&str>() {
+            (*text).to_string()
+        } else if let Some(text) = payload.downcast_ref::<String>() {
+            text.clone()
+        } else {
+            "a panic without a message".to_string()
+        }
+    }
 }
 
 /// One seed's run, judged.
@@ -114,30 +148,64 @@ pub struct SeedOutcome {
 
 /// Runs seed `seed` of `scenario` (whose own seed is ignored) to its end or its first
 /// violation, and judges it. The scenario must be valid and the seed at most [`SEED_MAX`]
-/// (a [`SeedRange`]'s seeds are).
+/// (a [`SeedRange`]'s seeds are). A panic is caught and judged ([`Verdict::Panic`]).
 pub fn judge_seed(scenario: &Scenario, seed: u64) -> SeedOutcome {
-    judge(scenario, seed, false).0
+    judge(scenario, seed, |_| {}).0
 }
 
 /// [`judge_seed`], recording the signatures the run reached (`coverage.rs`), ascending. The
 /// verdict and the events are those of [`judge_seed`]: coverage changes no run.
 pub fn judge_seed_covered(scenario: &Scenario, seed: u64) -> (SeedOutcome, Vec<u64>) {
-    let (outcome, world) = judge(scenario, seed, true);
-    let reached = world.coverage().expect("coverage is on").reached().iter().copied().collect();
+    let (outcome, world) = judge(scenario, seed, |world| world.set_coverage(true));
+    let reached = world
+        .as_ref()
+        .and_then(|world| world.coverage())
+        .map_or_else(Vec::new, |coverage| coverage.reached().iter().copied().collect());
     (outcome, reached)
 }
 
-/// The one place a seed is judged, with or without coverage.
-fn judge(scenario: &Scenario, seed: u64, covered: bool) -> (SeedOutcome, World) {
+/// [`judge_seed`] with `observer` watching the world: a test's watch (one that panics at a
+/// chosen event shows how a panicking seed is judged). Observing changes no run.
+pub fn judge_seed_observed(scenario: &Scenario, seed: u64, observer: Box<dyn Observer>) -> SeedOutcome {
+    judge(scenario, seed, |world| {
+        world.set_observer(Some(observer));
+    })
+    .0
+}
+
+/// The one place a seed is judged: its world built, `prepare`d (coverage, an observer) and run
+/// to its end, a panic anywhere in that caught. Returns the world too unless building it
+/// panicked (after a panic it is as the panic left it: read its counters, nothing more).
+fn judge(scenario: &Scenario, seed: u64, prepare: impl FnOnce(&mut World)) -> (SeedOutcome, Option<World>) {
     assert!(seed <= SEED_MAX, "seed {seed} is past SEED_MAX");
-    let mut world = World::new(Scenario { seed, ..scenario.clone() }).expect("a valid scenario");
-    world.set_coverage(covered);
-    let verdict = match world.run_to_end() {
-        Some(violation) => Verdict::Fails(violation),
-        None if world.linearizability_unknown() => Verdict::LinearizabilityUnknown,
-        None => Verdict::Pass,
+    let mut slot: Option<World> = None;
+    let ended = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        let world = slot.insert(World::new(Scenario { seed, ..scenario.clone() }).expect("a valid scenario"));
+        prepare(world);
+        world.run_to_end()
+    }));
+    let (events, time_us) = slot.as_ref().map_or((0, 0), |world| (world.events(), world.now_us()));
+    let verdict = match ended {
+        Err(payload) => {
+            Verdict::Panic(Panicked { message: Panicked::message_of(payload.as_ref()), event: events, time_us })
+        }
+        Ok(Some(violation)) => Verdict::Fails(violation),
+        Ok(None) if slot.as_ref().is_some_and(World::linearizability_unknown) => Verdict::LinearizabilityUnknown,
+        Ok(None) => Verdict::Pass,
     };
-    (SeedOutcome { seed, events: world.events(), verdict }, world)
+    (SeedOutcome { seed, events, verdict }, slot)
+}
+
+/// The run a panicking seed's link holds: seed `seed` of `scenario`, stopped at the event before
+/// the one that panicked, so that opening it shows the world as the panic found it (one step
+/// more panics again, and the page shows it).
+pub fn panicked_run(scenario: &Scenario, seed: u64, panicked: &Panicked) -> RunSpec {
+    RunSpec {
+        scenario: Scenario { seed, ..scenario.clone() },
+        actions: Vec::new(),
+        stop_at_event: Some(panicked.event.saturating_sub(1)),
+        stop_at_us: None,
+    }
 }
 
 /// The run a failing seed's link holds: seed `seed` of `scenario`, stopped at its violating
@@ -195,5 +263,49 @@ mod tests {
         assert_eq!(run.stop_at_event, Some(violation.event));
         scenario.protocol.bugs = Bugs::default();
         assert_eq!(judge_seed(&scenario, 1).verdict, Verdict::Pass);
+    }
+
+    /// Judges seeds 1..=4 of a short swarm run, seed 2 made to panic at event 300.
+    fn judged_with_a_panic_in_seed_2() -> Vec<SeedOutcome> {
+        let mut scenario = preset("swarm").expect("the swarm preset");
+        scenario.phases.safety_us = 2_000_000;
+        scenario.phases.liveness_us = 1_000_000;
+        (1..=4)
+            .map(|seed| {
+                let panic_at_event = (seed == 2).then_some(300);
+                judge(&scenario, seed, |world| world.watchers_mut().panic_at_event = panic_at_event).0
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_panicking_seed_is_judged_a_panic_and_the_others_as_ever() {
+        let outcomes = judged_with_a_panic_in_seed_2();
+        let Verdict::Panic(panicked) = &outcomes[1].verdict else { panic!("seed 2 panics: {:?}", outcomes[1]) };
+        assert_eq!(panicked.message, "a test's panic at event 300");
+        assert_eq!((panicked.event, outcomes[1].events), (300, 300), "the event it panicked in");
+        assert!(panicked.time_us > 0, "the simulated time then");
+        let mut scenario = preset("swarm").expect("the swarm preset");
+        scenario.phases.safety_us = 2_000_000;
+        scenario.phases.liveness_us = 1_000_000;
+        for (index, seed) in [(0, 1), (2, 3), (3, 4)] {
+            assert_eq!(outcomes[index], judge_seed(&scenario, seed), "seed {seed} is judged as if alone");
+            assert_eq!(outcomes[index].verdict, Verdict::Pass);
+        }
+        let link = panicked_run(&scenario, 2, panicked);
+        assert_eq!(link.stop_at_event, Some(299), "the link opens the run just before the panic");
+        let mut replayed = World::from_spec(&link).expect("valid");
+        replayed.run_events(299);
+        assert_eq!((replayed.events(), replayed.now_us() <= panicked.time_us), (299, true));
+    }
+
+    #[test]
+    fn a_panic_keeps_its_message_whatever_its_payload() {
+        let text: Box<dyn std::any::Any + Send> = Box::new("static text");
+        let formatted: Box<dyn std::any::Any + Send> = Box::new(String::from("formatted text"));
+        let other: Box<dyn std::any::Any + Send> = Box::new(7_u32);
+        assert_eq!(Panicked::message_of(text.as_ref()), "static text");
+        assert_eq!(Panicked::message_of(formatted.as_ref()), "formatted text");
+        assert_eq!(Panicked::message_of(other.as_ref()), "a panic without a message");
     }
 }

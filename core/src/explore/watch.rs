@@ -19,6 +19,11 @@ pub struct Watchers {
     observations: Observations,
     /// Boxed: a plain run never holds one, and a world moves often.
     coverage: Option<Box<Coverage>>,
+    /// Unit tests' way to make a run panic when it reaches this event (as an engine bug
+    /// would): how a panicking run is judged and reported is tested with it. Never built
+    /// outside `cargo test` of this crate.
+    #[cfg(test)]
+    pub(crate) panic_at_event: Option<u64>,
 }
 
 impl Watchers {
@@ -50,6 +55,10 @@ impl Watchers {
 
 impl Observer for Watchers {
     fn observe(&mut self, world: &World, report: &Report<'_>) {
+        #[cfg(test)]
+        if matches!(report, Report::Event { .. }) && self.panic_at_event == Some(world.events()) {
+            panic!("a test's panic at event {}", world.events());
+        }
         if self.feed.capacity() > 0 {
             self.feed.observe(world, report);
         }

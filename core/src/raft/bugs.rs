@@ -85,7 +85,7 @@ bug_catalogue! {
     stale_append_truncates {
         origin: "§5.3, receiver step 3 misread",
         effect: "a follower drops acknowledged, committed entries",
-        fires: ["AckDurableInv", "QuorumLogInv", "LogInv", "LeaderCompletenessInv", "ClientLiveness"],
+        fires: ["OwnTermKeptInv", "AckDurableInv", "QuorumLogInv", "LogInv", "LeaderCompletenessInv", "ClientLiveness"],
     },
     /// A leader counts its own entry toward commitment before its write is durable (etcd
     /// #14370): a crash can lose an entry already answered as committed.

@@ -72,6 +72,15 @@ pub fn quorum(voters: usize) -> usize {
     voters / 2 + 1
 }
 
+/// An election round at its slowest, with no straggler: the candidate's fsync of its term and
+/// vote, the vote request, the voter's fsync of its vote and the answer, as a message waits for
+/// exactly the writes it depends on. Raft needs it well under the election timeout (§5.6,
+/// `broadcastTime ≪ electionTimeout`): the scenario warns when it is not under it at all, and
+/// LeaderAvailability judges only where it is under half of it.
+pub fn election_round_us(fsync_us_max: u64, latency_us_max: u64) -> u64 {
+    fsync_us_max.saturating_add(latency_us_max).saturating_mul(2)
+}
+
 /// Why a [`Config`] was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfigError(pub String);

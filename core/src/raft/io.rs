@@ -41,9 +41,10 @@ pub enum Timer {
     Heartbeat,
     /// A leader's check that a quorum answered during the last election timeout (§6.2).
     CheckQuorum,
-    /// A follower's leader lease, with CheckQuorum: the minimum election timeout from the last
-    /// time it heard from its leader (thesis §4.2.3). While it runs the follower ignores vote
-    /// requests of higher terms; the election timer, drawn up to the maximum, may run longer.
+    /// A follower's leader lease, with CheckQuorum or PreVote: the minimum election timeout
+    /// from the last time it heard from its leader. While it runs the follower refuses pre-votes
+    /// (thesis §9.6) and, with CheckQuorum, ignores vote requests of higher terms (thesis
+    /// §4.2.3); the election timer, drawn up to the maximum, may run longer.
     Lease,
 }
 

@@ -16,7 +16,7 @@ mod progress;
 mod types;
 
 pub use bugs::{BugInfo, Bugs, BUG_CATALOGUE};
-pub use config::{quorum, Config, ConfigError, ProtocolOptions, SNAPSHOT_INTERVAL};
+pub use config::{election_round_us, quorum, Config, ConfigError, ProtocolOptions, SNAPSHOT_INTERVAL};
 pub use io::{
     Applied, ClientReply, DurableState, Input, Outputs, ReplyOutcome, Snapshot, Timer, TimerCommand, Write,
     WriteRequest,

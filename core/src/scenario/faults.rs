@@ -219,6 +219,30 @@ fault_kinds! {
         shrunk: "no delayed vote answers",
         targeted: true,
     },
+    /// Hold a leader's AppendEntries back and release them once a leader of a later term has
+    /// committed: a deposed leader's appends reach followers of the new term, which must refuse
+    /// them (§5.1).
+    stale_appends: StaleAppends {
+        summary: "hold a leader's appends until a later leader commits, then deliver them",
+        shrunk: "no delayed appends",
+        targeted: true,
+    },
+    /// When a leader commits while a node's log is longer than another's but ends in an older
+    /// term, cut the leader off and make that node campaign: only the up-to-date check's
+    /// comparing terms first keeps it from winning (§5.4.1).
+    longer_older_candidate: LongerOlderCandidate {
+        summary: "make a node whose log is longer but of an older last term campaign",
+        shrunk: "no longer-but-older candidates",
+        targeted: true,
+    },
+    /// Hold a leader's AppendEntries to a follower whose log conflicts with the leader's at or
+    /// below its commit index until a heartbeat has reached it: the heartbeat's commit index
+    /// must not let the follower commit its own conflicting entries.
+    heartbeat_first: HeartbeatFirst {
+        summary: "let heartbeats reach a follower whose log conflicts with the commit before the appends that repair it",
+        shrunk: "no heartbeats ahead of repairs",
+        targeted: true,
+    },
 }
 
 #[cfg(test)]

@@ -13,7 +13,8 @@ pub mod tours;
 
 use serde::{Deserialize, Serialize};
 
-use crate::raft::{Config, NodeId, Op};
+use crate::raft::{self, Config, NodeId, Op};
+use crate::words;
 
 pub use crate::raft::ProtocolOptions;
 
@@ -522,6 +523,36 @@ impl Scenario {
         self.validate_phases()?;
         self.validate_script()?;
         fork::validate_forks(&self.forks)
+    }
+
+    /// Raft's timing requirement (§5.6), `broadcastTime ≪ electionTimeout`, judged on the
+    /// scenario's disks and network: what a valid scenario may still get wrong, said as a
+    /// warning on the field to change (`disk.fsync_us_max` or `network.latency_us_max`).
+    ///
+    /// When an election's round at its slowest ([`raft::election_round_us`]) is not shorter than the
+    /// shortest election timeout, a candidate's or a voter's timer can fire before the round
+    /// ends: elections split and churn, and the cluster may not elect a leader within the
+    /// liveness bound. The run is still valid and every safety property must hold; a liveness
+    /// failure in it says the requirement was not met.
+    pub fn timing_warning(&self) -> Option<ScenarioError> {
+        let fsync_us = self.disk.fsync_us_max;
+        let latency_us = self.network.latency_us_max;
+        let round_us = raft::election_round_us(fsync_us, latency_us);
+        let timeout_us = self.protocol.election_timeout_us_min;
+        if round_us < timeout_us {
+            return None;
+        }
+        let field = if fsync_us >= latency_us { "disk.fsync_us_max" } else { "network.latency_us_max" };
+        let reason = format!(
+            "an election round takes up to {} here (the candidate's fsync, the vote request, the voter's fsync and \
+             the answer: 2 × ({} + {})), not less than the shortest election timeout ({}): Raft needs broadcast \
+             time ≪ election timeout (§5.6), so elections may split and churn and a leader may not be elected in time",
+            words::duration(round_us),
+            words::duration(fsync_us),
+            words::duration(latency_us),
+            words::duration(timeout_us),
+        );
+        Some(ScenarioError { field: field.into(), reason })
     }
 
     fn validate_nemesis(&self) -> Result<(), ScenarioError> {

@@ -1,6 +1,7 @@
 //! Dispatch and the phases: each event goes to the part of the world it concerns; the heal,
 //! the leader deadline, telemetry samples and the end of the run happen here.
 
+use crate::check::violation::Violation;
 use crate::check::{linearizability, liveness};
 use crate::scenario::Action;
 
@@ -41,6 +42,7 @@ impl World {
         for (id, message) in self.network.release_all() {
             self.deliver_later(id, message);
         }
+        self.release_every_append();
         self.report(Report::Action(&Action::Heal));
         for id in nodes {
             if self.server(id).node.is_none() {
@@ -67,7 +69,19 @@ impl World {
         }
         let running = self.running_nodes();
         let bound_us = self.scenario.phases.leader_bound_us;
-        self.violation = liveness::check_leader(&running, self.scenario.nodes, bound_us, self.events, self.now_us);
+        self.violation = liveness::check_leader(&running, self.scenario.nodes, bound_us, self.events, self.now_us)
+            .map(|violation| self.noting_timing(violation));
+    }
+
+    /// A liveness violation, saying so when the scenario does not meet Raft's timing
+    /// requirement (`Scenario::timing_warning`): then it may be the timing's fault, not the
+    /// protocol's.
+    fn noting_timing(&self, mut violation: Violation) -> Violation {
+        if let Some(warning) = self.scenario.timing_warning() {
+            violation.message =
+                format!("{}; the timing requirement was not met: {}", violation.message, warning.reason);
+        }
+        violation
     }
 
     fn on_sample(&mut self) {
@@ -97,7 +111,8 @@ impl World {
                 invoked_until_us: self.now_us.saturating_sub(phases.op_bound_us),
                 op_bound_us: phases.op_bound_us,
             };
-            self.violation = liveness::check_clients(&self.history, window, self.events, self.now_us);
+            self.violation = liveness::check_clients(&self.history, window, self.events, self.now_us)
+                .map(|violation| self.noting_timing(violation));
         }
         if self.violation.is_none() {
             let (result, violation) = linearizability::check_at_end(&self.history, self.events, self.now_us);

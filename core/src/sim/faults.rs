@@ -39,6 +39,7 @@ impl World {
                 }
             }
             Action::Pause { node } => {
+                self.disturb_node(node);
                 let server = self.server_mut(node);
                 server.paused = server.node.is_some();
                 assert!(server.paused || server.backlog.is_empty(), "only a paused node has inputs waiting");
@@ -48,14 +49,19 @@ impl World {
             }
             Action::Resume { node } => self.resume(node),
             Action::ClockJump { node, by_us } => self.jump_clock(node, by_us),
-            Action::ForceTimeout { node } => self.step_node(node, Input::TimerFired(Timer::Election)),
+            Action::ForceTimeout { node } => {
+                self.disturb_node(node);
+                self.step_node(node, Input::TimerFired(Timer::Election));
+            }
             Action::ClientRequest { node, op } => {
                 let index = u32::try_from(self.clients.len()).expect("client indexes are u32");
                 self.clients.push(Client::new(index, node, true));
                 self.start_op(index, op);
             }
             network_action => {
+                let links_before = self.network.link_faults();
                 let released = self.network.apply(&network_action, &nodes);
+                self.disturb_changed_links(&links_before);
                 for (id, message) in released {
                     self.deliver_later(id, message);
                 }

@@ -8,6 +8,7 @@
 //!
 //! [`trace_hash`]: World::trace_hash
 
+mod availability;
 mod chacha;
 pub mod client;
 pub mod clock;
@@ -15,6 +16,7 @@ pub mod disk;
 mod events;
 mod faults;
 mod fork;
+mod held;
 pub mod nemesis;
 pub mod network;
 mod nodes;
@@ -238,9 +240,11 @@ pub enum LossCause {
 /// candidate's vote, the leader's first entry) and ten one-way latencies (PreVote, vote and
 /// append round trips).
 fn phases_for(scenario: &Scenario, parameters: &WorldParameters) -> crate::scenario::PhaseOptions {
-    let needed_us = 3 * parameters.protocol.election_timeout_us_max
-        + 2 * scenario.disk.fsync_us_max
-        + 10 * parameters.network.latency_us_max;
+    let needed_us = crate::check::liveness::leader_bound_us(
+        parameters.protocol.election_timeout_us_max,
+        scenario.disk.fsync_us_max,
+        parameters.network.latency_us_max,
+    );
     let phases = &scenario.phases;
     let room_us = crate::scenario::RUN_US_MAX.saturating_sub(phases.safety_us + phases.liveness_us);
     // Within the scenario's own limits: a run at most an hour long, a bound at most a minute.
@@ -308,6 +312,11 @@ pub struct World {
     /// With `stale_votes`: answers to votes held back, each with its message number, until
     /// their receiver starts a campaign in a later term (at most `VOTES_HELD_MAX`).
     votes_held: Vec<(u64, Message)>,
+    /// With `stale_appends` or `heartbeat_first`: AppendEntries held back, each with its
+    /// message number and what it waits for (at most `APPENDS_HELD_MAX`; see `held.rs`).
+    appends_held: Vec<held::HeldAppend>,
+    /// What LeaderAvailability watches during the fault phase (`availability.rs`).
+    availability: availability::Availability,
     /// The writes of the fsync being handled: one list, emptied and refilled at every fsync so
     /// that none allocates (empty between events).
     synced: Vec<crate::raft::WriteRequest>,
@@ -382,10 +391,13 @@ impl World {
             messages_sent: 0,
             forks_next: 0,
             votes_held: Vec::new(),
+            appends_held: Vec::new(),
+            availability: availability::Availability::default(),
             synced: Vec::new(),
             hook: observe::Hook::default(),
             scenario,
         };
+        simulation.availability = availability::Availability::new(&simulation.scenario, &simulation.parameters);
         simulation.start();
         Ok(simulation)
     }
@@ -511,6 +523,9 @@ impl World {
             self.report(Report::Event { event: &scheduled.event, takes_effect });
         }
         self.handle(scheduled.event);
+        if self.violation.is_none() && self.phase == Phase::Safety {
+            self.check_availability();
+        }
         if self.violation.is_none() && (self.events >= self.events_max || self.queue.len() > QUEUE_LEN_MAX) {
             self.violation = Some(self.runaway());
         }

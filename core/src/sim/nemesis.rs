@@ -9,8 +9,11 @@
 //! (unreliable)"), `crash_after_commit` crashes a leader after it commits and, when a log that
 //! could still win contradicts what it committed, makes that rival campaign (Figure 8's last
 //! step), `crash_after_vote` crashes a voter before its vote is on disk, `rival_candidate` makes
-//! a node of an older term campaign as another starts, and `stale_votes` holds answers to votes
-//! until their candidate campaigns again. Their draws come from their own stream
+//! a node of an older term campaign as another starts, `stale_votes` holds answers to votes
+//! until their candidate campaigns again, `stale_appends` holds a leader's appends until a
+//! later leader has committed, `longer_older_candidate` makes a node with a longer log of an
+//! older last term campaign, and `heartbeat_first` lets heartbeats reach a follower whose log
+//! conflicts with the leader's commit before the appends that repair it. Their draws come from their own stream
 //! (`Stream::Aim`), so runs without them draw as before.
 
 use serde::{Deserialize, Serialize};
@@ -165,6 +168,9 @@ impl WorldParameters {
             FaultKind::CrashAfterVote,
             FaultKind::RivalCandidate,
             FaultKind::StaleVotes,
+            FaultKind::StaleAppends,
+            FaultKind::LongerOlderCandidate,
+            FaultKind::HeartbeatFirst,
         ];
         for kind in aimed {
             self.nemesis.kinds.set(kind, true);
@@ -244,6 +250,17 @@ pub const RIVAL_CANDIDATE_PPM: u32 = 500_000;
 pub const STALE_VOTE_PPM: u32 = 250_000;
 /// With `stale_votes`, the most answers held back at once (the oldest goes first).
 pub const VOTES_HELD_MAX: usize = 64;
+/// With `stale_appends`, the chance that a leader's AppendEntries carrying entries is held back.
+pub const STALE_APPEND_PPM: u32 = 50_000;
+/// With `longer_older_candidate`, the chance that a commit made while such a node exists
+/// cuts the leader off and makes the node campaign.
+pub const LONGER_OLDER_PPM: u32 = 500_000;
+/// With `heartbeat_first`, the chance that an AppendEntries to a follower whose log conflicts
+/// with the leader's commit waits for a heartbeat.
+pub const HEARTBEAT_FIRST_PPM: u32 = 500_000;
+/// With `stale_appends` or `heartbeat_first`, the most AppendEntries held back at once (the
+/// oldest goes first).
+pub const APPENDS_HELD_MAX: usize = 64;
 
 /// What the nemesis may aim at: each node's state, by node id, and the leader.
 #[derive(Clone, Debug, Default)]
@@ -322,7 +339,10 @@ pub fn choose_fault(rng: &mut Rng, parameters: &WorldParameters, targets: &Targe
         | FaultKind::RivalCandidate
         | FaultKind::CrashAfterCommit
         | FaultKind::CrashAfterVote
-        | FaultKind::StaleVotes => unreachable!("targeted kinds weigh 0 here"),
+        | FaultKind::StaleVotes
+        | FaultKind::StaleAppends
+        | FaultKind::LongerOlderCandidate
+        | FaultKind::HeartbeatFirst => unreachable!("targeted kinds weigh 0 here"),
     };
     Some(fault)
 }

@@ -51,6 +51,15 @@ pub struct Network {
     holding_ids: Vec<u64>,
 }
 
+/// Every link's cut and hold, `[from][to]` by position (node id less one).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct LinkFaults {
+    /// Whether the link is cut.
+    pub(crate) cut: [[bool; SLOTS]; SLOTS],
+    /// Whether the link holds its messages.
+    pub(crate) held: [[bool; SLOTS]; SLOTS],
+}
+
 impl Network {
     /// A network with no faults yet.
     pub fn new(options: NetworkOptions) -> Self {
@@ -105,6 +114,25 @@ impl Network {
     /// Whether a message from `from` to `to` arriving now gets through.
     pub fn is_cut(&self, from: NodeId, to: NodeId) -> bool {
         self.cut[slot(from)][slot(to)]
+    }
+
+    /// Whether the link from `from` to `to` holds its messages.
+    pub fn is_held(&self, from: NodeId, to: NodeId) -> bool {
+        self.held[slot(from)][slot(to)]
+    }
+
+    /// Every link's cut and hold, by position: for a caller that must tell which changed.
+    pub(crate) fn link_faults(&self) -> LinkFaults {
+        let at = |matrix: &[[bool; SLOTS]; SLOTS]| {
+            let mut by_position = [[false; SLOTS]; SLOTS];
+            for (from, row) in by_position.iter_mut().enumerate().take(SLOTS - 1) {
+                for (to, cell) in row.iter_mut().enumerate().take(SLOTS - 1) {
+                    *cell = matrix[from + 1][to + 1];
+                }
+            }
+            by_position
+        };
+        LinkFaults { cut: at(&self.cut), held: at(&self.held) }
     }
 
     /// Every link's cut, `[from][to]` by slot: for a caller that must tell whether any changed.

@@ -39,6 +39,7 @@ impl World {
             Node::restart(server.config.clone(), server.disk.durable().clone()).expect("validated config");
         let snapshot = NodeSnapshot::of(&node);
         let verdict = self.safety.on_restart(id, snapshot, node.store());
+        self.disturb_node(id);
         self.server_mut(id).node = Some(node);
         if let Err(violation) = verdict {
             self.violation = Some(*violation);
@@ -84,6 +85,9 @@ impl World {
             let change = NodeChange::Role { role_before: before.0, term_before: before.1 };
             self.report(Report::Node { node: id, change });
         }
+        if moment.committed {
+            self.leader_committed();
+        }
         self.aim_at(id, moment);
         self.absorb(id, outputs);
     }
@@ -106,6 +110,13 @@ impl World {
         }
         if kinds.rival_candidate && moment.campaigned {
             self.aim_rival(id);
+        }
+        if (kinds.stale_appends || kinds.heartbeat_first) && moment.committed {
+            let term = self.server(id).node.as_ref().expect("a running leader").term();
+            self.release_stale_appends(term);
+        }
+        if kinds.longer_older_candidate && moment.committed {
+            self.aim_longer_older(id);
         }
         if kinds.crash_after_commit && moment.committed {
             match self.contradicting(id) {
@@ -195,7 +206,7 @@ impl World {
     }
 
     /// Heals every link of node `id` at `at_us` (a partition drawn since may lose a link).
-    fn rejoin_at(&mut self, id: NodeId, at_us: u64) {
+    pub(super) fn rejoin_at(&mut self, id: NodeId, at_us: u64) {
         for other in self.servers.ids() {
             if other != id {
                 self.queue.push(at_us, Event::Act(Action::HealLink { a: id, b: other }));
@@ -216,6 +227,7 @@ impl World {
             self.votes_held.remove(0);
         }
         self.votes_held.push((id, message.clone()));
+        self.disturb_link(message.from, message.to);
         true
     }
 
@@ -226,6 +238,7 @@ impl World {
         let released: Vec<(u64, Message)> = self.votes_held.iter().filter(|held| due(held)).cloned().collect();
         self.votes_held.retain(|held| !due(held));
         for (number, message) in released {
+            self.disturb_link(message.from, message.to);
             self.deliver_later(number, message);
         }
     }
@@ -304,7 +317,7 @@ impl World {
         let id = self.messages_sent;
         self.messages_sent += 1;
         let route = self.network.route(&mut self.streams.network, &message, id);
-        if route.held || self.hold_vote_answer(id, &message) {
+        if route.held || self.hold_vote_answer(id, &message) || self.hold_append(id, &message) {
             self.report(Report::Sent { id, message: &message, route: SentRoute::Held });
             return;
         }
@@ -362,8 +375,12 @@ impl World {
             return;
         }
         self.telemetry.messages_of(kind).delivered += 1;
-        let to = message.to;
+        let (from, to) = (message.from, message.to);
+        let heartbeat = matches!(message.body, Body::Heartbeat { .. });
         self.step_node(to, Input::Message(message));
+        if heartbeat && !self.appends_held.is_empty() {
+            self.release_after_heartbeat(from, to);
+        }
     }
 
     pub(super) fn command_timer(&mut self, id: NodeId, command: TimerCommand) {
@@ -437,10 +454,12 @@ impl World {
 
     pub(super) fn crash(&mut self, id: NodeId) {
         let torn_tail_ppm = self.parameters.disk.torn_tail_ppm;
-        let server = self.servers.get_mut(id).expect("a server of the world");
-        if server.node.take().is_none() {
+        if self.server(id).node.is_none() {
             return;
         }
+        self.disturb_node(id);
+        let server = self.servers.get_mut(id).expect("a server of the world");
+        server.node = None;
         let loss = server.disk.crash(&mut self.streams.disks, torn_tail_ppm);
         server.incarnation += 1;
         server.paused = false;
@@ -465,6 +484,7 @@ impl World {
         server.paused = false;
         assert!(server.node.is_some(), "only a running node is paused");
         let backlog = std::mem::take(&mut server.backlog);
+        self.disturb_node(id);
         self.report(Report::Node { node: id, change: NodeChange::Resumed });
         for input in backlog {
             if self.violation.is_some() {
@@ -477,6 +497,7 @@ impl World {
     /// Steps a node's clock; its pending timers now fire at other true times, so their queued
     /// wake-ups are forgotten and queued again.
     pub(super) fn jump_clock(&mut self, id: NodeId, by_us: i64) {
+        self.disturb_node(id);
         let server = self.servers.get_mut(id).expect("a server of the world");
         server.clock.offset_us += by_us;
         for slot in &mut server.timers {

@@ -75,6 +75,7 @@ impl Interpreter {
             "election" => self.cluster().fire(node(1), Timer::Election),
             "heartbeat" => self.cluster().fire(node(1), Timer::Heartbeat),
             "checkquorum" => self.cluster().fire(node(1), Timer::CheckQuorum),
+            "lease" => self.cluster().fire(node(1), Timer::Lease),
             "stabilize" => self.cluster().stabilize(),
             "deliver" => {
                 let count = words.get(1).map_or(1, |word| word.parse().expect("deliver COUNT"));

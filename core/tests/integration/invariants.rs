@@ -90,6 +90,8 @@ fn candidate(term: Term) -> NodeSnapshot {
 struct Run {
     checker: SafetyChecker,
     events: u64,
+    /// Each node's term on disk, as the writes made durable so far leave it.
+    disk_terms: std::collections::BTreeMap<NodeId, HardState>,
 }
 
 impl Run {
@@ -101,7 +103,7 @@ impl Run {
     /// A run of `nodes` nodes whose checker reports the rule checks (`rules`) or not
     /// (damage-only mode, [`SafetyChecker::with_rule_checks`]).
     fn with_rules(nodes: u32, rules: bool) -> Run {
-        Run { checker: SafetyChecker::new(nodes).with_rule_checks(rules), events: 0 }
+        Run { checker: SafetyChecker::new(nodes).with_rule_checks(rules), events: 0, disk_terms: Default::default() }
     }
 
     fn next_event(&mut self) -> &mut SafetyChecker {
@@ -113,7 +115,31 @@ impl Run {
     /// Node `node` takes a step; then its disk makes the step's writes durable.
     fn step(&mut self, node: NodeId, after: NodeSnapshot, outputs: Outputs) -> Checked {
         self.next_event().on_step(node, after, &outputs)?;
-        self.next_event().on_durable(node, &outputs.writes)
+        let synced = self.term_first(node, outputs.writes);
+        self.next_event().on_durable(node, &synced)
+    }
+
+    /// `writes`, after the term of their entries if the disk's is lower: the hand-built states
+    /// here leave a node's term out where it plays no part, and a disk holds the term of every
+    /// entry on it (DiskTermInv, whose own tests sync with [`Run::sync_as_is`]).
+    fn term_first(&mut self, node: NodeId, writes: Vec<WriteRequest>) -> Vec<WriteRequest> {
+        let disk = self.disk_terms.entry(node).or_default();
+        let mut synced = Vec::new();
+        for request in writes {
+            match &request.write {
+                Write::HardState(hard_state) => *disk = *hard_state,
+                Write::Append(entries) => {
+                    let term = entries.iter().map(|entry| entry.term).max().unwrap_or(0);
+                    if term > disk.term {
+                        *disk = HardState { term, voted_for: None };
+                        synced.push(WriteRequest { id: request.id, write: Write::HardState(*disk) });
+                    }
+                }
+                _ => {}
+            }
+            synced.push(request);
+        }
+        synced
     }
 
     /// Node `node` takes a step whose writes are not durable yet.
@@ -123,6 +149,12 @@ impl Run {
 
     /// Node `node`'s disk makes `writes` durable.
     fn sync(&mut self, node: NodeId, writes: Vec<Write>) -> Checked {
+        let synced = self.term_first(node, outputs(writes, vec![]).writes);
+        self.next_event().on_durable(node, &synced)
+    }
+
+    /// Node `node`'s disk makes `writes` durable, and nothing else.
+    fn sync_as_is(&mut self, node: NodeId, writes: Vec<Write>) -> Checked {
         let synced = outputs(writes, vec![]).writes;
         self.next_event().on_durable(node, &synced)
     }
@@ -229,6 +261,33 @@ fn more_than_one_leader_inv_remembers_leaders_of_the_past() {
         // Node 1 no longer leads when node 2 takes office, but term 2 already had its leader.
         two_leaders_of_term_two(&mut Run::with_rules(2, rules), true)
     });
+}
+
+#[test]
+fn more_than_one_leader_inv_fires_for_a_node_leading_a_term_again_after_a_crash() {
+    let violation = fails(Invariant::MoreThanOneLeaderInv, |rules| {
+        let mut run = Run::with_rules(3, rules);
+        pass(run.grant(2, follower(2, 0), 1));
+        pass(run.self_vote(1, 2));
+        pass(run.step(1, leader(2, 0), nothing()));
+        // Its vote and term survive the crash; its leadership does not, yet it takes office in
+        // term 2 again, its old votes counted a second time.
+        let disk = DurableState { hard_state: HardState { term: 2, voted_for: Some(1) }, ..DurableState::default() };
+        pass(run.next_event().on_crash(1, &disk, None));
+        pass(run.next_event().on_restart(1, follower(2, 0), &KvStore::default()));
+        run.step(1, leader(2, 0), nothing())
+    });
+    assert_eq!(violation.nodes, vec![1]);
+    assert!(violation.message.contains("a second time"), "{}", violation.message);
+}
+
+#[test]
+fn a_leader_that_stays_in_office_is_one_leadership() {
+    let mut run = Run::new(3);
+    pass(run.grant(2, follower(2, 0), 1));
+    pass(run.self_vote(1, 2));
+    pass(run.step(1, leader(2, 0), nothing()));
+    pass(run.step(1, leader(2, 0), appends(vec![noop(1, 2)])));
 }
 
 #[test]
@@ -371,7 +430,9 @@ fn grant_with_disk(disk: HardState, rules: bool) -> Checked {
 
 #[test]
 fn vote_durable_inv_fires_for_a_grant_sent_before_the_vote_is_on_disk() {
-    fails(Invariant::VoteDurableInv, |rules| grant_with_disk(HardState { term: 3, voted_for: None }, rules));
+    let violation =
+        fails(Invariant::VoteDurableInv, |rules| grant_with_disk(HardState { term: 3, voted_for: None }, rules));
+    assert!(violation.message.ends_with("(disk: term 3, no vote)"), "{violation}");
     pass(grant_with_disk(HardState { term: 3, voted_for: Some(1) }, true));
     // Written in order before term 4.
     pass(grant_with_disk(HardState { term: 4, voted_for: None }, true));
@@ -390,12 +451,13 @@ fn vote_durable_inv_fires_for_a_vote_request_before_the_self_vote_is_on_disk() {
 
 #[test]
 fn vote_durable_inv_fires_for_a_leader_whose_own_vote_is_not_on_disk() {
-    fails(Invariant::VoteDurableInv, |rules| {
+    let violation = fails(Invariant::VoteDurableInv, |rules| {
         let mut run = Run::with_rules(3, rules);
         pass(run.grant(2, follower(2, 0), 1));
-        pass(run.sync(1, vec![hard_state(2, None)]));
+        pass(run.sync(1, vec![hard_state(2, Some(3))]));
         run.step(1, leader(2, 0), nothing())
     });
+    assert!(violation.message.ends_with("(disk: term 2, vote for S3)"), "{violation}");
 }
 
 #[test]
@@ -470,6 +532,25 @@ fn term_durable_inv_fires_for_a_message_in_a_term_not_yet_on_disk() {
 }
 
 #[test]
+fn own_term_kept_inv_fires_for_a_node_removing_an_entry_of_its_term() {
+    fails(Invariant::OwnTermKeptInv, |rules| {
+        let mut run = Run::with_rules(3, rules);
+        pass(run.step(2, follower(2, 0), appends(vec![noop(1, 1), noop(2, 2)])));
+        // Still in term 2, it takes a deposed leader's entries of term 1 over its own of term 2.
+        let replaced = outputs(vec![Write::Truncate { from: 2 }, Write::Append(vec![noop(2, 1)])], vec![]);
+        run.step(2, follower(2, 0), replaced)
+    });
+}
+
+#[test]
+fn a_node_removes_entries_of_terms_before_its_own() {
+    let mut run = Run::new(3);
+    pass(run.step(2, follower(2, 0), appends(vec![noop(1, 1), noop(2, 2)])));
+    let replaced = outputs(vec![Write::Truncate { from: 2 }, Write::Append(vec![noop(2, 3)])], vec![]);
+    pass(run.step(2, follower(3, 0), replaced));
+}
+
+#[test]
 fn a_prevote_may_ask_about_a_term_not_on_disk() {
     let mut run = Run::new(3);
     pass(run.sync(1, vec![hard_state(1, None)]));
@@ -534,6 +615,48 @@ fn state_machine_safety_fires_for_one_command_with_two_results() {
     });
 }
 
+#[test]
+fn state_machine_safety_judges_answers_by_an_independent_model() {
+    // Every node's store makes the same mistake (an append that puts its value first), so the
+    // nodes agree with each other; the checker's model says what an append does.
+    let commands = [
+        command(7, 1, Op::Append { key: "k".into(), value: "a".into() }),
+        command(7, 2, Op::Append { key: "k".into(), value: "b".into() }),
+        command(7, 3, Op::Get { key: "k".into() }),
+    ];
+    let entries: Vec<Entry> = commands.iter().zip(1..).map(|(command, index)| entry(index, 1, command)).collect();
+    let answering = |read: &str| {
+        let read = OpResult::Value(Some(Arc::new(read.to_string())));
+        let answers = [OpResult::Done, OpResult::Done, read];
+        commands
+            .iter()
+            .zip(answers)
+            .zip(1..)
+            .map(|((command, answer), index)| applied(index, 1, command, answer, true))
+            .collect::<Vec<_>>()
+    };
+    let violation = fails(Invariant::StateMachineSafety, |rules| {
+        let mut run = committed(rules, entries.clone());
+        apply(&mut run, 1, follower(1, 3), answering("ba"))
+    });
+    assert_eq!(violation.indexes, vec![3], "the read that shows the mistake");
+    let mut run = committed(true, entries.clone());
+    pass(apply(&mut run, 1, follower(1, 3), answering("ab")));
+}
+
+#[test]
+fn state_machine_safety_reads_an_empty_value_as_a_missing_key() {
+    let (put_empty, get) = (command(7, 1, put_op("")), command(7, 2, Op::Get { key: "k".into() }));
+    let mut run = committed(true, vec![entry(1, 1, &put_empty), entry(2, 1, &get)]);
+    let answers = vec![
+        applied(1, 1, &put_empty, OpResult::Done, true),
+        applied(2, 1, &get, OpResult::Value(Some(Arc::new(String::new()))), true),
+    ];
+    pass(apply(&mut run, 1, follower(1, 2), answers));
+    let at_two = NodeSnapshot { applied_index: 2, ..follower(1, 2) };
+    pass(run.step(1, at_two, snapshot(2, 1, store_after(&[&put_empty, &get]))));
+}
+
 /// Node 1 has committed and applied `put k a` (client 7's first request) at index 1; returns the
 /// run (whose checker reports rule checks if `rules`) and that command.
 fn applied_one(rules: bool) -> (Run, Arc<Command>) {
@@ -562,7 +685,7 @@ fn state_machine_safety_passes_a_true_snapshot_and_its_restore() {
     let at_one = NodeSnapshot { applied_index: 1, ..follower(1, 1) };
     pass(run.step(1, at_one, snapshot(1, 1, store_after(&[&a]))));
     let disk = DurableState {
-        hard_state: HardState { term: 0, voted_for: None },
+        hard_state: HardState { term: 1, voted_for: None },
         entries: vec![entry(1, 1, &a)].into(),
         snapshot: None,
     };
@@ -595,7 +718,7 @@ fn state_machine_safety_fires_for_a_forged_snapshot() {
 fn state_machine_safety_fires_for_a_restart_with_a_wrong_state_machine() {
     let a = command(7, 1, put_op("a"));
     let disk = DurableState {
-        hard_state: HardState { term: 0, voted_for: None },
+        hard_state: HardState { term: 1, voted_for: None },
         entries: vec![entry(1, 1, &a)].into(),
         snapshot: None,
     };
@@ -663,12 +786,13 @@ fn monotonic_applied_fires_for_a_gap_in_applying() {
 
 #[test]
 fn monotonic_vote_fires_for_a_changed_vote_in_one_term() {
-    fails(Invariant::MonotonicVote, |rules| {
+    let violation = fails(Invariant::MonotonicVote, |rules| {
         let voted = |candidate| NodeSnapshot { voted_for: Some(candidate), ..follower(4, 0) };
         let mut run = Run::with_rules(3, rules);
         pass(run.step(1, voted(2), nothing()));
         run.step(1, voted(3), nothing())
     });
+    assert_eq!(violation.message, "S1 voted for S2 in term 4 and then changed it to a vote for S3");
 }
 
 #[test]
@@ -762,4 +886,40 @@ fn a_stale_log_of_a_later_term_need_not_hold_entries_committed_after_that_term()
     pass(run.step(3, follower(4, 0), granting(appends(vec![noop(1, 1), noop(2, 2)]), 3, 2, 4)));
     pass(run.self_vote(2, 4));
     pass(run.step(2, leader(4, 2), nothing()));
+}
+
+#[test]
+fn disk_term_inv_fires_for_an_entry_synced_past_the_disk_term() {
+    fails(Invariant::DiskTermInv, |rules| {
+        let mut run = Run::with_rules(3, rules);
+        pass(run.sync(2, vec![hard_state(1, None)]));
+        // Node 2 adopts term 2 in memory only and takes the leader's entry of term 2: the entry
+        // reaches its disk, the term never does.
+        pass(run.step_unsynced(2, follower(2, 0), appends(vec![noop(1, 2)])));
+        run.sync_as_is(2, vec![Write::Append(vec![noop(1, 2)])])
+    });
+}
+
+#[test]
+fn disk_term_inv_holds_when_the_term_is_written_before_its_entries() {
+    let mut run = Run::new(3);
+    pass(run.sync(2, vec![hard_state(1, None)]));
+    let in_order = outputs(vec![hard_state(2, None), Write::Append(vec![noop(1, 2)])], vec![]);
+    pass(run.step(2, follower(2, 0), in_order));
+}
+
+#[test]
+fn disk_term_inv_fires_for_entries_that_reach_the_disk_at_a_crash() {
+    fails(Invariant::DiskTermInv, |rules| {
+        let mut run = Run::with_rules(3, rules);
+        pass(run.sync(2, vec![hard_state(1, None)]));
+        pass(run.step_unsynced(2, follower(2, 0), appends(vec![noop(1, 2), noop(2, 2)])));
+        // The unsynced append reached the platter when the node crashed (its tail torn).
+        let disk = DurableState {
+            hard_state: HardState { term: 1, voted_for: None },
+            entries: vec![noop(1, 2)].into(),
+            snapshot: None,
+        };
+        run.next_event().on_crash(2, &disk, Some(1))
+    });
 }

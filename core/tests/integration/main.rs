@@ -13,6 +13,7 @@ mod datadriven;
 mod paper;
 
 // The checks.
+mod availability;
 mod damage;
 mod histories;
 mod invariants;
@@ -24,6 +25,7 @@ mod coverage;
 mod layers;
 mod record;
 mod simulation;
+mod timing;
 mod tours;
 
 // The export generator, and the three tests it wrote (`export.rs` holds it to them).

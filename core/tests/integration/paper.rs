@@ -227,6 +227,102 @@ fn a_follower_rejects_entries_that_do_not_follow_a_matching_prefix() {
     assert!(transcript.contains("send 2->1 AppResp t1 prev=5 reject hint=2 (log too short)"), "{transcript}");
 }
 
+// ---- Figure 2, AppendEntries receiver, with a follower holding a stale suffix ----
+//
+// The simulated leader probes from the first conflict, so a follower never keeps a stale suffix
+// past an accepted batch and the search cannot tell these rules from their misreadings; here a
+// follower holds one on purpose. Node 2's log is [t1, t1, t2, t2]: indexes 3 and 4 come from a
+// leader of term 2 that never committed them. Node 1, leader of term 3, holds [t1, t1, t3, t3].
+
+/// Node 2 of the logs above, handed `request` from node 1 in term 3 and its writes made durable;
+/// returns the cluster and node 2's answer.
+fn stale_suffix_follower_answers(request: Body) -> (Cluster, Body) {
+    let mut cluster = Cluster::with_log_terms(&plain(), &[&[1, 1, 3, 3], &[1, 1, 2, 2]]);
+    cluster.auto_persist = false;
+    cluster.step(2, Input::Message(Message { from: 1, to: 2, term: 3, body: request }));
+    cluster.persist(2);
+    let answer = cluster.network.iter().find(|message| message.from == 2).expect("node 2 answers").body.clone();
+    (cluster, answer)
+}
+
+/// An AppendEntries from node 1 whose batch, after the entry at 1, is the entry at 2 (of term 1):
+/// it matches node 2's log, which keeps its stale suffix after it.
+fn batch_ending_at_2(leader_commit: Index) -> Body {
+    let entry = raftsim_core::raft::Entry { term: 1, index: 2, payload: raftsim_core::raft::Payload::Noop };
+    Body::AppendRequest { prev_log_index: 1, prev_log_term: 1, entries: vec![entry], leader_commit }
+}
+
+#[test]
+fn a_follower_commits_up_to_the_last_new_entry_not_its_logs_end() {
+    // Receiver step 5: "set commitIndex = min(leaderCommit, index of last new entry)". Entries 3
+    // and 4 of node 2 are not the leader's; committing to the log's end would commit them.
+    let (cluster, _) = stale_suffix_follower_answers(batch_ending_at_2(4));
+    assert_eq!(cluster.node(2).log().term_at(3), Some(2), "the stale suffix is still there");
+    assert_eq!(cluster.node(2).commit_index(), 2);
+}
+
+#[test]
+fn a_follower_acknowledges_up_to_the_last_new_entry_not_its_logs_end() {
+    // What a follower acknowledges is what it knows matches the leader: the prefix up to the
+    // last new entry. Acknowledging its whole log would let the leader count entries 3 and 4 of
+    // term 2 as copies of its own entries of term 3.
+    let (_, answer) = stale_suffix_follower_answers(batch_ending_at_2(0));
+    assert_eq!(answer, Body::AppendResponse { prev_log_index: 1, outcome: AppendOutcome::Accepted { match_index: 2 } });
+}
+
+#[test]
+fn an_empty_append_entries_is_checked_against_the_previous_entry_too() {
+    // Receiver step 2 applies to heartbeats alike: an empty AppendEntries whose previous entry
+    // (index 4, term 3) node 2 does not hold is refused, and commits nothing.
+    let empty = Body::AppendRequest { prev_log_index: 4, prev_log_term: 3, entries: Vec::new(), leader_commit: 4 };
+    let (cluster, answer) = stale_suffix_follower_answers(empty);
+    assert!(
+        matches!(answer, Body::AppendResponse { prev_log_index: 4, outcome: AppendOutcome::Rejected { .. } }),
+        "{answer:?}"
+    );
+    assert_eq!(cluster.node(2).commit_index(), 0);
+    // The same request anchored where the logs agree is accepted, and commits only up to there.
+    let agreeing = Body::AppendRequest { prev_log_index: 2, prev_log_term: 1, entries: Vec::new(), leader_commit: 4 };
+    let (cluster, answer) = stale_suffix_follower_answers(agreeing);
+    assert_eq!(answer, Body::AppendResponse { prev_log_index: 2, outcome: AppendOutcome::Accepted { match_index: 2 } });
+    assert_eq!(cluster.node(2).commit_index(), 2);
+}
+
+#[test]
+fn a_new_leadership_starts_every_match_index_at_zero() {
+    // Figure 2: matchIndex is "reinitialized after election" to 0. Node 1 leads term 2 and node
+    // 2 acknowledges its entries; node 2, cut off, misses the next ones while node 3 keeps them.
+    // Node 1 then leads term 4 after node 2's failed campaign: a match index kept from term 2
+    // would count node 2's old acknowledgement toward the new term's entries.
+    let mut cluster = Cluster::new(3, &plain());
+    cluster.elect(1);
+    cluster.propose(1, 100, put("a", "1"));
+    cluster.stabilize();
+    assert_eq!(cluster.node(1).progress(2).map(|progress| progress.match_index()), Some(2));
+    cluster.isolate(2);
+    cluster.propose(1, 100, put("b", "2"));
+    cluster.stabilize();
+    cluster.fire(2, Timer::Election);
+    cluster.heal();
+    cluster.stabilize();
+    assert_eq!(cluster.node(1).role(), Role::Follower, "node 2's higher term deposed node 1");
+    cluster.isolate(3);
+    cluster.auto_persist = false;
+    cluster.fire(1, Timer::Election);
+    cluster.persist(1);
+    cluster.deliver_one();
+    cluster.persist(2);
+    cluster.deliver_one();
+    cluster.deliver_one();
+    assert_eq!(cluster.node(1).role(), Role::Leader);
+    for peer in [2, 3] {
+        let progress = cluster.node(1).progress(peer).expect("a leader tracks its peers");
+        assert_eq!(progress.match_index(), 0, "node {peer}'s match restarts at 0");
+    }
+    cluster.persist(1);
+    assert!(cluster.node(1).commit_index() < cluster.node(1).log().last_index(), "no acknowledgement of this term yet");
+}
+
 #[test]
 fn the_leader_pipelines_appends_up_to_its_window() {
     let template = plain().with(|protocol| {
@@ -339,6 +435,55 @@ fn an_acknowledgement_is_not_sent_before_the_entries_are_durable() {
     cluster.persist(2);
     let ack = cluster.network.front().expect("sent once durable");
     assert!(matches!(ack.body, Body::AppendResponse { outcome: AppendOutcome::Accepted { match_index: 2 }, .. }));
+}
+
+#[test]
+fn a_heartbeat_answer_does_not_wait_behind_an_append_it_says_nothing_about() {
+    // Persist before send holds a message only for the writes it depends on: a heartbeat's
+    // answer promises nothing the pending append holds (its term is on disk already), so it
+    // leaves at once, while the append's acknowledgement waits for the append.
+    let mut cluster = Cluster::new(2, &plain());
+    cluster.elect(1);
+    cluster.auto_persist = false;
+    cluster.propose(1, 100, put("k", "v"));
+    cluster.deliver_one();
+    assert_eq!(cluster.node(2).held_message_count(), 1, "the acknowledgement waits for the append");
+    cluster.fire(1, Timer::Heartbeat);
+    while cluster.network.front().is_some_and(|message| message.from == 1) {
+        cluster.deliver_one();
+    }
+    let answers: Vec<&Body> = cluster.network.iter().filter(|message| message.from == 2).map(|m| &m.body).collect();
+    assert_eq!(answers, vec![&Body::HeartbeatResponse], "the heartbeat's answer left ahead of the append's fsync");
+    assert_eq!(cluster.node(2).held_message_count(), 1);
+    cluster.persist(2);
+    let ack = cluster.network.back().expect("the acknowledgement, once durable");
+    assert!(matches!(ack.body, Body::AppendResponse { outcome: AppendOutcome::Accepted { match_index: 2 }, .. }));
+}
+
+#[test]
+fn a_prevote_waits_for_no_write() {
+    // A pre-vote asks about a term the node has not entered, and granting one changes nothing
+    // (thesis §9.6): neither the requests nor the answers wait behind a write in progress, so a
+    // slow disk does not slow the pre-vote round.
+    let mut cluster = Cluster::new(3, &with_prevote());
+    cluster.elect(1);
+    cluster.auto_persist = false;
+    cluster.propose(1, 100, put("k", "v"));
+    cluster.deliver_one();
+    cluster.deliver_one();
+    assert_eq!((cluster.node(2).held_message_count(), cluster.node(3).held_message_count()), (1, 1));
+    cluster.isolate(1);
+    cluster.fire(2, Timer::Election);
+    assert_eq!(cluster.node(2).role(), Role::PreCandidate);
+    let requests =
+        cluster.network.iter().filter(|message| matches!(message.body, Body::VoteRequest { prevote: true, .. }));
+    assert_eq!(requests.count(), 2, "the pre-vote requests leave with node 2's append still in progress");
+    while cluster.network.front().is_some_and(|message| message.from != 3) {
+        cluster.deliver_one();
+    }
+    let answer = cluster.network.iter().find(|message| message.from == 3).expect("node 3 answers at once");
+    assert!(matches!(answer.body, Body::VoteResponse { prevote: true, .. }), "{answer}");
+    assert_eq!(cluster.node(3).held_message_count(), 1, "only the acknowledgement waits for node 3's append");
 }
 
 #[test]
@@ -685,6 +830,27 @@ fn a_prevote_is_refused_to_a_node_with_a_stale_log() {
     assert_eq!(cluster.node(3).role(), Role::PreCandidate, "one refusal of three is not yet a quorum");
     assert_eq!(cluster.node(3).term(), 1, "a refused pre-candidate never raises its term");
     assert_eq!(cluster.node(2).term(), 1, "a pre-vote changes no state at the voter");
+}
+
+#[test]
+fn a_prevote_is_refused_while_a_leader_is_heard_from_even_without_check_quorum() {
+    // Thesis §9.6: voters grant a pre-vote only if "they have not received heartbeats from a
+    // valid leader for at least a baseline election timeout". CheckQuorum is off here, where
+    // etcd-raft would grant: node 3 merely lost touch with a healthy leader.
+    let mut cluster = Cluster::new(3, &with_prevote());
+    cluster.elect(1);
+    cluster.isolate(1);
+    cluster.fire(3, Timer::Election);
+    cluster.stabilize();
+    assert_eq!(cluster.node(3).votes().get(&2), Some(&false), "node 2 heard from leader 1 within the timeout");
+    assert_eq!((cluster.node(3).role(), cluster.node(3).term()), (Role::PreCandidate, 1), "no term was raised");
+    assert_eq!(cluster.node(2).term(), 1);
+    // A baseline election timeout without the leader: the lease runs out, and node 2 grants.
+    cluster.fire(2, Timer::Lease);
+    cluster.fire(3, Timer::Election);
+    cluster.stabilize();
+    assert_eq!(cluster.leaders(), vec![1, 3], "node 3 won term 2; the isolated node 1 has not heard yet");
+    assert_eq!(cluster.node(3).term(), 2);
 }
 
 #[test]

@@ -26,6 +26,10 @@ fn two_thousand_swarm_seeds_pass_every_check() {
                             Verdict::LinearizabilityUnknown => {
                                 failures.push(format!("seed {seed}: linearizability unknown (out of budget)"));
                             }
+                            Verdict::Panic(panicked) => failures.push(format!(
+                                "seed {seed}: panicked at event {}: {}",
+                                panicked.event, panicked.message
+                            )),
                         }
                     }
                     failures

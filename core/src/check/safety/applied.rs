@@ -1,7 +1,8 @@
 //! What nodes apply: MonotonicApplied, StateMachineSafety (each applied entry is the committed
 //! entry at its index, every node's state machine answers it as the checker's own state
 //! machine does, and a snapshot or a restored state machine is the committed log's state at its
-//! index) and ExactlyOnceApply, judged from the sequence of applied commands and their answers,
+//! index; the checker's machine being an independent model, not the node's code) and
+//! ExactlyOnceApply, judged from the sequence of applied commands and their answers,
 //! not from the node's own account of whether a command took effect.
 
 use crate::fingerprint::Fingerprint;
@@ -18,7 +19,7 @@ use super::{Checked, NodeSnapshot, SafetyChecker};
 fn result_digest(result: Option<&OpResult>) -> u64 {
     let mut hash = Fingerprint::default();
     match result {
-        Some(result) => hash.result(result),
+        Some(result) => hash.result(&super::machine::normal(result)),
         None => hash.word(0),
     }
     hash.value()

@@ -71,6 +71,8 @@ struct Shadow {
     /// Per client, the last request that took effect on this node's state machine and what it
     /// answered, as the sequence of applied commands shows it.
     sessions: BTreeMap<ClientId, (RequestSeq, OpResult)>,
+    /// How many times it has crashed: a leadership is a node in one incarnation.
+    incarnation: u32,
 }
 
 /// The safety checker for one cluster.
@@ -82,6 +84,9 @@ pub struct SafetyChecker {
     shadows: Vec<Shadow>,
     /// Every leader ever seen, by term.
     leaders: BTreeMap<Term, NodeId>,
+    /// The incarnation of each term's leader when it took office: the same node leading the
+    /// same term again after a crash is a second leader of that term.
+    leader_incarnations: BTreeMap<Term, u32>,
     /// Every vote cast, by term: voter to candidate, as the wire shows them (a granted vote, or
     /// a vote request: a candidate's vote for itself). Kept across crashes.
     votes: BTreeMap<Term, BTreeMap<NodeId, NodeId>>,
@@ -128,6 +133,7 @@ impl SafetyChecker {
             nodes,
             shadows: (0..nodes).map(|_| Shadow { state: running, ..Shadow::default() }).collect(),
             leaders: BTreeMap::new(),
+            leader_incarnations: BTreeMap::new(),
             votes: BTreeMap::new(),
             positions: Positions::default(),
             committed: LogShadow::default(),
@@ -222,7 +228,7 @@ impl SafetyChecker {
             !outputs.writes.iter().all(|request| matches!(request.write, Write::HardState(_) | Write::Snapshot(_)));
         let truncated = outputs.writes.iter().any(|request| matches!(request.write, Write::Truncate { .. }));
         for request in &outputs.writes {
-            self.apply_write(node, before.commit_index, &request.write)?;
+            self.apply_write(node, (before.commit_index, after.term), &request.write)?;
         }
         self.check_term_and_vote(node, &before, &after)?;
         self.shadow_mut(node).state = after;
@@ -262,10 +268,35 @@ impl SafetyChecker {
             }
             shadow.disk.apply(&request.write);
         }
+        let appended = synced.iter().filter_map(|request| match &request.write {
+            Write::Append(entries) => Some(entries.iter()),
+            _ => None,
+        });
+        self.check_disk_term(node, appended.flatten())?;
         if synced.iter().any(|request| matches!(request.write, Write::Truncate { .. })) {
             self.check_quorum_log()?;
         }
         Ok(())
+    }
+
+    /// DiskTermInv for node `node`'s disk, given the entries that have just reached it
+    /// (`arrived`): its term is at least the term of each. The entries on it before were judged
+    /// when they arrived, against a term that has not decreased since, so an fsync or a crash
+    /// costs what it wrote. A disk below its own entries' term restarts a node in a term it has
+    /// already seen a leader of, and in which it may vote, campaign and lead again.
+    fn check_disk_term<'a>(&self, node: NodeId, arrived: impl Iterator<Item = &'a crate::raft::Entry>) -> Checked {
+        let disk_term = self.shadow(node).disk_hard_state.term;
+        let Some(entry) = arrived.max_by_key(|entry| (entry.term, std::cmp::Reverse(entry.index))) else {
+            return Ok(());
+        };
+        if entry.term <= disk_term {
+            return Ok(());
+        }
+        let message = format!(
+            "S{node}'s disk holds an entry of term {} at index {} but only term {disk_term}: after a crash it would restart in a term below its own log's",
+            entry.term, entry.index
+        );
+        Err(self.violation(Invariant::DiskTermInv, vec![node], vec![entry.term, disk_term], vec![entry.index], message))
     }
 
     /// The node crashed: only its disk remains. What the crash changed on it (`changed_from` on,
@@ -285,10 +316,18 @@ impl SafetyChecker {
             let whole = LogShadow::of(disk.entries.iter());
             assert!(shadow.disk.same_as(&whole), "S{node}'s disk changed at a crash below index {changed_from:?}");
         }
+        let term_lowered = disk.hard_state.term < shadow.disk_hard_state.term;
         shadow.disk_hard_state = disk.hard_state;
         shadow.log = shadow.disk.clone();
         shadow.state = NodeSnapshot { running: false, ..NodeSnapshot::default() };
         shadow.sessions.clear();
+        shadow.incarnation += 1;
+        // What reached the disk at the crash; all of it if the crash lowered its term (which only
+        // a broken disk does), when the entries judged before are judged again.
+        let rejudged_from = if term_lowered { Some(1) } else { changed_from };
+        if let Some(from) = rejudged_from {
+            self.check_disk_term(node, disk.entries.iter_from(slot(from.max(1))))?;
+        }
         self.check_quorum_log()?;
         self.check_more_up_to_date(node)
     }
@@ -310,7 +349,9 @@ impl SafetyChecker {
         self.check_restored(node, &after, store)
     }
 
-    fn apply_write(&mut self, node: NodeId, commit_before: Index, write: &Write) -> Checked {
+    /// Takes one write of a step of node `node`, whose commit index was `commit_before` and whose
+    /// term is now `term_now`, into its log's shadow.
+    fn apply_write(&mut self, node: NodeId, (commit_before, term_now): (Index, Term), write: &Write) -> Checked {
         match write {
             // A snapshot is judged once the step's applies have taken the reference there.
             Write::HardState(_) | Write::Snapshot(_) => Ok(()),
@@ -327,6 +368,7 @@ impl SafetyChecker {
                         message,
                     ));
                 }
+                self.check_own_term_kept(node, *from, term_now)?;
                 self.shadow_mut(node).log.truncate(*from);
                 Ok(())
             }
@@ -337,6 +379,23 @@ impl SafetyChecker {
                 Ok(())
             }
         }
+    }
+
+    /// OwnTermKeptInv: the entries node `node`, in term `term_now`, removes from index `from` on
+    /// are all of older terms. Terms never decrease along a log, so the last entry's term is the
+    /// highest removed; a log whose terms do decrease (only a broken node writes one) is judged
+    /// by that last term alone.
+    fn check_own_term_kept(&self, node: NodeId, from: Index, term_now: Term) -> Checked {
+        let log = &self.shadow(node).log;
+        if from > log.last_index() || log.last_term() < term_now {
+            return Ok(());
+        }
+        let message = format!(
+            "S{node}, in term {term_now}, removed entries from index {from} to {} that include entries of term {}: a node removes only entries of terms before its own",
+            log.last_index(),
+            log.last_term()
+        );
+        self.fail(Invariant::OwnTermKeptInv, vec![node], vec![term_now], vec![from, log.last_index()], message)
     }
 
     fn append_entry(&mut self, node: NodeId, entry: &crate::raft::Entry) -> Checked {
@@ -392,10 +451,8 @@ impl SafetyChecker {
         }
         if let (true, Some(vote)) = (after.term == before.term, before.voted_for) {
             if after.voted_for != Some(vote) {
-                let message = format!(
-                    "S{node} voted for S{vote} in term {} and then changed its vote to {:?}",
-                    after.term, after.voted_for
-                );
+                let now = after.voted_for.map_or_else(|| "no vote".to_string(), |other| format!("a vote for S{other}"));
+                let message = format!("S{node} voted for S{vote} in term {} and then changed it to {now}", after.term);
                 return self.fail(Invariant::MonotonicVote, vec![node, vote], vec![after.term], vec![], message);
             }
         }
@@ -416,18 +473,27 @@ impl SafetyChecker {
         }
         self.check_leader_votes(node, after.term)?;
         self.check_own_vote_durable(node, after.term)?;
-        let first = *self.leaders.entry(after.term).or_insert(node);
-        if first != node {
-            let message = format!("S{first} and S{node} were both elected leader of term {}", after.term);
-            return Err(self.violation(
-                Invariant::MoreThanOneLeaderInv,
-                vec![first, node],
-                vec![after.term],
-                vec![],
-                message,
-            ));
-        }
+        self.check_one_leadership(node, after.term)?;
         self.check_leader_complete(node)
+    }
+
+    /// MoreThanOneLeaderInv, over all time: a term has one leadership, one node in one
+    /// incarnation. Records `node`'s, which has just taken office in `term`.
+    fn check_one_leadership(&mut self, node: NodeId, term: Term) -> Checked {
+        let incarnation = self.shadow(node).incarnation;
+        let first = *self.leaders.entry(term).or_insert(node);
+        let first_incarnation = *self.leader_incarnations.entry(term).or_insert(incarnation);
+        if first == node && first_incarnation == incarnation {
+            return Ok(());
+        }
+        let message = if first == node {
+            format!("S{node} was elected leader of term {term} a second time, after a crash that ended its first leadership of that term")
+        } else {
+            format!("S{first} and S{node} were both elected leader of term {term}")
+        };
+        let mut nodes = vec![first, node];
+        nodes.dedup();
+        Err(self.violation(Invariant::MoreThanOneLeaderInv, nodes, vec![term], vec![], message))
     }
 
     /// CommittedIsDurableInv, judged from the leader's disk: what a leader counts as committed

@@ -15,6 +15,15 @@ fn vote_on_disk(disk: HardState, term: Term, candidate: NodeId) -> bool {
     disk.term > term || (disk.term == term && disk.voted_for == Some(candidate))
 }
 
+/// What a node's disk holds, in words for a violation: `disk: term 2, vote for S1` or
+/// `disk: term 0, no vote`.
+fn disk_words(disk: HardState) -> String {
+    match disk.voted_for {
+        Some(candidate) => format!("disk: term {}, vote for S{candidate}", disk.term),
+        None => format!("disk: term {}, no vote", disk.term),
+    }
+}
+
 impl SafetyChecker {
     /// The rules for one message that node `node`, now in term `term_now`, sent.
     pub(super) fn check_message(&mut self, node: NodeId, term_now: Term, message: &Message) -> Checked {
@@ -48,7 +57,7 @@ impl SafetyChecker {
         } else {
             format!("S{voter} sent its vote for S{candidate} in term {term} before the vote was on its disk")
         };
-        let message = format!("{what} (disk: term {}, vote {:?})", disk.term, disk.voted_for);
+        let message = format!("{what} ({})", disk_words(disk));
         self.fail(Invariant::VoteDurableInv, vec![voter], vec![term, disk.term], vec![], message)
     }
 
@@ -60,8 +69,8 @@ impl SafetyChecker {
             return Ok(());
         }
         let message = format!(
-            "S{leader} took office as leader of term {term} before its vote for itself was on its disk (disk: term {}, vote {:?})",
-            disk.term, disk.voted_for
+            "S{leader} took office as leader of term {term} before its vote for itself was on its disk ({})",
+            disk_words(disk)
         );
         self.fail(Invariant::VoteDurableInv, vec![leader], vec![term, disk.term], vec![], message)
     }

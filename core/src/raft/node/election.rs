@@ -14,12 +14,19 @@ impl Node {
     /// election timer, drawn up to the maximum, can run several times longer: holding the lease
     /// until then kept a restarted, up-to-date candidate out for over a second.
     pub(super) fn in_leader_lease(&self) -> bool {
-        self.config.protocol.check_quorum
-            && match self.role {
-                Role::Leader => true,
-                Role::Follower => self.leader.is_some() && self.lease_running,
-                Role::PreCandidate | Role::Candidate => false,
-            }
+        self.config.protocol.check_quorum && self.hears_from_a_leader()
+    }
+
+    /// Whether this node heard from a leader of its term within the *minimum* election timeout
+    /// (the lease timer runs), or is that leader: then a leader is alive as far as it knows, and
+    /// it refuses pre-votes (thesis §9.6, whatever CheckQuorum says) and, with CheckQuorum,
+    /// ignores vote requests of higher terms (thesis §4.2.3).
+    pub(super) fn hears_from_a_leader(&self) -> bool {
+        match self.role {
+            Role::Leader => true,
+            Role::Follower => self.leader.is_some() && self.lease_running,
+            Role::PreCandidate | Role::Candidate => false,
+        }
     }
 
     /// The election timer fired (§5.2): start a campaign, with a PreVote round first if enabled.
@@ -54,7 +61,16 @@ impl Node {
 
     /// RequestVote receiver (Figure 2): grant if we have not voted for another in this term and
     /// the candidate's log is at least as up-to-date as ours (§5.4.1). A PreVote for a future term
-    /// is granted on the log check alone and changes nothing here (thesis §9.6).
+    /// changes nothing here and is granted on the log check, unless this node has heard from a
+    /// leader within the minimum election timeout (thesis §9.6: voters grant a pre-vote only if
+    /// "they have not received heartbeats from a valid leader for at least a baseline election
+    /// timeout"), whatever CheckQuorum says: a node that merely lost touch with a healthy leader
+    /// then cannot win a pre-vote round and raise everyone's term.
+    ///
+    /// Where etcd-raft differs: it rejects (ignores) a pre-vote within the lease only when
+    /// `checkQuorum` is on (`inLease := r.checkQuorum && r.lead != None && r.electionElapsed <
+    /// r.electionTimeout` in `raft.go`'s `Step`); with CheckQuorum off it grants a pre-vote to
+    /// any up-to-date candidate even while it hears from a leader.
     pub(super) fn on_vote_request(&mut self, message: Message) {
         let Body::VoteRequest { prevote, last_log_index, last_log_term } = message.body else {
             unreachable!("called for vote requests only")
@@ -67,8 +83,8 @@ impl Node {
         let can_vote = self.hard_state.voted_for == Some(candidate)
             // We have not voted and know no leader in this term...
             || (self.hard_state.voted_for.is_none() && self.leader.is_none())
-            // ...or this is a PreVote for a term ahead of ours.
-            || (prevote && message.term > self.hard_state.term);
+            // ...or this is a PreVote for a term ahead of ours, and no leader is alive to us.
+            || (prevote && message.term > self.hard_state.term && !self.hears_from_a_leader());
         let granted = can_vote && self.log.is_up_to_date(last_log_index, last_log_term);
         if granted && !prevote {
             self.persist_hard_state(HardState { voted_for: Some(candidate), ..self.hard_state });
@@ -116,7 +132,7 @@ impl Node {
         // Bug switch (raft.cr): after a restart the node believes its old vote stands and never
         // counts its own vote again; alone, it can never win.
         let forgets_own_vote = self.config.protocol.bugs.lone_voter_no_reelect && self.restarted;
-        let own_vote_durable = (self.role == Role::PreCandidate || self.all_writes_durable()) && !forgets_own_vote;
+        let own_vote_durable = (self.role == Role::PreCandidate || self.vote_durable()) && !forgets_own_vote;
         let granted = self
             .votes
             .iter()

@@ -5,10 +5,15 @@
 //! Roles change only in the `become_*` functions, which assert the transition is legal and call
 //! one `reset(term)` for the state every role change clears, then set up their own role.
 //!
-//! Persist before send: every write gets an id; a message is held until every write issued
-//! before it is durable (Figure 2: "Updated on stable storage before responding to RPCs"). The
-//! one exception is the leader's AppendEntries, which may go out while the leader's own write is
-//! in progress (thesis §10.2.1); the leader then counts only its *durable* log toward commitment.
+//! Persist before send: every write gets an id; a message is held until the writes it depends
+//! on are durable (Figure 2: "Updated on stable storage before responding to RPCs"): the term it
+//! carries, the vote it grants or asks with, the log entries it acknowledges. Writes complete in
+//! order, so each is the id of the last write of its kind. A message waits for nothing else: a
+//! heartbeat's answer does not wait behind an append it says nothing about, nor a vote behind
+//! one (with slow disks, that turned an election into a chain of fsyncs longer than the election
+//! timeout). The one exception is the leader's AppendEntries, which may go out while the
+//! leader's own write is in progress (thesis §10.2.1); the leader then counts only its *durable*
+//! log toward commitment.
 
 mod election;
 mod replication;
@@ -51,8 +56,15 @@ pub struct Node {
     /// The id of the last write issued, and of the last reported durable.
     write_id_last: WriteId,
     write_id_durable: WriteId,
-    /// The id of the last write a message must wait for: every write but a snapshot.
-    write_id_binding: WriteId,
+    /// The id of the last write that recorded a new term: every message of this term waits for
+    /// it (TermDurableInv).
+    write_id_term: WriteId,
+    /// The id of the last write that recorded a vote: a vote granted, and a candidate's vote
+    /// requests and its count of its own vote, wait for it (VoteDurableInv).
+    write_id_vote: WriteId,
+    /// The id of the last write that changed the log (an append or a truncation): an
+    /// acknowledgement waits for it, so the disk holds the log it acknowledges (AckDurableInv).
+    write_id_log: WriteId,
     /// For writes not yet durable that appended entries: the write's id and the log index up to
     /// which the disk will match this log once it is durable.
     append_marks: VecDeque<(WriteId, Index)>,
@@ -67,8 +79,9 @@ pub struct Node {
     /// Whether this node's last command for its election timer armed it (and it has not fired
     /// since): the driver keeps it running until told otherwise.
     election_timer_armed: bool,
-    /// A follower with CheckQuorum: it heard from its leader less than the minimum election
-    /// timeout ago (the lease timer runs). Only then does it ignore vote requests.
+    /// A follower with CheckQuorum or PreVote: it heard from its leader less than the minimum
+    /// election timeout ago (the lease timer runs). Only then does it refuse pre-votes and, with
+    /// CheckQuorum, ignore vote requests.
     lease_running: bool,
 }
 
@@ -106,7 +119,9 @@ impl Node {
             progress: BTreeMap::new(),
             write_id_last: 0,
             write_id_durable: 0,
-            write_id_binding: 0,
+            write_id_term: 0,
+            write_id_vote: 0,
+            write_id_log: 0,
             append_marks: VecDeque::new(),
             log_index_durable,
             held: VecDeque::new(),
@@ -159,7 +174,7 @@ impl Node {
         assert!(self.snapshot_index <= self.applied_index, "a snapshot holds only applied entries");
         assert!(self.commit_index <= self.log.last_index(), "commit beyond the log");
         assert!(self.write_id_durable <= self.write_id_last);
-        assert!(self.write_id_binding <= self.write_id_last);
+        assert!(self.write_id_term.max(self.write_id_vote).max(self.write_id_log) <= self.write_id_last);
         assert!(self.log_index_durable <= self.log.last_index());
         assert_eq!(self.role == Role::Leader, self.leader == Some(self.config.id));
         assert!(
@@ -181,7 +196,7 @@ impl Node {
             }
             // Persist before send: a message is held only behind a write that is not yet durable.
             let durable = self.write_id_durable;
-            assert!(self.held.iter().all(|&(needed, _)| needed > durable && needed <= self.write_id_binding));
+            assert!(self.held.iter().all(|&(needed, _)| needed > durable && needed <= self.write_id_last));
             assert!(self.append_marks.iter().all(|&(id, _)| id > durable));
         }
     }
@@ -322,10 +337,7 @@ impl Node {
             self.log_index_durable = index;
             self.append_marks.pop_front();
         }
-        while self.held.front().is_some_and(|(needed, _)| *needed <= write_id) {
-            let (_, message) = self.held.pop_front().expect("checked non-empty");
-            self.out.messages.push(message);
-        }
+        self.release_held(write_id);
         match self.role {
             Role::Leader => self.maybe_commit(),
             Role::Candidate => self.poll_election(),
@@ -413,12 +425,15 @@ impl Node {
 
     // ---- persistence and output plumbing ----
 
+    /// Issues a write; records it as the last of its kind for the messages that depend on it (a
+    /// snapshot is none's: a message promises nothing a snapshot holds).
     #[inline]
     fn issue_write(&mut self, write: Write) -> WriteId {
         self.write_id_last += 1;
         let id = self.write_id_last;
-        if !matches!(write, Write::Snapshot(_)) {
-            self.write_id_binding = id;
+        match &write {
+            Write::HardState(_) | Write::Snapshot(_) => {}
+            Write::Truncate { .. } | Write::Append(_) => self.write_id_log = id,
         }
         self.out.writes.push(WriteRequest { id, write });
         id
@@ -446,12 +461,20 @@ impl Node {
                 || self.hard_state.voted_for.is_none_or(|voted| hard_state.voted_for == Some(voted)),
             "a vote, once cast, stands for the rest of its term (Figure 2)"
         );
+        let (term_before, vote_before) = (self.hard_state.term, self.hard_state.voted_for);
         self.hard_state = hard_state;
-        if let Some(WriteRequest { write: Write::HardState(pending), .. }) = self.out.writes.last_mut() {
+        let id = if let Some(WriteRequest { id, write: Write::HardState(pending) }) = self.out.writes.last_mut() {
             *pending = hard_state;
-            return;
+            *id
+        } else {
+            self.issue_write(Write::HardState(hard_state))
+        };
+        if hard_state.term != term_before {
+            self.write_id_term = id;
         }
-        self.issue_write(Write::HardState(hard_state));
+        if hard_state.voted_for.is_some() && (hard_state.term != term_before || hard_state.voted_for != vote_before) {
+            self.write_id_vote = id;
+        }
     }
 
     /// Removes log entries from `from` on, in memory and on disk.
@@ -504,27 +527,66 @@ impl Node {
         self.append_marks.push_back((id, last_index));
     }
 
-    /// Whether every write issued so far that a message waits for is durable (a snapshot is
-    /// not one).
-    fn all_writes_durable(&self) -> bool {
-        self.write_id_durable >= self.write_id_binding
+    /// Whether this node's vote in its current term is durable (none cast: nothing to wait for).
+    fn vote_durable(&self) -> bool {
+        self.write_id_durable >= self.write_id_vote
     }
 
-    /// Sends a message in the current term once every write issued so far is durable.
+    /// Sends a message in the current term once the writes it depends on are durable.
     fn send(&mut self, to: NodeId, body: Body) {
         let message = Message { from: self.config.id, to, term: self.hard_state.term, body };
         self.send_message(message);
     }
 
-    /// Sends a message once every write issued so far is durable (persist before send), but
-    /// for snapshots: a message promises nothing a snapshot holds.
+    /// The last write `message` depends on (persist before send): it leaves once that write, and
+    /// so every write before it, is durable. A PreVote request, and a PreVote granted, carry a
+    /// term the node has not entered and promise nothing, so they wait for nothing (thesis
+    /// §9.6); every other message carries the current term, whose write it waits for. A vote
+    /// granted or asked for waits for the vote too, and an acknowledgement of entries for every
+    /// log write issued before it: the disk then holds the log it acknowledges (up to the index
+    /// acknowledged, which the log holds).
+    fn write_id_needed(&self, message: &Message) -> WriteId {
+        match message.body {
+            Body::VoteRequest { prevote: true, .. } | Body::VoteResponse { prevote: true, granted: true } => 0,
+            Body::VoteRequest { prevote: false, .. } | Body::VoteResponse { prevote: false, granted: true } => {
+                self.write_id_term.max(self.write_id_vote)
+            }
+            Body::AppendResponse { outcome: super::message::AppendOutcome::Accepted { .. }, .. } => {
+                self.write_id_term.max(self.write_id_log)
+            }
+            _ => self.write_id_term,
+        }
+    }
+
+    /// Sends a message once the writes it depends on are durable ([`Node::write_id_needed`]).
     fn send_message(&mut self, message: Message) {
         assert_eq!(message.from, self.config.id);
         assert_ne!(message.to, self.config.id, "a node never messages itself");
-        if self.all_writes_durable() {
+        let prevote = matches!(
+            message.body,
+            Body::VoteRequest { prevote: true, .. } | Body::VoteResponse { prevote: true, granted: true }
+        );
+        assert!(prevote || message.term == self.hard_state.term, "a message carries the sender's term");
+        let needed = self.write_id_needed(&message);
+        if needed <= self.write_id_durable {
             self.out.messages.push(message);
         } else {
-            self.held.push_back((self.write_id_binding, message));
+            self.held.push_back((needed, message));
+        }
+    }
+
+    /// Sends the held messages whose writes are durable now that write `write_id` is, in the
+    /// order they were held; the rest wait on.
+    fn release_held(&mut self, write_id: WriteId) {
+        if !self.held.iter().any(|(needed, _)| *needed <= write_id) {
+            return;
+        }
+        for (needed, message) in std::mem::take(&mut self.held) {
+            if needed <= write_id {
+                self.out.messages.push(message);
+            } else {
+                self.held.push_back((needed, message));
+            }
         }
     }
 
@@ -548,12 +610,13 @@ impl Node {
     }
 
     /// A follower heard from the leader of its term: the election timeout starts again
-    /// (Figure 2), and so does the lease (thesis §4.2.3) when CheckQuorum makes it safe.
+    /// (Figure 2), and so does the lease, which PreVote (thesis §9.6: no pre-vote while a leader
+    /// is heard from) and CheckQuorum (thesis §4.2.3: no vote either) read.
     fn heard_from_leader(&mut self) {
         assert_eq!(self.role, Role::Follower, "only a follower has a leader to hear from");
         assert!(self.leader.is_some(), "the leader is known once heard from");
         self.arm_election_timer();
-        if self.config.protocol.check_quorum {
+        if self.config.protocol.check_quorum || self.config.protocol.prevote {
             self.lease_running = true;
             self.arm_fixed_timer(Timer::Lease, self.config.protocol.election_timeout_us_min);
         }

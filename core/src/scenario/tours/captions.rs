@@ -156,8 +156,7 @@ const BUG_VOTE_DURABLE: &[Caption] = &[
 const BUG_STALE_APPEND: &[Caption] = &[
     stop(Trigger::Start, "Bug stale_append_truncates, a misreading of §5.3 (receiver step 3): a follower truncates its log after the entries of every AppendEntries, even where they matched. The switch is read in store_leader_entries, in core/src/raft/node/replication.rs. The network reorders and duplicates messages, so old AppendEntries arrive late."),
     say(leader(None), "S{node} leads term {term} and replicates the clients' requests to S2 and S3."),
-    stop(Trigger::Truncates { node: None }, "S{node} receives an AppendEntries overtaken by a newer one and, with the bug, drops entries {index} to {index_last}, which it had just stored and is about to acknowledge. The correct follower truncates only at a conflicting entry."),
-    stop(Trigger::Violation, "{check} fires: S{node} acknowledged entries it had removed from its log in the same term. The leader counts the acknowledgement toward commitment, so an entry could be committed on fewer servers than a majority."),
+    stop(Trigger::Violation, "{check} fires: an AppendEntries overtaken by a newer one made S{node} drop its entries from index {index} on, of its own term {term}, just stored. Only term {term}'s leader writes them and it never takes one back: a correct follower truncates only at a conflicting entry of an older term. Next, S{node} would acknowledge entries it no longer holds."),
 ];
 
 const BUG_UNSYNCED_SELF: &[Caption] = &[
