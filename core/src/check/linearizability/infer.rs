@@ -423,6 +423,35 @@ mod tests {
         assert!(with_left_out[0] > 100 && with_left_out[1] > 100, "writes are left out in both: {with_left_out:?}");
     }
 
+    /// Floating puts and appends placed only in call order (`search::Role::Floating`) never
+    /// change a verdict: histories with several of them and failed compare-and-sets, against
+    /// brute force.
+    #[test]
+    fn floating_writes_in_call_order_never_change_a_verdict() {
+        let mut seed = 0x5851_f42d_4c95_7f2d;
+        let (mut counted, mut taking_turns) = ([0; 2], [0; 2]);
+        for _ in 0..4_000 {
+            let history = random_history(&mut seed, 8, 2);
+            let positions: Vec<usize> = (0..history.len()).collect();
+            let (_, floating) = tighten(&mut history.clone(), &positions);
+            let turns = floating
+                .iter()
+                .filter(|&&position| matches!(history[position].call, Call::Put { .. } | Call::Append { .. }))
+                .count();
+            if turns < 2 {
+                continue;
+            }
+            let expected = linearizable_by_brute_force(&history);
+            let verdict = check(&Kv, &history, Options::default()).unwrap().verdict;
+            let expected_verdict = if expected { Verdict::Linearizable } else { Verdict::NotLinearizable };
+            assert_eq!(verdict, expected_verdict, "{history:#?}");
+            counted[usize::from(expected)] += 1;
+            taking_turns[usize::from(expected)] += turns;
+        }
+        assert!(counted[0] > 50 && counted[1] > 50, "both verdicts are tried: {counted:?}");
+        assert!(taking_turns[1] > 2 * counted[1], "several take turns: {taking_turns:?}");
+    }
+
     fn cas(from: &str, to: &str) -> Call {
         Call::Cas { key: "k".into(), from: from.into(), to: to.into() }
     }

@@ -260,7 +260,19 @@ fn prepare<M: Model>(
         };
         Prepared::new(index, model.compile(&op.call, &op.ret, values), op.invoke, op.complete, role)
     };
-    positions.iter().enumerate().map(compile).collect()
+    let mut prepared: Vec<Prepared<M::Step>> = positions.iter().enumerate().map(compile).collect();
+    // Floating puts and appends take turns in call order (`Role::Floating`), as the search's
+    // entry list orders calls: by time, then position.
+    let mut taking_turns: Vec<usize> = (0..positions.len())
+        .filter(|&index| floating.contains(&positions[index]))
+        .filter(|&index| matches!(operations[positions[index]].call, Call::Put { .. } | Call::Append { .. }))
+        .collect();
+    taking_turns.sort_by_key(|&index| (operations[positions[index]].invoke, index));
+    for (turn, index) in taking_turns.into_iter().enumerate() {
+        let turn = u32::try_from(turn).expect("a partition holds fewer than 2³² operations");
+        prepared[index].take_turn(turn);
+    }
+    prepared
 }
 
 /// The partitions' searches taking turns: each round, every unfinished partition runs a slice

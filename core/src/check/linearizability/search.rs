@@ -19,13 +19,26 @@ pub(super) struct Prepared<S> {
     /// The operation's Zobrist value, for the fingerprint of the linearized set.
     zobrist: u64,
     role: Role,
+    /// A floating write that always leaves a value nobody saw: its place in call order among
+    /// them ([`Role::Floating`]); `NO_TURN` for every other operation.
+    turn: u32,
 }
+
+/// The turn of an operation that is no floating put or append.
+pub(super) const NO_TURN: u32 = u32::MAX;
 
 impl<S> Prepared<S> {
     /// The operation at `index` in its partition.
     pub(super) fn new(index: usize, step: S, invoke: u64, complete: Option<u64>, role: Role) -> Self {
         assert!(role != Role::Floating || complete.is_none(), "only an operation with no answer floats");
-        Prepared { step, invoke, complete, zobrist: zobrist(index), role }
+        Prepared { step, invoke, complete, zobrist: zobrist(index), role, turn: NO_TURN }
+    }
+
+    /// The operation as the `turn`-th floating put or append in call order: the search places
+    /// those in that order (see [`Role::Floating`]).
+    pub(super) fn take_turn(&mut self, turn: u32) {
+        assert!(self.role == Role::Floating && turn != NO_TURN, "only a floating write takes turns");
+        self.turn = turn;
     }
 }
 
@@ -38,6 +51,18 @@ pub(super) enum Role {
     FailedCas,
     /// An unknown write nobody saw (`unseen::Unseen::floating`): placed only right before a
     /// failed compare-and-set; the search ends once every other operation has a place.
+    ///
+    /// Floating puts and appends are placed in call order, each only once those called before
+    /// it are (their turns). After one, the key holds a value containing its value, which no
+    /// completed read returned and no compare-and-set expected, until the next put: every
+    /// operation until then acts the same whichever of them it was (reads and successful
+    /// compare-and-sets cannot stand there, failed ones fail, appends append, compare-and-sets
+    /// with no answer do not apply). So take a linearization where `k` of them stand before
+    /// failed compare-and-sets: at the `i`-th such place at least `i` of them had been called,
+    /// so the `i`-th called was too; put the first `k` called there in call order and the rest
+    /// last, and every operation keeps its outcome. Tried in any order, the search would try
+    /// every one at every failed compare-and-set (measured: the busy shape's hot key has ~45
+    /// of them and ~200 failed compare-and-sets, and ran out of steps).
     Floating,
 }
 
@@ -519,6 +544,8 @@ pub(super) struct Search<'a, M: Model> {
     fixed_left: usize,
     /// Whether any operation floats: when none does, the walk skips the check for one.
     floats: bool,
+    /// Floating puts and appends placed: the turn of the next one allowed.
+    turns_placed: u32,
     memo: Memo<M::State>,
     longest_prefix: Vec<usize>,
     /// The entry the walk stands at.
@@ -547,6 +574,7 @@ impl<'a, M: Model> Search<'a, M> {
             stack: Vec::new(),
             fixed_left: ops.iter().filter(|op| op.role != Role::Floating).count(),
             floats: ops.iter().any(|op| op.role == Role::Floating),
+            turns_placed: 0,
             memo,
             longest_prefix: Vec::new(),
             entry,
@@ -592,7 +620,7 @@ impl<'a, M: Model> Search<'a, M> {
         let Search { model, ops, entries, state, linearized, stack, fixed_left, memo, longest_prefix, .. } = self;
         let (model, ops) = (*model, *ops);
         let (mut entry, mut steps_left, mut set_fingerprint) = (self.entry, steps, self.set_fingerprint);
-        let floats = self.floats;
+        let (floats, mut turns_placed) = (self.floats, self.turns_placed);
         let found = loop {
             if entry == NIL {
                 // Only the head's successor can be NIL: a list that is not empty ends in a return.
@@ -614,7 +642,11 @@ impl<'a, M: Model> Search<'a, M> {
                     break Some(Found::NotLinearizable { longest_prefix: std::mem::take(longest_prefix) });
                 };
                 linearized.unplace(last);
-                *fixed_left += usize::from(ops[last].role != Role::Floating);
+                if ops[last].role == Role::Floating {
+                    turns_placed -= u32::from(ops[last].turn != NO_TURN);
+                } else {
+                    *fixed_left += 1;
+                }
                 set_fingerprint ^= ops[last].zobrist;
                 *state = previous_state;
                 entries.unlift(last);
@@ -625,8 +657,7 @@ impl<'a, M: Model> Search<'a, M> {
                 break None;
             }
             let prepared = &ops[op];
-            let after_floating = floats && stack.last().is_some_and(|&(last, _)| ops[last].role == Role::Floating);
-            if after_floating && prepared.role != Role::FailedCas {
+            if floats && !may_go_next(ops, stack, prepared, turns_placed) {
                 entry = entries.next[entry];
                 continue;
             }
@@ -653,7 +684,11 @@ impl<'a, M: Model> Search<'a, M> {
                     entry = entries.next[entry];
                 }
                 Inserted::New => {
-                    *fixed_left -= usize::from(prepared.role != Role::Floating);
+                    if prepared.role == Role::Floating {
+                        turns_placed += u32::from(prepared.turn != NO_TURN);
+                    } else {
+                        *fixed_left -= 1;
+                    }
                     stack.push((op, std::mem::replace(state, next_state)));
                     set_fingerprint = next_fingerprint;
                     entries.lift(op);
@@ -664,10 +699,23 @@ impl<'a, M: Model> Search<'a, M> {
                 }
             }
         };
-        (self.entry, self.set_fingerprint) = (entry, set_fingerprint);
+        (self.entry, self.set_fingerprint, self.turns_placed) = (entry, set_fingerprint, turns_placed);
         self.steps += steps - steps_left;
         found
     }
+}
+
+/// Whether `prepared` may be placed next in a partition where some operations float: after a
+/// floating write only a failed compare-and-set, and a floating put or append only in its turn.
+#[inline]
+fn may_go_next<S, State>(
+    ops: &[Prepared<S>],
+    stack: &[(usize, State)],
+    prepared: &Prepared<S>,
+    turns_placed: u32,
+) -> bool {
+    let after_floating = stack.last().is_some_and(|&(last, _)| ops[last].role == Role::Floating);
+    (!after_floating || prepared.role == Role::FailedCas) && (prepared.turn == NO_TURN || prepared.turn == turns_placed)
 }
 
 #[cfg(test)]
