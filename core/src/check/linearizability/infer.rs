@@ -456,6 +456,22 @@ mod tests {
         Call::Cas { key: "k".into(), from: from.into(), to: to.into() }
     }
 
+    /// A floating compare-and-set may stand before a failed compare-and-set that fails without
+    /// it: later, where it is needed, it may no longer apply.
+    #[test]
+    fn a_floating_cas_may_be_needed_early() {
+        let history = vec![
+            op(put("1.1"), Return::Done, 0, Some(1)),
+            op(cas("1.1", "2.1"), Return::Unknown, 2, None),
+            op(cas("3.1", "4.1"), Return::Cas(false), 3, Some(4)),
+            op(append("5.1 "), Return::Done, 5, Some(6)),
+            op(cas("1.15.1 ", "6.1"), Return::Cas(false), 7, Some(8)),
+        ];
+        assert!(linearizable_by_brute_force(&history), "2.1 replaced 1.1 before the append");
+        assert_eq!(left_out(&history), 0);
+        assert_eq!(check(&Kv, &history, Options::default()).unwrap().verdict, Verdict::Linearizable);
+    }
+
     #[test]
     fn an_unseen_unknown_write_is_left_out_unless_a_failed_cas_may_need_it() {
         let unseen = vec![

@@ -657,7 +657,7 @@ impl<'a, M: Model> Search<'a, M> {
                 break None;
             }
             let prepared = &ops[op];
-            if floats && !may_go_next(ops, stack, prepared, turns_placed) {
+            if floats && !may_go_next(model, ops, stack, prepared, turns_placed) {
                 entry = entries.next[entry];
                 continue;
             }
@@ -666,6 +666,12 @@ impl<'a, M: Model> Search<'a, M> {
                 entry = entries.next[entry];
                 continue;
             };
+            if floats && prepared.role == Role::Floating && next_state == *state {
+                // A floating compare-and-set that does not apply here changes nothing: placed
+                // last instead, it leaves every operation's outcome as it is.
+                entry = entries.next[entry];
+                continue;
+            }
             linearized.place(op);
             let next_fingerprint = set_fingerprint ^ prepared.zobrist;
             let inserted = if prepared.role == Role::Floating {
@@ -705,17 +711,37 @@ impl<'a, M: Model> Search<'a, M> {
     }
 }
 
-/// Whether `prepared` may be placed next in a partition where some operations float: after a
-/// floating write only a failed compare-and-set, and a floating put or append only in its turn.
+/// Whether `prepared` may be placed next in a partition where some operations float: a
+/// floating put or append only in its turn, and after a floating write only a failed
+/// compare-and-set, which after a floating put or append must be one that could not have
+/// failed without it.
+///
+/// Why that last rule keeps the verdict: say a linearization has floating put or append `w`
+/// right before failed compare-and-set `c`, which would have failed without it too. Take `w`
+/// out, and put it back right before the first failed compare-and-set `c'` from `c` on (before
+/// the next put) that then sees its expected value, or last if none does. In between, the key
+/// held a value containing `w`'s value, which only failed compare-and-sets, appends and
+/// compare-and-sets with no answer can stand on ([`Role::Floating`]); without `w` the failed
+/// ones before `c'` still fail, appends append, and the compare-and-sets with no answer go
+/// last; from `c'` on (or the put) the key is as before. `w` stays in its turn: it is the
+/// same write, placed later. Each such move takes a write later, so the moves end.
 #[inline]
-fn may_go_next<S, State>(
-    ops: &[Prepared<S>],
-    stack: &[(usize, State)],
-    prepared: &Prepared<S>,
+fn may_go_next<M: Model>(
+    model: &M,
+    ops: &[Prepared<M::Step>],
+    stack: &[(usize, M::State)],
+    prepared: &Prepared<M::Step>,
     turns_placed: u32,
 ) -> bool {
-    let after_floating = stack.last().is_some_and(|&(last, _)| ops[last].role == Role::Floating);
-    (!after_floating || prepared.role == Role::FailedCas) && (prepared.turn == NO_TURN || prepared.turn == turns_placed)
+    if prepared.turn != NO_TURN && prepared.turn != turns_placed {
+        return false;
+    }
+    let Some((last, before_last)) = stack.last() else { return true };
+    let last = &ops[*last];
+    if last.role != Role::Floating {
+        return true;
+    }
+    prepared.role == Role::FailedCas && (last.turn == NO_TURN || model.step(before_last, &prepared.step).is_none())
 }
 
 #[cfg(test)]
