@@ -256,6 +256,7 @@ fn prepare<M: Model>(
         let role = match (&op.call, &op.ret) {
             _ if floating.contains(position) => Role::Floating,
             (Call::Cas { .. }, Return::Cas(false)) => Role::FailedCas,
+            (Call::Get { .. }, Return::Value(_)) if op.complete.is_some() => Role::Read,
             _ => Role::Plain,
         };
         Prepared::new(index, model.compile(&op.call, &op.ret, values), op.invoke, op.complete, role)

@@ -47,6 +47,8 @@ impl<S> Prepared<S> {
 pub(super) enum Role {
     /// Nothing more.
     Plain,
+    /// A read that returned a value: an observer (see [`observes`]).
+    Read,
     /// A failed compare-and-set: it may follow a floating write.
     FailedCas,
     /// An unknown write nobody saw (`unseen::Unseen::floating`): placed only right before a
@@ -64,6 +66,24 @@ pub(super) enum Role {
     /// every one at every failed compare-and-set (measured: the busy shape's hot key has ~45
     /// of them and ~200 failed compare-and-sets, and ran out of steps).
     Floating,
+}
+
+/// Whether an operation of `role` observes: it never changes the state (a read that returned,
+/// a failed compare-and-set unless a compare-and-set floats in its partition). An observer the
+/// search can place in a configuration is placed there and nothing else is tried: the
+/// configuration has a linearization exactly when the one with the observer placed has. Take
+/// any linearization from it, with the observer further on: every operation between was
+/// unplaced while the observer's call came before every unplaced return, so none returned
+/// before the observer was called, and taken to the front the observer changes no state
+/// anyone sees. A failed compare-and-set that stood right after a floating put or append `w`
+/// (which it needed) is taken to the front without `w`, and `w` goes later as in
+/// `may_go_next`'s proof: no other floating write stands between, as the value held then holds
+/// `w`'s. A floating compare-and-set could not go later so (it may no longer apply): with one
+/// in the partition, failed compare-and-sets are not observers. Right after a floating write
+/// the rule is not applied: that is not a configuration the memo keeps.
+#[inline]
+fn observes(role: Role, cas_floats: bool) -> bool {
+    role == Role::Read || (role == Role::FailedCas && !cas_floats)
 }
 
 const NIL: usize = usize::MAX;
@@ -544,8 +564,13 @@ pub(super) struct Search<'a, M: Model> {
     fixed_left: usize,
     /// Whether any operation floats: when none does, the walk skips the check for one.
     floats: bool,
+    /// Whether a compare-and-set floats: failed ones are then no observers ([`observes`]).
+    cas_floats: bool,
     /// Floating puts and appends placed: the turn of the next one allowed.
     turns_placed: u32,
+    /// Whether the walk is trying, from the head, only the observers that could go next
+    /// ([`observes`]); after them, it tries the others.
+    observers_first: bool,
     memo: Memo<M::State>,
     longest_prefix: Vec<usize>,
     /// The entry the walk stands at.
@@ -574,7 +599,9 @@ impl<'a, M: Model> Search<'a, M> {
             stack: Vec::new(),
             fixed_left: ops.iter().filter(|op| op.role != Role::Floating).count(),
             floats: ops.iter().any(|op| op.role == Role::Floating),
+            cas_floats: ops.iter().any(|op| op.role == Role::Floating && op.turn == NO_TURN),
             turns_placed: 0,
+            observers_first: true,
             memo,
             longest_prefix: Vec::new(),
             entry,
@@ -620,7 +647,8 @@ impl<'a, M: Model> Search<'a, M> {
         let Search { model, ops, entries, state, linearized, stack, fixed_left, memo, longest_prefix, .. } = self;
         let (model, ops) = (*model, *ops);
         let (mut entry, mut steps_left, mut set_fingerprint) = (self.entry, steps, self.set_fingerprint);
-        let (floats, mut turns_placed) = (self.floats, self.turns_placed);
+        let (floats, mut turns_placed, mut observers_first) = (self.floats, self.turns_placed, self.observers_first);
+        let cas_floats = self.cas_floats;
         let found = loop {
             if entry == NIL {
                 // Only the head's successor can be NIL: a list that is not empty ends in a return.
@@ -628,6 +656,12 @@ impl<'a, M: Model> Search<'a, M> {
                 break Some(Found::Linearizable);
             }
             let op = entry / 2;
+            if entry % 2 == 1 && observers_first {
+                // Every observer that can go here was tried: now the others, from the head.
+                observers_first = false;
+                entry = entries.next[entries.head];
+                continue;
+            }
             if entry % 2 == 1 {
                 // A return: the operations still in the list before it cannot all be placed in
                 // front of it from here; undo the last choice.
@@ -650,13 +684,21 @@ impl<'a, M: Model> Search<'a, M> {
                 set_fingerprint ^= ops[last].zobrist;
                 *state = previous_state;
                 entries.unlift(last);
-                entry = entries.next[2 * last];
+                // Nothing follows a configuration whose observer failed: back to its return
+                // entry, which backtracks once more.
+                let forced = observes(ops[last].role, cas_floats) && !(floats && after_floating(ops, stack));
+                entry = if forced { 2 * last + 1 } else { entries.next[2 * last] };
                 continue;
             }
             if steps_left == 0 {
                 break None;
             }
             let prepared = &ops[op];
+            let forced = observes(prepared.role, cas_floats) && !(floats && after_floating(ops, stack));
+            if forced != observers_first {
+                entry = entries.next[entry];
+                continue;
+            }
             if floats && !may_go_next(model, ops, stack, prepared, turns_placed) {
                 entry = entries.next[entry];
                 continue;
@@ -687,7 +729,10 @@ impl<'a, M: Model> Search<'a, M> {
                 Inserted::OverBudget => break Some(Found::OutOfMemory),
                 Inserted::Seen => {
                     linearized.unplace(op);
-                    entry = entries.next[entry];
+                    // An observer's configuration seen before has no linearization, so neither
+                    // has this one: back to its return entry, which backtracks.
+                    observers_first = false;
+                    entry = if forced { entry + 1 } else { entries.next[entry] };
                 }
                 Inserted::New => {
                     if prepared.role == Role::Floating {
@@ -699,6 +744,7 @@ impl<'a, M: Model> Search<'a, M> {
                     set_fingerprint = next_fingerprint;
                     entries.lift(op);
                     entry = entries.next[entries.head];
+                    observers_first = prepared.role != Role::Floating;
                     if *fixed_left == 0 {
                         break Some(Found::Linearizable);
                     }
@@ -706,9 +752,16 @@ impl<'a, M: Model> Search<'a, M> {
             }
         };
         (self.entry, self.set_fingerprint, self.turns_placed) = (entry, set_fingerprint, turns_placed);
+        self.observers_first = observers_first;
         self.steps += steps - steps_left;
         found
     }
+}
+
+/// Whether the last operation placed floats.
+#[inline]
+fn after_floating<S, State>(ops: &[Prepared<S>], stack: &[(usize, State)]) -> bool {
+    stack.last().is_some_and(|&(last, _)| ops[last].role == Role::Floating)
 }
 
 /// Whether `prepared` may be placed next in a partition where some operations float: a
