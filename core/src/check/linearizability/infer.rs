@@ -48,12 +48,15 @@ pub(super) struct Writers<'a> {
     appends: BTreeMap<&'a str, usize>,
     /// The longest append, in bytes: a split looks back no further for one.
     append_bytes_max: usize,
+    /// The longest base, in bytes: no longer prefix is looked up.
+    base_bytes_max: usize,
 }
 
 impl<'a> Writers<'a> {
     /// The writers of `positions`; `None` if some value is written twice or is empty.
     fn of(operations: &'a [Operation], positions: &[usize]) -> Option<Writers<'a>> {
-        let mut writers = Writers { bases: BTreeMap::new(), appends: BTreeMap::new(), append_bytes_max: 0 };
+        let mut writers =
+            Writers { bases: BTreeMap::new(), appends: BTreeMap::new(), append_bytes_max: 0, base_bytes_max: 0 };
         let mut written = std::collections::BTreeSet::new();
         for &position in positions {
             let (value, is_append) = match &operations[position].call {
@@ -70,6 +73,7 @@ impl<'a> Writers<'a> {
                 writers.append_bytes_max = writers.append_bytes_max.max(value.len());
             } else {
                 writers.bases.insert(value, position);
+                writers.base_bytes_max = writers.base_bytes_max.max(value.len());
             }
         }
         Some(writers)
@@ -86,16 +90,19 @@ impl<'a> Writers<'a> {
         for end in 1..=bytes {
             let mut count = 0u8;
             let mut last = None;
-            if let Some(&writer) = value.get(..end).and_then(|prefix| self.bases.get(prefix)) {
+            let base = (end <= self.base_bytes_max).then(|| value.get(..end)).flatten();
+            if let Some(&writer) = base.and_then(|prefix| self.bases.get(prefix)) {
                 (count, last) = (1, Some((0, writer)));
             }
             let first = end.saturating_sub(self.append_bytes_max);
+            // Only from where a split can reach: most positions are inside a piece.
             for (start, &(ways_to_start, _)) in ways.iter().enumerate().take(end).skip(first) {
-                let Some(&writer) = value.get(start..end).and_then(|piece| self.appends.get(piece)) else { continue };
-                if ways_to_start > 0 {
-                    count = count.saturating_add(ways_to_start).min(SPLITS_MAX);
-                    last = Some((start, writer));
+                if ways_to_start == 0 {
+                    continue;
                 }
+                let Some(&writer) = value.get(start..end).and_then(|piece| self.appends.get(piece)) else { continue };
+                count = count.saturating_add(ways_to_start).min(SPLITS_MAX);
+                last = Some((start, writer));
             }
             ways[end] = (count, last);
         }

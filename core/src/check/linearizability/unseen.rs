@@ -61,8 +61,9 @@ pub(super) fn unseen(operations: &[Operation], kept: &[usize], writers: Option<&
     }
     let seen = seen_writers(operations, kept, writers, &candidates);
     candidates.retain(|(position, _)| !seen.contains(position));
+    let returns = Returns::of(operations, kept);
     let needed_until =
-        kept.iter().filter_map(|&position| failed_cas_needs_until(operations, kept, writers, position)).max();
+        kept.iter().filter_map(|&position| failed_cas_needs_until(operations, &returns, writers, position)).max();
     let (unneeded, floating) = candidates
         .into_iter()
         .map(|(position, _)| position)
@@ -131,11 +132,51 @@ fn seen_writers(
     seen
 }
 
+/// When the key's completed writes returned, gathered once for every failed compare-and-set.
+struct Returns {
+    /// The first return of a write that is no failed compare-and-set.
+    first_write: Option<u64>,
+    /// The first return of an overwrite (a put, a successful compare-and-set).
+    first_overwrite: Option<u64>,
+    /// The completed overwrites' (call, return), by call, with the first return from each on.
+    overwrites: Vec<(u64, u64)>,
+}
+
+impl Returns {
+    fn of(operations: &[Operation], kept: &[usize]) -> Returns {
+        let completed = || kept.iter().map(|&position| &operations[position]).filter(|op| op.complete.is_some());
+        let first_write = completed()
+            .filter(|op| written(op).is_some() && op.ret != Return::Cas(false))
+            .filter_map(|op| op.complete)
+            .min();
+        let mut overwrites: Vec<(u64, u64)> =
+            completed().filter(|op| is_overwrite(op)).filter_map(|op| Some((op.invoke, op.complete?))).collect();
+        overwrites.sort_unstable();
+        let first_overwrite = overwrites.iter().map(|&(_, complete)| complete).min();
+        // From the last on, each holds the first return of those called at or after it.
+        for index in (0..overwrites.len().saturating_sub(1)).rev() {
+            overwrites[index].1 = overwrites[index].1.min(overwrites[index + 1].1);
+        }
+        Returns { first_write, first_overwrite, overwrites }
+    }
+
+    /// The first return of an overwrite called after `time`.
+    fn first_overwrite_called_after(&self, time: u64) -> Option<u64> {
+        let from = self.overwrites.partition_point(|&(invoke, _)| invoke <= time);
+        self.overwrites.get(from).map(|&(_, complete)| complete)
+    }
+}
+
+/// A put, or a compare-and-set that wrote.
+fn is_overwrite(op: &Operation) -> bool {
+    matches!(op.call, Call::Put { .. }) || op.ret == Return::Cas(true)
+}
+
 /// For a failed compare-and-set at `position`, the latest call of an unknown write it may need
 /// (`None`: it is no failed compare-and-set).
 fn failed_cas_needs_until(
     operations: &[Operation],
-    kept: &[usize],
+    returns: &Returns,
     writers: Option<&Writers<'_>>,
     position: usize,
 ) -> Option<u64> {
@@ -144,20 +185,12 @@ fn failed_cas_needs_until(
         return None;
     };
     let Some(split) = writers.and_then(|writers| writers.split(from)) else { return Some(complete) };
-    let returned = |position: usize| operations[position].complete;
-    let is_overwrite = |op: &Operation| matches!(op.call, Call::Put { .. }) || op.ret == Return::Cas(true);
-    let first_return_of = |filter: &dyn Fn(&Operation) -> bool| {
-        kept.iter()
-            .map(|&other| &operations[other])
-            .filter(|other| filter(other))
-            .filter_map(|other| other.complete)
-            .min()
-    };
     let ruled_out_after = match split.first() {
-        None => first_return_of(&|other| written(other).is_some() && other.ret != Return::Cas(false)),
-        Some(&first) if matches!(operations[first].call, Call::Append { .. }) => first_return_of(&is_overwrite),
-        Some(&base) => returned(base)
-            .and_then(|base_complete| first_return_of(&|other| is_overwrite(other) && other.invoke > base_complete)),
+        None => returns.first_write,
+        Some(&first) if matches!(operations[first].call, Call::Append { .. }) => returns.first_overwrite,
+        Some(&base) => {
+            operations[base].complete.and_then(|base_complete| returns.first_overwrite_called_after(base_complete))
+        }
     };
     // A write called after `ruled_out_after` (some overwrite, or write, returned before it)
     // cannot be needed.
