@@ -557,24 +557,12 @@ pub(super) struct Search<'a, M: Model> {
     entries: Entries,
     state: M::State,
     linearized: Linearized,
-    set_fingerprint: u64,
     /// The operations linearized so far, with the state before each.
     stack: Vec<(usize, M::State)>,
-    /// Operations not floating and not yet linearized: none left is an answer.
-    fixed_left: usize,
-    /// Whether any operation floats: when none does, the walk skips the check for one.
-    floats: bool,
-    /// Whether a compare-and-set floats: failed ones are then no observers ([`observes`]).
-    cas_floats: bool,
-    /// Floating puts and appends placed: the turn of the next one allowed.
-    turns_placed: u32,
-    /// Whether the walk is trying, from the head, only the observers that could go next
-    /// ([`observes`]); after them, it tries the others.
-    observers_first: bool,
+    cursor: Cursor,
+    rules: Rules,
     memo: Memo<M::State>,
     longest_prefix: Vec<usize>,
-    /// The entry the walk stands at.
-    entry: usize,
     /// Model steps spent so far.
     pub(super) steps: u64,
     /// The most memory the memo has held.
@@ -595,16 +583,20 @@ impl<'a, M: Model> Search<'a, M> {
             entries,
             state: model.init(),
             linearized: Linearized::new(ranks_in_call_order(ops)),
-            set_fingerprint: 0,
             stack: Vec::new(),
-            fixed_left: ops.iter().filter(|op| op.role != Role::Floating).count(),
-            floats: ops.iter().any(|op| op.role == Role::Floating),
-            cas_floats: ops.iter().any(|op| op.role == Role::Floating && op.turn == NO_TURN),
-            turns_placed: 0,
-            observers_first: true,
+            cursor: Cursor {
+                entry,
+                set_fingerprint: 0,
+                fixed_left: ops.iter().filter(|op| op.role != Role::Floating).count(),
+                turns_placed: 0,
+                observers_first: true,
+            },
+            rules: Rules {
+                floats: ops.iter().any(|op| op.role == Role::Floating),
+                cas_floats: ops.iter().any(|op| op.role == Role::Floating && op.turn == NO_TURN),
+            },
             memo,
             longest_prefix: Vec::new(),
-            entry,
             steps: 0,
             memo_bytes_peak,
         }
@@ -630,7 +622,7 @@ impl<'a, M: Model> Search<'a, M> {
     pub(super) fn run(&mut self, steps: u64, memo_bytes_max: usize) -> Option<Found> {
         // What floats goes last, in any order: an operation with no answer fits anywhere. Only a
         // placement lowers the count, so it is checked here and by the walk after each one.
-        if self.fixed_left == 0 {
+        if self.cursor.fixed_left == 0 {
             return Some(Found::Linearizable);
         }
         let found = self.walk(steps, memo_bytes_max);
@@ -644,25 +636,23 @@ impl<'a, M: Model> Search<'a, M> {
     /// instructions on the register histories than working through `self`). The steps are
     /// counted down, and the list's emptiness is checked only where the walk runs off its end.
     fn walk(&mut self, steps: u64, memo_bytes_max: usize) -> Option<Found> {
-        let Search { model, ops, entries, state, linearized, stack, fixed_left, memo, longest_prefix, .. } = self;
+        let Search { model, ops, entries, state, linearized, stack, memo, longest_prefix, .. } = self;
         let (model, ops) = (*model, *ops);
-        let (mut entry, mut steps_left, mut set_fingerprint) = (self.entry, steps, self.set_fingerprint);
-        let (floats, mut turns_placed, mut observers_first) = (self.floats, self.turns_placed, self.observers_first);
-        let cas_floats = self.cas_floats;
+        let (mut cursor, mut steps_left, rules) = (self.cursor, steps, self.rules);
         let found = loop {
+            let Cursor { entry, set_fingerprint, observers_first, .. } = cursor;
             if entry == NIL {
                 // Only the head's successor can be NIL: a list that is not empty ends in a return.
                 assert!(entries.next[entries.head] == NIL, "the list always ends in a return entry");
                 break Some(Found::Linearizable);
             }
             let op = entry / 2;
-            if entry % 2 == 1 && observers_first {
-                // Every observer that can go here was tried: now the others, from the head.
-                observers_first = false;
-                entry = entries.next[entries.head];
-                continue;
-            }
             if entry % 2 == 1 {
+                if observers_first {
+                    // Every observer that can go here was tried: now the others, from the head.
+                    (cursor.observers_first, cursor.entry) = (false, entries.next[entries.head]);
+                    continue;
+                }
                 // A return: the operations still in the list before it cannot all be placed in
                 // front of it from here; undo the last choice.
                 // The stack is at its longest just before a backtrack: the longest prefix is
@@ -672,48 +662,30 @@ impl<'a, M: Model> Search<'a, M> {
                     longest_prefix.clear();
                     longest_prefix.extend(stack.iter().map(|(op, _)| *op));
                 }
-                let Some((last, previous_state)) = stack.pop() else {
+                if !backtrack::<M>(ops, stack, linearized, entries, state, &mut cursor, rules) {
                     break Some(Found::NotLinearizable { longest_prefix: std::mem::take(longest_prefix) });
-                };
-                linearized.unplace(last);
-                if ops[last].role == Role::Floating {
-                    turns_placed -= u32::from(ops[last].turn != NO_TURN);
-                } else {
-                    *fixed_left += 1;
                 }
-                set_fingerprint ^= ops[last].zobrist;
-                *state = previous_state;
-                entries.unlift(last);
-                // Nothing follows a configuration whose observer failed: back to its return
-                // entry, which backtracks once more.
-                let forced = observes(ops[last].role, cas_floats) && !(floats && after_floating(ops, stack));
-                entry = if forced { 2 * last + 1 } else { entries.next[2 * last] };
                 continue;
             }
             if steps_left == 0 {
                 break None;
             }
             let prepared = &ops[op];
-            let forced = observes(prepared.role, cas_floats) && !(floats && after_floating(ops, stack));
-            if forced != observers_first {
-                entry = entries.next[entry];
-                continue;
-            }
-            if floats && !may_go_next(model, ops, stack, prepared, turns_placed) {
-                entry = entries.next[entry];
+            let forced = forces(ops, stack, prepared.role, rules);
+            if forced != observers_first
+                || (rules.floats && !may_go_next(model, ops, stack, prepared, cursor.turns_placed))
+            {
+                cursor.entry = entries.next[entry];
                 continue;
             }
             steps_left -= 1;
-            let Some(next_state) = model.step(state, &prepared.step) else {
-                entry = entries.next[entry];
+            // A floating compare-and-set that does not apply here changes nothing: placed last
+            // instead, it leaves every operation's outcome as it is.
+            let changes = |next: &M::State| !(rules.floats && prepared.role == Role::Floating && next == &*state);
+            let Some(next_state) = model.step(state, &prepared.step).filter(changes) else {
+                cursor.entry = entries.next[entry];
                 continue;
             };
-            if floats && prepared.role == Role::Floating && next_state == *state {
-                // A floating compare-and-set that does not apply here changes nothing: placed
-                // last instead, it leaves every operation's outcome as it is.
-                entry = entries.next[entry];
-                continue;
-            }
             linearized.place(op);
             let next_fingerprint = set_fingerprint ^ prepared.zobrist;
             let inserted = if prepared.role == Role::Floating {
@@ -731,31 +703,93 @@ impl<'a, M: Model> Search<'a, M> {
                     linearized.unplace(op);
                     // An observer's configuration seen before has no linearization, so neither
                     // has this one: back to its return entry, which backtracks.
-                    observers_first = false;
-                    entry = if forced { entry + 1 } else { entries.next[entry] };
+                    cursor.observers_first = false;
+                    cursor.entry = if forced { entry + 1 } else { entries.next[entry] };
                 }
                 Inserted::New => {
-                    if prepared.role == Role::Floating {
-                        turns_placed += u32::from(prepared.turn != NO_TURN);
-                    } else {
-                        *fixed_left -= 1;
-                    }
                     stack.push((op, std::mem::replace(state, next_state)));
-                    set_fingerprint = next_fingerprint;
                     entries.lift(op);
-                    entry = entries.next[entries.head];
-                    observers_first = prepared.role != Role::Floating;
-                    if *fixed_left == 0 {
+                    cursor.placed(prepared, entries.next[entries.head], next_fingerprint);
+                    if cursor.fixed_left == 0 {
                         break Some(Found::Linearizable);
                     }
                 }
             }
         };
-        (self.entry, self.set_fingerprint, self.turns_placed) = (entry, set_fingerprint, turns_placed);
-        self.observers_first = observers_first;
+        self.cursor = cursor;
         self.steps += steps - steps_left;
         found
     }
+}
+
+/// Where the walk stands, and its counters: copied into a local by the walk, so they stay in
+/// registers.
+#[derive(Clone, Copy)]
+struct Cursor {
+    /// The entry the walk stands at.
+    entry: usize,
+    /// The Zobrist fingerprint of the linearized set.
+    set_fingerprint: u64,
+    /// Operations not floating and not yet linearized: none left is an answer.
+    fixed_left: usize,
+    /// Floating puts and appends placed: the turn of the next one allowed.
+    turns_placed: u32,
+    /// Whether the walk is trying, from the head, only the observers that could go next
+    /// ([`observes`]); after them, it tries the others.
+    observers_first: bool,
+}
+
+impl Cursor {
+    /// Moves on after `prepared` was placed: to `entry` (the head's next), with the set's
+    /// fingerprint now `set_fingerprint`, observers first unless `prepared` floats.
+    #[inline]
+    fn placed<S>(&mut self, prepared: &Prepared<S>, entry: usize, set_fingerprint: u64) {
+        let floating = prepared.role == Role::Floating;
+        self.turns_placed += u32::from(floating && prepared.turn != NO_TURN);
+        self.fixed_left -= usize::from(!floating);
+        (self.entry, self.set_fingerprint, self.observers_first) = (entry, set_fingerprint, !floating);
+    }
+}
+
+/// What a partition's operations make of the rules, fixed for its search.
+#[derive(Clone, Copy)]
+struct Rules {
+    /// Whether any operation floats: when none does, the walk skips the checks for one.
+    floats: bool,
+    /// Whether a compare-and-set floats: failed ones are then no observers ([`observes`]).
+    cas_floats: bool,
+}
+
+/// Whether an operation of `role`, placed next, is an observer placed alone ([`observes`]):
+/// not right after a floating write.
+#[inline]
+fn forces<S, State>(ops: &[Prepared<S>], stack: &[(usize, State)], role: Role, rules: Rules) -> bool {
+    observes(role, rules.cas_floats) && !(rules.floats && after_floating(ops, stack))
+}
+
+/// Undoes the last placement, and moves the cursor to the entry after its call, or to its
+/// return when it was an observer placed alone (nothing follows a configuration whose observer
+/// failed: the return backtracks once more). `false` if nothing was placed.
+#[inline]
+fn backtrack<M: Model>(
+    ops: &[Prepared<M::Step>],
+    stack: &mut Vec<(usize, M::State)>,
+    linearized: &mut Linearized,
+    entries: &mut Entries,
+    state: &mut M::State,
+    cursor: &mut Cursor,
+    rules: Rules,
+) -> bool {
+    let Some((last, previous_state)) = stack.pop() else { return false };
+    linearized.unplace(last);
+    let floating = ops[last].role == Role::Floating;
+    cursor.turns_placed -= u32::from(floating && ops[last].turn != NO_TURN);
+    cursor.fixed_left += usize::from(!floating);
+    cursor.set_fingerprint ^= ops[last].zobrist;
+    *state = previous_state;
+    entries.unlift(last);
+    cursor.entry = if forces(ops, stack, ops[last].role, rules) { 2 * last + 1 } else { entries.next[2 * last] };
+    true
 }
 
 /// Whether the last operation placed floats.
