@@ -14,6 +14,7 @@
 //!
 //! Nothing is inferred from a value that splits in two ways or none: the search judges it.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Call, Operation, Return};
@@ -26,11 +27,13 @@ const SPLITS_MAX: u8 = 2;
 /// judge them, and the unknown writes the search may place only right before a failed
 /// compare-and-set (`unseen`). `operations` is changed in place only at `positions`. Unknown
 /// writes that no operation can need are left out too.
-pub(super) fn tighten(operations: &mut [Operation], positions: &[usize]) -> (Vec<usize>, BTreeSet<usize>) {
+pub(super) fn tighten(operations: &mut Cow<'_, [Operation]>, positions: &[usize]) -> (Vec<usize>, BTreeSet<usize>) {
     let kept: Vec<usize> =
         positions.iter().copied().filter(|&position| !is_unknown_read(&operations[position])).collect();
     if let Some(bounds) = Writers::of(operations, &kept).map(|writers| bounds(operations, &kept, &writers)) {
-        bounds.apply(operations);
+        if !bounds.is_empty() {
+            bounds.apply(operations.to_mut());
+        }
     }
     let unseen = super::unseen::unseen(operations, &kept, Writers::of(operations, &kept).as_ref());
     (kept.into_iter().filter(|position| !unseen.unneeded.contains(position)).collect(), unseen.floating)
@@ -168,6 +171,10 @@ struct Bounds {
 }
 
 impl Bounds {
+    fn is_empty(&self) -> bool {
+        self.return_by.is_empty() && self.call_from.is_empty()
+    }
+
     fn return_by(&mut self, position: usize, complete: u64) {
         let bound = self.return_by.entry(position).or_insert(complete);
         *bound = (*bound).min(complete);
@@ -228,9 +235,11 @@ mod tests {
     fn seen(value: &str) -> Return {
         Return::Value(Some(value.into()))
     }
-    fn tightened(mut operations: Vec<Operation>) -> (Vec<Operation>, Vec<usize>) {
+    fn tightened(operations: Vec<Operation>) -> (Vec<Operation>, Vec<usize>) {
         let positions: Vec<usize> = (0..operations.len()).collect();
-        let (kept, _) = tighten(&mut operations, &positions);
+        let mut judged = Cow::Borrowed(&operations[..]);
+        let (kept, _) = tighten(&mut judged, &positions);
+        let operations = judged.into_owned();
         (operations, kept)
     }
 
@@ -440,7 +449,7 @@ mod tests {
         for _ in 0..4_000 {
             let history = random_history(&mut seed, 8, 2);
             let positions: Vec<usize> = (0..history.len()).collect();
-            let (_, floating) = tighten(&mut history.clone(), &positions);
+            let (_, floating) = tighten(&mut Cow::Borrowed(&history[..]), &positions);
             let turns = floating
                 .iter()
                 .filter(|&&position| matches!(history[position].call, Call::Put { .. } | Call::Append { .. }))
