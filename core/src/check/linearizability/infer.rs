@@ -15,6 +15,7 @@
 //! Nothing is inferred from a value that splits in two ways or none: the search judges it.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Call, Operation, Return};
@@ -53,13 +54,20 @@ pub(super) struct Writers<'a> {
     append_bytes_max: usize,
     /// The longest base, in bytes: no longer prefix is looked up.
     base_bytes_max: usize,
+    /// The value split last, and its table ([`Writers::split`]).
+    last: RefCell<(String, Vec<Ways>)>,
 }
 
 impl<'a> Writers<'a> {
     /// The writers of `positions`; `None` if some value is written twice or is empty.
     fn of(operations: &'a [Operation], positions: &[usize]) -> Option<Writers<'a>> {
-        let mut writers =
-            Writers { bases: BTreeMap::new(), appends: BTreeMap::new(), append_bytes_max: 0, base_bytes_max: 0 };
+        let mut writers = Writers {
+            bases: BTreeMap::new(),
+            appends: BTreeMap::new(),
+            append_bytes_max: 0,
+            base_bytes_max: 0,
+            last: RefCell::default(),
+        };
         let mut written = std::collections::BTreeSet::new();
         for &position in positions {
             let (value, is_append) = match &operations[position].call {
@@ -88,33 +96,53 @@ impl<'a> Writers<'a> {
     pub(super) fn split(&self, value: &str) -> Option<Vec<usize>> {
         let bytes = value.len();
         // ways[end]: how many ways value[..end] splits (capped), and the last piece of the one way.
-        let mut ways: Vec<(u8, Option<(usize, usize)>)> = vec![(0, None); bytes + 1];
-        ways[0] = (1, None);
-        for end in 1..=bytes {
-            let mut count = 0u8;
-            let mut last = None;
-            let base = (end <= self.base_bytes_max).then(|| value.get(..end)).flatten();
-            if let Some(&writer) = base.and_then(|prefix| self.bases.get(prefix)) {
-                (count, last) = (1, Some((0, writer)));
-            }
-            let first = end.saturating_sub(self.append_bytes_max);
-            // Only from where a split can reach: most positions are inside a piece.
-            for (start, &(ways_to_start, _)) in ways.iter().enumerate().take(end).skip(first) {
-                if ways_to_start == 0 {
-                    continue;
-                }
-                let Some(&writer) = value.get(start..end).and_then(|piece| self.appends.get(piece)) else { continue };
-                count = count.saturating_add(ways_to_start).min(SPLITS_MAX);
-                last = Some((start, writer));
-            }
-            ways[end] = (count, last);
+        // A row depends only on value[..end]: the rows of the value split before, up to the
+        // prefix the two share, are this one's (values split in order share long prefixes: a
+        // list read as it grows).
+        let mut last = self.last.borrow_mut();
+        let (last_value, ways) = &mut *last;
+        let shared = last_value.bytes().zip(value.bytes()).take_while(|(a, b)| a == b).count();
+        ways.truncate(shared + 1);
+        if ways.is_empty() {
+            ways.push((1, None));
         }
-        (ways[bytes].0 == 1).then(|| unwind(&ways, bytes))
+        for end in ways.len()..=bytes {
+            let row = self.ways_to(value, end, ways);
+            ways.push(row);
+        }
+        last_value.clear();
+        last_value.push_str(value);
+        (ways[bytes].0 == 1).then(|| unwind(ways, bytes))
+    }
+
+    /// Row `end` of [`Writers::split`]'s table for `value`, from the rows before it.
+    fn ways_to(&self, value: &str, end: usize, ways: &[Ways]) -> Ways {
+        let mut count = 0u8;
+        let mut last = None;
+        let base = (end <= self.base_bytes_max).then(|| value.get(..end)).flatten();
+        if let Some(&writer) = base.and_then(|prefix| self.bases.get(prefix)) {
+            (count, last) = (1, Some((0, writer)));
+        }
+        let first = end.saturating_sub(self.append_bytes_max);
+        // Only from where a split can reach: most positions are inside a piece.
+        for (start, &(ways_to_start, _)) in ways.iter().enumerate().take(end).skip(first) {
+            if ways_to_start == 0 {
+                continue;
+            }
+            let Some(&writer) = value.get(start..end).and_then(|piece| self.appends.get(piece)) else { continue };
+            count = count.saturating_add(ways_to_start).min(SPLITS_MAX);
+            last = Some((start, writer));
+        }
+        (count, last)
     }
 }
 
+/// A row of a split's table: the ways to split a prefix (capped), and the last piece of the one
+/// way, as (start, writer).
+type Ways = (u8, Option<(usize, usize)>);
+
 /// The writers of the one split that `ways` records up to `end`, in order.
-fn unwind(ways: &[(u8, Option<(usize, usize)>)], mut end: usize) -> Vec<usize> {
+fn unwind(ways: &[Ways], mut end: usize) -> Vec<usize> {
     let mut writers = Vec::new();
     while let Some((start, writer)) = ways[end].1 {
         assert_eq!(ways[end].0, 1, "a piece of a unique split has one way to reach it");
@@ -142,11 +170,16 @@ fn observed(op: &Operation) -> Option<&str> {
 /// took effect after the last was called.
 fn bounds(operations: &[Operation], positions: &[usize], writers: &Writers<'_>) -> Bounds {
     let mut bounds = Bounds::default();
-    let mut splits: BTreeMap<&str, Option<Vec<usize>>> = BTreeMap::new();
+    // Split in order, so that each value shares what it can with the one before.
+    let mut splits: BTreeMap<&str, Option<Vec<usize>>> =
+        positions.iter().filter_map(|&position| observed(&operations[position])).map(|value| (value, None)).collect();
+    for (value, split) in &mut splits {
+        *split = writers.split(value);
+    }
     for &position in positions {
         let op = &operations[position];
         let (Some(value), Some(complete)) = (observed(op), op.complete) else { continue };
-        let Some(split) = splits.entry(value).or_insert_with(|| writers.split(value)) else { continue };
+        let Some(Some(split)) = splits.get(value) else { continue };
         // Each write went before the next one of the split, and the last before this operation.
         let mut later_complete = complete;
         for &writer in split.iter().rev() {
