@@ -26,17 +26,24 @@ const SPLITS_MAX: u8 = 2;
 /// The operations of one key, `positions` into `operations`, with what their values fix applied:
 /// the positions left to search (unknown reads dropped) and the operations as the search should
 /// judge them, and the unknown writes the search may place only right before a failed
-/// compare-and-set (`unseen`). `operations` is changed in place only at `positions`. Unknown
-/// writes that no operation can need are left out too.
-pub(super) fn tighten(operations: &mut Cow<'_, [Operation]>, positions: &[usize]) -> (Vec<usize>, BTreeSet<usize>) {
+/// compare-and-set (`unseen`). `operations` is changed (copied from `original`, whose calls
+/// it keeps) only at `positions`. Unknown writes that no operation can need are left out too.
+pub(super) fn tighten<'a>(
+    original: &'a [Operation],
+    operations: &mut Cow<'a, [Operation]>,
+    positions: &[usize],
+) -> (Vec<usize>, BTreeSet<usize>) {
     let kept: Vec<usize> =
         positions.iter().copied().filter(|&position| !is_unknown_read(&operations[position])).collect();
-    if let Some(bounds) = Writers::of(operations, &kept).map(|writers| bounds(operations, &kept, &writers)) {
+    // Of the original: its values are the judged operations' own, and stay borrowed as those
+    // change.
+    let writers = Writers::of(original, &kept);
+    if let Some(bounds) = writers.as_ref().map(|writers| bounds(operations, &kept, writers)) {
         if !bounds.is_empty() {
             bounds.apply(operations.to_mut());
         }
     }
-    let unseen = super::unseen::unseen(operations, &kept, Writers::of(operations, &kept).as_ref());
+    let unseen = super::unseen::unseen(operations, &kept, writers.as_ref());
     (kept.into_iter().filter(|position| !unseen.unneeded.contains(position)).collect(), unseen.floating)
 }
 
@@ -271,7 +278,7 @@ mod tests {
     fn tightened(operations: Vec<Operation>) -> (Vec<Operation>, Vec<usize>) {
         let positions: Vec<usize> = (0..operations.len()).collect();
         let mut judged = Cow::Borrowed(&operations[..]);
-        let (kept, _) = tighten(&mut judged, &positions);
+        let (kept, _) = tighten(&operations, &mut judged, &positions);
         let operations = judged.into_owned();
         (operations, kept)
     }
@@ -482,7 +489,7 @@ mod tests {
         for _ in 0..4_000 {
             let history = random_history(&mut seed, 8, 2);
             let positions: Vec<usize> = (0..history.len()).collect();
-            let (_, floating) = tighten(&mut Cow::Borrowed(&history[..]), &positions);
+            let (_, floating) = tighten(&history, &mut Cow::Borrowed(&history[..]), &positions);
             let turns = floating
                 .iter()
                 .filter(|&&position| matches!(history[position].call, Call::Put { .. } | Call::Append { .. }))

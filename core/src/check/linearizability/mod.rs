@@ -232,7 +232,7 @@ fn tightened(operations: &[Operation], partition_by_key: bool) -> (Cow<'_, [Oper
     let mut floating = BTreeSet::new();
     let mut by_key_kept = Vec::new();
     for (key, positions) in by_key(operations) {
-        let (kept, key_floating) = infer::tighten(&mut judged, &positions);
+        let (kept, key_floating) = infer::tighten(operations, &mut judged, &positions);
         floating.extend(key_floating);
         by_key_kept.push((key, kept));
     }
