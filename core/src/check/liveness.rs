@@ -96,7 +96,7 @@ pub fn unavailable(
     time_us: u64,
 ) -> Violation {
     let message = format!(
-        "{} have been up and connected both ways, with no fault on their links, since {}, a quorum, yet no leader has committed a new entry since {}: more than the bound of {}",
+        "{} have been up and connected both ways, with no fault on their links and nothing that reaches them disturbed, since {}, a quorum, yet no leader has committed a new entry since {}: more than the bound of {}",
         crate::check::violation::node_names(&quorum),
         words::instant(stable_since_us),
         words::instant(commit_us),

@@ -6,7 +6,8 @@
 //! Beside the faults ticked here, the nemesis aims at protocol moments, reading the nodes
 //! through the world after each step (`nodes.rs`, `aim_at`; the protocol stays pure):
 //! `cut_leader` cuts a leader off just after it wins or appends (MIT 6.824's "Figure 8
-//! (unreliable)"), `crash_after_commit` crashes a leader after it commits and, when a log that
+//! (unreliable)"), sometimes one way only and for longer than LeaderAvailability's bound (the
+//! leader is heard but hears nothing: CheckQuorum's case), `crash_after_commit` crashes a leader after it commits and, when a log that
 //! could still win contradicts what it committed, makes that rival campaign (Figure 8's last
 //! step), `crash_after_vote` crashes a voter before its vote is on disk, `rival_candidate` makes
 //! a node of an older term campaign as another starts, `stale_votes` holds answers to votes
@@ -240,6 +241,11 @@ pub const FSYNC_CRASH_PPM: u32 = 5_000;
 pub const NEW_LEADER_CUT_PPM: u32 = 500_000;
 /// With `cut_leader`, the chance that a leader is cut off after appending a command.
 pub const APPEND_CUT_PPM: u32 = 100_000;
+/// With `cut_leader`, the chance that a cut is one way only: the leader still reaches its
+/// followers, which keep hearing it, but hears nothing back, for longer than LeaderAvailability's
+/// bound. Only CheckQuorum makes such a leader step down and lets the others elect one that can
+/// commit; without the cut outlasting the bound, a leader that never steps down goes unseen.
+pub const ONE_WAY_CUT_PPM: u32 = 250_000;
 /// With `crash_after_commit`, the chance that a leader is crashed after its commit index moves.
 pub const COMMIT_CRASH_PPM: u32 = 250_000;
 /// With `crash_after_vote`, the chance that a node is crashed after granting a vote.

@@ -9,8 +9,8 @@ use crate::raft::{slot, Body, Index, Input, Message, Node, NodeId, Outputs, Role
 use crate::scenario::Action;
 
 use super::nemesis::{
-    APPEND_CUT_PPM, COMMIT_CRASH_PPM, FSYNC_CRASH_PPM, NEW_LEADER_CRASH_PPM, NEW_LEADER_CUT_PPM, RIVAL_CANDIDATE_PPM,
-    STALE_VOTE_PPM, VOTES_HELD_MAX, VOTE_CRASH_PPM,
+    APPEND_CUT_PPM, COMMIT_CRASH_PPM, FSYNC_CRASH_PPM, NEW_LEADER_CRASH_PPM, NEW_LEADER_CUT_PPM, ONE_WAY_CUT_PPM,
+    RIVAL_CANDIDATE_PPM, STALE_VOTE_PPM, VOTES_HELD_MAX, VOTE_CRASH_PPM,
 };
 use super::observe::{NodeChange, Report, SentRoute};
 use super::{Event, LossCause, Phase, TimerSlot, World};
@@ -111,24 +111,32 @@ impl World {
         if kinds.rival_candidate && moment.campaigned {
             self.aim_rival(id);
         }
-        if (kinds.stale_appends || kinds.heartbeat_first) && moment.committed {
-            let term = self.server(id).node.as_ref().expect("a running leader").term();
-            self.release_stale_appends(term);
-        }
-        if kinds.longer_older_candidate && moment.committed {
-            self.aim_longer_older(id);
-        }
-        if kinds.crash_after_commit && moment.committed {
-            match self.contradicting(id) {
-                Some(rival) => self.strike_contradicted(id, rival, before_answer_us, downtime_us),
-                None => self.aim_crash(id, COMMIT_CRASH_PPM, before_answer_us, downtime_us),
-            }
+        if moment.committed {
+            self.aim_at_commit(id, before_answer_us, downtime_us);
         }
         if kinds.crash_after_vote && moment.voted {
             // Before the vote's fsync, and back soon enough to be asked again in the same term.
             let before_sync_us = self.now_us + self.parameters.disk.fsync_us_min.saturating_sub(1);
             let back_us = (1_000, 2 * self.parameters.network.latency_us_max);
             self.aim_crash(id, VOTE_CRASH_PPM, before_sync_us, back_us);
+        }
+    }
+
+    /// The aimed faults of a leader's commit (`id` committed now).
+    fn aim_at_commit(&mut self, id: NodeId, before_answer_us: u64, downtime_us: (u64, u64)) {
+        let kinds = self.parameters.nemesis.kinds;
+        if kinds.stale_appends || kinds.heartbeat_first {
+            let term = self.server(id).node.as_ref().expect("a running leader").term();
+            self.release_stale_appends(term);
+        }
+        if kinds.longer_older_candidate {
+            self.aim_longer_older(id);
+        }
+        if kinds.crash_after_commit {
+            match self.contradicting(id) {
+                Some(rival) => self.strike_contradicted(id, rival, before_answer_us, downtime_us),
+                None => self.aim_crash(id, COMMIT_CRASH_PPM, before_answer_us, downtime_us),
+            }
         }
     }
 
@@ -201,8 +209,24 @@ impl World {
         if cut_us >= self.scenario.phases.safety_us {
             return;
         }
+        if self.streams.aim.chance(ONE_WAY_CUT_PPM) {
+            self.cut_one_way(id, cut_us, back_us);
+            return;
+        }
         self.queue.push(cut_us, Event::Act(Action::Isolate { node: id }));
         self.rejoin_at(id, back_us);
+    }
+
+    /// Cuts the links into leader `id` from `cut_us`: it still reaches the others but hears none
+    /// of them, until `back_us` or twice LeaderAvailability's bound later, whichever is later,
+    /// so that a quorum of the others is left alone for longer than the bound.
+    fn cut_one_way(&mut self, id: NodeId, cut_us: u64, back_us: u64) {
+        let others: Vec<NodeId> = self.servers.ids().filter(|&other| other != id).collect();
+        let bound_us = self.availability_bound_us().unwrap_or(0);
+        let heal_us = back_us.max(cut_us.saturating_add(bound_us.saturating_mul(2)));
+        let cut = Action::OneWay { from: others.clone(), to: vec![id] };
+        self.queue.push(cut_us, Event::Act(cut));
+        self.queue.push(heal_us, Event::Act(Action::HealOneWay { from: others, to: vec![id] }));
     }
 
     /// Heals every link of node `id` at `at_us` (a partition drawn since may lose a link).

@@ -70,3 +70,26 @@ fn without_check_quorum_nothing_is_promised() {
     let simulation = World::new(one_way_cut(false)).expect("valid");
     assert_eq!(simulation.availability_bound_us(), None, "a leader cut off one way keeps its followers");
 }
+
+/// Swarm seed 11070 (engine 0.7.0): four nodes; S3 holds the longest log, so only it wins, and
+/// cut_leader cuts it off after each win. S1, S2 and S4 stay up and linked among themselves,
+/// yet no leader commits for longer than the bound: Raft promises nothing while a node that
+/// reaches the quorum keeps being disturbed, so LeaderAvailability must stay silent. If the
+/// run stops having that stretch, this seed no longer tests the rule: pick another.
+#[test]
+fn a_quorum_is_left_alone_only_if_nothing_that_reaches_it_is_disturbed() {
+    let scenario = Scenario { seed: 11_070, ..preset("swarm").expect("a preset") };
+    let mut simulation = World::new(scenario.clone()).expect("valid");
+    let bound_us = simulation.availability_bound_us().expect("the drawn world promises availability");
+    let (mut commit_max, mut commit_us, mut gap_us_max) = (0, 0, 0);
+    while simulation.step() && simulation.now_us() < scenario.phases.safety_us {
+        let commit =
+            simulation.servers().iter().filter_map(|server| server.node.as_ref()).map(|node| node.commit_index()).max();
+        if commit.unwrap_or(0) > commit_max {
+            (commit_max, commit_us) = (commit.unwrap_or(0), simulation.now_us());
+        }
+        gap_us_max = gap_us_max.max(simulation.now_us() - commit_us);
+    }
+    assert!(gap_us_max > bound_us, "no commit for longer than the bound: {gap_us_max} us against {bound_us} us");
+    assert_eq!(simulation.run_to_end(), None);
+}

@@ -162,6 +162,36 @@ impl Model for Register {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Kv;
 
+impl Kv {
+    /// What `call`, answering `ret`, does to its key's value `current`: `None` if the answer is
+    /// impossible there, `Some(None)` if the value stays, `Some(Some(value))` for the new value.
+    /// The one statement of the semantics, for the search's steps and for a caller that keeps
+    /// one state and changes it in place (the safety checker's reference state machine).
+    pub fn effect(call: &Call, ret: &Return, current: &str) -> Option<Option<String>> {
+        match (call, ret) {
+            (Call::Get { .. }, Return::Value(seen)) => (seen.as_deref().unwrap_or("") == current).then_some(None),
+            (Call::Get { .. }, _) => Some(None),
+            (Call::Put { value, .. }, _) => Some(Some(value.clone())),
+            (Call::Append { value, .. }, _) => Some(Some([current, value.as_str()].concat())),
+            (Call::Cas { from, to, .. }, Return::Cas(true)) => (current == from).then(|| Some(to.clone())),
+            (Call::Cas { from, .. }, Return::Cas(false)) => (current != from).then_some(None),
+            (Call::Cas { from, to, .. }, _) => Some((current == from).then(|| to.clone())),
+        }
+    }
+
+    /// Sets `key` to `value` in a state's map (an empty value: the key goes, as a missing key
+    /// reads empty).
+    pub fn set(map: &mut BTreeMap<Arc<str>, Arc<str>>, key: &str, value: String) {
+        if value.is_empty() {
+            map.remove(key);
+        } else if let Some(held) = map.get_mut(key) {
+            *held = value.into();
+        } else {
+            map.insert(key.into(), value.into());
+        }
+    }
+}
+
 impl Model for Kv {
     /// Keys with a non-empty value, in key order.
     type State = Arc<BTreeMap<Arc<str>, Arc<str>>>;
@@ -188,31 +218,12 @@ impl Model for Kv {
 
     fn step(&self, state: &Self::State, (call, ret): &(Call, Return)) -> Option<Self::State> {
         let key = call.key();
-        let current = state.get(key).map_or("", |value| value);
-        let with = |value: String| {
-            let mut next = (**state).clone();
-            if value.is_empty() {
-                next.remove(key);
-            } else {
-                next.insert(key.into(), value.into());
-            }
-            Some(Arc::new(next))
-        };
-        match (call, ret) {
-            (Call::Get { .. }, Return::Value(seen)) => {
-                (seen.as_deref().unwrap_or("") == current).then(|| state.clone())
-            }
-            (Call::Get { .. }, _) => Some(state.clone()),
-            (Call::Put { value, .. }, _) => with(value.clone()),
-            (Call::Append { value, .. }, _) => with([current, value.as_str()].concat()),
-            (Call::Cas { from, to, .. }, Return::Cas(true)) => (current == from).then(|| with(to.clone())).flatten(),
-            (Call::Cas { from, .. }, Return::Cas(false)) => (current != from).then(|| state.clone()),
-            (Call::Cas { from, to, .. }, _) => {
-                if current == from {
-                    with(to.clone())
-                } else {
-                    Some(state.clone())
-                }
+        match Kv::effect(call, ret, state.get(key).map_or("", |value| value))? {
+            None => Some(state.clone()),
+            Some(value) => {
+                let mut next = (**state).clone();
+                Kv::set(&mut next, key, value);
+                Some(Arc::new(next))
             }
         }
     }

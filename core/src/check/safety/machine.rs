@@ -75,8 +75,8 @@ impl Reference {
         self.state.get(key).map_or("", |value| value)
     }
 
-    /// What `op` answers in the model's state now. The model confirms it: it judges an answer
-    /// rather than computing one, so the answer is derived from the state and then put to it.
+    /// What `op` answers in the model's state now: a read its key's value, a compare-and-set
+    /// whether the value is the one expected, a write done.
     fn answer(&self, op: &Op) -> (OpResult, Return) {
         let current = self.value(op.key());
         match op {
@@ -89,7 +89,9 @@ impl Reference {
         }
     }
 
-    /// Applies the next committed command; returns its result.
+    /// Applies the next committed command; returns its result. The answer is derived from the
+    /// state and then put to the model ([`Kv::effect`]), which confirms it and gives the key's new
+    /// value; the state changes in place (the reference holds the only copy of it).
     pub(super) fn apply(&mut self, command: &Command) -> OpResult {
         let session = self.sessions.get(&command.client);
         match session {
@@ -101,10 +103,13 @@ impl Reference {
         let before = key_part(key, Some(self.value(key)))
             .wrapping_add(session_part(command.client, session.map(|(seq, result)| (*seq, result))));
         let (result, ret) = self.answer(&command.op);
-        self.state = Kv.step(&self.state, &(command.op.clone(), ret)).expect("the model admits its own answer");
-        self.sessions.insert(command.client, (command.seq, result.clone()));
+        let effect = Kv::effect(&command.op, &ret, self.value(key)).expect("the model admits its own answer");
+        if let Some(value) = effect {
+            Kv::set(std::sync::Arc::make_mut(&mut self.state), key, value);
+        }
         let after = key_part(key, Some(self.value(key)))
             .wrapping_add(session_part(command.client, Some((command.seq, &result))));
+        self.sessions.insert(command.client, (command.seq, result.clone()));
         self.digest = self.digest.wrapping_sub(before).wrapping_add(after);
         result
     }

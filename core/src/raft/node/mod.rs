@@ -174,7 +174,6 @@ impl Node {
         assert!(self.snapshot_index <= self.applied_index, "a snapshot holds only applied entries");
         assert!(self.commit_index <= self.log.last_index(), "commit beyond the log");
         assert!(self.write_id_durable <= self.write_id_last);
-        assert!(self.write_id_term.max(self.write_id_vote).max(self.write_id_log) <= self.write_id_last);
         assert!(self.log_index_durable <= self.log.last_index());
         assert_eq!(self.role == Role::Leader, self.leader == Some(self.config.id));
         assert!(
@@ -196,6 +195,7 @@ impl Node {
             }
             // Persist before send: a message is held only behind a write that is not yet durable.
             let durable = self.write_id_durable;
+            assert!(self.write_id_term.max(self.write_id_vote).max(self.write_id_log) <= self.write_id_last);
             assert!(self.held.iter().all(|&(needed, _)| needed > durable && needed <= self.write_id_last));
             assert!(self.append_marks.iter().all(|&(id, _)| id > durable));
         }
@@ -540,14 +540,16 @@ impl Node {
 
     /// The last write `message` depends on (persist before send): it leaves once that write, and
     /// so every write before it, is durable. A PreVote request, and a PreVote granted, carry a
-    /// term the node has not entered and promise nothing, so they wait for nothing (thesis
-    /// §9.6); every other message carries the current term, whose write it waits for. A vote
-    /// granted or asked for waits for the vote too, and an acknowledgement of entries for every
-    /// log write issued before it: the disk then holds the log it acknowledges (up to the index
-    /// acknowledged, which the log holds).
-    fn write_id_needed(&self, message: &Message) -> WriteId {
-        match message.body {
-            Body::VoteRequest { prevote: true, .. } | Body::VoteResponse { prevote: true, granted: true } => 0,
+    /// term the node has not entered and promise nothing, so they wait for nothing (`None`,
+    /// thesis §9.6); every other message carries the current term, whose write it waits for. A
+    /// vote granted or asked for waits for the vote too, and an acknowledgement of entries for
+    /// every log write issued before it: the disk then holds the log it acknowledges (up to the
+    /// index acknowledged, which the log holds).
+    fn write_id_needed(&self, message: &Message) -> Option<WriteId> {
+        Some(match message.body {
+            Body::VoteRequest { prevote: true, .. } | Body::VoteResponse { prevote: true, granted: true } => {
+                return None
+            }
             Body::VoteRequest { prevote: false, .. } | Body::VoteResponse { prevote: false, granted: true } => {
                 self.write_id_term.max(self.write_id_vote)
             }
@@ -555,19 +557,20 @@ impl Node {
                 self.write_id_term.max(self.write_id_log)
             }
             _ => self.write_id_term,
-        }
+        })
     }
 
     /// Sends a message once the writes it depends on are durable ([`Node::write_id_needed`]).
     fn send_message(&mut self, message: Message) {
         assert_eq!(message.from, self.config.id);
         assert_ne!(message.to, self.config.id, "a node never messages itself");
-        let prevote = matches!(
-            message.body,
-            Body::VoteRequest { prevote: true, .. } | Body::VoteResponse { prevote: true, granted: true }
-        );
-        assert!(prevote || message.term == self.hard_state.term, "a message carries the sender's term");
-        let needed = self.write_id_needed(&message);
+        let needed = match self.write_id_needed(&message) {
+            None => 0,
+            Some(needed) => {
+                assert_eq!(message.term, self.hard_state.term, "a message carries the sender's term");
+                needed
+            }
+        };
         if needed <= self.write_id_durable {
             self.out.messages.push(message);
         } else {
@@ -581,7 +584,10 @@ impl Node {
         if !self.held.iter().any(|(needed, _)| *needed <= write_id) {
             return;
         }
-        for (needed, message) in std::mem::take(&mut self.held) {
+        // One turn of the queue in place (no new allocation): each message leaves or goes to
+        // the back, so those that wait on keep their order.
+        for _ in 0..self.held.len() {
+            let (needed, message) = self.held.pop_front().expect("counted");
             if needed <= write_id {
                 self.out.messages.push(message);
             } else {

@@ -145,13 +145,22 @@ impl Node {
         resume.unwrap_or(conflict_index).max(1)
     }
 
+    /// A follower answered a heartbeat. If it lacks entries, it gets what flow control allows;
+    /// when everything has been sent already (so nothing new would go), one empty AppendEntries
+    /// from `next_index` goes instead, as etcd-raft's `sendIfEmpty` does: if an append to it was
+    /// lost, its rejection starts a probe, rather than the entries waiting for the next client
+    /// write to expose the gap.
     pub(super) fn on_heartbeat_response(&mut self, from: NodeId) {
         assert_eq!(self.role, Role::Leader);
         let window = self.config.protocol.inflight_appends_max as usize;
         let last_index = self.log.last_index();
         let Some(progress) = self.progress.get_mut(&from) else { return };
         progress.on_heartbeat_answered(window);
-        if progress.match_index() < last_index || progress.mode() == Mode::Probe {
+        let lacking = progress.match_index() < last_index;
+        let all_sent = progress.next_index() > last_index;
+        if lacking && all_sent && progress.mode() == Mode::Replicate && progress.can_send(window) {
+            self.send_append(from);
+        } else if lacking || progress.mode() == Mode::Probe {
             self.send_appends_to(from);
         }
     }

@@ -94,12 +94,12 @@ const REPLICATION: &[Caption] = &[
 ];
 
 const PARTITION: &[Caption] = &[
-    stop(Trigger::Start, "A partition and its heal. Five servers with PreVote and CheckQuorum, as etcd runs them, and two clients. The script makes S1 campaign at once, and at 1.5 s cuts S1 and S2 off from S3, S4 and S5."),
+    stop(Trigger::Start, "A partition and its heal. Five servers with PreVote and CheckQuorum, as etcd runs them, and two clients. The script makes S1 campaign at once, at 1.7 s cuts S1 and S2 off from S3, S4 and S5, and at 2 s makes S4 campaign."),
     say(leader(Some(1)), "S1 leads term {term}. The clients find it (a follower answers with the leader's id) and their commands commit on a majority."),
     stop(scripted("partition", None), "The network splits: {action}. S1 still believes it leads, but it reaches only S2, two of five: nothing it appends from now on can commit."),
     say(becomes(Role::PreCandidate, None), "S{node} has heard nothing from a leader for an election timeout. With PreVote (thesis §9.6) it first asks the others whether they would vote for it, without raising its term: a server cut off alone could never disturb the cluster this way."),
     stop(leader(None), "S{node} wins term {term} with the votes of the majority side. Two servers now think they lead: S1 of term 1, S{node} of term {term}. Only S{node} reaches a majority, so only it can commit."),
-    say(Trigger::Commits { index: 6 }, "S{node} commits index {index}, an entry of its term {term}, with S3 and S5: the majority side goes on serving clients."),
+    say(Trigger::Commits { index: 7 }, "S{node} commits index {index}, an entry of its term {term}, on three of the five servers: the majority side goes on serving clients."),
     stop(becomes(Role::Follower, Some(1)), "CheckQuorum: S1 has not heard from a majority for an election timeout, so it steps down (thesis §6.2). The entries it appended since the split never committed; clients waiting on them retry elsewhere."),
     stop(scripted("heal", None), "The partition heals. The next message S1 and S2 get from S{leader} carries term {leader_term}: they adopt it and follow S{leader} (§5.1)."),
     stop(Trigger::Truncates { node: None }, "S{node} drops entries {index} to {index_last}: S1 appended them as leader of term 1 after the split, so they never reached a majority. The leader's log wins where logs conflict (§5.3), and no client was ever told they committed."),
