@@ -12,10 +12,9 @@
 // machine the CPU time is the steadier of the two.
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { launch, serve } from "../e2e/harness.mjs";
+import { launch, scratchDirectory, serve } from "../e2e/harness.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const CLI = process.env.RAFTSIM_CLI ?? join(ROOT, "target", "release", "raftsim");
@@ -46,9 +45,12 @@ function cpuSeconds(root) {
   return total;
 }
 
+/** Where the bench writes the CLI's timings and reports; removed at exit. */
+const SCRATCH = scratchDirectory("raftsim-bench-");
+
 /** Runs the CLI under /usr/bin/time: its wall and CPU seconds, and its output. */
 function timedCli(args) {
-  const timing = join(tmpdir(), `raftsim-bench-${process.pid}.txt`);
+  const timing = join(SCRATCH, "time.txt");
   let output;
   try {
     output = execFileSync("/usr/bin/time", ["-f", "%e %U %S", "-o", timing, CLI, ...args], { encoding: "utf8", maxBuffer: 1 << 28 });
@@ -146,7 +148,7 @@ console.log(`guided: figure8_commit by its damage alone (damage checks), ${SEEDS
 const parts = results.chromium.guided.parts;
 let native = { runs: 0, failing: 0, cpu: 0 };
 for (const part of parts) {
-  const file = join(tmpdir(), `raftsim-hunt-${process.pid}.json`);
+  const file = join(SCRATCH, "hunt.json");
   const run = timedCli(["hunt", "--bug", "figure8_commit", "--checks", "damage", "--seeds-from", String(part.seeds_from), "--runs", String(part.runs), "--round", String(part.round), "--hunt-seed", String(part.hunt_seed), "--jobs", "1", "--quiet", "--json", file]);
   const report = JSON.parse(readFileSync(file, "utf8"));
   native = { runs: native.runs + report.runs, failing: native.failing + report.failures.length, cpu: native.cpu + run.cpu };

@@ -4,14 +4,14 @@
 // with forks) opens, plays and reaches the events and signatures `raftsim sweep --coverage`
 // reports of it (the debug build, RAFTSIM_CLI). Screenshots 93-94 under target/e2e/<browser>/.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli, link, runCases } from "./cases.mjs";
+import { scratchDirectory } from "./harness.mjs";
 
 /** What `raftsim sweep --coverage` reports of `scenario` run natively to its end, alone. */
 function nativeCoverage(scenario) {
-  const directory = mkdtempSync(join(tmpdir(), "raftsim-coverage-"));
+  const directory = scratchDirectory("raftsim-coverage-");
   const [file, json] = [join(directory, "scenario.json"), join(directory, "sweep.json")];
   writeFileSync(file, JSON.stringify(scenario));
   cli(["sweep", "--file", file, "--seeds", `${scenario.seed}..${scenario.seed}`, "--coverage", "--quiet", "--json", json]);

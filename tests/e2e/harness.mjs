@@ -2,7 +2,7 @@
 // 127.0.0.1, and puppeteer-core driving Debian's browsers (Chromium over CDP, Firefox ESR over
 // WebDriver BiDi). Nothing is downloaded: the browsers are the system's own.
 import { createServer } from "node:http";
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import puppeteer from "puppeteer-core";
@@ -59,6 +59,20 @@ export const BROWSERS = {
   },
 };
 
+/** The directories made by `scratchDirectory`, removed when the test process exits. */
+const scratchDirectories = [];
+process.on("exit", () => {
+  for (const directory of scratchDirectories) rmSync(directory, { recursive: true, force: true });
+});
+
+/** A new empty directory under the system's temporary one, named `prefix…`; it is removed when
+ * the test process exits, so that runs leave nothing behind (a profile, a report, a fixture). */
+export function scratchDirectory(prefix) {
+  const directory = mkdtempSync(join(tmpdir(), prefix));
+  scratchDirectories.push(directory);
+  return directory;
+}
+
 /** Launches `name` (chromium or firefox) headless with a fresh profile, with `extraArgs`. */
 export async function launch(name, extraArgs = []) {
   const settings = BROWSERS[name];
@@ -69,7 +83,7 @@ export async function launch(name, extraArgs = []) {
     args: [...settings.args, ...extraArgs],
     protocolTimeout: 120_000,
   };
-  if (name === "chromium") options.userDataDir = mkdtempSync(join(tmpdir(), "raftsim-chromium-"));
+  if (name === "chromium") options.userDataDir = scratchDirectory("raftsim-chromium-");
   return puppeteer.launch(options);
 }
 

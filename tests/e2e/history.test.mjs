@@ -3,10 +3,9 @@
 // files from ../shared/data/histories open with their labelled verdicts and counterexamples,
 // dropped files are read, and a malformed file is refused with its line.
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { text } from "./harness.mjs";
+import { scratchDirectory, text } from "./harness.mjs";
 import { ROOT, WAIT_MS, runCases } from "./cases.mjs";
 
 const HISTORIES = join(ROOT, "..", "shared", "data", "histories");
@@ -124,7 +123,7 @@ const CASES = [
 
   ["refuses a malformed file with its line, and reads a dropped one", async ({ open, shot, assertNoErrors }) => {
     const page = await open();
-    const directory = mkdtempSync(join(tmpdir(), "raftsim-history-"));
+    const directory = scratchDirectory("raftsim-history-");
     const bad = join(directory, "bad.log");
     writeFileSync(bad, "INFO  jepsen.util - 0\t:invoke\t:write\t3\nINFO  jepsen.util - 0\t:teleport\t:write\t3\n");
     const refused = await openFile(page, bad);

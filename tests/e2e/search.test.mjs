@@ -5,10 +5,10 @@
 // and passes it as RAFTSIM_CLI). Screenshots 50-59.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CLI, ROOT, WAIT_MS, cli, runCases } from "./cases.mjs";
+import { scratchDirectory } from "./harness.mjs";
 
 /** A hunt of the whole default range, in a browser on a busy machine, may take this long. */
 const HUNT_WAIT_MS = 240_000;
@@ -81,7 +81,7 @@ async function exported(page) {
 /** Runs an exported command as a shell would, with the CLI on PATH as `raftsim`. */
 function runExportedCommand(command) {
   assert.match(command, /^raftsim replay '[^']+'$/);
-  const directory = mkdtempSync(join(tmpdir(), "raftsim-cli-"));
+  const directory = scratchDirectory("raftsim-cli-");
   execFileSync("ln", ["-s", CLI, join(directory, "raftsim")]);
   try {
     return execFileSync("sh", ["-c", command], { encoding: "utf8", env: { ...process.env, PATH: `${directory}:${process.env.PATH}` } });
@@ -416,7 +416,7 @@ const CASES = [
 
 /** `raftsim sweep … --json FILE`, read back. */
 function readReport(args) {
-  const file = join(mkdtempSync(join(tmpdir(), "raftsim-sweep-")), "report.json");
+  const file = join(scratchDirectory("raftsim-sweep-"), "report.json");
   cli([...args, "--json", file], { allowStatus: [1] });
   return readFileSync(file, "utf8");
 }
