@@ -71,9 +71,10 @@ fn a_register_history_reads_back_from_log_lines_separated_by_spaces() {
 
 #[test]
 fn a_history_too_hard_for_the_memory_budget_answers_unknown_within_it() {
-    // Thirty clients on one register: the search's memo grows far past 16 MiB before an answer
-    // (twenty are answered since an observer that can go next goes first).
-    let operations = register_history(1, 30, 2_000);
+    // Forty clients on one register: the search's memo grows far past 16 MiB before an answer
+    // (twenty are answered since an observer that can go next goes first, and thirty under
+    // engine 0.7.0's traces).
+    let operations = register_history(1, 40, 2_000);
     let budget_bytes = 16 << 20;
     let options = Options { step_budget: u64::MAX, memory_budget_bytes: budget_bytes, ..Options::default() };
     let result = check(&Register, &operations, options).expect("judged");
