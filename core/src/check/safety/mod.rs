@@ -696,6 +696,10 @@ impl SafetyChecker {
     /// it as the voter fail: the other log can only stop being as up-to-date as it, and what it
     /// counts as committed is the same. Test builds check every pair and compare.
     fn check_more_up_to_date_after_step(&self, changed: NodeId, as_candidate: bool, as_voter: bool) -> Checked {
+        // A log that holds the whole committed log passes every pair it is the candidate of
+        // (what a voter counts as committed is a prefix of it, and prefixes chain): one lookup
+        // instead of one pair per voter, the common case of a follower that keeps up.
+        let as_candidate = as_candidate && !self.holds_all_committed(changed);
         for other in self.ids() {
             if as_candidate {
                 self.check_up_to_date_pair(changed, other)?;
@@ -708,6 +712,12 @@ impl SafetyChecker {
             assert!(self.check_more_up_to_date(changed).is_ok(), "a pair with S{changed} skipped after its step fails");
         }
         Ok(())
+    }
+
+    /// Whether node `node`'s log holds every committed entry.
+    fn holds_all_committed(&self, node: NodeId) -> bool {
+        let committed = self.committed_len();
+        committed == 0 || self.shadow(node).log.holds(committed, self.committed_prefix(committed))
     }
 
     /// MoreUpToDateCorrectInv for every pair involving `changed`.
