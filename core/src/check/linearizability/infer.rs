@@ -437,16 +437,22 @@ mod tests {
         history
     }
 
+    /// Checks `history` and asserts the verdict is brute force's; returns whether it is linearizable.
+    fn assert_verdict_as_brute_force(history: &[Operation]) -> bool {
+        let expected = linearizable_by_brute_force(history);
+        let verdict = check(&Kv, history, Options::default()).unwrap().verdict;
+        let expected_verdict = if expected { Verdict::Linearizable } else { Verdict::NotLinearizable };
+        assert_eq!(verdict, expected_verdict, "{history:#?}");
+        expected
+    }
+
     #[test]
     fn what_the_values_fix_never_changes_a_verdict() {
         let mut seed = 0x2545_f491_4f6c_dd1d;
         let mut counted = [0; 2];
         for _ in 0..3_000 {
             let history = random_history(&mut seed, 6, 3);
-            let expected = linearizable_by_brute_force(&history);
-            let verdict = check(&Kv, &history, Options::default()).unwrap().verdict;
-            let expected_verdict = if expected { Verdict::Linearizable } else { Verdict::NotLinearizable };
-            assert_eq!(verdict, expected_verdict, "{history:#?}");
+            let expected = assert_verdict_as_brute_force(&history);
             counted[usize::from(expected)] += 1;
         }
         assert!(counted[0] > 300 && counted[1] > 300, "both verdicts are tried: {counted:?}");
@@ -466,10 +472,7 @@ mod tests {
         let (mut counted, mut with_left_out) = ([0; 2], [0; 2]);
         for _ in 0..3_000 {
             let history = random_history(&mut seed, 7, 2);
-            let expected = linearizable_by_brute_force(&history);
-            let verdict = check(&Kv, &history, Options::default()).unwrap().verdict;
-            let expected_verdict = if expected { Verdict::Linearizable } else { Verdict::NotLinearizable };
-            assert_eq!(verdict, expected_verdict, "{history:#?}");
+            let expected = assert_verdict_as_brute_force(&history);
             counted[usize::from(expected)] += 1;
             if left_out(&history) > 0 {
                 with_left_out[usize::from(expected)] += 1;
@@ -497,10 +500,7 @@ mod tests {
             if turns < 2 {
                 continue;
             }
-            let expected = linearizable_by_brute_force(&history);
-            let verdict = check(&Kv, &history, Options::default()).unwrap().verdict;
-            let expected_verdict = if expected { Verdict::Linearizable } else { Verdict::NotLinearizable };
-            assert_eq!(verdict, expected_verdict, "{history:#?}");
+            let expected = assert_verdict_as_brute_force(&history);
             counted[usize::from(expected)] += 1;
             taking_turns[usize::from(expected)] += turns;
         }
