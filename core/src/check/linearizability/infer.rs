@@ -15,7 +15,6 @@
 //! Nothing is inferred from a value that splits in two ways or none: the search judges it.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Call, Operation, Return};
@@ -37,13 +36,14 @@ pub(super) fn tighten<'a>(
         positions.iter().copied().filter(|&position| !is_unknown_read(&operations[position])).collect();
     // Of the original: its values are the judged operations' own, and stay borrowed as those
     // change.
-    let writers = Writers::of(original, &kept);
-    if let Some(bounds) = writers.as_ref().map(|writers| bounds(operations, &kept, writers)) {
+    let splits = Writers::of(original, &kept).map(|writers| Splits::of(original, &kept, writers));
+    if let Some(splits) = &splits {
+        let bounds = bounds(operations, &kept, splits);
         if !bounds.is_empty() {
             bounds.apply(operations.to_mut());
         }
     }
-    let unseen = super::unseen::unseen(operations, &kept, writers.as_ref());
+    let unseen = super::unseen::unseen(operations, &kept, splits.as_ref());
     (kept.into_iter().filter(|position| !unseen.unneeded.contains(position)).collect(), unseen.floating)
 }
 
@@ -62,7 +62,7 @@ pub(super) struct Writers<'a> {
     /// The longest base, in bytes: no longer prefix is looked up.
     base_bytes_max: usize,
     /// The value split last, and its table ([`Writers::split`]).
-    last: RefCell<(String, Vec<Ways>)>,
+    last: (String, Vec<Ways>),
 }
 
 impl<'a> Writers<'a> {
@@ -73,9 +73,8 @@ impl<'a> Writers<'a> {
             appends: BTreeMap::new(),
             append_bytes_max: 0,
             base_bytes_max: 0,
-            last: RefCell::default(),
+            last: Default::default(),
         };
-        let mut written = std::collections::BTreeSet::new();
         for &position in positions {
             let (value, is_append) = match &operations[position].call {
                 Call::Get { .. } => continue,
@@ -83,16 +82,13 @@ impl<'a> Writers<'a> {
                 Call::Cas { to, .. } => (to.as_str(), false),
                 Call::Append { value, .. } => (value.as_str(), true),
             };
-            if value.is_empty() || !written.insert(value) {
+            let (mine, other) =
+                if is_append { (&mut writers.appends, &writers.bases) } else { (&mut writers.bases, &writers.appends) };
+            if value.is_empty() || other.contains_key(value) || mine.insert(value, position).is_some() {
                 return None;
             }
-            if is_append {
-                writers.appends.insert(value, position);
-                writers.append_bytes_max = writers.append_bytes_max.max(value.len());
-            } else {
-                writers.bases.insert(value, position);
-                writers.base_bytes_max = writers.base_bytes_max.max(value.len());
-            }
+            let bytes_max = if is_append { &mut writers.append_bytes_max } else { &mut writers.base_bytes_max };
+            *bytes_max = (*bytes_max).max(value.len());
         }
         Some(writers)
     }
@@ -100,26 +96,27 @@ impl<'a> Writers<'a> {
     /// The writes that built `value`, if it splits into at most one base followed by appends in
     /// exactly one way (counting an append used twice as a way too, which can only make a value
     /// look ambiguous). Positions of the writers, base first.
-    pub(super) fn split(&self, value: &str) -> Option<Vec<usize>> {
+    fn split(&mut self, value: &str) -> Option<Vec<usize>> {
         let bytes = value.len();
         // ways[end]: how many ways value[..end] splits (capped), and the last piece of the one way.
         // A row depends only on value[..end]: the rows of the value split before, up to the
         // prefix the two share, are this one's (values split in order share long prefixes: a
         // list read as it grows).
-        let mut last = self.last.borrow_mut();
-        let (last_value, ways) = &mut *last;
+        let (mut last_value, mut ways) = std::mem::take(&mut self.last);
         let shared = last_value.bytes().zip(value.bytes()).take_while(|(a, b)| a == b).count();
         ways.truncate(shared + 1);
         if ways.is_empty() {
             ways.push((1, None));
         }
         for end in ways.len()..=bytes {
-            let row = self.ways_to(value, end, ways);
+            let row = self.ways_to(value, end, &ways);
             ways.push(row);
         }
         last_value.clear();
         last_value.push_str(value);
-        (ways[bytes].0 == 1).then(|| unwind(ways, bytes))
+        let split = (ways[bytes].0 == 1).then(|| unwind(&ways, bytes));
+        self.last = (last_value, ways);
+        split
     }
 
     /// Row `end` of [`Writers::split`]'s table for `value`, from the rows before it.
@@ -171,43 +168,73 @@ fn observed(op: &Operation) -> Option<&str> {
     }
 }
 
+/// The unique split of every value a key's operations saw ([`Writers::split`]), each split once,
+/// in sorted order so that each value reuses the rows of the one before (a list read as it
+/// grows), for the bounds here and for `unseen` to look up.
+pub(super) struct Splits<'a> {
+    /// (value, the writers of its one split if it has one), sorted by value, each value once.
+    splits: Vec<(&'a str, Option<Vec<usize>>)>,
+}
+
+impl<'a> Splits<'a> {
+    fn of(operations: &'a [Operation], positions: &[usize], mut writers: Writers<'a>) -> Splits<'a> {
+        let mut values: Vec<&str> = positions.iter().filter_map(|&position| seen(&operations[position])).collect();
+        values.sort_unstable();
+        values.dedup();
+        Splits { splits: values.into_iter().map(|value| (value, writers.split(value))).collect() }
+    }
+
+    /// The writers of the one split of `value`, a value some operation saw (a completed read's
+    /// answer or any compare-and-set's expected value), base first; `None` if it splits in two
+    /// ways or none.
+    pub(super) fn get(&self, value: &str) -> Option<&[usize]> {
+        let index = self.splits.binary_search_by(|(split, _)| (*split).cmp(value)).expect("every seen value is split");
+        self.splits[index].1.as_deref()
+    }
+}
+
+/// A value an operation may have seen, to split: a completed read's answer, or any
+/// compare-and-set's expected value (what a successful one saw, what a failed one missed).
+fn seen(op: &Operation) -> Option<&str> {
+    match (&op.call, &op.ret) {
+        (Call::Get { .. }, Return::Value(value)) if op.complete.is_some() => Some(value.as_deref().unwrap_or("")),
+        (Call::Cas { from, .. }, _) => Some(from.as_str()),
+        _ => None,
+    }
+}
+
 /// The windows the values fix, as (position, earliest call, latest return) bounds: each write of
 /// a unique split of what an operation saw took effect before that operation returned, and each
 /// after the one before it in the split (Elle's order of appends); the operation that saw them
 /// took effect after the last was called.
-fn bounds(operations: &[Operation], positions: &[usize], writers: &Writers<'_>) -> Bounds {
+fn bounds(operations: &[Operation], positions: &[usize], splits: &Splits<'_>) -> Bounds {
     let mut bounds = Bounds::default();
-    // Split in order, so that each value shares what it can with the one before.
-    let mut splits: BTreeMap<&str, Option<Vec<usize>>> =
-        positions.iter().filter_map(|&position| observed(&operations[position])).map(|value| (value, None)).collect();
-    for (value, split) in &mut splits {
-        *split = writers.split(value);
-    }
     for &position in positions {
         let op = &operations[position];
         let (Some(value), Some(complete)) = (observed(op), op.complete) else { continue };
-        let Some(Some(split)) = splits.get(value) else { continue };
+        let Some(split) = splits.get(value) else { continue };
         // Each write went before the next one of the split, and the last before this operation.
         let mut later_complete = complete;
         for &writer in split.iter().rev() {
-            bounds.return_by(writer, later_complete);
+            bounds.return_by.push((writer, later_complete));
             later_complete = later_complete.min(operations[writer].complete.unwrap_or(u64::MAX));
         }
         let mut earlier_invoke = 0;
-        for &writer in split.iter() {
-            bounds.call_from(writer, earlier_invoke);
+        for &writer in split {
+            bounds.call_from.push((writer, earlier_invoke));
             earlier_invoke = earlier_invoke.max(operations[writer].invoke);
         }
-        bounds.call_from(position, earlier_invoke);
+        bounds.call_from.push((position, earlier_invoke));
     }
     bounds
 }
 
-/// Tighter windows for some operations: latest returns and earliest calls.
+/// Tighter windows for some operations, as (position, time) pairs, a position possibly more than
+/// once: latest returns (the earliest counts) and earliest calls (the latest counts).
 #[derive(Default)]
 struct Bounds {
-    return_by: BTreeMap<usize, u64>,
-    call_from: BTreeMap<usize, u64>,
+    return_by: Vec<(usize, u64)>,
+    call_from: Vec<(usize, u64)>,
 }
 
 impl Bounds {
@@ -215,31 +242,31 @@ impl Bounds {
         self.return_by.is_empty() && self.call_from.is_empty()
     }
 
-    fn return_by(&mut self, position: usize, complete: u64) {
-        let bound = self.return_by.entry(position).or_insert(complete);
-        *bound = (*bound).min(complete);
-    }
-
-    fn call_from(&mut self, position: usize, invoke: u64) {
-        let bound = self.call_from.entry(position).or_insert(invoke);
-        *bound = (*bound).max(invoke);
-    }
-
     /// Narrows each operation's window to its bounds. A bound that would leave a window empty
     /// (a value seen before its write was called) is not applied: no order exists then, and
     /// the search finds that by itself.
-    fn apply(self, operations: &mut [Operation]) {
-        for (position, invoke) in self.call_from {
-            let op = &mut operations[position];
-            if invoke > op.invoke && invoke <= op.complete.unwrap_or(u64::MAX) {
-                op.invoke = invoke;
-            }
+    fn apply(mut self, operations: &mut [Operation]) {
+        // Sorted, the latest call of a position comes last and its earliest return first.
+        self.call_from.sort_unstable();
+        for pair in self.call_from.windows(2).filter(|pair| pair[0].0 != pair[1].0) {
+            Self::call_from(&mut operations[pair[0].0], pair[0].1);
         }
+        if let Some(&(position, invoke)) = self.call_from.last() {
+            Self::call_from(&mut operations[position], invoke);
+        }
+        self.return_by.sort_unstable();
+        self.return_by.dedup_by_key(|&mut (position, _)| position);
         for (position, complete) in self.return_by {
             let op = &mut operations[position];
             if complete >= op.invoke && complete < op.complete.unwrap_or(u64::MAX) {
                 resolve(op, complete);
             }
+        }
+    }
+
+    fn call_from(op: &mut Operation, invoke: u64) {
+        if invoke > op.invoke && invoke <= op.complete.unwrap_or(u64::MAX) {
+            op.invoke = invoke;
         }
     }
 }
@@ -257,7 +284,7 @@ fn resolve(op: &mut Operation, complete: u64) {
 #[cfg(test)]
 mod tests {
     use super::super::model::Kv;
-    use super::super::{check, Options, Verdict};
+    use super::super::{check, check_inferred, Options, Verdict};
     use super::*;
 
     fn op(call: Call, ret: Return, invoke: u64, complete: Option<u64>) -> Operation {
@@ -322,7 +349,7 @@ mod tests {
         ];
         let (judged, _) = tightened(history.clone());
         assert_eq!(judged, history, "the search must judge it");
-        let result = check(&Kv, &history, Options::default()).unwrap();
+        let result = check_inferred(&Kv, &history, Options::default()).unwrap();
         assert_eq!(result.verdict, Verdict::Linearizable);
     }
 
@@ -345,7 +372,7 @@ mod tests {
             op(get(), seen("2.1"), 3, Some(4)),
             op(get(), seen("1.1"), 5, Some(6)),
         ];
-        let result = check(&Kv, &history, Options::default()).unwrap();
+        let result = check_inferred(&Kv, &history, Options::default()).unwrap();
         assert_eq!(result.verdict, Verdict::NotLinearizable);
         let counterexample = result.counterexample.expect("a counterexample");
         assert_eq!(counterexample.longest_prefix, vec![0, 1, 2]);
@@ -357,7 +384,7 @@ mod tests {
         let history = vec![op(get(), seen("1.1"), 0, Some(1)), op(put("1.1"), Return::Unknown, 2, None)];
         let (judged, _) = tightened(history.clone());
         assert_eq!(judged, history, "no window is left empty");
-        assert_eq!(check(&Kv, &history, Options::default()).unwrap().verdict, Verdict::NotLinearizable);
+        assert_eq!(check_inferred(&Kv, &history, Options::default()).unwrap().verdict, Verdict::NotLinearizable);
     }
 
     /// Whether some order of `operations` (each unknown one placed anywhere after its call, or
@@ -440,9 +467,12 @@ mod tests {
     /// Checks `history` and asserts the verdict is brute force's; returns whether it is linearizable.
     fn assert_verdict_as_brute_force(history: &[Operation]) -> bool {
         let expected = linearizable_by_brute_force(history);
-        let verdict = check(&Kv, history, Options::default()).unwrap().verdict;
+        let inferred = check_inferred(&Kv, history, Options::default()).unwrap();
         let expected_verdict = if expected { Verdict::Linearizable } else { Verdict::NotLinearizable };
-        assert_eq!(verdict, expected_verdict, "{history:#?}");
+        assert_eq!(inferred.verdict, expected_verdict, "{history:#?}");
+        // With the plain pass first, the same verdict.
+        let checked = check(&Kv, history, Options::default()).unwrap();
+        assert_eq!(checked.verdict, expected_verdict, "{history:#?}");
         expected
     }
 
@@ -525,7 +555,7 @@ mod tests {
         ];
         assert!(linearizable_by_brute_force(&history), "2.1 replaced 1.1 before the append");
         assert_eq!(left_out(&history), 0);
-        assert_eq!(check(&Kv, &history, Options::default()).unwrap().verdict, Verdict::Linearizable);
+        assert_eq!(check_inferred(&Kv, &history, Options::default()).unwrap().verdict, Verdict::Linearizable);
     }
 
     #[test]
@@ -546,10 +576,10 @@ mod tests {
             op(put("3.1"), Return::Done, 5, Some(6)),
         ];
         assert_eq!(left_out(&needed), 0);
-        assert_eq!(check(&Kv, &needed, Options::default()).unwrap().verdict, Verdict::Linearizable);
+        assert_eq!(check_inferred(&Kv, &needed, Options::default()).unwrap().verdict, Verdict::Linearizable);
         let mut without = needed.clone();
         without.remove(1);
-        assert_eq!(check(&Kv, &without, Options::default()).unwrap().verdict, Verdict::NotLinearizable);
+        assert_eq!(check_inferred(&Kv, &without, Options::default()).unwrap().verdict, Verdict::NotLinearizable);
         // Put 3.1 returned before the unknown put was called, after put 1.1 returned: the key
         // could not hold 1.1 just before it, so the failed compare-and-set cannot need it.
         let overwritten = vec![

@@ -2,10 +2,11 @@
 //! Gong / Lowe search with memoisation of (linearized set, state), per key (P-compositionality:
 //! a history is linearizable exactly when each key's sub-history is), with unknown outcomes
 //! allowed to take effect at any point after their call or not at all, a budget of model steps
-//! after which the answer is "unknown", and a counterexample when the answer is "no". Before
-//! the search, what the history's values fix is applied (`infer`: unknown reads left out, and
-//! with unique values, each write bounded by the reads that saw it), so the search explores
-//! only what they leave open; every such step keeps the set of linearizations.
+//! after which the answer is "unknown", and a counterexample when the answer is "no". When the
+//! plain search does not settle a history in a few steps per operation, it is searched again
+//! after what its values fix is applied (`infer`: unknown reads left out, and with unique
+//! values, each write bounded by the reads that saw it), so the search explores only what they
+//! leave open; every such step keeps the set of linearizations.
 
 mod infer;
 pub mod model;
@@ -200,6 +201,24 @@ pub fn check_timed<M: Model>(
     options: Options,
     clock: &mut dyn FnMut() -> u64,
 ) -> Result<CheckResult, String> {
+    check_passes(model, operations, options, clock, true)
+}
+
+/// [`check`] with what the values fix worked out first, as when the plain search does not
+/// settle a history: for tests of that work, which the plain search would otherwise answer.
+#[cfg(test)]
+fn check_inferred<M: Model>(model: &M, operations: &[Operation], options: Options) -> Result<CheckResult, String> {
+    check_passes(model, operations, options, &mut || 0, false)
+}
+
+/// [`check_timed`], with the plain pass (`plain_first`) or without.
+fn check_passes<M: Model>(
+    model: &M,
+    operations: &[Operation],
+    options: Options,
+    clock: &mut dyn FnMut() -> u64,
+    plain_first: bool,
+) -> Result<CheckResult, String> {
     if let Some((position, reason)) = operations
         .iter()
         .enumerate()
@@ -207,17 +226,64 @@ pub fn check_timed<M: Model>(
     {
         return Err(format!("operation {position} ({}): {reason}", operations[position].call));
     }
+    // The plain search first, for a few steps per operation: most histories need no more, and
+    // working out what their values fix would cost more than the search itself. Both searches
+    // are exact, so a verdict from the first is the answer; only a history it leaves open is
+    // searched again with what the values fix.
+    if plain_first {
+        let plain_options =
+            Options { step_budget: options.step_budget.min(plain_step_budget(operations.len())), ..options };
+        let partitions = plain_partitions(operations, options.partition_by_key);
+        let plain = search(model, operations, &partitions, &BTreeSet::new(), plain_options, clock);
+        if plain.verdict != Verdict::Unknown {
+            return Ok(plain);
+        }
+    }
     let (judged, partitions, floating) = tightened(operations, options.partition_by_key);
+    Ok(search(model, &judged, &partitions, &floating, options, clock))
+}
+
+/// Model steps the plain search may spend before what the values fix is worked out: enough for
+/// the simulator's histories, whose searches take one to two steps per operation.
+fn plain_step_budget(operations: usize) -> u64 {
+    PLAIN_STEPS_PER_OPERATION
+        .saturating_mul(u64::try_from(operations).unwrap_or(u64::MAX))
+        .saturating_add(PLAIN_STEPS_MIN)
+}
+
+/// See [`plain_step_budget`].
+const PLAIN_STEPS_PER_OPERATION: u64 = 4;
+/// See [`plain_step_budget`].
+const PLAIN_STEPS_MIN: u64 = 1_000;
+
+/// Every operation, by key (or all together), for the plain search.
+fn plain_partitions(operations: &[Operation], partition_by_key: bool) -> Partitions {
+    if partition_by_key {
+        return by_key(operations);
+    }
+    vec![("(all keys)".into(), (0..operations.len()).collect())]
+}
+
+/// Searches `partitions` of `operations` (as judged), the `floating` ones placed only where
+/// they may be needed.
+fn search<M: Model>(
+    model: &M,
+    operations: &[Operation],
+    partitions: &Partitions,
+    floating: &BTreeSet<usize>,
+    options: Options,
+    clock: &mut dyn FnMut() -> u64,
+) -> CheckResult {
     let mut values = Values::default();
     let prepared: Vec<Vec<Prepared<M::Step>>> =
-        partitions.iter().map(|(_, positions)| prepare(model, &judged, positions, &floating, &mut values)).collect();
-    let mut turns = Turns::new(model, &partitions, &prepared, options);
+        partitions.iter().map(|(_, positions)| prepare(model, operations, positions, floating, &mut values)).collect();
+    let mut turns = Turns::new(model, partitions, &prepared, options);
     let failed = turns.run(clock);
     let counterexample = failed.map(|(index, longest_prefix)| {
         let (key, positions) = &partitions[index];
         explain(model, key, &prepared[index], &values, positions, &longest_prefix)
     });
-    Ok(turns.result(operations.len(), counterexample))
+    turns.result(operations.len(), counterexample)
 }
 
 /// The operations as the search judges them, with what their values fix applied key by key

@@ -42,14 +42,14 @@
 
 use std::collections::BTreeSet;
 
-use super::infer::Writers;
+use super::infer::Splits;
 use super::{Call, Operation, Return};
 
 /// The unknown writes among `kept` (positions of one key) that nobody saw (condition 1), split
 /// into those no operation can need (condition 2 too), and the others, which the search may
 /// place only right before a failed compare-and-set, or last (see [`Unseen::floating`]);
-/// `writers` when every value of the key is unique and not empty.
-pub(super) fn unseen(operations: &[Operation], kept: &[usize], writers: Option<&Writers<'_>>) -> Unseen {
+/// `splits` when every value of the key is unique and not empty.
+pub(super) fn unseen(operations: &[Operation], kept: &[usize], splits: Option<&Splits<'_>>) -> Unseen {
     let mut candidates: Vec<(usize, &str)> = kept
         .iter()
         .filter(|&&position| operations[position].complete.is_none())
@@ -59,11 +59,11 @@ pub(super) fn unseen(operations: &[Operation], kept: &[usize], writers: Option<&
     if candidates.is_empty() {
         return Unseen::default();
     }
-    let seen = seen_writers(operations, kept, writers, &candidates);
+    let seen = seen_writers(operations, kept, splits, &candidates);
     candidates.retain(|(position, _)| !seen.contains(position));
     let returns = Returns::of(operations, kept);
     let needed_until =
-        kept.iter().filter_map(|&position| failed_cas_needs_until(operations, &returns, writers, position)).max();
+        kept.iter().filter_map(|&position| failed_cas_needs_until(operations, &returns, splits, position)).max();
     let (unneeded, floating) = candidates
         .into_iter()
         .map(|(position, _)| position)
@@ -114,16 +114,16 @@ fn seen_values<'a>(operations: &'a [Operation], kept: &[usize]) -> BTreeSet<&'a 
 fn seen_writers(
     operations: &[Operation],
     kept: &[usize],
-    writers: Option<&Writers<'_>>,
+    splits: Option<&Splits<'_>>,
     candidates: &[(usize, &str)],
 ) -> BTreeSet<usize> {
     let mut seen = BTreeSet::new();
     for value in seen_values(operations, kept) {
-        match writers.and_then(|writers| writers.split(value)) {
+        match splits.and_then(|splits| splits.get(value)) {
             // A value the key held with a candidate's effect in it splits into writes that
             // include the candidate; this one splits in one way only, so it was such a value
             // only if its split names the candidate.
-            Some(split) => seen.extend(split),
+            Some(split) => seen.extend(split.iter().copied()),
             None => seen.extend(
                 candidates.iter().filter(|(_, written)| value.contains(written)).map(|(position, _)| *position),
             ),
@@ -177,14 +177,14 @@ fn is_overwrite(op: &Operation) -> bool {
 fn failed_cas_needs_until(
     operations: &[Operation],
     returns: &Returns,
-    writers: Option<&Writers<'_>>,
+    splits: Option<&Splits<'_>>,
     position: usize,
 ) -> Option<u64> {
     let op = &operations[position];
     let (Call::Cas { from, .. }, Return::Cas(false), Some(complete)) = (&op.call, &op.ret, op.complete) else {
         return None;
     };
-    let Some(split) = writers.and_then(|writers| writers.split(from)) else { return Some(complete) };
+    let Some(split) = splits.and_then(|splits| splits.get(from)) else { return Some(complete) };
     let ruled_out_after = match split.first() {
         None => returns.first_write,
         Some(&first) if matches!(operations[first].call, Call::Append { .. }) => returns.first_overwrite,
