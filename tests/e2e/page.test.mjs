@@ -13,8 +13,18 @@ const CASES = [
     const now = await state(page);
     assert.ok(now.events > 0);
     assert.equal(now.nodes.filter((node) => node.role === "leader").length, 1);
-    assert.equal(await page.evaluate(() => document.body.dataset.playing), "true");
+    // The newcomer is greeted at the first leader: the run pauses there, and says so.
+    await page.waitForFunction(() => document.body.dataset.greeted === "true", { timeout: WAIT_MS });
+    assert.equal(await page.evaluate(() => document.body.dataset.playing), "false");
+    const greeting = await page.$eval('#notices .notice[data-id="greeting"] p', (element) => element.textContent);
+    assert.match(greeting, new RegExp(`^S${now.leader} has just been elected leader of term 1`));
+    assert.match(greeting, /◀ step/);
     await shot(page, "01-leader-elected");
+    await page.click("#play");
+    assert.equal(await page.evaluate(() => document.body.dataset.playing), "true");
+    const greeted = (await state(page)).events;
+    await page.waitForFunction((from) => window.raftsim.app.sim.events() > from, { timeout: WAIT_MS }, greeted);
+    assert.equal(await page.evaluate(() => document.body.dataset.playing), "true", "the greeting pauses once");
     assertNoErrors(page);
     await page.close();
   }],

@@ -75,6 +75,7 @@ export interface RunView {
   ops_pending: number;
   user_actions: number;
   random_faults: boolean;
+  scripted_actions: number;
   cut_links: number;
   cut_pairs: number;
   held_messages: number;

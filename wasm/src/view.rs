@@ -42,6 +42,8 @@ pub struct RunView {
     pub user_actions: usize,
     /// The seed's fault mix strikes at random during the fault phase.
     pub random_faults: bool,
+    /// Faults and timeouts the scenario's script makes at fixed times (a tour's, a preset's).
+    pub scripted_actions: usize,
     /// Directed links cut now, and messages held on held links.
     pub cut_links: usize,
     /// Pairs of servers with at least one direction cut now.
@@ -107,6 +109,7 @@ pub fn run_view(simulation: &World, frontier: (u64, u64), user_actions: usize) -
         ops_pending: counts.pending,
         user_actions,
         random_faults: simulation.parameters().nemesis.kinds.any(),
+        scripted_actions: scenario.script.len(),
         cut_links: simulation.network().cut_links().len(),
         cut_pairs: cut_pairs(&simulation.network().cut_links()),
         held_messages: simulation.network().held_count(),

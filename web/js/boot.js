@@ -20,6 +20,7 @@ import { DEFAULT_SPEED, play, setSpeed, startLoop } from "./player.js";
 import { setupSettings } from "./settings.js";
 import { setupSpacetime } from "./spacetime.js";
 import { mayAutoplay, startScenario } from "./run.js";
+import { setupGreeting } from "./greeting.js";
 import { openFromAddress, setupShare } from "./share.js";
 import { currentTour, setupTours } from "./tours.js";
 
@@ -84,7 +85,10 @@ async function boot() {
   status.textContent = "";
   document.body.dataset.ready = "true";
   startLoop();
-  if (!fromLink && mayAutoplay()) play();
+  if (!fromLink && mayAutoplay()) {
+    setupGreeting(true);
+    play();
+  }
 }
 
 try {

@@ -100,6 +100,13 @@ function seedWords({ seed, forks }) {
   return reseeds.length ? `${seed}, re-seeded ${reseeds.join(" and ")}` : String(seed);
 }
 
+/** The fault phase of a run without random faults: its script's, or only the person's. */
+function scriptedWords(view) {
+  if (!view.scripted_actions) return "no random faults (break it yourself)";
+  const actions = format.counted(view.scripted_actions, "scripted action", "scripted actions");
+  return `no random faults: the scenario's script (${actions}), and whatever you break`;
+}
+
 function updateRun(view) {
   setText(byId("run-scenario"), view.damage_only ? `${view.name} (damage checks only: rule checks silent)` : view.name);
   setText(byId("run-seed"), seedWords(view));
@@ -109,7 +116,7 @@ function updateRun(view) {
   const phase = {
     faults: view.random_faults
       ? `random faults strike until ${format.shortTime(view.heal_us)}, when the heal undoes every fault and liveness starts to be judged`
-      : `no random faults (break it yourself); at ${format.shortTime(view.heal_us)} the heal undoes every fault and liveness starts to be judged`,
+      : `${scriptedWords(view)}; at ${format.shortTime(view.heal_us)} the heal undoes every fault and liveness starts to be judged`,
     recovery: recoveryWords(view),
     finished: finishedWords(view),
   }[view.phase];

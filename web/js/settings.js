@@ -23,9 +23,18 @@ function fieldList(catalogue) {
   const ppm = { max: limits.ppm_max };
   return [
     ["Cluster", [
-      { path: "nodes", label: "Nodes (with the cluster drawn: the most the seed may draw)", unit: "count", min: limits.nodes_min, max: limits.nodes_max },
-      { path: "protocol.prevote", label: "PreVote: ask before raising the term", type: "bool" },
-      { path: "protocol.check_quorum", label: "CheckQuorum: a leader without a quorum steps down", type: "bool" },
+      {
+        path: "nodes", label: "Nodes", unit: "count", min: limits.nodes_min, max: limits.nodes_max,
+        hint: "When the seed draws the cluster size (under Random faults), this is the most it may draw.",
+      },
+      {
+        path: "protocol.prevote", label: "PreVote: ask before raising the term", type: "bool",
+        hint: "Not in the paper's Figure 2 (Ongaro's thesis, §9.6): a node whose election timer runs out first becomes a pre-candidate and asks whether it could win, without raising its term, so a node that was cut off cannot depose a working leader when it rejoins.",
+      },
+      {
+        path: "protocol.check_quorum", label: "CheckQuorum: a leader without a quorum steps down", type: "bool",
+        hint: "Not in the paper's Figure 2 (thesis §6.2 and §4.2.3): a leader that has not heard from a majority for an election timeout steps down, and followers that hear from a live leader ignore vote requests.",
+      },
       { path: "protocol.election_timeout_us_min", label: "Election timeout, shortest", unit: "ms", ...delay },
       { path: "protocol.election_timeout_us_max", label: "Election timeout, longest", unit: "ms", ...delay },
       { path: "protocol.heartbeat_interval_us", label: "Heartbeat interval", unit: "ms", ...delay },
@@ -46,6 +55,7 @@ function fieldList(catalogue) {
         label: sentence(kind.description),
         type: "bool",
         weight: kind.weighted ? { path: `nemesis.weights.${kind.name}`, max: limits.fault_weight_max } : null,
+        hint: kind.weighted ? null : "Aimed: it strikes at its own moment (when the protocol reaches it), so it has no weight.",
       })),
       { path: "nemesis.interval_us_min", label: "Time between faults, shortest", unit: "ms", ...delay },
       { path: "nemesis.interval_us_max", label: "Time between faults, longest", unit: "ms", ...delay },
@@ -60,7 +70,10 @@ function fieldList(catalogue) {
       { path: "workload.clients", label: "Clients", unit: "count", max: limits.clients_max },
       { path: "workload.keys", label: "Keys", unit: "count", min: limits.keys_min, max: limits.keys_max },
       { path: "phases.safety_us", label: "Fault phase (then everything heals)", unit: "s", max: limits.run_us_max },
-      { path: "phases.liveness_us", label: "Recovery phase", unit: "s", max: limits.run_us_max },
+      {
+        path: "phases.liveness_us", label: "Recovery phase", unit: "s", max: limits.run_us_max,
+        hint: "After the heal, nothing breaks by chance: a leader must emerge and the clients' requests complete (liveness).",
+      },
     ]],
     ["Known bugs (off is the correct protocol)", catalogue.bugs.map((bug) => ({
       path: `protocol.bugs.${bug.name}`, label: `${bug.name}: ${bug.effect}`, hint: `From ${bug.origin}.`, type: "bool",
@@ -119,7 +132,8 @@ function buildField(spec) {
   const input = h("input", { type: "number", id, step: unit.step, min: String(min), dataset: { path: spec.path }, "aria-describedby": `${id}-error` });
   if (spec.max !== undefined) input.max = String(spec.max / unit.factor);
   const label = h("label", { for: id }, unit.label ? `${spec.label} (${unit.label})` : spec.label);
-  const row = h("div", { class: "setting" }, label, input, error);
+  const hint = spec.hint ? h("span", { class: "hint" }, spec.hint) : null;
+  const row = h("div", { class: "setting" }, label, input, hint, error);
   return { spec, input, row, error };
 }
 
