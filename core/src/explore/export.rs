@@ -112,9 +112,13 @@ fn test_name(scenario: &Scenario, outcome: Option<&Violation>) -> String {
         Some(violation) => format!("fails_{}", snake_case(violation.invariant.name())),
         None => "passes_every_check".into(),
     };
-    let name = identifier_words(&run_words(scenario));
+    let name = identifier_words(&scenario.name);
     let name = if name.is_empty() { "a_run".to_string() } else { name };
-    format!("{name}_{ending}")
+    if scenario.name.contains(&format!("seed {}", scenario.seed)) {
+        format!("{name}_{ending}")
+    } else {
+        format!("seed_{}_of_{name}_{ending}", scenario.seed)
+    }
 }
 
 /// `LeaderCommitsOwnTermInv` as `leader_commits_own_term_inv`.
