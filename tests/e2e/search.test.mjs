@@ -126,14 +126,29 @@ const CASES = [
     await page.evaluate((seed) => document.querySelector(`#search-failures li[data-seed="${seed}"]`).scrollIntoView(), first.seed);
     await shot(page, "51-shrunk");
 
-    await page.click(`#search-failures li[data-seed="${first.seed}"] .open-shrunk`);
+    // The shrunk run opens by itself when the shrink ends, and says what it is.
+    const shrunkName = `swarm seed ${first.seed}, shrunk`;
+    await page.waitForFunction((name) => window.raftsim.app.lastRunView?.name === name, { timeout: WAIT_MS }, shrunkName);
     await opened(page);
+    const named = await page.evaluate((seed) => ({
+      scenario: document.getElementById("run-scenario").textContent,
+      opened: document.querySelector(`#search-failures li[data-seed="${seed}"]`).dataset.shrunkOpened,
+      status: document.querySelector(`#search-failures li[data-seed="${seed}"] .shrink-status`).textContent,
+      description: document.getElementById("preset-description").textContent,
+      preset: document.getElementById("preset").value,
+    }), first.seed);
+    assert.equal(named.scenario, shrunkName, "the run panel says the run is a shrunk one, not the swarm preset");
+    assert.equal(named.opened, "true");
+    assert.match(named.status, /It is open above\.$/);
+    assert.equal(named.preset, "swarm");
+    assert.match(named.description, /^This run was shrunk from one of “swarm”/);
     const shown = await violationShown(page);
     assert.equal(shown.invariant, first.check, "the shrunk run fails the same check");
     assert.deepEqual(shown.failedChecks, [first.check], "its check is marked failed");
     assert.ok(shown.markShown, "the scrubber marks the violation");
     assert.match(shown.notice, new RegExp(`${first.check} failed at event`));
     assert.ok(shown.event < first.event, `the shrunk run fails sooner (event ${shown.event}, was ${first.event})`);
+    await page.evaluate(() => window.scrollTo({ top: 0 }));
     await shot(page, "52-shrunk-opened");
 
     const texts = await exported(page);
