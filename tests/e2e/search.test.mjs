@@ -164,6 +164,31 @@ const CASES = [
     await page.close();
   }],
 
+  ["a shrink that ends after another run was opened offers its run instead of opening it", async ({ open, assertNoErrors }) => {
+    const page = await open();
+    await search(page, { first: 1, last: 1, bugs: ["figure8_commit"] });
+    const found = await searchEnded(page);
+    assert.deepEqual(found.rows.map((row) => row.seed), [1]);
+    // Start the shrink, and in the same task open another run: the person's, not to be taken away.
+    await page.evaluate(() => {
+      document.querySelector('#search-failures li[data-seed="1"] .shrink-button').click();
+      window.raftsim.start(window.raftsim.app.wasm.preset("classroom"));
+    });
+    await page.waitForFunction(() => document.querySelector('#search-failures li[data-seed="1"]').dataset.shrink === "done", { timeout: HUNT_WAIT_MS });
+    const after = await page.evaluate(() => ({
+      run: window.raftsim.app.lastRunView?.name ?? window.raftsim.app.sim.given_scenario().name,
+      opened: document.querySelector('#search-failures li[data-seed="1"]').dataset.shrunkOpened,
+      status: document.querySelector('#search-failures li[data-seed="1"] .shrink-status').textContent,
+      focused: document.activeElement?.classList.contains("open-shrunk") ?? false,
+    }));
+    assert.equal(after.run, "classroom", "the run the person opened stays on screen");
+    assert.equal(after.opened, "false");
+    assert.match(after.status, /You opened another run meanwhile: open this one with the button below\.$/);
+    assert.ok(after.focused, "the shrunk run's button is offered, focused");
+    assertNoErrors(page);
+    await page.close();
+  }],
+
   ["any run exports: a command that replays to the trace hash on screen, and a test the CLI would write", async ({ open, shot, runTo, settle, clickNode, clickMenuButton, assertNoErrors }) => {
     const page = await open();
     await runTo(page, 2);
