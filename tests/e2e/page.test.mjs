@@ -19,6 +19,11 @@ const CASES = [
     const greeting = await page.$eval('#notices .notice[data-id="greeting"] p', (element) => element.textContent);
     assert.match(greeting, new RegExp(`^S${now.leader} has just been elected leader of term 1`));
     assert.match(greeting, /◀ step/);
+    // Checks judged later (after the heal, at the end) are pending: the summary says so, and
+    // is not green while they are.
+    const summary = await page.$eval("#checks-summary", (element) => ({ text: element.textContent, tone: element.className }));
+    assert.match(summary.text, /^\d+ of \d+ hold so far; \d+ judged later/);
+    assert.equal(summary.tone, "summary pending");
     await shot(page, "01-leader-elected");
     await page.click("#play");
     assert.equal(await page.evaluate(() => document.body.dataset.playing), "true");
@@ -119,6 +124,95 @@ const CASES = [
     assert.ok(rows.length >= 20, "the board lists every check");
     for (const { name, gloss } of rows) assert.ok(gloss.split(" ").length >= 3, `${name} has plain words: "${gloss}"`);
     assert.equal(new Set(rows.map((row) => row.gloss)).size, rows.length, "no two checks say the same");
+    // Beside each TLA+ name, the property of the paper's Figure 3 it guards, in the paper's
+    // words, or what else it guards.
+    const guards = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll("#checks li")].map((row) => {
+      const tag = row.querySelector(".guards");
+      return [row.dataset.check, { name: tag?.textContent ?? "", paper: tag?.classList.contains("paper") ?? false, title: tag?.title ?? "" }];
+    })));
+    const paper = ["Election Safety", "Leader Append-Only", "Log Matching", "Leader Completeness", "State Machine Safety"];
+    for (const [name, tag] of Object.entries(guards)) {
+      assert.ok(tag.name !== "", `${name} says what it guards`);
+      assert.equal(tag.paper, paper.includes(tag.name), `${name}: ${tag.name}`);
+    }
+    for (const property of paper) assert.ok(Object.values(guards).some((tag) => tag.name === property), `some check guards ${property}`);
+    assert.equal(guards.MoreThanOneLeaderInv.name, "Election Safety");
+    assert.match(guards.MoreThanOneLeaderInv.title, /at most one leader can be elected in a given term/);
+    assert.notEqual(guards.ElectionSafetyInv.name, "Election Safety", "etcd's ElectionSafetyInv is not the paper's Election Safety");
+    assert.equal(guards.LeaderLiveness.name, "liveness");
+    assert.equal(guards.AckDurableInv.name, "durability");
+    assertNoErrors(page);
+    await page.close();
+  }],
+
+  ["the legend draws every glyph of the ring with the ring's code, each told apart by shape", async ({ open, shot, assertNoErrors }) => {
+    const page = await open();
+    const legend = await page.evaluate(() => {
+      const wasm = window.raftsim.app.wasm;
+      /** The swatch `key` drawn by the engine at 1×: which pixels it inks, by column and row. */
+      const swatch = (key) => {
+        const canvas = document.createElement("canvas");
+        canvas.width = 44;
+        canvas.height = 28;
+        const context = canvas.getContext("2d");
+        const drawn = wasm.draw_swatch(context, key, 44, 28, 1);
+        const alpha = context.getImageData(0, 0, 44, 28).data.filter((_, index) => index % 4 === 3);
+        return { drawn, inked: [...alpha].map((value) => (value > 100 ? 1 : 0)) };
+      };
+      /** Whether swatch `key`, drawn at 4x (its centre at 22, 14), inks the point `dx`, `dy` off its centre. */
+      const inks = (key, dx, dy) => {
+        const canvas = document.createElement("canvas");
+        canvas.width = 176;
+        canvas.height = 112;
+        const context = canvas.getContext("2d");
+        wasm.draw_swatch(context, key, 44, 28, 4);
+        return context.getImageData(Math.floor((22 + dx) * 4), Math.floor((14 + dy) * 4), 1, 1).data[3] > 100;
+      };
+      // A pre-vote is a diamond, a vote round: the diamond reaches a tip straight above its
+      // centre that the circle does not, and the circle a point off the diagonal that the
+      // diamond does not.
+      const shapes = (vote, prevote) => ({
+        tip: [inks(vote, 0.1, -6.9), inks(prevote, 0.1, -6.9)],
+        shoulder: [inks(vote, -4.2, -3.6), inks(prevote, -4.2, -3.6)],
+      });
+      const keys = wasm.legend().map((item) => item.key);
+      const swatches = Object.fromEntries(keys.map((key) => [key, swatch(key)]));
+      const leader = swatches.leader.inked;
+      const row = (y) => leader.slice(y * 44, y * 44 + 44);
+      // The crown: separate points in a row above the node, and nothing cut at the top edge.
+      const runs = (bits) => bits.filter((bit, index) => bit === 1 && bits[index - 1] !== 1).length;
+      return {
+        keys,
+        shown: [...document.querySelectorAll("#legend .legend-item")].map((item) => item.dataset.key),
+        labels: Object.fromEntries(wasm.legend().map((item) => [item.key, item.label])),
+        titles: [...document.querySelectorAll("#legend h3")].map((title) => title.textContent),
+        blank: keys.filter((key) => !swatches[key].drawn || !swatches[key].inked.includes(1)),
+        requests: shapes("vote", "prevote"),
+        grants: shapes("vote-granted", "prevote-granted"),
+        refusals: shapes("vote-refused", "prevote-refused"),
+        crownTopRow: row(0).includes(1),
+        crownPoints: Math.max(...[3, 4, 5, 6].map((y) => runs(row(y)))),
+      };
+    });
+    assert.deepEqual(legend.shown, legend.keys, "the page lists every entry the engine gives");
+    assert.deepEqual(legend.blank, [], "every swatch is drawn");
+    for (const key of ["prevote", "prevote-granted", "prevote-refused", "vote-granted", "held", "selected", "flagged", "timer", "duplicate", "lost"]) {
+      assert.ok(legend.keys.includes(key), `the legend has ${key}`);
+    }
+    assert.match(legend.labels.prevote, /diamond/);
+    assert.match(legend.labels.vote, /round/);
+    // Pre-vote and vote glyphs differ in shape, not only amber against orange.
+    for (const what of ["requests", "grants", "refusals"]) {
+      assert.deepEqual(legend[what], { tip: [false, true], shoulder: [true, false] }, `pre-vote ${what} are diamonds, vote ${what} round`);
+    }
+    assert.equal(legend.crownTopRow, false, "the crown is not cut by the swatch's edge");
+    assert.equal(legend.crownPoints, 3, "the crown shows three points, not a bar");
+    assert.match(legend.titles.join(" | "), /Messages \(requests filled, answers hollow with a tick or a cross\)/);
+    await page.evaluate(() => {
+      document.querySelector(".legend-box").open = true;
+      document.getElementById("legend").scrollIntoView();
+    });
+    await shot(page, "20-legend");
     assertNoErrors(page);
     await page.close();
   }],
@@ -276,6 +370,20 @@ const CASES = [
     const failed = await page.$$eval(".check.failed", (rows) => rows.map((row) => row.dataset.check));
     assert.deepEqual(failed, ["LeaderCommitsOwnTermInv"]);
     assert.equal(await page.evaluate(() => document.body.dataset.playing), "false", "the run stops at the violation");
+    // The checker stops at the first check that fails: no other check shows ✓ at that event.
+    const board = await page.evaluate(() => ({
+      holding: [...document.querySelectorAll("#checks li.holds")].map((row) => row.dataset.check),
+      notJudged: [...document.querySelectorAll("#checks li.not_judged")].map((row) => [row.dataset.check, row.querySelector(".mark").textContent, row.querySelector(".why").textContent]),
+      summary: document.getElementById("checks-summary").textContent,
+      summaryClass: document.getElementById("checks-summary").className,
+    }));
+    assert.deepEqual(board.holding, [], "no check is marked as holding at the violating event");
+    const more = board.notJudged.find(([name]) => name === "MoreThanOneLeaderInv");
+    assert.ok(more, "MoreThanOneLeaderInv is marked not judged");
+    assert.equal(more[1], "–");
+    assert.match(more[2], /^Held before event [\d,]+; not judged at it \(the run stopped at LeaderCommitsOwnTermInv\)\.$/);
+    assert.match(board.summary, /^1 failed; \d+ not judged$/);
+    assert.equal(board.summaryClass, "summary bad");
     const violation = await page.evaluate(() => window.raftsim.app.sim.violation());
     assert.ok(violation.nodes.length > 0);
     const banner = await page.$eval(".notice.violation", (element) => element.textContent);
@@ -372,6 +480,9 @@ const CASES = [
       document.getElementById("settings-form").requestSubmit();
     });
     await page.waitForFunction(() => window.raftsim.app.lastRunView?.nodes === 9);
+    // The preset's description no longer describes this run: it says so.
+    const description = await page.$eval("#preset-description", (element) => element.textContent);
+    assert.match(description, /^This run's settings were edited from “classroom”, so it may not be what the preset describes\. The preset: /);
     await runTo(page, 4.0);
     const now = await state(page);
     assert.equal(now.nodes.length, 9);
@@ -424,7 +535,7 @@ const CASES = [
       await page.waitForFunction(() => document.querySelector('.notice.error[data-id="link"]'), { timeout: WAIT_MS });
       const message = await page.$eval('.notice.error[data-id="link"]', (element) => element.textContent);
       assert.match(message, expected, name);
-      assert.match(message, /Showing the classroom run instead/, name);
+      assert.match(message, /[.!?] Showing the classroom run instead\.✕?$/, `${name}: the reason is a sentence, with its full stop`);
       const run = await page.evaluate(() => window.raftsim.app.lastRunView);
       assert.equal(run.name, "classroom", `${name}: a safe default run`);
       assert.equal(await page.$("img"), null, `${name}: no markup reached the page`);

@@ -126,14 +126,29 @@ const CASES = [
     await page.evaluate((seed) => document.querySelector(`#search-failures li[data-seed="${seed}"]`).scrollIntoView(), first.seed);
     await shot(page, "51-shrunk");
 
-    await page.click(`#search-failures li[data-seed="${first.seed}"] .open-shrunk`);
+    // The shrunk run opens by itself when the shrink ends, and says what it is.
+    const shrunkName = `swarm seed ${first.seed}, shrunk`;
+    await page.waitForFunction((name) => window.raftsim.app.lastRunView?.name === name, { timeout: WAIT_MS }, shrunkName);
     await opened(page);
+    const named = await page.evaluate((seed) => ({
+      scenario: document.getElementById("run-scenario").textContent,
+      opened: document.querySelector(`#search-failures li[data-seed="${seed}"]`).dataset.shrunkOpened,
+      status: document.querySelector(`#search-failures li[data-seed="${seed}"] .shrink-status`).textContent,
+      description: document.getElementById("preset-description").textContent,
+      preset: document.getElementById("preset").value,
+    }), first.seed);
+    assert.equal(named.scenario, shrunkName, "the run panel says the run is a shrunk one, not the swarm preset");
+    assert.equal(named.opened, "true");
+    assert.match(named.status, /It is open above\.$/);
+    assert.equal(named.preset, "swarm");
+    assert.match(named.description, /^This run was shrunk from one of “swarm”/);
     const shown = await violationShown(page);
     assert.equal(shown.invariant, first.check, "the shrunk run fails the same check");
     assert.deepEqual(shown.failedChecks, [first.check], "its check is marked failed");
     assert.ok(shown.markShown, "the scrubber marks the violation");
     assert.match(shown.notice, new RegExp(`${first.check} failed at event`));
     assert.ok(shown.event < first.event, `the shrunk run fails sooner (event ${shown.event}, was ${first.event})`);
+    await page.evaluate(() => window.scrollTo({ top: 0 }));
     await shot(page, "52-shrunk-opened");
 
     const texts = await exported(page);
@@ -145,6 +160,31 @@ const CASES = [
     assert.match(texts.test, new RegExp(`assert_eq!\\(violation.invariant, Invariant::${first.check}, `));
     assert.match(texts.note, new RegExp(`asserts that it fails ${first.check} at event`));
     await shot(page, "53-export");
+    assertNoErrors(page);
+    await page.close();
+  }],
+
+  ["a shrink that ends after another run was opened offers its run instead of opening it", async ({ open, assertNoErrors }) => {
+    const page = await open();
+    await search(page, { first: 1, last: 1, bugs: ["figure8_commit"] });
+    const found = await searchEnded(page);
+    assert.deepEqual(found.rows.map((row) => row.seed), [1]);
+    // Start the shrink, and in the same task open another run: the person's, not to be taken away.
+    await page.evaluate(() => {
+      document.querySelector('#search-failures li[data-seed="1"] .shrink-button').click();
+      window.raftsim.start(window.raftsim.app.wasm.preset("classroom"));
+    });
+    await page.waitForFunction(() => document.querySelector('#search-failures li[data-seed="1"]').dataset.shrink === "done", { timeout: HUNT_WAIT_MS });
+    const after = await page.evaluate(() => ({
+      run: window.raftsim.app.lastRunView?.name ?? window.raftsim.app.sim.given_scenario().name,
+      opened: document.querySelector('#search-failures li[data-seed="1"]').dataset.shrunkOpened,
+      status: document.querySelector('#search-failures li[data-seed="1"] .shrink-status').textContent,
+      focused: document.activeElement?.classList.contains("open-shrunk") ?? false,
+    }));
+    assert.equal(after.run, "classroom", "the run the person opened stays on screen");
+    assert.equal(after.opened, "false");
+    assert.match(after.status, /You opened another run meanwhile: open this one with the button below\.$/);
+    assert.ok(after.focused, "the shrunk run's button is offered, focused");
     assertNoErrors(page);
     await page.close();
   }],

@@ -45,7 +45,7 @@ async function recordCaptions(page) {
 }
 
 const CASES = [
-  ["a tour reaches its captions as the run passes them, pauses where marked, and Previous and Next seek", async ({ open, shot, setSpeed, settle, assertNoErrors }) => {
+  ["a tour reaches its captions as the run passes them, pauses at each, and Previous and Next seek", async ({ open, shot, setSpeed, settle, assertNoErrors }) => {
     const page = await open();
     await pick(page, "tour-figure8");
     const tour = await page.evaluate(() => window.raftsim.tour());
@@ -61,24 +61,19 @@ const CASES = [
     await shot(page, "60-tour-intro");
     await setSpeed(page, "real time");
     await recordCaptions(page);
-    // Play from the opening caption: the run passes caption 2 (it does not pause) and stops at
-    // caption 3, the first that asks to be read.
-    await continueTour(page);
-    now = await box(page);
-    assert.equal(now.events, tour.captions[2].event, "the run stops exactly at the pausing caption's event");
-    assert.equal(now.now_us, tour.captions[2].time_us, "and its clock at that event's time");
-    assert.equal(now.caption, 3);
-    assert.equal(now.text, tour.captions[2].text);
-    const seen = await page.evaluate(() => window.captionsSeen);
-    assert.deepEqual(seen.filter((text, position) => text !== seen[position - 1]), [tour.captions[1].text, tour.captions[2].text], "the box showed caption 2 as the run passed it, then 3");
-    for (const expected of [4, 6, 7]) {
+    // Play from the opening caption: the run stops at caption 2, and at every caption after
+    // it: each is there to be read.
+    for (const expected of [2, 3, 4, 5, 6, 7]) {
       await continueTour(page);
       now = await box(page);
       assert.equal(now.caption, expected);
-      assert.equal(now.events, tour.captions[expected - 1].event);
-      assert.equal(now.now_us, tour.captions[expected - 1].time_us);
+      assert.equal(now.events, tour.captions[expected - 1].event, `the run stops exactly at caption ${expected}'s event`);
+      assert.equal(now.now_us, tour.captions[expected - 1].time_us, "and its clock at that event's time");
       assert.equal(now.text, tour.captions[expected - 1].text);
+      assert.equal(now.waiting, true, `caption ${expected} waits for Continue`);
     }
+    const seen = await page.evaluate(() => window.captionsSeen);
+    assert.deepEqual(seen.filter((text, position) => text !== seen[position - 1]), tour.captions.slice(1, 7).map((caption) => caption.text), "the box showed captions 2 to 7 in turn");
     assert.match(now.text, /Yet S1's commit index stays at 0/);
     await settle(page);
     await shot(page, "61-tour-paused-at-caption");
@@ -131,6 +126,38 @@ const CASES = [
     const ticks = await page.$$eval("#scrub-captions .scrub-caption", (elements) => elements.length);
     assert.equal(ticks, tour.total);
     await shot(page, "63-tour-scrubbed-back");
+    assertNoErrors(page);
+    await page.close();
+  }],
+
+  ["a bug tour pauses at every caption, so none flashes past", async ({ open, shot, setSpeed, settle, assertNoErrors }) => {
+    const page = await open();
+    await pick(page, "bug-figure8_commit");
+    const tour = await page.evaluate(() => window.raftsim.tour());
+    assert.equal(tour.captions.length, tour.total, "seed 1 reaches every caption");
+    await setSpeed(page, "real time");
+    await recordCaptions(page);
+    for (let expected = 2; expected <= tour.total; expected += 1) {
+      if (expected < tour.total) {
+        await continueTour(page);
+      } else {
+        // The last caption is the violation, where the run ends: nothing to continue.
+        await page.evaluate(() => document.getElementById("tour-continue").click());
+        await page.waitForFunction(() => document.body.dataset.checks === "failed" && !window.raftsim.app.playing, { timeout: WAIT_MS });
+        await settle(page);
+      }
+      const now = await box(page);
+      assert.equal(now.caption, expected, `Continue stops at caption ${expected}, not past it`);
+      assert.equal(now.events, tour.captions[expected - 1].event);
+      assert.equal(now.text, tour.captions[expected - 1].text);
+      if (expected < tour.total) assert.equal(now.waiting, true, `caption ${expected} waits for Continue`);
+      if (expected === 2) {
+        await settle(page);
+        await shot(page, "69-bug-tour-paused");
+      }
+    }
+    const seen = await page.evaluate(() => window.captionsSeen);
+    assert.deepEqual(seen.filter((text, position) => text !== seen[position - 1]), tour.captions.slice(1).map((caption) => caption.text), "each caption showed once, in turn");
     assertNoErrors(page);
     await page.close();
   }],

@@ -3,6 +3,7 @@
 //! whether a scenario is valid. The page builds its menus and form from these, so no constant
 //! is written twice.
 
+use raftsim_core::check::paper;
 use raftsim_core::check::violation::Invariant;
 use raftsim_core::explore::describe::FeedKind;
 use raftsim_core::raft::BUG_CATALOGUE;
@@ -126,14 +127,26 @@ pub fn checks() -> Result<JsValue, JsError> {
         gloss: &'static str,
         description: &'static str,
         when: raftsim_core::check::violation::CheckedWhen,
+        guards: Guarded,
+    }
+    /// The property a check guards: one of the paper's Figure 3 (`paper`), or another.
+    #[derive(Serialize)]
+    struct Guarded {
+        name: &'static str,
+        words: &'static str,
+        paper: bool,
     }
     let checks: Vec<Check> = Invariant::ALL
         .iter()
-        .map(|invariant| Check {
-            name: invariant.name(),
-            gloss: gloss(*invariant),
-            description: invariant.description(),
-            when: invariant.when_checked(),
+        .map(|invariant| {
+            let guarded = paper::guards(*invariant);
+            Check {
+                name: invariant.name(),
+                gloss: gloss(*invariant),
+                description: invariant.description(),
+                when: invariant.when_checked(),
+                guards: Guarded { name: guarded.name(), words: guarded.words(), paper: guarded.is_paper() },
+            }
         })
         .collect();
     to_js(&checks)
@@ -145,7 +158,7 @@ fn gloss(invariant: Invariant) -> &'static str {
     match invariant {
         Invariant::LogInv => "committed entries never change",
         Invariant::MoreThanOneLeaderInv => "one leader per term",
-        Invariant::ElectionSafetyInv => "a leader has its term's newest entry",
+        Invariant::ElectionSafetyInv => "a leader holds every entry of its term",
         Invariant::LogMatchingInv => "logs equal at an entry are equal before it",
         Invariant::QuorumLogInv => "committed means on a majority of disks",
         Invariant::DiskTermInv => "a disk's term covers the entries on it",

@@ -15,7 +15,7 @@ const TOUR_EVENTS_MAX: u64 = 2_000_000;
 #[wasm_bindgen]
 impl Simulation {
     /// The run's guided tour, or `null` if its preset has none: `{preset, title, total,
-    /// captions: [{number, event, time_us, text, pause}]}`, the captions this run reaches, each
+    /// captions: [{number, event, time_us, text, cue}]}`, the captions this run reaches, each
     /// pinned to the event where it first holds, for the run as it stands (the user's actions
     /// included: call it again after acting). Captions are plain text.
     #[wasm_bindgen(unchecked_return_type = "Tour | null")]

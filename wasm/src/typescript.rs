@@ -143,7 +143,7 @@ export interface FeedLine { seq: number; number: number; time_us: number; kind: 
 export type RingPick = { node: { node: number } } | { link: { a: number; b: number } };
 
 /** A caption of the run's guided tour, pinned to the event where it first holds. */
-export interface TourCaption { number: number; event: number; time_us: number; text: string; cue: string; pause: boolean }
+export interface TourCaption { number: number; event: number; time_us: number; text: string; cue: string }
 /** The run's guided tour. */
 export interface Tour { preset: string; title: string; total: number; captions: TourCaption[] }
 
@@ -233,7 +233,9 @@ export interface Limits {
   share_len_max: number;
 }
 /** A check the engine runs. */
-export interface CheckInfo { name: string; gloss: string; description: string; when: "every_event" | "during_faults" | "after_heal" | "at_end" }
+export interface CheckInfo { name: string; gloss: string; description: string; when: "every_event" | "during_faults" | "after_heal" | "at_end"; guards: GuardedProperty }
+/** What a check guards: one of the Raft paper's Figure 3 properties (`paper`), or another, in words. */
+export interface GuardedProperty { name: string; words: string; paper: boolean }
 /** A random fault kind. */
 export interface FaultKindInfo { name: string; description: string; weighted: boolean }
 /** The scenario fields a seed draws for itself. */

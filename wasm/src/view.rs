@@ -316,8 +316,9 @@ pub fn entry_view(simulation: &World, id: NodeId, index: Index) -> Option<EntryV
 #[derive(Serialize)]
 pub struct CheckState {
     pub name: &'static str,
-    /// `holds`, `failed`, `waiting` (not judged yet), `not_judged` (the run stopped at an
-    /// earlier violation) or `unknown` (the linearizability budget ran out).
+    /// `holds`, `failed`, `waiting` (not judged yet), `not_judged` (the run stopped at a
+    /// violation before judging it, or a rule check in a damage-only run) or `unknown` (the
+    /// linearizability budget ran out).
     pub state: &'static str,
     /// Why, in a sentence; empty for a safety check that holds.
     pub sentence: String,
@@ -341,7 +342,7 @@ pub fn check_states(simulation: &World) -> Vec<CheckState> {
         }
         let when = invariant.when_checked();
         if when == CheckedWhen::EveryEvent {
-            return ("holds", String::new());
+            return every_event_state(violation);
         }
         if violation.is_some() {
             return ("not_judged", "Not judged: the run stopped at an earlier violation.".into());
@@ -389,6 +390,23 @@ pub fn check_states(simulation: &World) -> Vec<CheckState> {
             CheckState { name: invariant.name(), state, sentence }
         })
         .collect()
+}
+
+/// Where a check judged after every event stands: it holds, unless the run stopped at a
+/// violation, where the checker stops at the first check that fails and the others have no
+/// verdict at that event, only at every one before it.
+fn every_event_state(violation: Option<&Violation>) -> (&'static str, String) {
+    match violation {
+        Some(violation) => (
+            "not_judged",
+            format!(
+                "Held before event {}; not judged at it (the run stopped at {}).",
+                words::count(violation.event),
+                violation.invariant.name()
+            ),
+        ),
+        None => ("holds", String::new()),
+    }
 }
 
 /// A node's role as a person says it: `leader`, `pre-candidate`, `crashed`, with `, paused`.

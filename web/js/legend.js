@@ -5,8 +5,9 @@ import { app } from "./app.js";
 import { byId, h } from "./dom.js";
 
 const SWATCH_WIDTH = 44;
-const SWATCH_HEIGHT = 24;
-const GROUP_TITLES = { nodes: "Nodes", messages: "Messages (requests filled, answers hollow)", network: "Links and clients" };
+/** Tall enough for a leader with its crown above it. */
+const SWATCH_HEIGHT = 28;
+const GROUP_TITLES = { nodes: "Nodes", messages: "Messages (requests filled, answers hollow with a tick or a cross)", network: "Links and clients" };
 
 export function setupLegend() {
   const box = byId("legend");

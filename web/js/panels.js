@@ -123,10 +123,10 @@ function updateRun(view) {
   setText(byId("run-phase"), phase);
   const leader = view.leader ? `S${view.leader} (term ${view.leader_term})` : "none";
   setText(byId("run-leader"), leader);
-  const pending = view.ops_pending ? `, ${view.ops_pending} waiting` : "";
-  const refused = view.ops_failed ? `, ${view.ops_failed} cas refused (value differed)` : "";
-  const unknown = view.ops_unknown ? `, ${view.ops_unknown} unknown (client gave up)` : "";
-  setText(byId("run-ops"), `${view.ops_ok} done${refused}${unknown}${pending}`);
+  const pending = view.ops_pending ? `, ${format.count(view.ops_pending)} waiting` : "";
+  const refused = view.ops_failed ? `, ${format.count(view.ops_failed)} cas refused (value differed)` : "";
+  const unknown = view.ops_unknown ? `, ${format.count(view.ops_unknown)} unknown (client gave up)` : "";
+  setText(byId("run-ops"), `${format.count(view.ops_ok)} done${refused}${unknown}${pending}`);
   const healAll = /** @type {HTMLButtonElement | null} */ (document.querySelector('[data-partition="heal"]'));
   if (healAll) healAll.disabled = view.cut_links === 0 && view.held_messages === 0;
   setText(byId("run-hash"), app.sim.trace_hash());
@@ -143,9 +143,14 @@ function buildChecks() {
   for (const check of app.catalogue.checks) {
     const mark = h("span", { class: "mark", "aria-hidden": "true" });
     const why = h("span", { class: "why" }, check.description);
-    const name = h("span", { class: "name" }, check.name, h("span", { class: "gloss" }, check.gloss));
-    const row = h("li", { class: "check", dataset: { check: check.name } }, mark, name, why);
-    row.title = check.description;
+    // Beside etcd's TLA+ name, the property of the paper's Figure 3 it guards (or what else).
+    const guards = h("span", { class: check.guards.paper ? "guards paper" : "guards" }, check.guards.name);
+    guards.title = check.guards.paper
+      ? `Guards ${check.guards.name} (Raft paper, Figure 3): ${check.guards.words}`
+      : `Guards ${check.guards.name}: ${check.guards.words}`;
+    const name = h("span", { class: "name" }, check.name, h("span", { class: "gloss" }, check.gloss), guards);
+    const row = h("li", { class: "check", dataset: { check: check.name, guards: check.guards.name } }, mark, name, why);
+    row.title = `${check.description}\n${guards.title}`;
     checkRows.set(check.name, { row, mark, why, check });
     list.append(row);
   }
@@ -155,8 +160,7 @@ function buildChecks() {
 const MARKS = { holds: "✓", failed: "✕", waiting: "…", not_judged: "–", unknown: "?" };
 
 function updateChecks() {
-  let failed = 0;
-  let holding = 0;
+  const tally = { holds: 0, failed: 0, waiting: 0, not_judged: 0, unknown: 0 };
   for (const { name, state, sentence } of app.sim.check_states()) {
     const { row, mark, why } = checkRows.get(name);
     row.className = `check ${state}`;
@@ -165,13 +169,27 @@ function updateChecks() {
     const words = live ? `${sentence} ${live}` : sentence;
     setText(why, words);
     why.hidden = words === "";
-    if (state === "failed") failed += 1;
-    if (state === "holds") holding += 1;
+    tally[state] = (tally[state] ?? 0) + 1;
   }
   const summary = byId("checks-summary");
-  summary.className = failed ? "summary bad" : "summary ok";
-  setText(summary, failed ? `${failed} failed` : `${holding} of ${checkRows.size} hold so far`);
-  document.body.dataset.checks = failed ? "failed" : "holding";
+  const tone = tally.failed ? "bad" : tally.holds === checkRows.size ? "ok" : "pending";
+  summary.className = `summary ${tone}`;
+  setText(summary, checksSummary(tally, checkRows.size));
+  summary.title = tally.failed ? "The checker stops at the first check that fails: the others were not judged at that event." : "";
+  document.body.dataset.checks = tally.failed ? "failed" : "holding";
+}
+
+/** The board's summary in words: green only when every check holds; what is pending, not
+ * judged or unknown is said, never counted as holding. */
+function checksSummary(tally, total) {
+  const also = [];
+  if (tally.waiting) also.push(`${tally.waiting} judged later`);
+  if (tally.not_judged) also.push(`${tally.not_judged} not judged`);
+  if (tally.unknown) also.push(`${tally.unknown} unknown`);
+  const rest = also.length ? `; ${also.join(", ")}` : "";
+  if (tally.failed) return `${tally.failed} failed${rest}`;
+  if (tally.holds === total) return app.sim.finished() ? `all ${total} held` : `all ${total} hold so far`;
+  return `${tally.holds} of ${total} hold so far${rest}`;
 }
 
 function announceViolation(violation) {

@@ -71,7 +71,8 @@ export function openLink(link) {
     sim = app.wasm.Simulation.from_link(link);
   } catch (error) {
     if (app.wasm.last_panic()) return guard(() => { throw error; }, false);
-    notice("error", `This link could not be opened: ${error.message} Showing the ${defaultPreset()} run instead.`, { id: "link" });
+    const reason = /[.!?]$/.test(error.message) ? error.message : `${error.message}.`;
+    notice("error", `This link could not be opened: ${reason} Showing the ${defaultPreset()} run instead.`, { id: "link" });
     startDefault();
     return false;
   }
@@ -83,9 +84,10 @@ export function openLink(link) {
   return true;
 }
 
-/** The preset a scenario came from, if its name is one (bug presets included), else null. */
-function presetNamed(name) {
-  const plain = String(name).replace(/ \(changed\)$/, "");
+/** The preset a scenario came from, if its name is one (bug presets included), edited
+ * ("classroom (changed)") or shrunk ("swarm seed 1, shrunk"), else null. */
+export function presetNamed(name) {
+  const plain = String(name).replace(/ \(changed\)$/, "").replace(/ seed \d+, shrunk$/, "");
   return app.catalogue.presets.some((preset) => preset.name === plain) ? plain : null;
 }
 

@@ -2,8 +2,9 @@
 // The search's failing runs, listed as they are found: each with the check that fired, where
 // and why, a button that opens the run at its violating event, and one that shrinks it in a
 // Web Worker (the engine's `raftsim shrink`, one rerun at a time, with progress) to the
-// smallest run found that fails the same check, which then opens as a link too.
-import { guard } from "./app.js";
+// smallest run found that fails the same check, which then opens by itself (unless another
+// run was opened meanwhile: then its button offers it).
+import { guard, on } from "./app.js";
 import { byId, h, setText } from "./dom.js";
 import * as format from "./format.js";
 import { pause } from "./player.js";
@@ -15,6 +16,19 @@ const LISTED_MAX = 100;
 
 /** The rows listed, by seed: { element, report, shrink }. */
 const rows = new Map();
+
+/** How many runs the page has opened: a shrink that ends opens its run only if the person
+ * has not opened another since it began (theirs would be taken from under them). */
+let runsOpened = 0;
+let countingRuns = false;
+
+function countRuns() {
+  if (countingRuns) return;
+  countingRuns = true;
+  on("run", () => {
+    runsOpened += 1;
+  });
+}
 
 /** Opens a run's link on the page (replayed to its moment) and scrolls up to the ring and
  * the violation's notice above it. */
@@ -115,7 +129,8 @@ function startShrink(row) {
   row.shrinkBox.hidden = false;
   row.shrinkButton.textContent = "Cancel shrink";
   row.element.dataset.shrink = "running";
-  const shrink = { running: true, startedAt: performance.now(), controller: new AbortController(), progress, status, ms: 0 };
+  countRuns();
+  const shrink = { running: true, startedAt: performance.now(), controller: new AbortController(), progress, status, ms: 0, runsAtStart: runsOpened };
   row.shrink = shrink;
   const onProgress = (report) => {
     if (shrink.running) showProgress(shrink, report);
@@ -154,7 +169,9 @@ function showShrunk(row, shrink, result, ms) {
   shrink.progress.max = 1;
   shrink.progress.value = 1;
   const same = result.steps.length === 0 ? " Nothing simpler fails the same check: this run is already the smallest found." : "";
-  setText(shrink.status, `Shrunk in ${format.counted(result.runs, "rerun", "reruns")} (${(ms / 1000).toFixed(1)} s).${same}`);
+  const openNow = runsOpened === shrink.runsAtStart;
+  const where = openNow ? " It is open above." : " You opened another run meanwhile: open this one with the button below.";
+  setText(shrink.status, `Shrunk in ${format.counted(result.runs, "rerun", "reruns")} (${(ms / 1000).toFixed(1)} s).${same}${where}`);
   const kept = h("details", { class: "shrink-kept" },
     h("summary", {}, `${result.steps.length} ${result.steps.length === 1 ? "simplification" : "simplifications"} kept`),
     h("ol", {}, result.steps.map((step) => h("li", {}, step))));
@@ -163,4 +180,7 @@ function showShrunk(row, shrink, result, ms) {
     h("dt", {}, "Smallest"), h("dd", {}, result.size_after));
   const open = h("button", { type: "button", class: "primary open-shrunk", title: "Open the smallest run at its violation; Export… then writes it as a command or a Rust test", onclick: () => openRun(result.link) }, "Open the shrunk run");
   row.shrinkBox.replaceChildren(shrink.progress, shrink.status, sizes, result.steps.length > 0 ? kept : null, h("p", { class: "shrink-why" }, result.violation.message), open);
+  row.element.dataset.shrunkOpened = String(openNow);
+  if (openNow) openRun(result.link);
+  else open.focus({ preventScroll: true });
 }

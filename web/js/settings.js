@@ -292,9 +292,23 @@ function buildPresetMenu() {
   select.replaceChildren(groups.scenarios, groups.tours, groups.bugs);
 }
 
-function describePreset(name) {
+/** The preset's description under the picker; when the run on screen (named `runName`) is not
+ * the preset as described (its settings edited, or a run shrunk from it), says so first. */
+function describePreset(name, runName = name) {
   const preset = app.catalogue.presets.find((entry) => entry.name === name);
-  byId("preset-description").textContent = preset ? preset.description : "";
+  const box = byId("preset-description");
+  box.dataset.edited = String(Boolean(preset) && runName !== name);
+  if (!preset || runName === name) {
+    box.textContent = preset ? preset.description : "";
+    return;
+  }
+  const derived = runName.startsWith(name);
+  const how = !derived
+    ? `This run, “${runName}”, is not one of the presets; the picker shows “${preset.label}”.`
+    : / seed \d+, shrunk$/.test(runName)
+      ? `This run was shrunk from one of “${preset.label}”: fewer nodes, clients and faults than described.`
+      : `This run's settings were edited from “${preset.label}”, so it may not be what the preset describes.`;
+  box.textContent = `${how} The preset: ${preset.description}`;
 }
 
 /** Starts the preset chosen in the menu with the seed in the box. */
@@ -353,6 +367,6 @@ export function setupSettings() {
     fill(given);
     byId("preset").value = app.preset;
     byId("seed").value = String(given.seed);
-    describePreset(app.preset);
+    describePreset(app.preset, given.name);
   });
 }

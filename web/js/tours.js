@@ -1,8 +1,8 @@
 // @ts-check
 // Guided tours: the caption box between the ring and the transport. The engine pins a tour's
 // captions to this run's events (`sim.tour()`); this module shows the caption in force for the
-// event on screen, pauses the run at captions marked so, and seeks to the previous or next
-// caption. Captions are plain text, set with textContent.
+// event on screen, pauses the run at every caption (each is there to be read), and seeks to
+// the previous or next caption. Captions are plain text, set with textContent.
 import { app, guard, on } from "./app.js";
 import { byId, h, setText } from "./dom.js";
 import * as format from "./format.js";
@@ -15,7 +15,7 @@ let shown = -2;
 /** A caption picked with previous or next: shown while the run stays at its event, even if a
  * later caption shares that event. */
 let picked = null;
-/** The event where the person last pressed play or continue: a pausing caption there is read. */
+/** The event where the person last pressed play or continue: a caption there is read. */
 let continuedFrom = -1;
 /** A run just opened, in this task: a play now is the page's autoplay, which must stop at the
  * opening caption rather than count as the person reading on. */
@@ -36,21 +36,21 @@ function inForce(events) {
   return found;
 }
 
-/** Where play must stop: the next pausing caption not yet read ({event, time_us}), or null. */
+/** Where play must stop: the next caption not yet read ({event, time_us}), or null. */
 function haltAt(events) {
   if (!tour) return null;
-  const next = tour.captions.find((caption) => caption.pause && (caption.event > events || (caption.event === events && events !== continuedFrom)));
+  const next = tour.captions.find((caption) => caption.event > events || (caption.event === events && events !== continuedFrom));
   return next ? { event: next.event, time_us: next.time_us } : null;
 }
 
-/** A tick on the scrubber at each caption's time, pausing ones taller. */
+/** A tick on the scrubber at each caption's time. */
 function markScrubber(sim) {
   document.getElementById("scrub-captions")?.remove();
   if (!tour) return;
   const runUs = guard(() => sim.run_view().run_us, 0);
   if (!runUs) return;
   const ticks = tour.captions.map((caption) => {
-    const tick = h("span", { class: caption.pause ? "scrub-caption pause" : "scrub-caption", title: `Caption ${caption.number}` });
+    const tick = h("span", { class: "scrub-caption", title: `Caption ${caption.number}` });
     tick.style.left = `${(100 * caption.time_us) / runUs}%`;
     return tick;
   });

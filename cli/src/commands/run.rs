@@ -61,14 +61,13 @@ fn verdict_line(simulation: &World) -> String {
     }
 }
 
-/// A tour's captions in the order the run reached them, each with its event and time; the
-/// page pauses at those marked so.
+/// A tour's captions in the order the run reached them, each with its event and time (the
+/// page pauses at each).
 fn print_tour(pinned: &PinnedTour) {
     out!("guided tour: {} ({} captions)", pinned.title, pinned.total);
     for caption in &pinned.captions {
-        let pause = if caption.pause { ", the page pauses" } else { "" };
         out!(
-            "  [{}/{}] event {} at {} ({}){pause}:",
+            "  [{}/{}] event {} at {} ({}):",
             caption.number,
             pinned.total,
             caption.event,

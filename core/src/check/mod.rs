@@ -7,5 +7,6 @@ pub mod history;
 pub mod jepsen;
 pub mod linearizability;
 pub mod liveness;
+pub mod paper;
 pub mod safety;
 pub mod violation;

@@ -14,7 +14,8 @@ pub enum Invariant {
     /// At most one leader per term (checked across all time: the history of leaders), a
     /// leader being a node in one incarnation: leading a term again after a crash is a second.
     MoreThanOneLeaderInv,
-    /// A leader holds the highest index of any entry of its term.
+    /// A leader holds the highest index of any entry of its term (etcd's name; the paper's
+    /// Election Safety, one leader per term, is `MoreThanOneLeaderInv`).
     ElectionSafetyInv,
     /// Two logs with an entry of the same index and term agree on everything before it.
     LogMatchingInv,
@@ -114,7 +115,9 @@ impl Invariant {
             Invariant::MoreThanOneLeaderInv => {
                 "At most one leader per term, across all time and crashes: a node that leads a term again after a crash is a second leader."
             }
-            Invariant::ElectionSafetyInv => "A leader holds the highest index of any entry of its term.",
+            Invariant::ElectionSafetyInv => {
+                "A leader holds the highest index of any entry of its term. etcd's spec calls this ElectionSafetyInv; the paper's Election Safety, one leader per term, is MoreThanOneLeaderInv."
+            }
             Invariant::LogMatchingInv => {
                 "Two logs with an entry of the same index and term agree on everything before it."
             }

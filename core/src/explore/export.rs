@@ -67,11 +67,7 @@ fn header(spec: &RunSpec, outcome: Option<&Violation>) -> String {
         [bug] => format!(", with the bug {bug} switched on"),
         _ => format!(", with the bugs {} switched on", bugs.join(", ")),
     };
-    let mut lines = vec![format!(
-        "A run exported by raftsim: seed {} of {}{bugs}{actions}.",
-        scenario.seed,
-        one_line(&scenario.name)
-    )];
+    let mut lines = vec![format!("A run exported by raftsim: {}{bugs}{actions}.", run_words(scenario))];
     match outcome {
         Some(violation) => {
             lines.push(format!(
@@ -99,6 +95,17 @@ fn one_line(text: &str) -> String {
     text.chars().map(|character| if character.is_control() { ' ' } else { character }).collect()
 }
 
+/// The run in words: `seed 7 of swarm`, or a name that already says its seed as it is
+/// (`swarm seed 7, shrunk`, a shrunk run).
+fn run_words(scenario: &Scenario) -> String {
+    let name = one_line(&scenario.name);
+    if name.contains(&format!("seed {}", scenario.seed)) {
+        name
+    } else {
+        format!("seed {} of {name}", scenario.seed)
+    }
+}
+
 /// `seed_7_of_swarm_fails_leader_votes_inv`: a Rust identifier naming the run and its outcome.
 fn test_name(scenario: &Scenario, outcome: Option<&Violation>) -> String {
     let ending = match outcome {
@@ -107,7 +114,11 @@ fn test_name(scenario: &Scenario, outcome: Option<&Violation>) -> String {
     };
     let name = identifier_words(&scenario.name);
     let name = if name.is_empty() { "a_run".to_string() } else { name };
-    format!("seed_{}_of_{name}_{ending}", scenario.seed)
+    if scenario.name.contains(&format!("seed {}", scenario.seed)) {
+        format!("{name}_{ending}")
+    } else {
+        format!("seed_{}_of_{name}_{ending}", scenario.seed)
+    }
 }
 
 /// `LeaderCommitsOwnTermInv` as `leader_commits_own_term_inv`.

@@ -36,13 +36,13 @@ pub fn size(spec: &RunSpec, violation: &Violation) -> String {
     let kinds = scenario.nemesis.kinds.count();
     let faults = if scenario.nemesis.swarm { "swarm faults".to_string() } else { format!("{kinds} fault kinds") };
     format!(
-        "{} at event {} ({} ms); {} nodes, {} clients, {} user actions, {} scripted, {faults}",
+        "{} at event {} ({}); {}, {}, {}, {} scripted, {faults}",
         violation.invariant.name(),
-        violation.event,
-        violation.time_us / 1000,
-        scenario.nodes,
-        scenario.workload.clients,
-        spec.actions.len(),
+        words::count(violation.event),
+        words::instant_rounded(violation.time_us),
+        words::counted(u64::from(scenario.nodes), "node", "nodes"),
+        words::counted(u64::from(scenario.workload.clients), "client", "clients"),
+        words::counted(spec.actions.len() as u64, "user action", "user actions"),
         scenario.script.len()
     )
 }
@@ -169,9 +169,23 @@ impl Shrinker {
     pub fn finish(self) -> Shrunk {
         let mut spec = self.best;
         spec.stop_at_event = Some(self.violation.event);
+        spec.scenario.name = shrunk_name(&spec.scenario);
         Shrunk { spec, violation: self.violation, original: self.original, steps: self.steps, runs: self.runs }
     }
 }
+
+/// What a shrunk run is called: where it came from, so that its run panel does not name the
+/// preset it no longer is (a `swarm` run shrunk to two nodes and no faults is "swarm seed 1,
+/// shrunk"). Shrinking a shrunk run again keeps its name.
+pub fn shrunk_name(scenario: &Scenario) -> String {
+    if scenario.name.ends_with(SHRUNK_SUFFIX) {
+        return scenario.name.clone();
+    }
+    format!("{} seed {}{SHRUNK_SUFFIX}", scenario.name, scenario.seed)
+}
+
+/// How a shrunk run's name ends.
+pub const SHRUNK_SUFFIX: &str = ", shrunk";
 
 /// Runs `spec` to its end; its violation, if any. An invalid spec counts as passing.
 fn run(spec: &RunSpec) -> Option<Violation> {
@@ -201,7 +215,7 @@ fn candidates(spec: &RunSpec, violation: &Violation) -> Vec<(String, RunSpec)> {
     if scenario.workload.clients > 0 {
         out.push(("no clients".into(), with(&|scenario| scenario.workload.clients = 0)));
         out.push((
-            format!("{} clients", scenario.workload.clients - 1),
+            words::counted(u64::from(scenario.workload.clients - 1), "client", "clients"),
             with(&|scenario| scenario.workload.clients -= 1),
         ));
     }
@@ -322,6 +336,23 @@ mod tests {
         let replayed = run(&shrunk.spec).expect("the shrunk run fails when replayed");
         assert_eq!(replayed, shrunk.violation, "it replays exactly");
         assert_eq!(shrunk.spec.stop_at_event, Some(shrunk.violation.event));
+        let name = format!("swarm seed {}, shrunk", spec.scenario.seed);
+        assert_eq!(scenario.name, name, "a shrunk run says what it is");
+        let again = shrink(&shrunk.spec, 50).expect("it still fails");
+        assert_eq!(again.spec.scenario.name, name, "shrinking again keeps the name");
+    }
+
+    /// A run's size reads as people write it: singular nouns for one, grouped digits, and
+    /// its time rounded as the page rounds it elsewhere (583.6 ms is 584 ms, not 583).
+    #[test]
+    fn a_size_reads_in_plain_words() {
+        let mut scenario = Scenario { seed: 1, ..preset("classroom").expect("preset") };
+        scenario.nodes = 1;
+        scenario.workload.clients = 1;
+        let spec = RunSpec { scenario, actions: Vec::new(), stop_at_event: None, stop_at_us: None };
+        let violation = Violation::new(Invariant::LogInv, 12_345, 583_600, "made up".into());
+        let words = size(&spec, &violation);
+        assert!(words.starts_with("LogInv at event 12,345 (584 ms); 1 node, 1 client, 0 user actions,"), "{words}");
     }
 
     /// Each scripted action removed is named by what it does and when, once: the log reads as

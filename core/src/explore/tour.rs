@@ -26,8 +26,6 @@ pub struct PinnedCaption {
     pub text: String,
     /// What it is pinned to, in words (its trigger).
     pub cue: String,
-    /// Whether the page stops there.
-    pub pause: bool,
 }
 
 /// A tour as one run plays it: the captions the run reached, pinned, of `total`.
@@ -386,7 +384,6 @@ impl CaptionWatch {
                 time_us: world.now_us(),
                 text,
                 cue: caption.trigger.describe(),
-                pause: caption.pause,
             });
         }
     }

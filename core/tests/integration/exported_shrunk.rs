@@ -1,4 +1,4 @@
-//! A run exported by raftsim: seed 2 of swarm, with the bug figure8_commit switched on.
+//! A run exported by raftsim: swarm seed 2, shrunk, with the bug figure8_commit switched on.
 //! It fails LeaderCommitsOwnTermInv at event 55 (983691 us): leader S1 of term 2 advanced its commit index to 1, an entry of term 1: only entries of the leader's own term are committed by counting replicas (§5.4.2, Figure 8)
 //!
 //! Save it as core/tests/integration/NAME.rs and add `mod NAME;` to main.rs there;
@@ -13,7 +13,7 @@ use raftsim_core::sim::World;
 const RUN: &str = r#"
 {
   "scenario": {
-    "name": "swarm",
+    "name": "swarm seed 2, shrunk",
     "seed": 2,
     "nodes": 2,
     "protocol": {
@@ -127,7 +127,7 @@ const RUN: &str = r#"
 "#;
 
 #[test]
-fn seed_2_of_swarm_fails_leader_commits_own_term_inv() {
+fn swarm_seed_2_shrunk_fails_leader_commits_own_term_inv() {
     let spec: RunSpec = serde_json::from_str(RUN).expect("the run reads");
     let mut world = World::from_spec(&spec).expect("a valid scenario");
     let violation = world.run_to_end().expect("the run fails a check");

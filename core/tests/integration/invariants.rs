@@ -313,11 +313,13 @@ fn log_matching_inv_fires_for_same_index_and_term_with_different_prefixes() {
 
 #[test]
 fn quorum_log_inv_fires_for_an_entry_committed_on_too_few_disks() {
-    fails(Invariant::QuorumLogInv, |rules| {
+    let violation = fails(Invariant::QuorumLogInv, |rules| {
         let mut run = Run::with_rules(3, rules);
         pass(run.step(1, follower(1, 0), appends(vec![noop(1, 1)])));
         run.step(1, follower(1, 1), nothing())
     });
+    // One holder: a singular verb.
+    assert!(violation.message.contains("only 1 of the 3 nodes (S1) holds them on disk"), "{}", violation.message);
 }
 
 #[test]

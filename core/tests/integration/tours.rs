@@ -104,7 +104,6 @@ fn every_caption_is_reached_in_order_on_its_presets_seed() {
         }
         let numbers: Vec<usize> = tour.captions.iter().map(|caption| caption.number).collect();
         assert_eq!(numbers, (1..=tour.total).collect::<Vec<_>>());
-        assert!(tour.captions.iter().any(|caption| caption.pause), "{name} pauses somewhere");
     }
 }
 
@@ -210,7 +209,6 @@ fn each_bug_tour_ends_at_a_violation_of_a_check_its_bug_is_known_for_and_says_wh
             bug.fires
         );
         assert!(last.text.contains(violation.invariant.name()), "{name}: the caption names the check: {}", last.text);
-        assert!(last.pause, "{name} stops at its violation");
         let (function, file) = where_the_switch_is_read(bug.name);
         let intro = &tour.captions[0].text;
         assert!(

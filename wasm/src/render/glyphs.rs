@@ -1,7 +1,8 @@
-//! The shapes the ring and the legend share: a message of each kind, a node in each role, a
-//! cut link. Requests are filled and answers hollow; votes are round, appends are envelopes,
-//! heartbeats are small dots; an answer carries a tick or a cross. So kinds are told apart by
-//! shape as well as colour.
+//! The shapes the ring and the legend share: a message of each kind, a node in each role and
+//! its marks, an election timer, held messages, a cut link. Requests are filled and answers
+//! hollow; votes are round, pre-votes diamonds, appends are envelopes, heartbeats are small
+//! dots; an answer carries a tick or a cross. So kinds are told apart by shape as well as
+//! colour, and the legend, drawn by these same functions, shows exactly what the ring does.
 
 use raftsim_core::raft::{AppendOutcome, Body};
 use serde::Serialize;
@@ -37,24 +38,33 @@ impl Glyph {
 }
 
 const VOTE_RADIUS_PX: f64 = 6.0;
+/// A pre-vote's diamond, from its centre to a corner: a little larger than a vote's circle, so
+/// the two shapes cover about as much ink.
+const PREVOTE_RADIUS_PX: f64 = 7.5;
 const HEARTBEAT_RADIUS_PX: f64 = 3.6;
 const ENVELOPE_WIDTH_PX: f64 = 14.0;
 const ENVELOPE_HEIGHT_PX: f64 = 10.0;
 
 /// Draws a message at `at`; a duplicated copy gets a purple ring and a small "2".
 pub fn message(pen: &Pen, glyph: Glyph, at: Point, duplicate: bool) {
-    let vote_color = |prevote: bool| if prevote { palette::PREVOTE } else { palette::VOTE };
     let outer_radius = match glyph {
-        Glyph::Vote { prevote } => {
-            pen.fill_circle(at, VOTE_RADIUS_PX, vote_color(prevote));
-            if prevote {
-                pen.fill_circle(at, 2.2, palette::PAPER);
-            }
+        Glyph::Vote { prevote: true } => {
+            pen.fill_polygon(&diamond(at, PREVOTE_RADIUS_PX), palette::PREVOTE);
+            PREVOTE_RADIUS_PX
+        }
+        Glyph::Vote { prevote: false } => {
+            pen.fill_circle(at, VOTE_RADIUS_PX, palette::VOTE);
             VOTE_RADIUS_PX
         }
-        Glyph::VoteAnswer { prevote, granted } => {
+        Glyph::VoteAnswer { prevote: true, granted } => {
+            pen.fill_polygon(&diamond(at, PREVOTE_RADIUS_PX), palette::PREVOTE);
+            pen.fill_polygon(&diamond(at, PREVOTE_RADIUS_PX - 2.2), palette::PAPER);
+            verdict(pen, at, granted, 2.3);
+            PREVOTE_RADIUS_PX
+        }
+        Glyph::VoteAnswer { prevote: false, granted } => {
             pen.fill_circle(at, VOTE_RADIUS_PX, palette::PAPER);
-            pen.stroke_circle(at, VOTE_RADIUS_PX - 0.8, vote_color(prevote), 2.0);
+            pen.stroke_circle(at, VOTE_RADIUS_PX - 0.8, palette::VOTE, 2.0);
             verdict(pen, at, granted, 2.6);
             VOTE_RADIUS_PX
         }
@@ -86,6 +96,16 @@ pub fn message(pen: &Pen, glyph: Glyph, at: Point, duplicate: bool) {
         let corner = Point { x: at.x + outer_radius + 4.0, y: at.y - outer_radius - 3.0 };
         pen.text(corner, "2", 9.0, true, palette::DUPLICATE, Align::Center);
     }
+}
+
+/// The corners of a diamond centred at `at`, `radius` from its centre to each corner.
+fn diamond(at: Point, radius: f64) -> [Point; 4] {
+    [
+        Point { x: at.x, y: at.y - radius },
+        Point { x: at.x + radius, y: at.y },
+        Point { x: at.x, y: at.y + radius },
+        Point { x: at.x - radius, y: at.y },
+    ]
 }
 
 fn envelope(pen: &Pen, at: Point, filled: bool) {
@@ -134,7 +154,7 @@ pub fn node(pen: &Pen, center: Point, radius: f64, role: &str, paused: bool) {
     pen.stroke_circle(center, radius, colors.outline, width);
     pen.dash(Dash::Solid);
     match role {
-        "leader" => crown(pen, Point { x: center.x, y: center.y - radius - 4.0 }, radius / 30.0, colors.outline),
+        "leader" => crown(pen, Point { x: center.x, y: center.y - radius - 4.0 }, crown_scale(radius), colors.outline),
         "down" => {
             let arm = radius * 0.62;
             let point = |dx: f64, dy: f64| Point { x: center.x + dx * arm, y: center.y + dy * arm };
@@ -154,20 +174,62 @@ pub fn node(pen: &Pen, center: Point, radius: f64, role: &str, paused: bool) {
     }
 }
 
-/// A crown centred above `base`, scaled by `scale` (1: for a 30-pixel node).
+/// How far a leader's crown rises above its node's outline, in pixels, for a node of
+/// `radius`: the legend sizes its swatch so that the crown fits.
+pub fn crown_height_px(radius: f64) -> f64 {
+    4.0 + CROWN_HEIGHT * crown_scale(radius)
+}
+
+/// The crown's height at scale 1, to the top of its balls, in its own units.
+const CROWN_HEIGHT: f64 = 14.3;
+
+fn crown_scale(radius: f64) -> f64 {
+    (radius / 30.0).clamp(0.6, 1.2)
+}
+
+/// A crown centred above `base`, scaled by `scale` (1: for a 30-pixel node): a band with three
+/// points, each tipped with a ball, so that even small it reads as a crown, not a bar.
 fn crown(pen: &Pen, base: Point, scale: f64, color: &str) {
-    let scale = scale.clamp(0.6, 1.2);
     let point = |dx: f64, dy: f64| Point { x: base.x + dx * scale, y: base.y + dy * scale };
     let outline = [
         point(-9.0, 0.0),
-        point(-10.0, -10.0),
-        point(-4.5, -4.5),
+        point(-10.0, -11.0),
+        point(-4.5, -5.0),
         point(0.0, -12.0),
-        point(4.5, -4.5),
-        point(10.0, -10.0),
+        point(4.5, -5.0),
+        point(10.0, -11.0),
         point(9.0, 0.0),
     ];
     pen.fill_polygon(&outline, color);
+    for (dx, dy) in [(-10.0, -11.5), (0.0, -12.5), (10.0, -11.5)] {
+        pen.fill_circle(point(dx, dy), 1.8 * scale, color);
+    }
+}
+
+/// The marks around a node: a red halo when a failed check names it, a blue ring when it is
+/// the one selected. `spread` scales their distance from the node (1 on the ring, where they
+/// clear the election timer's arc; less in the legend's small swatch).
+pub fn node_marks(pen: &Pen, center: Point, radius: f64, spread: f64, (flagged, selected): (bool, bool)) {
+    if flagged {
+        pen.fill_circle(center, radius + 11.0 * spread, "rgba(197, 34, 31, 0.16)");
+        pen.stroke_circle(center, radius + 10.0 * spread, palette::VIOLATION, 3.0 * spread.max(0.6));
+    }
+    if selected {
+        pen.stroke_circle(center, radius + 7.0 * spread, palette::SELECTED, 2.5 * spread.max(0.7));
+    }
+}
+
+/// A node's election timer: an arc around it, `remaining` of a full turn (1: the longest
+/// timeout), that drains as the timeout runs.
+pub fn election_timer(pen: &Pen, center: Point, radius: f64, remaining: f64) {
+    let arc_radius = radius + 4.5;
+    pen.stroke_circle(center, arc_radius, palette::TIMER_TRACK, 3.0);
+    pen.stroke_arc(center, arc_radius, remaining, palette::TIMER, 3.0);
+}
+
+/// The count over messages a link holds, centred at `at`.
+pub fn held_count(pen: &Pen, at: Point, count: usize) {
+    pen.text(Point { x: at.x, y: at.y - 11.0 }, &format!("{count} held"), 10.0, true, palette::HELD, Align::Center);
 }
 
 /// A link from `start` to `end` with its cuts. A link cut both ways is a dashed red line with a
@@ -241,7 +303,7 @@ pub struct LegendItem {
 }
 
 /// The legend, in the order the page lists it.
-pub const LEGEND: [LegendItem; 22] = [
+pub const LEGEND: [LegendItem; 27] = [
     LegendItem { key: "leader", label: "leader (crown, heavy outline)", group: "nodes" },
     LegendItem { key: "candidate", label: "candidate (dashed)", group: "nodes" },
     LegendItem { key: "precandidate", label: "pre-candidate (dotted)", group: "nodes" },
@@ -249,10 +311,14 @@ pub const LEGEND: [LegendItem; 22] = [
     LegendItem { key: "down", label: "crashed", group: "nodes" },
     LegendItem { key: "paused", label: "paused", group: "nodes" },
     LegendItem { key: "timer", label: "election timer: fires when the arc runs out", group: "nodes" },
-    LegendItem { key: "vote", label: "RequestVote", group: "messages" },
-    LegendItem { key: "prevote", label: "PreVote request", group: "messages" },
+    LegendItem { key: "selected", label: "selected (its details in the inspector)", group: "nodes" },
+    LegendItem { key: "flagged", label: "named by a failed check", group: "nodes" },
+    LegendItem { key: "vote", label: "RequestVote (round)", group: "messages" },
     LegendItem { key: "vote-granted", label: "vote granted", group: "messages" },
     LegendItem { key: "vote-refused", label: "vote refused", group: "messages" },
+    LegendItem { key: "prevote", label: "PreVote request (diamond)", group: "messages" },
+    LegendItem { key: "prevote-granted", label: "pre-vote granted", group: "messages" },
+    LegendItem { key: "prevote-refused", label: "pre-vote refused", group: "messages" },
     LegendItem { key: "append", label: "AppendEntries (number of entries)", group: "messages" },
     LegendItem { key: "append-ok", label: "append accepted", group: "messages" },
     LegendItem { key: "append-rejected", label: "append rejected", group: "messages" },
@@ -260,6 +326,7 @@ pub const LEGEND: [LegendItem; 22] = [
     LegendItem { key: "heartbeat-reply", label: "heartbeat answer", group: "messages" },
     LegendItem { key: "duplicate", label: "duplicated copy", group: "messages" },
     LegendItem { key: "lost", label: "lost (fades out)", group: "messages" },
+    LegendItem { key: "held", label: "held by the network, with their count", group: "messages" },
     LegendItem {
         key: "groups",
         label: "sides of a partition: a halo colour each; dashed links between them are cut",
@@ -276,14 +343,29 @@ pub fn swatch(pen: &Pen, key: &str, width: f64, height: f64) -> bool {
     let center = Point { x: width / 2.0, y: height / 2.0 };
     let small = (height / 2.0 - 2.0).min(10.0);
     match key {
-        "leader" | "candidate" | "precandidate" | "follower" | "down" => {
-            let center = Point { x: center.x, y: center.y + if key == "leader" { 3.0 } else { 0.0 } };
-            node(pen, center, small - if key == "leader" { 2.0 } else { 0.0 }, key, false);
+        "leader" => {
+            // The crown must fit above the node: the node shrinks and sits low to make room
+            // (its heavy outline reaches 2 px past its radius).
+            let radius = (small - 4.0).max(4.0);
+            let center = Point { x: center.x, y: height - radius - 2.0 };
+            debug_assert!(center.y - radius - crown_height_px(radius) >= 0.0, "the crown fits");
+            node(pen, center, radius, key, false);
         }
+        "candidate" | "precandidate" | "follower" | "down" => node(pen, center, small, key, false),
         "paused" => node(pen, Point { x: center.x - 2.0, y: center.y + 3.0 }, small - 3.0, "follower", true),
         "timer" => {
-            pen.stroke_circle(center, small - 1.0, palette::TIMER_TRACK, 3.0);
-            pen.stroke_arc(center, small - 1.0, 0.65, palette::TIMER, 3.0);
+            election_timer(pen, center, small - 5.5, 0.65);
+            node(pen, center, small - 5.5, "follower", false);
+        }
+        "selected" | "flagged" => {
+            node_marks(pen, center, small - 4.0, 0.45, (key == "flagged", key == "selected"));
+            node(pen, center, small - 4.0, "follower", false);
+        }
+        "held" => {
+            let at = Point { x: center.x, y: center.y + 5.0 };
+            message(pen, Glyph::Append { entries: 1 }, Point { x: at.x - 5.0, y: at.y }, false);
+            message(pen, Glyph::Append { entries: 1 }, at, false);
+            held_count(pen, Point { x: at.x, y: at.y + 1.0 }, 2);
         }
         "lost" => lost(pen, Glyph::Append { entries: 0 }, center, 0.55),
         "duplicate" => {
@@ -318,6 +400,8 @@ fn message_swatch(key: &str) -> Option<Glyph> {
         "prevote" => Glyph::Vote { prevote: true },
         "vote-granted" => Glyph::VoteAnswer { prevote: false, granted: true },
         "vote-refused" => Glyph::VoteAnswer { prevote: false, granted: false },
+        "prevote-granted" => Glyph::VoteAnswer { prevote: true, granted: true },
+        "prevote-refused" => Glyph::VoteAnswer { prevote: true, granted: false },
         "append" => Glyph::Append { entries: 3 },
         "append-ok" => Glyph::AppendAnswer { accepted: true },
         "append-rejected" => Glyph::AppendAnswer { accepted: false },

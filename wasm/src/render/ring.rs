@@ -167,7 +167,7 @@ fn draw_held(pen: &Pen, simulation: &World, layout: &Layout) {
     for ((from, to), count) in counted {
         let (start, end) = layout.lane(from, to);
         let at = start.lerp(end, 0.3);
-        pen.text(Point { x: at.x, y: at.y - 11.0 }, &format!("{count} held"), 10.0, true, palette::HELD, Align::Center);
+        glyphs::held_count(pen, at, count);
     }
 }
 
@@ -182,13 +182,7 @@ fn draw_node(pen: &Pen, simulation: &World, layout: &Layout, id: NodeId, server:
     let radius = layout.node_radius;
     let node = server.node.as_ref();
     let role = node.map_or("down", |node| node.role().name());
-    if marks.flagged {
-        pen.fill_circle(center, radius + 11.0, "rgba(197, 34, 31, 0.16)");
-        pen.stroke_circle(center, radius + 10.0, palette::VIOLATION, 3.0);
-    }
-    if marks.selected {
-        pen.stroke_circle(center, radius + 7.0, palette::SELECTED, 2.5);
-    }
+    glyphs::node_marks(pen, center, radius, 1.0, (marks.flagged, marks.selected));
     if let Some(node) = node {
         draw_election_timer(pen, simulation, center, radius, server, node);
     }
@@ -231,9 +225,7 @@ fn draw_election_timer(pen: &Pen, simulation: &World, center: Point, radius: f64
     let deadline_us = server.clock.true_us_at(deadline_local_us, now_us);
     let span_us = node.config().protocol.election_timeout_us_max.max(1);
     let remaining = deadline_us.saturating_sub(now_us) as f64 / span_us as f64;
-    let arc_radius = radius + 4.5;
-    pen.stroke_circle(center, arc_radius, palette::TIMER_TRACK, 3.0);
-    pen.stroke_arc(center, arc_radius, remaining, palette::TIMER, 3.0);
+    glyphs::election_timer(pen, center, radius, remaining);
 }
 
 /// "leader", "candidate · has 2 votes, needs 3", "follower · paused", "crashed"; shorter when

@@ -684,7 +684,11 @@ impl SafetyChecker {
             "entries up to index {committed} are committed, but only {} of the {} nodes {} them on disk; a quorum is {}",
             holders.len(),
             self.shadows.len(),
-            if holders.is_empty() { "hold".to_string() } else { format!("({}) hold", node_names(&holders)) },
+            match holders.len() {
+                0 => "hold".to_string(),
+                1 => format!("({}) holds", node_names(&holders)),
+                _ => format!("({}) hold", node_names(&holders)),
+            },
             self.quorum
         );
         Err(self.violation(Invariant::QuorumLogInv, holders, vec![], vec![committed], message))

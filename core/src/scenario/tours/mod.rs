@@ -154,25 +154,20 @@ impl Trigger {
     }
 }
 
-/// One caption: what pins it, what it says, and whether the page pauses there.
+/// One caption: what pins it and what it says. The page stops playing at every caption, so
+/// that it is read: a caption that flashed past while the run played on would tell a student
+/// nothing (a tour is the time to read, not to watch).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Caption {
     /// Where it is pinned.
     pub trigger: Trigger,
     /// What it says: plain text with `{placeholders}`.
     pub text: &'static str,
-    /// The page stops playing at it, to let it be read.
-    pub pause: bool,
 }
 
-/// A caption the run plays through.
-pub(crate) const fn say(trigger: Trigger, text: &'static str) -> Caption {
-    Caption { trigger, text, pause: false }
-}
-
-/// A caption the page stops at.
+/// A caption, where the page stops until the reader continues.
 pub(crate) const fn stop(trigger: Trigger, text: &'static str) -> Caption {
-    Caption { trigger, text, pause: true }
+    Caption { trigger, text }
 }
 
 /// A preset's guided tour.
