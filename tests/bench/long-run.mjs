@@ -22,7 +22,7 @@ const LONG = `(() => {
   scenario.name = "bench-long";
   scenario.nodes = 9;
   scenario.workload.clients = 64;
-  scenario.phases.safety_us = 1800000000;
+  scenario.phases.safety_us = 3500000000;
   scenario.phases.liveness_us = 10000000;
   return scenario;
 })()`;

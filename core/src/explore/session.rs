@@ -261,6 +261,7 @@ impl Session {
                 position == 1 || checkpoint.events() % spacing == 0
             });
         }
+        self.world.share_chunks();
         self.checkpoints.push(self.world.clone());
     }
 
@@ -458,6 +459,33 @@ mod tests {
         assert_eq!(session.frontier().0, 2_000);
         session.act(Action::Crash { node: 2 });
         assert_eq!(session.frontier().0, 500);
+    }
+
+    #[test]
+    fn checkpoints_share_the_logs_past_and_change_nothing() {
+        let mut nine = spec(4);
+        nine.scenario.nodes = 9;
+        nine.scenario.workload.clients = 16;
+        let mut session = Session::new(nine.clone(), 0).unwrap();
+        session.run_events(60_000);
+        let mut bare = World::new(nine.scenario).unwrap();
+        while bare.events() < 60_000 && bare.step() {}
+        assert_eq!(session.world().trace_hash(), bare.trace_hash(), "sharing memory changes no event");
+        let logs: Vec<&crate::shared_vec::SharedVec<crate::raft::Entry>> = session
+            .world()
+            .servers()
+            .iter()
+            .filter_map(|server| server.node.as_ref())
+            .map(|node| node.log().entries())
+            .collect();
+        assert!(logs[0].len() > 4 * crate::shared_vec::CHUNK, "the run is long enough to fill chunks");
+        assert!(
+            logs.iter().all(|log| log.shares_chunk_with(logs[0], 0)),
+            "the nodes hold one copy of their common past"
+        );
+        let apart: Vec<_> =
+            bare.servers().iter().filter_map(|server| server.node.as_ref()).map(|node| node.log().entries()).collect();
+        assert!(!apart[1].shares_chunk_with(apart[0], 0), "without a session each node keeps its own copy");
     }
 
     #[test]

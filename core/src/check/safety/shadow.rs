@@ -16,6 +16,12 @@ pub(super) struct LogShadow {
 }
 
 impl LogShadow {
+    /// Shares the chunks this shadow holds in common with `other`: memory only.
+    pub(super) fn share_chunks_with(&mut self, other: &LogShadow) {
+        self.prefix.share_chunks_with(&other.prefix);
+        self.terms.share_chunks_with(&other.terms);
+    }
+
     /// The shadow of a log held in full (a disk read at a crash).
     pub(super) fn of<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> Self {
         let mut shadow = LogShadow::default();
