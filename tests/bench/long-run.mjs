@@ -121,7 +121,8 @@ try {
   result.milestones = [];
   for (let milestone = 1_000_000; milestone <= eventsWanted; milestone += 1_000_000) {
     await setPanels(page, false);
-    await page.waitForFunction((target) => window.raftsim.app.sim.events() >= target, { timeout: 600_000, polling: 250 }, milestone);
+    await page.waitForFunction((target) => window.raftsim.app.sim.events() >= target || window.raftsim.app.sim.finished(), { timeout: 600_000, polling: 250 }, milestone);
+    if (await page.evaluate(() => window.raftsim.app.sim.finished())) throw new Error(`the run ended before ${milestone} events`);
     const memory = await page.evaluate(() => ({ events: window.raftsim.app.sim.events(), wasm_memory_bytes: window.raftsim.wasmMemoryBytes() }));
     await setPanels(page, true);
     const open = await rate(page, WINDOW_MS);
