@@ -2,7 +2,7 @@
 // bench`; prints one JSON object.
 //   node tests/bench/long-run.mjs <web-root> [<events>]
 // The default preset with 9 nodes and 64 clients and a fault phase long enough never to end,
-// played as fast as it goes up to `events` (20M by default). At every million events it takes
+// played as fast as it goes up to `events` (20M by default; 0 for the load figures only). At every million events it takes
 // the wasm memory, then plays 4 s with every panel open and 4 s with every panel closed and
 // notes the events per second of each. Also the first frame with the network throttled (10
 // Mbit/s, 40 ms round trip, Chromium's emulation over CDP) and what each file costs.
@@ -111,14 +111,18 @@ const server = await serve(root);
 const browser = await launch("chromium", ["--enable-precise-memory-info"]);
 try {
   const result = { transfer: transfer(root) };
-  result.first_frame_throttled = await throttledFirstFrame(browser, `${server.url}?paused`);
+  // As a static host serves the page (gzip), and uncompressed as the plain server does.
+  const zipped = await serve(root, { gzip: true });
+  result.first_frame_throttled = await throttledFirstFrame(browser, `${zipped.url}?paused`);
+  await zipped.close();
+  result.first_frame_throttled_uncompressed = await throttledFirstFrame(browser, `${server.url}?paused`);
   const page = await browser.newPage();
   await page.setViewport({ width: 1400, height: 900 });
+  result.milestones = [];
   await page.goto(`${server.url}?paused`);
   await page.waitForFunction(() => document.body.dataset.firstFrame === "drawn");
   await page.evaluate(`window.raftsim.start(${LONG})`);
   await play(page);
-  result.milestones = [];
   for (let milestone = 1_000_000; milestone <= eventsWanted; milestone += 1_000_000) {
     await setPanels(page, false);
     await page.waitForFunction((target) => window.raftsim.app.sim.events() >= target || window.raftsim.app.sim.finished(), { timeout: 600_000, polling: 250 }, milestone);

@@ -258,12 +258,14 @@ fn bench_long_run(root: &Path, settings: &Settings, events: Option<&String>) -> 
 }
 
 fn print_long_run(figures: &serde_json::Value) {
-    let first = &figures["first_frame_throttled"];
     println!("page on a throttled network (10 Mbit/s, 40 ms round trip, cache off; headless Chromium):");
-    println!(
-        "  first frame       median {} ms, worst {} ms of 3; {} bytes on the wire",
-        first["median_ms"], first["worst_ms"], first["bytes_on_wire"]
-    );
+    for (label, key) in [("gzip", "first_frame_throttled"), ("uncompressed", "first_frame_throttled_uncompressed")] {
+        let first = &figures[key];
+        println!(
+            "  first frame, {label:<12} median {} ms, worst {} ms of 3; {} bytes on the wire",
+            first["median_ms"], first["worst_ms"], first["bytes_on_wire"]
+        );
+    }
     if let Some(files) = figures["transfer"].as_array() {
         let total: f64 = files.iter().filter_map(|file| file["gzipped"].as_f64()).sum();
         println!("  transfer          {:.0} KB gzipped in all; at 10 Mbit/s each costs:", total / 1e3);
