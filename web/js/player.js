@@ -38,10 +38,14 @@ const CHUNK_MS = 1.5;
  * run play 5 to 20 times slower than with them closed (issue #27). The panels then redraw
  * less often instead. */
 const ENGINE_SHARE_FASTEST = 0.6;
+// So the budget is 1.5 times the rest of the frame, between FRAME_WORK_MS and FRAME_WORK_MS_MAX.
 /** The most wall time one frame spends on events, so a click still answers within a frame. */
-const FRAME_WORK_MS_MAX = 60;
-/** The draw hooks' time per frame, smoothed over the last frames. */
-let drawMsSmoothed = 0;
+const FRAME_WORK_MS_MAX = 150;
+/** The wall time between one frame's events and the next's (the panels' drawing, the
+ * browser's layout and paint, and any wait for the screen), smoothed over the last frames. */
+let otherMsSmoothed = 0;
+/** When the last frame's events ended. */
+let engineEndedAt = 0;
 
 let speedIndex = DEFAULT_SPEED;
 /** Where play must stop, given the event now: `{event, time_us}` (a guided tour's next pausing
@@ -174,7 +178,7 @@ function playFrame(elapsedMs) {
     }
   } else if (level.max) {
     const share = ENGINE_SHARE_FASTEST / (1 - ENGINE_SHARE_FASTEST);
-    const budgetMs = Math.min(FRAME_WORK_MS_MAX, Math.max(FRAME_WORK_MS, drawMsSmoothed * share));
+    const budgetMs = Math.min(FRAME_WORK_MS_MAX, Math.max(FRAME_WORK_MS, otherMsSmoothed * share));
     runForWallTime(sim, until(app.runEndUs), allowed, budgetMs);
   } else {
     const target = until(Math.min(sim.now_us() + Math.round(elapsedMs * 1_000 * level.rate), app.runEndUs));
@@ -274,17 +278,17 @@ export function startLoop() {
     const elapsedMs = Math.max(0, Math.min(now - last, 250));
     last = Math.max(last, now);
     const started = performance.now();
+    if (engineEndedAt !== 0) otherMsSmoothed = 0.7 * otherMsSmoothed + 0.3 * Math.min(started - engineEndedAt, 1_000);
     guard(() => {
       if (!app.sim) return;
       if (app.opening) openingFrame();
       else if (app.travelTo !== null) travelFrame();
       else if (app.playing) playFrame(elapsedMs);
+      engineEndedAt = performance.now();
       const events = app.sim.events();
       const changed = events !== lastEvents || app.playing || app.travelTo !== null || app.opening || app.dirty;
       lastEvents = events;
-      const drawStarted = performance.now();
       for (const hook of drawHooks) hook(now, changed);
-      drawMsSmoothed = 0.8 * drawMsSmoothed + 0.2 * (performance.now() - drawStarted);
       app.dirty = false;
     });
     recordFrame(started);
