@@ -5,6 +5,7 @@ import { createServer } from "node:http";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { extname, join, normalize, resolve, sep } from "node:path";
+import { gzipSync } from "node:zlib";
 import puppeteer from "puppeteer-core";
 
 const TYPES = {
@@ -16,8 +17,10 @@ const TYPES = {
   ".png": "image/png",
 };
 
-/** Serves `root` on 127.0.0.1 (a free port); resolves to { url, close }. */
-export function serve(root) {
+/** Serves `root` on 127.0.0.1 (a free port); resolves to { url, close }. With `gzip`, bodies
+ * go compressed to a browser that accepts it, as a static host sends them (the benchmark of a
+ * throttled load). */
+export function serve(root, { gzip = false } = {}) {
   const base = resolve(root);
   const server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url, "http://x").pathname);
@@ -29,8 +32,14 @@ export function serve(root) {
     try {
       if (statSync(file).isDirectory()) file = join(file, "index.html");
       const body = readFileSync(file);
-      response.writeHead(200, { "Content-Type": TYPES[extname(file)] ?? "application/octet-stream", "Cache-Control": "no-store" });
-      response.end(body);
+      const headers = { "Content-Type": TYPES[extname(file)] ?? "application/octet-stream", "Cache-Control": "no-store" };
+      if (gzip && /\bgzip\b/.test(request.headers["accept-encoding"] ?? "")) {
+        response.writeHead(200, { ...headers, "Content-Encoding": "gzip" });
+        response.end(gzipSync(body));
+      } else {
+        response.writeHead(200, headers);
+        response.end(body);
+      }
     } catch {
       response.writeHead(404, { "Content-Type": "text/plain" }).end("not found\n");
     }

@@ -33,6 +33,19 @@ const EVENTS_PER_FRAME_MAX = 20_000;
 const FRAME_WORK_MS = 6;
 /** The wall time one chunk of events should take. */
 const CHUNK_MS = 1.5;
+/** At the fastest speed the engine gets at least this share of the wall time, whatever the
+ * open panels cost to draw: with a fixed FRAME_WORK_MS a frame, every panel open made a long
+ * run play 5 to 20 times slower than with them closed (issue #27). The panels then redraw
+ * less often instead. */
+const ENGINE_SHARE_FASTEST = 0.6;
+// So the budget is 1.5 times the rest of the frame, between FRAME_WORK_MS and FRAME_WORK_MS_MAX.
+/** The most wall time one frame spends on events, so a click still answers within a frame. */
+const FRAME_WORK_MS_MAX = 150;
+/** The wall time between one frame's events and the next's (the panels' drawing, the
+ * browser's layout and paint, and any wait for the screen), smoothed over the last frames. */
+let otherMsSmoothed = 0;
+/** When the last frame's events ended. */
+let engineEndedAt = 0;
 
 let speedIndex = DEFAULT_SPEED;
 /** Where play must stop, given the event now: `{event, time_us}` (a guided tour's next pausing
@@ -164,7 +177,9 @@ function playFrame(elapsedMs) {
       if (!sim.step()) break;
     }
   } else if (level.max) {
-    runForWallTime(sim, until(app.runEndUs), allowed);
+    const share = ENGINE_SHARE_FASTEST / (1 - ENGINE_SHARE_FASTEST);
+    const budgetMs = Math.min(FRAME_WORK_MS_MAX, Math.max(FRAME_WORK_MS, otherMsSmoothed * share));
+    runForWallTime(sim, until(app.runEndUs), allowed, budgetMs);
   } else {
     const target = until(Math.min(sim.now_us() + Math.round(elapsedMs * 1_000 * level.rate), app.runEndUs));
     sim.advance(target, allowed(EVENTS_PER_FRAME_MAX));
@@ -186,20 +201,20 @@ function halted() {
 
 /** Runs events toward `target_us` for at most FRAME_WORK_MS of wall time, at most
  * `allowed(n)` of each chunk of n; true once there (or once nothing more is allowed). */
-function runForWallTime(sim, target_us, allowed = (count) => count) {
+function runForWallTime(sim, target_us, allowed = (count) => count, budgetMs = FRAME_WORK_MS) {
   return withinFrameBudget((events) => {
     const count = allowed(events);
     return count === 0 || sim.advance(target_us, count) < count;
-  });
+  }, budgetMs);
 }
 
 /**
  * Calls `work(events)` (which runs at most that many events and says whether it is done)
- * until it is done or FRAME_WORK_MS of wall time is spent; true once done. Events run in
+ * until it is done or `budgetMs` (FRAME_WORK_MS) of wall time is spent; true once done. Events run in
  * chunks sized to take about CHUNK_MS each, so the budget holds to within one chunk however
  * fast or slow events are at the moment.
  */
-function withinFrameBudget(work) {
+function withinFrameBudget(work, budgetMs = FRAME_WORK_MS) {
   const started = performance.now();
   for (;;) {
     const before = performance.now();
@@ -208,7 +223,7 @@ function withinFrameBudget(work) {
     if (done) return true;
     const chunkMs = Math.max(after - before, 0.05);
     chunk = Math.max(50, Math.min(50_000, Math.round((chunk + (chunk * CHUNK_MS) / chunkMs) / 2)));
-    if (after - started + CHUNK_MS > FRAME_WORK_MS) return false;
+    if (after - started + CHUNK_MS > budgetMs) return false;
   }
 }
 
@@ -263,11 +278,13 @@ export function startLoop() {
     const elapsedMs = Math.max(0, Math.min(now - last, 250));
     last = Math.max(last, now);
     const started = performance.now();
+    if (engineEndedAt !== 0) otherMsSmoothed = 0.7 * otherMsSmoothed + 0.3 * Math.min(started - engineEndedAt, 1_000);
     guard(() => {
       if (!app.sim) return;
       if (app.opening) openingFrame();
       else if (app.travelTo !== null) travelFrame();
       else if (app.playing) playFrame(elapsedMs);
+      engineEndedAt = performance.now();
       const events = app.sim.events();
       const changed = events !== lastEvents || app.playing || app.travelTo !== null || app.opening || app.dirty;
       lastEvents = events;

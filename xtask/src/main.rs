@@ -22,6 +22,10 @@ commands:
   serve [--port N]     build-wasm, then serve web/ on http://127.0.0.1:N/ (default 8080)
   bench                the standard workload natively and in headless Chromium and Firefox
                        (wasm), with the ratios and the wasm size; then the page's figures
+                       and the page left playing (bench long)
+  bench long [EVENTS]  only the page left playing, to EVENTS (20M): wasm memory and events/s
+                       with every panel open and closed at each million; the first frame on
+                       a throttled network, and what each file costs
   test [STEP...]       run every test step, or only those named, in this order:
                        format lints native sweeps wasm browsers page
                        (lints: clippy natively and for wasm, then tsc --noEmit over web/js
@@ -39,6 +43,9 @@ fn main() -> ExitCode {
     let result = match arguments.first().map(String::as_str) {
         Some("build-wasm") => build_wasm(&root, &settings),
         Some("serve") => serve_page(&root, &settings, &arguments[1..]),
+        Some("bench") if arguments.get(1).is_some_and(|word| word == "long") => {
+            build_wasm(&root, &settings).and_then(|()| bench_long_run(&root, &settings, arguments.get(2)))
+        }
         Some("bench") => bench(&root, &settings),
         Some("test") => return run_tests(&root, &settings, &arguments[1..]),
         Some("help" | "--help" | "-h") => {
@@ -227,7 +234,68 @@ fn bench(root: &Path, settings: &Settings) -> Result<(), String> {
     println!("  with talc         {raw} bytes, {gzipped} bytes gzipped");
     compare_allocators(&summaries);
     bench_page(root, settings)?;
-    bench_allocator_memory(root, settings, &talc_pkg)
+    bench_allocator_memory(root, settings, &talc_pkg)?;
+    bench_long_run(root, settings, None)
+}
+
+/// The page left playing (tests/bench/long-run.mjs, headless Chromium): the default preset at
+/// 9 nodes and 64 clients, as fast as it goes, to `events` (20M by default). Issue #27's bar:
+/// at 20M events the wasm memory under 300 MB, and events/s with every panel open within 1.5×
+/// of every panel closed.
+fn bench_long_run(root: &Path, settings: &Settings, events: Option<&String>) -> Result<(), String> {
+    let events = events.map_or("20000000", String::as_str);
+    let mut command = Command::new("node");
+    command.current_dir(root).arg("tests/bench/long-run.mjs").arg(root.join("web")).arg(events);
+    command.env("RAFTSIM_CHROMIUM", &settings.test.chromium);
+    command.env("RAFTSIM_CHROMIUM_ARGS", settings.test.chromium_args.join(" "));
+    eprintln!("+ {}", describe(&command));
+    let output = command.output().map_err(|error| format!("cannot start node: {error}"))?;
+    if !output.status.success() {
+        return Err(format!("the long-run benchmark failed: {}", String::from_utf8_lossy(&output.stderr)));
+    }
+    print_long_run(&json_value(String::from_utf8_lossy(&output.stdout).trim())?);
+    Ok(())
+}
+
+fn print_long_run(figures: &serde_json::Value) {
+    println!("page on a throttled network (10 Mbit/s, 40 ms round trip, cache off; headless Chromium):");
+    for (label, key) in [("gzip", "first_frame_throttled"), ("uncompressed", "first_frame_throttled_uncompressed")] {
+        let first = &figures[key];
+        println!(
+            "  first frame, {label:<12} median {} ms, worst {} ms of 3; {} bytes on the wire",
+            first["median_ms"], first["worst_ms"], first["bytes_on_wire"]
+        );
+    }
+    if let Some(files) = figures["transfer"].as_array() {
+        let total: f64 = files.iter().filter_map(|file| file["gzipped"].as_f64()).sum();
+        println!("  transfer          {:.0} KB gzipped in all; at 10 Mbit/s each costs:", total / 1e3);
+        for file in files.iter().take(6) {
+            let gzipped = file["gzipped"].as_f64().unwrap_or(0.0);
+            println!(
+                "    {:<28} {:>7.1} KB gzipped ({:>7.1} KB raw), {:>4.0} ms",
+                file["file"].as_str().unwrap_or("?"),
+                gzipped / 1e3,
+                file["raw"].as_f64().unwrap_or(0.0) / 1e3,
+                gzipped * 8.0 / 10e6 * 1e3
+            );
+        }
+    }
+    println!("page left playing: default preset, 9 nodes, 64 clients, as fast as it goes (headless Chromium):");
+    println!("       events   wasm memory   events/s panels open   closed   ratio   frames/s open, closed");
+    for milestone in figures["milestones"].as_array().into_iter().flatten() {
+        let open = milestone["open"]["events_per_second"].as_f64().unwrap_or(f64::NAN);
+        let closed = milestone["closed"]["events_per_second"].as_f64().unwrap_or(f64::NAN);
+        println!(
+            "  {:>11}   {:>8.1} MB   {:>19.0}   {:>6.0}   {:>5.2}   {}, {}",
+            milestone["events"],
+            milestone["wasm_memory_bytes"].as_f64().unwrap_or(f64::NAN) / 1e6,
+            open,
+            closed,
+            closed / open,
+            milestone["open"]["frames_per_second"],
+            milestone["closed"]["frames_per_second"]
+        );
+    }
 }
 
 /// Talc's rates as a share of raftsim-alloc's, per browser, by best wall and best CPU.

@@ -13,9 +13,15 @@ use super::watch::Watch;
 use crate::sim::World;
 
 /// How many checkpoints a session keeps; when full, every other one goes and the spacing
-/// doubles, so their number stays bounded however long the run. A checkpoint shares the past
-/// with the world (`SharedVec`), so each costs only what changes: a few hundred KB.
-const CHECKPOINTS_MAX: usize = 128;
+/// doubles, so their number stays bounded however long the run: every event stays reachable,
+/// and a jump replays at most a 48th of the run. A checkpoint shares the past with the world
+/// (`SharedVec`), yet what it holds of its own grows with the run (about 1.5 MB at 20M events
+/// at 9 nodes and 64 clients: queue, chunk lists, tails), so their number is most of a long
+/// run's memory: 128 of them made 140 of the 231 MB of a session at 8M events (issue #27).
+const CHECKPOINTS_MAX: usize = 48;
+/// A backward seek keeps one more checkpoint this many events before where it lands, so that
+/// stepping back again and again replays at most this many events, not a spacing each time.
+const NEARBY_GAP: u64 = 1_024;
 /// Events between checkpoints at first.
 const SPACING_INITIAL: u64 = 1_024;
 
@@ -25,6 +31,8 @@ pub struct Session {
     world: World,
     /// Snapshots in event order; the first is the start of the run.
     checkpoints: Vec<World>,
+    /// A snapshot a little before where the last backward seek landed (see [`NEARBY_GAP`]).
+    nearby: Option<World>,
     spacing: u64,
     /// Every user action of the timeline, applied or still ahead, in order.
     timeline: Vec<UserAction>,
@@ -68,6 +76,7 @@ impl Session {
         let timeline = spec.actions.clone();
         Ok(Session {
             checkpoints: vec![world.clone()],
+            nearby: None,
             world,
             spec,
             spacing: SPACING_INITIAL,
@@ -180,6 +189,7 @@ impl Session {
         let now = self.world.events();
         self.frontier = (now, self.world.now_us());
         self.checkpoints.retain(|checkpoint| checkpoint.events() <= now);
+        self.nearby = self.nearby.take().filter(|nearby| nearby.events() <= now);
         self.world.set_pending_actions(Vec::new());
         if let Some(record) = &mut self.record {
             record.truncate(&self.world);
@@ -197,10 +207,17 @@ impl Session {
     /// Goes to the state right after event `event` (or the end, if the run stops earlier),
     /// replaying from the nearest checkpoint at or before it.
     pub fn seek(&mut self, event: u64) {
-        let ahead = self.checkpoints.iter().rev().find(|checkpoint| checkpoint.events() <= event);
+        let ahead = self.latest(|checkpoint| checkpoint.events() <= event);
         let from_ahead = ahead.is_some_and(|checkpoint| checkpoint.events() > self.world.events());
         if event < self.world.events() || from_ahead {
             self.restore(|checkpoint| checkpoint.events() <= event);
+            let before = event.saturating_sub(NEARBY_GAP);
+            if before > self.world.events() + NEARBY_GAP {
+                self.world.keep_feed(0);
+                self.run_events(before - self.world.events());
+                self.world.keep_feed(self.feed_capacity);
+                self.nearby = Some(self.world.clone());
+            }
         }
         // Only the last events are kept in words: replay the rest without writing them.
         let missing = event - self.world.events();
@@ -216,7 +233,7 @@ impl Session {
     /// Goes to simulated time `time_us`: the state after every event due by then (or the end,
     /// if the run stops earlier), replaying from the nearest checkpoint when it is in the past.
     pub fn seek_time(&mut self, time_us: u64) {
-        let ahead = self.checkpoints.iter().rev().find(|checkpoint| checkpoint.now_us() <= time_us);
+        let ahead = self.latest(|checkpoint| checkpoint.now_us() <= time_us);
         let from_ahead = ahead.is_some_and(|checkpoint| checkpoint.events() > self.world.events());
         if time_us < self.world.now_us() || from_ahead {
             self.restore(|checkpoint| checkpoint.now_us() <= time_us);
@@ -227,7 +244,7 @@ impl Session {
     /// Replaces the world with the latest checkpoint that `fits`, with the timeline's actions
     /// still ahead of it pending. The first checkpoint, the start, fits every seek.
     fn restore(&mut self, fits: impl Fn(&World) -> bool) {
-        let checkpoint = self.checkpoints.iter().rev().find(|checkpoint| fits(checkpoint));
+        let checkpoint = self.latest(fits);
         let mut restored = checkpoint.expect("the first checkpoint is the start").clone();
         restored.keep_feed(self.feed_capacity);
         // The record holds what the replay redoes: nothing is reported until new events.
@@ -236,6 +253,16 @@ impl Session {
         assert!(applied <= self.timeline.len(), "a checkpoint is on the timeline");
         restored.set_pending_actions(self.timeline[applied..].to_vec());
         self.world = restored;
+    }
+
+    /// The latest snapshot (a checkpoint, or the one near the last backward seek) that `fits`.
+    fn latest(&self, fits: impl Fn(&World) -> bool) -> Option<&World> {
+        let checkpoint = self.checkpoints.iter().rev().find(|checkpoint| fits(checkpoint));
+        let nearby = self.nearby.as_ref().filter(|nearby| fits(nearby));
+        match (checkpoint, nearby) {
+            (Some(checkpoint), Some(nearby)) if nearby.events() > checkpoint.events() => Some(nearby),
+            (checkpoint, nearby) => checkpoint.or(nearby),
+        }
     }
 
     /// Goes back one event; `false` at the start.
@@ -249,7 +276,9 @@ impl Session {
     }
 
     fn checkpoint(&mut self) {
-        if self.checkpoints.last().is_some_and(|last| last.events() == self.world.events()) {
+        // A replay in the past passes the checkpoints it was made from: only new ground gets
+        // one, so they stay in event order.
+        if self.checkpoints.last().is_some_and(|last| last.events() >= self.world.events()) {
             return;
         }
         if self.checkpoints.len() == CHECKPOINTS_MAX {
@@ -261,6 +290,7 @@ impl Session {
                 position == 1 || checkpoint.events() % spacing == 0
             });
         }
+        self.world.share_chunks();
         self.checkpoints.push(self.world.clone());
     }
 
@@ -458,6 +488,54 @@ mod tests {
         assert_eq!(session.frontier().0, 2_000);
         session.act(Action::Crash { node: 2 });
         assert_eq!(session.frontier().0, 500);
+    }
+
+    #[test]
+    fn checkpoints_share_the_logs_past_and_change_nothing() {
+        let mut nine = spec(4);
+        nine.scenario.nodes = 9;
+        nine.scenario.workload.clients = 16;
+        let mut session = Session::new(nine.clone(), 0).unwrap();
+        session.run_events(60_000);
+        let mut bare = World::new(nine.scenario).unwrap();
+        while bare.events() < 60_000 && bare.step() {}
+        assert_eq!(session.world().trace_hash(), bare.trace_hash(), "sharing memory changes no event");
+        let logs: Vec<&crate::shared_vec::SharedVec<crate::raft::Entry>> = session
+            .world()
+            .servers()
+            .iter()
+            .filter_map(|server| server.node.as_ref())
+            .map(|node| node.log().entries())
+            .collect();
+        assert!(logs[0].len() > 4 * crate::shared_vec::CHUNK, "the run is long enough to fill chunks");
+        assert!(
+            logs.iter().all(|log| log.shares_chunk_with(logs[0], 0)),
+            "the nodes hold one copy of their common past"
+        );
+        let apart: Vec<_> =
+            bare.servers().iter().filter_map(|server| server.node.as_ref()).map(|node| node.log().entries()).collect();
+        assert!(!apart[1].shares_chunk_with(apart[0], 0), "without a session each node keeps its own copy");
+    }
+
+    #[test]
+    fn stepping_back_again_and_again_replays_from_near_by() {
+        let mut long = spec(13);
+        long.scenario.phases.safety_us = 60_000_000;
+        let mut session = Session::new(long.clone(), 0).unwrap();
+        session.run_events(150_000);
+        let (frontier, checkpoints) = (session.world().events(), session.checkpoint_count());
+        session.step_back();
+        let nearby = session.nearby.as_ref().map(World::events);
+        assert_eq!(nearby, Some(frontier - 1 - NEARBY_GAP), "a step back keeps a snapshot just behind it");
+        for _ in 0..10 {
+            session.step_back();
+        }
+        let mut straight = Session::new(long, 0).unwrap();
+        straight.run_events(frontier - 11);
+        assert_eq!(session.world().trace_hash(), straight.world().trace_hash());
+        assert_eq!(session.checkpoint_count(), checkpoints, "replays in the past add no checkpoint");
+        let events: Vec<u64> = session.checkpoints.iter().map(World::events).collect();
+        assert!(events.windows(2).all(|pair| pair[0] < pair[1]), "checkpoints stay in event order: {events:?}");
     }
 
     #[test]

@@ -44,6 +44,12 @@ pub struct RaftLog {
 }
 
 impl RaftLog {
+    /// Shares the chunks of entries this log holds in common with `entries` (another log, a
+    /// disk): memory only, see [`SharedVec::share_chunks_with`].
+    pub fn share_chunks_with(&mut self, entries: &SharedVec<Entry>) {
+        self.entries.share_chunks_with(entries);
+    }
+
     /// A log holding `entries`, which must start at index 1 and be contiguous with
     /// non-decreasing terms (what a restart reads back from disk). Release builds check the
     /// ends (the first and last entries sit at their indexes); test builds walk the whole log,

@@ -4,7 +4,8 @@
 
 use std::collections::VecDeque;
 
-use crate::raft::{DurableState, Index, Write, WriteId, WriteRequest};
+use crate::raft::{DurableState, Entry, Index, Write, WriteId, WriteRequest};
+use crate::shared_vec::SharedVec;
 
 use super::rng::Rng;
 
@@ -36,6 +37,12 @@ pub struct CrashLoss {
 }
 
 impl Disk {
+    /// Shares the chunks of entries the durable log holds in common with `entries` (a node's
+    /// log, another disk). Memory only: what the disk holds stays the same.
+    pub fn share_chunks_with(&mut self, entries: &SharedVec<Entry>) {
+        self.durable.entries.share_chunks_with(entries);
+    }
+
     /// What survives a crash now.
     pub fn durable(&self) -> &DurableState {
         &self.durable

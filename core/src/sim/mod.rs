@@ -675,6 +675,30 @@ impl World {
     pub fn clients(&self) -> &[Client] {
         &self.clients
     }
+    /// Shares the chunks of past that the nodes' logs, their disks and the checker's shadows
+    /// of them hold in common (each a [`SharedVec`](crate::shared_vec::SharedVec)), so that a
+    /// long run keeps about one copy of the cluster's past rather than three per node. A
+    /// session calls it before each checkpoint. Memory only: no state, decision or trace
+    /// changes (measured: 9 nodes, 64 clients, 8M events, the world's heap from 125 MB to
+    /// the figure in the commit that added it).
+    pub fn share_chunks(&mut self) {
+        let mut seen: Vec<crate::shared_vec::SharedVec<crate::raft::Entry>> = Vec::new();
+        for server in self.servers.iter_mut() {
+            for reference in &seen {
+                server.disk.share_chunks_with(reference);
+            }
+            if let Some(node) = &mut server.node {
+                node.share_log_chunks_with(&server.disk.durable().entries);
+                for reference in &seen {
+                    node.share_log_chunks_with(reference);
+                }
+                seen.push(node.log().entries().clone());
+            }
+            seen.push(server.disk.durable().entries.clone());
+        }
+        self.safety.share_chunks();
+    }
+
     /// The leader of each term so far.
     pub fn leaders_by_term(&self) -> &std::collections::BTreeMap<Term, NodeId> {
         self.safety.leaders()

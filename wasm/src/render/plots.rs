@@ -226,11 +226,31 @@ impl Area {
     }
 }
 
+/// Narrower than this, a stretch is never named: even the shortest label ("S1") would not
+/// fit, so its width is not measured. A long run has thousands of stretches, and measuring
+/// each label's text took most of the strip's drawing (issue #27).
+const LABEL_PX_MIN: f64 = 12.0;
+/// Narrower than this, a leader's stretch gets no white line at its start: at a whole run's
+/// scale thousands of them would paint the lane white.
+const SEPARATOR_PX_MIN: f64 = 3.0;
+
+/// What is drawn over the leader lane's fills, at canvas x.
+enum LeaderMark {
+    /// The white line where a leader's stretch starts.
+    Separator(f64),
+    /// A leader's name and term, centred.
+    Named(f64, String),
+    /// "no leader", centred.
+    Leaderless(f64),
+}
+
 /// The leader over time: a green stretch per leader (named where there is room), red where
-/// there was none. Returns the spans drawn and the time without a leader.
+/// there was none (drawn over the green, so that a short gap stays in view). Each colour is
+/// one path and one fill. Returns the spans drawn and the time without a leader.
 fn draw_leaders(pen: &Pen, record: &Record, area: &Area, frontier_us: u64) -> (usize, u64) {
     let spans = record.leaders_in(0, frontier_us);
     let mut leaderless_us = 0;
+    let (mut led, mut leaderless, mut labels) = (Vec::new(), Vec::new(), Vec::new());
     for (index, span) in spans.iter().enumerate() {
         let to_us = spans.get(index + 1).map_or(frontier_us, |next| next.from_us).min(frontier_us);
         if to_us <= span.from_us && to_us != frontier_us {
@@ -238,24 +258,42 @@ fn draw_leaders(pen: &Pen, record: &Record, area: &Area, frontier_us: u64) -> (u
         }
         let (left, right) = (area.strip.x_of(span.from_us), area.strip.x_of(to_us));
         let corner = Point { x: left, y: area.top };
+        let middle = Point { x: (left + right) / 2.0, y: area.top + area.height / 2.0 };
         match span.leader {
             Some((id, term)) => {
-                let colors = palette::role("leader");
-                pen.fill_rect(corner, (right - left).max(0.5), area.height, 0.0, colors.fill);
-                pen.line(Point { x: left, y: area.top }, Point { x: left, y: area.bottom() }, palette::PAPER, 1.0);
-                let label = format!("S{id} · t{term}");
-                if right - left > pen.text_width(&label, 10.0, true) + 6.0 {
-                    let middle = Point { x: (left + right) / 2.0, y: area.top + area.height / 2.0 };
-                    pen.text(middle, &label, 10.0, true, colors.outline, Align::Center);
+                led.push((corner, (right - left).max(0.5), area.height));
+                if right - left >= SEPARATOR_PX_MIN {
+                    labels.push(LeaderMark::Separator(left));
+                }
+                if right - left >= LABEL_PX_MIN {
+                    let label = format!("S{id} · t{term}");
+                    if right - left > pen.text_width(&label, 10.0, true) + 6.0 {
+                        labels.push(LeaderMark::Named(middle.x, label));
+                    }
                 }
             }
             None => {
                 leaderless_us += to_us.saturating_sub(span.from_us);
-                pen.fill_rect(corner, (right - left).max(2.0), area.height, 0.0, "#f4b9b3");
+                leaderless.push((corner, (right - left).max(2.0), area.height));
                 if right - left > 58.0 {
-                    let middle = Point { x: (left + right) / 2.0, y: area.top + area.height / 2.0 };
-                    pen.text(middle, "no leader", 10.0, true, palette::VIOLATION, Align::Center);
+                    labels.push(LeaderMark::Leaderless(middle.x));
                 }
+            }
+        }
+    }
+    pen.fill_rects(&led, palette::role("leader").fill);
+    pen.fill_rects(&leaderless, "#f4b9b3");
+    let y = area.top + area.height / 2.0;
+    for mark in labels {
+        match mark {
+            LeaderMark::Separator(x) => {
+                pen.line(Point { x, y: area.top }, Point { x, y: area.bottom() }, palette::PAPER, 1.0);
+            }
+            LeaderMark::Named(x, label) => {
+                pen.text(Point { x, y }, &label, 10.0, true, palette::role("leader").outline, Align::Center);
+            }
+            LeaderMark::Leaderless(x) => {
+                pen.text(Point { x, y }, "no leader", 10.0, true, palette::VIOLATION, Align::Center);
             }
         }
     }
@@ -263,34 +301,46 @@ fn draw_leaders(pen: &Pen, record: &Record, area: &Area, frontier_us: u64) -> (u
 }
 
 /// Why the cluster struggled: a bar for each time a node was down (dark) or paused (grey),
-/// named, on two rows so that overlapping ones stay apart, and a red band along the top
-/// while links were cut.
+/// named where there is room, on two rows so that overlapping ones stay apart, and a red band
+/// along the top while links were cut. Bars too narrow to round are one path per colour.
 fn draw_faults(pen: &Pen, record: &Record, area: &Area, frontier_us: u64) {
     const CUT_PX: f64 = 4.0;
     const ROWS: usize = 2;
+    const ROUNDED_PX_MIN: f64 = 4.0;
     let row_height = (area.height - CUT_PX - 2.0) / ROWS as f64;
     let mut row_free_x = [f64::NEG_INFINITY; ROWS];
+    let (mut down_bars, mut paused_bars) = (Vec::new(), Vec::new());
     for (node, from_us, to_us, down) in outages(record, frontier_us) {
         let (left, right) = (area.strip.x_of(from_us), area.strip.x_of(to_us).max(area.strip.x_of(from_us) + 1.5));
         let row = row_free_x.iter().position(|&free| free < left).unwrap_or(ROWS - 1);
         let top = area.top + CUT_PX + 2.0 + row_height * row as f64;
+        row_free_x[row] = right + 1.0;
+        let corner = Point { x: left, y: top };
+        if right - left < ROUNDED_PX_MIN {
+            let bars = if down { &mut down_bars } else { &mut paused_bars };
+            bars.push((corner, right - left, row_height - 1.0));
+            continue;
+        }
         let color = if down { palette::INK } else { "#8d96a5" };
-        pen.fill_rect(Point { x: left, y: top }, right - left, row_height - 1.0, 1.5, color);
+        pen.fill_rect(corner, right - left, row_height - 1.0, 1.5, color);
+        if right - left < LABEL_PX_MIN {
+            continue;
+        }
         let label = format!("S{node} {}", if down { "down" } else { "paused" });
         let short = format!("S{node}");
         let text = [label, short].into_iter().find(|text| pen.text_width(text, 8.5, false) + 4.0 <= right - left);
         if let Some(text) = text {
-            pen.text(
-                Point { x: left + 2.0, y: top + row_height / 2.0 },
-                &text,
-                8.5,
-                false,
-                palette::PAPER,
-                Align::Left,
-            );
+            let at = Point { x: left + 2.0, y: top + row_height / 2.0 };
+            pen.text(at, &text, 8.5, false, palette::PAPER, Align::Left);
         }
-        row_free_x[row] = right + 1.0;
     }
+    pen.fill_rects(&down_bars, palette::INK);
+    pen.fill_rects(&paused_bars, "#8d96a5");
+    draw_cuts(pen, record, area, frontier_us, CUT_PX);
+}
+
+/// The red band along the top of the faults' lane while links were cut.
+fn draw_cuts(pen: &Pen, record: &Record, area: &Area, frontier_us: u64, band_px: f64) {
     let mut cut_from: Option<u64> = None;
     let actions = record.actions_in(0, frontier_us);
     for (time_us, cut) in
@@ -300,7 +350,7 @@ fn draw_faults(pen: &Pen, record: &Record, area: &Area, frontier_us: u64) {
             (None, true) => cut_from = Some(time_us),
             (Some(from_us), false) => {
                 let (left, right) = (area.strip.x_of(from_us), area.strip.x_of(time_us));
-                pen.fill_rect(Point { x: left, y: area.top }, (right - left).max(2.0), CUT_PX, 1.0, palette::CUT);
+                pen.fill_rect(Point { x: left, y: area.top }, (right - left).max(2.0), band_px, 1.0, palette::CUT);
                 cut_from = None;
             }
             _ => {}

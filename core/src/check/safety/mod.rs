@@ -11,6 +11,7 @@
 //! to the number of nodes.
 
 mod applied;
+mod chunked;
 mod machine;
 mod shadow;
 mod wire;
@@ -24,6 +25,7 @@ use crate::raft::{
 use crate::shared_vec::SharedVec;
 
 use super::violation::{node_names, Invariant, Violation};
+use chunked::ChunkedMap;
 use shadow::{LogShadow, Positions};
 
 /// What the checker needs to know of a node after a step. Nothing about durability: that the
@@ -89,7 +91,7 @@ pub struct SafetyChecker {
     leader_incarnations: BTreeMap<Term, u32>,
     /// Every vote cast, by term: voter to candidate, as the wire shows them (a granted vote, or
     /// a vote request: a candidate's vote for itself). Kept across crashes.
-    votes: BTreeMap<Term, BTreeMap<NodeId, NodeId>>,
+    votes: ChunkedMap<BTreeMap<NodeId, NodeId>>,
     /// Every (index, term) ever appended anywhere, with the prefix it ended (see
     /// [`Positions::first_prefix`]).
     positions: Positions,
@@ -134,7 +136,7 @@ impl SafetyChecker {
             shadows: (0..nodes).map(|_| Shadow { state: running, ..Shadow::default() }).collect(),
             leaders: BTreeMap::new(),
             leader_incarnations: BTreeMap::new(),
-            votes: BTreeMap::new(),
+            votes: ChunkedMap::default(),
             positions: Positions::default(),
             committed: LogShadow::default(),
             committed_in_term: SharedVec::new(),
@@ -155,6 +157,21 @@ impl SafetyChecker {
     /// kept the same way in both modes.
     pub fn with_rule_checks(self, on: bool) -> Self {
         SafetyChecker { rules: on, ..self }
+    }
+
+    /// Shares the chunks the shadows of logs and disks and the committed log hold in common,
+    /// so that the checker keeps about one copy of the cluster's past instead of two per node.
+    /// Memory only: nothing it judges changes.
+    pub fn share_chunks(&mut self) {
+        let mut seen = vec![self.committed.clone()];
+        for shadow in &mut self.shadows {
+            for reference in &seen {
+                shadow.log.share_chunks_with(reference);
+                shadow.disk.share_chunks_with(reference);
+            }
+            seen.push(shadow.log.clone());
+            seen.push(shadow.disk.clone());
+        }
     }
 
     /// Sets the event number and time that violations found next will carry.
@@ -521,7 +538,7 @@ impl SafetyChecker {
     /// servers in the full cluster for the same term" (§5.2). Counts the grants sent for `term`
     /// to `leader`, and its own vote.
     fn check_leader_votes(&self, leader: NodeId, term: Term) -> Checked {
-        let granted = self.votes.get(&term).map_or(0, |votes| {
+        let granted = self.votes.get(term).map_or(0, |votes| {
             votes.iter().filter(|&(&voter, &candidate)| candidate == leader && voter != leader).count()
         });
         if granted + 1 >= self.quorum {

@@ -1,11 +1,11 @@
 //! The checker's picture of one log: cumulative prefix fingerprints and terms, so that whether
 //! two logs agree up to an index is one integer comparison.
 
-use std::collections::BTreeMap;
-
 use crate::fingerprint::Fingerprint;
 use crate::raft::{slot, Command, Entry, Index, Term, Write};
 use crate::shared_vec::SharedVec;
+
+use super::chunked::ChunkedMap;
 
 /// A log as prefix fingerprints: `prefix[i]` fingerprints entries `1..=i+1`, `terms[i]` is the
 /// term of entry `i+1`.
@@ -16,6 +16,12 @@ pub(super) struct LogShadow {
 }
 
 impl LogShadow {
+    /// Shares the chunks this shadow holds in common with `other`: memory only.
+    pub(super) fn share_chunks_with(&mut self, other: &LogShadow) {
+        self.prefix.share_chunks_with(&other.prefix);
+        self.terms.share_chunks_with(&other.terms);
+    }
+
     /// The shadow of a log held in full (a disk read at a crash).
     pub(super) fn of<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> Self {
         let mut shadow = LogShadow::default();
@@ -124,7 +130,7 @@ pub(super) struct Positions {
     /// `first[index - 1]`: the first term seen at `index` and its prefix.
     first: SharedVec<(Term, u64)>,
     /// The later terms seen at an index, each with its prefix, in the order seen.
-    others: BTreeMap<Index, Vec<(Term, u64)>>,
+    others: ChunkedMap<Vec<(Term, u64)>>,
 }
 
 impl Positions {
@@ -141,7 +147,7 @@ impl Positions {
         if first_term == term {
             return first;
         }
-        let others = self.others.entry(index).or_default();
+        let others = self.others.entry_or_default(index);
         if let Some(&(_, first)) = others.iter().find(|(seen, _)| *seen == term) {
             return first;
         }

@@ -78,7 +78,7 @@ impl SafetyChecker {
     /// VoteOnceInv: "each server will vote for at most one candidate in a given term" (§5.2),
     /// across crashes too. Records the vote.
     fn cast_vote(&mut self, voter: NodeId, candidate: NodeId, term: Term) -> Checked {
-        let first = *self.votes.entry(term).or_default().entry(voter).or_insert(candidate);
+        let first = *self.votes.entry_or_default(term).entry(voter).or_insert(candidate);
         if first == candidate {
             return Ok(());
         }

@@ -23,10 +23,11 @@ use std::collections::{BTreeMap, VecDeque};
 use super::config::{Config, ConfigError};
 use super::io::{DurableState, Input, Outputs, Snapshot, Timer, TimerCommand, Write, WriteRequest};
 use super::kv::KvStore;
-use super::log::RaftLog;
+use super::log::{Entry, RaftLog};
 use super::message::{Body, Message};
 use super::progress::Progress;
 use super::types::{HardState, Index, NodeId, Role, Term, WriteId};
+use crate::shared_vec::SharedVec;
 
 /// One Raft server. Create it with [`Node::restart`]; feed it [`Input`]s through [`Node::step`].
 #[derive(Clone, Debug)]
@@ -688,6 +689,11 @@ impl Node {
     /// The log.
     pub fn log(&self) -> &RaftLog {
         &self.log
+    }
+    /// Shares the chunks of entries the log holds in common with `entries` (another node's
+    /// log, a disk). Memory only: the log stays the same entry for entry.
+    pub fn share_log_chunks_with(&mut self, entries: &SharedVec<Entry>) {
+        self.log.share_chunks_with(entries);
     }
     /// The key-value state machine.
     pub fn store(&self) -> &KvStore {
