@@ -53,6 +53,22 @@ async function openFile(page, path) {
   return historyState(page);
 }
 
+/** Chooses `model` in the file bar's Model list and waits for the check that follows to end
+ * (an answer, a refusal or a failure: anything but "checking"). */
+async function chooseModel(page, model) {
+  const before = await page.evaluate(() => window.raftsim.history().metrics.fileChecks);
+  await page.select("#history-model", model);
+  await page.waitForFunction(
+    (previous) => {
+      const state = window.raftsim.history();
+      return state.metrics.fileChecks !== previous && state.verdictKind !== "wait";
+    },
+    { timeout: WAIT_MS },
+    before,
+  );
+  return historyState(page);
+}
+
 const CASES = [
   ["shows the run's operations on a timeline that follows the scrubber, with a live verdict", async ({ open, shot, runTo, assertNoErrors }) => {
     const page = await open();
@@ -145,6 +161,82 @@ const CASES = [
     assert.equal(state.file, "dropped.log");
     assert.equal(state.verdictKind, "ok", state.verdict);
     assert.ok(await page.$eval("#history-error", (element) => element.hidden), "the earlier error is gone");
+    assertNoErrors(page);
+    await page.close();
+  }],
+  ["a refused model ends the check in the page's words, a new file starts from its format's model, and a check can be cancelled", async ({ open, shot, assertNoErrors }) => {
+    const page = await open();
+    await openFile(page, join(HISTORIES, "jepsen-etcd", "etcd_000.log"));
+    const register = await chooseModel(page, "register");
+    assert.equal(register.fileResult.model, "register", register.verdict);
+    // The issue's steps: a key-value file opened after "register" was chosen for a log.
+    const kv = await openFile(page, join(HISTORIES, "kv", "c10-ok.txt"));
+    assert.equal(await page.$eval("#history-model", (select) => select.value), "", "a new file starts from the model its format implies");
+    assert.equal(kv.verdictKind, "ok", kv.verdict);
+    assert.equal(kv.fileResult.model, "kv");
+    const refused = await chooseModel(page, "register");
+    const error = await page.$eval("#history-error", (element) => (element.hidden ? "" : element.textContent));
+    assert.equal(refused.verdictKind, "refused", refused.verdict);
+    assert.match(refused.verdict, /^Not checked: line \d+, append .*: the register model has no append\. Choose the key-value model/, refused.verdict);
+    assert.doesNotMatch(refused.verdict + error, /--|model kv/, "no command-line flags in the page's words");
+    assert.equal(refused.checking, false, "the check has ended");
+    assert.ok(await page.$eval("#history-cancel", (button) => button.hidden), "nothing left to cancel");
+    await reveal(page);
+    await shot(page, "34-history-model-refused");
+    // Cancel the next check before its worker can answer: the button is clicked as soon as it
+    // shows (a microtask, before any message from the worker can arrive).
+    await page.evaluate(() => new Promise((resolve) => {
+      const button = document.getElementById("history-cancel");
+      new MutationObserver((_, observer) => {
+        if (button.hidden) return;
+        observer.disconnect();
+        button.click();
+        resolve();
+      }).observe(button, { attributes: true });
+      const select = /** @type {HTMLSelectElement} */ (document.getElementById("history-model"));
+      select.value = "kv";
+      select.dispatchEvent(new Event("change"));
+    }));
+    const cancelled = await historyState(page);
+    assert.equal(cancelled.verdictKind, "unknown", cancelled.verdict);
+    assert.match(cancelled.verdict, /cancelled.*worker was stopped/, cancelled.verdict);
+    assert.equal(cancelled.checking, false);
+    assert.equal(cancelled.checkWorkerAlive, false, "the check's worker is terminated");
+    assert.ok(await page.$eval("#history-cancel", (button) => button.hidden), "the Cancel button goes with the check");
+    await shot(page, "35-history-check-cancelled");
+    const again = await page.evaluate(() => window.raftsim.history().metrics.fileChecks);
+    await page.click("#history-recheck");
+    await page.waitForFunction((previous) => window.raftsim.history().metrics.fileChecks !== previous, { timeout: WAIT_MS }, again);
+    const rechecked = await historyState(page);
+    assert.equal(rechecked.verdictKind, "ok", `checked again: ${rechecked.verdict}`);
+    assert.ok(await page.$eval("#history-recheck", (button) => button.hidden));
+    assertNoErrors(page);
+    await page.close();
+  }],
+  ["the live check of the run can be cancelled, and stays off until asked again", async ({ open, shot, runTo, assertNoErrors }) => {
+    const page = await open();
+    await runTo(page, 4);
+    await settledVerdict(page);
+    // The Cancel button shows only while a live check has run a while (most take a few ms);
+    // its action is the same whenever it is clicked.
+    await page.$eval("#history-cancel", (button) => button.click());
+    const cancelled = await historyState(page);
+    assert.equal(cancelled.runCheckCancelled, true);
+    assert.equal(cancelled.checkWorkerAlive, false, "the live check's worker is terminated");
+    assert.match(cancelled.verdict, /^The live check was cancelled and its worker was stopped/, cancelled.verdict);
+    const checks = cancelled.metrics.runChecks;
+    await runTo(page, 8);
+    const later = await historyState(page);
+    assert.equal(later.metrics.runChecks, checks, "no check while cancelled");
+    assert.equal(later.verdictKind, "unknown", later.verdict);
+    assert.ok(!(await page.$eval("#history-recheck", (button) => button.hidden)), "Check again is offered");
+    await page.$eval("#panel-history", (panel) => panel.scrollIntoView({ block: "start" }));
+    await shot(page, "36-history-live-check-cancelled");
+    await page.click("#history-recheck");
+    const resumed = await settledVerdict(page);
+    assert.equal(resumed.verdictKind, "ok", resumed.verdict);
+    assert.ok(resumed.metrics.runChecks > checks, "checking again");
+    assert.ok(await page.$eval("#history-recheck", (button) => button.hidden));
     assertNoErrors(page);
     await page.close();
   }],

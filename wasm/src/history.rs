@@ -7,7 +7,7 @@
 
 use raftsim_core::check::history::{History, HistoryOp, Outcome};
 use raftsim_core::check::jepsen::{self, Format};
-use raftsim_core::check::linearizability::model::{Kv, Register};
+use raftsim_core::check::linearizability::model::{Kv, Model, Register};
 use raftsim_core::check::linearizability::sentence::{counterexample_sentence, op_label};
 use raftsim_core::check::linearizability::{
     self as lin, CheckResult, Counterexample, Operation, Options, Return, END_OF_RUN_STEP_BUDGET,
@@ -517,11 +517,24 @@ pub fn check_history_file(text: &str, model: &str) -> Result<JsValue, JsError> {
         (other, _) => return Err(JsError::new(&format!("unknown model {other:?}: register or kv"))),
     };
     let result = match model {
-        "register" => lin::check(&Register, &operations, options),
-        _ => lin::check(&Kv, &operations, options),
-    }
-    .map_err(|problem| JsError::new(&problem))?;
+        "register" => checked_file(&Register, &operations, options),
+        _ => checked_file(&Kv, &operations, options),
+    }?;
     to_js(&checked(&operations, result, model, &line))
+}
+
+/// A file's check against `model`; an operation the model cannot judge refuses the check with
+/// its line and the model that can, in the page's words (the page's list of models, no flags).
+fn checked_file<M: Model>(model: &M, operations: &[Operation], options: Options) -> Result<CheckResult, JsError> {
+    if let Some((op, reason)) = operations.iter().find_map(|op| model.refuses(&op.call).map(|reason| (op, reason))) {
+        let other = if model.name() == "register" { "key-value" } else { "register" };
+        return Err(JsError::new(&format!(
+            "line {}, {}: {reason}. Choose the {other} model to check this history.",
+            op.invoke,
+            op_label(op)
+        )));
+    }
+    lin::check(model, operations, options).map_err(|problem| JsError::new(&problem))
 }
 
 /// The largest history file the page reads, in bytes.

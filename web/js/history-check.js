@@ -18,6 +18,10 @@ const runCheck = {
   sentSignature: "",
   sentAt: 0,
   inFlight: false,
+  /** When (performance.now()) the check under way was sent. */
+  inFlightSince: 0,
+  /** The user cancelled the live check: none is sent until they ask again. */
+  cancelled: false,
   /** @type {any} */
   result: null,
   /** The history signature the result judged. */
@@ -41,7 +45,7 @@ export function runVerdict() {
 export function resetRunCheck() {
   runCheck.controller.abort();
   runCheck.worker = null;
-  Object.assign(runCheck, { sentSignature: "", sentAt: 0, inFlight: false, result: null, signature: "", controller: new AbortController() });
+  Object.assign(runCheck, { sentSignature: "", sentAt: 0, inFlight: false, cancelled: false, result: null, signature: "", controller: new AbortController() });
   guard(() => historyView().set_counterexample(null));
 }
 
@@ -58,7 +62,7 @@ function worker() {
  */
 export function maybeCheckRun(now, hooks) {
   const sim = app.sim;
-  if (!sim || runCheck.inFlight || now - runCheck.sentAt < CHECK_INTERVAL_MS) return;
+  if (!sim || runCheck.inFlight || runCheck.cancelled || now - runCheck.sentAt < CHECK_INTERVAL_MS) return;
   const signature = guard(() => sim.history_signature());
   if (!signature || signature === runCheck.sentSignature || signature.startsWith("0:")) return;
   const started = performance.now();
@@ -67,12 +71,35 @@ export function maybeCheckRun(now, hooks) {
   // Writing out a long history costs the frame loop: wait in proportion before the next one,
   // so the live check takes at most about 2% of the page's time.
   const spentMs = performance.now() - started;
-  Object.assign(runCheck, { sentSignature: signature, sentAt: now + 50 * spentMs, inFlight: true });
+  Object.assign(runCheck, { sentSignature: signature, sentAt: now + 50 * spentMs, inFlight: true, inFlightSince: performance.now() });
   const { signal } = runCheck.controller;
   worker().call("check-run", { operations }, { signal }).then(
     ({ result, ms }) => answered(signal, signature, result, ms, hooks),
     (error) => refused(signal, error, hooks),
   );
+}
+
+/** The live check under way: how long it has run, in ms, or null when none is; and whether
+ * the user cancelled the live check (with its worker alive or not). */
+export function runChecking() {
+  return {
+    runningMs: runCheck.inFlight ? performance.now() - runCheck.inFlightSince : null,
+    cancelled: runCheck.cancelled,
+    workerAlive: Boolean(runCheck.worker?.alive),
+  };
+}
+
+/** Cancels the live check: its worker is terminated at once, and no check is sent until
+ * `resumeRunCheck`. */
+export function cancelRunCheck() {
+  runCheck.controller.abort();
+  runCheck.worker?.terminate();
+  Object.assign(runCheck, { inFlight: false, cancelled: true, sentSignature: "", controller: new AbortController() });
+}
+
+/** Lets the live check run again after a cancel. */
+export function resumeRunCheck() {
+  runCheck.cancelled = false;
 }
 
 function answered(signal, signature, result, ms, hooks) {

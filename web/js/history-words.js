@@ -4,7 +4,7 @@
 import { app, guard } from "./app.js";
 import { byId, h, setText } from "./dom.js";
 import { count, time } from "./format.js";
-import { runVerdict } from "./history-check.js";
+import { runChecking, runVerdict } from "./history-check.js";
 import { chosenModel, fileVerdict, openedFile, operationCount } from "./history-file.js";
 import { historyView, viewChanged } from "./history-view.js";
 import { travel } from "./player.js";
@@ -27,7 +27,8 @@ function currentVerdict() {
   const file = openedFile();
   if (file) {
     const checked = fileVerdict();
-    if (checked?.result.cancelled) return ["unknown", "The check was cancelled: no verdict.", "cancelled"];
+    if (checked?.result.cancelled) return ["unknown", "The check was cancelled and its worker was stopped: no verdict.", "cancelled"];
+    if (checked?.result.refused) return ["refused", `Not checked: ${checked.result.refused}`, "not checked"];
     if (!checked) return ["wait", `Checking ${operationCount(file.operations())} against the ${chosenModel() === "kv" ? "key-value" : "register"} model in a worker…`, "checking…"];
     return verdictWords(checked.result, checked.ms, false, file);
   }
@@ -35,6 +36,10 @@ function currentVerdict() {
   const signature = sim ? guard(() => sim.history_signature(), "") : "";
   if (signature.startsWith("0:")) return ["wait", "No client operations yet.", ""];
   const checked = runVerdict();
+  if (runChecking().cancelled) {
+    const last = checked ? ` The last verdict, for ${operationCount(checked.result.operations)}, was ${verdictWords(checked.result, checked.ms, false, null)[2].slice(2)}.` : "";
+    return ["unknown", `The live check was cancelled and its worker was stopped: no verdict for the history as it stands.${last}`, "cancelled"];
+  }
   if (!checked) return ["wait", "Checking the history in a worker…", "checking…"];
   return verdictWords(checked.result, checked.ms, checked.signature !== signature, null);
 }

@@ -6,8 +6,8 @@
 // (history-words.js). This module wires them to the page and tells the tests where it stands.
 import { app, guard, on } from "./app.js";
 import { byId } from "./dom.js";
-import { historyMetrics, maybeCheckRun, resetRunCheck, runVerdict } from "./history-check.js";
-import { fileVerdict, openedFile, setupFiles } from "./history-file.js";
+import { cancelRunCheck, historyMetrics, maybeCheckRun, resetRunCheck, resumeRunCheck, runChecking, runVerdict } from "./history-check.js";
+import { cancelFileCheck, checkFile, fileChecking, fileVerdict, openedFile, setupFiles } from "./history-file.js";
 import { drawTimeline, historyView, setupHistoryView, showRun } from "./history-view.js";
 import { liveVerdictWords as verdictWords, showError, showVerdict } from "./history-words.js";
 import { onFrame } from "./player.js";
@@ -25,15 +25,52 @@ function source() {
   return sim ? `${sim.history_signature()}:${sim.now_us()}:${runVerdict()?.signature ?? ""}` : "";
 }
 
+/** A live check of the run's history shows its Cancel button once it has run this long (most
+ * take a few ms, and a button that blinks at every check would be noise). */
+const RUN_CANCEL_AFTER_MS = 700;
+
+/** Shows the verdict and the buttons that act on the check: Cancel while one is under way,
+ * Check again after the live check was cancelled. */
+function showCheck() {
+  showVerdict();
+  showCheckButtons();
+}
+
+function showCheckButtons() {
+  const file = openedFile();
+  const run = runChecking();
+  const cancel = file ? fileChecking().checking : run.runningMs !== null && run.runningMs >= RUN_CANCEL_AFTER_MS;
+  const recheck = file ? Boolean(fileVerdict()?.result.cancelled) : run.cancelled;
+  // Each frame calls this: write only what changes.
+  /** @type {[string, boolean][]} */
+  const shown = [["history-cancel", !cancel], ["history-recheck", !recheck], ["history-check-actions", !cancel && !recheck]];
+  for (const [id, hidden] of shown) {
+    const element = byId(id);
+    if (element.hidden !== hidden) element.hidden = hidden;
+  }
+}
+
+function cancelCheck() {
+  if (openedFile()) cancelFileCheck();
+  else cancelRunCheck();
+  showCheck();
+}
+
 function newRun() {
   resetRunCheck();
   if (!openedFile()) showRun();
-  showVerdict();
+  showCheck();
 }
 
 export function setupHistory() {
   setupHistoryView();
-  setupFiles({ changed: showVerdict, error: showError });
+  setupFiles({ changed: showCheck, error: showError });
+  byId("history-cancel").addEventListener("click", cancelCheck);
+  byId("history-recheck").addEventListener("click", () => {
+    if (openedFile()) checkFile();
+    else resumeRunCheck();
+    showCheck();
+  });
   panel().addEventListener("toggle", () => {
     app.dirty = true;
   });
@@ -42,8 +79,9 @@ export function setupHistory() {
     if (!app.sim || !panel().open) return;
     guard(() => {
       drawTimeline(now, changed, source());
-      if (!openedFile()) maybeCheckRun(now, { changed: showVerdict, failed: showError });
+      if (!openedFile()) maybeCheckRun(now, { changed: showCheck, failed: showError });
       if (changed && !openedFile()) showVerdict();
+      showCheckButtons();
     });
   });
 }
@@ -65,5 +103,8 @@ export function historyState() {
     runResult: runVerdict()?.result ?? null,
     fileResult: fileVerdict()?.result ?? null,
     metrics: { ...historyMetrics },
+    checking: openedFile() ? fileChecking().checking : runChecking().runningMs !== null,
+    checkWorkerAlive: openedFile() ? fileChecking().workerAlive : runChecking().workerAlive,
+    runCheckCancelled: runChecking().cancelled,
   };
 }
