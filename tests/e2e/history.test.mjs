@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { scratchDirectory, text } from "./harness.mjs";
-import { ROOT, WAIT_MS, runCases } from "./cases.mjs";
+import { ROOT, WAIT_MS, link, runCases } from "./cases.mjs";
 
 const HISTORIES = join(ROOT, "..", "shared", "data", "histories");
 /** The labelled verdicts, by file: "linearizable" or "not-linearizable". */
@@ -66,6 +66,50 @@ async function chooseModel(page, model) {
     { timeout: WAIT_MS },
     before,
   );
+  return historyState(page);
+}
+
+/** Keeps what the page saves (the Blob behind a download link) instead of downloading it:
+ * `window.savedFiles` collects `{name, text}`. */
+async function catchSaves(page) {
+  await page.evaluate(() => {
+    window.savedFiles = [];
+    const create = URL.createObjectURL.bind(URL);
+    const blobs = new Map();
+    URL.createObjectURL = (blob) => {
+      const url = create(blob);
+      blobs.set(url, blob);
+      return url;
+    };
+    HTMLAnchorElement.prototype.click = function click() {
+      const blob = blobs.get(this.href);
+      if (blob && this.download) blob.text().then((text) => window.savedFiles.push({ name: this.download, text }));
+    };
+  });
+}
+
+/** Clicks `button` and returns the file it saved. */
+async function saved(page, button) {
+  const before = await page.evaluate(() => window.savedFiles.length);
+  await page.click(button);
+  await page.waitForFunction((count) => window.savedFiles.length > count, { timeout: WAIT_MS }, before);
+  return page.evaluate(() => window.savedFiles.at(-1));
+}
+
+/** Drops a file holding `content` on the panel and waits for its verdict. */
+async function dropFile(page, name, content) {
+  const before = await page.evaluate(() => window.raftsim.history().metrics.fileChecks);
+  await page.evaluate((fileName, fileText) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([fileText], fileName, { type: "text/plain" }));
+    const target = document.getElementById("history-drop");
+    target.dispatchEvent(new DragEvent("dragover", { bubbles: true, cancelable: true, dataTransfer: transfer }));
+    target.dispatchEvent(new DragEvent("drop", { bubbles: true, cancelable: true, dataTransfer: transfer }));
+  }, name, content);
+  await page.waitForFunction((previous) => {
+    const state = window.raftsim.history();
+    return state.file && state.metrics.fileChecks !== previous && state.verdictKind !== "wait";
+  }, { timeout: WAIT_MS }, before);
   return historyState(page);
 }
 
@@ -237,6 +281,47 @@ const CASES = [
     assert.equal(resumed.verdictKind, "ok", resumed.verdict);
     assert.ok(resumed.metrics.runChecks > checks, "checking again");
     assert.ok(await page.$eval("#history-recheck", (button) => button.hidden));
+    assertNoErrors(page);
+    await page.close();
+  }],
+  ["saves the run's history as EDN and as a Jepsen log, which open here again with the same verdict", async ({ open, shot, runTo, assertNoErrors }) => {
+    let page = await open();
+    await runTo(page, 8);
+    const live = await settledVerdict(page);
+    await catchSaves(page);
+    const edn = await saved(page, "#history-save-edn");
+    assert.match(edn.name, /^raftsim-[a-z0-9-]+-seed-\d+-event-\d+-history\.edn$/, edn.name);
+    assert.match(edn.text, /:f :cas, :key "\d+", :value \["/, "the run's compare-and-sets are written");
+    const reopened = await dropFile(page, edn.name, edn.text);
+    assert.equal(reopened.fileResult.model, "kv");
+    assert.equal(reopened.fileResult.operations, live.runResult.operations, "the same operations");
+    assert.equal(reopened.fileResult.verdict, live.runResult.verdict, reopened.verdict);
+    await page.click("#history-back");
+    await page.click("#history-save-log");
+    const refused = await page.$eval("#history-error", (element) => element.textContent);
+    assert.match(refused, /^The history cannot be saved as a Jepsen log: a Jepsen log holds one register, and this history has \d+ keys\. Save it as EDN/, refused);
+    await reveal(page);
+    await shot(page, "37-history-save-log-refused");
+    await page.close();
+
+    // A run of one key with gets and puts fits a log: one register.
+    page = await open();
+    const scenario = await page.evaluate(() => window.raftsim.app.wasm.preset("calm-election"));
+    await page.close();
+    scenario.workload = { ...scenario.workload, keys: 1, mix: [1, 1, 0, 0] };
+    page = await open(`?paused#${link({ scenario, actions: [] })}`);
+    await runTo(page, 8);
+    const register = await settledVerdict(page);
+    await catchSaves(page);
+    const log = await saved(page, "#history-save-log");
+    assert.match(log.name, /-history\.log$/, log.name);
+    assert.match(log.text, /^INFO {2}jepsen\.util - \d+ +:invoke :(read|write)/, log.text.slice(0, 80));
+    const logVerdict = await dropFile(page, log.name, log.text);
+    assert.equal(logVerdict.fileResult.model, "register");
+    assert.equal(logVerdict.fileResult.operations, register.runResult.operations);
+    assert.equal(logVerdict.fileResult.verdict, register.runResult.verdict, logVerdict.verdict);
+    await reveal(page);
+    await shot(page, "38-history-saved-log-reopened");
     assertNoErrors(page);
     await page.close();
   }],

@@ -446,6 +446,21 @@ impl Simulation {
         format!("{}:{}:{}:{}:{}", history.ops.len(), counts.ok, counts.failed, counts.unknown, counts.pending)
     }
 
+    /// The history as it stands, written in one of the formats the history panel reads, so it
+    /// can be checked elsewhere and opened here again: `"edn"` (the key-value store, every
+    /// operation) or `"log"` (Jepsen's log lines of one register: a history of one key without
+    /// appends). Operations still waiting are left open, which the reader counts as unknown, as
+    /// the live check does. A history a log cannot hold is refused with the reason.
+    pub fn history_as_file(&self, format: &str) -> Result<String, JsError> {
+        let operations = lin::from_history(self.session.world().history());
+        let written = match format {
+            "edn" => jepsen::write_kv_edn(&operations),
+            "log" => jepsen::kv_as_register(&operations).and_then(|register| jepsen::write_register_log(&register)),
+            other => return Err(JsError::new(&format!("unknown history format {other:?}: edn or log"))),
+        };
+        written.map_err(|reason| JsError::new(&reason))
+    }
+
     /// The history as the linearizability checker reads it, in JSON: what the page hands its
     /// worker (operations still waiting count as unknown: they may yet take effect).
     pub fn history_for_check(&self) -> String {

@@ -63,6 +63,8 @@ async function openFile(file) {
   byId("history-file-bar").hidden = false;
   byId("history-back").hidden = false;
   byId("history-follow").hidden = true;
+  byId("history-save-edn").hidden = true;
+  byId("history-save-log").hidden = true;
   showFile(read);
   checkFile();
 }
@@ -88,6 +90,8 @@ export function closeFile() {
   byId("history-file-bar").hidden = true;
   byId("history-back").hidden = true;
   byId("history-follow").hidden = false;
+  byId("history-save-edn").hidden = false;
+  byId("history-save-log").hidden = false;
   showRun();
   hooks.changed();
 }

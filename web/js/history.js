@@ -8,6 +8,7 @@ import { app, guard, on } from "./app.js";
 import { byId } from "./dom.js";
 import { cancelRunCheck, historyMetrics, maybeCheckRun, resetRunCheck, resumeRunCheck, runChecking, runVerdict } from "./history-check.js";
 import { cancelFileCheck, checkFile, fileChecking, fileVerdict, openedFile, setupFiles } from "./history-file.js";
+import { setupSave } from "./history-save.js";
 import { drawTimeline, historyView, setupHistoryView, showRun } from "./history-view.js";
 import { liveVerdictWords as verdictWords, showError, showVerdict } from "./history-words.js";
 import { onFrame } from "./player.js";
@@ -65,6 +66,7 @@ function newRun() {
 export function setupHistory() {
   setupHistoryView();
   setupFiles({ changed: showCheck, error: showError });
+  setupSave(showError);
   byId("history-cancel").addEventListener("click", cancelCheck);
   byId("history-recheck").addEventListener("click", () => {
     if (openedFile()) checkFile();
