@@ -16,6 +16,15 @@ const LABELS = new Map(
     .filter((line) => line.trim() && !line.startsWith("#"))
     .map((line) => line.split("\t").map((field) => field.trim())),
 );
+/** "st", "nd", "rd" or "th" after `number`. */
+function ordinalSuffix(number) {
+  if (Math.floor(number / 10) % 10 === 1) return "th";
+  return { 1: "st", 2: "nd", 3: "rd" }[number % 10] ?? "th";
+}
+
+/** Writers in the hard history: enough that its search outgrows the page's 128 MiB, few enough
+ * that 1 GiB settles it. */
+const HARD_WRITERS = 16;
 const EXPECTED_KIND = { linearizable: "ok", "not-linearizable": "bad" };
 
 /** Brings the panel into view, for a screenshot that shows it. */
@@ -111,6 +120,20 @@ async function dropFile(page, name, content) {
     return state.file && state.metrics.fileChecks !== previous && state.verdictKind !== "wait";
   }, { timeout: WAIT_MS }, before);
   return historyState(page);
+}
+
+/** A key-value history the checker cannot settle within the page's usual memory: `writers`
+ * concurrent puts of long values on one key, then two gets after them all, of the first value
+ * and then of the second. No order explains both gets, and finding that out visits every subset
+ * of the puts (long values make each state cost more of the budget, so it runs out sooner). */
+function hardHistory(writers) {
+  const value = (number) => `${number}-${"x".repeat(200)}`;
+  const line = (process, type, f, written) => `{:process ${process}, :type :${type}, :f :${f}, :key "k", :value ${written}}`;
+  const lines = [];
+  for (let process = 0; process < writers; process += 1) lines.push(line(process, "invoke", "put", `"${value(process + 1)}"`));
+  for (let process = 0; process < writers; process += 1) lines.push(line(process, "ok", "put", `"${value(process + 1)}"`));
+  for (const seen of [1, 2]) lines.push(line(writers, "invoke", "get", "nil"), line(writers, "ok", "get", `"${value(seen)}"`));
+  return `${lines.join("\n")}\n`;
 }
 
 const CASES = [
@@ -322,6 +345,65 @@ const CASES = [
     assert.equal(logVerdict.fileResult.verdict, register.runResult.verdict, logVerdict.verdict);
     await reveal(page);
     await shot(page, "38-history-saved-log-reopened");
+    assertNoErrors(page);
+    await page.close();
+  }],
+  ["an unknown verdict can be checked again with a larger budget, its memory said first", async ({ open, shot, assertNoErrors }) => {
+    const page = await open();
+    const path = join(scratchDirectory("raftsim-history-"), "hard.edn");
+    writeFileSync(path, hardHistory(HARD_WRITERS));
+    const usual = await openFile(page, path);
+    assert.equal(usual.verdictKind, "unknown", usual.verdict);
+    assert.match(usual.verdict, /^\? Unknown: the checker's budget of memory ran out/, usual.verdict);
+    assert.ok(!(await page.$eval("#history-raise", (button) => button.hidden)), "a larger budget is offered");
+    const note = await page.$eval("#history-raise-note", (element) => (element.hidden ? "" : element.textContent));
+    assert.match(note, /1 GiB for the search's tables instead of 128 MiB\. It may take minutes, and up to about 1\.5 GiB of this tab's memory/, note);
+    await reveal(page);
+    await shot(page, "39-history-raise-offered");
+    const before = usual.metrics.fileChecks;
+    await page.click("#history-raise");
+    await page.waitForFunction((previous) => {
+      const state = window.raftsim.history();
+      return state.metrics.fileChecks !== previous && state.verdictKind !== "wait";
+    }, { timeout: 4 * WAIT_MS }, before);
+    const raised = await historyState(page);
+    assert.equal(raised.fileResult.raised, true);
+    assert.equal(raised.verdictKind, "bad", raised.verdict);
+    assert.match(raised.verdict, /checked with the larger budget in/, raised.verdict);
+    assert.equal(raised.checkWorkerAlive, false, "the raised check's worker, and its memory, are gone");
+    assert.ok(await page.$eval("#history-raise", (button) => button.hidden), "no second raise for an answer");
+    await shot(page, "40-history-raised-answer");
+    assertNoErrors(page);
+    await page.close();
+  }],
+  ["hovering a point of a counterexample's longest order shows the state there", async ({ open, shot, assertNoErrors }) => {
+    const page = await open();
+    const state = await openFile(page, join(HISTORIES, "jepsen-etcd", "etcd_000.log"));
+    const counterexample = state.fileResult.counterexample;
+    const order = counterexample.longest_prefix;
+    assert.ok(order.length > 2, "a longest order to hover");
+    await page.$eval("#history", (canvas) => canvas.scrollIntoView({ block: "center" }));
+    /** Hovers the file's operation at `position` and returns the tooltip's lines. */
+    const hover = async (position) => {
+      await page.evaluate((at) => window.raftsim.historyOpPoint(at), position);
+      await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+      const point = await page.evaluate((at) => window.raftsim.historyOpPoint(at), position);
+      assert.ok(point, `operation ${position} is drawn`);
+      await page.mouse.move(point.x, point.y);
+      await page.waitForFunction(() => !document.getElementById("history-tip").hidden, { timeout: WAIT_MS });
+      return page.$$eval("#history-tip > *", (lines) => lines.map((line) => line.textContent));
+    };
+    const last = await hover(order.at(-1));
+    const lastLine = last.find((line) => line.includes("longest order"));
+    assert.equal(lastLine, `${order.length}${ordinalSuffix(order.length)} of the ${order.length} in the longest order found; once it has taken effect, ${counterexample.state_after_prefix}.`, last.join(" | "));
+    const tipText = await page.$eval("#history-tip", (tip) => tip.textContent);
+    assert.doesNotMatch(tipText, /null/, "no missing line written as \"null\"");
+    await shot(page, "41-history-order-point");
+    const first = await hover(order[0]);
+    assert.match(first.join(" | "), new RegExp(`1st of the ${order.length} in the longest order found; once it has taken effect, the register holds`), first.join(" | "));
+    const outside = counterexample.cannot_go_next[0];
+    const blocked = await hover(outside);
+    assert.ok(!blocked.some((line) => line.includes("longest order")), `an operation outside the order has no place: ${blocked.join(" | ")}`);
     assertNoErrors(page);
     await page.close();
   }],

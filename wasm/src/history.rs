@@ -10,8 +10,8 @@ use raftsim_core::check::jepsen::{self, Format};
 use raftsim_core::check::linearizability::model::{Kv, Model, Register};
 use raftsim_core::check::linearizability::sentence::{counterexample_sentence, op_label};
 use raftsim_core::check::linearizability::{
-    self as lin, CheckResult, Counterexample, Operation, Options, Return, END_OF_RUN_STEP_BUDGET,
-    MEMORY_BUDGET_BROWSER_BYTES,
+    self as lin, memo_bytes_max, CheckResult, Counterexample, Operation, Options, Return, END_OF_RUN_STEP_BUDGET,
+    MEMORY_BUDGET_BROWSER_BYTES, MEMORY_BUDGET_BROWSER_RAISED_BYTES, RAISED_STEP_FACTOR,
 };
 use raftsim_core::raft::OpResult;
 use serde::Serialize;
@@ -254,7 +254,15 @@ impl HistoryFile {
     /// The operation under (`x`, `y`) in a drawing of `window`.
     pub(crate) fn pick_at(&self, window: Window, x: f64, y: f64) -> Option<Picked> {
         let bars = self.visible(window.start(), window.end());
-        timeline::bar_at(&bars, &window, x, y).map(|(bar, near_end)| pick_of(bar, near_end, Some(&self.row_names)))
+        let (bar, near_end) = timeline::bar_at(&bars, &window, x, y)?;
+        let mut picked = pick_of(bar, near_end, Some(&self.row_names));
+        picked.order = order_point(&self.marks, &|| self.operations.clone(), bar.position);
+        Some(picked)
+    }
+
+    /// Where operation `position` is drawn in `window`: a point inside its bar near its start.
+    pub(crate) fn bar_point(&self, position: usize, window: Window) -> Option<(f64, f64)> {
+        Some(timeline::bar_point(self.bar(position)?, &window))
     }
 
     /// The dashes its drawings use.
@@ -347,8 +355,46 @@ pub(crate) fn marks_of(result: JsValue) -> Result<CounterexampleOps, JsError> {
     if result.is_null() || result.is_undefined() {
         return Ok(CounterexampleOps::default());
     }
+    #[derive(serde::Deserialize)]
+    struct ModelOf {
+        #[serde(default)]
+        model: String,
+    }
+    let judged_by: ModelOf = crate::from_js(result.clone(), "invalid check result: no model")?;
     let result: CheckResult = crate::from_js(result, "invalid check result")?;
-    Ok(result.counterexample.as_ref().map(CounterexampleOps::of).unwrap_or_default())
+    let mut marks = result.counterexample.as_ref().map(CounterexampleOps::of).unwrap_or_default();
+    marks.model = judged_by.model;
+    Ok(marks)
+}
+
+/// Where an operation stands in a counterexample's longest order: its place, and the model's
+/// state once it has taken effect (`OrderPoint` in the d.ts).
+#[derive(Serialize)]
+pub(crate) struct OrderPoint {
+    /// From 1.
+    place: usize,
+    /// How many operations the order holds.
+    of: usize,
+    /// The state after it, in words (`None` if the history has changed so that it no longer
+    /// replays).
+    state: Option<String>,
+}
+
+/// The point of `marks`' longest order that the operation at `position` of `operations` is, if
+/// it is one: its place and the state the order reaches there.
+pub(crate) fn order_point(
+    marks: &CounterexampleOps,
+    operations: &dyn Fn() -> Vec<Operation>,
+    position: usize,
+) -> Option<OrderPoint> {
+    let place = marks.place_of(position)?;
+    let operations = operations();
+    let order = marks.order_up_to(place);
+    let state = match marks.model.as_str() {
+        "register" => lin::state_after(&Register, &operations, order),
+        _ => lin::state_after(&Kv, &operations, order),
+    };
+    Some(OrderPoint { place, of: marks.order_len(), state })
 }
 
 /// What the page learns of an operation it points at (`PickedOperation` in the d.ts).
@@ -364,6 +410,8 @@ pub(crate) struct Picked {
     near_end: bool,
     /// The client or process row it is on.
     row: String,
+    /// Its point in the counterexample's longest order, if it is in it.
+    order: Option<OrderPoint>,
 }
 
 fn pick_of(bar: &Bar, near_end: bool, row_names: Option<&[String]>) -> Picked {
@@ -382,6 +430,7 @@ fn pick_of(bar: &Bar, near_end: bool, row_names: Option<&[String]>) -> Picked {
         end: bar_end(bar),
         near_end,
         row,
+        order: None,
     }
 }
 
@@ -405,13 +454,23 @@ impl Simulation {
     }
 
     /// The operation under (`x`, `y`) in a drawing of `window`.
-    pub(crate) fn history_pick_at(&self, window: Window, x: f64, y: f64) -> Option<Picked> {
-        let bars = RunBars::of(self.session.world());
+    /// The operation under (`x`, `y`) in a drawing of `window`, with its point in the
+    /// longest order of `counterexample` if it is one.
+    pub(crate) fn history_pick_at(
+        &self,
+        window: Window,
+        x: f64,
+        y: f64,
+        counterexample: &CounterexampleOps,
+    ) -> Option<Picked> {
+        let world = self.session.world();
+        let bars = RunBars::of(world);
         let visible = bars.visible(window.start(), window.end());
         let names = bars.row_names();
-        let picked = timeline::bar_at(&visible, &window, x, y)
-            .and_then(|(bar, near_end)| Some((bars.get(bar.position)?, near_end)));
-        picked.map(|(bar, near_end)| pick_of(&bar, near_end, Some(&names)))
+        let (bar, near_end) = timeline::bar_at(&visible, &window, x, y)?;
+        let mut picked = pick_of(&bars.get(bar.position)?, near_end, Some(&names));
+        picked.order = order_point(counterexample, &|| lin::from_history(world.history()), bar.position);
+        Some(picked)
     }
 
     /// How many rows the client-history timeline has (the workload's clients and one-off requests).
@@ -478,6 +537,79 @@ struct Checked {
     sentence: Option<String>,
     /// The model the history was checked against.
     model: &'static str,
+    /// It was checked with the raised budgets ([`history_raised_budget`]).
+    raised: bool,
+}
+
+/// The budgets of the page's check of the run's history (`"run"`: the run's own end-of-run
+/// budgets, so the live verdict is the one its end gives) or of a file (`"file"`: as
+/// `raftsim check-history`'s steps, the browser's memory), or of one check raised from either.
+fn check_options(kind: &str, raised: bool) -> Result<Options, JsError> {
+    let step_budget = match kind {
+        "run" => END_OF_RUN_STEP_BUDGET,
+        "file" => FILE_STEP_BUDGET,
+        other => return Err(JsError::new(&format!("unknown kind of check {other:?}: run or file"))),
+    };
+    Ok(if raised {
+        Options {
+            step_budget: step_budget.saturating_mul(RAISED_STEP_FACTOR),
+            memory_budget_bytes: MEMORY_BUDGET_BROWSER_RAISED_BYTES,
+            ..Options::default()
+        }
+    } else {
+        Options { step_budget, memory_budget_bytes: MEMORY_BUDGET_BROWSER_BYTES, ..Options::default() }
+    })
+}
+
+/// What a raised check of `kind` ("run" or "file") would spend and may cost (`RaisedBudget` in
+/// the d.ts), with the sentence the page shows before it is asked for one.
+#[wasm_bindgen(unchecked_return_type = "RaisedBudget")]
+pub fn history_raised_budget(kind: &str) -> Result<JsValue, JsError> {
+    let usual = check_options(kind, false)?;
+    let raised = check_options(kind, true)?;
+    let words = raftsim_core::words::count;
+    let sentence = format!(
+        "A larger budget for this one check: {} model steps instead of {}, and {} for the search's tables instead of {}. \
+         It may take minutes, and up to about {} of this tab's memory while it runs (a phone may not have it); \
+         the memory is given back when the check ends or is cancelled.",
+        words(raised.step_budget),
+        words(usual.step_budget),
+        binary_bytes(raised.memory_budget_bytes),
+        binary_bytes(usual.memory_budget_bytes),
+        binary_bytes(memo_bytes_max(raised.memory_budget_bytes)),
+    );
+    to_js(&RaisedBudget {
+        step_budget: raised.step_budget,
+        memory_budget_bytes: raised.memory_budget_bytes as u64,
+        memory_bytes_max: memo_bytes_max(raised.memory_budget_bytes) as u64,
+        sentence,
+    })
+}
+
+/// What [`history_raised_budget`] answers.
+#[derive(Serialize)]
+struct RaisedBudget {
+    step_budget: u64,
+    memory_budget_bytes: u64,
+    /// The most the search's tables may hold while it runs.
+    memory_bytes_max: u64,
+    sentence: String,
+}
+
+/// `128 MiB`, `1.5 GiB`: a budget in the units it is set in.
+fn binary_bytes(bytes: usize) -> String {
+    const MIB: usize = 1 << 20;
+    const GIB: usize = 1 << 30;
+    if bytes >= GIB {
+        let tenths = bytes / (GIB / 10);
+        if tenths % 10 == 0 {
+            format!("{} GiB", tenths / 10)
+        } else {
+            format!("{}.{} GiB", tenths / 10, tenths % 10)
+        }
+    } else {
+        format!("{} MiB", bytes / MIB)
+    }
 }
 
 /// Seconds as the page shows a run's times: `1.2345 s`.
@@ -495,36 +627,30 @@ fn checked(
         .counterexample
         .as_ref()
         .map(|counterexample: &Counterexample| counterexample_sentence(operations, counterexample, time));
-    Checked { result, sentence, model }
+    Checked { result, sentence, model, raised: false }
 }
 
 /// The worker's check of a run's history (JSON from [`Simulation::history_for_check`]) against
 /// the key-value store, within the end-of-run budgets: the same answer the run's own
 /// Linearizability check gives at its end.
+/// With `raised`, the budgets of [`history_raised_budget`], for one check.
 #[wasm_bindgen(unchecked_return_type = "CheckedHistory")]
-pub fn check_run_history(operations_json: &str) -> Result<JsValue, JsError> {
+pub fn check_run_history(operations_json: &str, raised: bool) -> Result<JsValue, JsError> {
     let operations: Vec<Operation> =
         serde_json::from_str(operations_json).map_err(|error| JsError::new(&format!("invalid history: {error}")))?;
-    let options = Options {
-        step_budget: END_OF_RUN_STEP_BUDGET,
-        memory_budget_bytes: MEMORY_BUDGET_BROWSER_BYTES,
-        ..Options::default()
-    };
-    let result = lin::check(&Kv, &operations, options).map_err(|problem| JsError::new(&problem))?;
-    to_js(&checked(&operations, result, "kv", &seconds))
+    let result =
+        lin::check(&Kv, &operations, check_options("run", raised)?).map_err(|problem| JsError::new(&problem))?;
+    to_js(&Checked { raised, ..checked(&operations, result, "kv", &seconds) })
 }
 
 /// The worker's check of a history file: read (a bad file is refused with its line), then
 /// checked against `model` ("register", "kv", or "" for the one its format implies) within
-/// the page's memory budget and `raftsim check-history`'s step budget.
+/// the page's memory budget and `raftsim check-history`'s step budget; with `raised`, the
+/// budgets of [`history_raised_budget`], for one check.
 #[wasm_bindgen(unchecked_return_type = "CheckedHistory")]
-pub fn check_history_file(text: &str, model: &str) -> Result<JsValue, JsError> {
+pub fn check_history_file(text: &str, model: &str, raised: bool) -> Result<JsValue, JsError> {
     let (format, operations) = parse_file(text).map_err(|problem| JsError::new(&problem))?;
-    let options = Options {
-        step_budget: FILE_STEP_BUDGET,
-        memory_budget_bytes: MEMORY_BUDGET_BROWSER_BYTES,
-        ..Options::default()
-    };
+    let options = check_options("file", raised)?;
     let line = |line: u64| format!("line {line}");
     let model = match (model, format) {
         ("register", _) | ("", Format::EtcdLog) => "register",
@@ -535,7 +661,7 @@ pub fn check_history_file(text: &str, model: &str) -> Result<JsValue, JsError> {
         "register" => checked_file(&Register, &operations, options),
         _ => checked_file(&Kv, &operations, options),
     }?;
-    to_js(&checked(&operations, result, model, &line))
+    to_js(&Checked { raised, ..checked(&operations, result, model, &line) })
 }
 
 /// A file's check against `model`; an operation the model cannot judge refuses the check with

@@ -168,7 +168,9 @@ export interface CheckResult {
   counterexample: Counterexample | null;
 }
 /** A worker's check: the result, its counterexample in a sentence, and the model. */
-export interface CheckedHistory extends CheckResult { sentence: string | null; model: "register" | "kv" }
+export interface CheckedHistory extends CheckResult { sentence: string | null; model: "register" | "kv"; raised: boolean }
+/** What one check with raised budgets would spend and may cost, and the sentence saying so. */
+export interface RaisedBudget { step_budget: number; memory_budget_bytes: number; memory_bytes_max: number; sentence: string }
 /** The client history (`check::history::History`), as plain data. */
 export type ClientHistory = Record<string, any>;
 
@@ -181,6 +183,9 @@ export interface PickedOperation {
   end: number | null;
   near_end: boolean;
   row: string;
+  /** Its point in the counterexample's longest order, if it is in it: its place (from 1), the
+   * order's length, and the state once it has taken effect. */
+  order: { place: number; of: number; state: string | null } | null;
 }
 
 /** A recorded message, for the page's tests. */

@@ -8,7 +8,7 @@ import { nodeClientPoint, setupCanvases } from "./canvas.js";
 import { setupControls } from "./controls.js";
 import { setupCoverage } from "./coverage.js";
 import { byId } from "./dom.js";
-import { historyState, setupHistory } from "./history.js";
+import { historyOpPoint, historyState, setupHistory } from "./history.js";
 import { setupExport } from "./export.js";
 import { setupKeys } from "./keys.js";
 import { setupSearch } from "./search.js";
@@ -48,6 +48,7 @@ function exposeHandle() {
     start: (scenario) => startScenario(scenario),
     panelsRefreshed,
     history: historyState,
+    historyOpPoint,
     tour: () => currentTour(),
     wasmMemoryBytes: () => app.memory.buffer.byteLength,
   };

@@ -22,6 +22,8 @@ const runCheck = {
   inFlightSince: 0,
   /** The user cancelled the live check: none is sent until they ask again. */
   cancelled: false,
+  /** The check under way is one with the raised budgets. */
+  raising: false,
   /** @type {any} */
   result: null,
   /** The history signature the result judged. */
@@ -45,7 +47,7 @@ export function runVerdict() {
 export function resetRunCheck() {
   runCheck.controller.abort();
   runCheck.worker = null;
-  Object.assign(runCheck, { sentSignature: "", sentAt: 0, inFlight: false, cancelled: false, result: null, signature: "", controller: new AbortController() });
+  Object.assign(runCheck, { sentSignature: "", sentAt: 0, inFlight: false, cancelled: false, raising: false, result: null, signature: "", controller: new AbortController() });
   guard(() => historyView().set_counterexample(null));
 }
 
@@ -85,8 +87,37 @@ export function runChecking() {
   return {
     runningMs: runCheck.inFlight ? performance.now() - runCheck.inFlightSince : null,
     cancelled: runCheck.cancelled,
+    raising: runCheck.raising,
     workerAlive: Boolean(runCheck.worker?.alive),
   };
+}
+
+/**
+ * Checks the run's history as it stands once with the raised budgets, in a worker of its own
+ * (its memory is given back when it ends); the live check waits until it has answered.
+ * @param {{changed: () => void, failed: (message: string) => void}} hooks
+ */
+export function raiseRunCheck(hooks) {
+  const sim = app.sim;
+  if (!sim) return;
+  runCheck.controller.abort();
+  const controller = new AbortController();
+  const signature = guard(() => sim.history_signature());
+  const operations = guard(() => sim.history_for_check());
+  if (signature === undefined || operations === undefined) return;
+  const engine = new EngineWorker();
+  Object.assign(runCheck, { controller, worker: engine, sentSignature: signature, inFlight: true, inFlightSince: performance.now(), cancelled: false, raising: true });
+  const { signal } = controller;
+  engine.call("check-run", { operations, raised: true }, { signal }).then(
+    ({ result, ms }) => {
+      engine.terminate();
+      answered(signal, signature, result, ms, hooks);
+    },
+    (error) => {
+      engine.terminate();
+      refused(signal, error, hooks);
+    },
+  );
 }
 
 /** Cancels the live check: its worker is terminated at once, and no check is sent until
@@ -94,7 +125,7 @@ export function runChecking() {
 export function cancelRunCheck() {
   runCheck.controller.abort();
   runCheck.worker?.terminate();
-  Object.assign(runCheck, { inFlight: false, cancelled: true, sentSignature: "", controller: new AbortController() });
+  Object.assign(runCheck, { inFlight: false, cancelled: true, raising: false, sentSignature: "", controller: new AbortController() });
 }
 
 /** Lets the live check run again after a cancel. */
@@ -105,6 +136,7 @@ export function resumeRunCheck() {
 function answered(signal, signature, result, ms, hooks) {
   if (signal.aborted) return;
   runCheck.inFlight = false;
+  runCheck.raising = false;
   historyMetrics.runChecks += 1;
   historyMetrics.lastRunCheckMs = ms;
   Object.assign(runCheck, { result, signature, ms });
@@ -116,6 +148,7 @@ function answered(signal, signature, result, ms, hooks) {
 function refused(signal, error, hooks) {
   if (signal.aborted || isAbort(error)) return;
   runCheck.inFlight = false;
+  runCheck.raising = false;
   historyMetrics.runChecks += 1;
   hooks.failed(error.message);
 }

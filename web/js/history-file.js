@@ -22,6 +22,8 @@ const opened = {
   /** The worker of the check under way or last made (stopped once it ends). */
   /** @type {EngineWorker | null} */
   worker: null,
+  /** The check under way or last made has the raised budgets. */
+  raised: false,
 };
 
 /** The hooks history.js gives: `changed()` when the verdict may read differently, `error(text)`
@@ -109,13 +111,13 @@ export function chosenModel() {
 /** Checks the opened file in a worker of its own, stopped when the check ends or is cancelled:
  * it ends with a verdict, a refusal (the model cannot judge an operation) or a failure, never
  * by waiting on. */
-export function checkFile() {
+export function checkFile({ raised = false } = {}) {
   opened.controller?.abort();
   const controller = new AbortController();
   const worker = new EngineWorker();
-  Object.assign(opened, { controller, worker, result: null });
+  Object.assign(opened, { controller, worker, raised, result: null });
   const model = /** @type {HTMLSelectElement} */ (byId("history-model")).value;
-  worker.call("check-file", { text: opened.text, model }, { signal: controller.signal }).then(
+  worker.call("check-file", { text: opened.text, model, raised }, { signal: controller.signal }).then(
     ({ result, ms }) => {
       worker.terminate();
       if (controller === opened.controller) fileChecked(result, ms);
@@ -135,7 +137,7 @@ export function checkFile() {
 
 /** Whether the opened file's check is under way, and whether its worker is still running. */
 export function fileChecking() {
-  return { checking: Boolean(opened.file && opened.controller && !opened.result), workerAlive: Boolean(opened.worker?.alive) };
+  return { checking: Boolean(opened.file && opened.controller && !opened.result), raised: opened.raised, workerAlive: Boolean(opened.worker?.alive) };
 }
 
 function fileChecked(result, ms) {

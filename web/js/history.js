@@ -5,11 +5,11 @@
 // (history-file.js), and the words around the verdict and its counterexample
 // (history-words.js). This module wires them to the page and tells the tests where it stands.
 import { app, guard, on } from "./app.js";
-import { byId } from "./dom.js";
-import { cancelRunCheck, historyMetrics, maybeCheckRun, resetRunCheck, resumeRunCheck, runChecking, runVerdict } from "./history-check.js";
+import { byId, setText } from "./dom.js";
+import { cancelRunCheck, historyMetrics, maybeCheckRun, raiseRunCheck, resetRunCheck, resumeRunCheck, runChecking, runVerdict } from "./history-check.js";
 import { cancelFileCheck, checkFile, fileChecking, fileVerdict, openedFile, setupFiles } from "./history-file.js";
 import { setupSave } from "./history-save.js";
-import { drawTimeline, historyView, setupHistoryView, showRun } from "./history-view.js";
+import { drawTimeline, historyView, setupHistoryView, showRun, viewChanged } from "./history-view.js";
 import { liveVerdictWords as verdictWords, showError, showVerdict } from "./history-words.js";
 import { onFrame } from "./player.js";
 
@@ -40,15 +40,48 @@ function showCheck() {
 function showCheckButtons() {
   const file = openedFile();
   const run = runChecking();
-  const cancel = file ? fileChecking().checking : run.runningMs !== null && run.runningMs >= RUN_CANCEL_AFTER_MS;
+  const checking = file ? fileChecking().checking : run.runningMs !== null;
+  const cancel = file ? checking : checking && run.runningMs >= RUN_CANCEL_AFTER_MS;
   const recheck = file ? Boolean(fileVerdict()?.result.cancelled) : run.cancelled;
+  const raise = !checking && !run.cancelled && canRaise(file);
   // Each frame calls this: write only what changes.
   /** @type {[string, boolean][]} */
-  const shown = [["history-cancel", !cancel], ["history-recheck", !recheck], ["history-check-actions", !cancel && !recheck]];
+  const shown = [
+    ["history-cancel", !cancel],
+    ["history-recheck", !recheck],
+    ["history-raise", !raise],
+    ["history-raise-note", !raise],
+    ["history-check-actions", !cancel && !recheck && !raise],
+  ];
   for (const [id, hidden] of shown) {
     const element = byId(id);
     if (element.hidden !== hidden) element.hidden = hidden;
   }
+  if (raise) setText(byId("history-raise-note"), raisedBudget(file ? "file" : "run").sentence);
+}
+
+/** Whether the verdict shown is an unknown that a larger budget might answer: a check with the
+ * usual budgets, of the history as it stands. */
+function canRaise(file) {
+  const checked = file ? fileVerdict() : runVerdict();
+  const result = checked?.result;
+  if (result?.verdict !== "Unknown" || result.raised) return false;
+  if (file) return true;
+  const sim = app.sim;
+  return Boolean(sim) && runVerdict()?.signature === guard(() => sim.history_signature(), "");
+}
+
+/** What a raised check costs, by kind (the engine's figures and words). */
+const raisedBudgets = new Map();
+function raisedBudget(kind) {
+  if (!raisedBudgets.has(kind)) raisedBudgets.set(kind, app.wasm.history_raised_budget(kind));
+  return raisedBudgets.get(kind);
+}
+
+function raiseCheck() {
+  if (openedFile()) checkFile({ raised: true });
+  else raiseRunCheck({ changed: showCheck, failed: showError });
+  showCheck();
 }
 
 function cancelCheck() {
@@ -68,6 +101,7 @@ export function setupHistory() {
   setupFiles({ changed: showCheck, error: showError });
   setupSave(showError);
   byId("history-cancel").addEventListener("click", cancelCheck);
+  byId("history-raise").addEventListener("click", raiseCheck);
   byId("history-recheck").addEventListener("click", () => {
     if (openedFile()) checkFile();
     else resumeRunCheck();
@@ -91,6 +125,22 @@ export function setupHistory() {
 /** The live verdict in a few words for the check board (see history-words.js). */
 export function liveVerdictWords() {
   return verdictWords(panel().open);
+}
+
+/** For the tests: brings the operation at `position` (of the file, or else the run) into
+ * view and returns a point inside its bar in client coordinates, or null. */
+export function historyOpPoint(position) {
+  const view = historyView();
+  const file = openedFile();
+  const sim = app.sim;
+  const op = file ? file.op(position) : sim?.history_op(position);
+  if (!op) return null;
+  view.show_around(op.invoke);
+  viewChanged();
+  const point = file ? view.op_point_file(file, position) : sim ? view.op_point_run(sim, position) : undefined;
+  if (!point) return null;
+  const box = byId("history").getBoundingClientRect();
+  return { x: box.left + point.x, y: box.top + point.y };
 }
 
 /** For the tests: the panel's state in words and numbers. */
