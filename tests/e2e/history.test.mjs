@@ -407,6 +407,48 @@ const CASES = [
     assertNoErrors(page);
     await page.close();
   }],
+  ["a file's rows are its clients, and an operation says which Jepsen process it ran as", async ({ open, shot, assertNoErrors }) => {
+    const page = await open();
+    await openFile(page, join(HISTORIES, "jepsen-etcd", "etcd_000.log"));
+    const rows = await page.evaluate(() => window.raftsim.historyRows());
+    assert.ok(rows.length > 1 && rows.every((name) => /^client \d+$/.test(name)), rows.join(" | "));
+    const culprits = await page.$$eval("#history-culprits li", (items) => items.map((item) => item.textContent));
+    for (const line of culprits) {
+      assert.match(line, /\(client \d+, Jepsen's process \d+/, line);
+      assert.doesNotMatch(line, /\bp\d+\b/, `no bare process names: ${line}`);
+    }
+    // A client that went on under a new number says so in words.
+    const renumbered = await page.evaluate(() => {
+      const file = window.raftsim.historyFileOps();
+      return file.find((op) => /number [2-9]\d* of/.test(op.row))?.row ?? null;
+    });
+    assert.match(renumbered ?? "", /^client \d+, Jepsen's process \d+ \(its number \d+ of \d+: a client takes a new one after an answer it never got\)$/, renumbered ?? "none renumbered");
+    await reveal(page);
+    await shot(page, "42-history-file-clients");
+    assertNoErrors(page);
+    await page.close();
+  }],
+  ["at 400 px the panel's buttons, verdict and budget note fit the width", async ({ open, shot, assertNoErrors }) => {
+    const page = await open("?paused", { width: 400, height: 900 });
+    await catchSaves(page);
+    const path = join(scratchDirectory("raftsim-history-"), "hard.edn");
+    writeFileSync(path, hardHistory(HARD_WRITERS));
+    const usual = await openFile(page, path);
+    assert.equal(usual.verdictKind, "unknown", usual.verdict);
+    const overflow = await page.evaluate(() => {
+      const panel = document.getElementById("panel-history").getBoundingClientRect();
+      const wide = [...document.querySelectorAll("#panel-history button, #history-verdict, #history-raise-note")]
+        .filter((element) => !element.closest("[hidden]") && element.getBoundingClientRect().right > panel.right + 1)
+        .map((element) => element.id || element.textContent);
+      return { wide, page: document.documentElement.scrollWidth };
+    });
+    assert.deepEqual(overflow.wide, [], "nothing runs past the panel");
+    assert.ok(overflow.page <= 400, `the page is ${overflow.page} px wide`);
+    await page.$eval("#history-verdict", (element) => element.scrollIntoView({ block: "start" }));
+    await shot(page, "43-history-narrow-raise");
+    assertNoErrors(page);
+    await page.close();
+  }],
 ];
 
 runCases("the client history", CASES);

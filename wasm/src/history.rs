@@ -154,6 +154,8 @@ pub struct HistoryFile {
     operations: Vec<Operation>,
     bars: Vec<Bar>,
     row_names: Vec<String>,
+    /// Each row's processes, in the order they ran.
+    row_processes: Vec<Vec<u64>>,
     span_max: u64,
     extent: (u64, u64),
     marks: CounterexampleOps,
@@ -167,7 +169,8 @@ impl HistoryFile {
     #[wasm_bindgen(constructor)]
     pub fn new(name: &str, text: &str) -> Result<HistoryFile, JsError> {
         let (format, operations) = parse_file(text).map_err(|problem| JsError::new(&problem))?;
-        let (bars, row_names) = file_bars(&operations);
+        let (bars, row_processes) = file_bars(&operations);
+        let row_names = (0..row_processes.len()).map(client_name).collect();
         let span_max = bars.iter().map(|bar| bar_end(bar).unwrap_or(bar.invoke) - bar.invoke).max().unwrap_or(0);
         let extent_end = bars.iter().map(|bar| bar_end(bar).unwrap_or(bar.invoke)).max().unwrap_or(0);
         let extent = (bars.first().map_or(0, |bar| bar.invoke), extent_end.max(1));
@@ -177,6 +180,7 @@ impl HistoryFile {
             operations,
             bars,
             row_names,
+            row_processes,
             span_max,
             extent,
             marks: CounterexampleOps::default(),
@@ -206,6 +210,10 @@ impl HistoryFile {
     pub fn operations(&self) -> u32 {
         self.operations.len() as u32
     }
+    /// The rows' names, top to bottom: the clients.
+    pub fn row_names(&self) -> Vec<String> {
+        self.row_names.clone()
+    }
     /// How many rows the timeline has.
     pub fn rows(&self) -> u32 {
         self.row_names.len() as u32
@@ -232,7 +240,7 @@ impl HistoryFile {
     /// `HistoryView::op_at_file` gives it, or `undefined`.
     #[wasm_bindgen(unchecked_return_type = "PickedOperation | null")]
     pub fn op(&self, position: u32) -> Result<JsValue, JsError> {
-        to_js(&self.bar(position as usize).map(|bar| pick_of(bar, false, Some(&self.row_names))))
+        to_js(&self.bar(position as usize).map(|bar| self.picked(bar, false)))
     }
 }
 
@@ -255,9 +263,20 @@ impl HistoryFile {
     pub(crate) fn pick_at(&self, window: Window, x: f64, y: f64) -> Option<Picked> {
         let bars = self.visible(window.start(), window.end());
         let (bar, near_end) = timeline::bar_at(&bars, &window, x, y)?;
-        let mut picked = pick_of(bar, near_end, Some(&self.row_names));
+        let mut picked = self.picked(bar, near_end);
         picked.order = order_point(&self.marks, &|| self.operations.clone(), bar.position);
         Some(picked)
+    }
+
+    /// What the page learns of `bar`: its row said with the process it had then.
+    fn picked(&self, bar: &Bar, near_end: bool) -> Picked {
+        let mut picked = pick_of(bar, near_end, Some(&self.row_names));
+        if let (Some(processes), Some(op)) =
+            (self.row_processes.get(bar.row as usize), self.operations.get(bar.position))
+        {
+            picked.row = row_words(&picked.row, processes, op.process);
+        }
+        picked
     }
 
     /// Where operation `position` is drawn in `window`: a point inside its bar near its start.
@@ -294,8 +313,8 @@ fn parse_file(text: &str) -> Result<(Format, Vec<Operation>), String> {
     jepsen::parse(text).map_err(|error| error.to_string())
 }
 
-/// The file's operations as bars, each on a row, and the rows' names.
-fn file_bars(operations: &[Operation]) -> (Vec<Bar>, Vec<String>) {
+/// The file's operations as bars, each on a row, and each row's processes, in turn.
+fn file_bars(operations: &[Operation]) -> (Vec<Bar>, Vec<Vec<u64>>) {
     let mut order: Vec<usize> = (0..operations.len()).collect();
     order.sort_by_key(|&position| (operations[position].invoke, position));
     let mut row_of_process: std::collections::BTreeMap<u64, u32> = std::collections::BTreeMap::new();
@@ -323,8 +342,7 @@ fn file_bars(operations: &[Operation]) -> (Vec<Bar>, Vec<String>) {
         bars.push(Bar { position, row, invoke: op.invoke, end, kind, label: Some(op_label(op)) });
     }
     close_open_bars(&mut bars);
-    let names = rows.iter().map(|(processes, _)| process_names(processes)).collect();
-    (bars, names)
+    (bars, rows.into_iter().map(|(processes, _)| processes).collect())
 }
 
 /// A bar with no answer ends where the next operation on its row starts (its process was
@@ -340,13 +358,25 @@ fn close_open_bars(bars: &mut [Bar]) {
     }
 }
 
-/// A row's name from its processes: `p3`, `p3, p8`, or `p3 +4` when there are many.
-fn process_names(processes: &[u64]) -> String {
-    match processes {
-        [] => String::new(),
-        [one] => format!("p{one}"),
-        [one, two] => format!("p{one}, p{two}"),
-        [first, rest @ ..] => format!("p{first} +{}", rest.len()),
+/// A row's name: a client, counted from 1 down the rows (a run's clients, saved and opened
+/// again, come back in their order). A Jepsen process is one client's run of operations until
+/// an answer it never got; the client then goes on under a new process number, on the same row.
+fn client_name(row: usize) -> String {
+    format!("client {}", row + 1)
+}
+
+/// What the tooltip and the culprits say of the row of an operation by `process`: its client,
+/// and the process number it had then, in words.
+fn row_words(name: &str, processes: &[u64], process: u64) -> String {
+    match processes.iter().position(|&other| other == process) {
+        Some(0) if processes.len() == 1 => format!("{name}, Jepsen's process {process}"),
+        Some(0) => format!("{name}, Jepsen's process {process} (its first number of {})", processes.len()),
+        Some(turn) => format!(
+            "{name}, Jepsen's process {process} (its number {} of {}: a client takes a new one after an answer it never got)",
+            turn + 1,
+            processes.len()
+        ),
+        None => name.to_string(),
     }
 }
 

@@ -143,6 +143,17 @@ export function historyOpPoint(position) {
   return { x: box.left + point.x, y: box.top + point.y };
 }
 
+/** For the tests: the opened file's row names, and each of its operations as the tooltip
+ * reads it. */
+export function historyRows() {
+  return openedFile()?.row_names() ?? [];
+}
+export function historyFileOps() {
+  const file = openedFile();
+  if (!file) return [];
+  return Array.from({ length: file.operations() }, (_, position) => file.op(position));
+}
+
 /** For the tests: the panel's state in words and numbers. */
 export function historyState() {
   const view = historyView();
