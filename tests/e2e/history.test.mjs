@@ -449,6 +449,63 @@ const CASES = [
     assertNoErrors(page);
     await page.close();
   }],
+  ["an operation of the run says where its command is in the logs, and a log entry leads back to it", async ({ open, shot, runTo, assertNoErrors }) => {
+    const page = await open();
+    await runTo(page, 8);
+    await settledVerdict(page);
+    const found = await page.evaluate(() => {
+      const sim = window.raftsim.app.sim;
+      const { start } = window.raftsim.history().window;
+      for (let position = 0; position < 400; position += 1) {
+        const op = sim.history_op(position);
+        if (!op || op.invoke < start + 200_000) continue;
+        const place = sim.history_log_place(position);
+        if (place?.committed) return { position, place };
+      }
+      return null;
+    });
+    assert.ok(found, "an operation in view whose command is committed");
+    await page.$eval("#history", (canvas) => canvas.scrollIntoView({ block: "center" }));
+    const point = await page.evaluate((position) => window.raftsim.historyOpPoint(position), found.position);
+    await page.mouse.move(point.x, point.y);
+    await page.waitForFunction(() => !document.getElementById("history-tip").hidden, { timeout: WAIT_MS });
+    const tip = await page.$eval("#history-tip", (element) => element.textContent);
+    const { node, index, term } = found.place;
+    assert.ok(tip.includes(`In the logs: S${node}'s entry ${index} (term ${term}), committed.`), tip);
+    await shot(page, "44-history-op-log-entry");
+
+    // Back: a log entry that carries a command names its operation, and a click shows it.
+    await page.$eval("#logs", (canvas) => canvas.scrollIntoView({ block: "center" }));
+    const cell = await page.evaluate(() => {
+      const canvas = document.getElementById("logs");
+      const box = canvas.getBoundingClientRect();
+      for (let y = 20; y < box.height; y += 7) {
+        for (let x = box.width - 20; x > 100; x -= 6) {
+          // Well inside a cell: a browser may round the pointer to whole pixels.
+          const entry = window.raftsim.app.sim.log_entry_at(x, y, box.width);
+          const inside = window.raftsim.app.sim.log_entry_at(x - 12, y + 6, box.width);
+          if (entry?.operation != null && inside?.index === entry.index && inside.node === entry.node) {
+            return { x: Math.round(box.left + x - 6), y: Math.round(box.top + y + 3), entry };
+          }
+        }
+      }
+      return null;
+    });
+    assert.ok(cell, "a log entry with a command in view");
+    await page.mouse.move(cell.x, cell.y);
+    await page.waitForFunction(() => !document.getElementById("log-tip").hidden, { timeout: WAIT_MS });
+    const logTip = await page.$eval("#log-tip", (element) => element.textContent);
+    const op = await page.evaluate((position) => window.raftsim.app.sim.history_op(position), cell.entry.operation);
+    assert.ok(logTip.includes(`In the client history: ${op.label}, called at`), logTip);
+    await shot(page, "45-log-entry-operation");
+    await page.mouse.click(cell.x, cell.y);
+    await page.waitForFunction((invoke) => {
+      const { start, end } = window.raftsim.history().window;
+      return start <= invoke && invoke <= end && !window.raftsim.history().follow;
+    }, { timeout: WAIT_MS }, op.invoke);
+    assertNoErrors(page);
+    await page.close();
+  }],
 ];
 
 runCases("the client history", CASES);

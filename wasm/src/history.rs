@@ -515,9 +515,73 @@ impl Simulation {
     }
 }
 
+/// Where the command of a run's operation is in the logs (`LogPlace` in the d.ts): the entry a
+/// node's log holds it at, and whether that node has committed it.
+#[derive(Serialize)]
+pub(crate) struct LogPlace {
+    node: u32,
+    index: u64,
+    term: u64,
+    committed: bool,
+}
+
+/// The request number the client of the run's operation at `position` gave it: its clients
+/// number their operations 1, 2, ... (a retry keeps the number), and the history holds them all.
+fn request_seq(history: &History, position: usize) -> Option<u64> {
+    let client = history.ops.get(position)?.client;
+    let earlier = history.ops.iter().take(position).filter(|op| op.client == client).count();
+    u64::try_from(earlier).ok().map(|earlier| earlier + 1)
+}
+
+/// The log entry carrying the command of the run's operation at `position`: in the first log
+/// (in node id order) that has it committed, else the first that has it at all; `None` while no
+/// log holds it (not sent yet, or lost). Walks the logs: for a pointer's question, not a frame.
+pub(crate) fn log_place(world: &raftsim_core::sim::World, position: usize) -> Option<LogPlace> {
+    let history = world.history();
+    let client = u64::from(history.ops.get(position)?.client) + 1;
+    let seq = request_seq(history, position)?;
+    let mut found: Option<LogPlace> = None;
+    for id in 1..=world.scenario().nodes {
+        let Some(node) = world.server(id).node.as_ref() else { continue };
+        let log = node.log();
+        let holds = (1..=log.last_index()).rev().find_map(|index| {
+            let entry = log.entry(index)?;
+            match &entry.payload {
+                raftsim_core::raft::Payload::Command(command) if command.client == client && command.seq == seq => {
+                    Some((index, entry.term))
+                }
+                _ => None,
+            }
+        });
+        if let Some((index, term)) = holds {
+            let committed = index <= node.commit_index();
+            let place = LogPlace { node: id, index, term, committed };
+            if committed {
+                return Some(place);
+            }
+            found.get_or_insert(place);
+        }
+    }
+    found
+}
+
+/// The run's operation whose command is client `client`'s request `seq` (the log's numbering:
+/// clients from 1), if the history has it.
+pub(crate) fn operation_of_command(history: &History, client: u64, seq: u64) -> Option<usize> {
+    let client = u32::try_from(client.checked_sub(1)?).ok()?;
+    let seq = usize::try_from(seq.checked_sub(1)?).ok()?;
+    history.ops.iter().enumerate().filter(|(_, op)| op.client == client).nth(seq).map(|(position, _)| position)
+}
+
 /// The run's history as the page reads it.
 #[wasm_bindgen]
 impl Simulation {
+    /// Where the command of the operation at `position` is in the logs, or `undefined`.
+    #[wasm_bindgen(unchecked_return_type = "LogPlace | null")]
+    pub fn history_log_place(&self, position: u32) -> Result<JsValue, JsError> {
+        to_js(&log_place(self.session.world(), position as usize))
+    }
+
     /// The operation at `position` of the history, as `HistoryView::op_at_run` gives it, or
     /// `undefined`.
     #[wasm_bindgen(unchecked_return_type = "PickedOperation | null")]

@@ -133,7 +133,11 @@ export interface EntryView {
   committed: boolean;
   applied: boolean;
   durable: boolean;
+  /** The position in the client history of the operation whose command it carries. */
+  operation: number | null;
 }
+/** Where a run's operation's command is in the logs: a node's entry, and whether committed there. */
+export interface LogPlace { node: number; index: number; term: number; committed: boolean }
 
 /** A line of the event feed. */
 export interface FeedLine { seq: number; number: number; time_us: number; kind: string; text: string }

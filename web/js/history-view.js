@@ -113,6 +113,7 @@ function showTip(event, op) {
     h("strong", {}, op.label),
     h("span", {}, `${op.row ? `${op.row} · ` : ""}called at ${at(op.invoke)} · ${ended}`),
     orderLine(op.order),
+    file ? null : logLine(op.position),
     file ? null : h("span", { class: "muted" }, `click to go to its ${op.near_end && op.end != null ? "answer" : "call"}`),
   ];
   tip.replaceChildren(...lines.filter((line) => line !== null));
@@ -122,6 +123,23 @@ function showTip(event, op) {
   const box = byId("panel-history").getBoundingClientRect();
   tip.style.left = `${Math.min(event.clientX - box.left + 14, box.width - tip.offsetWidth - 8)}px`;
   tip.style.top = `${event.clientY - box.top + 14}px`;
+}
+
+/** For an operation of the run: where its command is in the logs (the engine walks the logs,
+ * so the answer is kept for this operation at this moment). */
+const logPlaces = { key: "", line: /** @type {HTMLElement | null} */ (null) };
+function logLine(position) {
+  const sim = app.sim;
+  if (!sim) return null;
+  const key = `${position}:${sim.events()}`;
+  if (logPlaces.key !== key) {
+    const place = guard(() => sim.history_log_place(position));
+    const text = place
+      ? `In the logs: S${place.node}'s entry ${count(place.index)} (term ${place.term}), ${place.committed ? "committed" : "not committed yet"}.`
+      : "In no log (yet): no node has appended its command.";
+    Object.assign(logPlaces, { key, line: h("span", { class: "tip-log" }, text) });
+  }
+  return logPlaces.line;
 }
 
 /** For an operation of a counterexample's longest order: its place in it and the state there. */

@@ -111,6 +111,14 @@ export function setupHistory() {
     app.dirty = true;
   });
   on("run", newRun);
+  // A log entry clicked: its operation, shown on the run's timeline (the panel opened).
+  on("show-operation", (position) => {
+    if (openedFile() || !app.sim) return;
+    panel().open = true;
+    historyOpPoint(position);
+    panel().scrollIntoView({ block: "nearest" });
+    app.dirty = true;
+  });
   onFrame((now, changed) => {
     if (!app.sim || !panel().open) return;
     guard(() => {
