@@ -7,11 +7,11 @@
 
 use raftsim_core::check::history::{History, HistoryOp, Outcome};
 use raftsim_core::check::jepsen::{self, Format};
-use raftsim_core::check::linearizability::model::{Kv, Register};
+use raftsim_core::check::linearizability::model::{Kv, Model, Register};
 use raftsim_core::check::linearizability::sentence::{counterexample_sentence, op_label};
 use raftsim_core::check::linearizability::{
-    self as lin, CheckResult, Counterexample, Operation, Options, Return, END_OF_RUN_STEP_BUDGET,
-    MEMORY_BUDGET_BROWSER_BYTES,
+    self as lin, memo_bytes_max, CheckResult, Counterexample, Operation, Options, Return, END_OF_RUN_STEP_BUDGET,
+    MEMORY_BUDGET_BROWSER_BYTES, MEMORY_BUDGET_BROWSER_RAISED_BYTES, RAISED_STEP_FACTOR,
 };
 use raftsim_core::raft::OpResult;
 use serde::Serialize;
@@ -154,6 +154,8 @@ pub struct HistoryFile {
     operations: Vec<Operation>,
     bars: Vec<Bar>,
     row_names: Vec<String>,
+    /// Each row's processes, in the order they ran.
+    row_processes: Vec<Vec<u64>>,
     span_max: u64,
     extent: (u64, u64),
     marks: CounterexampleOps,
@@ -167,7 +169,8 @@ impl HistoryFile {
     #[wasm_bindgen(constructor)]
     pub fn new(name: &str, text: &str) -> Result<HistoryFile, JsError> {
         let (format, operations) = parse_file(text).map_err(|problem| JsError::new(&problem))?;
-        let (bars, row_names) = file_bars(&operations);
+        let (bars, row_processes) = file_bars(&operations);
+        let row_names = (0..row_processes.len()).map(client_name).collect();
         let span_max = bars.iter().map(|bar| bar_end(bar).unwrap_or(bar.invoke) - bar.invoke).max().unwrap_or(0);
         let extent_end = bars.iter().map(|bar| bar_end(bar).unwrap_or(bar.invoke)).max().unwrap_or(0);
         let extent = (bars.first().map_or(0, |bar| bar.invoke), extent_end.max(1));
@@ -177,6 +180,7 @@ impl HistoryFile {
             operations,
             bars,
             row_names,
+            row_processes,
             span_max,
             extent,
             marks: CounterexampleOps::default(),
@@ -206,6 +210,10 @@ impl HistoryFile {
     pub fn operations(&self) -> u32 {
         self.operations.len() as u32
     }
+    /// The rows' names, top to bottom: the clients.
+    pub fn row_names(&self) -> Vec<String> {
+        self.row_names.clone()
+    }
     /// How many rows the timeline has.
     pub fn rows(&self) -> u32 {
         self.row_names.len() as u32
@@ -232,7 +240,7 @@ impl HistoryFile {
     /// `HistoryView::op_at_file` gives it, or `undefined`.
     #[wasm_bindgen(unchecked_return_type = "PickedOperation | null")]
     pub fn op(&self, position: u32) -> Result<JsValue, JsError> {
-        to_js(&self.bar(position as usize).map(|bar| pick_of(bar, false, Some(&self.row_names))))
+        to_js(&self.bar(position as usize).map(|bar| self.picked(bar, false)))
     }
 }
 
@@ -254,7 +262,26 @@ impl HistoryFile {
     /// The operation under (`x`, `y`) in a drawing of `window`.
     pub(crate) fn pick_at(&self, window: Window, x: f64, y: f64) -> Option<Picked> {
         let bars = self.visible(window.start(), window.end());
-        timeline::bar_at(&bars, &window, x, y).map(|(bar, near_end)| pick_of(bar, near_end, Some(&self.row_names)))
+        let (bar, near_end) = timeline::bar_at(&bars, &window, x, y)?;
+        let mut picked = self.picked(bar, near_end);
+        picked.order = order_point(&self.marks, &|| self.operations.clone(), bar.position);
+        Some(picked)
+    }
+
+    /// What the page learns of `bar`: its row said with the process it had then.
+    fn picked(&self, bar: &Bar, near_end: bool) -> Picked {
+        let mut picked = pick_of(bar, near_end, Some(&self.row_names));
+        if let (Some(processes), Some(op)) =
+            (self.row_processes.get(bar.row as usize), self.operations.get(bar.position))
+        {
+            picked.row = row_words(&picked.row, processes, op.process);
+        }
+        picked
+    }
+
+    /// Where operation `position` is drawn in `window`: a point inside its bar near its start.
+    pub(crate) fn bar_point(&self, position: usize, window: Window) -> Option<(f64, f64)> {
+        Some(timeline::bar_point(self.bar(position)?, &window))
     }
 
     /// The dashes its drawings use.
@@ -286,8 +313,8 @@ fn parse_file(text: &str) -> Result<(Format, Vec<Operation>), String> {
     jepsen::parse(text).map_err(|error| error.to_string())
 }
 
-/// The file's operations as bars, each on a row, and the rows' names.
-fn file_bars(operations: &[Operation]) -> (Vec<Bar>, Vec<String>) {
+/// The file's operations as bars, each on a row, and each row's processes, in turn.
+fn file_bars(operations: &[Operation]) -> (Vec<Bar>, Vec<Vec<u64>>) {
     let mut order: Vec<usize> = (0..operations.len()).collect();
     order.sort_by_key(|&position| (operations[position].invoke, position));
     let mut row_of_process: std::collections::BTreeMap<u64, u32> = std::collections::BTreeMap::new();
@@ -315,8 +342,7 @@ fn file_bars(operations: &[Operation]) -> (Vec<Bar>, Vec<String>) {
         bars.push(Bar { position, row, invoke: op.invoke, end, kind, label: Some(op_label(op)) });
     }
     close_open_bars(&mut bars);
-    let names = rows.iter().map(|(processes, _)| process_names(processes)).collect();
-    (bars, names)
+    (bars, rows.into_iter().map(|(processes, _)| processes).collect())
 }
 
 /// A bar with no answer ends where the next operation on its row starts (its process was
@@ -332,13 +358,25 @@ fn close_open_bars(bars: &mut [Bar]) {
     }
 }
 
-/// A row's name from its processes: `p3`, `p3, p8`, or `p3 +4` when there are many.
-fn process_names(processes: &[u64]) -> String {
-    match processes {
-        [] => String::new(),
-        [one] => format!("p{one}"),
-        [one, two] => format!("p{one}, p{two}"),
-        [first, rest @ ..] => format!("p{first} +{}", rest.len()),
+/// A row's name: a client, counted from 1 down the rows (a run's clients, saved and opened
+/// again, come back in their order). A Jepsen process is one client's run of operations until
+/// an answer it never got; the client then goes on under a new process number, on the same row.
+fn client_name(row: usize) -> String {
+    format!("client {}", row + 1)
+}
+
+/// What the tooltip and the culprits say of the row of an operation by `process`: its client,
+/// and the process number it had then, in words.
+fn row_words(name: &str, processes: &[u64], process: u64) -> String {
+    match processes.iter().position(|&other| other == process) {
+        Some(0) if processes.len() == 1 => format!("{name}, Jepsen's process {process}"),
+        Some(0) => format!("{name}, Jepsen's process {process} (its first number of {})", processes.len()),
+        Some(turn) => format!(
+            "{name}, Jepsen's process {process} (its number {} of {}: a client takes a new one after an answer it never got)",
+            turn + 1,
+            processes.len()
+        ),
+        None => name.to_string(),
     }
 }
 
@@ -347,8 +385,46 @@ pub(crate) fn marks_of(result: JsValue) -> Result<CounterexampleOps, JsError> {
     if result.is_null() || result.is_undefined() {
         return Ok(CounterexampleOps::default());
     }
+    #[derive(serde::Deserialize)]
+    struct ModelOf {
+        #[serde(default)]
+        model: String,
+    }
+    let judged_by: ModelOf = crate::from_js(result.clone(), "invalid check result: no model")?;
     let result: CheckResult = crate::from_js(result, "invalid check result")?;
-    Ok(result.counterexample.as_ref().map(CounterexampleOps::of).unwrap_or_default())
+    let mut marks = result.counterexample.as_ref().map(CounterexampleOps::of).unwrap_or_default();
+    marks.model = judged_by.model;
+    Ok(marks)
+}
+
+/// Where an operation stands in a counterexample's longest order: its place, and the model's
+/// state once it has taken effect (`OrderPoint` in the d.ts).
+#[derive(Serialize)]
+pub(crate) struct OrderPoint {
+    /// From 1.
+    place: usize,
+    /// How many operations the order holds.
+    of: usize,
+    /// The state after it, in words (`None` if the history has changed so that it no longer
+    /// replays).
+    state: Option<String>,
+}
+
+/// The point of `marks`' longest order that the operation at `position` of `operations` is, if
+/// it is one: its place and the state the order reaches there.
+pub(crate) fn order_point(
+    marks: &CounterexampleOps,
+    operations: &dyn Fn() -> Vec<Operation>,
+    position: usize,
+) -> Option<OrderPoint> {
+    let place = marks.place_of(position)?;
+    let operations = operations();
+    let order = marks.order_up_to(place);
+    let state = match marks.model.as_str() {
+        "register" => lin::state_after(&Register, &operations, order),
+        _ => lin::state_after(&Kv, &operations, order),
+    };
+    Some(OrderPoint { place, of: marks.order_len(), state })
 }
 
 /// What the page learns of an operation it points at (`PickedOperation` in the d.ts).
@@ -364,6 +440,8 @@ pub(crate) struct Picked {
     near_end: bool,
     /// The client or process row it is on.
     row: String,
+    /// Its point in the counterexample's longest order, if it is in it.
+    order: Option<OrderPoint>,
 }
 
 fn pick_of(bar: &Bar, near_end: bool, row_names: Option<&[String]>) -> Picked {
@@ -382,6 +460,7 @@ fn pick_of(bar: &Bar, near_end: bool, row_names: Option<&[String]>) -> Picked {
         end: bar_end(bar),
         near_end,
         row,
+        order: None,
     }
 }
 
@@ -405,13 +484,23 @@ impl Simulation {
     }
 
     /// The operation under (`x`, `y`) in a drawing of `window`.
-    pub(crate) fn history_pick_at(&self, window: Window, x: f64, y: f64) -> Option<Picked> {
-        let bars = RunBars::of(self.session.world());
+    /// The operation under (`x`, `y`) in a drawing of `window`, with its point in the
+    /// longest order of `counterexample` if it is one.
+    pub(crate) fn history_pick_at(
+        &self,
+        window: Window,
+        x: f64,
+        y: f64,
+        counterexample: &CounterexampleOps,
+    ) -> Option<Picked> {
+        let world = self.session.world();
+        let bars = RunBars::of(world);
         let visible = bars.visible(window.start(), window.end());
         let names = bars.row_names();
-        let picked = timeline::bar_at(&visible, &window, x, y)
-            .and_then(|(bar, near_end)| Some((bars.get(bar.position)?, near_end)));
-        picked.map(|(bar, near_end)| pick_of(&bar, near_end, Some(&names)))
+        let (bar, near_end) = timeline::bar_at(&visible, &window, x, y)?;
+        let mut picked = pick_of(&bars.get(bar.position)?, near_end, Some(&names));
+        picked.order = order_point(counterexample, &|| lin::from_history(world.history()), bar.position);
+        Some(picked)
     }
 
     /// How many rows the client-history timeline has (the workload's clients and one-off requests).
@@ -426,9 +515,73 @@ impl Simulation {
     }
 }
 
+/// Where the command of a run's operation is in the logs (`LogPlace` in the d.ts): the entry a
+/// node's log holds it at, and whether that node has committed it.
+#[derive(Serialize)]
+pub(crate) struct LogPlace {
+    node: u32,
+    index: u64,
+    term: u64,
+    committed: bool,
+}
+
+/// The request number the client of the run's operation at `position` gave it: its clients
+/// number their operations 1, 2, ... (a retry keeps the number), and the history holds them all.
+fn request_seq(history: &History, position: usize) -> Option<u64> {
+    let client = history.ops.get(position)?.client;
+    let earlier = history.ops.iter().take(position).filter(|op| op.client == client).count();
+    u64::try_from(earlier).ok().map(|earlier| earlier + 1)
+}
+
+/// The log entry carrying the command of the run's operation at `position`: in the first log
+/// (in node id order) that has it committed, else the first that has it at all; `None` while no
+/// log holds it (not sent yet, or lost). Walks the logs: for a pointer's question, not a frame.
+pub(crate) fn log_place(world: &raftsim_core::sim::World, position: usize) -> Option<LogPlace> {
+    let history = world.history();
+    let client = u64::from(history.ops.get(position)?.client) + 1;
+    let seq = request_seq(history, position)?;
+    let mut found: Option<LogPlace> = None;
+    for id in 1..=world.scenario().nodes {
+        let Some(node) = world.server(id).node.as_ref() else { continue };
+        let log = node.log();
+        let holds = (1..=log.last_index()).rev().find_map(|index| {
+            let entry = log.entry(index)?;
+            match &entry.payload {
+                raftsim_core::raft::Payload::Command(command) if command.client == client && command.seq == seq => {
+                    Some((index, entry.term))
+                }
+                _ => None,
+            }
+        });
+        if let Some((index, term)) = holds {
+            let committed = index <= node.commit_index();
+            let place = LogPlace { node: id, index, term, committed };
+            if committed {
+                return Some(place);
+            }
+            found.get_or_insert(place);
+        }
+    }
+    found
+}
+
+/// The run's operation whose command is client `client`'s request `seq` (the log's numbering:
+/// clients from 1), if the history has it.
+pub(crate) fn operation_of_command(history: &History, client: u64, seq: u64) -> Option<usize> {
+    let client = u32::try_from(client.checked_sub(1)?).ok()?;
+    let seq = usize::try_from(seq.checked_sub(1)?).ok()?;
+    history.ops.iter().enumerate().filter(|(_, op)| op.client == client).nth(seq).map(|(position, _)| position)
+}
+
 /// The run's history as the page reads it.
 #[wasm_bindgen]
 impl Simulation {
+    /// Where the command of the operation at `position` is in the logs, or `undefined`.
+    #[wasm_bindgen(unchecked_return_type = "LogPlace | null")]
+    pub fn history_log_place(&self, position: u32) -> Result<JsValue, JsError> {
+        to_js(&log_place(self.session.world(), position as usize))
+    }
+
     /// The operation at `position` of the history, as `HistoryView::op_at_run` gives it, or
     /// `undefined`.
     #[wasm_bindgen(unchecked_return_type = "PickedOperation | null")]
@@ -444,6 +597,21 @@ impl Simulation {
         let history = self.session.world().history();
         let counts = history.outcome_counts();
         format!("{}:{}:{}:{}:{}", history.ops.len(), counts.ok, counts.failed, counts.unknown, counts.pending)
+    }
+
+    /// The history as it stands, written in one of the formats the history panel reads, so it
+    /// can be checked elsewhere and opened here again: `"edn"` (the key-value store, every
+    /// operation) or `"log"` (Jepsen's log lines of one register: a history of one key without
+    /// appends). Operations still waiting are left open, which the reader counts as unknown, as
+    /// the live check does. A history a log cannot hold is refused with the reason.
+    pub fn history_as_file(&self, format: &str) -> Result<String, JsError> {
+        let operations = lin::from_history(self.session.world().history());
+        let written = match format {
+            "edn" => jepsen::write_kv_edn(&operations),
+            "log" => jepsen::kv_as_register(&operations).and_then(|register| jepsen::write_register_log(&register)),
+            other => return Err(JsError::new(&format!("unknown history format {other:?}: edn or log"))),
+        };
+        written.map_err(|reason| JsError::new(&reason))
     }
 
     /// The history as the linearizability checker reads it, in JSON: what the page hands its
@@ -463,6 +631,79 @@ struct Checked {
     sentence: Option<String>,
     /// The model the history was checked against.
     model: &'static str,
+    /// It was checked with the raised budgets ([`history_raised_budget`]).
+    raised: bool,
+}
+
+/// The budgets of the page's check of the run's history (`"run"`: the run's own end-of-run
+/// budgets, so the live verdict is the one its end gives) or of a file (`"file"`: as
+/// `raftsim check-history`'s steps, the browser's memory), or of one check raised from either.
+fn check_options(kind: &str, raised: bool) -> Result<Options, JsError> {
+    let step_budget = match kind {
+        "run" => END_OF_RUN_STEP_BUDGET,
+        "file" => FILE_STEP_BUDGET,
+        other => return Err(JsError::new(&format!("unknown kind of check {other:?}: run or file"))),
+    };
+    Ok(if raised {
+        Options {
+            step_budget: step_budget.saturating_mul(RAISED_STEP_FACTOR),
+            memory_budget_bytes: MEMORY_BUDGET_BROWSER_RAISED_BYTES,
+            ..Options::default()
+        }
+    } else {
+        Options { step_budget, memory_budget_bytes: MEMORY_BUDGET_BROWSER_BYTES, ..Options::default() }
+    })
+}
+
+/// What a raised check of `kind` ("run" or "file") would spend and may cost (`RaisedBudget` in
+/// the d.ts), with the sentence the page shows before it is asked for one.
+#[wasm_bindgen(unchecked_return_type = "RaisedBudget")]
+pub fn history_raised_budget(kind: &str) -> Result<JsValue, JsError> {
+    let usual = check_options(kind, false)?;
+    let raised = check_options(kind, true)?;
+    let words = raftsim_core::words::count;
+    let sentence = format!(
+        "A larger budget for this one check: {} model steps instead of {}, and {} for the search's tables instead of {}. \
+         It may take minutes, and up to about {} of this tab's memory while it runs (a phone may not have it); \
+         the memory is given back when the check ends or is cancelled.",
+        words(raised.step_budget),
+        words(usual.step_budget),
+        binary_bytes(raised.memory_budget_bytes),
+        binary_bytes(usual.memory_budget_bytes),
+        binary_bytes(memo_bytes_max(raised.memory_budget_bytes)),
+    );
+    to_js(&RaisedBudget {
+        step_budget: raised.step_budget,
+        memory_budget_bytes: raised.memory_budget_bytes as u64,
+        memory_bytes_max: memo_bytes_max(raised.memory_budget_bytes) as u64,
+        sentence,
+    })
+}
+
+/// What [`history_raised_budget`] answers.
+#[derive(Serialize)]
+struct RaisedBudget {
+    step_budget: u64,
+    memory_budget_bytes: u64,
+    /// The most the search's tables may hold while it runs.
+    memory_bytes_max: u64,
+    sentence: String,
+}
+
+/// `128 MiB`, `1.5 GiB`: a budget in the units it is set in.
+fn binary_bytes(bytes: usize) -> String {
+    const MIB: usize = 1 << 20;
+    const GIB: usize = 1 << 30;
+    if bytes >= GIB {
+        let tenths = bytes / (GIB / 10);
+        if tenths % 10 == 0 {
+            format!("{} GiB", tenths / 10)
+        } else {
+            format!("{}.{} GiB", tenths / 10, tenths % 10)
+        }
+    } else {
+        format!("{} MiB", bytes / MIB)
+    }
 }
 
 /// Seconds as the page shows a run's times: `1.2345 s`.
@@ -480,36 +721,30 @@ fn checked(
         .counterexample
         .as_ref()
         .map(|counterexample: &Counterexample| counterexample_sentence(operations, counterexample, time));
-    Checked { result, sentence, model }
+    Checked { result, sentence, model, raised: false }
 }
 
 /// The worker's check of a run's history (JSON from [`Simulation::history_for_check`]) against
 /// the key-value store, within the end-of-run budgets: the same answer the run's own
 /// Linearizability check gives at its end.
+/// With `raised`, the budgets of [`history_raised_budget`], for one check.
 #[wasm_bindgen(unchecked_return_type = "CheckedHistory")]
-pub fn check_run_history(operations_json: &str) -> Result<JsValue, JsError> {
+pub fn check_run_history(operations_json: &str, raised: bool) -> Result<JsValue, JsError> {
     let operations: Vec<Operation> =
         serde_json::from_str(operations_json).map_err(|error| JsError::new(&format!("invalid history: {error}")))?;
-    let options = Options {
-        step_budget: END_OF_RUN_STEP_BUDGET,
-        memory_budget_bytes: MEMORY_BUDGET_BROWSER_BYTES,
-        ..Options::default()
-    };
-    let result = lin::check(&Kv, &operations, options).map_err(|problem| JsError::new(&problem))?;
-    to_js(&checked(&operations, result, "kv", &seconds))
+    let result =
+        lin::check(&Kv, &operations, check_options("run", raised)?).map_err(|problem| JsError::new(&problem))?;
+    to_js(&Checked { raised, ..checked(&operations, result, "kv", &seconds) })
 }
 
 /// The worker's check of a history file: read (a bad file is refused with its line), then
 /// checked against `model` ("register", "kv", or "" for the one its format implies) within
-/// the page's memory budget and `raftsim check-history`'s step budget.
+/// the page's memory budget and `raftsim check-history`'s step budget; with `raised`, the
+/// budgets of [`history_raised_budget`], for one check.
 #[wasm_bindgen(unchecked_return_type = "CheckedHistory")]
-pub fn check_history_file(text: &str, model: &str) -> Result<JsValue, JsError> {
+pub fn check_history_file(text: &str, model: &str, raised: bool) -> Result<JsValue, JsError> {
     let (format, operations) = parse_file(text).map_err(|problem| JsError::new(&problem))?;
-    let options = Options {
-        step_budget: FILE_STEP_BUDGET,
-        memory_budget_bytes: MEMORY_BUDGET_BROWSER_BYTES,
-        ..Options::default()
-    };
+    let options = check_options("file", raised)?;
     let line = |line: u64| format!("line {line}");
     let model = match (model, format) {
         ("register", _) | ("", Format::EtcdLog) => "register",
@@ -517,11 +752,24 @@ pub fn check_history_file(text: &str, model: &str) -> Result<JsValue, JsError> {
         (other, _) => return Err(JsError::new(&format!("unknown model {other:?}: register or kv"))),
     };
     let result = match model {
-        "register" => lin::check(&Register, &operations, options),
-        _ => lin::check(&Kv, &operations, options),
+        "register" => checked_file(&Register, &operations, options),
+        _ => checked_file(&Kv, &operations, options),
+    }?;
+    to_js(&Checked { raised, ..checked(&operations, result, model, &line) })
+}
+
+/// A file's check against `model`; an operation the model cannot judge refuses the check with
+/// its line and the model that can, in the page's words (the page's list of models, no flags).
+fn checked_file<M: Model>(model: &M, operations: &[Operation], options: Options) -> Result<CheckResult, JsError> {
+    if let Some((op, reason)) = operations.iter().find_map(|op| model.refuses(&op.call).map(|reason| (op, reason))) {
+        let other = if model.name() == "register" { "key-value" } else { "register" };
+        return Err(JsError::new(&format!(
+            "line {}, {}: {reason}. Choose the {other} model to check this history.",
+            op.invoke,
+            op_label(op)
+        )));
     }
-    .map_err(|problem| JsError::new(&problem))?;
-    to_js(&checked(&operations, result, model, &line))
+    lin::check(model, operations, options).map_err(|problem| JsError::new(&problem))
 }
 
 /// The largest history file the page reads, in bytes.

@@ -154,7 +154,7 @@ impl HistoryView {
     /// The run's operation under (`x`, `y`), or `null`.
     #[wasm_bindgen(unchecked_return_type = "PickedOperation | null")]
     pub fn op_at_run(&self, simulation: &Simulation, x: f64, y: f64) -> Result<JsValue, JsError> {
-        to_js(&simulation.history_pick_at(self.window(), x, y))
+        to_js(&simulation.history_pick_at(self.window(), x, y, &self.counterexample))
     }
 
     /// A file's operation under (`x`, `y`), or `null`.
@@ -167,6 +167,13 @@ impl HistoryView {
     /// (for the page's tests), or `undefined` when it is not in the history.
     pub fn op_point_run(&self, simulation: &Simulation, position: u32) -> Option<CanvasPoint> {
         let (x, y) = simulation.history_bar_point(position as usize, self.window())?;
+        Some(CanvasPoint { x, y })
+    }
+
+    /// Where a file's operation `position` is drawn: a point inside its bar near its start
+    /// (for the page's tests), or `undefined` when the file has no such operation.
+    pub fn op_point_file(&self, file: &HistoryFile, position: u32) -> Option<CanvasPoint> {
+        let (x, y) = file.bar_point(position as usize, self.window())?;
         Some(CanvasPoint { x, y })
     }
 

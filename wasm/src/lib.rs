@@ -30,7 +30,7 @@ use wasm_bindgen::prelude::*;
 
 pub use catalogue::*;
 pub use health_view::HealthView;
-pub use history::{check_history_file, check_run_history, history_file_bytes_max, HistoryFile};
+pub use history::{check_history_file, check_run_history, history_file_bytes_max, history_raised_budget, HistoryFile};
 pub use history_view::{CanvasPoint, HistoryView};
 pub use hunt::Hunt;
 pub use search::*;

@@ -134,7 +134,11 @@ export interface EntryView {
   committed: boolean;
   applied: boolean;
   durable: boolean;
+  /** The position in the client history of the operation whose command it carries. */
+  operation: number | null;
 }
+/** Where a run's operation's command is in the logs: a node's entry, and whether committed there. */
+export interface LogPlace { node: number; index: number; term: number; committed: boolean }
 
 /** A line of the event feed. */
 export interface FeedLine { seq: number; number: number; time_us: number; kind: string; text: string }
@@ -169,7 +173,9 @@ export interface CheckResult {
   counterexample: Counterexample | null;
 }
 /** A worker's check: the result, its counterexample in a sentence, and the model. */
-export interface CheckedHistory extends CheckResult { sentence: string | null; model: "register" | "kv" }
+export interface CheckedHistory extends CheckResult { sentence: string | null; model: "register" | "kv"; raised: boolean }
+/** What one check with raised budgets would spend and may cost, and the sentence saying so. */
+export interface RaisedBudget { step_budget: number; memory_budget_bytes: number; memory_bytes_max: number; sentence: string }
 /** The client history (`check::history::History`), as plain data. */
 export type ClientHistory = Record<string, any>;
 
@@ -182,6 +188,9 @@ export interface PickedOperation {
   end: number | null;
   near_end: boolean;
   row: string;
+  /** Its point in the counterexample's longest order, if it is in it: its place (from 1), the
+   * order's length, and the state once it has taken effect. */
+  order: { place: number; of: number; state: string | null } | null;
 }
 
 /** A recorded message, for the page's tests. */

@@ -285,6 +285,8 @@ pub struct EntryView {
     pub committed: bool,
     pub applied: bool,
     pub durable: bool,
+    /// The position in the client history of the operation whose command it carries.
+    pub operation: Option<usize>,
 }
 
 /// Entry `index` of node `id`'s log (its disk's, if it is down), if it has one.
@@ -295,11 +297,12 @@ pub fn entry_view(simulation: &World, id: NodeId, index: Index) -> Option<EntryV
         Some(node) => node.log().entry(index).cloned(),
         None => server.disk.durable().entries.get(index as usize - 1).cloned(),
     }?;
-    let text = match &entry.payload {
-        raftsim_core::raft::Payload::Noop => "a no-op: the first entry of a new leader's term".to_string(),
-        raftsim_core::raft::Payload::Command(command) => {
-            format!("client {}, request {}: {}", command.client, command.seq, command.op)
-        }
+    let (text, operation) = match &entry.payload {
+        raftsim_core::raft::Payload::Noop => ("a no-op: the first entry of a new leader's term".to_string(), None),
+        raftsim_core::raft::Payload::Command(command) => (
+            format!("client {}, request {}: {}", command.client, command.seq, command.op),
+            crate::history::operation_of_command(simulation.history(), command.client, command.seq),
+        ),
     };
     Some(EntryView {
         node: id,
@@ -309,6 +312,7 @@ pub fn entry_view(simulation: &World, id: NodeId, index: Index) -> Option<EntryV
         committed: node.is_some_and(|node| index <= node.commit_index()),
         applied: node.is_some_and(|node| index <= node.applied_index()),
         durable: index <= server.log_index_durable(),
+        operation,
     })
 }
 

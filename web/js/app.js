@@ -98,6 +98,8 @@ export const TOPICS = Object.freeze({
   halted: "the event",
   /** An opened link's moment is being reached (`{event, target}`), or no longer (null). */
   opening: "where it is, or null",
+  /** A log entry was clicked: the client history's operation whose command it carries. */
+  "show-operation": "its position in the history",
 });
 
 /** @typedef {keyof typeof TOPICS} Topic */

@@ -2,8 +2,9 @@
 // The two canvases the engine draws: the ring and the log strips. JS sizes them to their CSS
 // box and the device pixel ratio, says when to draw, and turns pointer events into picks
 // (the engine says what is under the pointer: JS holds no geometry).
-import { app, guard, on } from "./app.js";
+import { app, emit, guard, on } from "./app.js";
 import { byId, h } from "./dom.js";
+import { time } from "./format.js";
 import { onFrame } from "./player.js";
 
 const ring = { canvas: null, context: null, width: 0, height: 0, ratio: 1 };
@@ -89,11 +90,15 @@ function showEntry(event) {
     return;
   }
   const state = [entry.committed ? "committed" : "not committed", entry.applied ? "applied" : null, entry.durable ? "on disk" : "not yet on disk"];
-  tip.replaceChildren(
+  const operation = entry.operation == null ? null : guard(() => app.sim?.history_op(entry.operation));
+  const lines = [
     h("strong", {}, `S${entry.node}, index ${entry.index}, term ${entry.term}`),
     h("span", {}, entry.text),
     h("span", { class: "muted" }, state.filter(Boolean).join(" · ")),
-  );
+    operation ? h("span", {}, `In the client history: ${operation.label}, called at ${time(operation.invoke)}; click to show it there.`) : null,
+  ];
+  tip.replaceChildren(...lines.filter((line) => line !== null));
+  logs.canvas.classList.toggle("pointing", Boolean(operation));
   tip.hidden = false;
   const section = tip.offsetParent?.getBoundingClientRect() ?? box;
   tip.style.left = `${Math.min(event.clientX - section.left + 14, section.width - tip.offsetWidth - 8)}px`;
@@ -125,6 +130,12 @@ export function setupCanvases() {
     clickListener(pick ?? null, event.clientX, event.clientY);
   });
   logs.canvas.addEventListener("pointermove", (event) => showEntry(event));
+  logs.canvas.addEventListener("click", (event) => {
+    if (!app.sim) return;
+    const box = logs.canvas.getBoundingClientRect();
+    const entry = guard(() => app.sim?.log_entry_at(event.clientX - box.left, event.clientY - box.top, logs.width));
+    if (entry?.operation != null) emit("show-operation", entry.operation);
+  });
   logs.canvas.addEventListener("pointerleave", () => {
     byId("log-tip").hidden = true;
   });

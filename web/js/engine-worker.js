@@ -57,8 +57,8 @@ const JOBS = {
   },
   shrink: runShrink,
   "rust-test": ({ link }) => rust_test(link),
-  "check-run": ({ operations }) => timed(() => check_run_history(operations)),
-  "check-file": ({ text, model }) => timed(() => check_history_file(text, model)),
+  "check-run": ({ operations, raised = false }) => timed(() => check_run_history(operations, raised)),
+  "check-file": ({ text, model, raised = false }) => timed(() => check_history_file(text, model, raised)),
 };
 
 /** A check's result and the time it took. */

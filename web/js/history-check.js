@@ -18,6 +18,12 @@ const runCheck = {
   sentSignature: "",
   sentAt: 0,
   inFlight: false,
+  /** When (performance.now()) the check under way was sent. */
+  inFlightSince: 0,
+  /** The user cancelled the live check: none is sent until they ask again. */
+  cancelled: false,
+  /** The check under way is one with the raised budgets. */
+  raising: false,
   /** @type {any} */
   result: null,
   /** The history signature the result judged. */
@@ -41,7 +47,7 @@ export function runVerdict() {
 export function resetRunCheck() {
   runCheck.controller.abort();
   runCheck.worker = null;
-  Object.assign(runCheck, { sentSignature: "", sentAt: 0, inFlight: false, result: null, signature: "", controller: new AbortController() });
+  Object.assign(runCheck, { sentSignature: "", sentAt: 0, inFlight: false, cancelled: false, raising: false, result: null, signature: "", controller: new AbortController() });
   guard(() => historyView().set_counterexample(null));
 }
 
@@ -58,7 +64,7 @@ function worker() {
  */
 export function maybeCheckRun(now, hooks) {
   const sim = app.sim;
-  if (!sim || runCheck.inFlight || now - runCheck.sentAt < CHECK_INTERVAL_MS) return;
+  if (!sim || runCheck.inFlight || runCheck.cancelled || now - runCheck.sentAt < CHECK_INTERVAL_MS) return;
   const signature = guard(() => sim.history_signature());
   if (!signature || signature === runCheck.sentSignature || signature.startsWith("0:")) return;
   const started = performance.now();
@@ -67,7 +73,7 @@ export function maybeCheckRun(now, hooks) {
   // Writing out a long history costs the frame loop: wait in proportion before the next one,
   // so the live check takes at most about 2% of the page's time.
   const spentMs = performance.now() - started;
-  Object.assign(runCheck, { sentSignature: signature, sentAt: now + 50 * spentMs, inFlight: true });
+  Object.assign(runCheck, { sentSignature: signature, sentAt: now + 50 * spentMs, inFlight: true, inFlightSince: performance.now() });
   const { signal } = runCheck.controller;
   worker().call("check-run", { operations }, { signal }).then(
     ({ result, ms }) => answered(signal, signature, result, ms, hooks),
@@ -75,9 +81,62 @@ export function maybeCheckRun(now, hooks) {
   );
 }
 
+/** The live check under way: how long it has run, in ms, or null when none is; and whether
+ * the user cancelled the live check (with its worker alive or not). */
+export function runChecking() {
+  return {
+    runningMs: runCheck.inFlight ? performance.now() - runCheck.inFlightSince : null,
+    cancelled: runCheck.cancelled,
+    raising: runCheck.raising,
+    workerAlive: Boolean(runCheck.worker?.alive),
+  };
+}
+
+/**
+ * Checks the run's history as it stands once with the raised budgets, in a worker of its own
+ * (its memory is given back when it ends); the live check waits until it has answered.
+ * @param {{changed: () => void, failed: (message: string) => void}} hooks
+ */
+export function raiseRunCheck(hooks) {
+  const sim = app.sim;
+  if (!sim) return;
+  runCheck.controller.abort();
+  const controller = new AbortController();
+  const signature = guard(() => sim.history_signature());
+  const operations = guard(() => sim.history_for_check());
+  if (signature === undefined || operations === undefined) return;
+  const engine = new EngineWorker();
+  Object.assign(runCheck, { controller, worker: engine, sentSignature: signature, inFlight: true, inFlightSince: performance.now(), cancelled: false, raising: true });
+  const { signal } = controller;
+  engine.call("check-run", { operations, raised: true }, { signal }).then(
+    ({ result, ms }) => {
+      engine.terminate();
+      answered(signal, signature, result, ms, hooks);
+    },
+    (error) => {
+      engine.terminate();
+      refused(signal, error, hooks);
+    },
+  );
+}
+
+/** Cancels the live check: its worker is terminated at once, and no check is sent until
+ * `resumeRunCheck`. */
+export function cancelRunCheck() {
+  runCheck.controller.abort();
+  runCheck.worker?.terminate();
+  Object.assign(runCheck, { inFlight: false, cancelled: true, raising: false, sentSignature: "", controller: new AbortController() });
+}
+
+/** Lets the live check run again after a cancel. */
+export function resumeRunCheck() {
+  runCheck.cancelled = false;
+}
+
 function answered(signal, signature, result, ms, hooks) {
   if (signal.aborted) return;
   runCheck.inFlight = false;
+  runCheck.raising = false;
   historyMetrics.runChecks += 1;
   historyMetrics.lastRunCheckMs = ms;
   Object.assign(runCheck, { result, signature, ms });
@@ -89,6 +148,7 @@ function answered(signal, signature, result, ms, hooks) {
 function refused(signal, error, hooks) {
   if (signal.aborted || isAbort(error)) return;
   runCheck.inFlight = false;
+  runCheck.raising = false;
   historyMetrics.runChecks += 1;
   hooks.failed(error.message);
 }

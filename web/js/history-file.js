@@ -8,7 +8,7 @@ import { byId } from "./dom.js";
 import { count } from "./format.js";
 import { historyMetrics } from "./history-check.js";
 import { historyView, showFile, showRun, viewChanged } from "./history-view.js";
-import { call, isAbort } from "./workers.js";
+import { EngineWorker, isAbort } from "./workers.js";
 
 const opened = {
   /** @type {import("../pkg/raftsim_wasm.js").HistoryFile | null} */
@@ -19,6 +19,11 @@ const opened = {
   ms: 0,
   /** @type {AbortController | null} */
   controller: null,
+  /** The worker of the check under way or last made (stopped once it ends). */
+  /** @type {EngineWorker | null} */
+  worker: null,
+  /** The check under way or last made has the raised budgets. */
+  raised: false,
 };
 
 /** The hooks history.js gives: `changed()` when the verdict may read differently, `error(text)`
@@ -54,10 +59,14 @@ async function openFile(file) {
   if (!read) return;
   closeFile();
   Object.assign(opened, { file: read, text });
+  // A new file starts from the model its format implies, whatever the last one was checked with.
+  /** @type {HTMLSelectElement} */ (byId("history-model")).value = "";
   byId("history-source").textContent = `${file.name}: ${operationCount(read.operations())}, ${read.format() === "log" ? "a Jepsen log" : "an EDN history"}`;
   byId("history-file-bar").hidden = false;
   byId("history-back").hidden = false;
   byId("history-follow").hidden = true;
+  byId("history-save-edn").hidden = true;
+  byId("history-save-log").hidden = true;
   showFile(read);
   checkFile();
 }
@@ -82,8 +91,9 @@ export function closeFile() {
   byId("history-source").textContent = "This run's clients";
   byId("history-file-bar").hidden = true;
   byId("history-back").hidden = true;
-  byId("history-cancel").hidden = true;
   byId("history-follow").hidden = false;
+  byId("history-save-edn").hidden = false;
+  byId("history-save-log").hidden = false;
   showRun();
   hooks.changed();
 }
@@ -98,34 +108,42 @@ export function chosenModel() {
   return /** @type {HTMLSelectElement} */ (byId("history-model")).value || opened.file?.default_model() || "register";
 }
 
-function checkFile() {
+/** Checks the opened file in a worker of its own, stopped when the check ends or is cancelled:
+ * it ends with a verdict, a refusal (the model cannot judge an operation) or a failure, never
+ * by waiting on. */
+export function checkFile({ raised = false } = {}) {
   opened.controller?.abort();
   const controller = new AbortController();
-  opened.controller = controller;
-  opened.result = null;
-  byId("history-cancel").hidden = false;
+  const worker = new EngineWorker();
+  Object.assign(opened, { controller, worker, raised, result: null });
   const model = /** @type {HTMLSelectElement} */ (byId("history-model")).value;
-  call("check-file", { text: opened.text, model }, { signal: controller.signal }).then(
+  worker.call("check-file", { text: opened.text, model, raised }, { signal: controller.signal }).then(
     ({ result, ms }) => {
-      if (controller !== opened.controller) return;
-      fileChecked(result, ms);
+      worker.terminate();
+      if (controller === opened.controller) fileChecked(result, ms);
     },
     (error) => {
+      worker.terminate();
       if (controller !== opened.controller || isAbort(error)) return;
-      byId("history-cancel").hidden = true;
       historyMetrics.fileChecks += 1;
-      hooks.error(error.message);
-      opened.result = null;
+      // A refusal is the engine's sentence; a panic is a bug in raftsim, said as such.
+      opened.result = { refused: error.panic ? `the checker failed (a bug in raftsim): ${error.message}` : error.message };
+      opened.controller = null;
       hooks.changed();
     },
   );
   hooks.changed();
 }
 
+/** Whether the opened file's check is under way, and whether its worker is still running. */
+export function fileChecking() {
+  return { checking: Boolean(opened.file && opened.controller && !opened.result), raised: opened.raised, workerAlive: Boolean(opened.worker?.alive) };
+}
+
 function fileChecked(result, ms) {
   const file = opened.file;
   if (!file) return;
-  byId("history-cancel").hidden = true;
+  opened.controller = null;
   historyMetrics.fileChecks += 1;
   historyMetrics.lastFileCheckMs = ms;
   Object.assign(opened, { result, ms });
@@ -146,10 +164,10 @@ function showCounterexample(file, counterexample) {
   historyView().show_between(first, last);
 }
 
-function cancelFileCheck() {
+/** Stops the opened file's check: its worker is terminated at once. */
+export function cancelFileCheck() {
   opened.controller?.abort();
   opened.controller = null;
-  byId("history-cancel").hidden = true;
   opened.result = { cancelled: true };
   hooks.changed();
 }
@@ -177,6 +195,5 @@ export function setupFiles(given) {
     if (file) openFile(file).catch(refuseFile);
   });
   byId("history-back").addEventListener("click", closeFile);
-  byId("history-cancel").addEventListener("click", cancelFileCheck);
   byId("history-model").addEventListener("change", () => opened.file && checkFile());
 }

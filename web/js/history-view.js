@@ -6,7 +6,7 @@
 // a drag scrolls, the wheel zooms.
 import { app, guard } from "./app.js";
 import { byId, h } from "./dom.js";
-import { time } from "./format.js";
+import { count, time } from "./format.js";
 import { travel } from "./player.js";
 
 /** While playing, the timeline is redrawn at most this often. */
@@ -108,17 +108,52 @@ function showTip(event, op) {
   }
   const at = (value) => (file ? `line ${value}` : time(value));
   const ended = op.end === undefined || op.end === null ? "no answer yet" : `${op.kind === "unknown" ? "gave up at" : "answered at"} ${at(op.end)}`;
-  tip.replaceChildren(
+  // replaceChildren would write a null as the text "null": only the lines there are.
+  const lines = [
     h("strong", {}, op.label),
     h("span", {}, `${op.row ? `${op.row} · ` : ""}called at ${at(op.invoke)} · ${ended}`),
+    orderLine(op.order),
+    file ? null : logLine(op.position),
     file ? null : h("span", { class: "muted" }, `click to go to its ${op.near_end && op.end != null ? "answer" : "call"}`),
-  );
+  ];
+  tip.replaceChildren(...lines.filter((line) => line !== null));
   tip.hidden = false;
   // The tip lives outside the scrolling box (inside it, it could add a scrollbar and narrow the
   // canvas under the pointer), placed against the panel.
   const box = byId("panel-history").getBoundingClientRect();
   tip.style.left = `${Math.min(event.clientX - box.left + 14, box.width - tip.offsetWidth - 8)}px`;
   tip.style.top = `${event.clientY - box.top + 14}px`;
+}
+
+/** For an operation of the run: where its command is in the logs (the engine walks the logs,
+ * so the answer is kept for this operation at this moment). */
+const logPlaces = { key: "", line: /** @type {HTMLElement | null} */ (null) };
+function logLine(position) {
+  const sim = app.sim;
+  if (!sim) return null;
+  const key = `${position}:${sim.events()}`;
+  if (logPlaces.key !== key) {
+    const place = guard(() => sim.history_log_place(position));
+    const text = place
+      ? `In the logs: S${place.node}'s entry ${count(place.index)} (term ${place.term}), ${place.committed ? "committed" : "not committed yet"}.`
+      : "In no log (yet): no node has appended its command.";
+    Object.assign(logPlaces, { key, line: h("span", { class: "tip-log" }, text) });
+  }
+  return logPlaces.line;
+}
+
+/** For an operation of a counterexample's longest order: its place in it and the state there. */
+function orderLine(order) {
+  if (!order) return null;
+  const state = order.state ? `; once it has taken effect, ${order.state}` : "";
+  return h("span", { class: "tip-order" }, `${ordinal(order.place)} of the ${count(order.of)} in the longest order found${state}.`);
+}
+
+/** "1st", "2nd", "3rd", "11th", "22nd". */
+function ordinal(number) {
+  const teen = Math.floor(number / 10) % 10 === 1;
+  const suffix = teen ? "th" : ({ 1: "st", 2: "nd", 3: "rd" }[number % 10] ?? "th");
+  return `${count(number)}${suffix}`;
 }
 
 /** A click on an operation of the run goes to its call, or its answer when nearer that. */

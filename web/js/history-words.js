@@ -4,14 +4,15 @@
 import { app, guard } from "./app.js";
 import { byId, h, setText } from "./dom.js";
 import { count, time } from "./format.js";
-import { runVerdict } from "./history-check.js";
-import { chosenModel, fileVerdict, openedFile, operationCount } from "./history-file.js";
+import { runChecking, runVerdict } from "./history-check.js";
+import { chosenModel, fileChecking, fileVerdict, openedFile, operationCount } from "./history-file.js";
 import { historyView, viewChanged } from "./history-view.js";
 import { travel } from "./player.js";
 
 /** The verdict line for a result: [class, long text, short text]. */
 function verdictWords(result, ms, stale, file) {
-  const took = `checked in ${ms < 10 ? ms.toFixed(1) : count(Math.round(ms))} ms`;
+  const budget = result.raised ? " with the larger budget" : "";
+  const took = `checked${budget} in ${ms < 10 ? ms.toFixed(1) : count(Math.round(ms))} ms`;
   const operations = operationCount(result.operations);
   const asOf = stale ? " The history has changed since; checking it again…" : "";
   if (result.verdict === "Linearizable") {
@@ -20,22 +21,30 @@ function verdictWords(result, ms, stale, file) {
   }
   if (result.verdict === "NotLinearizable") return ["bad", `✗ ${result.sentence} (${operations}, ${took}.)${asOf}`, "✗ not linearizable"];
   const ranOut = result.partition_results.some((part) => part.verdict === "out_of_memory") ? "memory" : "model steps";
-  return ["unknown", `? Unknown: the checker's budget of ${ranOut} ran out before an answer (${operations}, ${count(result.steps)} steps, ${took}). Unknown is not a pass.${asOf}`, "? unknown"];
+  const even = result.raised ? " even with the larger budget" : "";
+  return ["unknown", `? Unknown${even}: the checker's budget of ${ranOut} ran out before an answer (${operations}, ${count(result.steps)} steps, ${took}). Unknown is not a pass.${asOf}`, "? unknown"];
 }
 
 function currentVerdict() {
   const file = openedFile();
   if (file) {
     const checked = fileVerdict();
-    if (checked?.result.cancelled) return ["unknown", "The check was cancelled: no verdict.", "cancelled"];
-    if (!checked) return ["wait", `Checking ${operationCount(file.operations())} against the ${chosenModel() === "kv" ? "key-value" : "register"} model in a worker…`, "checking…"];
+    if (checked?.result.cancelled) return ["unknown", "The check was cancelled and its worker was stopped: no verdict.", "cancelled"];
+    if (checked?.result.refused) return ["refused", `Not checked: ${checked.result.refused}`, "not checked"];
+    const raised = fileChecking().raised ? " with the larger budget (this may take minutes; Cancel stops it)" : "";
+    if (!checked) return ["wait", `Checking ${operationCount(file.operations())} against the ${chosenModel() === "kv" ? "key-value" : "register"} model${raised} in a worker…`, "checking…"];
     return verdictWords(checked.result, checked.ms, false, file);
   }
   const sim = app.sim;
   const signature = sim ? guard(() => sim.history_signature(), "") : "";
   if (signature.startsWith("0:")) return ["wait", "No client operations yet.", ""];
   const checked = runVerdict();
+  if (runChecking().cancelled) {
+    const last = checked ? ` The last verdict, for ${operationCount(checked.result.operations)}, was ${verdictWords(checked.result, checked.ms, false, null)[2].slice(2)}.` : "";
+    return ["unknown", `The live check was cancelled and its worker was stopped: no verdict for the history as it stands.${last}`, "cancelled"];
+  }
   if (!checked) return ["wait", "Checking the history in a worker…", "checking…"];
+  if (runChecking().raising) return ["wait", `Checking the ${operationCount(checked.result.operations)} again with the larger budget in a worker (this may take minutes; Cancel stops it)…`, "checking…"];
   return verdictWords(checked.result, checked.ms, checked.signature !== signature, null);
 }
 

@@ -78,7 +78,20 @@ export class EngineWorker {
    * @param {string} job @param {object} args @param {CallOptions} [options]
    */
   call(job, args, options = {}) {
-    return this.ready.then(() => this.send(job, args, options));
+    // An abort while the engine still loads stops the worker then too, not once it has loaded.
+    const { signal } = options;
+    const early = () => this.terminate();
+    signal?.addEventListener("abort", early, { once: true });
+    return this.ready.then(
+      () => {
+        signal?.removeEventListener("abort", early);
+        return this.send(job, args, options);
+      },
+      (error) => {
+        signal?.removeEventListener("abort", early);
+        throw signal?.aborted ? abortError() : error;
+      },
+    );
   }
 
   /** @param {string} job @param {object} args @param {CallOptions} options */

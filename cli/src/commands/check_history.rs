@@ -48,8 +48,11 @@ pub fn execute(args: &CheckHistoryArgs) -> Result<u8, Failure> {
         memory_budget_bytes: args.memory_budget_mib.saturating_mul(1 << 20),
     };
     let started = Instant::now();
-    let result = run_check(args.model, &operations, options)
-        .map_err(|problem| Failure::bad_input(format!("{}: {problem}", path.display())))?;
+    let result = run_check(args.model, &operations, options).map_err(|problem| {
+        // The only refusal is the register's of an append: name the model that reads it.
+        let hint = if args.model == ModelName::Register { "; use --model kv" } else { "" };
+        Failure::bad_input(format!("{}: {problem}{hint}", path.display()))
+    })?;
     let seconds = started.elapsed().as_secs_f64();
     if args.json {
         print_json(path, args.model, seconds, &result);

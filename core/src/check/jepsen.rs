@@ -5,10 +5,11 @@
 //!   run of spaces (Jepsen writes both), where type is `invoke`, `ok`, `fail` or `info`, f is
 //!   `read`, `write` or `cas`, and value is `nil`, an integer, `[from to]` or `:timed-out`;
 //! - one EDN map per line for a key-value store:
-//!   `{:process 0, :type :invoke, :f :append, :key "0", :value "x 0 0 y"}`.
+//!   `{:process 0, :type :invoke, :f :append, :key "0", :value "x 0 0 y"}`, with `:get`,
+//!   `:put`, `:append` and `:cas` (whose value is `["from" "to"]`).
 //!
 //! Meaning: `:ok` completes an operation; `:fail` means it did not take effect (it is dropped),
-//! except a failed cas, which ran and found another value; `:info` means the outcome is unknown;
+//! except a failed cas (in either format), which ran and found another value; `:info` means the outcome is unknown;
 //! operations still open at the end are unknown too. Times are line numbers.
 //!
 //! The reader is strict: anything else is an error naming the line and what was expected. The
@@ -256,6 +257,8 @@ enum Edn {
     Keyword(String),
     Text(String),
     Nil,
+    /// `[...]`, as a cas's `["from" "to"]`.
+    Vector(Vec<Edn>),
 }
 
 /// Reads EDN maps of a key-value history.
@@ -324,7 +327,22 @@ fn parse_edn_value(text: &str, line: usize) -> Result<(Edn, &str), ParseError> {
         }
         return error(line, "a string is not closed");
     }
-    let end = text.find([',', ' ', '}']).unwrap_or(text.len());
+    if let Some(mut rest) = text.strip_prefix('[') {
+        let mut items = Vec::new();
+        loop {
+            rest = rest.trim_start_matches([' ', ',']);
+            if let Some(after) = rest.strip_prefix(']') {
+                return Ok((Edn::Vector(items), after));
+            }
+            if rest.is_empty() || rest.starts_with('[') {
+                return error(line, "a vector is not closed (or holds another vector)");
+            }
+            let (item, after) = parse_edn_value(rest, line)?;
+            items.push(item);
+            rest = after;
+        }
+    }
+    let end = text.find([',', ' ', '}', ']']).unwrap_or(text.len());
     let (word, rest) = text.split_at(end);
     let value = match word {
         "nil" => Edn::Nil,
@@ -362,7 +380,16 @@ fn apply_kv_map(builder: &mut Builder, map: &BTreeMap<String, Edn>, line: usize)
             "get" => return error(line, "a get is invoked with :value nil"),
             "put" => Call::Put { key: key.clone(), value: text("put")? },
             "append" => Call::Append { key: key.clone(), value: text("append")? },
-            other => return error(line, format!("expected :f of :get, :put or :append, found :{other}")),
+            "cas" => match value {
+                Edn::Vector(pair) => match pair.as_slice() {
+                    [Edn::Text(from), Edn::Text(to)] => {
+                        Call::Cas { key: key.clone(), from: from.clone(), to: to.clone() }
+                    }
+                    _ => return error(line, "a cas is invoked with :value [\"from\" \"to\"], two strings"),
+                },
+                _ => return error(line, "a cas is invoked with :value [\"from\" \"to\"], two strings"),
+            },
+            other => return error(line, format!("expected :f of :get, :put, :append or :cas, found :{other}")),
         };
         return builder.invoke(process, call, line);
     }
@@ -380,7 +407,10 @@ fn apply_kv_map(builder: &mut Builder, map: &BTreeMap<String, Edn>, line: usize)
     }
     let ret = match (kind, call, value) {
         (Kind::Info, ..) => Some(Return::Unknown),
+        // A failed cas ran and found another value, as in the log format.
+        (Kind::Fail, Call::Cas { .. }, _) => Some(Return::Cas(false)),
         (Kind::Fail, ..) => None,
+        (Kind::Ok, Call::Cas { .. }, _) => Some(Return::Cas(true)),
         (Kind::Ok, Call::Get { .. }, Edn::Text(seen)) => Some(Return::Value(Some(seen.clone()))),
         (Kind::Ok, Call::Get { .. }, Edn::Nil) => Some(Return::Value(None)),
         (Kind::Ok, Call::Get { .. }, _) => return error(line, "a completed get has a string or nil :value"),
@@ -410,24 +440,29 @@ fn lines_in_order(operations: &[Operation]) -> Vec<(u64, bool, usize)> {
 }
 
 /// Writes a key-value history as EDN maps, one line per invocation and completion, the form
-/// [`parse_kv_edn`] reads. An unknown outcome is left open (the reader counts it unknown). Gets,
-/// puts and appends only: the format has no compare-and-set.
+/// [`parse_kv_edn`] reads. An unknown outcome is left open (the reader counts it unknown); a cas
+/// that found another value is written `:fail`, as in the log format. Every operation of a
+/// run's history can be written, so a run's history can be checked elsewhere and read back.
 pub fn write_kv_edn(operations: &[Operation]) -> Result<String, String> {
     let mut text = String::new();
     for (_, completion, position) in lines_in_order(operations) {
         let op = &operations[position];
         let (f, key, value) = match &op.call {
             Call::Get { key } => ("get", key, None),
-            Call::Put { key, value } => ("put", key, Some(value)),
-            Call::Append { key, value } => ("append", key, Some(value)),
-            Call::Cas { .. } => return Err(format!("operation {position}: the EDN format has no cas")),
+            Call::Put { key, value } => ("put", key, Some(edn_string(value))),
+            Call::Append { key, value } => ("append", key, Some(edn_string(value))),
+            Call::Cas { key, from, to } => ("cas", key, Some(format!("[{} {}]", edn_string(from), edn_string(to)))),
         };
         let value = match (&op.ret, completion, value) {
             (Return::Value(Some(seen)), true, _) => edn_string(seen),
             (Return::Value(None), true, _) | (_, _, None) => "nil".to_string(),
-            (_, _, Some(written)) => edn_string(written),
+            (_, _, Some(written)) => written,
         };
-        let kind = if completion { "ok" } else { "invoke" };
+        let kind = match (completion, &op.ret) {
+            (false, _) => "invoke",
+            (true, Return::Cas(false)) => "fail",
+            (true, _) => "ok",
+        };
         let key = edn_string(key);
         text.push_str(&format!("{{:process {}, :type :{kind}, :f :{f}, :key {key}, :value {value}}}\n", op.process));
     }
@@ -436,6 +471,48 @@ pub fn write_kv_edn(operations: &[Operation]) -> Result<String, String> {
 
 fn edn_string(text: &str) -> String {
     format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n").replace('\t', "\\t"))
+}
+
+/// A key-value history of one key, without appends, as a register history the log format can
+/// hold: each value numbered in the order it first appears (1, 2, ...), the empty value read as
+/// nil (a missing key reads empty). Where the log could not say the same thing, the reason in
+/// words: more than one key, an append, a compare-and-set from the empty value, or a write of it.
+pub fn kv_as_register(operations: &[Operation]) -> Result<Vec<Operation>, String> {
+    let mut keys: Vec<&str> = operations.iter().map(|op| op.call.key()).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    if keys.len() > 1 {
+        return Err(format!("a Jepsen log holds one register, and this history has {} keys", keys.len()));
+    }
+    let mut numbers: BTreeMap<String, usize> = BTreeMap::new();
+    let mut number = |value: &str, position: usize| -> Result<String, String> {
+        if value.is_empty() {
+            return Err(format!(
+                "operation {position} writes or compares with the empty value, which a log cannot hold"
+            ));
+        }
+        let next = numbers.len() + 1;
+        Ok(numbers.entry(value.to_string()).or_insert(next).to_string())
+    };
+    let mut registers = Vec::with_capacity(operations.len());
+    for (position, op) in operations.iter().enumerate() {
+        let key = String::new();
+        let call = match &op.call {
+            Call::Get { .. } => Call::Get { key },
+            Call::Put { value, .. } => Call::Put { key, value: number(value, position)? },
+            Call::Cas { from, to, .. } => Call::Cas { key, from: number(from, position)?, to: number(to, position)? },
+            Call::Append { .. } => {
+                return Err(format!("operation {position} is an append, and a register has no append"))
+            }
+        };
+        let ret = match &op.ret {
+            Return::Value(Some(seen)) if !seen.is_empty() => Return::Value(Some(number(seen, position)?)),
+            Return::Value(_) => Return::Value(None),
+            other => other.clone(),
+        };
+        registers.push(Operation { call, ret, ..op.clone() });
+    }
+    Ok(registers)
 }
 
 /// Writes a register history as Jepsen log lines with the fields separated by runs of spaces,
@@ -532,9 +609,25 @@ mod tests {
             invoke: 6,
             complete: None,
         };
-        let (_, read) = parse(&write_kv_edn(&[put.clone(), get.clone(), open.clone()]).unwrap()).unwrap();
+        let cas = |from: &str, ret: Return, invoke: u64| Operation {
+            process: 6 + invoke,
+            call: Call::Cas { key: "k".into(), from: from.into(), to: "b\"c".into() },
+            complete: (ret != Return::Unknown).then_some(invoke + 1),
+            ret,
+            invoke,
+        };
+        let written = [
+            put.clone(),
+            get.clone(),
+            open.clone(),
+            cas("", Return::Cas(true), 8),
+            cas("a b", Return::Cas(false), 10),
+            cas("x", Return::Unknown, 12),
+        ];
+        let (_, read) = parse(&write_kv_edn(&written).unwrap()).unwrap();
         let calls: Vec<(&Call, &Return)> = read.iter().map(|op| (&op.call, &op.ret)).collect();
-        assert_eq!(calls, vec![(&put.call, &put.ret), (&get.call, &get.ret), (&open.call, &open.ret)]);
+        let expected: Vec<(&Call, &Return)> = written.iter().map(|op| (&op.call, &op.ret)).collect();
+        assert_eq!(calls, expected, "every kind of call and outcome reads back, a failed cas too");
         assert!(read[1].invoke < read[0].complete.unwrap(), "touching operations stay concurrent");
         let register = Operation { call: Call::Put { key: String::new(), value: "x".into() }, ..put };
         assert!(write_register_log(&[register]).is_err(), "a register log holds integers");

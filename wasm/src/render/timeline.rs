@@ -84,12 +84,33 @@ pub struct CounterexampleOps {
     order: BTreeMap<usize, usize>,
     /// The operations that cannot go next.
     blocked: BTreeSet<usize>,
+    /// The longest order found, as positions, in order (what a point of it replays).
+    prefix: Vec<usize>,
+    /// The model the check judged by ("register" or "kv").
+    pub model: String,
 }
 
 impl CounterexampleOps {
     pub fn of(counterexample: &Counterexample) -> CounterexampleOps {
         let order = counterexample.longest_prefix.iter().enumerate().map(|(place, &op)| (op, place + 1)).collect();
-        CounterexampleOps { order, blocked: counterexample.cannot_go_next.iter().copied().collect() }
+        CounterexampleOps {
+            order,
+            blocked: counterexample.cannot_go_next.iter().copied().collect(),
+            prefix: counterexample.longest_prefix.clone(),
+            model: String::new(),
+        }
+    }
+    /// The place (from 1) of the operation at `position` in the longest order, if it is in it.
+    pub fn place_of(&self, position: usize) -> Option<usize> {
+        self.order.get(&position).copied()
+    }
+    /// The longest order's first `places` operations, as positions.
+    pub fn order_up_to(&self, places: usize) -> &[usize] {
+        &self.prefix[..places.min(self.prefix.len())]
+    }
+    /// How many operations the longest order holds.
+    pub fn order_len(&self) -> usize {
+        self.prefix.len()
     }
     fn active(&self) -> bool {
         !self.blocked.is_empty()

@@ -175,6 +175,18 @@ pub struct Options {
 pub const MEMORY_BUDGET_NATIVE_BYTES: usize = 1 << 30;
 /// The memory budget of a check the page asks for: 128 MiB of the tab's wasm memory.
 pub const MEMORY_BUDGET_BROWSER_BYTES: usize = 128 << 20;
+/// The memory budget of one check the page is asked to make with more, after an unknown: 1 GiB
+/// (the worker then holds at most about 1.5 GiB, of the 4 GiB a wasm32 instance can address).
+pub const MEMORY_BUDGET_BROWSER_RAISED_BYTES: usize = 1 << 30;
+/// A raised check may spend this many times the model steps of the check it follows.
+pub const RAISED_STEP_FACTOR: u64 = 20;
+
+/// The most memory a check within `memory_budget_bytes` holds for its memos: the budget, plus
+/// the transient copy of one table as it regrows (half as much again). The history itself and
+/// the engine come on top.
+pub const fn memo_bytes_max(memory_budget_bytes: usize) -> usize {
+    memory_budget_bytes.saturating_add(memory_budget_bytes / 2)
+}
 /// The first slice of steps each partition gets in its turn; slices double every round.
 const SLICE_STEPS_FIRST: u64 = 10_000;
 /// The largest slice.
@@ -496,6 +508,24 @@ impl<M: Model> Partition<'_, M> {
     }
 }
 
+/// The model's state, in words, after the operations at `order` (positions in `operations`)
+/// took effect one after another from the initial state: what a counterexample's longest order
+/// holds at a point of it. `None` if a position is out of range or an operation cannot take
+/// effect there (the order is not one the model accepts). Costs the order's length.
+pub fn state_after<M: Model>(model: &M, operations: &[Operation], order: &[usize]) -> Option<String> {
+    let mut values = Values::default();
+    let mut state = model.init();
+    for &position in order {
+        let op = operations.get(position)?;
+        if model.refuses(&op.call).is_some() {
+            return None;
+        }
+        let step = model.compile(&op.call, &op.ret, &mut values);
+        state = model.step(&state, &step)?;
+    }
+    Some(model.describe(&state, &values))
+}
+
 /// Groups operation positions by key, keys in order.
 fn by_key(operations: &[Operation]) -> Vec<(String, Vec<usize>)> {
     let mut groups: std::collections::BTreeMap<&str, Vec<usize>> = std::collections::BTreeMap::new();
@@ -705,6 +735,29 @@ mod tests {
         let result = check(&Register, &history, Options { step_budget: 5, ..Options::default() }).unwrap();
         assert_eq!(result.verdict, Verdict::Unknown);
         assert_eq!(result.steps, 5);
+    }
+
+    #[test]
+    fn the_state_along_a_counterexamples_order_is_the_one_it_ends_with() {
+        // A write of 1, a read of 1, a write of 2, then a read of 1 that returned after it.
+        let (get, one) = read(Some("1"));
+        let history = [
+            op(0, write("1"), Return::Done, 0, Some(10)),
+            op(1, get.clone(), one.clone(), 11, Some(20)),
+            op(2, write("2"), Return::Done, 21, Some(30)),
+            op(3, get, one, 31, Some(40)),
+        ];
+        let result = check(&Register, &history, Options::default()).unwrap();
+        let counterexample = result.counterexample.expect("a stale read");
+        let prefix = &counterexample.longest_prefix;
+        assert_eq!(
+            state_after(&Register, &history, prefix).as_deref(),
+            Some(counterexample.state_after_prefix.as_str())
+        );
+        assert_eq!(state_after(&Register, &history, &[]).as_deref(), Some("the register holds nothing (nil)"));
+        assert_eq!(state_after(&Register, &history, &[0]).as_deref(), Some("the register holds 1"));
+        assert_eq!(state_after(&Register, &history, &[0, 3, 2, 1]), None, "a read of 1 after the write of 2");
+        assert_eq!(state_after(&Register, &history, &[9]), None);
     }
 
     #[test]

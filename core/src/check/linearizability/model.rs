@@ -107,7 +107,8 @@ impl Model for Register {
     }
 
     fn refuses(&self, call: &Call) -> Option<String> {
-        matches!(call, Call::Append { .. }).then(|| "the register model has no append; use --model kv".to_string())
+        // In words any front end can show: the CLI adds its flag, the page its list of models.
+        matches!(call, Call::Append { .. }).then(|| "the register model has no append".to_string())
     }
 
     fn compile(&self, call: &Call, ret: &Return, values: &mut Values) -> RegisterStep {
